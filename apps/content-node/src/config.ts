@@ -1,0 +1,66 @@
+import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
+import {
+  DEFAULT_CLEANUP_GRACE_MS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_REPAIR_INTERVAL_MS,
+  DEFAULT_TRANSCODE_WORKERS,
+  DEFAULT_UPLOADS_PER_HOUR,
+} from './constants.js';
+import { DEFAULT_REPLICATION_FACTOR } from './core/placement.js';
+
+const address = env.string({
+  pattern: /^0x[0-9a-fA-F]{40}$/,
+  expected: 'a 0x-prefixed 20-byte address',
+});
+
+/** Every COLIVING_ variable the content node reads. */
+export const contentNodeConfigSpec = {
+  host: env.string().default('127.0.0.1'),
+  port: env.port().default(4000),
+  /** This node's endpoint as registered on NodeRegistry (what peers and clients call). */
+  publicUrl: env.url(),
+  dataDir: env.string().default('.coliving/content-node'),
+  /** file:///dir, s3://bucket/prefix?endpoint=…, or memory://; `<dataDir>/blobs` by default. */
+  storageUrl: env.string().optional(),
+  delegatePrivateKey: env.privateKey(),
+  logLevel: env
+    .oneOf(['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const)
+    .default('info'),
+  /** The eth chain and NodeRegistry, where peers and stream signers are registered. */
+  ethRpcUrl: env.url().optional(),
+  nodeRegistryAddress: address.optional(),
+  /** A fixed network instead of the chain (tests): `0xWallet@http://host:port`, comma-separated. */
+  peers: env
+    .list(
+      env.string({
+        pattern: /^0x[0-9a-fA-F]{40}@https?:\/\/\S+$/,
+        expected: '0xWallet@http(s)://endpoint',
+      }),
+    )
+    .default([]),
+  /** With `peers`: the delegate wallets of discovery nodes allowed to sign streams. */
+  discoverySigners: env.list(address).default([]),
+  maxUploadBytes: env.bytes().default(DEFAULT_MAX_UPLOAD_BYTES),
+  uploadsPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_UPLOADS_PER_HOUR),
+  transcodeWorkers: env.int({ min: 1, max: 64 }).default(DEFAULT_TRANSCODE_WORKERS),
+  replicationFactor: env.int({ min: 1, max: 10 }).default(DEFAULT_REPLICATION_FACTOR),
+  repairInterval: env.duration().default(DEFAULT_REPAIR_INTERVAL_MS),
+  cleanupGrace: env.duration().default(DEFAULT_CLEANUP_GRACE_MS),
+  ffmpegPath: env.string().optional(),
+  ffprobePath: env.string().optional(),
+};
+
+export type ContentNodeConfig = ConfigOf<typeof contentNodeConfigSpec>;
+
+/** Reads the config from the environment, once; ConfigError lists every problem. */
+export function loadContentNodeConfig(
+  source: Record<string, string | undefined> = process.env,
+): ContentNodeConfig {
+  const config = loadConfig(contentNodeConfigSpec, { env: source });
+  if (config.peers.length === 0 && (!config.ethRpcUrl || !config.nodeRegistryAddress)) {
+    throw new Error(
+      'Set COLIVING_ETH_RPC_URL and COLIVING_NODE_REGISTRY_ADDRESS (or COLIVING_PEERS for a fixed network)',
+    );
+  }
+  return config;
+}

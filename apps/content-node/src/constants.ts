@@ -1,0 +1,20 @@
+import { availableParallelism } from 'node:os';
+
+/** Transcodes are CPU-bound: leave one core for serving. */
+export const DEFAULT_TRANSCODE_WORKERS = Math.max(1, availableParallelism() - 1);
+/** The largest upload accepted by default: a long lossless album side fits. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+/** Uploads one wallet may start per hour. */
+export const DEFAULT_UPLOADS_PER_HOUR = 100;
+/** How often the list of registered nodes is read from the chain. */
+export const NETWORK_REFRESH_MS = 30_000;
+/** Report unhealthy when less than this is free where blobs are stored. */
+export const MIN_FREE_DISK_BYTES = 1024 * 1024 * 1024;
+/** Streams are sent in chunks of this size, so one listener cannot hold a lot of memory. */
+export const STREAM_HIGH_WATER_MARK = 256 * 1024;
+/** Repair and the record sweep run this often by default. */
+export const DEFAULT_REPAIR_INTERVAL_MS = 60_000;
+/** A surplus copy is kept this long before cleanup may drop it (a node may be rejoining). */
+export const DEFAULT_CLEANUP_GRACE_MS = 60 * 60 * 1000;
+/** A peer that has not answered its health check in this long counts as unhealthy. */
+export const PEER_HEALTH_TIMEOUT_MS = 5_000;

@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { UnavailableError, signRequest } from '@coliving/protocol';
+import type { LocalAccount } from 'viem';
+
+/** How long one node-to-node call may take before the peer counts as unreachable. */
+const PEER_TIMEOUT_MS = 30_000;
+
+/** Node-to-node calls, signed with this node's delegate key (peers accept only registered nodes). */
+export function createPeerClient(account: LocalAccount) {
+  async function call(
+    peer: string,
+    method: string,
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Response> {
+    const headers = {
+      ...(await signRequest({ account, method, path })),
+      ...(init.headers as Record<string, string> | undefined),
+    };
+    try {
+      return await fetch(`${peer}${path}`, {
+        ...init,
+        method,
+        headers,
+        signal: init.signal ?? AbortSignal.timeout(PEER_TIMEOUT_MS),
+        // Streamed request bodies need half-duplex in Node's fetch.
+        ...(init.body ? { duplex: 'half' } : {}),
+      });
+    } catch (cause) {
+      throw new UnavailableError(`Peer ${peer} is unreachable`, { cause });
+    }
+  }
+
+  return {
+    /** Sends a blob to a peer, which verifies it against the CID. */
+    async pushBlob(peer: string, cid: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+      const res = await call(peer, 'PUT', `/internal/blobs/${cid}`, {
+        body: Readable.toWeb(Readable.from(body)) as ReadableStream,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      if (!res.ok) throw new UnavailableError(`Peer ${peer} refused blob ${cid}: ${res.status}`);
+    },
+    /** Fetches a blob from a peer, or undefined when it does not have it. */
+    async fetchBlob(peer: string, cid: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+      const res = await call(peer, 'GET', `/internal/blobs/${cid}`);
+      if (res.status === 404) return undefined;
+      if (!res.ok || !res.body)
+        throw new UnavailableError(`Peer ${peer} failed to send blob ${cid}: ${res.status}`);
+      return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    },
+    /** Whether a peer holds a blob. */
+    async hasBlob(peer: string, cid: string): Promise<boolean> {
+      const res = await call(peer, 'HEAD', `/internal/blobs/${cid}`);
+      return res.status === 200;
+    },
+    /** Sends an upload record to a peer. */
+    async pushRecord(peer: string, record: unknown): Promise<void> {
+      const res = await call(peer, 'POST', '/internal/uploads', {
+        body: JSON.stringify(record),
+        headers: { 'content-type': 'application/json' },
+      });
+      if (!res.ok)
+        throw new UnavailableError(`Peer ${peer} refused an upload record: ${res.status}`);
+    },
+    /** Every upload record a peer has. */
+    async fetchRecords(peer: string): Promise<unknown[]> {
+      const res = await call(peer, 'GET', '/internal/uploads');
+      if (!res.ok)
+        throw new UnavailableError(`Peer ${peer} failed to list upload records: ${res.status}`);
+      return ((await res.json()) as { data: unknown[] }).data;
+    },
+  };
+}
+
+export type PeerClient = ReturnType<typeof createPeerClient>;

@@ -1,0 +1,42 @@
+import {
+  InvalidSignatureError,
+  type StreamSignatureData,
+  type VerifyStreamSignatureReturnType,
+  assertSignatureFresh,
+  verifyStreamSignature,
+} from '@coliving/protocol';
+
+/** Signatures remembered: a player reuses one signed URL for every range of a track. */
+const DEFAULT_MAX_ENTRIES = 10_000;
+
+/**
+ * Verifies stream signatures, remembering each recovered signer by the exact signature parameter
+ * (recovery is most of a range request's CPU). A remembered signature is still checked on every
+ * request against the requested CID and for freshness; any other bytes are verified afresh.
+ */
+export function createStreamSignatureVerifier(maxEntries = DEFAULT_MAX_ENTRIES) {
+  const recovered = new Map<string, VerifyStreamSignatureReturnType>();
+  return async function verify(
+    param: unknown,
+    cid: string,
+    now = Date.now(),
+  ): Promise<{ signer: VerifyStreamSignatureReturnType['signer']; data: StreamSignatureData }> {
+    const hit = typeof param === 'string' ? recovered.get(param) : undefined;
+    if (hit) {
+      if (hit.data.cid !== cid) {
+        throw new InvalidSignatureError('Signature is for another CID', {
+          code: 'signature_cid_mismatch',
+        });
+      }
+      assertSignatureFresh(hit.data.timestamp, { now });
+      // Least recently used goes first when the map is full.
+      recovered.delete(param as string);
+      recovered.set(param as string, hit);
+      return hit;
+    }
+    const result = await verifyStreamSignature({ param, cid, now });
+    recovered.set(param as string, result);
+    if (recovered.size > maxEntries) recovered.delete(recovered.keys().next().value!);
+    return result;
+  };
+}

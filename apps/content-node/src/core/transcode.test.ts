@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { UnprocessableError } from '@coliving/protocol';
+import { type FfmpegBinaries, findFfmpegBinaries } from './ffmpegBinaries.js';
+import { PREVIEW_SECONDS, WAVEFORM_PEAKS, probeAudio, transcodeAudio } from './transcode.js';
+
+const run = promisify(execFile);
+
+describe('transcode', () => {
+  let binaries: FfmpegBinaries;
+  let dir: string;
+  let song: string;
+
+  before(async () => {
+    binaries = await findFfmpegBinaries();
+    dir = await mkdtemp(join(tmpdir(), 'coliving-transcode-'));
+    song = join(dir, 'song.wav');
+    // 40 s of a chord whose loudness swells: a 44.1 kHz WAV, as a landlord might upload.
+    await run(binaries.ffmpeg, [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=220:duration=40:sample_rate=44100',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=277:duration=40:sample_rate=44100',
+      '-filter_complex',
+      '[0][1]amix=inputs=2,volume=eval=frame:volume=t/40',
+      '-ac',
+      '2',
+      song,
+    ]);
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('makes a 320 kbps 48 kHz MP3, a 30 s preview and waveform peaks', async () => {
+    const out = await mkdtemp(join(dir, 'job-'));
+    const result = await transcodeAudio({
+      binaries,
+      input: song,
+      outDir: out,
+      previewStartSeconds: 5,
+    });
+    assert.ok(Math.abs(result.durationSeconds - 40) < 0.1, `duration ${result.durationSeconds}`);
+
+    const { stdout } = await run(binaries.ffprobe, [
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_streams',
+      '-show_format',
+      result.stream,
+    ]);
+    const probe = JSON.parse(stdout) as {
+      streams: { codec_name: string; sample_rate: string; channels: number; bit_rate: string }[];
+      format: { duration: string };
+    };
+    const [audio] = probe.streams;
+    assert.equal(audio?.codec_name, 'mp3');
+    assert.equal(audio?.sample_rate, '48000');
+    assert.equal(audio?.channels, 2);
+    assert.equal(audio?.bit_rate, '320000');
+    assert.ok(Math.abs(Number(probe.format.duration) - 40) < 0.2);
+
+    const preview = await probeAudio(binaries, result.preview);
+    assert.ok(
+      Math.abs(preview.durationSeconds - PREVIEW_SECONDS) < 0.2,
+      `preview ${preview.durationSeconds}`,
+    );
+
+    const { version, peaks } = JSON.parse(await readFile(result.peaks, 'utf8')) as {
+      version: number;
+      peaks: number[];
+    };
+    assert.equal(version, 1);
+    assert.equal(peaks.length, WAVEFORM_PEAKS);
+    for (const p of peaks) assert.ok(p >= 0 && p <= 1);
+    // The swell: the last tenth is louder than the first tenth.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(peaks.slice(900)) > 4 * mean(peaks.slice(0, 100)));
+  });
+
+  it('starts a preview early enough to last 30 s when asked to start near the end', async () => {
+    const out = await mkdtemp(join(dir, 'job-'));
+    const result = await transcodeAudio({
+      binaries,
+      input: song,
+      outDir: out,
+      previewStartSeconds: 39,
+    });
+    const preview = await probeAudio(binaries, result.preview);
+    assert.ok(
+      Math.abs(preview.durationSeconds - PREVIEW_SECONDS) < 0.2,
+      `preview ${preview.durationSeconds}`,
+    );
+  });
+
+  it('refuses what is not audio with a clear 422 error', async () => {
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'not a song\n'.repeat(100));
+    const png = join(dir, 'cover.png');
+    await run(binaries.ffmpeg, [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=red:s=64x64',
+      '-frames:v',
+      '1',
+      png,
+    ]);
+    for (const input of [text, png, join(dir, 'missing.wav')]) {
+      await assert.rejects(transcodeAudio({ binaries, input, outDir: dir }), (error: unknown) => {
+        assert.ok(error instanceof UnprocessableError, String(error));
+        assert.equal(error.code, 'not_audio');
+        return true;
+      });
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import { execFile, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UnprocessableError } from '@coliving/protocol';
+import type { FfmpegBinaries } from './ffmpegBinaries.js';
+
+const run = promisify(execFile);
+
+/** Stream files: MP3, 320 kbps, 48 kHz, stereo (DESIGN §7). */
+export const STREAM_BITRATE = '320k';
+export const STREAM_SAMPLE_RATE = 48_000;
+/** Previews are this long, from the landlord's chosen start. */
+export const PREVIEW_SECONDS = 30;
+/** Waveform resolution: how many peaks describe a whole track. */
+export const WAVEFORM_PEAKS = 1000;
+/** Peaks are computed on a mono 8 kHz decode: plenty for a drawing, cheap to read. */
+const PEAK_SAMPLE_RATE = 8000;
+
+/** ffmpeg output options of stream files: MP3, 320 kbps, 48 kHz, stereo, no tags. */
+export function streamEncodeArgs(): string[] {
+  return [
+    '-vn',
+    '-map_metadata',
+    '-1',
+    '-ac',
+    '2',
+    '-ar',
+    String(STREAM_SAMPLE_RATE),
+    '-codec:a',
+    'libmp3lame',
+    '-b:a',
+    STREAM_BITRATE,
+  ];
+}
+
+export type AudioProbe = { durationSeconds: number; codec: string; format: string };
+
+/**
+ * Probes a file with ffprobe. Anything without an audio stream and a positive duration (an image,
+ * a text file, a broken upload) is an UnprocessableError (`not_audio`) with a clear message.
+ */
+export async function probeAudio(
+  binaries: FfmpegBinaries,
+  input: string,
+  signal?: AbortSignal,
+): Promise<AudioProbe> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(
+      binaries.ffprobe,
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
+      { signal, maxBuffer: 4 * 1024 * 1024 },
+    ));
+  } catch (cause) {
+    signal?.throwIfAborted();
+    throw new UnprocessableError('The file is not audio ffmpeg can read', {
+      code: 'not_audio',
+      cause,
+    });
+  }
+  const probe = JSON.parse(stdout) as {
+    streams?: { codec_type?: string; codec_name?: string; duration?: string }[];
+    format?: { format_name?: string; duration?: string };
+  };
+  const audio = probe.streams?.find((s) => s.codec_type === 'audio');
+  const duration = Number(audio?.duration ?? probe.format?.duration);
+  // Still images decoded by an audio-capable demuxer report no audio stream; so do text files.
+  if (!audio || !Number.isFinite(duration) || duration <= 0) {
+    throw new UnprocessableError('The file has no audio to transcode', { code: 'not_audio' });
+  }
+  return {
+    durationSeconds: duration,
+    codec: audio.codec_name ?? 'unknown',
+    format: probe.format?.format_name ?? 'unknown',
+  };
+}
+
+async function ffmpeg(
+  binaries: FfmpegBinaries,
+  args: string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
+      signal,
+      maxBuffer: 4 * 1024 * 1024,
+    });
+  } catch (cause) {
+    signal?.throwIfAborted();
+    throw new UnprocessableError('ffmpeg could not transcode the file', {
+      code: 'transcode_failed',
+      cause,
+    });
+  }
+}
+
+/** Decodes to mono 16-bit PCM and reduces it to `count` peaks in [0, 1] (max |sample| per bucket). */
+export async function waveformPeaks(
+  binaries: FfmpegBinaries,
+  input: string,
+  count = WAVEFORM_PEAKS,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const child = spawn(
+    binaries.ffmpeg,
+    [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      input,
+      '-ac',
+      '1',
+      '-ar',
+      String(PEAK_SAMPLE_RATE),
+      '-f',
+      's16le',
+      'pipe:1',
+    ],
+    { signal, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const chunks: Buffer[] = [];
+  for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0)
+    throw new UnprocessableError('ffmpeg could not decode the file for its waveform', {
+      code: 'transcode_failed',
+    });
+  const pcm = Buffer.concat(chunks);
+  const samples = Math.floor(pcm.length / 2);
+  const peaks = new Array<number>(count).fill(0);
+  if (samples === 0) return peaks;
+  for (let i = 0; i < samples; i++) {
+    const bucket = Math.min(count - 1, Math.floor((i * count) / samples));
+    const value = Math.abs(pcm.readInt16LE(i * 2)) / 32768;
+    if (value > peaks[bucket]!) peaks[bucket] = value;
+  }
+  return peaks.map((p) => Math.round(p * 1000) / 1000);
+}
+
+export type TranscodeAudioParameters = {
+  binaries: FfmpegBinaries;
+  input: string;
+  /** Where the results are written (a job's own directory). */
+  outDir: string;
+  /** Where the preview starts, in seconds; clamped to the track. */
+  previewStartSeconds?: number;
+  signal?: AbortSignal;
+};
+
+export type TranscodeAudioReturnType = {
+  durationSeconds: number;
+  /** The 320 kbps stream file. */
+  stream: string;
+  /** The 30 s preview. */
+  preview: string;
+  /** JSON `{"version": 1, "peaks": number[]}`. */
+  peaks: string;
+};
+
+/** Makes the stream file, the preview and the waveform peaks of an audio upload (DESIGN §7). */
+export async function transcodeAudio({
+  binaries,
+  input,
+  outDir,
+  previewStartSeconds = 0,
+  signal,
+}: TranscodeAudioParameters): Promise<TranscodeAudioReturnType> {
+  const { durationSeconds } = await probeAudio(binaries, input, signal);
+  const stream = join(outDir, '320.mp3');
+  const preview = join(outDir, '320_preview.mp3');
+  const peaks = join(outDir, 'peaks.json');
+  const encode = streamEncodeArgs();
+  // A start past the end would make an empty preview: start early enough for a full one.
+  const start = Math.max(0, Math.min(previewStartSeconds, durationSeconds - PREVIEW_SECONDS));
+  // The three run side by side: LAME encodes on one core, so the preview and the peaks (read from
+  // the original, which has the same waveform) fit beside the stream encode.
+  await Promise.all([
+    ffmpeg(binaries, ['-i', input, ...encode, stream], signal),
+    ffmpeg(
+      binaries,
+      ['-ss', start.toFixed(3), '-t', String(PREVIEW_SECONDS), '-i', input, ...encode, preview],
+      signal,
+    ),
+    waveformPeaks(binaries, input, WAVEFORM_PEAKS, signal).then((values) =>
+      writeFile(peaks, JSON.stringify({ version: 1, peaks: values })),
+    ),
+  ]);
+  return { durationSeconds, stream, preview, peaks };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError, ValidationError } from '@coliving/protocol';
+
+export type UploadTemplate = 'audio' | 'img_square' | 'img_backdrop';
+export type UploadStatus = 'new' | 'busy' | 'done' | 'error';
+
+/** What a content node knows about one upload; shared with peers so any node can answer for it. */
+export type UploadRecord = {
+  id: string;
+  template: UploadTemplate;
+  /** The uploader's wallet (checksummed). */
+  wallet: string;
+  /** The node that received the file and runs its job. */
+  host: string;
+  status: UploadStatus;
+  origFileName: string;
+  /** The original, as uploaded: kept, and named by its CID. */
+  origFileCid: string;
+  size: number;
+  previewStartSeconds?: number;
+  /** Result CIDs by name: `320`, `320_preview`, `peaks`, image variants. */
+  results: Record<string, string>;
+  durationSeconds?: number;
+  error?: string;
+  /** How many times the job has been started; a restart counts as a new attempt. */
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new upload id (a random UUID). */
+export function newUploadId(): string {
+  return randomUUID();
+}
+
+/** Refuses ids that are not upload ids, so an id can never name a path outside the store. */
+export function parseUploadId(id: unknown): string {
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new ValidationError('Upload ids are UUIDs', { code: 'invalid_upload_id' });
+  }
+  return id;
+}
+
+const TEMPLATES = ['audio', 'img_square', 'img_backdrop'];
+const STATUSES = ['new', 'busy', 'done', 'error'];
+const CID = /^bafkrei[a-z2-7]{52}$/;
+
+/** Checks a record received from a peer before it is stored; ValidationError if malformed. */
+export function parseUploadRecord(value: unknown): UploadRecord {
+  const r = value as Partial<UploadRecord> | null;
+  const ok =
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.id === 'string' &&
+    ID_PATTERN.test(r.id) &&
+    TEMPLATES.includes(r.template as string) &&
+    STATUSES.includes(r.status as string) &&
+    typeof r.wallet === 'string' &&
+    /^0x[0-9a-fA-F]{40}$/.test(r.wallet) &&
+    typeof r.host === 'string' &&
+    r.host.length < 300 &&
+    typeof r.origFileName === 'string' &&
+    r.origFileName.length <= 255 &&
+    typeof r.origFileCid === 'string' &&
+    CID.test(r.origFileCid) &&
+    Number.isSafeInteger(r.size) &&
+    typeof r.results === 'object' &&
+    r.results !== null &&
+    Object.entries(r.results).every(
+      ([k, v]) => k.length <= 32 && typeof v === 'string' && CID.test(v),
+    ) &&
+    Number.isSafeInteger(r.attempts) &&
+    typeof r.createdAt === 'string' &&
+    typeof r.updatedAt === 'string' &&
+    !Number.isNaN(Date.parse(r.updatedAt));
+  if (!ok) throw new ValidationError('Malformed upload record', { code: 'invalid_upload_record' });
+  return r as UploadRecord;
+}
+
+/**
+ * Upload records on disk, one JSON file each, written atomically (temporary file, fsync,
+ * rename), so a crash never leaves a half-written record.
+ */
+export class UploadStore {
+  /** The merge in progress for each id: merges of one record run one after another. */
+  private readonly merging = new Map<string, Promise<unknown>>();
+
+  private constructor(private readonly dir: string) {}
+
+  static async open(dir: string): Promise<UploadStore> {
+    await mkdir(join(dir, '.tmp'), { recursive: true });
+    for (const name of await readdir(join(dir, '.tmp')))
+      await rm(join(dir, '.tmp', name), { force: true });
+    return new UploadStore(dir);
+  }
+
+  async get(id: string): Promise<UploadRecord> {
+    const record = await this.find(id);
+    if (!record) throw new NotFoundError(`Upload ${id} not found`);
+    return record;
+  }
+
+  async find(id: string): Promise<UploadRecord | undefined> {
+    try {
+      return JSON.parse(
+        await readFile(join(this.dir, `${parseUploadId(id)}.json`), 'utf8'),
+      ) as UploadRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Writes a record whole. */
+  async put(record: UploadRecord): Promise<void> {
+    const tmp = join(this.dir, '.tmp', `${parseUploadId(record.id)}.${randomUUID()}`);
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(record));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, join(this.dir, `${record.id}.json`));
+  }
+
+  /** Deletes a record (an upload that failed as a whole). */
+  async remove(id: string): Promise<void> {
+    await rm(join(this.dir, `${parseUploadId(id)}.json`), { force: true });
+  }
+
+  /**
+   * Stores a peer's copy when it is newer than ours (last writer wins by `updatedAt`); returns
+   * whether it was stored.
+   */
+  async merge(record: UploadRecord): Promise<boolean> {
+    // Read-compare-write is not atomic; two pushes of one record racing could let the older
+    // one land last. Chaining them per id closes that gap.
+    const previous = this.merging.get(record.id) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const ours = await this.find(record.id);
+      if (ours && ours.updatedAt >= record.updatedAt) return false;
+      await this.put(record);
+      return true;
+    });
+    const settled = run.catch(() => undefined);
+    this.merging.set(record.id, settled);
+    void settled.then(() => {
+      if (this.merging.get(record.id) === settled) this.merging.delete(record.id);
+    });
+    return run;
+  }
+
+  async *list(): AsyncIterable<UploadRecord> {
+    for (const name of (await readdir(this.dir)).sort()) {
+      if (!name.endsWith('.json')) continue;
+      const record = await this.find(name.slice(0, -5)).catch(() => undefined);
+      if (record) yield record;
+    }
+  }
+}

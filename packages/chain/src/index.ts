@@ -1,0 +1,7 @@
+// @coliving/chain: viem clients for Coliving's eth chain and data chain, the local devchain,
+// deployment of every contract, and helpers to fund accounts and register nodes.
+export * from './constants.js';
+export * from './clients.js';
+export * from './startDevchain.js';
+export * from './deployAll.js';
+export * from './helpers.js';

@@ -1,0 +1,14 @@
+// @coliving/protocol: the wire formats every Coliving part agrees on. Pure code, no I/O, safe in
+// browsers; Node-only helpers live in `@coliving/protocol/node`.
+export * from './errors.js';
+export * from './limits.js';
+export * from './hashids.js';
+export * from './cid.js';
+export * from './canonicalJson.js';
+export * from './entityManager.js';
+export * from './genres.js';
+export * from './metadata.js';
+export * from './relayRequest.js';
+export * from './requestSignature.js';
+export * from './streamSignature.js';
+export { formatIssues, parseWith } from './validate.js';

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { HEALTH_CHECK_TIMEOUT_MS } from './constants.js';
+
+/** What a node reports about itself; `healthy` decides the status code. */
+export type HealthReport = { healthy: boolean } & Record<string, unknown>;
+
+export type RegisterHealthCheckParameters = {
+  /** Gathers the report; gets a signal that fires at the timeout. */
+  check: (signal: AbortSignal) => Promise<HealthReport>;
+  timeoutMs?: number;
+  /** Signs the report (a node's delegate key): the answer then carries `signer` and `signature`. */
+  sign?: (report: HealthReport) => Promise<{ signer: string; signature: string }>;
+};
+
+/**
+ * Adds `GET /health_check`, answering `{"data": report}` with 200 when healthy and 503 when not.
+ * A check that throws or times out answers 503 `{"data": {"healthy": false, ...}}`, and the
+ * cause is logged rather than sent.
+ */
+export function registerHealthCheck(
+  app: FastifyInstance,
+  { check, timeoutMs = HEALTH_CHECK_TIMEOUT_MS, sign }: RegisterHealthCheckParameters,
+): void {
+  app.get('/health_check', async (request, reply) => {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`health check timed out after ${timeoutMs} ms`);
+        // Settle the race first, so a check that answers on abort is not taken as healthy.
+        reject(error);
+        controller.abort(error);
+      }, timeoutMs);
+    });
+    let report: HealthReport;
+    try {
+      report = await Promise.race([check(controller.signal), timeout]);
+    } catch (error) {
+      request.log.error({ err: error }, 'health check failed');
+      return reply.status(503).send({ data: { healthy: false, error: 'health check failed' } });
+    } finally {
+      clearTimeout(timer);
+    }
+    const signed = sign ? await sign(report) : {};
+    return reply.status(report.healthy ? 200 : 503).send({ data: report, ...signed });
+  });
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HTTP_DURATION_BUCKETS } from './constants.js';
+
+export type RegisterMetricsParameters = {
+  /** Metric name prefix, e.g. `coliving_content_node_`. */
+  prefix: string;
+  /** A registry to add to; a fresh one by default (never prom-client's global registry). */
+  registry?: Registry;
+  /** Also export process metrics (CPU, memory, event-loop lag). */
+  defaultMetrics?: boolean;
+};
+
+/**
+ * Adds `GET /metrics` in the Prometheus text format and a request-duration histogram labelled
+ * by method, route pattern (not raw URL, to bound cardinality) and status code. Returns the
+ * registry so the app can add its own metrics.
+ */
+export function registerMetrics(
+  app: FastifyInstance,
+  { prefix, registry = new Registry(), defaultMetrics = true }: RegisterMetricsParameters,
+): Registry {
+  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
+  const duration = new Histogram({
+    name: `${prefix}http_request_duration_seconds`,
+    help: 'HTTP request duration in seconds',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: HTTP_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', async (_request, reply) => {
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+  return registry;
+}

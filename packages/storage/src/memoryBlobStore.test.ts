@@ -1,0 +1,4 @@
+import { runBlobStoreCompliance } from './compliance.js';
+import { openBlobStore } from './openBlobStore.js';
+
+runBlobStoreCompliance('memory://', () => openBlobStore('memory://'));
