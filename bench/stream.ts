@@ -148,6 +148,8 @@ async function runWrk(wrk: string, script: string, url: string, what: string): P
     ],
     { timeout: (durationSeconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
   );
+  // COLIVING_BENCH_VERBOSE=1 prints wrk's whole report (latency distribution, per-thread figures).
+  if (process.env.COLIVING_BENCH_VERBOSE) console.log(`wrk on ${what}:\n${stdout}`);
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(stdout);
   const p99 = /^\s+99%\s+(\S+)/m.exec(stdout);
   if (!rps || !p99) throw new Error(`unreadable wrk output for ${what}:\n${stdout}`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import {
@@ -29,6 +30,7 @@ import {
   PEER_HEALTH_TIMEOUT_MS,
 } from './constants.js';
 import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
+import { BufferPool } from './core/bufferPool.js';
 import { parseRangeHeader } from './core/httpRange.js';
 import { createPeerClient } from './core/peerClient.js';
 import { DEFAULT_REPLICATION_FACTOR } from './core/placement.js';
@@ -91,6 +93,8 @@ export type ContentNode = {
 };
 
 const TEMPLATES: readonly UploadTemplate[] = ['audio', 'img_square', 'img_backdrop'];
+/** Stream ranges up to this size are read whole and sent in one write; longer ones stream. */
+const MAX_BUFFERED_RANGE_BYTES = 1024 * 1024;
 
 /**
  * A content node: uploads and their jobs, content and stream serving. All routes are here, each
@@ -115,6 +119,7 @@ export async function createContentNode(
   const uploads = await UploadStore.open(join(init.dataDir, 'uploads'));
   const variants = await VariantIndex.open(join(init.dataDir, 'variants.json'));
   const verifyStream = createStreamSignatureVerifier();
+  const buffers = new BufferPool(64 * 1024, MAX_BUFFERED_RANGE_BYTES);
   const uploadLimiter = createRateLimiter({
     limit: init.uploadsPerHour ?? DEFAULT_UPLOADS_PER_HOUR,
     windowMs: 3_600_000,
@@ -194,6 +199,11 @@ export async function createContentNode(
   const bytesServed = new Counter({
     name: 'coliving_content_node_stream_bytes_total',
     help: 'Audio bytes served on the stream route',
+    registers: [metrics],
+  });
+  const listensLost = new Counter({
+    name: 'coliving_content_node_listens_lost_total',
+    help: 'Listens that could not be written to the journal',
     registers: [metrics],
   });
   const repairBlobs = new Counter({
@@ -656,30 +666,71 @@ export async function createContentNode(
         code: 'unknown_signer',
       });
     }
-    const info = await store.head(cid);
-    if (!info) throw new NotFoundError(`Blob ${cid} not found`);
     const rangeHeader =
       typeof request.headers.range === 'string' ? request.headers.range : undefined;
-    const range = parseRangeHeader(rangeHeader, info.size);
-    // Checked before anything is sent: a range past the end is a 416, for HEAD as for GET.
-    const { start, end } = resolveRange(range, info.size);
-    const body = request.method === 'HEAD' ? undefined : await store.get(cid, { range });
-    if (request.method !== 'HEAD' && start === 0) {
-      await listens.record({
-        cid,
-        trackId: data.trackId,
-        ...(data.userId ? { userId: data.userId } : {}),
-        at: Date.now(),
-      });
+    const range = parseRangeHeader(rangeHeader);
+    const lent: Buffer[] = [];
+    const lend = (length: number): Uint8Array => {
+      const buffer = buffers.take(length);
+      lent.push(buffer);
+      return buffer.subarray(0, length);
+    };
+    // One lookup gives the size, the range (a range past the end is a 416 before anything is
+    // sent, for HEAD as for GET) and, for GET, the bytes.
+    let size: number, start: number, end: number;
+    let body: AsyncIterable<Uint8Array> | undefined;
+    if (request.method === 'HEAD') {
+      const info = await store.head(cid);
+      if (!info) throw new NotFoundError(`Blob ${cid} not found`);
+      size = info.size;
+      ({ start, end } = resolveRange(range, size));
+    } else {
+      ({ size, start, end, body } = await store.read(cid, { range, allocate: lend }));
+      if (start === 0) {
+        // A listen is journaled in the background (group commit); the stream does not wait for
+        // the disk. A failed write is logged and counted, never silently dropped.
+        listens
+          .record({
+            cid,
+            trackId: data.trackId,
+            ...(data.userId ? { userId: data.userId } : {}),
+            at: Date.now(),
+          })
+          .catch((error: unknown) => {
+            listensLost.inc();
+            log.error({ err: error, cid }, 'a listen could not be journaled');
+          });
+      }
     }
+    const length = Math.max(0, end - start + 1);
     reply
       .header('accept-ranges', 'bytes')
       .header('content-type', 'audio/mpeg')
-      .header('content-length', String(Math.max(0, end - start + 1)))
+      .header('content-length', String(length))
       .header('cache-control', 'private, max-age=3600');
-    if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${info.size}`);
-    if (request.method !== 'HEAD') bytesServed.inc(Math.max(0, end - start + 1));
-    return request.method === 'HEAD' ? reply.send() : reply.send(body);
+    if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
+    if (body === undefined) return reply.send();
+    bytesServed.inc(length);
+    if (length > MAX_BUFFERED_RANGE_BYTES) {
+      // A long range (a whole-file download) streams, at the pace the client takes it.
+      lent.length = 0;
+      return reply.send(Readable.from(body, { objectMode: false }));
+    }
+    // A player's range is read whole into lent buffers and sent in one write; the buffers go
+    // back to the pool once the response has finished (not if it was cut off midway).
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk);
+    const payload =
+      chunks.length === 1
+        ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength)
+        : Buffer.concat(chunks);
+    const borrowed = lent.splice(0);
+    if (borrowed.length > 0) {
+      reply.raw.once('finish', () => {
+        for (const buffer of borrowed) buffers.give(buffer);
+      });
+    }
+    return reply.send(payload);
   }
 
   app.route<{ Params: { cid: string }; Querystring: { signature?: string } }>({

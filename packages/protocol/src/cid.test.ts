@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import { CID } from 'multiformats/cid';
 import { cidFromBytes, cidFromSha256Digest, isCid, parseCid, sha256DigestOfCid } from './cid.js';
 import { PayloadTooLargeError, ValidationError } from './errors.js';
 import { cidFromStream, createCidHasher, verifyCidOfStream } from './node/cidHasher.js';
@@ -136,6 +137,42 @@ describe('CID', () => {
       'a'.repeat(10_000),
     ]) {
       assertInvalidCid(value);
+    }
+  });
+
+  it('accepts exactly the strings multiformats parses as canonical CIDv1 raw sha2-256', () => {
+    // The oracle: a full multiformats parse, as parseCid once did it.
+    const canonical = (value: string) => {
+      try {
+        const cid = CID.parse(value);
+        return (
+          cid.version === 1 &&
+          cid.code === 0x55 &&
+          cid.multihash.code === 0x12 &&
+          cid.multihash.size === 32 &&
+          cid.toString() === value
+        );
+      } catch {
+        return false;
+      }
+    };
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+    const pick = (chars: string) => chars[randomInt(chars.length)]!;
+    let valid = 0;
+    for (let i = 0; i < 4000; i++) {
+      // Random tails, with the first and last characters drawn from the whole alphabet, so both
+      // sides of each boundary are tried often.
+      let tail = pick(alphabet);
+      for (let j = 0; j < 50; j++) tail += pick(alphabet);
+      const value = `bafkrei${tail}${pick(alphabet)}`;
+      const expected = canonical(value);
+      assert.equal(isCid(value), expected, value);
+      if (expected) valid++;
+    }
+    assert.ok(valid > 100 && valid < 3900, `${valid} of 4000 valid: both kinds were tried`);
+    for (let i = 0; i < 200; i++) {
+      const cid = cidFromSha256Digest(randomBytes(32));
+      assert.equal(parseCid(cid), cid);
     }
   });
 

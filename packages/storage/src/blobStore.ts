@@ -1,7 +1,29 @@
-import { RangeNotSatisfiableError, ValidationError } from '@coliving/protocol';
+import { NotFoundError, RangeNotSatisfiableError, ValidationError } from '@coliving/protocol';
 
-/** An inclusive byte range, as in HTTP: `end` defaults to the last byte. */
-export type ByteRange = { start: number; end?: number };
+/**
+ * An inclusive byte range, as in HTTP: `end` defaults to the last byte. `{ suffix: n }` is the
+ * last n bytes (`Range: bytes=-n`), which needs no knowledge of the size to ask for.
+ */
+export type ByteRange = { start: number; end?: number } | { suffix: number };
+
+export type ReadBlobOptions = {
+  range?: ByteRange;
+  signal?: AbortSignal;
+  /**
+   * Where a store that copies bytes puts them: called for each chunk's buffer, so a caller can
+   * lend buffers from a pool and take them back once it has sent the body. Stores that hold the
+   * bytes already (memory) or receive them from elsewhere (S3) may not call it.
+   */
+  allocate?: (length: number) => Uint8Array;
+};
+
+/** A range opened for reading: the blob's size, the range resolved against it, and its bytes. */
+export type BlobRead = {
+  size: number;
+  start: number;
+  end: number;
+  body: AsyncIterable<Uint8Array>;
+};
 
 export type PutBlobOptions = {
   /** Refuse (ValidationError `cid_mismatch`) unless the bytes hash to this CID. */
@@ -27,6 +49,12 @@ export interface BlobStore {
     cid: string,
     options?: { range?: ByteRange; signal?: AbortSignal },
   ): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Opens a blob, or its inclusive `range`, in one step: the size, the resolved range and the
+   * bytes, for serving an HTTP range without a separate `head`. Errors as `get`. The body must be
+   * iterated to its end or closed (`return()`), or the store may hold the blob open for a while.
+   */
+  read(cid: string, options?: ReadBlobOptions): Promise<BlobRead>;
   /** The blob's size, or undefined when absent. */
   head(cid: string, options?: { signal?: AbortSignal }): Promise<BlobInfo | undefined>;
   /** Removes a blob; true when it was there. */
@@ -46,6 +74,14 @@ export function resolveRange(
   size: number,
 ): { start: number; end: number } {
   if (!range) return { start: 0, end: size - 1 };
+  if ('suffix' in range) {
+    if (!Number.isSafeInteger(range.suffix) || range.suffix <= 0) {
+      throw new ValidationError('A suffix range is a whole number of bytes above zero', {
+        code: 'invalid_range',
+      });
+    }
+    return resolveRange({ start: Math.max(0, size - range.suffix) }, size);
+  }
   const { start, end } = range;
   if (
     !Number.isSafeInteger(start) ||
@@ -63,4 +99,17 @@ export function resolveRange(
     );
   }
   return { start, end: Math.min(end ?? size - 1, size - 1) };
+}
+
+/** `read` for stores with no cheaper way: a `head`, then a `get` of the resolved range. */
+export async function readByHeadThenGet(
+  store: Pick<BlobStore, 'head' | 'get'>,
+  cid: string,
+  options: { range?: ByteRange; signal?: AbortSignal } = {},
+): Promise<BlobRead> {
+  const info = await store.head(cid, { signal: options.signal });
+  if (!info) throw new NotFoundError(`Blob ${cid} not found`);
+  const { start, end } = resolveRange(options.range, info.size);
+  const body = await store.get(cid, { range: { start, end }, signal: options.signal });
+  return { size: info.size, start, end, body };
 }

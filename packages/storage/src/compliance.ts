@@ -11,7 +11,7 @@ import {
   ValidationError,
   cidFromBytes,
 } from '@coliving/protocol';
-import type { BlobStore } from './blobStore.js';
+import type { BlobStore, ByteRange } from './blobStore.js';
 
 async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -89,6 +89,59 @@ export function runBlobStoreCompliance(name: string, create: () => Promise<BlobS
       for (const range of [{ start: -1 }, { start: 5, end: 4 }, { start: 1.5 }]) {
         await assert.rejects(store.get(cid, { range }), ValidationError);
       }
+    });
+
+    it('opens a range in one step with the size, suffix ranges included', async () => {
+      const bytes = randomBytes(10_000);
+      const { cid } = await store.put(chunks(bytes, 999));
+      const cases: [ByteRange | undefined, number, number][] = [
+        [undefined, 0, 9_999],
+        [{ start: 1234, end: 5678 }, 1234, 5678],
+        [{ start: 9_000 }, 9_000, 9_999],
+        [{ start: 5_000, end: 20_000 }, 5_000, 9_999],
+        [{ suffix: 100 }, 9_900, 9_999],
+        [{ suffix: 50_000 }, 0, 9_999],
+      ];
+      for (const [range, start, end] of cases) {
+        const read = await store.read(cid, { range });
+        assert.deepEqual(
+          { size: read.size, start: read.start, end: read.end },
+          { size: 10_000, start, end },
+          JSON.stringify(range),
+        );
+        assert.ok((await bytesOf(read.body)).equals(bytes.subarray(start, end + 1)));
+      }
+      // Many reads of one blob at once (a player's ranges, or many listeners).
+      const reads = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          store.read(cid, { range: { start: i * 200, end: i * 200 + 199 } }),
+        ),
+      );
+      for (const [i, read] of reads.entries()) {
+        assert.ok((await bytesOf(read.body)).equals(bytes.subarray(i * 200, i * 200 + 200)));
+      }
+      await assert.rejects(store.read(cid, { range: { start: 10_000 } }), RangeNotSatisfiableError);
+      await assert.rejects(store.read(cid, { range: { suffix: 0 } }), ValidationError);
+      await assert.rejects(store.read(await cidFromBytes(randomBytes(8)), {}), NotFoundError);
+      await assert.rejects(store.read('../../etc/passwd'), ValidationError);
+      const empty = await store.put(chunks(new Uint8Array()));
+      await assert.rejects(
+        store.read(empty.cid, { range: { suffix: 1 } }),
+        RangeNotSatisfiableError,
+      );
+    });
+
+    it('stops reading a deleted blob, even one read a moment ago', async () => {
+      const bytes = randomBytes(4096);
+      const { cid } = await store.put(chunks(bytes));
+      const read = await store.read(cid, { range: { start: 0, end: 99 } });
+      assert.ok((await bytesOf(read.body)).equals(bytes.subarray(0, 100)));
+      assert.equal(await store.delete(cid), true);
+      await assert.rejects(store.read(cid), NotFoundError);
+      await assert.rejects(store.get(cid), NotFoundError);
+      // And a blob stored again is served again.
+      await store.put(chunks(bytes));
+      assert.ok((await bytesOf((await store.read(cid)).body)).equals(bytes));
     });
 
     it('stores and reads an empty blob', async () => {

@@ -42,6 +42,34 @@ describe('file:// specifics', () => {
     assert.deepEqual(listed, []);
   });
 
+  it('keeps a bounded number of blob files open, and closes them all on close', async () => {
+    const openFds = async () => (await readdir('/proc/self/fd')).length;
+    const baseline = await openFds();
+    const store = await openBlobStore(await freshDir());
+    const blobs = await Promise.all(
+      Array.from({ length: 300 }, async () => {
+        const bytes = randomBytes(64);
+        return { bytes, cid: (await store.put(Readable.from([bytes]))).cid };
+      }),
+    );
+    for (const { cid, bytes } of blobs) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await store.read(cid)).body) chunks.push(Buffer.from(chunk));
+      assert.ok(Buffer.concat(chunks).equals(bytes));
+    }
+    const held = (await openFds()) - baseline;
+    assert.ok(held <= 256 + 8, `${held} files held open`);
+    // The first blob was closed to make room, and opens again.
+    const again = await store.read(blobs[0]!.cid, { range: { start: 10, end: 19 } });
+    for await (const chunk of again.body)
+      assert.ok(Buffer.from(chunk).equals(blobs[0]!.bytes.subarray(10, 20)));
+    await store.close();
+    // Closing is asynchronous underneath; give the handles a moment to go.
+    for (let i = 0; i < 50 && (await openFds()) > baseline; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await openFds(), baseline);
+  });
+
   it('refuses URLs it cannot open', async () => {
     for (const url of ['ftp://host/x', 'http://user:pw@host/x']) {
       await assert.rejects(openBlobStore(url), (error: unknown) => {

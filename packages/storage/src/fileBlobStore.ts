@@ -1,14 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError, parseCid } from '@coliving/protocol';
-import { type BlobInfo, type BlobStore, type PutBlobOptions, resolveRange } from './blobStore.js';
+import {
+  type BlobInfo,
+  type BlobRead,
+  type BlobStore,
+  type PutBlobOptions,
+  type ReadBlobOptions,
+  resolveRange,
+} from './blobStore.js';
 import { stageToFile } from './stageToFile.js';
 
-/** Read buffer size: big enough that a typical player range is one read. */
-const READ_CHUNK_BYTES = 256 * 1024;
+/** Largest single read: a typical player range (256 KiB) is one read. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Blobs kept open between reads: a player reads one track in many ranges. */
+const MAX_OPEN_BLOBS = 256;
+/** How long a blob stays open; bounds how long a file removed behind the store's back is served. */
+const OPEN_BLOB_TTL_MS = 10_000;
+
+/** How long a retired blob stays open for the reads still using it (a slow whole-file download). */
+const RETIRED_BLOB_GRACE_MS = 10 * 60_000;
+
+/** An open blob file, shared by the reads in flight; closed when retired and unused. */
+type OpenBlob = {
+  handle: FileHandle;
+  size: number;
+  openedAt: number;
+  users: number;
+  retired: boolean;
+};
 
 /** Two levels of 256 directories: a million blobs make about 15 files a directory. */
 function shardOf(cid: string): [string, string] {
@@ -37,6 +59,115 @@ export async function createFileBlobStore(root: string): Promise<BlobStore> {
 
   const pathOf = (cid: string) => join(root, ...shardOf(cid), cid);
 
+  // Blobs never change, so an open file can serve every read of it: a cached range read is one
+  // positioned read, where open + stat + read + close would take four trips to the thread pool.
+  const openBlobs = new Map<string, OpenBlob>(); // least recently used first
+
+  function retire(cid: string, blob: OpenBlob): void {
+    if (openBlobs.get(cid) === blob) openBlobs.delete(cid);
+    blob.retired = true;
+    if (blob.users === 0) {
+      void blob.handle.close().catch(() => {});
+    } else {
+      // A reader that never finishes must not hold the file forever; a read after this fails
+      // (the handle is closed), it never reads another file.
+      setTimeout(() => void blob.handle.close().catch(() => {}), RETIRED_BLOB_GRACE_MS).unref();
+    }
+  }
+
+  function release(blob: OpenBlob): void {
+    blob.users -= 1;
+    if (blob.retired && blob.users === 0) void blob.handle.close().catch(() => {});
+  }
+
+  /** The open blob (one more user of it), or undefined when there is no such blob. */
+  async function acquire(cid: string): Promise<OpenBlob | undefined> {
+    const now = Date.now();
+    const cached = openBlobs.get(cid);
+    if (cached && now - cached.openedAt <= OPEN_BLOB_TTL_MS) {
+      openBlobs.delete(cid);
+      openBlobs.set(cid, cached);
+      cached.users += 1;
+      return cached;
+    }
+    if (cached) retire(cid, cached);
+    let handle: FileHandle;
+    try {
+      handle = await open(pathOf(cid), 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+    let size: number;
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return undefined;
+      }
+      size = info.size;
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+    const blob: OpenBlob = { handle, size, openedAt: now, users: 1, retired: false };
+    const raced = openBlobs.get(cid);
+    if (raced) retire(cid, raced);
+    openBlobs.set(cid, blob);
+    for (const [oldest, open] of openBlobs) {
+      if (openBlobs.size <= MAX_OPEN_BLOBS) break;
+      retire(oldest, open);
+    }
+    return blob;
+  }
+
+  /**
+   * The bytes `start`..`end` of an open blob, in positioned reads of up to READ_CHUNK_BYTES into
+   * buffers from `allocate`; releases the blob when iteration ends, however it ends.
+   */
+  async function* chunksOf(
+    blob: OpenBlob,
+    start: number,
+    end: number,
+    allocate: (length: number) => Uint8Array,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Uint8Array> {
+    try {
+      let position = start;
+      while (position <= end) {
+        signal?.throwIfAborted();
+        const length = Math.min(READ_CHUNK_BYTES, end - position + 1);
+        const buffer = allocate(length);
+        const { bytesRead } = await blob.handle.read(buffer, 0, length, position);
+        if (bytesRead === 0) throw new Error(`Blob file ended at byte ${position}, before ${end}`);
+        position += bytesRead;
+        yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      release(blob);
+    }
+  }
+
+  async function read(cid: string, options: ReadBlobOptions = {}): Promise<BlobRead> {
+    options.signal?.throwIfAborted();
+    const blob = await acquire(parseCid(cid));
+    if (!blob) throw new NotFoundError(`Blob ${cid} not found`);
+    try {
+      const { start, end } = resolveRange(options.range, blob.size);
+      const allocate = options.allocate ?? ((length: number) => Buffer.allocUnsafeSlow(length));
+      return {
+        size: blob.size,
+        start,
+        end,
+        body: chunksOf(blob, start, end, allocate, options.signal),
+      };
+    } catch (error) {
+      release(blob);
+      throw error;
+    }
+  }
+
   return {
     location: `file://${root}`,
     async put(source: AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
@@ -60,20 +191,10 @@ export async function createFileBlobStore(root: string): Promise<BlobStore> {
       }
     },
     async get(cid, options = {}) {
-      const path = pathOf(parseCid(cid));
-      const info = await stat(path).catch(() => undefined);
-      if (!info?.isFile()) throw new NotFoundError(`Blob ${cid} not found`);
-      const { start, end } = resolveRange(options.range, info.size);
-      // An empty blob has no bytes to read (and fs streams take no empty range).
-      if (info.size === 0) return Readable.from([]);
-      // Large reads: a 256 KiB range is one read, not four.
-      return createReadStream(path, {
-        start,
-        end,
-        signal: options.signal,
-        highWaterMark: READ_CHUNK_BYTES,
-      });
+      // A stream, so that a consumer that stops early (or is destroyed) releases the blob.
+      return Readable.from((await read(cid, options)).body, { objectMode: false });
     },
+    read,
     async head(cid) {
       const info = await stat(pathOf(parseCid(cid))).catch(() => undefined);
       return info?.isFile() ? { cid, size: info.size } : undefined;
@@ -82,6 +203,8 @@ export async function createFileBlobStore(root: string): Promise<BlobStore> {
       const path = pathOf(parseCid(cid));
       const info = await stat(path).catch(() => undefined);
       if (!info?.isFile()) return false;
+      const open = openBlobs.get(cid);
+      if (open) retire(cid, open);
       await rm(path, { force: true });
       return true;
     },
@@ -96,6 +219,8 @@ export async function createFileBlobStore(root: string): Promise<BlobStore> {
         }
       }
     },
-    async close() {},
+    async close() {
+      for (const [cid, open] of openBlobs) retire(cid, open);
+    },
   };
 }

@@ -32,6 +32,13 @@ export function createMemoryBlobStore(): BlobStore {
       const { start, end } = resolveRange(options.range, bytes.length);
       return Readable.from([bytes.subarray(start, end + 1)], { objectMode: false });
     },
+    async read(cid, options = {}) {
+      const bytes = blobs.get(parseCid(cid));
+      if (!bytes) throw new NotFoundError(`Blob ${cid} not found`);
+      const { start, end } = resolveRange(options.range, bytes.length);
+      const body = Readable.from([bytes.subarray(start, end + 1)], { objectMode: false });
+      return { size: bytes.length, start, end, body };
+    },
     async head(cid) {
       const bytes = blobs.get(parseCid(cid));
       return bytes ? { cid, size: bytes.length } : undefined;

@@ -13,7 +13,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { NotFoundError, UnavailableError, ValidationError, parseCid } from '@coliving/protocol';
-import { type BlobInfo, type BlobStore, type PutBlobOptions, resolveRange } from './blobStore.js';
+import {
+  type BlobInfo,
+  type BlobStore,
+  type PutBlobOptions,
+  readByHeadThenGet,
+  resolveRange,
+} from './blobStore.js';
 import { stageToFile } from './stageToFile.js';
 
 export type S3BlobStoreOptions = {
@@ -181,6 +187,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
         if (isNotFound(error)) throw new NotFoundError(`Blob ${cid} not found`);
         throw unavailable('read a blob', error);
       }
+    },
+    async read(cid, readOptions = {}) {
+      return readByHeadThenGet(this, cid, readOptions);
     },
     async head(cid, headOptions = {}) {
       return head(cid, headOptions.signal);

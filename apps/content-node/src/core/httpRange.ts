@@ -1,11 +1,11 @@
 import type { ByteRange } from '@coliving/storage';
 
 /**
- * Parses a single-range `Range: bytes=…` header into a range for a blob of `size` bytes.
- * Returns undefined for no header, several ranges, or a header that does not parse: RFC 9110 lets
- * a server ignore those and send the whole blob. A suffix range (`bytes=-500`) is the last bytes.
+ * Parses a single-range `Range: bytes=…` header. Returns undefined for no header, several
+ * ranges, or a header that does not parse: RFC 9110 lets a server ignore those and send the whole
+ * blob. A suffix range (`bytes=-500`) is the last bytes, resolved against the blob's size later.
  */
-export function parseRangeHeader(header: string | undefined, size: number): ByteRange | undefined {
+export function parseRangeHeader(header: string | undefined): ByteRange | undefined {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return undefined;
@@ -14,7 +14,7 @@ export function parseRangeHeader(header: string | undefined, size: number): Byte
   if (startText === '') {
     const suffix = Number(endText);
     if (!Number.isSafeInteger(suffix) || suffix === 0) return undefined;
-    return { start: Math.max(0, size - suffix) };
+    return { suffix };
   }
   const start = Number(startText);
   const end = endText === '' ? undefined : Number(endText);

@@ -35,6 +35,22 @@ describe('ListenJournal', () => {
     await journal.close();
   });
 
+  it('keeps call order when many listens arrive while a batch is being written', async () => {
+    const path = await freshPath();
+    const journal = await ListenJournal.open(path);
+    const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+    const first = journal.record({ cid: CID, trackId: 0, at: 0 });
+    await Promise.all([
+      first,
+      ...ids.map((trackId) => journal.record({ cid: CID, trackId, at: trackId })),
+    ]);
+    assert.deepEqual(
+      (await journal.read()).listens.map((l) => l.trackId),
+      [0, ...ids],
+    );
+    await journal.close();
+  });
+
   it('survives a restart, dropping only a line a crash cut short', async () => {
     const path = await freshPath();
     const journal = await ListenJournal.open(path);

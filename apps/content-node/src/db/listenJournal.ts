@@ -11,12 +11,18 @@ export type Listen = {
 };
 
 /**
- * An append-only JSON-lines journal of listens, each line made durable (fdatasync) before the
- * stream starts, for the plays pipeline to read from a byte offset. A line cut short by a crash
- * is removed when the journal is opened, so readers only ever see whole lines.
+ * An append-only JSON-lines journal of listens, for the plays pipeline to read from a byte offset.
+ * Appends are group-committed: the lines that arrive while a write is on its way go out together
+ * in the next write and one fdatasync, so the disk is asked once per batch, not once per listen.
+ * A line cut short by a crash is removed when the journal is opened, so readers only ever see
+ * whole lines.
  */
 export class ListenJournal {
+  /** The last write (settled, never rejected): the next batch starts after it. */
   private tail: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next batch, and that batch once scheduled. */
+  private waiting: string[] = [];
+  private next: Promise<void> | undefined;
 
   private constructor(
     private readonly path: string,
@@ -34,16 +40,26 @@ export class ListenJournal {
     return new ListenJournal(path, await open(path, 'a'));
   }
 
-  /** Appends a listen and resolves once it is on disk. Appends are written in call order. */
+  /**
+   * Appends a listen; resolves once it is on disk (rejects if its batch could not be written).
+   * Appends are written in call order.
+   */
   record(listen: Listen): Promise<void> {
-    const line = `${JSON.stringify(listen)}\n`;
-    const write = this.tail.then(async () => {
-      await this.handle.write(line);
-      await this.handle.datasync();
-    });
-    // A failed write must not wedge the ones after it; the caller of this one sees the error.
-    this.tail = write.catch(() => undefined);
-    return write;
+    this.waiting.push(`${JSON.stringify(listen)}\n`);
+    if (!this.next) {
+      const batch = this.tail.then(async () => {
+        // From here on, new lines wait for the batch after this one.
+        this.next = undefined;
+        const lines = this.waiting.join('');
+        this.waiting = [];
+        await this.handle.write(lines);
+        await this.handle.datasync();
+      });
+      this.next = batch;
+      // A failed batch must not wedge the ones after it; its callers see the error.
+      this.tail = batch.catch(() => undefined);
+    }
+    return this.next;
   }
 
   /** The listens after byte `offset`, and the offset to read from next. */
