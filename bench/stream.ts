@@ -2,7 +2,7 @@
 // offsets of a ~10 MB MP3 to /tracks/cidstream/<cid> (with a valid discovery signature) on an
 // in-process content node, and then the same reads of the same file to nginx, in the same run.
 // nginx and wrk come from Debian's packages (installed here when missing; needs root).
-// Usage: npm run bench:stream [-- <seconds per wrk run, default 10>]
+// Usage: npm run bench:stream [-- <seconds per wrk run, default 10> <rounds, default 3>]
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -35,6 +35,9 @@ const STARTUP_TIMEOUT_MS = 15_000;
 const durationSeconds = Number(process.argv[2] ?? 10);
 if (!Number.isInteger(durationSeconds) || durationSeconds < 1)
   throw new Error(`seconds per wrk run must be a positive integer, got "${process.argv[2]}"`);
+const rounds = Number(process.argv[3] ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`rounds must be a positive integer, got "${process.argv[3]}"`);
 
 /** The path of `command` on the PATH (also /usr/sbin, where Debian puts nginx), or undefined. */
 async function which(command: string): Promise<string | undefined> {
@@ -209,6 +212,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The median request rate and the median p99 of several runs (each taken on its own). */
+function medianOf(runs: WrkResult[]): WrkResult {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    summary: `median of ${runs.length} runs; ${runs.map((r) => r.summary).join(' | ')}`,
+  };
+}
+
 function verdict(ok: boolean): string {
   return ok ? '' : '  BELOW TARGET';
 }
@@ -321,15 +338,31 @@ async function main(): Promise<number> {
     const nginxVersion = (await run(tools.nginx, ['-v'])).stderr.trim().replace(/^.*\//, '');
     console.log(
       `stream benchmark: ${(file.length / 1e6).toFixed(1)} MB MP3 (${AUDIO_SECONDS} s at 320 kbps), ` +
-        `256 KiB Range reads at random aligned offsets, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${durationSeconds}s`,
+        `256 KiB Range reads at random aligned offsets, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${durationSeconds}s, ${rounds} alternating rounds`,
     );
     console.log(
       `nginx ${nginxVersion}: worker_processes 1, master_process off (one process, like the ` +
         `content node's one Node process), sendfile on, access_log off`,
     );
+    console.log(
+      `content node: one process, logger off, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (libuv default; npm start sets 2)'}`,
+    );
 
-    const ofNginx = await runWrk(tools.wrk, script, nginxUrl, 'nginx');
-    const ofNode = await runWrk(tools.wrk, script, nodeUrl, 'content node');
+    // Alternating rounds, each figure the median over them: one wrk run on this 2-core machine
+    // varies by 10-20% from the next, and a single pair would compare noise as much as servers.
+    const nginxRuns: WrkResult[] = [];
+    const nodeRuns: WrkResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      nginxRuns.push(await runWrk(tools.wrk, script, nginxUrl, 'nginx'));
+      nodeRuns.push(await runWrk(tools.wrk, script, nodeUrl, 'content node'));
+      console.log(
+        `  round ${round}/${rounds}: nginx ${nginxRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s, p99 ` +
+          `${nginxRuns.at(-1)!.p99Ms.toFixed(2)} ms; content node ${nodeRuns.at(-1)!.requestsPerSecond.toFixed(0)} ` +
+          `req/s, p99 ${nodeRuns.at(-1)!.p99Ms.toFixed(2)} ms`,
+      );
+    }
+    const ofNginx = medianOf(nginxRuns);
+    const ofNode = medianOf(nodeRuns);
     const rpsRatio = ofNode.requestsPerSecond / ofNginx.requestsPerSecond;
     const p99Ratio = ofNode.p99Ms / ofNginx.p99Ms;
     console.log(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -48,6 +48,21 @@ describe('ListenJournal', () => {
       (await journal.read()).listens.map((l) => l.trackId),
       [0, ...ids],
     );
+    await journal.close();
+  });
+
+  it('holds listens for its window, and writes them at once when flushed', async () => {
+    const path = await freshPath();
+    const journal = await ListenJournal.open(path, { flushDelayMs: 60_000 });
+    let written = false;
+    const pending = journal.record({ cid: CID, trackId: 7, at: 7 }).then(() => (written = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(written, false, 'waits for the window');
+    assert.equal((await readFile(path, 'utf8')).length, 0);
+    await journal.flush();
+    await pending;
+    assert.equal(written, true);
+    assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { cid: CID, trackId: 7, at: 7 });
     await journal.close();
   });
 
