@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { ENGINES, openTestDatabase, requireEngine } from '../testing.js';
+import { listMigrations, migrate } from './migrate.js';
+
+for (const engine of ENGINES) {
+  describe(`database on ${engine}`, () => {
+    it('applies every migration once, and again applies nothing', async (t) => {
+      if (!(await requireEngine(t, engine))) return;
+      const database = await openTestDatabase(engine);
+      try {
+        const versions = (await listMigrations()).map((m) => m.version);
+        const applied = await sql<{
+          version: number;
+        }>`select version from schema_migrations order by version`.execute(database.db);
+        assert.deepEqual(
+          applied.rows.map((r) => r.version),
+          versions,
+        );
+        assert.deepEqual(await migrate(database.db), []);
+        await database.db
+          .insertInto('indexing_checkpoints')
+          .values({ chain: 'data', block_number: 5, block_hash: '0xab' })
+          .execute();
+        const row = await database.db
+          .selectFrom('indexing_checkpoints')
+          .selectAll()
+          .executeTakeFirstOrThrow();
+        assert.deepEqual(row, { chain: 'data', block_number: 5, block_hash: '0xab' });
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('refuses a database a newer node migrated', async (t) => {
+      if (!(await requireEngine(t, engine))) return;
+      const database = await openTestDatabase(engine);
+      try {
+        await sql`insert into schema_migrations (version, name) values (9999, 'from_the_future')`.execute(
+          database.db,
+        );
+        await assert.rejects(migrate(database.db), /newer version/);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,162 @@
+// The database as Kysely sees it (see migrations/). int8 columns are read as numbers (ids stay
+// below 2^53) and numeric ones (stake in wei) as strings.
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = Record<string, unknown>;
+/** A timestamptz: read as a Date, written as a Date or an ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type UsersTable = {
+  user_id: number;
+  wallet: string;
+  handle: string;
+  handle_lc: string;
+  name: string;
+  is_deactivated: boolean;
+  metadata: Json;
+  metadata_cid: string;
+  created_block: number;
+  created_at: Timestamp;
+  updated_block: number;
+  updated_at: Timestamp;
+  tx_hash: string;
+};
+
+export type TracksTable = {
+  track_id: number;
+  owner_id: number;
+  title: string;
+  genre: string;
+  mood: string | null;
+  track_cid: string;
+  duration: number;
+  release_date: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  is_unlisted: boolean;
+  is_deleted: boolean;
+  stream_conditions: Json | null;
+  download_conditions: Json | null;
+  metadata: Json;
+  metadata_cid: string;
+  created_block: number;
+  created_at: Timestamp;
+  updated_block: number;
+  updated_at: Timestamp;
+  tx_hash: string;
+};
+
+export type PlaylistsTable = {
+  playlist_id: number;
+  owner_id: number;
+  playlist_name: string;
+  is_album: boolean;
+  is_private: boolean;
+  is_deleted: boolean;
+  stream_conditions: Json | null;
+  metadata: Json;
+  metadata_cid: string;
+  created_block: number;
+  created_at: Timestamp;
+  updated_block: number;
+  updated_at: Timestamp;
+  tx_hash: string;
+};
+
+export type PlaylistTracksTable = {
+  playlist_id: number;
+  position: number;
+  track_id: number;
+  added_at: number;
+};
+
+export type FollowsTable = {
+  follower_id: number;
+  followee_id: number;
+  created_block: number;
+  created_at: Timestamp;
+};
+
+export type ItemType = 'track' | 'playlist';
+
+export type SocialTable = {
+  user_id: number;
+  item_type: ItemType;
+  item_id: number;
+  created_block: number;
+  created_at: Timestamp;
+};
+
+export type AggregateUserTable = {
+  user_id: number;
+  track_count: Generated<number>;
+  playlist_count: Generated<number>;
+  album_count: Generated<number>;
+  follower_count: Generated<number>;
+  following_count: Generated<number>;
+  repost_count: Generated<number>;
+  save_count: Generated<number>;
+};
+
+export type AggregateItemTable<K extends string> = Record<K, number> & {
+  save_count: Generated<number>;
+  repost_count: Generated<number>;
+};
+
+export type SkippedActionsTable = {
+  block_number: number;
+  log_index: number;
+  tx_hash: string;
+  user_id: string;
+  signer: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  reason_code: string;
+  reason: string;
+};
+
+export type EntityBlocksTable = {
+  block_number: number;
+  block_hash: string;
+  block_time: Timestamp;
+};
+
+export type NodesTable = {
+  node_id: number;
+  service_type: string;
+  owner: string;
+  endpoint: string;
+  delegate_wallet: string;
+  is_registered: boolean;
+  registered_block: number;
+  updated_block: number;
+};
+
+export type NodeOwnersTable = {
+  owner: string;
+  stake: string;
+  updated_block: number;
+};
+
+export type IndexingCheckpointsTable = {
+  chain: string;
+  block_number: number;
+  block_hash: string;
+};
+
+export type DB = {
+  users: UsersTable;
+  tracks: TracksTable;
+  playlists: PlaylistsTable;
+  playlist_tracks: PlaylistTracksTable;
+  follows: FollowsTable;
+  saves: SocialTable;
+  reposts: SocialTable;
+  aggregate_user: AggregateUserTable;
+  aggregate_track: AggregateItemTable<'track_id'>;
+  aggregate_playlist: AggregateItemTable<'playlist_id'>;
+  skipped_actions: SkippedActionsTable;
+  entity_blocks: EntityBlocksTable;
+  nodes: NodesTable;
+  node_owners: NodeOwnersTable;
+  indexing_checkpoints: IndexingCheckpointsTable;
+};

@@ -1,0 +1,78 @@
+// Test helpers: a fresh database on each engine, the test skipped (or, under CI, failed) when
+// the PostgreSQL server is not there.
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { type Database, type DatabaseEngine, openDatabase } from './db/database.js';
+
+/** The PostgreSQL server tests use: COLIVING_TEST_DATABASE_URL, or the local one. */
+export const TEST_POSTGRES_URL =
+  process.env.COLIVING_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const ENGINES: readonly DatabaseEngine[] = ['pglite', 'postgres'];
+
+let postgresReachable: Promise<string | undefined> | undefined;
+
+/** Undefined when the test PostgreSQL server answers; otherwise why it does not. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  postgresReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return undefined;
+    } catch (error) {
+      return `PostgreSQL at ${TEST_POSTGRES_URL} is not reachable (${(error as Error).message})`;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return postgresReachable;
+}
+
+/**
+ * Skips the test when `engine` is PostgreSQL and no server answers, printing why; under
+ * CI=true a missing server fails the test instead. Returns true when the test should go on.
+ */
+export async function requireEngine(t: TestContext, engine: DatabaseEngine): Promise<boolean> {
+  if (engine === 'pglite') return true;
+  const why = await postgresUnavailable();
+  if (!why) return true;
+  if (process.env.CI === 'true') throw new Error(`${why}; CI must have it`);
+  console.log(`# skipped: ${why}`);
+  t.skip(why);
+  return false;
+}
+
+/**
+ * A fresh, migrated database on `engine`: PGlite in memory, or a new database on the test
+ * PostgreSQL server that is dropped again on close.
+ */
+export async function openTestDatabase(engine: DatabaseEngine): Promise<Database> {
+  if (engine === 'pglite') return openDatabase();
+  const name = `coliving_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), maxConnections: 4 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
