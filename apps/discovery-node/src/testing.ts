@@ -3,6 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
+import type { Hex, LocalAccount } from 'viem';
+import { createChainWallet } from '@coliving/chain';
+import type { TestNetwork } from '@coliving/chain/testing';
+import { entityManagerAbi } from '@coliving/contracts';
+import {
+  encodeEntityMetadata,
+  entityManagerDomain,
+  manageEntityTypes,
+  randomNonce,
+} from '@coliving/protocol';
 import { type Database, type DatabaseEngine, openDatabase } from './db/database.js';
 
 /** The PostgreSQL server tests use: COLIVING_TEST_DATABASE_URL, or the local one. */
@@ -75,4 +85,76 @@ export async function openTestDatabase(engine: DatabaseEngine): Promise<Database
       }
     },
   };
+}
+
+/** One action for `submitActions`: signed by `account` exactly as given (invalid ones too). */
+export type ChainAction = {
+  account: LocalAccount;
+  userId: number | bigint;
+  entityType: string;
+  entityId: number | bigint;
+  action: string;
+  /** A metadata object is wrapped as `{"cid":"","data":…}`; a string goes as it is. */
+  metadata?: string | Record<string, unknown>;
+  nonce?: Hex;
+};
+
+/** Signs `action` for the data chain's EntityManager, skipping every client-side check. */
+export async function signChainAction(
+  network: TestNetwork,
+  action: ChainAction,
+): Promise<{
+  userId: bigint;
+  entityType: string;
+  entityId: bigint;
+  action: string;
+  metadata: string;
+  nonce: Hex;
+  signature: Hex;
+}> {
+  const message = {
+    userId: BigInt(action.userId),
+    entityType: action.entityType,
+    entityId: BigInt(action.entityId),
+    action: action.action,
+    metadata:
+      typeof action.metadata === 'string'
+        ? action.metadata
+        : action.metadata
+          ? encodeEntityMetadata(action.metadata)
+          : '',
+    nonce: action.nonce ?? randomNonce(),
+  };
+  const signature = await action.account.signTypedData({
+    domain: entityManagerDomain(
+      network.manifest.chains.data.chainId,
+      network.manifest.contracts.data.EntityManager,
+    ),
+    types: manageEntityTypes,
+    primaryType: 'ManageEntity',
+    message,
+  });
+  return { ...message, signature };
+}
+
+/**
+ * Signs every action and submits them in one `manageEntities` transaction (so one block), from
+ * a gas account; returns that block.
+ */
+export async function submitActions(
+  network: TestNetwork,
+  actions: ChainAction[],
+  gas: LocalAccount = network.accounts[19]!,
+): Promise<number> {
+  const signed = await Promise.all(actions.map((a) => signChainAction(network, a)));
+  const wallet = createChainWallet('data', network.manifest.chains.data, gas);
+  const hash = await wallet.writeContract({
+    address: network.manifest.contracts.data.EntityManager,
+    abi: entityManagerAbi,
+    functionName: 'manageEntities',
+    args: [signed],
+  });
+  const receipt = await network.dataPublic.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`manageEntities reverted (${hash})`);
+  return Number(receipt.blockNumber);
 }

@@ -7,6 +7,7 @@ export * from './cid.js';
 export * from './canonicalJson.js';
 export * from './entityManager.js';
 export * from './genres.js';
+export * from './handles.js';
 export * from './metadata.js';
 export * from './relayRequest.js';
 export * from './requestSignature.js';

@@ -373,3 +373,15 @@ describe('metadata', () => {
     assert.equal(trackSchema.properties.description?.maxLength, 1000);
   });
 });
+
+describe('reserved handles', () => {
+  it('are refused in any case, and ordinary handles are not', async () => {
+    const { isReservedHandle } = await import('./handles.js');
+    for (const handle of ['admin', 'Admin', 'TRENDING', 'coliving', 'upload']) {
+      assert.equal(isReservedHandle(handle), true, handle);
+    }
+    for (const handle of ['adminx', 'dj_admin', 'alice', 'trending.now']) {
+      assert.equal(isReservedHandle(handle), false, handle);
+    }
+  });
+});

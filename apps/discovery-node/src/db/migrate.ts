@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { type Kysely, sql } from 'kysely';
+import type { DB } from './schema.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Any constant: every node that migrates takes this advisory lock, so two never race. */
@@ -24,7 +25,7 @@ export async function listMigrations(): Promise<Migration[]> {
  * Applies the migrations this database lacks, each in its own transaction with its record in
  * `schema_migrations`. A database from a newer node (a version we do not know) is refused.
  */
-export async function migrate(db: Kysely<unknown>): Promise<number[]> {
+export async function migrate(db: Kysely<DB>): Promise<number[]> {
   const migrations = await listMigrations();
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx);

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import { canonicalJson } from '@coliving/protocol';
+import type { DB } from './schema.js';
+
+/**
+ * The tables the digest covers, each with its primary key: every row the data chain decides.
+ * Node-local tables (checkpoints, block hashes) and the eth-chain tables are left out.
+ */
+export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }[] = [
+  { table: 'users', key: ['user_id'] },
+  { table: 'tracks', key: ['track_id'] },
+  { table: 'playlists', key: ['playlist_id'] },
+  { table: 'playlist_tracks', key: ['playlist_id', 'position'] },
+  { table: 'follows', key: ['follower_id', 'followee_id'] },
+  { table: 'saves', key: ['user_id', 'item_type', 'item_id'] },
+  { table: 'reposts', key: ['user_id', 'item_type', 'item_id'] },
+  { table: 'aggregate_user', key: ['user_id'] },
+  { table: 'aggregate_track', key: ['track_id'] },
+  { table: 'aggregate_playlist', key: ['playlist_id'] },
+  { table: 'skipped_actions', key: ['block_number', 'log_index'] },
+];
+
+/** Rows read per query while hashing. */
+const PAGE_ROWS = 5000;
+
+/** One value in its canonical form: times as ISO strings, JSON with sorted keys. */
+function canonicalValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+export type StateDigest = { block: number; digest: `0x${string}` };
+
+/**
+ * A sha-256 over a canonical dump of the entity state as of the last indexed data-chain block:
+ * for each table in a fixed order, its name, then every row in primary-key order as canonical
+ * JSON. Read in one repeatable-read transaction, so the rows and the block agree. Two nodes on
+ * the same chain at the same block give the same digest.
+ */
+export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promise<StateDigest> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const checkpoint = await tx
+        .selectFrom('indexing_checkpoints')
+        .select('block_number')
+        .where('chain', '=', chain)
+        .executeTakeFirst();
+      const hash = createHash('sha256');
+      for (const { table, key } of DIGEST_TABLES) {
+        hash.update(`table ${table}\n`);
+        const keyList = sql.join(key.map((k) => sql.ref(k)));
+        let after: unknown[] | undefined;
+        for (;;) {
+          const where = after
+            ? sql`where (${keyList}) > (${sql.join(after.map((v) => sql`${v}`))})`
+            : sql``;
+          const rows = (
+            await sql<Record<string, unknown>>`select * from ${sql.table(table)} ${where}
+              order by ${keyList} limit ${PAGE_ROWS}`.execute(tx)
+          ).rows;
+          for (const row of rows) {
+            const canonical: Record<string, unknown> = {};
+            for (const [column, value] of Object.entries(row)) {
+              canonical[column] = canonicalValue(value);
+            }
+            hash.update(canonicalJson(canonical));
+            hash.update('\n');
+          }
+          if (rows.length < PAGE_ROWS) break;
+          const lastRow = rows.at(-1)!;
+          after = key.map((k) => lastRow[k]);
+        }
+      }
+      return {
+        block: checkpoint?.block_number ?? 0,
+        digest: `0x${hash.digest('hex')}`,
+      };
+    });
+}

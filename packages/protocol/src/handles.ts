@@ -1,0 +1,61 @@
+/**
+ * Handles no user may take: the player's own routes (a handle is a URL path, `/<handle>`),
+ * words that would pass for the platform speaking, and names of the reference system.
+ * Compared case-insensitively.
+ */
+export const RESERVED_HANDLES: ReadonlySet<string> = new Set([
+  'about',
+  'account',
+  'admin',
+  'administrator',
+  'albums',
+  'api',
+  'app',
+  'apps',
+  'artists',
+  'audius',
+  'coliving',
+  'dashboard',
+  'developers',
+  'discover',
+  'download',
+  'explore',
+  'favorites',
+  'feed',
+  'help',
+  'history',
+  'landlord',
+  'legal',
+  'library',
+  'login',
+  'logout',
+  'messages',
+  'moderator',
+  'notifications',
+  'null',
+  'official',
+  'playlists',
+  'privacy',
+  'profile',
+  'resident',
+  'root',
+  'search',
+  'settings',
+  'signin',
+  'signup',
+  'staff',
+  'support',
+  'system',
+  'terms',
+  'tracks',
+  'trending',
+  'undefined',
+  'upload',
+  'users',
+  'wallet',
+]);
+
+/** True when no user may take `handle` (any case). */
+export function isReservedHandle(handle: string): boolean {
+  return RESERVED_HANDLES.has(handle.toLowerCase());
+}
