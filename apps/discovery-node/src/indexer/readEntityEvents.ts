@@ -25,8 +25,26 @@ export type ReadEntityEventsParameters = {
   toBlock: number;
 };
 
-/** The ManageEntity events of blocks `fromBlock`..`toBlock`, in block and log order. */
-export async function readEntityEvents({
+/**
+ * The ManageEntity events of blocks `fromBlock`..`toBlock`, in block and log order. A range
+ * whose answer is too big for the node or the client (busy blocks) is read in halves.
+ */
+export async function readEntityEvents(
+  parameters: ReadEntityEventsParameters,
+): Promise<EntityEvent[]> {
+  const { fromBlock, toBlock } = parameters;
+  try {
+    return await readRange(parameters);
+  } catch (error) {
+    if (toBlock <= fromBlock) throw error;
+    const middle = Math.floor((fromBlock + toBlock) / 2);
+    const first = await readEntityEvents({ ...parameters, toBlock: middle });
+    const second = await readEntityEvents({ ...parameters, fromBlock: middle + 1 });
+    return [...first, ...second];
+  }
+}
+
+async function readRange({
   client,
   entityManager,
   fromBlock,
