@@ -54,7 +54,7 @@ export async function indexBlocks(
   let readMs = 0;
   let writeMs = 0;
   let started = performance.now();
-  const headBlock = Number(await client.getBlockNumber());
+  const headBlock = Number(await client.getBlockNumber({ cacheTime: 0 }));
   const checkpoint = await readCheckpoint(db, DATA_CHAIN);
   if (checkpoint) {
     // A block we indexed that the chain no longer has: a reorg deeper than our confirmations.

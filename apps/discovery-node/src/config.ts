@@ -1,0 +1,35 @@
+import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
+
+/** Every COLIVING_ variable the discovery node reads. */
+export const discoveryNodeConfigSpec = {
+  host: env.string().default('127.0.0.1'),
+  port: env.port().default(5000),
+  /** `postgres://…` for a PostgreSQL server; PGlite in `<dataDir>/db` otherwise. */
+  databaseUrl: env.url({ protocols: ['postgres:', 'postgresql:'] }).optional(),
+  dataDir: env.string().default('.coliving/discovery-node'),
+  /** The deployment manifest (JSON, as deployAll writes it): chains, contracts, deploy blocks. */
+  manifest: env.string(),
+  /** This operator's own RPC endpoints, instead of the manifest's. */
+  dataRpcUrl: env.url().optional(),
+  ethRpcUrl: env.url().optional(),
+  /** The delegate key registered on NodeRegistry: signs health reports and stream access. */
+  delegatePrivateKey: env.privateKey(),
+  /** The gas wallet the relay submits from; without it POST /relay answers 503. */
+  relayerPrivateKey: env.privateKey().optional(),
+  /** Blocks under the head before a block is indexed: 0 on a devnet, 12 elsewhere by default. */
+  dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
+  ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
+  pollInterval: env.duration().default(1000),
+  logLevel: env
+    .oneOf(['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const)
+    .default('info'),
+};
+
+export type DiscoveryNodeConfig = ConfigOf<typeof discoveryNodeConfigSpec>;
+
+/** Reads the config from the environment, once; ConfigError lists every problem. */
+export function loadDiscoveryNodeConfig(
+  source: Record<string, string | undefined> = process.env,
+): DiscoveryNodeConfig {
+  return loadConfig(discoveryNodeConfigSpec, { env: source });
+}

@@ -1,0 +1,100 @@
+import { ReorgError } from './checkpoints.js';
+
+/** What one pass of an indexer reports. */
+export type PassResult = { indexedBlock: number | undefined; headBlock: number };
+
+export type IndexerStatus = {
+  indexedBlock: number | undefined;
+  headBlock: number | undefined;
+  /** The last pass's failure, until a pass succeeds; a reorg stays until restart. */
+  error: string | undefined;
+  halted: boolean;
+};
+
+export type RunIndexerParameters = {
+  name: string;
+  pass: () => Promise<PassResult>;
+  /** Pause when caught up with the chain, and after a failed pass. */
+  pollIntervalMs: number;
+  onError: (error: unknown) => void;
+};
+
+/**
+ * Runs an indexer's passes back to back while it is behind, and every `pollIntervalMs` once it
+ * has caught up. A failed pass is retried after the pause; a reorg beyond the confirmations
+ * halts the indexer (its state would disagree with the chain).
+ */
+export function runIndexer({ name, pass, pollIntervalMs, onError }: RunIndexerParameters) {
+  const status: IndexerStatus = {
+    indexedBlock: undefined,
+    headBlock: undefined,
+    error: undefined,
+    halted: false,
+  };
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const waiters = new Set<{ block: number; resolve: () => void }>();
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let caughtUp = true;
+      try {
+        const result = await pass();
+        status.indexedBlock = result.indexedBlock;
+        status.headBlock = result.headBlock;
+        status.error = undefined;
+        caughtUp = result.indexedBlock === undefined || result.indexedBlock >= result.headBlock;
+        for (const waiter of waiters) {
+          if ((result.indexedBlock ?? -1) >= waiter.block) {
+            waiters.delete(waiter);
+            waiter.resolve();
+          }
+        }
+      } catch (error) {
+        status.error = `${name}: ${(error as Error).message}`;
+        onError(error);
+        if (error instanceof ReorgError) {
+          status.halted = true;
+          return;
+        }
+      }
+      if (!caughtUp) continue;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, pollIntervalMs);
+        wake = resolve;
+      });
+    }
+  }
+  let wake: (() => void) | undefined;
+
+  return {
+    status,
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      running = loop();
+    },
+    /** Runs the next pass now instead of after the pause (a relay just landed a block). */
+    poke(): void {
+      clearTimeout(timer);
+      wake?.();
+    },
+    /** Resolves once `block` is indexed. */
+    waitFor(block: number): Promise<void> {
+      if ((status.indexedBlock ?? -1) >= block) return Promise.resolve();
+      return new Promise((resolve) => {
+        waiters.add({ block, resolve });
+        this.poke();
+      });
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      await running;
+    },
+  };
+}
+
+export type Indexer = ReturnType<typeof runIndexer>;

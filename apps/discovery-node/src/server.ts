@@ -1,0 +1,121 @@
+// The discovery node: its indexers, its database and its HTTP routes, wired from components the
+// caller builds (main.ts from config, tests from a local chain), with start/stop lifecycles.
+import type { FastifyInstance } from 'fastify';
+import type { DeploymentManifest } from '@coliving/chain';
+import { canonicalJson } from '@coliving/protocol';
+import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
+import { Gauge } from 'prom-client';
+import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
+import type { Database } from './db/database.js';
+import { computeStateDigest } from './db/stateDigest.js';
+import { indexBlocks } from './indexer/indexBlocks.js';
+import { type Indexer, runIndexer } from './indexer/runIndexer.js';
+
+export type DiscoveryNodeComponents = {
+  database: Database;
+  /** Where the contracts are and where indexing starts. */
+  manifest: DeploymentManifest;
+  dataClient: PublicClient;
+  ethClient: PublicClient;
+  /** The node's delegate key: signs its health report (and, later, stream access). */
+  account: LocalAccount;
+  logger?: Logger | false;
+};
+
+export type DiscoveryNodeInit = {
+  version: string;
+  /** Blocks a data-chain block must be buried under before it is indexed. */
+  dataConfirmations: number;
+  ethConfirmations: number;
+  pollIntervalMs: number;
+  blocksPerRead?: number;
+  eventsPerTransaction?: number;
+};
+
+export type DiscoveryNode = {
+  app: FastifyInstance;
+  dataIndexer: Indexer;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const DEFAULT_BLOCKS_PER_READ = 500;
+const DEFAULT_EVENTS_PER_TRANSACTION = 5000;
+
+/** Builds a discovery node; `start` starts its indexers, `app.listen` its HTTP side. */
+export async function createDiscoveryNode(
+  components: DiscoveryNodeComponents,
+  init: DiscoveryNodeInit,
+): Promise<DiscoveryNode> {
+  const { database, manifest, dataClient, account } = components;
+  const { db } = database;
+  const app = createApp({ logger: components.logger ?? false });
+  const log = app.log;
+  const metrics = registerMetrics(app, { prefix: 'coliving_discovery_node_' });
+  const indexedBlock = new Gauge({
+    name: 'coliving_discovery_node_indexed_block',
+    help: 'The last block indexed, by chain',
+    labelNames: ['chain'] as const,
+    registers: [metrics],
+  });
+
+  const dataIndexer = runIndexer({
+    name: 'data chain',
+    pollIntervalMs: init.pollIntervalMs,
+    onError: (error) => log.error({ err: error }, 'indexing the data chain failed'),
+    pass: async () => {
+      const result = await indexBlocks({
+        db,
+        client: dataClient,
+        entityManager: manifest.contracts.data.EntityManager,
+        deployBlock: manifest.deployBlocks.data.EntityManager,
+        confirmations: init.dataConfirmations,
+        blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
+        eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
+      });
+      if (result.indexedBlock !== undefined)
+        indexedBlock.set({ chain: 'data' }, result.indexedBlock);
+      return result;
+    },
+  });
+
+  registerHealthCheck(app, {
+    check: async () => {
+      const data = dataIndexer.status;
+      return {
+        healthy: !data.halted && data.error === undefined && data.indexedBlock !== undefined,
+        service: 'discovery-node',
+        version: init.version,
+        delegateWallet: account.address,
+        database: database.engine,
+        dataChain: {
+          indexedBlock: data.indexedBlock ?? null,
+          headBlock: data.headBlock ?? null,
+          ...(data.error ? { error: data.error } : {}),
+        },
+      };
+    },
+    sign: async (report) => ({
+      signer: account.address,
+      signature: await account.signMessage({
+        message: { raw: keccak256(toBytes(canonicalJson(report))) },
+      }),
+    }),
+  });
+
+  app.get('/v1/state_digest', async function serveStateDigest() {
+    return { data: await computeStateDigest(db) };
+  });
+
+  return {
+    app,
+    dataIndexer,
+    async start() {
+      dataIndexer.start();
+    },
+    async stop() {
+      await app.close();
+      await dataIndexer.stop();
+    },
+  };
+}
