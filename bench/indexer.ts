@@ -22,7 +22,7 @@ import { openTestDatabase, postgresUnavailable } from '../apps/discovery-node/sr
 const TARGETS: Record<DatabaseEngine, number> = { postgres: 5000, pglite: 2000 };
 /** Actions per manageEntities transaction (one block each): what fits a 60M-gas block. */
 const ACTIONS_PER_TX = 500;
-const BLOCKS_PER_READ = 200;
+const BLOCKS_PER_READ = 10;
 const EVENTS_PER_TRANSACTION = 5000;
 const CID = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq';
 

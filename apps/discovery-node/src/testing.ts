@@ -1,6 +1,7 @@
 // Test helpers: a fresh database on each engine, the test skipped (or, under CI, failed) when
 // the PostgreSQL server is not there.
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import type { Hex, LocalAccount } from 'viem';
@@ -157,4 +158,13 @@ export async function submitActions(
   const receipt = await network.dataPublic.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new Error(`manageEntities reverted (${hash})`);
   return Number(receipt.blockNumber);
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -53,6 +53,7 @@ export async function openDatabase(parameters: OpenDatabaseParameters = {}): Pro
     }
     return finish(pool, 'postgres', async () => {});
   }
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir ?? 'memory://');
   const socketDir = await mkdtemp(join(tmpdir(), 'coliving-pglite-'));
   const server = new PGLiteSocketServer({
