@@ -65,16 +65,22 @@ describe('discovery node', () => {
     assert.deepEqual(users, [{ handle: 'dj' }]);
   });
 
-  it('reports its indexer in a health check signed by its delegate key', async () => {
+  it('reports its indexers in a health check signed by its delegate key', async () => {
+    await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber()));
     const res = await node.app.inject({ method: 'GET', url: '/health_check' });
     assert.equal(res.statusCode, 200);
     const body = res.json<{
-      data: { healthy: boolean; dataChain: { indexedBlock: number } };
+      data: {
+        healthy: boolean;
+        dataChain: { indexedBlock: number };
+        ethChain: { indexedBlock: number };
+      };
       signer: string;
       signature: `0x${string}`;
     }>();
     assert.equal(body.data.healthy, true);
     assert.ok(body.data.dataChain.indexedBlock >= 1);
+    assert.ok(body.data.ethChain.indexedBlock >= 1);
     assert.equal(body.signer, delegate.address);
     const signer = await recoverMessageAddress({
       message: { raw: keccak256(toBytes(canonicalJson(body.data))) },

@@ -9,6 +9,7 @@ import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { indexBlocks } from './indexer/indexBlocks.js';
+import { indexNodes } from './indexer/indexNodes.js';
 import { type Indexer, runIndexer } from './indexer/runIndexer.js';
 
 export type DiscoveryNodeComponents = {
@@ -35,6 +36,7 @@ export type DiscoveryNodeInit = {
 export type DiscoveryNode = {
   app: FastifyInstance;
   dataIndexer: Indexer;
+  ethIndexer: Indexer;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -79,11 +81,33 @@ export async function createDiscoveryNode(
     },
   });
 
+  const ethIndexer = runIndexer({
+    name: 'eth chain',
+    pollIntervalMs: init.pollIntervalMs,
+    onError: (error) => log.error({ err: error }, 'indexing the eth chain failed'),
+    pass: async () => {
+      const result = await indexNodes({
+        db,
+        client: components.ethClient,
+        nodeRegistry: manifest.contracts.eth.NodeRegistry,
+        deployBlock: manifest.deployBlocks.eth.NodeRegistry,
+        confirmations: init.ethConfirmations,
+        blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
+      });
+      if (result.indexedBlock !== undefined)
+        indexedBlock.set({ chain: 'eth' }, result.indexedBlock);
+      return result;
+    },
+  });
+
   registerHealthCheck(app, {
     check: async () => {
       const data = dataIndexer.status;
+      const eth = ethIndexer.status;
+      const ok = (s: typeof data) =>
+        !s.halted && s.error === undefined && s.indexedBlock !== undefined;
       return {
-        healthy: !data.halted && data.error === undefined && data.indexedBlock !== undefined,
+        healthy: ok(data) && ok(eth),
         service: 'discovery-node',
         version: init.version,
         delegateWallet: account.address,
@@ -92,6 +116,11 @@ export async function createDiscoveryNode(
           indexedBlock: data.indexedBlock ?? null,
           headBlock: data.headBlock ?? null,
           ...(data.error ? { error: data.error } : {}),
+        },
+        ethChain: {
+          indexedBlock: eth.indexedBlock ?? null,
+          headBlock: eth.headBlock ?? null,
+          ...(eth.error ? { error: eth.error } : {}),
         },
       };
     },
@@ -110,12 +139,14 @@ export async function createDiscoveryNode(
   return {
     app,
     dataIndexer,
+    ethIndexer,
     async start() {
       dataIndexer.start();
+      ethIndexer.start();
     },
     async stop() {
       await app.close();
-      await dataIndexer.stop();
+      await Promise.all([dataIndexer.stop(), ethIndexer.stop()]);
     },
   };
 }

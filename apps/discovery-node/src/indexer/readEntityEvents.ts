@@ -26,22 +26,32 @@ export type ReadEntityEventsParameters = {
 };
 
 /**
- * The ManageEntity events of blocks `fromBlock`..`toBlock`, in block and log order. A range
- * whose answer is too big for the node or the client (busy blocks) is read in halves.
+ * Reads blocks `fromBlock`..`toBlock` with `read`; a range whose answer is too big for the node
+ * or the client (busy blocks) is read in halves, down to single blocks.
  */
-export async function readEntityEvents(
-  parameters: ReadEntityEventsParameters,
-): Promise<EntityEvent[]> {
-  const { fromBlock, toBlock } = parameters;
+export async function readInHalves<T>(
+  fromBlock: number,
+  toBlock: number,
+  read: (fromBlock: number, toBlock: number) => Promise<T[]>,
+): Promise<T[]> {
   try {
-    return await readRange(parameters);
+    return await read(fromBlock, toBlock);
   } catch (error) {
     if (toBlock <= fromBlock) throw error;
     const middle = Math.floor((fromBlock + toBlock) / 2);
-    const first = await readEntityEvents({ ...parameters, toBlock: middle });
-    const second = await readEntityEvents({ ...parameters, fromBlock: middle + 1 });
+    const first = await readInHalves(fromBlock, middle, read);
+    const second = await readInHalves(middle + 1, toBlock, read);
     return [...first, ...second];
   }
+}
+
+/** The ManageEntity events of blocks `fromBlock`..`toBlock`, in block and log order. */
+export async function readEntityEvents(
+  parameters: ReadEntityEventsParameters,
+): Promise<EntityEvent[]> {
+  return readInHalves(parameters.fromBlock, parameters.toBlock, (fromBlock, toBlock) =>
+    readRange({ ...parameters, fromBlock, toBlock }),
+  );
 }
 
 async function readRange({

@@ -1,0 +1,244 @@
+import type { Kysely, Transaction } from 'kysely';
+import { type Address, type Hex, type PublicClient, getAbiItem, hexToString } from 'viem';
+import { nodeRegistryAbi } from '@coliving/contracts';
+import { BaseError } from '@coliving/protocol';
+import type { DB } from '../db/schema.js';
+import { ReorgError, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { readInHalves } from './readEntityEvents.js';
+
+export const ETH_CHAIN = 'eth';
+
+/** The service types a node can be listed by. */
+export type NodeServiceType = 'content-node' | 'discovery-node';
+
+// Only the events that change a node or an owner's deployer stake; requests, cancellations and
+// cuts change neither.
+const nodeEvents = [
+  getAbiItem({ abi: nodeRegistryAbi, name: 'NodeRegistered' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'NodeDeregistered' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'EndpointUpdated' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'DelegateWalletUpdated' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'StakeIncreased' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'StakeDecreased' }),
+  getAbiItem({ abi: nodeRegistryAbi, name: 'DeployerStakeChanged' }),
+] as const;
+
+export type IndexNodesParameters = {
+  db: Kysely<DB>;
+  /** A client of the eth chain. */
+  client: PublicClient;
+  nodeRegistry: Address;
+  /** The block NodeRegistry was deployed in: indexing starts there. */
+  deployBlock: number;
+  /** Blocks the head must be past a block before it is indexed (reorg safety); 0 on a devnet. */
+  confirmations: number;
+  /** Blocks read with one eth_getLogs, and applied in one transaction. */
+  blocksPerRead: number;
+};
+
+export type IndexNodesReturnType = {
+  /** The last block now indexed, or undefined when nothing is (the chain is behind). */
+  indexedBlock: number | undefined;
+  headBlock: number;
+  /** NodeRegistry events applied by this pass. */
+  events: number;
+};
+
+/**
+ * The indexed state disagrees with an event NodeRegistry could only have emitted with a state
+ * we do not hold (an update of a node we never saw registered): a wrong deploy block, or a
+ * database written by something else. Reindexing from the deploy block rebuilds it.
+ */
+export class NodeIndexStateError extends BaseError {
+  static override readonly defaultCode = 'node_index_inconsistent';
+  override name = 'NodeIndexStateError' as const;
+}
+
+/**
+ * One pass: applies the NodeRegistry events of the confirmed blocks past the checkpoint, up to
+ * `blocksPerRead` of them, in one database transaction together with the checkpoint, so a crash
+ * resumes with no duplicate and no gap.
+ */
+export async function indexNodes(parameters: IndexNodesParameters): Promise<IndexNodesReturnType> {
+  const { db, client, nodeRegistry, deployBlock, confirmations, blocksPerRead } = parameters;
+  const headBlock = Number(await client.getBlockNumber({ cacheTime: 0 }));
+  const checkpoint = await readCheckpoint(db, ETH_CHAIN);
+  if (checkpoint) {
+    // A block we indexed that the chain no longer has: a reorg deeper than our confirmations.
+    const block = await client
+      .getBlock({ blockNumber: BigInt(checkpoint.block_number) })
+      .catch(() => undefined);
+    if (block?.hash !== checkpoint.block_hash) {
+      throw new ReorgError(ETH_CHAIN, checkpoint.block_number, checkpoint.block_hash, block?.hash);
+    }
+  }
+  const from = checkpoint ? checkpoint.block_number + 1 : deployBlock;
+  const last = headBlock - confirmations;
+  if (last < from) return { indexedBlock: checkpoint?.block_number, headBlock, events: 0 };
+  const to = Math.min(last, from + blocksPerRead - 1);
+  const events = await readNodeEvents(client, nodeRegistry, from, to);
+  const { hash: toHash } = await client.getBlock({ blockNumber: BigInt(to) });
+  await db.transaction().execute(async (tx) => {
+    for (const event of events) await applyNodeEvent(tx, event);
+    await writeCheckpoint(tx, ETH_CHAIN, to, toHash);
+  });
+  return { indexedBlock: to, headBlock, events: events.length };
+}
+
+/** A registered node with its owner's deployer stake (wei, decimal). */
+export type ListedNode = {
+  nodeId: number;
+  serviceType: string;
+  owner: string;
+  endpoint: string;
+  delegateWallet: string;
+  stake: string;
+};
+
+/** The registered nodes (of one service type, if given) with their owners' stake, by node id. */
+export async function listNodes(
+  db: Kysely<DB>,
+  serviceType?: NodeServiceType,
+): Promise<ListedNode[]> {
+  let query = db
+    .selectFrom('nodes')
+    .innerJoin('node_owners', 'node_owners.owner', 'nodes.owner')
+    .select([
+      'nodes.node_id as nodeId',
+      'nodes.service_type as serviceType',
+      'nodes.owner as owner',
+      'nodes.endpoint as endpoint',
+      'nodes.delegate_wallet as delegateWallet',
+      'node_owners.stake as stake',
+    ])
+    .where('nodes.is_registered', '=', true);
+  if (serviceType !== undefined) query = query.where('nodes.service_type', '=', serviceType);
+  return query.orderBy('nodes.node_id').execute();
+}
+
+type NodeEvent = Awaited<ReturnType<typeof readRange>>[number];
+
+/** The node events of blocks `fromBlock`..`toBlock` in block and log order; big ranges in halves. */
+async function readNodeEvents(
+  client: PublicClient,
+  nodeRegistry: Address,
+  fromBlock: number,
+  toBlock: number,
+): Promise<NodeEvent[]> {
+  return readInHalves(fromBlock, toBlock, (from, to) => readRange(client, nodeRegistry, from, to));
+}
+
+async function readRange(
+  client: PublicClient,
+  nodeRegistry: Address,
+  fromBlock: number,
+  toBlock: number,
+) {
+  const logs = await client.getLogs({
+    address: nodeRegistry,
+    events: nodeEvents,
+    fromBlock: BigInt(fromBlock),
+    toBlock: BigInt(toBlock),
+    strict: true,
+  });
+  // Nodes return logs in order; the state depends on it, so it is not left to trust.
+  return logs.sort(
+    (a, b) => Number(a.blockNumber - b.blockNumber) || Number(a.logIndex - b.logIndex),
+  );
+}
+
+async function applyNodeEvent(tx: Transaction<DB>, event: NodeEvent): Promise<void> {
+  const block = Number(event.blockNumber);
+  switch (event.eventName) {
+    case 'NodeRegistered': {
+      const { nodeId, serviceType, owner, endpoint, delegateWallet, stake } = event.args;
+      await tx
+        .insertInto('nodes')
+        .values({
+          node_id: toNodeId(nodeId),
+          service_type: serviceTypeName(serviceType),
+          owner: owner.toLowerCase(),
+          endpoint,
+          delegate_wallet: delegateWallet.toLowerCase(),
+          is_registered: true,
+          registered_block: block,
+          updated_block: block,
+        })
+        .execute();
+      // `stake` is what this registration added, not the owner's total: register() does
+      // `_deployerStake += stake` and emits no total. Every other change of the deployer stake
+      // emits its new total, so the last indexed total plus this amount is the contract's state.
+      const previous = await tx
+        .selectFrom('node_owners')
+        .select('stake')
+        .where('owner', '=', owner.toLowerCase())
+        .executeTakeFirst();
+      await setOwnerStake(tx, owner, BigInt(previous?.stake ?? 0) + stake, block);
+      return;
+    }
+    case 'NodeDeregistered':
+      // The row stays (ids are never reused, and an owner may still hold stake to withdraw).
+      return updateNode(tx, event.args.nodeId, { is_registered: false }, block);
+    case 'EndpointUpdated':
+      return updateNode(tx, event.args.nodeId, { endpoint: event.args.newEndpoint }, block);
+    case 'DelegateWalletUpdated':
+      return updateNode(
+        tx,
+        event.args.nodeId,
+        { delegate_wallet: event.args.newWallet.toLowerCase() },
+        block,
+      );
+    case 'StakeIncreased':
+    case 'StakeDecreased':
+    case 'DeployerStakeChanged':
+      return setOwnerStake(tx, event.args.owner, event.args.newDeployerStake, block);
+  }
+}
+
+async function updateNode(
+  tx: Transaction<DB>,
+  nodeId: bigint,
+  changes: { is_registered?: boolean; endpoint?: string; delegate_wallet?: string },
+  block: number,
+): Promise<void> {
+  const result = await tx
+    .updateTable('nodes')
+    .set({ ...changes, updated_block: block })
+    .where('node_id', '=', toNodeId(nodeId))
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) {
+    throw new NodeIndexStateError(`NodeRegistry changed node ${nodeId}, which was never indexed`, {
+      details: `block ${block}; reindex from NodeRegistry's deploy block`,
+    });
+  }
+}
+
+async function setOwnerStake(
+  tx: Transaction<DB>,
+  owner: Address,
+  stake: bigint,
+  block: number,
+): Promise<void> {
+  const values = { owner: owner.toLowerCase(), stake: stake.toString(), updated_block: block };
+  await tx
+    .insertInto('node_owners')
+    .values(values)
+    .onConflict((oc) =>
+      oc.column('owner').doUpdateSet({ stake: values.stake, updated_block: block }),
+    )
+    .execute();
+}
+
+/** The readable name of a bytes32 service type ('content-node'). */
+function serviceTypeName(serviceType: Hex): string {
+  // With `size`, viem trims the right zero padding the bytes32 carries.
+  return hexToString(serviceType, { size: 32 });
+}
+
+function toNodeId(nodeId: bigint): number {
+  // NodeRegistry counts ids up from 1, so this only fails on a state we cannot hold anyway.
+  if (nodeId > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new NodeIndexStateError(`Node id ${nodeId} is beyond what the database holds`);
+  }
+  return Number(nodeId);
+}
