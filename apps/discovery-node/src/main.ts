@@ -42,6 +42,10 @@ async function main(): Promise<void> {
       dataClient: createChainClient('data', dataChain),
       ethClient: createChainClient('eth', ethChain),
       account: privateKeyToAccount(config.delegatePrivateKey),
+      ...(config.relayerPrivateKey
+        ? { relayer: privateKeyToAccount(config.relayerPrivateKey) }
+        : {}),
+      dataChain,
       logger,
     },
     {

@@ -13,7 +13,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { loadDiscoveryNodeConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from './server.js';
-import { freePort, openTestDatabase, submitActions } from './testing.js';
+import { freePort, openTestDatabase, signChainAction, submitActions } from './testing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let network: TestNetwork;
@@ -31,6 +31,7 @@ before(async () => {
       dataClient: network.dataPublic,
       ethClient: network.ethPublic,
       account: delegate,
+      relayer: network.accounts[18]!,
     },
     { version: 'test', dataConfirmations: 0, ethConfirmations: 0, pollIntervalMs: 50 },
   );
@@ -87,6 +88,62 @@ describe('discovery node', () => {
       signature: body.signature,
     });
     assert.equal(signer, delegate.address);
+  });
+});
+
+describe('relay through the node', () => {
+  it('relays a signed action, indexes its block at once, and confirms that block', async () => {
+    const action = await signChainAction(network, {
+      account: network.accounts[2]!,
+      userId: 8,
+      entityType: 'User',
+      entityId: 8,
+      action: 'Create',
+      metadata: { handle: 'relayed', name: 'Relayed' },
+    });
+    const res = await node.app.inject({
+      method: 'POST',
+      url: '/relay',
+      payload: {
+        ...action,
+        userId: action.userId.toString(),
+        entityId: action.entityId.toString(),
+      },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const { data } = res.json<{ data: { block_number: number; block_hash: string } }>();
+    await node.dataIndexer.waitFor(data.block_number);
+    const confirmed = await node.app.inject({
+      method: 'GET',
+      url: `/block_confirmation?blocknumber=${data.block_number}&blockhash=${data.block_hash}`,
+    });
+    assert.deepEqual(confirmed.json(), { data: { block_found: true, block_passed: true } });
+    const user = await database.db
+      .selectFrom('users')
+      .select('handle')
+      .where('user_id', '=', 8)
+      .executeTakeFirst();
+    assert.deepEqual(user, { handle: 'relayed' });
+  });
+
+  it('answers 503 relay_disabled when it has no gas wallet', async () => {
+    const bare = await createDiscoveryNode(
+      {
+        database,
+        manifest: network.manifest,
+        dataClient: network.dataPublic,
+        ethClient: network.ethPublic,
+        account: delegate,
+      },
+      { version: 'test', dataConfirmations: 0, ethConfirmations: 0, pollIntervalMs: 50 },
+    );
+    try {
+      const res = await bare.app.inject({ method: 'POST', url: '/relay', payload: {} });
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.json<{ error: { code: string } }>().error.code, 'relay_disabled');
+    } finally {
+      await bare.stop();
+    }
   });
 });
 

@@ -1,11 +1,13 @@
 // The discovery node: its indexers, its database and its HTTP routes, wired from components the
 // caller builds (main.ts from config, tests from a local chain), with start/stop lifecycles.
 import type { FastifyInstance } from 'fastify';
-import type { DeploymentManifest } from '@coliving/chain';
-import { canonicalJson } from '@coliving/protocol';
+import type { ChainEndpoint, DeploymentManifest } from '@coliving/chain';
+import { UnavailableError, canonicalJson } from '@coliving/protocol';
 import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
 import { Gauge } from 'prom-client';
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
+import { registerRelayRoutes } from './api/relay.js';
+import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { indexBlocks } from './indexer/indexBlocks.js';
@@ -20,6 +22,10 @@ export type DiscoveryNodeComponents = {
   ethClient: PublicClient;
   /** The node's delegate key: signs its health report (and, later, stream access). */
   account: LocalAccount;
+  /** The gas wallet `POST /relay` submits from; without one the relay answers 503. */
+  relayer?: LocalAccount;
+  /** The data chain as this node reaches it (the manifest's by default). */
+  dataChain?: ChainEndpoint;
   logger?: Logger | false;
 };
 
@@ -31,6 +37,7 @@ export type DiscoveryNodeInit = {
   pollIntervalMs: number;
   blocksPerRead?: number;
   eventsPerTransaction?: number;
+  relay?: RelayInit;
 };
 
 export type DiscoveryNode = {
@@ -130,6 +137,38 @@ export async function createDiscoveryNode(
         message: { raw: keccak256(toBytes(canonicalJson(report))) },
       }),
     }),
+  });
+
+  const relay: Relay = components.relayer
+    ? createRelay(
+        {
+          db,
+          client: dataClient,
+          account: components.relayer,
+          chain: components.dataChain ?? manifest.chains.data,
+          entityManager: manifest.contracts.data.EntityManager,
+        },
+        init.relay,
+      )
+    : {
+        submit: async () => {
+          throw new UnavailableError('This node does not relay: it has no gas wallet', {
+            code: 'relay_disabled',
+          });
+        },
+      };
+  registerRelayRoutes(app, {
+    relay: {
+      ...relay,
+      // A relayed action's block is indexed at once rather than at the next poll.
+      submit: async (body) => {
+        const result = await relay.submit(body);
+        dataIndexer.poke();
+        return result;
+      },
+    },
+    db,
+    client: dataClient,
   });
 
   app.get('/v1/state_digest', async function serveStateDigest() {
