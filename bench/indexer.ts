@@ -283,7 +283,9 @@ async function main(): Promise<void> {
             `writing the database ${(writeMs / 1000).toFixed(1)} s; peak RSS ${mb(peakRss)} ` +
             `(+${mb(peakRss - baseline.rss)} while indexing), peak heap ${mb(peakHeap)}; digest ${digest.digest.slice(0, 18)}…`,
         );
-        console.log(`  skipped: ${reasons.map((r) => `${r.action} ${r.reason_code} ${r.n}`).join(', ')}`);
+        console.log(
+          `  skipped: ${reasons.map((r) => `${r.action} ${r.reason_code} ${r.n}`).join(', ')}`,
+        );
         if (events !== total) throw new Error(`indexed ${events} events, expected ${total}`);
       } finally {
         await database.close();
