@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { PublicClient } from 'viem';
 import { BaseError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 
@@ -45,4 +46,24 @@ export class ReorgError extends BaseError {
       `The ${chain} chain reorganised below indexed block ${block} (indexed ${indexedHash}, chain has ${chainHash ?? 'no such block'})`,
     );
   }
+}
+
+/**
+ * The checkpoint of `chain`, after checking the chain still has its block: a block we indexed
+ * that the chain no longer has is a reorg deeper than our confirmations (ReorgError).
+ */
+export async function readCheckpointOnChain(
+  db: Kysely<DB>,
+  client: PublicClient,
+  chain: string,
+): Promise<Checkpoint | undefined> {
+  const checkpoint = await readCheckpoint(db, chain);
+  if (!checkpoint) return undefined;
+  const block = await client
+    .getBlock({ blockNumber: BigInt(checkpoint.block_number) })
+    .catch(() => undefined);
+  if (block?.hash !== checkpoint.block_hash) {
+    throw new ReorgError(chain, checkpoint.block_number, checkpoint.block_hash, block?.hash);
+  }
+  return checkpoint;
 }

@@ -526,35 +526,25 @@ export class EntityBatch {
         )
         .execute();
     }
-    const tracks = [...this.trackCounts]
-      .sort((a, b) => a[0] - b[0])
-      .map(([track_id, c]) => ({ track_id, ...c }));
-    for (const rows of chunks(tracks, ROWS_PER_STATEMENT)) {
-      await tx
-        .insertInto('aggregate_track')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('track_id').doUpdateSet({
-            save_count: sql`aggregate_track.save_count + excluded.save_count`,
-            repost_count: sql`aggregate_track.repost_count + excluded.repost_count`,
-          }),
-        )
-        .execute();
-    }
-    const playlists = [...this.playlistCounts]
-      .sort((a, b) => a[0] - b[0])
-      .map(([playlist_id, c]) => ({ playlist_id, ...c }));
-    for (const rows of chunks(playlists, ROWS_PER_STATEMENT)) {
-      await tx
-        .insertInto('aggregate_playlist')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('playlist_id').doUpdateSet({
-            save_count: sql`aggregate_playlist.save_count + excluded.save_count`,
-            repost_count: sql`aggregate_playlist.repost_count + excluded.repost_count`,
-          }),
-        )
-        .execute();
-    }
+    await flushItemCounts(tx, 'aggregate_track', 'track_id', this.trackCounts);
+    await flushItemCounts(tx, 'aggregate_playlist', 'playlist_id', this.playlistCounts);
+  }
+}
+
+/** Adds count deltas to `aggregate_track` or `aggregate_playlist`, creating rows as needed. */
+async function flushItemCounts(
+  tx: Transaction<DB>,
+  table: 'aggregate_track' | 'aggregate_playlist',
+  key: 'track_id' | 'playlist_id',
+  counts: Map<number, ItemCounts>,
+): Promise<void> {
+  const rows = [...counts].sort((a, b) => a[0] - b[0]).map(([id, c]) => ({ id, ...c }));
+  for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
+    await sql`insert into ${sql.table(table)} (${sql.ref(key)}, save_count, repost_count)
+      select * from unnest(${part.map((r) => r.id)}::bigint[],
+        ${part.map((r) => r.save_count)}::bigint[], ${part.map((r) => r.repost_count)}::bigint[])
+      on conflict (${sql.ref(key)}) do update set
+        save_count = ${sql.table(table)}.save_count + excluded.save_count,
+        repost_count = ${sql.table(table)}.repost_count + excluded.repost_count`.execute(tx);
   }
 }

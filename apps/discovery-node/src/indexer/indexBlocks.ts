@@ -9,7 +9,7 @@ import {
 } from './applyEntityEvent.js';
 import { EntityBatch, emptyNeeds } from './entityBatch.js';
 import { type EntityEvent, readBlockTimes, readEntityEvents } from './readEntityEvents.js';
-import { ReorgError, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { readCheckpointOnChain, writeCheckpoint } from './checkpoints.js';
 
 export const DATA_CHAIN = 'data';
 
@@ -55,16 +55,7 @@ export async function indexBlocks(
   let writeMs = 0;
   let started = performance.now();
   const headBlock = Number(await client.getBlockNumber({ cacheTime: 0 }));
-  const checkpoint = await readCheckpoint(db, DATA_CHAIN);
-  if (checkpoint) {
-    // A block we indexed that the chain no longer has: a reorg deeper than our confirmations.
-    const block = await client
-      .getBlock({ blockNumber: BigInt(checkpoint.block_number) })
-      .catch(() => undefined);
-    if (block?.hash !== checkpoint.block_hash) {
-      throw new ReorgError(DATA_CHAIN, checkpoint.block_number, checkpoint.block_hash, block?.hash);
-    }
-  }
+  const checkpoint = await readCheckpointOnChain(db, client, DATA_CHAIN);
   const from = checkpoint ? checkpoint.block_number + 1 : deployBlock;
   const last = headBlock - confirmations;
   const result: IndexBlocksReturnType = {

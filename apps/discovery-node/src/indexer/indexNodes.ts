@@ -3,7 +3,7 @@ import { type Address, type Hex, type PublicClient, getAbiItem, hexToString } fr
 import { nodeRegistryAbi } from '@coliving/contracts';
 import { BaseError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
-import { ReorgError, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { readCheckpointOnChain, writeCheckpoint } from './checkpoints.js';
 import { readInHalves } from './readEntityEvents.js';
 
 export const ETH_CHAIN = 'eth';
@@ -62,16 +62,7 @@ export class NodeIndexStateError extends BaseError {
 export async function indexNodes(parameters: IndexNodesParameters): Promise<IndexNodesReturnType> {
   const { db, client, nodeRegistry, deployBlock, confirmations, blocksPerRead } = parameters;
   const headBlock = Number(await client.getBlockNumber({ cacheTime: 0 }));
-  const checkpoint = await readCheckpoint(db, ETH_CHAIN);
-  if (checkpoint) {
-    // A block we indexed that the chain no longer has: a reorg deeper than our confirmations.
-    const block = await client
-      .getBlock({ blockNumber: BigInt(checkpoint.block_number) })
-      .catch(() => undefined);
-    if (block?.hash !== checkpoint.block_hash) {
-      throw new ReorgError(ETH_CHAIN, checkpoint.block_number, checkpoint.block_hash, block?.hash);
-    }
-  }
+  const checkpoint = await readCheckpointOnChain(db, client, ETH_CHAIN);
   const from = checkpoint ? checkpoint.block_number + 1 : deployBlock;
   const last = headBlock - confirmations;
   if (last < from) return { indexedBlock: checkpoint?.block_number, headBlock, events: 0 };
