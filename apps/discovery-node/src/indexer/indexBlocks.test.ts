@@ -125,6 +125,7 @@ before(async () => {
     act(bob, 12, 'Playlist', 301, 'Delete', undefined, 'not_owner'),
     act(alice, 11, 'Playlist', 301, 'Delete'),
     act(bob, 12, 'Track', 101, 'Unsave'),
+    act(bob, 12, 'Playlist', 999, 'Update', { playlist_name: 'Nope' }, 'unknown_playlist'),
     act(alice, 11, 'User', 11, 'Update', { bio: 'hi' }),
     act(alice, 11, 'User', 11, 'Update', { is_deactivated: true }),
     act(alice, 11, 'Track', 106, 'Create', track('While away'), 'user_deactivated'),
