@@ -1,60 +1,10 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DB, ItemType } from '../db/schema.js';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { DB, ItemType, PlaylistsTable, TracksTable, UsersTable } from '../db/schema.js';
 
-export type UserRow = {
-  user_id: number;
-  wallet: string;
-  handle: string;
-  handle_lc: string;
-  name: string;
-  is_deactivated: boolean;
-  metadata: Record<string, unknown>;
-  metadata_cid: string;
-  created_block: number;
-  created_at: Date;
-  updated_block: number;
-  updated_at: Date;
-  tx_hash: string;
-};
-
-export type TrackRow = {
-  track_id: number;
-  owner_id: number;
-  title: string;
-  genre: string;
-  mood: string | null;
-  track_cid: string;
-  duration: number;
-  release_date: Date | null;
-  is_unlisted: boolean;
-  is_deleted: boolean;
-  stream_conditions: Record<string, unknown> | null;
-  download_conditions: Record<string, unknown> | null;
-  metadata: Record<string, unknown>;
-  metadata_cid: string;
-  created_block: number;
-  created_at: Date;
-  updated_block: number;
-  updated_at: Date;
-  tx_hash: string;
-};
-
-export type PlaylistRow = {
-  playlist_id: number;
-  owner_id: number;
-  playlist_name: string;
-  is_album: boolean;
-  is_private: boolean;
-  is_deleted: boolean;
-  stream_conditions: Record<string, unknown> | null;
-  metadata: Record<string, unknown>;
-  metadata_cid: string;
-  created_block: number;
-  created_at: Date;
-  updated_block: number;
-  updated_at: Date;
-  tx_hash: string;
-};
+/** Rows as the indexer holds them: what the database reads back. */
+export type UserRow = Selectable<UsersTable>;
+export type TrackRow = Selectable<TracksTable>;
+export type PlaylistRow = Selectable<PlaylistsTable>;
 
 export type PlaylistEntry = { track_id: number; added_at: number };
 export type EdgeRow = { created_block: number; created_at: Date };
