@@ -311,15 +311,23 @@ function trackColumns(data: Record<string, unknown>) {
   };
 }
 
-function ownedTrack(batch: EntityBatch, actor: UserRow, id: number): TrackRow {
-  const track = batch.tracks.get(id);
-  if (!track) throw new SkipReason('unknown_track', `Track ${id} does not exist`);
-  if (track.is_deleted) throw new SkipReason('deleted', `Track ${id} is deleted`);
-  if (track.owner_id !== actor.user_id) {
-    throw new SkipReason('not_owner', `Track ${id} belongs to user ${track.owner_id}`);
+/** `row`, when it exists, is not deleted and belongs to `actor`; otherwise why not. */
+function owned<T extends { owner_id: number; is_deleted: boolean }>(
+  row: T | null | undefined,
+  kind: 'Track' | 'Playlist',
+  id: number,
+  actor: UserRow,
+): T {
+  if (!row) throw new SkipReason(`unknown_${kind.toLowerCase()}`, `${kind} ${id} does not exist`);
+  if (row.is_deleted) throw new SkipReason('deleted', `${kind} ${id} is deleted`);
+  if (row.owner_id !== actor.user_id) {
+    throw new SkipReason('not_owner', `${kind} ${id} belongs to user ${row.owner_id}`);
   }
-  return track;
+  return row;
 }
+
+const ownedTrack = (batch: EntityBatch, actor: UserRow, id: number): TrackRow =>
+  owned(batch.tracks.get(id), 'Track', id, actor);
 
 function createTrack(
   batch: EntityBatch,
@@ -407,15 +415,8 @@ function playlistColumns(data: Record<string, unknown>) {
   };
 }
 
-function ownedPlaylist(batch: EntityBatch, actor: UserRow, id: number): PlaylistRow {
-  const playlist = batch.playlists.get(id);
-  if (!playlist) throw new SkipReason('unknown_playlist', `Playlist ${id} does not exist`);
-  if (playlist.is_deleted) throw new SkipReason('deleted', `Playlist ${id} is deleted`);
-  if (playlist.owner_id !== actor.user_id) {
-    throw new SkipReason('not_owner', `Playlist ${id} belongs to user ${playlist.owner_id}`);
-  }
-  return playlist;
-}
+const ownedPlaylist = (batch: EntityBatch, actor: UserRow, id: number): PlaylistRow =>
+  owned(batch.playlists.get(id), 'Playlist', id, actor);
 
 const kindCount = (isAlbum: boolean) => (isAlbum ? 'album_count' : 'playlist_count');
 

@@ -96,31 +96,11 @@ export class EntityBatch {
   /** Reads every row `needs` names (absent ones are remembered as absent). */
   static async load(db: Kysely<DB> | Transaction<DB>, needs: BatchNeeds): Promise<EntityBatch> {
     const batch = new EntityBatch();
-    for (const ids of chunks([...needs.userIds], IDS_PER_LOOKUP)) {
-      for (const id of ids) batch.users.set(id, null);
-      const rows = await db.selectFrom('users').selectAll().where('user_id', 'in', ids).execute();
-      for (const row of rows) batch.rememberUser(row);
-    }
-    for (const wallets of chunks([...needs.wallets], IDS_PER_LOOKUP)) {
-      for (const wallet of wallets)
-        if (!batch.userByWallet.has(wallet)) batch.userByWallet.set(wallet, null);
-      const rows = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('wallet', 'in', wallets)
-        .execute();
-      for (const row of rows) batch.rememberUser(row);
-    }
-    for (const handles of chunks([...needs.handles], IDS_PER_LOOKUP)) {
-      for (const handle of handles)
-        if (!batch.userByHandle.has(handle)) batch.userByHandle.set(handle, null);
-      const rows = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('handle_lc', 'in', handles)
-        .execute();
-      for (const row of rows) batch.rememberUser(row);
-    }
+    // Users by id, by the signers' wallets and by the handles creates ask for; each key that
+    // finds no user is remembered as free.
+    await batch.loadUsers(db, 'user_id', [...needs.userIds], batch.users);
+    await batch.loadUsers(db, 'wallet', [...needs.wallets], batch.userByWallet);
+    await batch.loadUsers(db, 'handle_lc', [...needs.handles], batch.userByHandle);
     for (const ids of chunks([...needs.trackIds], IDS_PER_LOOKUP)) {
       for (const id of ids) batch.tracks.set(id, null);
       const rows = await db.selectFrom('tracks').selectAll().where('track_id', 'in', ids).execute();
@@ -170,6 +150,19 @@ export class EntityBatch {
     await batch.loadItems(db, 'saves', needs.saves, batch.saves);
     await batch.loadItems(db, 'reposts', needs.reposts, batch.reposts);
     return batch;
+  }
+
+  private async loadUsers<K extends number | string>(
+    db: Kysely<DB> | Transaction<DB>,
+    column: 'user_id' | 'wallet' | 'handle_lc',
+    keys: K[],
+    absent: Map<K, unknown>,
+  ): Promise<void> {
+    for (const part of chunks(keys, IDS_PER_LOOKUP)) {
+      for (const key of part) if (!absent.has(key)) absent.set(key, null);
+      const rows = await db.selectFrom('users').selectAll().where(column, 'in', part).execute();
+      for (const row of rows) this.rememberUser(row);
+    }
   }
 
   private async loadItems(
