@@ -67,7 +67,7 @@ describe('discovery node', () => {
   });
 
   it('reports its indexers in a health check signed by its delegate key', async () => {
-    await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber()));
+    await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
     const res = await node.app.inject({ method: 'GET', url: '/health_check' });
     assert.equal(res.statusCode, 200);
     const body = res.json<{
@@ -190,7 +190,7 @@ describe('discovery node process', () => {
         child.once('exit', (code) => resolve((exitCode = code))),
       );
       try {
-        const head = Number(await network.dataPublic.getBlockNumber());
+        const head = Number(await network.dataPublic.getBlockNumber({ cacheTime: 0 }));
         const deadline = Date.now() + 60_000;
         let digest: { block: number } | undefined;
         while (Date.now() < deadline && exitCode === undefined) {

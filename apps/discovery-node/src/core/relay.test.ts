@@ -80,7 +80,8 @@ function post(target: FastifyInstance, body: unknown) {
 async function chainState() {
   return {
     nonce: await network.dataPublic.getTransactionCount({ address: gas.address }),
-    block: await network.dataPublic.getBlockNumber(),
+    // Uncached: viem keeps a block number for its polling interval, and a relay may just have mined.
+    block: await network.dataPublic.getBlockNumber({ cacheTime: 0 }),
   };
 }
 
