@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { encodeStreamSignatureParam, signRequest, signStreamData } from '@coliving/protocol';
+import {
+  encodeStreamSignatureParam,
+  placementFor,
+  rankNodes,
+  signRequest,
+  signStreamData,
+} from '@coliving/protocol';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { type NodeInfo, type StaticNetwork, createStaticNetwork } from './core/network.js';
-import { placementFor, rankNodes } from './core/placement.js';
 import { ListenJournal } from './db/listenJournal.js';
 import type { UploadRecord } from './db/uploadStore.js';
 import { type ContentNode, createContentNode } from './server.js';

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@coliving/protocol';
 import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
 import {
   DEFAULT_CLEANUP_GRACE_MS,
@@ -6,7 +7,6 @@ import {
   DEFAULT_TRANSCODE_WORKERS,
   DEFAULT_UPLOADS_PER_HOUR,
 } from './constants.js';
-import { DEFAULT_REPLICATION_FACTOR } from './core/placement.js';
 
 const address = env.string({
   pattern: /^0x[0-9a-fA-F]{40}$/,

@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { encodeStreamSignatureParam, signRequest, signStreamData } from '@coliving/protocol';
+import {
+  encodeStreamSignatureParam,
+  placementFor,
+  signRequest,
+  signStreamData,
+} from '@coliving/protocol';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
-import { placementFor } from './core/placement.js';
 import { ListenJournal } from './db/listenJournal.js';
 import type { UploadRecord } from './db/uploadStore.js';
 import { type ContentNode, createContentNode } from './server.js';

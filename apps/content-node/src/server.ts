@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import {
   BaseError,
+  DEFAULT_REPLICATION_FACTOR,
   ForbiddenError,
   canonicalJson,
   NotFoundError,
@@ -33,7 +34,6 @@ import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
 import { BufferPool } from './core/bufferPool.js';
 import { parseRangeHeader } from './core/httpRange.js';
 import { createPeerClient } from './core/peerClient.js';
-import { DEFAULT_REPLICATION_FACTOR } from './core/placement.js';
 import { type RepairReport, repair } from './core/repair.js';
 import { replicate } from './core/replicate.js';
 import { IMAGE_VARIANTS, isImageVariant, probeImage, renderImageVariant } from './core/images.js';

@@ -11,5 +11,6 @@ export * from './handles.js';
 export * from './metadata.js';
 export * from './relayRequest.js';
 export * from './requestSignature.js';
+export * from './placement.js';
 export * from './streamSignature.js';
 export { formatIssues, parseWith } from './validate.js';

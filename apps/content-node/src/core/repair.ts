@@ -1,7 +1,7 @@
+import { placementFor, rankNodes } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
 import type { UploadRecord } from '../db/uploadStore.js';
 import type { PeerClient } from './peerClient.js';
-import { placementFor, rankNodes } from './placement.js';
 
 export type RepairParameters = {
   store: BlobStore;

@@ -1,7 +1,7 @@
+import { placementFor } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
 import type { NodeInfo } from './network.js';
 import type { PeerClient } from './peerClient.js';
-import { placementFor } from './placement.js';
 
 export type ReplicateParameters = {
   store: BlobStore;

@@ -35,6 +35,23 @@ describe('rendezvous placement', () => {
     ]);
   });
 
+  it('ranks exactly as the node:crypto ranking it replaced, for many keys and node lists', () => {
+    const reference = (endpoints: string[], key: string) =>
+      [...new Set(endpoints)].sort(
+        (a, b) =>
+          Buffer.compare(
+            createHash('sha256').update(b).update(key).digest(),
+            createHash('sha256').update(a).update(key).digest(),
+          ) || (a < b ? -1 : 1),
+      );
+    const many = Array.from({ length: 12 }, (_, i) => `https://cn${i}.coliving.example`);
+    for (let i = 0; i < 500; i++) {
+      const key = i % 2 ? `key-${i}-ü` : `bafkrei${i.toString(36)}`;
+      assert.deepEqual(rankNodes(many, key), reference(many, key), key);
+      assert.deepEqual(rankNodes(nodes, key), reference(nodes, key), key);
+    }
+  });
+
   it('does not depend on the order or duplicates of the node list', () => {
     assert.deepEqual(rankNodes([...nodes].reverse().concat(nodes[0]!), CID), rankNodes(nodes, CID));
   });
