@@ -4,6 +4,10 @@ import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
 export const discoveryNodeConfigSpec = {
   host: env.string().default('127.0.0.1'),
   port: env.port().default(5000),
+  /** The URL clients reach this node at (stream and image links are absolute); http://host:port by default. */
+  publicUrl: env.url().optional(),
+  /** How often trending scores are recomputed. */
+  trendingInterval: env.duration().default(5 * 60 * 1000),
   /** `postgres://…` for a PostgreSQL server; PGlite in `<dataDir>/db` otherwise. */
   databaseUrl: env.url({ protocols: ['postgres:', 'postgresql:'] }).optional(),
   dataDir: env.string().default('.coliving/discovery-node'),

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       ethConfirmations:
         config.ethConfirmations ?? (devnet(ethChain.chainId) ? 0 : PUBLIC_CHAIN_CONFIRMATIONS),
       pollIntervalMs: config.pollInterval,
+      publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      trendingIntervalMs: config.trendingInterval,
     },
   );
   await node.start();

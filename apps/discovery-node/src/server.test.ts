@@ -33,7 +33,13 @@ before(async () => {
       account: delegate,
       relayer: network.accounts[18]!,
     },
-    { version: 'test', dataConfirmations: 0, ethConfirmations: 0, pollIntervalMs: 50 },
+    {
+      version: 'test',
+      dataConfirmations: 0,
+      ethConfirmations: 0,
+      pollIntervalMs: 50,
+      publicUrl: 'http://127.0.0.1:5000',
+    },
   );
   await node.start();
 });
@@ -135,7 +141,13 @@ describe('relay through the node', () => {
         ethClient: network.ethPublic,
         account: delegate,
       },
-      { version: 'test', dataConfirmations: 0, ethConfirmations: 0, pollIntervalMs: 50 },
+      {
+        version: 'test',
+        dataConfirmations: 0,
+        ethConfirmations: 0,
+        pollIntervalMs: 50,
+        publicUrl: 'http://127.0.0.1:5000',
+      },
     );
     try {
       const res = await bare.app.inject({ method: 'POST', url: '/relay', payload: {} });

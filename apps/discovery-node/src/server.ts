@@ -6,12 +6,22 @@ import { UnavailableError, canonicalJson } from '@coliving/protocol';
 import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
 import { Gauge } from 'prom-client';
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { ApiComponents } from './api/common.js';
+import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
+import { ResponseCache } from './api/responseCache.js';
+import { registerModelSchemas } from './api/schemas.js';
+import { registerTrackRoutes } from './api/tracks.js';
+import { registerUserRoutes } from './api/users.js';
+import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
+import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { indexBlocks } from './indexer/indexBlocks.js';
-import { indexNodes } from './indexer/indexNodes.js';
+import { indexNodes, listNodes } from './indexer/indexNodes.js';
 import { type Indexer, runIndexer } from './indexer/runIndexer.js';
 
 export type DiscoveryNodeComponents = {
@@ -27,6 +37,8 @@ export type DiscoveryNodeComponents = {
   /** The data chain as this node reaches it (the manifest's by default). */
   dataChain?: ChainEndpoint;
   logger?: Logger | false;
+  /** How this node finds healthy content nodes (from NodeRegistry by default). */
+  contentNodes?: ContentNodes;
 };
 
 export type DiscoveryNodeInit = {
@@ -38,6 +50,10 @@ export type DiscoveryNodeInit = {
   blocksPerRead?: number;
   eventsPerTransaction?: number;
   relay?: RelayInit;
+  /** This node's public base URL: the API's stream and image links are absolute. */
+  publicUrl: string;
+  /** How often trending scores are recomputed; 0 computes them once at start only. */
+  trendingIntervalMs?: number;
 };
 
 export type DiscoveryNode = {
@@ -50,6 +66,10 @@ export type DiscoveryNode = {
 
 const DEFAULT_BLOCKS_PER_READ = 500;
 const DEFAULT_EVENTS_PER_TRANSACTION = 5000;
+/** Trending moves with days-long windows; a recompute every few minutes keeps it current. */
+const DEFAULT_TRENDING_INTERVAL_MS = 5 * 60 * 1000;
+/** Answers that depend on the clock (scheduled releases) are recomputed at least this often. */
+const CLOCK_EPOCH_MS = 60 * 1000;
 
 /** Builds a discovery node; `start` starts its indexers, `app.listen` its HTTP side. */
 export async function createDiscoveryNode(
@@ -60,6 +80,21 @@ export async function createDiscoveryNode(
   const { db } = database;
   const app = createApp({ logger: components.logger ?? false });
   const log = app.log;
+  const publicUrl = init.publicUrl.replace(/\/+$/, '');
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Coliving discovery node API',
+        version: init.version,
+        description:
+          'The Audius REST API v1 wire format, served from the Coliving chains. Ids are hashids.',
+      },
+      servers: [{ url: publicUrl }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerModelSchemas(app);
   const metrics = registerMetrics(app, { prefix: 'coliving_discovery_node_' });
   const indexedBlock = new Gauge({
     name: 'coliving_discovery_node_indexed_block',
@@ -107,14 +142,53 @@ export async function createDiscoveryNode(
     },
   });
 
+  const contentNodes = components.contentNodes ?? createContentNodes({ db });
+  let trendingRun = 0;
+  const recomputeTrendingNow = async () => {
+    await recomputeTrending(db, { now: new Date() });
+    trendingRun++;
+  };
+  let trendingTimer: NodeJS.Timeout | undefined;
+
+  const blocks = () => {
+    const indexed = dataIndexer.status.indexedBlock ?? 0;
+    return { indexed, chain: Math.max(dataIndexer.status.headBlock ?? 0, indexed) };
+  };
+  const api: ApiComponents = {
+    db,
+    account,
+    contentNodes,
+    cache: new ResponseCache(),
+    publicUrl,
+    version: init.version,
+    blocks,
+    epoch: () => `${trendingRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}`,
+  };
+  registerTrackRoutes(app, api);
+  registerUserRoutes(app, api);
+  registerPlaylistRoutes(app, api);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async function serveOpenApi() {
+    return app.swagger();
+  });
+
   registerHealthCheck(app, {
     check: async () => {
       const data = dataIndexer.status;
       const eth = ethIndexer.status;
       const ok = (s: typeof data) =>
         !s.halted && s.error === undefined && s.indexedBlock !== undefined;
+      const { indexed, chain } = blocks();
+      const nodeEndpoints = async (type: 'content-node' | 'discovery-node') =>
+        (await listNodes(db, type)).map((n) => n.endpoint);
       return {
         healthy: ok(data) && ok(eth),
+        block_difference: chain - indexed,
+        latest_indexed_block: indexed,
+        latest_chain_block: chain,
+        network: {
+          content_nodes: await nodeEndpoints('content-node'),
+          discovery_nodes: await nodeEndpoints('discovery-node'),
+        },
         service: 'discovery-node',
         version: init.version,
         delegateWallet: account.address,
@@ -182,8 +256,20 @@ export async function createDiscoveryNode(
     async start() {
       dataIndexer.start();
       ethIndexer.start();
+      await recomputeTrendingNow();
+      const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
+      if (every > 0) {
+        trendingTimer = setInterval(
+          () =>
+            void recomputeTrendingNow().catch((error: unknown) =>
+              log.error({ err: error }, 'recomputing trending failed'),
+            ),
+          every,
+        );
+      }
     },
     async stop() {
+      clearInterval(trendingTimer);
       await app.close();
       await Promise.all([dataIndexer.stop(), ethIndexer.stop()]);
     },

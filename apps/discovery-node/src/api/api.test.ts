@@ -1,0 +1,507 @@
+// The API v1 against a fixture chain: every endpoint's exact JSON (a snapshot), every model's
+// required keys (api-v1.md), and the bad-input answers. The fixture is indexed from a real local
+// chain: users, tracks, playlists, an album, follows, saves and reposts, and registered nodes.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { fundAccounts, registerNode } from '@coliving/chain';
+import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { cidFromBytes, encodeHashId } from '@coliving/protocol';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import type { Database } from '../db/database.js';
+import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
+import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
+import { playlistSchema, trackSchema, userSchema } from './schemas.js';
+
+const SNAPSHOT = new URL('./__snapshots__/api.test.json', import.meta.url);
+const UPDATE = process.env.COLIVING_UPDATE_SNAPSHOTS === '1';
+
+let network: TestNetwork;
+let database: Database;
+let node: DiscoveryNode;
+const delegate = privateKeyToAccount(generatePrivateKey());
+const cid = (text: string) => cidFromBytes(new TextEncoder().encode(text));
+const dgco = (amount: number) => BigInt(amount) * 10n ** 18n;
+
+before(async () => {
+  network = await startTestNetwork();
+  const [alice, bob, carol, dave] = network.accounts.slice(1, 5) as [
+    (typeof network.accounts)[number],
+    (typeof network.accounts)[number],
+    (typeof network.accounts)[number],
+    (typeof network.accounts)[number],
+  ];
+  await fundAccounts({
+    manifest: network.manifest,
+    from: network.deployer,
+    recipients: [alice.address],
+    dgco: dgco(2_000_000),
+  });
+  for (const [i, endpoint] of [
+    'http://cn1.test',
+    'http://cn2.test',
+    'http://cn3.test',
+    'http://cn4.test',
+  ].entries()) {
+    await registerNode({
+      manifest: network.manifest,
+      owner: alice,
+      serviceType: 'contentNode',
+      endpoint,
+      stake: dgco(200_000),
+      delegateWallet: network.accounts[11 + i]!.address,
+    });
+  }
+  await registerNode({
+    manifest: network.manifest,
+    owner: alice,
+    serviceType: 'discoveryNode',
+    endpoint: 'http://dn1.test',
+    stake: dgco(200_000),
+    delegateWallet: delegate.address,
+  });
+
+  const profile = {
+    profile_picture_sizes: await cid('alice-pic'),
+    cover_photo_sizes: await cid('alice-cover'),
+  };
+  const track = async (title: string, extra: Record<string, unknown> = {}) => ({
+    title,
+    genre: 'Electronic',
+    track_cid: await cid(`${title}-stream`),
+    duration: 201.4,
+    ...extra,
+  });
+  const actions: ChainAction[] = [
+    {
+      account: alice,
+      userId: 1,
+      entityType: 'User',
+      entityId: 1,
+      action: 'Create',
+      metadata: {
+        handle: 'Alice',
+        name: 'Alice A',
+        bio: 'Makes music',
+        location: 'Lisbon',
+        ...profile,
+      },
+    },
+    {
+      account: bob,
+      userId: 2,
+      entityType: 'User',
+      entityId: 2,
+      action: 'Create',
+      metadata: { handle: 'bob', name: 'Bob' },
+    },
+    {
+      account: carol,
+      userId: 3,
+      entityType: 'User',
+      entityId: 3,
+      action: 'Create',
+      metadata: { handle: 'carol', name: 'Carol' },
+    },
+    {
+      account: dave,
+      userId: 4,
+      entityType: 'User',
+      entityId: 4,
+      action: 'Create',
+      metadata: { handle: 'dave', name: 'Dave' },
+    },
+    {
+      account: alice,
+      userId: 1,
+      entityType: 'Track',
+      entityId: 10,
+      action: 'Create',
+      metadata: await track('Sunset Boulevard', {
+        mood: 'Peaceful',
+        tags: 'sun,evening',
+        preview_cid: await cid('sunset-preview'),
+        cover_art_sizes: await cid('sunset-art'),
+        is_downloadable: true,
+      }),
+    },
+    {
+      account: alice,
+      userId: 1,
+      entityType: 'Track',
+      entityId: 11,
+      action: 'Create',
+      metadata: await track('Sunset Boulevard'),
+    },
+    {
+      account: bob,
+      userId: 2,
+      entityType: 'Track',
+      entityId: 12,
+      action: 'Create',
+      metadata: await track('Café del Mar', { genre: 'Ambient' }),
+    },
+    {
+      account: bob,
+      userId: 2,
+      entityType: 'Track',
+      entityId: 13,
+      action: 'Create',
+      metadata: await track('Hidden Demo', { is_unlisted: true }),
+    },
+    {
+      account: bob,
+      userId: 2,
+      entityType: 'Track',
+      entityId: 14,
+      action: 'Create',
+      metadata: await track('Members Only', { stream_conditions: { follow_user_id: 2 } }),
+    },
+    {
+      account: alice,
+      userId: 1,
+      entityType: 'Playlist',
+      entityId: 20,
+      action: 'Create',
+      metadata: {
+        playlist_name: 'Road Trip',
+        playlist_contents: {
+          track_ids: [
+            { track: 10, time: 1700000000 },
+            { track: 12, time: 1700000100 },
+          ],
+        },
+      },
+    },
+    {
+      account: bob,
+      userId: 2,
+      entityType: 'Playlist',
+      entityId: 21,
+      action: 'Create',
+      metadata: {
+        playlist_name: 'First Album',
+        is_album: true,
+        playlist_contents: { track_ids: [{ track: 12, time: 1700000200 }] },
+      },
+    },
+    { account: bob, userId: 2, entityType: 'User', entityId: 1, action: 'Follow' },
+    { account: carol, userId: 3, entityType: 'User', entityId: 1, action: 'Follow' },
+    { account: carol, userId: 3, entityType: 'User', entityId: 2, action: 'Follow' },
+    { account: dave, userId: 4, entityType: 'User', entityId: 1, action: 'Follow' },
+    { account: bob, userId: 2, entityType: 'Track', entityId: 10, action: 'Save' },
+    { account: carol, userId: 3, entityType: 'Track', entityId: 10, action: 'Save' },
+    { account: carol, userId: 3, entityType: 'Track', entityId: 10, action: 'Repost' },
+    { account: bob, userId: 2, entityType: 'Playlist', entityId: 20, action: 'Repost' },
+  ];
+  database = await openTestDatabase('pglite');
+  node = await createDiscoveryNode(
+    {
+      database,
+      manifest: network.manifest,
+      dataClient: network.dataPublic,
+      ethClient: network.ethPublic,
+      account: delegate,
+    },
+    {
+      version: 'test',
+      dataConfirmations: 0,
+      ethConfirmations: 0,
+      pollIntervalMs: 50,
+      publicUrl: 'http://dn1.test',
+      trendingIntervalMs: 0,
+    },
+  );
+  const block = await submitActions(network, actions);
+  await node.start();
+  await node.dataIndexer.waitFor(block);
+  await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
+});
+
+after(async () => {
+  await node?.stop();
+  await database?.close();
+  await network?.stop();
+});
+
+async function get(url: string) {
+  const res = await node.app.inject({ method: 'GET', url });
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: res.body ? (res.json() as Record<string, unknown>) : undefined,
+  };
+}
+
+/** Replaces what differs from run to run (block times and numbers, the clock) with markers. */
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => {
+        if (['created_at', 'updated_at', 'timestamp'].includes(k) && typeof v === 'string')
+          return [k, '<time>'];
+        if (
+          ['blocknumber', 'latest_chain_block', 'latest_indexed_block'].includes(k) &&
+          typeof v === 'number'
+        )
+          return [k, '<block>'];
+        return [k, stable(v)];
+      }),
+    );
+  }
+  return value;
+}
+
+const h = encodeHashId;
+const ENDPOINTS = [
+  '/v1/tracks/trending',
+  '/v1/tracks/trending?time=allTime&genre=Electronic',
+  '/v1/tracks/trending/underground',
+  `/v1/tracks?id=${h(10)}&id=${h(12)}&id=13`,
+  '/v1/tracks?permalink=/Alice/sunset-boulevard-11&permalink=/bob/cafe-del-mar',
+  `/v1/tracks/${h(10)}`,
+  `/v1/tracks/${h(10)}?user_id=${h(3)}`,
+  `/v1/tracks/${h(14)}?user_id=${h(3)}`,
+  `/v1/tracks/${h(14)}?user_id=${h(4)}`,
+  '/v1/tracks/search?query=sunst',
+  '/v1/tracks/search?query=cafe&genre=Ambient',
+  `/v1/tracks/${h(10)}/favorites`,
+  `/v1/tracks/${h(10)}/reposts`,
+  `/v1/users?id=${h(1)}&id=${h(2)}`,
+  `/v1/users/${h(1)}`,
+  `/v1/users/${h(1)}?user_id=${h(3)}`,
+  '/v1/users/handle/alice',
+  '/v1/users/search?query=alise',
+  `/v1/users/${h(1)}/tracks`,
+  `/v1/users/${h(1)}/tracks?sort_method=title&sort_direction=desc&limit=1`,
+  `/v1/users/${h(2)}/tracks?user_id=${h(2)}`,
+  `/v1/users/${h(1)}/playlists`,
+  `/v1/users/${h(2)}/albums`,
+  `/v1/users/${h(1)}/followers`,
+  `/v1/users/${h(3)}/following`,
+  `/v1/users/${h(3)}/reposts`,
+  `/v1/users/${h(3)}/favorites`,
+  `/v1/playlists/${h(20)}`,
+  `/v1/playlists/${h(20)}/tracks`,
+  '/v1/playlists/search?query=road',
+  '/v1/playlists/trending',
+];
+
+describe('API v1 on an indexed fixture chain', () => {
+  it('answers every endpoint with the snapshotted JSON', async () => {
+    const actual: Record<string, unknown> = {};
+    for (const url of ENDPOINTS) {
+      const res = await get(url);
+      actual[url] = { status: res.status, body: stable(res.body) };
+    }
+    if (UPDATE) {
+      await writeFile(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
+      return;
+    }
+    const expected = JSON.parse(
+      await readFile(SNAPSHOT, 'utf8').catch(() => {
+        throw new Error('no snapshot: run with COLIVING_UPDATE_SNAPSHOTS=1 and review it');
+      }),
+    ) as Record<string, unknown>;
+    for (const url of ENDPOINTS) assert.deepEqual(actual[url], expected[url], url);
+    assert.deepEqual(Object.keys(expected).sort(), [...ENDPOINTS].sort());
+  });
+
+  it('gives every model its required keys, of the right types', async () => {
+    const check = (what: string, item: Record<string, unknown>, schema: typeof trackSchema) => {
+      for (const key of schema.required) assert.ok(key in item, `${what} lacks ${key}`);
+      for (const [key, spec] of Object.entries(schema.properties) as [
+        string,
+        { type?: string | string[] },
+      ][]) {
+        if (!(key in item) || spec.type === undefined) continue;
+        const types = ([] as string[]).concat(spec.type);
+        const v = item[key];
+        const actual =
+          v === null
+            ? 'null'
+            : Array.isArray(v)
+              ? 'array'
+              : Number.isInteger(v)
+                ? 'integer'
+                : typeof v;
+        assert.ok(
+          types.includes(actual) || (actual === 'integer' && types.includes('number')),
+          `${what}.${key} is ${actual}, not ${types.join('|')}`,
+        );
+      }
+    };
+    const tracks = (await get(`/v1/tracks?id=${h(10)}&id=${h(12)}&user_id=${h(3)}`)).body!
+      .data as Record<string, unknown>[];
+    assert.equal(tracks.length, 2);
+    for (const t of tracks) {
+      check('Track', t, trackSchema);
+      check('Track.user', t.user as Record<string, unknown>, userSchema as typeof trackSchema);
+      for (const key of ['followee_reposts', 'followee_favorites', 'track_segments'])
+        assert.ok(Array.isArray(t[key]));
+    }
+    const [playlist] = (await get(`/v1/playlists/${h(20)}`)).body!.data as Record<
+      string,
+      unknown
+    >[];
+    check('Playlist', playlist!, playlistSchema as typeof trackSchema);
+    assert.deepEqual(playlist!.playlist_contents, playlist!.added_timestamps);
+    const envelope = (await get(`/v1/users/${h(1)}`)).body!;
+    for (const key of [
+      'data',
+      'latest_chain_block',
+      'latest_indexed_block',
+      'latest_chain_slot_plays',
+      'latest_indexed_slot_plays',
+      'timestamp',
+      'version',
+    ])
+      assert.ok(key in envelope, `the envelope lacks ${key}`);
+    assert.deepEqual(envelope.version, { service: 'discovery-node', version: 'test' });
+  });
+
+  it('points images at the content nodes ranked first for the CID, with mirrors', async () => {
+    const user = (await get(`/v1/users/${h(1)}`)).body!.data as {
+      profile_picture: Record<string, unknown>;
+    };
+    const pic = user.profile_picture;
+    const [first, ...mirrors] = [
+      String(pic['150x150']).replace(/\/content\/.*$/, ''),
+      ...(pic.mirrors as string[]),
+    ];
+    assert.equal(mirrors.length, 2);
+    assert.equal(new Set([first, ...mirrors]).size, 3);
+    for (const n of [first, ...mirrors]) assert.match(n!, /^http:\/\/cn[1-4]\.test$/);
+  });
+
+  it('refuses bad input with 400 and a stable code, unknown things with 404', async () => {
+    const cases: [string, number, string][] = [
+      ['/v1/tracks/notanid!', 400, 'invalid_id'],
+      ['/v1/tracks/0', 400, 'invalid_id'],
+      ['/v1/tracks/999999', 404, 'track_not_found'],
+      [`/v1/tracks/${h(10)}?bogus=1`, 400, 'validation_error'],
+      ['/v1/tracks/trending?limit=501', 400, 'validation_error'],
+      ['/v1/tracks/trending?limit=0', 400, 'validation_error'],
+      ['/v1/tracks/trending?offset=-1', 400, 'validation_error'],
+      ['/v1/tracks/trending?offset=10001', 400, 'validation_error'],
+      ['/v1/tracks/trending?time=decade', 400, 'validation_error'],
+      ['/v1/tracks/search', 400, 'validation_error'],
+      ['/v1/tracks/search?query=a&genre=Polka', 400, 'validation_error'],
+      ['/v1/users/handle/no-such-user', 400, 'invalid_handle'],
+      ['/v1/users/handle/nosuchuser', 404, 'user_not_found'],
+      [`/v1/users/${h(999)}/tracks`, 404, 'user_not_found'],
+      [`/v1/playlists/${h(999)}`, 404, 'playlist_not_found'],
+      ['/v1/tracks', 400, 'missing_id'],
+      ['/v1/resolve?url=/nosuchuser', 404, 'permalink_not_found'],
+      ['/v1/resolve?url=/alice/a/b/c', 400, 'invalid_url'],
+      [
+        `/v1/tracks/${h(13)}/stream?user_id=${h(2)}&user_data=%7B%7D&user_signature=0x${'1'.repeat(130)}`,
+        401,
+        'invalid_user_data',
+      ],
+    ];
+    for (const [url, status, code] of cases) {
+      const res = await get(url);
+      assert.equal(res.status, status, `${url}: ${JSON.stringify(res.body)}`);
+      assert.equal((res.body!.error as { code: string }).code, code, url);
+    }
+  });
+
+  it('treats SQL in every text parameter as text', async () => {
+    for (const evil of ["'; drop table tracks; --", "%' or '1'='1", '\\', "alice'--"]) {
+      const q = encodeURIComponent(evil);
+      for (const url of [
+        `/v1/tracks/search?query=${q}`,
+        `/v1/users/search?query=${q}`,
+        `/v1/users/${h(1)}/tracks?query=${q}`,
+        `/v1/resolve?url=/${q}`,
+      ]) {
+        const res = await get(url);
+        assert.ok([200, 400, 404].includes(res.status), `${url} answered ${res.status}`);
+      }
+    }
+    const count = await database.db
+      .selectFrom('tracks')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), 5);
+  });
+
+  it('resolves permalinks and full URLs to API paths', async () => {
+    const cases: [string, string][] = [
+      ['/Alice', `/v1/users/${h(1)}`],
+      ['https://coliving.example/alice/', `/v1/users/${h(1)}`],
+      ['/alice/sunset-boulevard', `/v1/tracks/${h(10)}`],
+      ['alice/sunset-boulevard-11', `/v1/tracks/${h(11)}`],
+      ['/alice/playlist/road-trip', `/v1/playlists/${h(20)}`],
+      ['https://x.test/bob/album/first-album?ref=1', `/v1/playlists/${h(21)}`],
+    ];
+    for (const [url, location] of cases) {
+      const res = await get(`/v1/resolve?url=${encodeURIComponent(url)}`);
+      assert.equal(res.status, 302, url);
+      assert.equal(res.headers.location, location, url);
+    }
+    assert.equal((await get('/v1/resolve?url=/alice/playlist/sunset-boulevard')).status, 404);
+  });
+
+  it('hands out unclaimed ids', async () => {
+    for (const kind of ['users', 'tracks', 'playlists']) {
+      const res = await get(`/v1/${kind}/unclaimed_id`);
+      assert.equal(res.status, 200);
+      assert.match(String(res.body!.data), /^[A-Za-z0-9]{5,}$/);
+    }
+  });
+
+  it('reports blocks and the network in /health_check', async () => {
+    const { body } = await get('/health_check');
+    const data = body!.data as Record<string, unknown>;
+    assert.equal(
+      data.block_difference,
+      (data.latest_chain_block as number) - (data.latest_indexed_block as number),
+    );
+    assert.deepEqual(data.network, {
+      content_nodes: ['http://cn1.test', 'http://cn2.test', 'http://cn3.test', 'http://cn4.test'],
+      discovery_nodes: ['http://dn1.test'],
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document of the routes and the docs page', async () => {
+    const { status, body } = await get('/v1/openapi.json');
+    assert.equal(status, 200);
+    assert.equal(body!.openapi, '3.1.0');
+    const paths = Object.keys(body!.paths as object);
+    for (const path of [
+      '/v1/tracks/trending',
+      '/v1/tracks/{id}',
+      '/v1/tracks/{id}/stream',
+      '/v1/users/{id}/followers',
+      '/v1/playlists/{id}/tracks',
+      '/v1/resolve',
+    ])
+      assert.ok(paths.includes(path), `openapi.json lacks ${path}`);
+    const docs = await node.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.body, /swagger/i);
+  });
+
+  it('serves cached answers only for the block they were computed at', async () => {
+    const url = `/v1/users/${h(4)}`;
+    const before = (await get(url)).body!;
+    assert.equal((before.data as { name: string }).name, 'Dave');
+    const block = await submitActions(network, [
+      {
+        account: network.accounts[4]!,
+        userId: 4,
+        entityType: 'User',
+        entityId: 4,
+        action: 'Update',
+        metadata: { name: 'Dave Two' },
+      },
+    ]);
+    await node.dataIndexer.waitFor(block);
+    const after = (await get(url)).body!;
+    assert.equal((after.data as { name: string }).name, 'Dave Two');
+    assert.ok((after.latest_indexed_block as number) >= block);
+  });
+});

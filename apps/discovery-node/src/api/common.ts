@@ -1,0 +1,131 @@
+// What every API v1 route shares: the components it reads, the query parameters every call
+// takes, id decoding, the envelope, and the response cache.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { LocalAccount } from 'viem';
+import { DEFAULT_REPLICATION_FACTOR, decodeHashId } from '@coliving/protocol';
+import type { ContentNodes } from '../core/contentNodes.js';
+import type { DB } from '../db/schema.js';
+import type { ResponseCache } from './responseCache.js';
+import type { ResponseContext } from './responses.js';
+
+export type ApiComponents = {
+  db: Kysely<DB>;
+  /** The node's delegate key: signs stream access. */
+  account: LocalAccount;
+  contentNodes: ContentNodes;
+  cache: ResponseCache;
+  /** This node's public base URL, no trailing slash. */
+  publicUrl: string;
+  version: string;
+  /** The data chain's head and the last block indexed (read before a query runs). */
+  blocks(): { indexed: number; chain: number };
+  /** Changes whenever a cached answer may be stale for reasons other than a new block. */
+  epoch(): string;
+};
+
+/** The reference caps pages at 500 items (api-v1.md). */
+export const MAX_LIMIT = 500;
+export const DEFAULT_LIMIT = 100;
+/** Deep pages cost a scan of everything before them; past this, clients narrow the query. */
+export const MAX_OFFSET = 10_000;
+
+const idString = { type: 'string', minLength: 1, maxLength: 32 } as const;
+
+/** `app_name` and `api_key`: every call may carry them (they identify the app, nothing more). */
+export const appParams = {
+  app_name: { type: 'string', maxLength: 100 },
+  api_key: { type: 'string', maxLength: 200 },
+} as const;
+
+export const userIdParam = { user_id: { ...idString, description: 'the current user' } } as const;
+
+export const pageParams = {
+  limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+} as const;
+
+/** A querystring schema: the given parameters plus app_name/api_key; nothing else is accepted. */
+export function query<P extends Record<string, unknown>>(properties: P, required: string[] = []) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required,
+    properties: { ...appParams, ...properties },
+  } as const;
+}
+
+/** Path parameters schema for `/:id`-style routes. */
+export const idPath = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: idString },
+} as const;
+
+/** Decodes a hashid or numeric id (ValidationError `invalid_id` otherwise). */
+export function decodeId(value: string): number {
+  return decodeHashId(value);
+}
+
+/** The current user's id from `user_id`, when given. */
+export function viewerOf(q: { user_id?: string }): number | undefined {
+  return q.user_id === undefined ? undefined : decodeHashId(q.user_id);
+}
+
+export type Page = { limit: number; offset: number };
+
+/** The response context for one request. */
+export async function responseContext(
+  components: ApiComponents,
+  viewerId: number | undefined,
+): Promise<ResponseContext> {
+  return {
+    publicUrl: components.publicUrl,
+    contentNodes: await components.contentNodes.endpoints(),
+    replicationFactor: DEFAULT_REPLICATION_FACTOR,
+    ...(viewerId !== undefined ? { viewerId } : {}),
+  };
+}
+
+/**
+ * Answers with `{"data": …}` in the API v1 envelope. `compute` runs only when no cached answer
+ * of the current state exists; the block numbers are read before it runs, so the state shown is
+ * never older than the block claimed.
+ */
+export async function respond(
+  components: ApiComponents,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  compute: () => Promise<unknown>,
+): Promise<FastifyReply> {
+  const { indexed, chain } = components.blocks();
+  const generation = `${indexed}:${components.epoch()}`;
+  let json = components.cache.get(request.url, generation);
+  if (json === undefined) {
+    json = JSON.stringify(await compute());
+    components.cache.set(request.url, generation, json);
+  }
+  // The envelope around cached data is written fresh: its blocks and time are this answer's.
+  const rest = JSON.stringify(envelopeOf(components, null, { indexed, chain })).slice(
+    '{"data":null'.length,
+  );
+  return reply.type('application/json; charset=utf-8').send(`{"data":${json}${rest}`);
+}
+
+/** `data` in the API v1 envelope, with the block numbers (read now unless given). */
+export function envelopeOf(
+  components: ApiComponents,
+  data: unknown,
+  blocks = components.blocks(),
+): Record<string, unknown> {
+  return {
+    data,
+    latest_chain_block: blocks.chain,
+    latest_indexed_block: blocks.indexed,
+    latest_chain_slot_plays: 0,
+    latest_indexed_slot_plays: 0,
+    timestamp: new Date().toISOString(),
+    version: { service: 'discovery-node', version: components.version },
+  };
+}

@@ -1,0 +1,245 @@
+// Wire shapes of API v1 (shared/reference/api-v1.md): the catalog's views turned into the JSON
+// that Audius clients parse. Domain views (core/catalog.ts) stay separate from these.
+import { encodeHashId, rankNodes } from '@coliving/protocol';
+import type { ItemActivity, PlaylistView, TrackView, UserView } from '../core/catalog.js';
+
+/** What a response needs beyond the views: where this node and the content nodes are. */
+export type ResponseContext = {
+  /** This discovery node's public base URL (stream links point here). */
+  publicUrl: string;
+  /** Registered content-node endpoints; images are placed on them by rendezvous. */
+  contentNodes: readonly string[];
+  /** The current user, for `access` and the `has_current_user_*` flags. */
+  viewerId?: number;
+  /** How many nodes hold each image (the first serves, the rest are mirrors). */
+  replicationFactor: number;
+};
+
+const SQUARE_SIZES = ['150x150', '480x480', '1000x1000'] as const;
+const BACKDROP_SIZES = ['640x', '2000x'] as const;
+
+/** Image URLs on the node that ranks first for the CID, with the next ones as mirrors. */
+function imageUrls(
+  ctx: ResponseContext,
+  cid: unknown,
+  sizes: readonly string[],
+): Record<string, unknown> | null {
+  if (typeof cid !== 'string' || cid === '') return null;
+  const [first, ...mirrors] = rankNodes(ctx.contentNodes, cid).slice(0, ctx.replicationFactor);
+  if (first === undefined) return null;
+  const urls: Record<string, unknown> = {};
+  for (const size of sizes) urls[size] = `${first}/content/${cid}/${size}.jpg`;
+  urls.mirrors = mirrors;
+  return urls;
+}
+
+function iso(date: Date): string {
+  return date.toISOString();
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A User (api-v1.md, "User — required keys"). */
+export function toUser(user: UserView, ctx: ResponseContext): Record<string, unknown> {
+  const m = user.metadata;
+  return {
+    id: encodeHashId(user.userId),
+    handle: user.handle,
+    handle_lc: user.handleLc,
+    name: user.name,
+    bio: str(m.bio),
+    location: str(m.location),
+    website: str(m.website),
+    is_verified: false,
+    verified_with_twitter: false,
+    verified_with_instagram: false,
+    verified_with_tiktok: false,
+    follower_count: user.followerCount,
+    followee_count: user.followingCount,
+    track_count: user.trackCount,
+    playlist_count: user.playlistCount,
+    album_count: user.albumCount,
+    repost_count: user.repostCount,
+    supporter_count: 0,
+    supporting_count: 0,
+    is_deactivated: user.isDeactivated,
+    is_available: !user.isDeactivated,
+    wallet: user.wallet,
+    erc_wallet: user.wallet,
+    spl_wallet: '',
+    spl_usdc_wallet: '',
+    // Balances are indexed from the eth chain's token later; until then they are unknown, "0".
+    balance: '0',
+    associated_wallets_balance: '0',
+    total_balance: '0',
+    waudio_balance: '0',
+    associated_sol_wallets_balance: '0',
+    total_audio_balance: 0,
+    artist_coin_badge: {},
+    blocknumber: user.createdBlock,
+    created_at: iso(user.createdAt),
+    updated_at: iso(user.updatedAt),
+    is_storage_v2: true,
+    current_user_followee_follow_count: user.viewer?.followeeFollowCount ?? 0,
+    does_current_user_follow: user.viewer?.doesFollow ?? false,
+    does_current_user_subscribe: false,
+    does_follow_current_user: user.viewer?.isFollowedBy ?? false,
+    has_collectibles: false,
+    allow_ai_attribution: m.allow_ai_attribution === true,
+    profile_picture: imageUrls(ctx, m.profile_picture_sizes, SQUARE_SIZES),
+    cover_photo: imageUrls(ctx, m.cover_photo_sizes, BACKDROP_SIZES),
+    artist_pick_track_id:
+      typeof m.artist_pick_track_id === 'number' ? encodeHashId(m.artist_pick_track_id) : null,
+  };
+}
+
+function reposts(activity: readonly ItemActivity[]): Record<string, unknown>[] {
+  return activity.map((a) => ({
+    repost_item_id: encodeHashId(a.itemId),
+    repost_type: a.itemType,
+    user_id: encodeHashId(a.userId),
+  }));
+}
+
+function favorites(activity: readonly ItemActivity[]): Record<string, unknown>[] {
+  return activity.map((a) => ({
+    favorite_item_id: encodeHashId(a.itemId),
+    favorite_type: a.itemType,
+    user_id: encodeHashId(a.userId),
+    created_at: iso(a.createdAt),
+  }));
+}
+
+/** True while a release date lies ahead: the track is announced but not out. */
+export function isScheduled(releaseDate: Date | null, now = Date.now()): boolean {
+  return releaseDate !== null && releaseDate.getTime() > now;
+}
+
+/**
+ * A Track (api-v1.md, "Track — required keys"). `access` says whether the current user may
+ * stream and download it; the caller decides (core/streamAccess.ts holds the rules).
+ */
+export function toTrack(
+  track: TrackView,
+  ctx: ResponseContext,
+  access: { stream: boolean; download: boolean },
+): Record<string, unknown> {
+  const m = track.metadata;
+  const id = encodeHashId(track.trackId);
+  const streamUrl = `${ctx.publicUrl}/v1/tracks/${id}/stream`;
+  const visibility = (m.field_visibility ?? {}) as Record<string, boolean | undefined>;
+  const isDownloadable = m.is_downloadable === true;
+  const remixOf = (m.remix_of as { tracks?: { parent_track_id: number }[] } | undefined)?.tracks;
+  return {
+    id,
+    title: track.title,
+    description: str(m.description),
+    genre: track.genre,
+    mood: track.mood,
+    tags: str(m.tags),
+    user: toUser(track.owner, ctx),
+    user_id: encodeHashId(track.ownerId),
+    duration: Math.round(track.duration),
+    permalink: `/${track.owner.handle}/${track.slug}`,
+    route_id: `${track.owner.handle}/${track.slug}`,
+    artwork: imageUrls(ctx, m.cover_art_sizes, SQUARE_SIZES) ?? { mirrors: [] },
+    cover_art_sizes: str(m.cover_art_sizes),
+    is_original_available: m.is_original_available === true,
+    remix_of: {
+      tracks: (remixOf ?? []).map((t) => ({ parent_track_id: encodeHashId(t.parent_track_id) })),
+    },
+    repost_count: track.repostCount,
+    favorite_count: track.saveCount,
+    comment_count: 0,
+    play_count: track.playCount,
+    is_downloadable: isDownloadable,
+    access,
+    blocknumber: track.createdBlock,
+    created_at: iso(track.createdAt),
+    updated_at: iso(track.updatedAt),
+    release_date: track.releaseDate ? iso(track.releaseDate) : null,
+    field_visibility: {
+      mood: visibility.mood ?? true,
+      tags: visibility.tags ?? true,
+      genre: visibility.genre ?? true,
+      share: visibility.share ?? true,
+      play_count: visibility.play_count ?? true,
+      remixes: visibility.remixes ?? true,
+    },
+    followee_reposts: reposts(track.viewer?.followeeReposts ?? []),
+    followee_favorites: favorites(track.viewer?.followeeSaves ?? []),
+    has_current_user_reposted: track.viewer?.hasReposted ?? false,
+    has_current_user_saved: track.viewer?.hasSaved ?? false,
+    is_scheduled_release: isScheduled(track.releaseDate),
+    is_unlisted: track.isUnlisted,
+    track_segments: [],
+    is_delete: track.isDeleted,
+    is_available: !track.isDeleted && !track.owner.isDeactivated,
+    is_stream_gated: track.streamConditions !== null,
+    is_download_gated: track.downloadConditions !== null,
+    is_owned_by_user: ctx.viewerId === track.ownerId,
+    stream_conditions: track.streamConditions,
+    download_conditions: track.downloadConditions,
+    track_cid: track.trackCid,
+    preview_cid: str(m.preview_cid),
+    orig_file_cid: str(m.orig_file_cid),
+    bpm: typeof m.bpm === 'number' ? m.bpm : null,
+    musical_key: str(m.musical_key),
+    license: str(m.license),
+    isrc: str(m.isrc),
+    stream: { url: streamUrl, mirrors: [] },
+    preview: { url: m.preview_cid ? `${streamUrl}?preview=true` : null, mirrors: [] },
+    // Downloads of the original get their own route with the download gates; until then none.
+    download: { url: null, mirrors: [] },
+  };
+}
+
+/** A Playlist (api-v1.md, "Playlist — required keys"); albums are playlists with is_album. */
+export function toPlaylist(
+  playlist: PlaylistView,
+  ctx: ResponseContext,
+  access: { stream: boolean; download: boolean },
+): Record<string, unknown> {
+  const m = playlist.metadata;
+  const kind = playlist.isAlbum ? 'album' : 'playlist';
+  const contents = playlist.contents.map((c) => ({
+    timestamp: c.addedAt,
+    track_id: encodeHashId(c.trackId),
+    metadata_timestamp: c.metadataAt,
+  }));
+  return {
+    id: encodeHashId(playlist.playlistId),
+    playlist_name: playlist.playlistName,
+    description: str(m.description),
+    permalink: `/${playlist.owner.handle}/${kind}/${playlist.slug}`,
+    is_album: playlist.isAlbum,
+    is_image_autogenerated: false,
+    artwork: imageUrls(ctx, m.playlist_image_sizes_multihash, SQUARE_SIZES) ?? { mirrors: [] },
+    playlist_contents: contents,
+    added_timestamps: contents,
+    repost_count: playlist.repostCount,
+    favorite_count: playlist.saveCount,
+    total_play_count: playlist.totalPlayCount,
+    track_count: playlist.contents.length,
+    user: toUser(playlist.owner, ctx),
+    user_id: encodeHashId(playlist.ownerId),
+    access,
+    blocknumber: playlist.createdBlock,
+    created_at: iso(playlist.createdAt),
+    updated_at: iso(playlist.updatedAt),
+    release_date: str(m.release_date),
+    upc: str(m.upc),
+    followee_reposts: reposts(playlist.viewer?.followeeReposts ?? []),
+    followee_favorites: favorites(playlist.viewer?.followeeSaves ?? []),
+    has_current_user_reposted: playlist.viewer?.hasReposted ?? false,
+    has_current_user_saved: playlist.viewer?.hasSaved ?? false,
+    is_delete: playlist.isDeleted,
+    is_private: playlist.isPrivate,
+    is_stream_gated: playlist.streamConditions !== null,
+    stream_conditions: playlist.streamConditions,
+    is_scheduled_release:
+      typeof m.release_date === 'string' && isScheduled(new Date(m.release_date)),
+  };
+}

@@ -1,0 +1,437 @@
+// `/v1/tracks/...`: trending, search, by id and permalink, who saved and reposted, unclaimed
+// ids, and the stream route, which checks access and redirects to a signed content-node URL.
+import type { FastifyInstance } from 'fastify';
+import { type Hex, recoverMessageAddress } from 'viem';
+import {
+  GENRES,
+  MOODS,
+  NotFoundError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+  encodeHashId,
+} from '@coliving/protocol';
+import { loadTracks } from '../core/catalog.js';
+import { itemActorIds, trackIdBySlug, unclaimedId, userIdByHandle } from '../core/lists.js';
+import { searchTracks } from '../core/search.js';
+import { checkStreamAccess, signStreamUrl } from '../core/streamAccess.js';
+import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
+import {
+  type ApiComponents,
+  MAX_LIMIT,
+  decodeId,
+  envelopeOf,
+  idPath,
+  pageParams,
+  query,
+  respond,
+  userIdParam,
+  viewerOf,
+} from './common.js';
+import { presentTracks, presentUsers } from './present.js';
+import { isScheduled } from './responses.js';
+import { dataOf, hashId, trackList, userList } from './schemas.js';
+
+type Q = Record<string, unknown> & { user_id?: string; limit: number; offset: number };
+
+/** How long a listener's signed `user_data` proves who they are. */
+const USER_SIGNATURE_MAX_AGE_MS = 48 * 60 * 60 * 1000;
+
+export const TRENDING_TIMES = ['week', 'month', 'year', 'allTime'] as const;
+export const SEARCH_SORTS = ['relevant', 'popular', 'recent'] as const;
+
+const booleanParam = { type: 'boolean' } as const;
+const stringList = (items: readonly string[]) =>
+  ({ type: 'array', items: { type: 'string', enum: items }, maxItems: 20 }) as const;
+
+/** The permalink `/handle/slug` (with or without the leading slash) as its track id. */
+export async function trackIdByPermalink(
+  components: ApiComponents,
+  permalink: string,
+): Promise<number | undefined> {
+  const match = /^\/?([A-Za-z0-9_][A-Za-z0-9_.]{0,29})\/([a-z0-9-]{1,300})$/.exec(permalink);
+  if (!match) return undefined;
+  const ownerId = await userIdByHandle(components.db, match[1]!);
+  return ownerId === undefined ? undefined : trackIdBySlug(components.db, ownerId, match[2]!);
+}
+
+/**
+ * The listener a stream request proves: `user_data` (a JSON text with a `timestamp` in ms)
+ * personal-signed by the wallet of `user_id`. Without a signature the user id is only a claim.
+ */
+async function provenListener(
+  components: ApiComponents,
+  q: { user_id?: string; user_data?: string; user_signature?: string },
+): Promise<number | undefined> {
+  if (q.user_id === undefined) return undefined;
+  const userId = decodeId(q.user_id);
+  if (q.user_data === undefined || q.user_signature === undefined) return undefined;
+  let timestamp: unknown;
+  try {
+    timestamp = (JSON.parse(q.user_data) as { timestamp?: unknown }).timestamp;
+  } catch {
+    timestamp = undefined;
+  }
+  if (typeof timestamp !== 'number' || Math.abs(Date.now() - timestamp) > USER_SIGNATURE_MAX_AGE_MS)
+    throw new UnauthorizedError('user_data must be JSON with a timestamp (ms) within 48 hours', {
+      code: 'invalid_user_data',
+    });
+  let signer: string;
+  try {
+    signer = await recoverMessageAddress({
+      message: q.user_data,
+      signature: q.user_signature as Hex,
+    });
+  } catch {
+    throw new UnauthorizedError('user_signature is not a valid signature of user_data', {
+      code: 'invalid_user_signature',
+    });
+  }
+  const user = await components.db
+    .selectFrom('users')
+    .select('wallet')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.wallet !== signer.toLowerCase())
+    throw new UnauthorizedError("user_signature is not from the user's wallet", {
+      code: 'invalid_user_signature',
+    });
+  return userId;
+}
+
+/** Registers the `/v1/tracks` routes. */
+export function registerTrackRoutes(app: FastifyInstance, components: ApiComponents): void {
+  const { db } = components;
+
+  app.get<{ Querystring: Q & { time: (typeof TRENDING_TIMES)[number]; genre?: string } }>(
+    '/v1/tracks/trending',
+    {
+      schema: {
+        summary: 'Trending tracks',
+        tags: ['tracks'],
+        querystring: query({
+          ...pageParams,
+          ...userIdParam,
+          time: { type: 'string', enum: TRENDING_TIMES, default: 'week' },
+          genre: { type: 'string', enum: GENRES },
+        }),
+        response: { 200: dataOf(trackList) },
+      },
+    },
+    async function serveTrendingTracks(request, reply) {
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () =>
+        presentTracks(
+          components,
+          await trendingTrackIds(db, {
+            time: q.time,
+            ...(q.genre ? { genre: q.genre } : {}),
+            limit: q.limit,
+            offset: q.offset,
+          }),
+          viewerId,
+        ),
+      );
+    },
+  );
+
+  app.get<{ Querystring: Q }>(
+    '/v1/tracks/trending/underground',
+    {
+      schema: {
+        summary: 'Underground trending tracks: new landlords with fewer than 1,500 followers',
+        tags: ['tracks'],
+        querystring: query({ ...pageParams, ...userIdParam }),
+        response: { 200: dataOf(trackList) },
+      },
+    },
+    async function serveUndergroundTrendingTracks(request, reply) {
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () =>
+        presentTracks(
+          components,
+          await undergroundTrendingTrackIds(db, { limit: q.limit, offset: q.offset }),
+          viewerId,
+        ),
+      );
+    },
+  );
+
+  app.get<{
+    Querystring: Q & {
+      query: string;
+      genre?: string[];
+      mood?: string[];
+      sort_method?: (typeof SEARCH_SORTS)[number];
+    };
+  }>(
+    '/v1/tracks/search',
+    {
+      schema: {
+        summary: 'Search tracks (typo-tolerant, accent-insensitive, prefix-aware)',
+        tags: ['tracks'],
+        querystring: query(
+          {
+            ...pageParams,
+            ...userIdParam,
+            query: { type: 'string', minLength: 1, maxLength: 200 },
+            genre: stringList(GENRES),
+            mood: stringList(MOODS),
+            sort_method: { type: 'string', enum: SEARCH_SORTS },
+            only_downloadable: booleanParam,
+          },
+          ['query'],
+        ),
+        response: { 200: dataOf(trackList) },
+      },
+    },
+    async function serveTrackSearch(request, reply) {
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () =>
+        presentTracks(
+          components,
+          await searchTracks(db, {
+            query: q.query,
+            ...(q.genre ? { genres: q.genre } : {}),
+            ...(q.mood ? { moods: q.mood } : {}),
+            ...(q.sort_method ? { sortMethod: q.sort_method } : {}),
+            limit: q.limit,
+            offset: q.offset,
+          }),
+          viewerId,
+        ),
+      );
+    },
+  );
+
+  app.get<{ Querystring: { user_id?: string; id?: string[]; permalink?: string[] } }>(
+    '/v1/tracks',
+    {
+      schema: {
+        summary: 'Tracks by id or by permalink',
+        tags: ['tracks'],
+        querystring: query({
+          ...userIdParam,
+          id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+          permalink: {
+            type: 'array',
+            items: { type: 'string', maxLength: 400 },
+            maxItems: MAX_LIMIT,
+          },
+        }),
+        response: { 200: dataOf(trackList) },
+      },
+    },
+    async function serveTracks(request, reply) {
+      const q = request.query;
+      if (!q.id?.length && !q.permalink?.length)
+        throw new ValidationError('Give at least one id or permalink', { code: 'missing_id' });
+      const viewerId = viewerOf(q);
+      const ids = (q.id ?? []).map(decodeId);
+      return respond(components, request, reply, async () => {
+        for (const permalink of q.permalink ?? []) {
+          const id = await trackIdByPermalink(components, permalink);
+          if (id !== undefined) ids.push(id);
+        }
+        const views = (await loadTracks(db, ids, viewerId)).filter(
+          (t) => viewerId === t.ownerId || isPublicById(t),
+        );
+        return presentTracks(components, [], viewerId, views);
+      });
+    },
+  );
+
+  app.get(
+    '/v1/tracks/unclaimed_id',
+    {
+      schema: {
+        summary: 'A random unused track id',
+        tags: ['tracks'],
+        querystring: query({}),
+        response: { 200: dataOf(hashId) },
+      },
+    },
+    async function serveUnclaimedTrackId(_request, reply) {
+      return reply.send(await unclaimedEnvelope(components, 'tracks'));
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { user_id?: string } }>(
+    '/v1/tracks/:id',
+    {
+      schema: {
+        summary: 'A track',
+        tags: ['tracks'],
+        params: idPath,
+        querystring: query({ ...userIdParam }),
+        response: { 200: dataOf({ $ref: 'Track#' }) },
+      },
+    },
+    async function serveTrack(request, reply) {
+      const id = decodeId(request.params.id);
+      const viewerId = viewerOf(request.query);
+      return respond(components, request, reply, async () => {
+        const [track] = await loadTracks(db, [id], viewerId);
+        if (!track || (viewerId !== track.ownerId && !isPublicById(track)))
+          throw new NotFoundError(`Track ${request.params.id} not found`, {
+            code: 'track_not_found',
+          });
+        const [shaped] = await presentTracks(components, [id], viewerId, [track]);
+        return shaped;
+      });
+    },
+  );
+
+  for (const kind of ['favorites', 'reposts'] as const) {
+    app.get<{ Params: { id: string }; Querystring: Q }>(
+      `/v1/tracks/:id/${kind}`,
+      {
+        schema: {
+          summary: kind === 'favorites' ? 'Users who saved a track' : 'Users who reposted a track',
+          tags: ['tracks'],
+          params: idPath,
+          querystring: query({ ...pageParams, ...userIdParam }),
+          response: { 200: dataOf(userList) },
+        },
+      },
+      async function serveTrackActors(request, reply) {
+        const id = decodeId(request.params.id);
+        const q = request.query;
+        const viewerId = viewerOf(q);
+        return respond(components, request, reply, async () => {
+          await requireTrack(components, id, request.params.id);
+          const ids = await itemActorIds(
+            db,
+            kind === 'favorites' ? 'saves' : 'reposts',
+            'track',
+            id,
+            q,
+          );
+          return presentUsers(components, ids, viewerId);
+        });
+      },
+    );
+  }
+
+  app.get<{
+    Params: { id: string };
+    Querystring: {
+      user_id?: string;
+      user_data?: string;
+      user_signature?: string;
+      preview?: boolean;
+      no_redirect?: boolean;
+      skip_play_count?: boolean;
+    };
+  }>(
+    '/v1/tracks/:id/stream',
+    {
+      schema: {
+        summary: 'Stream a track: a 302 to a signed URL on a content node that holds it',
+        description:
+          'Gated tracks need user_id, user_data (JSON with a timestamp in ms) and user_signature ' +
+          "(user_data personal-signed by the user's wallet). With no_redirect=true the URL comes " +
+          'back as {"data": url}. preview=true streams the 30 s preview, which is never gated.',
+        tags: ['tracks'],
+        params: idPath,
+        querystring: query({
+          ...userIdParam,
+          user_data: { type: 'string', maxLength: 1000 },
+          user_signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+          preview: booleanParam,
+          no_redirect: booleanParam,
+          skip_play_count: booleanParam,
+        }),
+      },
+    },
+    async function serveTrackStream(request, reply) {
+      const q = request.query;
+      const id = decodeId(request.params.id);
+      const listener = await provenListener(components, q);
+      const track = await db
+        .selectFrom('tracks')
+        .selectAll()
+        .where('track_id', '=', id)
+        .executeTakeFirst();
+      if (
+        !track ||
+        track.is_deleted ||
+        (listener !== Number(track.owner_id) && isScheduled(track.release_date))
+      )
+        throw new NotFoundError(`Track ${request.params.id} not found`, {
+          code: 'track_not_found',
+        });
+      const previewCid =
+        typeof track.metadata.preview_cid === 'string' ? track.metadata.preview_cid : null;
+      let cid = track.track_cid;
+      if (q.preview) {
+        if (!previewCid)
+          throw new NotFoundError('This track has no preview', { code: 'no_preview' });
+        cid = previewCid;
+      } else {
+        await checkStreamAccess(
+          db,
+          {
+            trackId: id,
+            ownerId: Number(track.owner_id),
+            trackCid: track.track_cid,
+            previewCid,
+            streamConditions: track.stream_conditions,
+            isDeleted: track.is_deleted,
+            releaseDate: track.release_date,
+            isUnlisted: track.is_unlisted,
+          },
+          listener === undefined ? {} : { userId: listener },
+        );
+      }
+      const endpoint = await components.contentNodes.firstHealthy(cid);
+      if (!endpoint)
+        throw new UnavailableError('No content node holding this track answers right now', {
+          code: 'no_content_node',
+        });
+      const userId = listener ?? (q.user_id !== undefined ? decodeId(q.user_id) : undefined);
+      const url = await signStreamUrl({
+        account: components.account,
+        endpoint,
+        cid,
+        trackId: id,
+        ...(userId !== undefined ? { userId } : {}),
+      });
+      reply.header('cache-control', 'no-store');
+      if (q.no_redirect) {
+        return reply.send(envelopeOf(components, url));
+      }
+      return reply.redirect(url, 302);
+    },
+  );
+}
+
+/** A track anyone may fetch by id: not deleted, owner active, released. Unlisted ones are. */
+function isPublicById(track: {
+  isDeleted: boolean;
+  releaseDate: Date | null;
+  owner: { isDeactivated: boolean };
+}): boolean {
+  return !track.isDeleted && !track.owner.isDeactivated && !isScheduled(track.releaseDate);
+}
+
+async function requireTrack(components: ApiComponents, id: number, given: string): Promise<void> {
+  const row = await components.db
+    .selectFrom('tracks')
+    .select('is_deleted')
+    .where('track_id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.is_deleted)
+    throw new NotFoundError(`Track ${given} not found`, { code: 'track_not_found' });
+}
+
+/** `{"data": "<hashid>"}` of an id not yet taken (never cached: each call draws anew). */
+export async function unclaimedEnvelope(
+  components: ApiComponents,
+  kind: 'users' | 'tracks' | 'playlists',
+): Promise<Record<string, unknown>> {
+  return envelopeOf(components, encodeHashId(await unclaimedId(components.db, kind)));
+}

@@ -1,0 +1,378 @@
+// `/v1/users/...`: by id and handle, search, a user's tracks, playlists, albums, followers,
+// following, reposts and favorites, and unclaimed ids.
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError, ValidationError, encodeHashId, handleSchema } from '@coliving/protocol';
+import { loadPlaylists, loadTracks } from '../core/catalog.js';
+import {
+  type TrackSort,
+  followIds,
+  userActivity,
+  userIdByHandle,
+  userPlaylistIds,
+  userTrackIds,
+} from '../core/lists.js';
+import { searchUsers } from '../core/search.js';
+import {
+  type ApiComponents,
+  MAX_LIMIT,
+  decodeId,
+  idPath,
+  pageParams,
+  query,
+  respond,
+  userIdParam,
+  viewerOf,
+} from './common.js';
+import { presentPlaylists, presentTracks, presentUsers } from './present.js';
+import { dataOf, hashId, playlistList, trackList, userList } from './schemas.js';
+import { SEARCH_SORTS, unclaimedEnvelope } from './tracks.js';
+
+type Q = { user_id?: string; limit: number; offset: number };
+type P = { id: string };
+
+/** A user that exists and is not deactivated, or NotFoundError. */
+async function requireUser(components: ApiComponents, id: number, given: string): Promise<void> {
+  const row = await components.db
+    .selectFrom('users')
+    .select('is_deactivated')
+    .where('user_id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.is_deactivated)
+    throw new NotFoundError(`User ${given} not found`, { code: 'user_not_found' });
+}
+
+/** Registers the `/v1/users` routes. */
+export function registerUserRoutes(app: FastifyInstance, components: ApiComponents): void {
+  const { db } = components;
+
+  app.get(
+    '/v1/users/unclaimed_id',
+    {
+      schema: {
+        summary: 'A random unused user id',
+        tags: ['users'],
+        querystring: query({}),
+        response: { 200: dataOf(hashId) },
+      },
+    },
+    async function serveUnclaimedUserId(_request, reply) {
+      return reply.send(await unclaimedEnvelope(components, 'users'));
+    },
+  );
+
+  app.get<{ Querystring: Q & { query: string; sort_method?: (typeof SEARCH_SORTS)[number] } }>(
+    '/v1/users/search',
+    {
+      schema: {
+        summary: 'Search users by handle and name',
+        tags: ['users'],
+        querystring: query(
+          {
+            ...pageParams,
+            ...userIdParam,
+            query: { type: 'string', minLength: 1, maxLength: 200 },
+            sort_method: { type: 'string', enum: SEARCH_SORTS },
+          },
+          ['query'],
+        ),
+        response: { 200: dataOf(userList) },
+      },
+    },
+    async function serveUserSearch(request, reply) {
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () =>
+        presentUsers(
+          components,
+          await searchUsers(db, {
+            query: q.query,
+            ...(q.sort_method ? { sortMethod: q.sort_method } : {}),
+            limit: q.limit,
+            offset: q.offset,
+          }),
+          viewerId,
+        ),
+      );
+    },
+  );
+
+  app.get<{ Querystring: { user_id?: string; id?: string[] } }>(
+    '/v1/users',
+    {
+      schema: {
+        summary: 'Users by id',
+        tags: ['users'],
+        querystring: query({
+          ...userIdParam,
+          id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+        }),
+        response: { 200: dataOf(userList) },
+      },
+    },
+    async function serveUsers(request, reply) {
+      const q = request.query;
+      if (!q.id?.length) throw new ValidationError('Give at least one id', { code: 'missing_id' });
+      const ids = q.id.map(decodeId);
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () =>
+        presentUsers(components, ids, viewerId),
+      );
+    },
+  );
+
+  app.get<{ Params: { handle: string }; Querystring: { user_id?: string } }>(
+    '/v1/users/handle/:handle',
+    {
+      schema: {
+        summary: 'A user by handle',
+        tags: ['users'],
+        params: {
+          type: 'object',
+          required: ['handle'],
+          additionalProperties: false,
+          properties: { handle: { type: 'string', minLength: 1, maxLength: 30 } },
+        },
+        querystring: query({ ...userIdParam }),
+        response: { 200: dataOf({ $ref: 'User#' }) },
+      },
+    },
+    async function serveUserByHandle(request, reply) {
+      const { handle } = request.params;
+      if (!handleSchema.safeParse(handle).success)
+        throw new ValidationError(`"${handle}" is not a handle`, { code: 'invalid_handle' });
+      const viewerId = viewerOf(request.query);
+      return respond(components, request, reply, async () => {
+        const id = await userIdByHandle(db, handle);
+        const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
+        if (!user || user.is_deactivated)
+          throw new NotFoundError(`No user with handle ${handle}`, { code: 'user_not_found' });
+        return user;
+      });
+    },
+  );
+
+  app.get<{ Params: P; Querystring: { user_id?: string } }>(
+    '/v1/users/:id',
+    {
+      schema: {
+        summary: 'A user',
+        tags: ['users'],
+        params: idPath,
+        querystring: query({ ...userIdParam }),
+        response: { 200: dataOf({ $ref: 'User#' }) },
+      },
+    },
+    async function serveUser(request, reply) {
+      const id = decodeId(request.params.id);
+      const viewerId = viewerOf(request.query);
+      return respond(components, request, reply, async () => {
+        const [user] = await presentUsers(components, [id], viewerId);
+        if (!user || user.is_deactivated)
+          throw new NotFoundError(`User ${request.params.id} not found`, {
+            code: 'user_not_found',
+          });
+        return user;
+      });
+    },
+  );
+
+  const TRACK_SORTS = ['date', 'plays'] as const;
+  const TRACK_SORT_METHODS = ['title', 'release_date', 'added_date', 'plays', 'reposts', 'saves'];
+  app.get<{
+    Params: P;
+    Querystring: Q & {
+      sort?: (typeof TRACK_SORTS)[number];
+      sort_method?: string;
+      sort_direction?: 'asc' | 'desc';
+      query?: string;
+    };
+  }>(
+    '/v1/users/:id/tracks',
+    {
+      schema: {
+        summary: "A user's tracks (the user themself also sees unlisted and scheduled ones)",
+        tags: ['users'],
+        params: idPath,
+        querystring: query({
+          ...pageParams,
+          ...userIdParam,
+          sort: { type: 'string', enum: TRACK_SORTS },
+          sort_method: { type: 'string', enum: TRACK_SORT_METHODS },
+          sort_direction: { type: 'string', enum: ['asc', 'desc'] },
+          query: { type: 'string', maxLength: 200 },
+        }),
+        response: { 200: dataOf(trackList) },
+      },
+    },
+    async function serveUserTracks(request, reply) {
+      const id = decodeId(request.params.id);
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      const sort: TrackSort =
+        q.sort_method === 'added_date'
+          ? 'date'
+          : ((q.sort_method as TrackSort | undefined) ?? q.sort ?? 'date');
+      return respond(components, request, reply, async () => {
+        await requireUser(components, id, request.params.id);
+        const ids = await userTrackIds(db, id, {
+          sort,
+          direction: q.sort_direction ?? (sort === 'title' ? 'asc' : 'desc'),
+          ...(q.query ? { query: q.query } : {}),
+          includeHidden: viewerId === id,
+          limit: q.limit,
+          offset: q.offset,
+        });
+        return presentTracks(components, [], viewerId, await loadTracks(db, ids, viewerId));
+      });
+    },
+  );
+
+  for (const kind of ['playlists', 'albums'] as const) {
+    app.get<{ Params: P; Querystring: Q }>(
+      `/v1/users/:id/${kind}`,
+      {
+        schema: {
+          summary: kind === 'albums' ? "A user's albums" : "A user's playlists",
+          tags: ['users'],
+          params: idPath,
+          querystring: query({ ...pageParams, ...userIdParam }),
+          response: { 200: dataOf(playlistList) },
+        },
+      },
+      async function serveUserPlaylists(request, reply) {
+        const id = decodeId(request.params.id);
+        const q = request.query;
+        const viewerId = viewerOf(q);
+        return respond(components, request, reply, async () => {
+          await requireUser(components, id, request.params.id);
+          const ids = await userPlaylistIds(db, id, {
+            albums: kind === 'albums',
+            includePrivate: viewerId === id,
+            limit: q.limit,
+            offset: q.offset,
+          });
+          return presentPlaylists(components, ids, viewerId);
+        });
+      },
+    );
+  }
+
+  for (const direction of ['followers', 'following'] as const) {
+    app.get<{ Params: P; Querystring: Q }>(
+      `/v1/users/:id/${direction}`,
+      {
+        schema: {
+          summary: direction === 'followers' ? "A user's followers" : 'Whom a user follows',
+          tags: ['users'],
+          params: idPath,
+          querystring: query({ ...pageParams, ...userIdParam }),
+          response: { 200: dataOf(userList) },
+        },
+      },
+      async function serveFollows(request, reply) {
+        const id = decodeId(request.params.id);
+        const q = request.query;
+        const viewerId = viewerOf(q);
+        return respond(components, request, reply, async () => {
+          await requireUser(components, id, request.params.id);
+          return presentUsers(components, await followIds(db, id, direction, q), viewerId);
+        });
+      },
+    );
+  }
+
+  app.get<{ Params: P; Querystring: Q }>(
+    '/v1/users/:id/reposts',
+    {
+      schema: {
+        summary: "A user's reposts, newest first",
+        tags: ['users'],
+        params: idPath,
+        querystring: query({ ...pageParams, ...userIdParam }),
+        response: {
+          200: dataOf({
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['item_type', 'timestamp', 'item'],
+              properties: {
+                item_type: { type: 'string', enum: ['track', 'playlist'] },
+                timestamp: { type: 'string' },
+                item: { type: 'object', additionalProperties: true },
+              },
+            },
+          }),
+        },
+      },
+    },
+    async function serveUserReposts(request, reply) {
+      const id = decodeId(request.params.id);
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () => {
+        await requireUser(components, id, request.params.id);
+        const activity = await userActivity(db, 'reposts', id, q);
+        const trackIds = activity.filter((a) => a.itemType === 'track').map((a) => a.itemId);
+        const playlistIds = activity.filter((a) => a.itemType === 'playlist').map((a) => a.itemId);
+        const [tracks, playlists] = await Promise.all([
+          loadTracks(db, trackIds, viewerId).then((views) =>
+            presentTracks(components, [], viewerId, views),
+          ),
+          loadPlaylists(db, playlistIds, viewerId).then((views) =>
+            presentPlaylists(components, [], viewerId, views),
+          ),
+        ]);
+        const items = new Map<string, Record<string, unknown>>();
+        for (const t of tracks) items.set(`track:${String(t.id)}`, t);
+        for (const p of playlists) items.set(`playlist:${String(p.id)}`, p);
+        return activity.flatMap((a) => {
+          const item = items.get(`${a.itemType}:${encodeHashId(a.itemId)}`);
+          return item
+            ? [{ item_type: a.itemType, timestamp: a.createdAt.toISOString(), item }]
+            : [];
+        });
+      });
+    },
+  );
+
+  app.get<{ Params: P; Querystring: Q }>(
+    '/v1/users/:id/favorites',
+    {
+      schema: {
+        summary: "A user's saved tracks and playlists, newest first",
+        tags: ['users'],
+        params: idPath,
+        querystring: query({ ...pageParams, ...userIdParam }),
+        response: {
+          200: dataOf({
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['favorite_item_id', 'favorite_type', 'user_id', 'created_at'],
+              properties: {
+                favorite_item_id: { type: 'string' },
+                favorite_type: { type: 'string' },
+                user_id: { type: 'string' },
+                created_at: { type: 'string' },
+              },
+            },
+          }),
+        },
+      },
+    },
+    async function serveUserFavorites(request, reply) {
+      const id = decodeId(request.params.id);
+      const q = request.query;
+      return respond(components, request, reply, async () => {
+        await requireUser(components, id, request.params.id);
+        const activity = await userActivity(db, 'saves', id, q);
+        return activity.map((a) => ({
+          favorite_item_id: encodeHashId(a.itemId),
+          favorite_type: a.itemType,
+          user_id: encodeHashId(id),
+          created_at: a.createdAt.toISOString(),
+        }));
+      });
+    },
+  );
+}
