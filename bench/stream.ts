@@ -29,6 +29,8 @@ const CHUNK = 256 * 1024;
 const AUDIO_SECONDS = 250;
 const WRK_THREADS = 2;
 const WRK_CONNECTIONS = 32;
+/** Seconds of the uncounted warm-up run against each server. */
+const WARMUP_SECONDS = 3;
 /** How long a server may take to start answering. */
 const STARTUP_TIMEOUT_MS = 15_000;
 
@@ -135,13 +137,19 @@ function wrkMs(value: string): number {
   return Number(match[1]) * scale;
 }
 
-async function runWrk(wrk: string, script: string, url: string, what: string): Promise<WrkResult> {
+async function runWrk(
+  wrk: string,
+  script: string,
+  url: string,
+  what: string,
+  seconds = durationSeconds,
+): Promise<WrkResult> {
   const { stdout } = await run(
     wrk,
     [
       `-t${WRK_THREADS}`,
       `-c${WRK_CONNECTIONS}`,
-      `-d${durationSeconds}s`,
+      `-d${seconds}s`,
       '--timeout',
       '10s',
       '--latency',
@@ -149,7 +157,7 @@ async function runWrk(wrk: string, script: string, url: string, what: string): P
       script,
       url,
     ],
-    { timeout: (durationSeconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
+    { timeout: (seconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
   );
   // COLIVING_BENCH_VERBOSE=1 prints wrk's whole report (latency distribution, per-thread figures).
   if (process.env.COLIVING_BENCH_VERBOSE) console.log(`wrk on ${what}:\n${stdout}`);
@@ -350,6 +358,10 @@ async function main(): Promise<number> {
 
     // Alternating rounds, each figure the median over them: one wrk run on this 2-core machine
     // varies by 10-20% from the next, and a single pair would compare noise as much as servers.
+    // A warm-up run of each, not counted: the node's first seconds run unoptimized JavaScript
+    // (the JIT has not compiled the hot path yet), which says nothing about a node in service.
+    await runWrk(tools.wrk, script, nginxUrl, 'nginx', WARMUP_SECONDS);
+    await runWrk(tools.wrk, script, nodeUrl, 'content node', WARMUP_SECONDS);
     const nginxRuns: WrkResult[] = [];
     const nodeRuns: WrkResult[] = [];
     for (let round = 1; round <= rounds; round++) {
