@@ -1,0 +1,567 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { Hex, LocalAccount } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  cidFromBytes,
+  encodeStreamSignatureParam,
+  rankNodes,
+  signRequest,
+  signStreamData,
+} from '@coliving/protocol';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import { freePort, openTestDatabase } from '../testing.js';
+import { createContentNodes } from './contentNodes.js';
+import { type StreamTrack, checkStreamAccess, signStreamUrl } from './streamAccess.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
+const CONTENT_NODE_MAIN = join(ROOT, 'apps/content-node/src/main.ts');
+/** Generous: a content node under tsx starts in 1–3 s, more on a loaded machine. */
+const START_DEADLINE_MS = 60_000;
+const POLL_MS = 50;
+
+const OWNER = 1;
+const FAN = 2;
+const STRANGER = 3;
+const TRACK_CID = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq';
+const PREVIEW_CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+
+async function addUser(db: Kysely<DB>, userId: number): Promise<void> {
+  const at = new Date('2026-01-01T00:00:00Z');
+  await db
+    .insertInto('users')
+    .values({
+      user_id: userId,
+      wallet: `0x${userId.toString(16).padStart(40, '0')}`,
+      handle: `user${userId}`,
+      handle_lc: `user${userId}`,
+      name: `User ${userId}`,
+      is_deactivated: false,
+      metadata: {},
+      metadata_cid: '',
+      created_block: 1,
+      created_at: at,
+      updated_block: 1,
+      updated_at: at,
+      tx_hash: '0x',
+    })
+    .execute();
+}
+
+function trackWith(overrides: Partial<StreamTrack> = {}): StreamTrack {
+  return {
+    trackId: 10,
+    ownerId: OWNER,
+    trackCid: TRACK_CID,
+    previewCid: PREVIEW_CID,
+    streamConditions: null,
+    isDeleted: false,
+    releaseDate: null,
+    isUnlisted: false,
+    ...overrides,
+  };
+}
+
+/** Resolves when `promise` rejects with an error of `type` and `code`; fails otherwise. */
+async function rejectsWith(
+  promise: Promise<unknown>,
+  type: typeof ForbiddenError | typeof NotFoundError,
+  code: string,
+): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
+    assert.equal(error.code, code);
+    return true;
+  });
+}
+
+describe('checkStreamAccess', () => {
+  let database: Database;
+  let db: Kysely<DB>;
+
+  before(async () => {
+    database = await openTestDatabase('pglite');
+    db = database.db;
+    for (const id of [OWNER, FAN, STRANGER]) await addUser(db, id);
+    await db
+      .insertInto('follows')
+      .values({ follower_id: FAN, followee_id: OWNER, created_block: 2, created_at: new Date() })
+      .execute();
+  });
+
+  after(async () => {
+    await database?.close();
+  });
+
+  it('lets anyone stream a public track, unlisted ones too', async () => {
+    for (const listener of [{}, { userId: STRANGER }, { userId: OWNER }]) {
+      await checkStreamAccess(db, trackWith(), listener);
+      await checkStreamAccess(db, trackWith({ isUnlisted: true }), listener);
+    }
+  });
+
+  it('lets followers and the owner stream a follow-gated track, and no one else', async () => {
+    const track = trackWith({ streamConditions: { follow_user_id: OWNER } });
+    await checkStreamAccess(db, track, { userId: FAN });
+    await checkStreamAccess(db, track, { userId: OWNER });
+    await rejectsWith(
+      checkStreamAccess(db, track, { userId: STRANGER }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await rejectsWith(checkStreamAccess(db, track, {}), ForbiddenError, 'stream_gated');
+    // The follow is of the gate's user, not of whoever else the listener follows.
+    const otherGate = trackWith({ streamConditions: { follow_user_id: STRANGER } });
+    await rejectsWith(
+      checkStreamAccess(db, otherGate, { userId: FAN }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await checkStreamAccess(db, otherGate, { userId: STRANGER });
+  });
+
+  it('lets only the owner stream tip- and purchase-gated tracks (no tips or purchases indexed yet)', async () => {
+    const gates = [
+      { tip_user_id: OWNER },
+      {
+        dgco_purchase: {
+          price: '1000000000000000000',
+          splits: [{ wallet: `0x${'ab'.repeat(20)}`, basis_points: 10_000 }],
+        },
+      },
+    ];
+    for (const streamConditions of gates) {
+      const track = trackWith({ streamConditions });
+      await checkStreamAccess(db, track, { userId: OWNER });
+      for (const listener of [{ userId: FAN }, { userId: STRANGER }, {}]) {
+        await rejectsWith(checkStreamAccess(db, track, listener), ForbiddenError, 'stream_gated');
+      }
+    }
+  });
+
+  it('refuses conditions it does not know, even to followers', async () => {
+    const track = trackWith({ streamConditions: { follow_user_id: OWNER, nft_collection: 'x' } });
+    await rejectsWith(
+      checkStreamAccess(db, track, { userId: FAN }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await checkStreamAccess(db, track, { userId: OWNER });
+  });
+
+  it('always allows the preview of a gated track, when there is one', async () => {
+    const track = trackWith({ streamConditions: { tip_user_id: OWNER } });
+    await checkStreamAccess(db, track, { userId: STRANGER }, { preview: true });
+    await checkStreamAccess(db, track, {}, { preview: true });
+    await rejectsWith(
+      checkStreamAccess(db, trackWith({ previewCid: null }), {}, { preview: true }),
+      NotFoundError,
+      'no_preview',
+    );
+  });
+
+  it('finds no deleted track, not even for its owner', async () => {
+    const track = trackWith({ isDeleted: true });
+    for (const listener of [{ userId: OWNER }, {}]) {
+      await rejectsWith(checkStreamAccess(db, track, listener), NotFoundError, 'track_not_found');
+    }
+    await rejectsWith(
+      checkStreamAccess(db, track, {}, { preview: true }),
+      NotFoundError,
+      'track_not_found',
+    );
+  });
+
+  it('keeps a scheduled release to its owner until its date', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const track = trackWith({ releaseDate: new Date(now + 60_000) });
+    await checkStreamAccess(db, track, { userId: OWNER }, { now });
+    await rejectsWith(
+      checkStreamAccess(db, track, { userId: FAN }, { now }),
+      ForbiddenError,
+      'not_released',
+    );
+    await rejectsWith(
+      checkStreamAccess(db, track, {}, { now, preview: true }),
+      ForbiddenError,
+      'not_released',
+    );
+    await checkStreamAccess(db, track, { userId: FAN }, { now: now + 60_000 });
+  });
+});
+
+/** One content node in a child process. */
+type ContentNodeProcess = {
+  privateKey: Hex;
+  account: LocalAccount;
+  port: number;
+  endpoint: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** What it printed, for the failure message when it does not start. */
+  output: string[];
+  exited: Promise<number | null>;
+};
+
+function spawnContentNode(
+  node: Omit<ContentNodeProcess, 'child' | 'output' | 'exited'>,
+  peers: string,
+  discoverySigner: string,
+): ContentNodeProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', CONTENT_NODE_MAIN], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      COLIVING_PUBLIC_URL: node.endpoint,
+      COLIVING_PORT: String(node.port),
+      COLIVING_DATA_DIR: node.dataDir,
+      COLIVING_DELEGATE_PRIVATE_KEY: node.privateKey,
+      COLIVING_PEERS: peers,
+      COLIVING_DISCOVERY_SIGNERS: discoverySigner,
+      COLIVING_LOG_LEVEL: 'warn',
+      // Repair would move blobs while the test watches placement; it is not what is tested here.
+      COLIVING_REPAIR_INTERVAL: '1h',
+    },
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    if (output.length < 200) output.push(chunk.toString());
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { ...node, child, output, exited };
+}
+
+/** Polls the node's health check until it answers 200; fails at the deadline or if it exits. */
+async function waitUntilHealthy(node: ContentNodeProcess): Promise<void> {
+  const deadline = Date.now() + START_DEADLINE_MS;
+  let exitCode: number | null | undefined;
+  void node.exited.then((code) => (exitCode = code));
+  for (;;) {
+    if (exitCode !== undefined) {
+      throw new Error(
+        `content node ${node.endpoint} exited (${exitCode}):\n${node.output.join('')}`,
+      );
+    }
+    try {
+      const res = await fetch(`${node.endpoint}/health_check`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      await res.body?.cancel();
+      if (res.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `content node ${node.endpoint} not healthy in time:\n${node.output.join('')}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+}
+
+/** Stops a node by its PID and waits for it to exit. */
+async function stopNode(node: ContentNodeProcess): Promise<void> {
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+  process.kill(node.child.pid!, 'SIGTERM');
+  const deadline = new Promise<'late'>((done) => setTimeout(() => done('late'), 10_000).unref());
+  if ((await Promise.race([node.exited, deadline])) === 'late') {
+    process.kill(node.child.pid!, 'SIGKILL');
+    await node.exited;
+  }
+}
+
+/** Calls `probe` until it returns what `done` accepts, or fails at the deadline. */
+async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  deadlineMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${String(value)} at the deadline`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+describe('content nodes and signed stream URLs, against real content nodes', () => {
+  let database: Database;
+  let dir: string;
+  let discovery: LocalAccount;
+  let peers: string;
+  const nodes: ContentNodeProcess[] = [];
+  let blob: Uint8Array;
+  let cid: string;
+  /** The content nodes in placement order for `cid`. */
+  let ranking: string[];
+  /** health_check requests per endpoint, as the node sees them through the fetch we pass. */
+  const healthRequests = new Map<string, number>();
+  const countingFetch: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    if (url.pathname === '/health_check') {
+      healthRequests.set(url.origin, (healthRequests.get(url.origin) ?? 0) + 1);
+    }
+    return fetch(input, init);
+  };
+
+  const byEndpoint = (endpoint: string) => nodes.find((n) => n.endpoint === endpoint)!;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coliving-stream-access-'));
+    discovery = privateKeyToAccount(generatePrivateKey());
+    const specs = [];
+    for (let i = 0; i < 3; i++) {
+      const port = await freePort();
+      const privateKey = generatePrivateKey();
+      specs.push({
+        privateKey,
+        account: privateKeyToAccount(privateKey),
+        port,
+        endpoint: `http://127.0.0.1:${port}`,
+        dataDir: join(dir, `node-${i}`),
+      });
+    }
+    peers = specs.map((s) => `${s.account.address}@${s.endpoint}`).join(',');
+    for (const spec of specs) nodes.push(spawnContentNode(spec, peers, discovery.address));
+    await Promise.all(nodes.map(waitUntilHealthy));
+
+    blob = new Uint8Array(randomBytes(256 * 1024));
+    cid = await cidFromBytes(blob);
+    // Pushed as a peer would (signed by a registered content node), so each node verifies it.
+    for (const node of nodes) {
+      const path = `/internal/blobs/${cid}`;
+      const res = await fetch(`${node.endpoint}${path}`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/octet-stream',
+          ...(await signRequest({ account: nodes[0]!.account, method: 'PUT', path })),
+        },
+        body: blob,
+      });
+      assert.equal(res.status, 204, await res.text());
+    }
+
+    database = await openTestDatabase('pglite');
+    await database.db
+      .insertInto('node_owners')
+      .values({
+        owner: '0x' + '11'.repeat(20),
+        stake: '200000000000000000000000',
+        updated_block: 1,
+      })
+      .execute();
+    const row = (nodeId: number, endpoint: string, serviceType: string, isRegistered = true) => ({
+      node_id: nodeId,
+      service_type: serviceType,
+      owner: '0x' + '11'.repeat(20),
+      endpoint,
+      delegate_wallet: privateKeyToAccount(generatePrivateKey()).address.toLowerCase(),
+      is_registered: isRegistered,
+      registered_block: 1,
+      updated_block: 1,
+    });
+    await database.db
+      .insertInto('nodes')
+      .values([
+        // A trailing slash, as an operator may register it: endpoints come back without.
+        row(1, `${nodes[2]!.endpoint}/`, 'content-node'),
+        row(2, nodes[0]!.endpoint, 'content-node'),
+        row(3, nodes[1]!.endpoint, 'content-node'),
+        row(4, 'http://127.0.0.1:9', 'discovery-node'),
+        row(5, 'http://127.0.0.1:10', 'content-node', false),
+      ])
+      .execute();
+    ranking = rankNodes(
+      nodes.map((n) => n.endpoint),
+      cid,
+    );
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map(stopNode));
+    await database?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists the registered content nodes by node id, and ranks them by rendezvous', async () => {
+    const contentNodes = createContentNodes({ db: database.db });
+    assert.deepEqual(await contentNodes.endpoints(), [
+      nodes[2]!.endpoint,
+      nodes[0]!.endpoint,
+      nodes[1]!.endpoint,
+    ]);
+    assert.deepEqual(await contentNodes.ranked(cid), ranking);
+  });
+
+  it('sends a stream to the top-ranked node, which serves the signed range byte-exact', async () => {
+    const contentNodes = createContentNodes({ db: database.db, fetch: countingFetch });
+    const endpoint = await contentNodes.firstHealthy(cid);
+    assert.equal(endpoint, ranking[0]);
+    const url = await signStreamUrl({
+      account: discovery,
+      endpoint: `${endpoint!}/`,
+      cid,
+      trackId: 10,
+      userId: FAN,
+    });
+    assert.ok(url.startsWith(`${ranking[0]}/tracks/cidstream/${cid}?signature=`), url);
+    const res = await fetch(url, { headers: { range: 'bytes=1000-4999' } });
+    assert.equal(res.status, 206);
+    assert.equal(res.headers.get('content-range'), `bytes 1000-4999/${blob.length}`);
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), blob.subarray(1000, 5000));
+  });
+
+  it('shares one health request among concurrent callers, and caches it', async () => {
+    healthRequests.clear();
+    const contentNodes = createContentNodes({ db: database.db, fetch: countingFetch });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => contentNodes.firstHealthy(cid)),
+    );
+    assert.deepEqual(new Set(answers), new Set([ranking[0]]));
+    assert.equal(healthRequests.get(ranking[0]!), 1);
+    await contentNodes.firstHealthy(cid);
+    assert.equal(healthRequests.get(ranking[0]!), 1);
+  });
+
+  it('gives up waiting when the caller aborts', async () => {
+    const contentNodes = createContentNodes({ db: database.db });
+    const controller = new AbortController();
+    controller.abort(new Error('client went away'));
+    await assert.rejects(contentNodes.firstHealthy(cid, controller.signal), /client went away/);
+  });
+
+  it('is refused by the node when the signature is stale, forged or for another blob', async () => {
+    const signed = async (account: LocalAccount, data: { cid: string; timestamp: number }) =>
+      `${ranking[0]}/tracks/cidstream/${cid}?signature=${encodeURIComponent(
+        encodeStreamSignatureParam(
+          await signStreamData({ account, data: { ...data, trackId: 10, shouldCache: true } }),
+        ),
+      )}`;
+    const cases: [string, string, number, string][] = [
+      [
+        'stale',
+        await signStreamUrl({
+          account: discovery,
+          endpoint: ranking[0]!,
+          cid,
+          trackId: 10,
+          now: Date.now() - 49 * 60 * 60 * 1000,
+        }),
+        401,
+        'signature_expired',
+      ],
+      [
+        'signed by a key that is not a discovery node',
+        await signed(privateKeyToAccount(generatePrivateKey()), { cid, timestamp: Date.now() }),
+        403,
+        'unknown_signer',
+      ],
+      [
+        'for another CID',
+        await signed(discovery, { cid: TRACK_CID, timestamp: Date.now() }),
+        401,
+        'signature_cid_mismatch',
+      ],
+    ];
+    for (const [what, url, status, code] of cases) {
+      const res = await fetch(url, { headers: { range: 'bytes=0-99' } });
+      const body = (await res.json()) as { error: { code: string } };
+      assert.equal(res.status, status, what);
+      assert.equal(body.error.code, code, what);
+    }
+    // Tampering with the signed data (another track id, same signature) does not verify either.
+    const good = new URL(
+      await signStreamUrl({ account: discovery, endpoint: ranking[0]!, cid, trackId: 10 }),
+    );
+    const param = JSON.parse(good.searchParams.get('signature')!) as {
+      data: string;
+      signature: string;
+    };
+    param.data = param.data.replace('"trackId":10', '"trackId":11');
+    good.searchParams.set('signature', JSON.stringify(param));
+    const tampered = await fetch(good, { headers: { range: 'bytes=0-99' } });
+    assert.equal(tampered.status, 403);
+    assert.equal(
+      ((await tampered.json()) as { error: { code: string } }).error.code,
+      'unknown_signer',
+    );
+  });
+
+  it('fails over to the next node in placement order when the top one dies, and back when it returns', async () => {
+    const ttl = 300;
+    const contentNodes = createContentNodes({
+      db: database.db,
+      healthTtlMs: ttl,
+      fetch: countingFetch,
+    });
+    assert.equal(await contentNodes.firstHealthy(cid), ranking[0]);
+
+    const top = byEndpoint(ranking[0]!);
+    await stopNode(top);
+    // Within the TTL the cached answer stands; after it, the dead node is skipped.
+    const next = await pollUntil(
+      () => contentNodes.firstHealthy(cid),
+      (endpoint) => endpoint === ranking[1],
+      'failover to the second-ranked node',
+    );
+    const res = await fetch(
+      await signStreamUrl({ account: discovery, endpoint: next!, cid, trackId: 10 }),
+      {
+        headers: { range: 'bytes=0-' },
+      },
+    );
+    assert.equal(res.status, 206);
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), blob);
+
+    // A dead node is not asked again until its TTL is over.
+    healthRequests.clear();
+    await contentNodes.firstHealthy(cid);
+    await contentNodes.firstHealthy(cid);
+    assert.ok(
+      (healthRequests.get(ranking[0]!) ?? 0) <= 1,
+      'the dead node was asked more than once in one TTL',
+    );
+
+    // It comes back on the same port and data dir: after its TTL it ranks first again.
+    const restarted = spawnContentNode(
+      {
+        privateKey: top.privateKey,
+        account: top.account,
+        port: top.port,
+        endpoint: top.endpoint,
+        dataDir: top.dataDir,
+      },
+      peers,
+      discovery.address,
+    );
+    nodes[nodes.indexOf(top)] = restarted;
+    await waitUntilHealthy(restarted);
+    await pollUntil(
+      () => contentNodes.firstHealthy(cid),
+      (endpoint) => endpoint === ranking[0],
+      'the restarted node ranking first again',
+    );
+  });
+
+  it('answers undefined when no node is healthy', async () => {
+    await Promise.all(nodes.map(stopNode));
+    const contentNodes = createContentNodes({ db: database.db, healthTimeoutMs: 1_000 });
+    assert.equal(await contentNodes.firstHealthy(cid), undefined);
+  });
+});
