@@ -256,17 +256,14 @@ export async function createDiscoveryNode(
     async start() {
       dataIndexer.start();
       ethIndexer.start();
-      await recomputeTrendingNow();
-      const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
-      if (every > 0) {
-        trendingTimer = setInterval(
-          () =>
-            void recomputeTrendingNow().catch((error: unknown) =>
-              log.error({ err: error }, 'recomputing trending failed'),
-            ),
-          every,
+      const recompute = () =>
+        recomputeTrendingNow().catch((error: unknown) =>
+          log.error({ err: error }, 'recomputing trending failed'),
         );
-      }
+      // Served from the first run on; a failed run keeps the previous scores and is logged.
+      await recompute();
+      const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
+      if (every > 0) trendingTimer = setInterval(() => void recompute(), every);
     },
     async stop() {
       clearInterval(trendingTimer);

@@ -229,7 +229,7 @@ async function get(url: string) {
   return {
     status: res.statusCode,
     headers: res.headers,
-    body: res.body ? (res.json() as Record<string, unknown>) : undefined,
+    body: res.body ? res.json<Record<string, unknown>>() : undefined,
   };
 }
 
@@ -337,7 +337,7 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal(tracks.length, 2);
     for (const t of tracks) {
       check('Track', t, trackSchema);
-      check('Track.user', t.user as Record<string, unknown>, userSchema as typeof trackSchema);
+      check('Track.user', t.user as Record<string, unknown>, userSchema);
       for (const key of ['followee_reposts', 'followee_favorites', 'track_segments'])
         assert.ok(Array.isArray(t[key]));
     }
@@ -345,7 +345,7 @@ describe('API v1 on an indexed fixture chain', () => {
       string,
       unknown
     >[];
-    check('Playlist', playlist!, playlistSchema as typeof trackSchema);
+    check('Playlist', playlist!, playlistSchema);
     assert.deepEqual(playlist!.playlist_contents, playlist!.added_timestamps);
     const envelope = (await get(`/v1/users/${h(1)}`)).body!;
     for (const key of [
@@ -372,7 +372,7 @@ describe('API v1 on an indexed fixture chain', () => {
     ];
     assert.equal(mirrors.length, 2);
     assert.equal(new Set([first, ...mirrors]).size, 3);
-    for (const n of [first, ...mirrors]) assert.match(n!, /^http:\/\/cn[1-4]\.test$/);
+    for (const n of [first, ...mirrors]) assert.match(n, /^http:\/\/cn[1-4]\.test$/);
   });
 
   it('refuses bad input with 400 and a stable code, unknown things with 404', async () => {

@@ -1,6 +1,6 @@
 // `/v1/playlists/...` (albums are playlists with is_album) and `/v1/resolve`.
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError, ValidationError, encodeHashId } from '@coliving/protocol';
+import { NotFoundError, ValidationError, encodeHashId, handleSchema } from '@coliving/protocol';
 import { loadPlaylists, loadTracks } from '../core/catalog.js';
 import { playlistIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchPlaylists } from '../core/search.js';
@@ -194,7 +194,10 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
         throw new ValidationError('url must be /handle, /handle/slug or /handle/playlist/slug', {
           code: 'invalid_url',
         });
-      const ownerId = await userIdByHandle(db, decodeURIComponent(parts[0]!));
+      const handle = safeDecode(parts[0]!);
+      const ownerId = handleSchema.safeParse(handle).success
+        ? await userIdByHandle(db, handle!)
+        : undefined;
       if (ownerId === undefined) throw notFound();
       let location: string;
       if (parts.length === 1) location = `/v1/users/${encodeHashId(ownerId)}`;
@@ -226,4 +229,13 @@ function permalinkPath(url: string): string {
     }
   }
   return (url.startsWith('/') ? url : `/${url}`).split(/[?#]/)[0]!.replace(/\/+$/, '');
+}
+
+/** A percent-encoded path part decoded, or undefined when it is not valid percent-encoding. */
+function safeDecode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }

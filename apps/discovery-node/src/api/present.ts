@@ -40,8 +40,8 @@ export async function trackAccess(
       stream = false;
     }
   }
-  const downloadable = track.metadata.is_downloadable === true;
-  return { stream, download: stream && downloadable && track.downloadConditions === null };
+  // Downloads of the original need their own route and gates; until it exists, none.
+  return { stream, download: false };
 }
 
 /** Tracks as API v1 `Track`s, in the order of `ids`. */

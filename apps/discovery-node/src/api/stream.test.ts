@@ -1,0 +1,388 @@
+// `GET /v1/tracks/:id/stream` end to end, with no mocks: a discovery node indexing a local chain
+// on which three real content nodes (child processes) are registered, its redirects followed to
+// those nodes, which must accept its signature and serve the exact bytes; failover when the
+// top-ranked node dies, the follow gate with signed listener proofs, and every node down.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fundAccounts, registerNode } from '@coliving/chain';
+import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { encodeHashId, rankNodes, verifyStreamSignature } from '@coliving/protocol';
+import type { LocalAccount } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  type ContentNodeProcess,
+  pollUntil,
+  pushBlob,
+  startContentNodes,
+  stopContentNode,
+} from '../contentNodeProcesses.js';
+import { createContentNodes } from '../core/contentNodes.js';
+import type { Database } from '../db/database.js';
+import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
+import { openTestDatabase, submitActions } from '../testing.js';
+
+/** Short, so a dead node is noticed within a poll or two of the failover test. */
+const HEALTH_TTL_MS = 200;
+const STAKE = 200_000n * 10n ** 18n;
+
+const ARTIST = 1;
+const FAN = 2;
+const STRANGER = 3;
+const PUBLIC_TRACK = 10;
+const GATED_TRACK = 11;
+const NO_PREVIEW_TRACK = 12;
+
+const h = encodeHashId;
+
+let network: TestNetwork;
+let database: Database | undefined;
+let node: DiscoveryNode | undefined;
+let dir: string | undefined;
+let nodes: ContentNodeProcess[] = [];
+const delegate = privateKeyToAccount(generatePrivateKey());
+let artist: LocalAccount;
+let fan: LocalAccount;
+let stranger: LocalAccount;
+const blob = new Uint8Array(randomBytes(300 * 1024));
+const preview = new Uint8Array(randomBytes(40 * 1024));
+let cid: string;
+let previewCid: string;
+/** The content-node endpoints in placement order for the track's and the preview's CID. */
+let ranking: string[];
+let previewRanking: string[];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coliving-stream-route-'));
+  network = await startTestNetwork();
+  ({ nodes } = await startContentNodes(3, dir, delegate.address));
+  cid = await pushBlob(nodes, blob);
+  previewCid = await pushBlob(nodes, preview);
+  const endpoints = nodes.map((n) => n.endpoint);
+  ranking = rankNodes(endpoints, cid);
+  previewRanking = rankNodes(endpoints, previewCid);
+
+  const [operator, a, b, c] = network.accounts.slice(1, 5) as [
+    LocalAccount,
+    LocalAccount,
+    LocalAccount,
+    LocalAccount,
+  ];
+  [artist, fan, stranger] = [a, b, c];
+  await fundAccounts({
+    manifest: network.manifest,
+    from: network.deployer,
+    recipients: [operator.address],
+    dgco: STAKE * 5n,
+  });
+  for (const contentNode of nodes) {
+    await registerNode({
+      manifest: network.manifest,
+      owner: operator,
+      serviceType: 'contentNode',
+      endpoint: contentNode.endpoint,
+      stake: STAKE,
+      delegateWallet: contentNode.account.address,
+    });
+  }
+  await registerNode({
+    manifest: network.manifest,
+    owner: operator,
+    serviceType: 'discoveryNode',
+    endpoint: 'http://127.0.0.1',
+    stake: STAKE,
+    delegateWallet: delegate.address,
+  });
+
+  const track = (title: string, extra: Record<string, unknown>) => ({
+    title,
+    genre: 'Electronic',
+    track_cid: cid,
+    duration: 7.5,
+    ...extra,
+  });
+  const block = await submitActions(network, [
+    {
+      account: artist,
+      userId: ARTIST,
+      entityType: 'User',
+      entityId: ARTIST,
+      action: 'Create',
+      metadata: { handle: 'artist', name: 'Artist' },
+    },
+    {
+      account: fan,
+      userId: FAN,
+      entityType: 'User',
+      entityId: FAN,
+      action: 'Create',
+      metadata: { handle: 'fan', name: 'Fan' },
+    },
+    {
+      account: stranger,
+      userId: STRANGER,
+      entityType: 'User',
+      entityId: STRANGER,
+      action: 'Create',
+      metadata: { handle: 'stranger', name: 'Stranger' },
+    },
+    {
+      account: artist,
+      userId: ARTIST,
+      entityType: 'Track',
+      entityId: PUBLIC_TRACK,
+      action: 'Create',
+      metadata: track('Open Air', { preview_cid: previewCid }),
+    },
+    {
+      account: artist,
+      userId: ARTIST,
+      entityType: 'Track',
+      entityId: GATED_TRACK,
+      action: 'Create',
+      metadata: track('Followers Only', {
+        preview_cid: previewCid,
+        stream_conditions: { follow_user_id: ARTIST },
+      }),
+    },
+    {
+      account: artist,
+      userId: ARTIST,
+      entityType: 'Track',
+      entityId: NO_PREVIEW_TRACK,
+      action: 'Create',
+      metadata: track('No Preview', {}),
+    },
+    { account: fan, userId: FAN, entityType: 'User', entityId: ARTIST, action: 'Follow' },
+  ]);
+
+  database = await openTestDatabase('pglite');
+  node = await createDiscoveryNode(
+    {
+      database,
+      manifest: network.manifest,
+      dataClient: network.dataPublic,
+      ethClient: network.ethPublic,
+      account: delegate,
+      contentNodes: createContentNodes({ db: database.db, healthTtlMs: HEALTH_TTL_MS }),
+    },
+    {
+      version: 'test',
+      dataConfirmations: 0,
+      ethConfirmations: 0,
+      pollIntervalMs: 50,
+      publicUrl: 'http://127.0.0.1',
+      trendingIntervalMs: 0,
+    },
+  );
+  await node.start();
+  await node.dataIndexer.waitFor(block);
+  await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
+});
+
+after(async () => {
+  await Promise.all(nodes.map(stopContentNode));
+  await node?.stop();
+  await database?.close();
+  await network?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+type Answer = {
+  status: number;
+  location: string | undefined;
+  cacheControl: string | undefined;
+  body: Record<string, unknown> | undefined;
+};
+
+async function stream(trackId: number, query = ''): Promise<Answer> {
+  const res = await node!.app.inject({
+    method: 'GET',
+    url: `/v1/tracks/${h(trackId)}/stream${query ? `?${query}` : ''}`,
+  });
+  const location = res.headers.location;
+  const cacheControl = res.headers['cache-control'];
+  return {
+    status: res.statusCode,
+    location: typeof location === 'string' ? location : undefined,
+    cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
+    body: res.body ? (res.json() as Record<string, unknown>) : undefined,
+  };
+}
+
+/** The query proving `userId` is the listener, personal-signed by `account`. */
+async function proof(userId: number, account: LocalAccount): Promise<string> {
+  const userData = JSON.stringify({ timestamp: Date.now() });
+  const signature = await account.signMessage({ message: userData });
+  return new URLSearchParams({
+    user_id: h(userId),
+    user_data: userData,
+    user_signature: signature,
+  }).toString();
+}
+
+function errorCode(answer: Answer): unknown {
+  return (answer.body?.error as { code?: unknown } | undefined)?.code;
+}
+
+/**
+ * Asserts `url` is a stream URL on `endpoint` for `expectedCid`, signed now by this discovery
+ * node's delegate for `trackId` (and `userId`, when given).
+ */
+async function assertSignedUrl(
+  url: string | undefined,
+  expected: { endpoint: string; cid: string; trackId: number; userId?: number },
+): Promise<void> {
+  assert.ok(url, 'no URL');
+  const prefix = `${expected.endpoint}/tracks/cidstream/${expected.cid}?signature=`;
+  assert.ok(url.startsWith(prefix), `${url} is not on ${prefix}`);
+  const { signer, data } = await verifyStreamSignature({
+    param: new URL(url).searchParams.get('signature'),
+    cid: expected.cid,
+  });
+  assert.equal(signer, delegate.address);
+  assert.ok(Math.abs(Date.now() - data.timestamp) < 60_000, 'signed long ago');
+  assert.deepEqual(
+    { ...data, timestamp: 0 },
+    {
+      cid: expected.cid,
+      timestamp: 0,
+      trackId: expected.trackId,
+      ...(expected.userId !== undefined ? { userId: expected.userId } : {}),
+      shouldCache: true,
+    },
+  );
+}
+
+/** Fetches `url` from the content node and asserts it serves exactly `bytes` (a range, then all). */
+async function assertServes(url: string, bytes: Uint8Array): Promise<void> {
+  const ranged = await fetch(url, {
+    headers: { range: 'bytes=1000-4999' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.equal(ranged.status, 206);
+  assert.equal(ranged.headers.get('content-range'), `bytes 1000-4999/${bytes.length}`);
+  assert.deepEqual(new Uint8Array(await ranged.arrayBuffer()), bytes.subarray(1000, 5000));
+  const full = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(full.status, 200);
+  assert.deepEqual(new Uint8Array(await full.arrayBuffer()), bytes);
+}
+
+describe('GET /v1/tracks/:id/stream against real content nodes', () => {
+  it('redirects to the top-ranked holder, which serves the signed stream byte-exact', async () => {
+    const answer = await stream(PUBLIC_TRACK);
+    assert.equal(answer.status, 302, JSON.stringify(answer.body));
+    assert.equal(answer.cacheControl, 'no-store');
+    await assertSignedUrl(answer.location, {
+      endpoint: ranking[0]!,
+      cid,
+      trackId: PUBLIC_TRACK,
+    });
+    await assertServes(answer.location!, blob);
+  });
+
+  it('gives the URL in the envelope with no_redirect=true', async () => {
+    const answer = await stream(PUBLIC_TRACK, 'no_redirect=true');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.location, undefined);
+    assert.equal(answer.cacheControl, 'no-store');
+    const { data, ...rest } = answer.body!;
+    assert.equal(typeof data, 'string');
+    await assertSignedUrl(data as string, { endpoint: ranking[0]!, cid, trackId: PUBLIC_TRACK });
+    assert.deepEqual(Object.keys(rest).sort(), [
+      'latest_chain_block',
+      'latest_chain_slot_plays',
+      'latest_indexed_block',
+      'latest_indexed_slot_plays',
+      'timestamp',
+      'version',
+    ]);
+    assert.deepEqual(rest.version, { service: 'discovery-node', version: 'test' });
+    await assertServes(data as string, blob);
+  });
+
+  it('streams the preview CID with preview=true, to anyone, gated track or not', async () => {
+    for (const trackId of [PUBLIC_TRACK, GATED_TRACK]) {
+      const answer = await stream(trackId, 'preview=true');
+      assert.equal(answer.status, 302, JSON.stringify(answer.body));
+      await assertSignedUrl(answer.location, {
+        endpoint: previewRanking[0]!,
+        cid: previewCid,
+        trackId,
+      });
+      await assertServes(answer.location!, preview);
+    }
+    const none = await stream(NO_PREVIEW_TRACK, 'preview=true');
+    assert.equal(none.status, 404);
+    assert.equal(errorCode(none), 'no_preview');
+  });
+
+  it('streams a follow-gated track to a proven follower and the owner, and to no one else', async () => {
+    const anonymous = await stream(GATED_TRACK);
+    assert.equal(anonymous.status, 403);
+    assert.equal(errorCode(anonymous), 'stream_gated');
+    assert.equal(anonymous.location, undefined);
+
+    // A user id alone is a claim, not a proof: the listener stays anonymous.
+    const claimed = await stream(GATED_TRACK, `user_id=${h(FAN)}`);
+    assert.equal(claimed.status, 403);
+    assert.equal(errorCode(claimed), 'stream_gated');
+
+    const follower = await stream(GATED_TRACK, await proof(FAN, fan));
+    assert.equal(follower.status, 302, JSON.stringify(follower.body));
+    await assertSignedUrl(follower.location, {
+      endpoint: ranking[0]!,
+      cid,
+      trackId: GATED_TRACK,
+      userId: FAN,
+    });
+    await assertServes(follower.location!, blob);
+
+    const owner = await stream(GATED_TRACK, await proof(ARTIST, artist));
+    assert.equal(owner.status, 302, JSON.stringify(owner.body));
+    await assertSignedUrl(owner.location, {
+      endpoint: ranking[0]!,
+      cid,
+      trackId: GATED_TRACK,
+      userId: ARTIST,
+    });
+
+    const notFollowing = await stream(GATED_TRACK, await proof(STRANGER, stranger));
+    assert.equal(notFollowing.status, 403);
+    assert.equal(errorCode(notFollowing), 'stream_gated');
+
+    const forged = await stream(GATED_TRACK, await proof(FAN, stranger));
+    assert.equal(forged.status, 401);
+    assert.equal(errorCode(forged), 'invalid_user_signature');
+  });
+
+  it('fails over to the second-ranked node when the top one dies', async () => {
+    const top = nodes.find((n) => n.endpoint === ranking[0])!;
+    await stopContentNode(top);
+    // Within the health TTL the cached answer may still name the dead node; past it, not.
+    const answer = await pollUntil(
+      () => stream(PUBLIC_TRACK),
+      (a) => a.status === 302 && a.location?.startsWith(`${ranking[1]}/`) === true,
+      'a redirect to the second-ranked node',
+      HEALTH_TTL_MS + 10_000,
+    );
+    await assertSignedUrl(answer.location, { endpoint: ranking[1]!, cid, trackId: PUBLIC_TRACK });
+    await assertServes(answer.location!, blob);
+  });
+
+  it('answers 503 no_content_node when no holder answers', async () => {
+    await Promise.all(nodes.map(stopContentNode));
+    const answer = await pollUntil(
+      () => stream(PUBLIC_TRACK),
+      (a) => a.status !== 302,
+      'an answer other than a redirect',
+      HEALTH_TTL_MS + 10_000,
+    );
+    assert.equal(answer.status, 503, JSON.stringify(answer.body));
+    assert.equal(errorCode(answer), 'no_content_node');
+    assert.equal(answer.location, undefined);
+  });
+});
