@@ -21,7 +21,8 @@ import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { indexBlocks } from './indexer/indexBlocks.js';
-import { indexNodes, listNodes } from './indexer/indexNodes.js';
+import { listNodes } from './db/nodes.js';
+import { indexNodes } from './indexer/indexNodes.js';
 import { type Indexer, runIndexer } from './indexer/runIndexer.js';
 
 export type DiscoveryNodeComponents = {

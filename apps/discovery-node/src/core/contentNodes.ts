@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_REPLICATION_FACTOR, rankNodes } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
-import { listNodes } from '../indexer/indexNodes.js';
+import { listNodes } from '../db/nodes.js';
 
 /** A health answer is trusted this long: streams start without a probe, and a dead node is retried soon. */
 export const DEFAULT_HEALTH_TTL_MS = 10_000;

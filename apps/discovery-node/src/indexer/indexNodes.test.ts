@@ -9,13 +9,8 @@ import type { Database, DatabaseEngine } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { ENGINES, openTestDatabase, requireEngine } from '../testing.js';
 import { ReorgError } from './checkpoints.js';
-import {
-  ETH_CHAIN,
-  type IndexNodesParameters,
-  type ListedNode,
-  indexNodes,
-  listNodes,
-} from './indexNodes.js';
+import { type ListedNode, listNodes } from '../db/nodes.js';
+import { ETH_CHAIN, type IndexNodesParameters, indexNodes } from './indexNodes.js';
 
 const DGCO = 10n ** 18n;
 const dgco = (amount: number) => BigInt(amount) * DGCO;

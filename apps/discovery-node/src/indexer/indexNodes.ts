@@ -8,9 +8,6 @@ import { readInHalves } from './readEntityEvents.js';
 
 export const ETH_CHAIN = 'eth';
 
-/** The service types a node can be listed by. */
-export type NodeServiceType = 'content-node' | 'discovery-node';
-
 // Only the events that change a node or an owner's deployer stake; requests, cancellations and
 // cuts change neither.
 const nodeEvents = [
@@ -74,37 +71,6 @@ export async function indexNodes(parameters: IndexNodesParameters): Promise<Inde
     await writeCheckpoint(tx, ETH_CHAIN, to, toHash);
   });
   return { indexedBlock: to, headBlock, events: events.length };
-}
-
-/** A registered node with its owner's deployer stake (wei, decimal). */
-export type ListedNode = {
-  nodeId: number;
-  serviceType: string;
-  owner: string;
-  endpoint: string;
-  delegateWallet: string;
-  stake: string;
-};
-
-/** The registered nodes (of one service type, if given) with their owners' stake, by node id. */
-export async function listNodes(
-  db: Kysely<DB>,
-  serviceType?: NodeServiceType,
-): Promise<ListedNode[]> {
-  let query = db
-    .selectFrom('nodes')
-    .innerJoin('node_owners', 'node_owners.owner', 'nodes.owner')
-    .select([
-      'nodes.node_id as nodeId',
-      'nodes.service_type as serviceType',
-      'nodes.owner as owner',
-      'nodes.endpoint as endpoint',
-      'nodes.delegate_wallet as delegateWallet',
-      'node_owners.stake as stake',
-    ])
-    .where('nodes.is_registered', '=', true);
-  if (serviceType !== undefined) query = query.where('nodes.service_type', '=', serviceType);
-  return query.orderBy('nodes.node_id').execute();
 }
 
 type NodeEvent = Awaited<ReturnType<typeof readRange>>[number];
