@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -54,7 +55,8 @@ export async function openDatabase(parameters: OpenDatabaseParameters = {}): Pro
     return finish(pool, 'postgres', async () => {});
   }
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir ?? 'memory://');
+  // pg_trgm backs search (migration 0002); a PostgreSQL server ships it in contrib.
+  const lite = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm } });
   const socketDir = await mkdtemp(join(tmpdir(), 'coliving-pglite-'));
   const server = new PGLiteSocketServer({
     db: lite,

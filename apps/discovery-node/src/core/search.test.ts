@@ -1,0 +1,345 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Kysely } from 'kysely';
+import { ValidationError } from '@coliving/protocol';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import { ENGINES, openTestDatabase, postgresUnavailable } from '../testing.js';
+import { searchPlaylists, searchTracks, searchUsers } from './search.js';
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+/** Rows are created a minute apart in id order, so `recent` is descending ids. */
+const at = (id: number) => new Date(T0 + id * 60_000);
+const row = (id: number) => ({
+  metadata_cid: '',
+  created_block: id,
+  created_at: at(id),
+  updated_block: id,
+  updated_at: at(id),
+  tx_hash: '0x',
+});
+
+type UserSeed = { handle: string; name: string; followers?: number; deactivated?: boolean };
+type TrackSeed = {
+  owner: number;
+  title: string;
+  pop?: [reposts: number, saves: number];
+  genre?: string;
+  mood?: string;
+  tags?: string;
+  releaseDate?: Date;
+  unlisted?: boolean;
+  deleted?: boolean;
+};
+type PlaylistSeed = {
+  owner: number;
+  name: string;
+  pop?: [reposts: number, saves: number];
+  album?: boolean;
+  private?: boolean;
+  deleted?: boolean;
+};
+
+const USERS: Record<number, UserSeed> = {
+  1: { handle: 'djalpha', name: 'DJ Alpha', followers: 10 },
+  2: { handle: 'queenb', name: 'Beyoncé', followers: 1000 },
+  3: { handle: 'ghost', name: 'Ghost Sunset', followers: 5000, deactivated: true },
+  4: { handle: 'sunny', name: 'Sunny Day', followers: 3 },
+  5: { handle: 'beyonce_covers', name: 'Covers', followers: 10 },
+  6: { handle: 'quiet', name: 'Nobody' },
+  7: { handle: 'nova1', name: 'Nova', followers: 5 },
+  8: { handle: 'nova2', name: 'Nova', followers: 500 },
+};
+
+const TRACKS: Record<number, TrackSeed> = {
+  10: { owner: 6, title: 'Sunset', pop: [2, 3] },
+  11: { owner: 6, title: 'Sunset', pop: [20, 30] },
+  12: { owner: 6, title: 'Sunset Boulevard' },
+  13: { owner: 6, title: 'Midnight Sun' },
+  14: { owner: 6, title: 'Sunset', pop: [900, 900], deleted: true },
+  15: { owner: 6, title: 'Sunset', pop: [900, 900], unlisted: true },
+  16: {
+    owner: 6,
+    title: 'Sunset',
+    pop: [900, 900],
+    releaseDate: new Date(Date.now() + 86_400_000),
+  },
+  17: { owner: 3, title: 'Sunset', pop: [900, 900] },
+  18: { owner: 6, title: 'Déjà Vu', genre: 'Pop', mood: 'Romantic' },
+  19: { owner: 6, title: 'Deja Vu (Remix)', mood: 'Energizing' },
+  20: { owner: 2, title: 'Halo' },
+  21: { owner: 6, title: 'Rainfall', tags: 'chillwave,lofi' },
+  22: { owner: 6, title: 'Sunset', releaseDate: new Date('2020-05-01T00:00:00Z') },
+  23: { owner: 4, title: 'Morning Coffee' },
+};
+
+const PLAYLISTS: Record<number, PlaylistSeed> = {
+  30: { owner: 6, name: 'Summer Hits', pop: [1, 2] },
+  31: { owner: 6, name: 'Summer Hits', pop: [10, 20], album: true },
+  32: { owner: 6, name: 'Summer Hits', pop: [90, 90], private: true },
+  33: { owner: 6, name: 'Summer Hits', pop: [90, 90], deleted: true },
+  34: { owner: 3, name: 'Summer Hits', pop: [90, 90] },
+  35: { owner: 6, name: 'Sümmer Vibes' },
+};
+
+/** Writes the scenario straight into the base tables, as a bulk loader would. */
+async function seed(db: Kysely<DB>): Promise<void> {
+  const users = Object.entries(USERS).map(([id, u]) => ({ id: Number(id), ...u }));
+  await db
+    .insertInto('users')
+    .values(
+      users.map((u) => ({
+        ...row(u.id),
+        user_id: u.id,
+        wallet: `0x${u.id.toString(16).padStart(40, '0')}`,
+        handle: u.handle,
+        handle_lc: u.handle.toLowerCase(),
+        name: u.name,
+        is_deactivated: u.deactivated ?? false,
+        metadata: { handle: u.handle, name: u.name },
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('aggregate_user')
+    .values(users.map((u) => ({ user_id: u.id, follower_count: u.followers ?? 0 })))
+    .execute();
+  const tracks = Object.entries(TRACKS).map(([id, t]) => ({ id: Number(id), ...t }));
+  await db
+    .insertInto('tracks')
+    .values(
+      tracks.map((t) => ({
+        ...row(t.id),
+        track_id: t.id,
+        owner_id: t.owner,
+        title: t.title,
+        genre: t.genre ?? 'Electronic',
+        mood: t.mood ?? null,
+        track_cid: 'bafy',
+        duration: 180,
+        release_date: t.releaseDate ?? null,
+        is_unlisted: t.unlisted ?? false,
+        is_deleted: t.deleted ?? false,
+        metadata: t.tags ? { title: t.title, tags: t.tags } : { title: t.title },
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('aggregate_track')
+    .values(
+      tracks.map((t) => ({
+        track_id: t.id,
+        repost_count: t.pop?.[0] ?? 0,
+        save_count: t.pop?.[1] ?? 0,
+      })),
+    )
+    .execute();
+  const playlists = Object.entries(PLAYLISTS).map(([id, p]) => ({ id: Number(id), ...p }));
+  await db
+    .insertInto('playlists')
+    .values(
+      playlists.map((p) => ({
+        ...row(p.id),
+        playlist_id: p.id,
+        owner_id: p.owner,
+        playlist_name: p.name,
+        is_album: p.album ?? false,
+        is_private: p.private ?? false,
+        is_deleted: p.deleted ?? false,
+        metadata: { playlist_name: p.name },
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('aggregate_playlist')
+    .values(
+      playlists.map((p) => ({
+        playlist_id: p.id,
+        repost_count: p.pop?.[0] ?? 0,
+        save_count: p.pop?.[1] ?? 0,
+      })),
+    )
+    .execute();
+}
+
+const page = { limit: 10, offset: 0 };
+
+for (const engine of ENGINES) {
+  describe(`search on ${engine}`, () => {
+    let database: Database | undefined;
+    let skip: string | undefined;
+    const db = () => database!.db;
+
+    before(async () => {
+      skip = engine === 'postgres' ? await postgresUnavailable() : undefined;
+      if (skip && process.env.CI === 'true') throw new Error(`${skip}; CI must have it`);
+      if (skip) return;
+      database = await openTestDatabase(engine);
+      await seed(database.db);
+    });
+    after(async () => {
+      await database?.close();
+    });
+
+    /** A test that runs only when this engine is there (skipped with the reason otherwise). */
+    const test = (name: string, fn: () => Promise<void>) =>
+      it(name, async (t) => {
+        if (skip) return t.skip(skip);
+        await fn();
+      });
+
+    test('finds exact titles first, the more popular first among equals, hidden tracks never', async () => {
+      // 14 deleted, 15 unlisted, 16 scheduled, 17 by a deactivated user: all more popular.
+      assert.deepEqual(await searchTracks(db(), { query: 'sunset', ...page }), [11, 10, 22, 12]);
+      assert.deepEqual(await searchTracks(db(), { query: '  SUNSET ', ...page }), [11, 10, 22, 12]);
+    });
+
+    test('forgives typos', async () => {
+      assert.deepEqual(await searchTracks(db(), { query: 'sunst', ...page }), [11, 10, 12, 22]);
+      assert.deepEqual(await searchPlaylists(db(), { query: 'sumer', ...page }), [31, 30, 35]);
+      assert.deepEqual(await searchUsers(db(), { query: 'djalpa', ...page }), [1]);
+    });
+
+    test('matches prefixes, words inside titles, owners and tags', async () => {
+      // titles starting with "sun", then "Midnight Sun", then a track by @sunny
+      assert.deepEqual(
+        await searchTracks(db(), { query: 'sun', ...page }),
+        [11, 10, 12, 22, 13, 23],
+      );
+      assert.deepEqual(await searchTracks(db(), { query: 's', ...page }), [11, 10, 12, 22]);
+      assert.deepEqual(await searchTracks(db(), { query: 'chillwave', ...page }), [21]);
+      assert.deepEqual(await searchUsers(db(), { query: 'dj', ...page }), [1]);
+    });
+
+    test('folds accents both ways', async () => {
+      assert.deepEqual(await searchUsers(db(), { query: 'beyonce', ...page }), [2, 5]);
+      assert.deepEqual(await searchUsers(db(), { query: 'BEYONCÉ', ...page }), [2, 5]);
+      // the owner's name, weighed less than a title
+      assert.deepEqual(await searchTracks(db(), { query: 'beyonce', ...page }), [20]);
+      assert.deepEqual(await searchTracks(db(), { query: 'deja vu', ...page }), [18, 19]);
+      assert.deepEqual(await searchTracks(db(), { query: 'Déjà', ...page }), [18, 19]);
+      assert.deepEqual(await searchPlaylists(db(), { query: 'summer vibes', ...page }), [35]);
+    });
+
+    test('ranks users by followers among equal matches, and hides deactivated ones', async () => {
+      assert.deepEqual(await searchUsers(db(), { query: 'nova', ...page }), [8, 7]);
+      assert.deepEqual(await searchUsers(db(), { query: 'ghost', ...page }), []);
+    });
+
+    test('filters tracks by genre and mood', async () => {
+      const q = { query: 'deja vu', ...page };
+      assert.deepEqual(await searchTracks(db(), { ...q, genres: ['Pop'] }), [18]);
+      assert.deepEqual(await searchTracks(db(), { ...q, genres: ['Rock', 'Electronic'] }), [19]);
+      assert.deepEqual(await searchTracks(db(), { ...q, moods: ['Energizing'] }), [19]);
+      assert.deepEqual(
+        await searchTracks(db(), { ...q, genres: ['Pop'], moods: ['Energizing'] }),
+        [],
+      );
+      assert.deepEqual(await searchTracks(db(), { ...q, genres: [], moods: [] }), [18, 19]);
+    });
+
+    test('filters playlists and albums, hiding private, deleted and deactivated ones', async () => {
+      const q = { query: 'summer hits', ...page };
+      assert.deepEqual(await searchPlaylists(db(), q), [31, 30]);
+      assert.deepEqual(await searchPlaylists(db(), { ...q, albums: true }), [31]);
+      assert.deepEqual(await searchPlaylists(db(), { ...q, albums: false }), [30]);
+    });
+
+    test('sorts by popularity or recency on request', async () => {
+      const q = { query: 'sunset', ...page };
+      assert.deepEqual(await searchTracks(db(), { ...q, sortMethod: 'popular' }), [11, 10, 22, 12]);
+      assert.deepEqual(await searchTracks(db(), { ...q, sortMethod: 'recent' }), [22, 12, 11, 10]);
+      assert.deepEqual(
+        await searchTracks(db(), { query: 'sun', sortMethod: 'popular', ...page }),
+        [11, 10, 12, 22, 13, 23],
+      );
+      assert.deepEqual(
+        await searchPlaylists(db(), { query: 'summer', sortMethod: 'recent', ...page }),
+        [35, 31, 30],
+      );
+      assert.deepEqual(
+        await searchUsers(db(), { query: 'nova', sortMethod: 'recent', ...page }),
+        [8, 7],
+      );
+      assert.deepEqual(
+        await searchUsers(db(), { query: 'nova', sortMethod: 'popular', ...page }),
+        [8, 7],
+      );
+    });
+
+    test('pages, and caps the limit', async () => {
+      assert.deepEqual(
+        await searchTracks(db(), { query: 'sunset', limit: 2, offset: 1 }),
+        [10, 22],
+      );
+      assert.deepEqual(await searchTracks(db(), { query: 'sunset', limit: 10, offset: 4 }), []);
+      assert.deepEqual(await searchTracks(db(), { query: 'sunset', limit: 0, offset: 0 }), []);
+      assert.deepEqual(
+        await searchTracks(db(), { query: 'sunset', limit: 1_000_000, offset: 0 }),
+        [11, 10, 22, 12],
+      );
+    });
+
+    test('refuses blank, overlong and malformed queries', async () => {
+      const refused = (code: string) => (error: unknown) =>
+        error instanceof ValidationError && error.code === code;
+      for (const query of ['', '   ', '\t\n']) {
+        await assert.rejects(searchTracks(db(), { query, ...page }), refused('invalid_query'));
+        await assert.rejects(searchUsers(db(), { query, ...page }), refused('invalid_query'));
+        await assert.rejects(searchPlaylists(db(), { query, ...page }), refused('invalid_query'));
+      }
+      const long = 'é'.repeat(201);
+      await assert.rejects(searchTracks(db(), { query: long, ...page }), refused('invalid_query'));
+      assert.deepEqual(await searchTracks(db(), { query: long.slice(1), ...page }), []);
+      await assert.rejects(
+        searchUsers(db(), { query: 'x', limit: -1, offset: 0 }),
+        refused('invalid_paging'),
+      );
+      await assert.rejects(
+        searchUsers(db(), { query: 'x', limit: 1, offset: 0.5 }),
+        refused('invalid_paging'),
+      );
+      await assert.rejects(
+        searchUsers(db(), { query: 'x', sortMethod: 'best' as 'popular', ...page }),
+        refused('invalid_sort_method'),
+      );
+    });
+
+    test('treats SQL and LIKE syntax in a query as text', async () => {
+      const attempts = [
+        "'; drop table tracks; --",
+        "sunset'; delete from users; --",
+        "' or 1=1 --",
+        '%_\\',
+        '%',
+        '_',
+        '\\',
+        '$1',
+        "'') union select user_id from users --",
+        'a\u0000b',
+      ];
+      for (const query of attempts) {
+        assert.deepEqual(await searchTracks(db(), { query, ...page }), [], query);
+        assert.deepEqual(await searchUsers(db(), { query, ...page }), [], query);
+        assert.deepEqual(await searchPlaylists(db(), { query, ...page }), [], query);
+        assert.deepEqual(
+          await searchTracks(db(), { query, genres: [query], moods: [query], ...page }),
+          [],
+        );
+      }
+      const count = async (table: 'tracks' | 'users' | 'playlists') =>
+        Number(
+          (
+            await db()
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      assert.equal(await count('tracks'), Object.keys(TRACKS).length);
+      assert.equal(await count('users'), Object.keys(USERS).length);
+      assert.equal(await count('playlists'), Object.keys(PLAYLISTS).length);
+      assert.deepEqual(await searchTracks(db(), { query: 'sunset', ...page }), [11, 10, 22, 12]);
+    });
+  });
+}

@@ -1,0 +1,283 @@
+// Search over tracks, users and playlists (`/v1/{tracks,users,playlists}/search`). Text is
+// matched accent-folded and lower-cased (`search_fold`, migration 0002) by trigram word
+// similarity, so typos (`sunst`), accents (`beyonce`) and prefixes (`sun`) all find. Every search
+// is two steps: a few probes, each one index scan with its own LIMIT, collect candidates; then
+// only those candidates are ranked. However common the query's words, no step reads more than
+// its bound, so a search costs about the same on a thousand rows or a million.
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
+import { ValidationError } from '@coliving/protocol';
+import type { DB } from '../db/schema.js';
+
+export type SearchSort = 'relevant' | 'popular' | 'recent';
+export type SearchParams = {
+  query: string;
+  sortMethod?: SearchSort;
+  limit: number;
+  offset: number;
+};
+export type TrackSearchParams = SearchParams & { genres?: string[]; moods?: string[] };
+export type PlaylistSearchParams = SearchParams & { albums?: boolean }; // undefined = both
+
+/** Longest query accepted, in characters: longer is not a search but a paste. */
+export const MAX_QUERY_LENGTH = 200;
+/** Most results one call returns; clients page for more. */
+export const MAX_SEARCH_LIMIT = 100;
+/**
+ * Candidates each trigram probe may contribute. Paging ends where the candidates do: a query
+ * whose words are in more rows than this sees a bounded sample of them, ranked.
+ */
+const PROBE_CANDIDATES = 200;
+/** Candidates from the prefix probe (titles and handles that start with the query). */
+const PREFIX_CANDIDATES = 100;
+/** The exact probes' candidates below which the trigram (typo) probe of titles runs too. */
+const FUZZY_BELOW = 50;
+/**
+ * gin_fuzzy_search_limit: a GIN scan of a word in more rows than this returns a random sample of
+ * about this many, so that "love" in a million titles costs what a rare word does.
+ */
+const GIN_SAMPLE = 5000;
+/** Users whose name or handle matches, whose tracks become track candidates. */
+const OWNER_CANDIDATES = 10;
+/**
+ * Weight of popularity in the `relevant` order: score = relevance + weight * ln(1 + popularity).
+ * An exact title (1.0) against a prefix (0.9) is worth about 150 reposts and saves; a typo
+ * (about 0.5) needs far more to pass a clean match.
+ */
+const POPULARITY_WEIGHT = 0.02;
+/** How much a match on a track's owner or tags counts against a match on its title. */
+const OWNER_WEIGHT = 0.6;
+const TAGS_WEIGHT = 0.5;
+
+const SORTS: readonly SearchSort[] = ['relevant', 'popular', 'recent'];
+
+/** Tracks matching `query` by title (and, weighed less, owner and tags); ids in rank order. */
+export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): Promise<number[]> {
+  const { q, sort, limit, offset } = checkParams(params);
+  if (limit === 0) return [];
+  const genres = params.genres?.length ? params.genres.map(withoutNul) : undefined;
+  const moods = params.moods?.length ? params.moods.map(withoutNul) : undefined;
+  // What every probe requires of a track, so that filtered-out tracks never use up the
+  // candidates. The rarer exclusions (scheduled releases, deactivated owners) are applied once,
+  // when ranking: checking them in every probe costs more than the candidates they would save.
+  const visible = sql`not t.is_deleted and not t.is_unlisted
+    ${genres ? sql`and t.genre = any(${genres}::text[])` : sql``}
+    ${moods ? sql`and t.mood = any(${moods}::text[])` : sql``}`;
+  const title = sql`search_fold(t.title)`;
+  const tags = sql`search_fold(t.metadata ->> 'tags')`;
+  const handle = sql`search_fold(u.handle)`;
+  const name = sql`search_fold(u.name)`;
+  // Plays join here once they are indexed (migration 0003): + the track's play count.
+  const popularity = sql`(coalesce(a.repost_count, 0) + coalesce(a.save_count, 0))`;
+  // Each candidate carries what it matched besides its title (owner, tags), already weighed;
+  // the title is scored once per candidate at the end.
+  const rows = await inSearchTransaction(db, (tx) =>
+    sql<{ track_id: number }>`
+    with exact as (
+      -- whole words of the query, and titles starting with it: the cheap, exact probes
+      (select t.track_id from tracks t
+        where ${visible} and to_tsvector('simple', ${title}) @@ plainto_tsquery('simple', ${q})
+        limit ${PROBE_CANDIDATES})
+      union
+      (select t.track_id from tracks t
+        where ${visible} and ${prefixOf(title, q)} limit ${PREFIX_CANDIDATES})
+    ),
+    owners as (
+      select u.user_id,
+        ${OWNER_WEIGHT} * greatest(${textRelevance(handle, q)}, ${textRelevance(name, q)}) as score
+      from users u
+      where not u.is_deactivated and (${handle} %> ${q} or ${name} %> ${q})
+      limit ${OWNER_CANDIDATES}
+    ),
+    candidates as (
+      select track_id, 0::float8 as score from exact
+      union all
+      -- Typos: trigram similarity reads many more index entries, so it runs only when the
+      -- exact probes found few candidates (a one-time filter: otherwise it is never started).
+      (select t.track_id, 0::float8 from tracks t
+        where (select count(*) from exact) < ${FUZZY_BELOW} and ${visible} and ${title} %> ${q}
+        limit ${PROBE_CANDIDATES})
+      union all
+      (select t.track_id, ${TAGS_WEIGHT} * word_similarity(${q}, ${tags}) from tracks t
+        where ${visible} and t.metadata ->> 'tags' <> '' and ${tags} %> ${q}
+        limit ${PROBE_CANDIDATES})
+      union all
+      (select t.track_id, m.score from owners m join tracks t on t.owner_id = m.user_id
+        where ${visible} limit ${PROBE_CANDIDATES})
+    ),
+    scored as (
+      select track_id, max(score) as score from candidates group by track_id
+    )
+    select t.track_id
+    from scored c
+    join tracks t on t.track_id = c.track_id
+    join users o on o.user_id = t.owner_id
+    left join aggregate_track a on a.track_id = t.track_id
+    where not o.is_deactivated and (t.release_date is null or t.release_date <= now())
+    order by ${order(sort, sql`greatest(${textRelevance(title, q)}, c.score)`, popularity, sql`t.created_at`, sql`t.track_id`)}
+    limit ${limit} offset ${offset}`.execute(tx),
+  );
+  return rows.rows.map((r) => r.track_id);
+}
+
+/** Users matching `query` by handle or name, the most followed first among equals. */
+export async function searchUsers(db: Kysely<DB>, params: SearchParams): Promise<number[]> {
+  const { q, sort, limit, offset } = checkParams(params);
+  if (limit === 0) return [];
+  const handle = sql`search_fold(u.handle)`;
+  const name = sql`search_fold(u.name)`;
+  const relevance = sql`greatest(${textRelevance(handle, q)}, ${textRelevance(name, q)})`;
+  const popularity = sql`coalesce(a.follower_count, 0)`;
+  const rows = await inSearchTransaction(db, (tx) =>
+    sql<{ user_id: number }>`
+    with candidates as (
+      (select u.user_id from users u
+        where not u.is_deactivated and ${handle} %> ${q} limit ${PROBE_CANDIDATES})
+      union
+      (select u.user_id from users u
+        where not u.is_deactivated and ${name} %> ${q} limit ${PROBE_CANDIDATES})
+      union
+      (select u.user_id from users u
+        where not u.is_deactivated and ${prefixOf(handle, q)} limit ${PREFIX_CANDIDATES})
+    )
+    select u.user_id
+    from candidates c
+    join users u on u.user_id = c.user_id
+    left join aggregate_user a on a.user_id = u.user_id
+    order by ${order(sort, relevance, popularity, sql`u.created_at`, sql`u.user_id`)}
+    limit ${limit} offset ${offset}`.execute(tx),
+  );
+  return rows.rows.map((r) => r.user_id);
+}
+
+/** Playlists (and albums) matching `query` by name; `albums` keeps only albums or only playlists. */
+export async function searchPlaylists(
+  db: Kysely<DB>,
+  params: PlaylistSearchParams,
+): Promise<number[]> {
+  const { q, sort, limit, offset } = checkParams(params);
+  if (limit === 0) return [];
+  const visible = sql`not p.is_deleted and not p.is_private
+    ${params.albums === undefined ? sql`` : sql`and p.is_album = ${params.albums}`}`;
+  const name = sql`search_fold(p.playlist_name)`;
+  // Plays join here once they are indexed (migration 0003): + the plays of the playlist's tracks.
+  const popularity = sql`(coalesce(a.repost_count, 0) + coalesce(a.save_count, 0))`;
+  const rows = await inSearchTransaction(db, (tx) =>
+    sql<{ playlist_id: number }>`
+    with candidates as (
+      (select p.playlist_id from playlists p
+        where ${visible} and ${name} %> ${q} limit ${PROBE_CANDIDATES})
+      union
+      (select p.playlist_id from playlists p
+        where ${visible} and ${prefixOf(name, q)} limit ${PREFIX_CANDIDATES})
+    )
+    select p.playlist_id
+    from candidates c
+    join playlists p on p.playlist_id = c.playlist_id
+    join users o on o.user_id = p.owner_id
+    left join aggregate_playlist a on a.playlist_id = p.playlist_id
+    where not o.is_deactivated
+    order by ${order(sort, textRelevance(name, q), popularity, sql`p.created_at`, sql`p.playlist_id`)}
+    limit ${limit} offset ${offset}`.execute(tx),
+  );
+  return rows.rows.map((r) => r.playlist_id);
+}
+
+/** Checks the parameters every search shares; the query comes back folded, as SQL. */
+function checkParams(params: SearchParams): {
+  q: RawBuilder<string>;
+  sort: SearchSort;
+  limit: number;
+  offset: number;
+} {
+  const query = typeof params.query === 'string' ? withoutNul(params.query).trim() : '';
+  if (query === '') {
+    throw new ValidationError('A search needs a query', { code: 'invalid_query' });
+  }
+  if ([...query].length > MAX_QUERY_LENGTH) {
+    throw new ValidationError(`A search query is at most ${MAX_QUERY_LENGTH} characters`, {
+      code: 'invalid_query',
+    });
+  }
+  const sort = params.sortMethod ?? 'relevant';
+  if (!SORTS.includes(sort)) {
+    throw new ValidationError(`sort_method is one of ${SORTS.join(', ')}`, {
+      code: 'invalid_sort_method',
+    });
+  }
+  const { limit, offset } = params;
+  if (!Number.isSafeInteger(limit) || limit < 0 || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new ValidationError('limit and offset are whole numbers, 0 or more', {
+      code: 'invalid_paging',
+    });
+  }
+  // The query is only ever a bound parameter; the database folds it as it folded the index.
+  return {
+    q: sql<string>`search_fold(${query})`,
+    sort,
+    limit: Math.min(limit, MAX_SEARCH_LIMIT),
+    offset,
+  };
+}
+
+/** Runs a search in a read-only transaction, index scans only, GIN scans bounded (GIN_SAMPLE). */
+async function inSearchTransaction<T>(
+  db: Kysely<DB>,
+  search: (tx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  return db
+    .transaction()
+    .setAccessMode('read only')
+    .execute(async (tx) => {
+      // A LIMIT over a trigram filter tempts the planner into a scan of the whole table (or of
+      // a whole partial index) that stops early when many rows match and reads everything when
+      // none do. Bitmap scans read only the index entries the query's conditions select.
+      await sql`select set_config('gin_fuzzy_search_limit', ${String(GIN_SAMPLE)}, true),
+        set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(
+        tx,
+      );
+      return search(tx);
+    });
+}
+
+/** NUL cannot be in a PostgreSQL text value, and means nothing in a search. */
+function withoutNul(value: string): string {
+  return value.replaceAll('\0', '');
+}
+
+/**
+ * How well `folded` matches the query, 0 to 1: the whole text (1), a prefix of it (0.9), else
+ * its word similarity (a word or a prefix of one inside, typos forgiven), at most 0.8.
+ */
+function textRelevance(folded: RawBuilder<unknown>, q: RawBuilder<string>): RawBuilder<number> {
+  return sql<number>`case
+    when ${folded} = ${q} then 1.0
+    when starts_with(${folded}, ${q}) then 0.9
+    else 0.8 * word_similarity(${q}, ${folded})
+  end`;
+}
+
+/**
+ * `folded` starts with the query, as a range the `text_pattern_ops` prefix indexes answer (a
+ * LIKE pattern would need escaping and a constant): from q up to q followed by the last code
+ * point.
+ */
+function prefixOf(folded: RawBuilder<unknown>, q: RawBuilder<string>): RawBuilder<boolean> {
+  return sql<boolean>`(${folded} ~>=~ ${q} and ${folded} ~<~ (${q} || chr(1114111)))`;
+}
+
+function order(
+  sort: SearchSort,
+  relevance: RawBuilder<unknown>,
+  popularity: RawBuilder<unknown>,
+  createdAt: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  switch (sort) {
+    case 'relevant':
+      return sql`${relevance} + ${POPULARITY_WEIGHT} * ln(1 + ${popularity}) desc, ${popularity} desc, ${id}`;
+    case 'popular':
+      return sql`${popularity} desc, ${relevance} desc, ${id}`;
+    case 'recent':
+      return sql`${createdAt} desc, ${id} desc`;
+  }
+}
