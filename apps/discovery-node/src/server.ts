@@ -61,6 +61,8 @@ export type DiscoveryNode = {
   app: FastifyInstance;
   dataIndexer: Indexer;
   ethIndexer: Indexer;
+  /** Recomputes the trending scores now (start() runs it in the background, then periodically). */
+  recomputeTrending(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -145,9 +147,17 @@ export async function createDiscoveryNode(
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
   let trendingRun = 0;
-  const recomputeTrendingNow = async () => {
-    await recomputeTrending(db, { now: new Date() });
-    trendingRun++;
+  // Runs one at a time: a run asked for while one is under way starts after it.
+  let trendingQueue: Promise<unknown> = Promise.resolve();
+  const recomputeTrendingNow = (): Promise<void> => {
+    const run = trendingQueue
+      .catch(() => {})
+      .then(async () => {
+        await recomputeTrending(db, { now: new Date() });
+        trendingRun++;
+      });
+    trendingQueue = run;
+    return run;
   };
   let trendingTimer: NodeJS.Timeout | undefined;
 
@@ -254,6 +264,7 @@ export async function createDiscoveryNode(
     app,
     dataIndexer,
     ethIndexer,
+    recomputeTrending: recomputeTrendingNow,
     async start() {
       dataIndexer.start();
       ethIndexer.start();
@@ -261,8 +272,9 @@ export async function createDiscoveryNode(
         recomputeTrendingNow().catch((error: unknown) =>
           log.error({ err: error }, 'recomputing trending failed'),
         );
-      // Served from the first run on; a failed run keeps the previous scores and is logged.
-      await recompute();
+      // In the background: on a big catalog a run takes a while, and the API serves meanwhile
+      // (from the previous run's scores). A failed run keeps the previous scores and is logged.
+      void recompute();
       const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
       if (every > 0) trendingTimer = setInterval(() => void recompute(), every);
     },
