@@ -209,7 +209,7 @@ async function stream(trackId: number, query = ''): Promise<Answer> {
     status: res.statusCode,
     location: typeof location === 'string' ? location : undefined,
     cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
-    body: res.body ? (res.json() as Record<string, unknown>) : undefined,
+    body: res.body ? res.json<Record<string, unknown>>() : undefined,
   };
 }
 

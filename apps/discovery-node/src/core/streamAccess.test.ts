@@ -1,34 +1,33 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import type { Hex, LocalAccount } from 'viem';
+import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   ForbiddenError,
   NotFoundError,
-  cidFromBytes,
   encodeStreamSignatureParam,
   rankNodes,
-  signRequest,
   signStreamData,
 } from '@coliving/protocol';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
-import { freePort, openTestDatabase } from '../testing.js';
+import {
+  type ContentNodeProcess,
+  pollUntil,
+  pushBlob,
+  spawnContentNode,
+  startContentNodes,
+  stopContentNode,
+  waitUntilHealthy,
+} from '../contentNodeProcesses.js';
+import { openTestDatabase } from '../testing.js';
 import { createContentNodes } from './contentNodes.js';
 import { type StreamTrack, checkStreamAccess, signStreamUrl } from './streamAccess.js';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
-const CONTENT_NODE_MAIN = join(ROOT, 'apps/content-node/src/main.ts');
-/** Generous: a content node under tsx starts in 1–3 s, more on a loaded machine. */
-const START_DEADLINE_MS = 60_000;
-const POLL_MS = 50;
 
 const OWNER = 1;
 const FAN = 2;
@@ -200,112 +199,12 @@ describe('checkStreamAccess', () => {
   });
 });
 
-/** One content node in a child process. */
-type ContentNodeProcess = {
-  privateKey: Hex;
-  account: LocalAccount;
-  port: number;
-  endpoint: string;
-  dataDir: string;
-  child: ChildProcess;
-  /** What it printed, for the failure message when it does not start. */
-  output: string[];
-  exited: Promise<number | null>;
-};
-
-function spawnContentNode(
-  node: Omit<ContentNodeProcess, 'child' | 'output' | 'exited'>,
-  peers: string,
-  discoverySigner: string,
-): ContentNodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CONTENT_NODE_MAIN], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      COLIVING_PUBLIC_URL: node.endpoint,
-      COLIVING_PORT: String(node.port),
-      COLIVING_DATA_DIR: node.dataDir,
-      COLIVING_DELEGATE_PRIVATE_KEY: node.privateKey,
-      COLIVING_PEERS: peers,
-      COLIVING_DISCOVERY_SIGNERS: discoverySigner,
-      COLIVING_LOG_LEVEL: 'warn',
-      // Repair would move blobs while the test watches placement; it is not what is tested here.
-      COLIVING_REPAIR_INTERVAL: '1h',
-    },
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    if (output.length < 200) output.push(chunk.toString());
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { ...node, child, output, exited };
-}
-
-/** Polls the node's health check until it answers 200; fails at the deadline or if it exits. */
-async function waitUntilHealthy(node: ContentNodeProcess): Promise<void> {
-  const deadline = Date.now() + START_DEADLINE_MS;
-  let exitCode: number | null | undefined;
-  void node.exited.then((code) => (exitCode = code));
-  for (;;) {
-    if (exitCode !== undefined) {
-      throw new Error(
-        `content node ${node.endpoint} exited (${exitCode}):\n${node.output.join('')}`,
-      );
-    }
-    try {
-      const res = await fetch(`${node.endpoint}/health_check`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `content node ${node.endpoint} not healthy in time:\n${node.output.join('')}`,
-      );
-    }
-    await new Promise((done) => setTimeout(done, POLL_MS));
-  }
-}
-
-/** Stops a node by its PID and waits for it to exit. */
-async function stopNode(node: ContentNodeProcess): Promise<void> {
-  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
-  process.kill(node.child.pid!, 'SIGTERM');
-  const deadline = new Promise<'late'>((done) => setTimeout(() => done('late'), 10_000).unref());
-  if ((await Promise.race([node.exited, deadline])) === 'late') {
-    process.kill(node.child.pid!, 'SIGKILL');
-    await node.exited;
-  }
-}
-
-/** Calls `probe` until it returns what `done` accepts, or fails at the deadline. */
-async function pollUntil<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  deadlineMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${String(value)} at the deadline`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
 describe('content nodes and signed stream URLs, against real content nodes', () => {
   let database: Database;
   let dir: string;
   let discovery: LocalAccount;
   let peers: string;
-  const nodes: ContentNodeProcess[] = [];
+  let nodes: ContentNodeProcess[] = [];
   let blob: Uint8Array;
   let cid: string;
   /** The content nodes in placement order for `cid`. */
@@ -325,37 +224,9 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coliving-stream-access-'));
     discovery = privateKeyToAccount(generatePrivateKey());
-    const specs = [];
-    for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      const privateKey = generatePrivateKey();
-      specs.push({
-        privateKey,
-        account: privateKeyToAccount(privateKey),
-        port,
-        endpoint: `http://127.0.0.1:${port}`,
-        dataDir: join(dir, `node-${i}`),
-      });
-    }
-    peers = specs.map((s) => `${s.account.address}@${s.endpoint}`).join(',');
-    for (const spec of specs) nodes.push(spawnContentNode(spec, peers, discovery.address));
-    await Promise.all(nodes.map(waitUntilHealthy));
-
+    ({ nodes, peers } = await startContentNodes(3, dir, discovery.address));
     blob = new Uint8Array(randomBytes(256 * 1024));
-    cid = await cidFromBytes(blob);
-    // Pushed as a peer would (signed by a registered content node), so each node verifies it.
-    for (const node of nodes) {
-      const path = `/internal/blobs/${cid}`;
-      const res = await fetch(`${node.endpoint}${path}`, {
-        method: 'PUT',
-        headers: {
-          'content-type': 'application/octet-stream',
-          ...(await signRequest({ account: nodes[0]!.account, method: 'PUT', path })),
-        },
-        body: blob,
-      });
-      assert.equal(res.status, 204, await res.text());
-    }
+    cid = await pushBlob(nodes, blob);
 
     database = await openTestDatabase('pglite');
     await database.db
@@ -394,7 +265,7 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
   });
 
   after(async () => {
-    await Promise.all(nodes.map(stopNode));
+    await Promise.all(nodes.map(stopContentNode));
     await database?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -513,7 +384,7 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
     assert.equal(await contentNodes.firstHealthy(cid), ranking[0]);
 
     const top = byEndpoint(ranking[0]!);
-    await stopNode(top);
+    await stopContentNode(top);
     // Within the TTL the cached answer stands; after it, the dead node is skipped.
     const next = await pollUntil(
       () => contentNodes.firstHealthy(cid),
@@ -560,7 +431,7 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
   });
 
   it('answers undefined when no node is healthy', async () => {
-    await Promise.all(nodes.map(stopNode));
+    await Promise.all(nodes.map(stopContentNode));
     const contentNodes = createContentNodes({ db: database.db, healthTimeoutMs: 1_000 });
     assert.equal(await contentNodes.firstHealthy(cid), undefined);
   });
