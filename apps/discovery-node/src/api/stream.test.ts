@@ -282,6 +282,11 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
       trackId: PUBLIC_TRACK,
     });
     await assertServes(answer.location!, blob);
+    // A user id without the user's signature is only a claim: it is not signed into the URL
+    // (content nodes would count the listen for that user).
+    const claimed = await stream(PUBLIC_TRACK, `user_id=${h(FAN)}`);
+    assert.equal(claimed.status, 302);
+    await assertSignedUrl(claimed.location, { endpoint: ranking[0]!, cid, trackId: PUBLIC_TRACK });
   });
 
   it('gives the URL in the envelope with no_redirect=true', async () => {

@@ -353,12 +353,15 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const listener = await provenListener(components, q);
       const track = await db
         .selectFrom('tracks')
-        .selectAll()
+        .innerJoin('users', 'users.user_id', 'tracks.owner_id')
+        .selectAll('tracks')
+        .select('users.is_deactivated as owner_deactivated')
         .where('track_id', '=', id)
         .executeTakeFirst();
       if (
         !track ||
         track.is_deleted ||
+        track.owner_deactivated ||
         (listener !== Number(track.owner_id) && isScheduled(track.release_date))
       )
         throw new NotFoundError(`Track ${request.params.id} not found`, {
@@ -387,18 +390,28 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
           listener === undefined ? {} : { userId: listener },
         );
       }
-      const endpoint = await components.contentNodes.firstHealthy(cid);
+      // A client that hangs up stops the health probes made on its behalf.
+      const hangUp = new AbortController();
+      // (The response's close, not the request's: a request closes once its body is read.)
+      const onClose = () => hangUp.abort(new Error('the client closed the connection'));
+      reply.raw.once('close', onClose);
+      let endpoint: string | undefined;
+      try {
+        endpoint = await components.contentNodes.firstHealthy(cid, hangUp.signal);
+      } finally {
+        reply.raw.off('close', onClose);
+      }
       if (!endpoint)
         throw new UnavailableError('No content node holding this track answers right now', {
           code: 'no_content_node',
         });
-      const userId = listener ?? (q.user_id !== undefined ? decodeId(q.user_id) : undefined);
+      // Only a proven listener is signed into the URL: content nodes count the listen for them.
       const url = await signStreamUrl({
         account: components.account,
         endpoint,
         cid,
         trackId: id,
-        ...(userId !== undefined ? { userId } : {}),
+        ...(listener !== undefined ? { userId: listener } : {}),
       });
       reply.header('cache-control', 'no-store');
       if (q.no_redirect) {
