@@ -159,4 +159,36 @@ export type DB = {
   nodes: NodesTable;
   node_owners: NodeOwnersTable;
   indexing_checkpoints: IndexingCheckpointsTable;
+  plays: PlaysTable;
+  trending_track_scores: TrendingTrackScoresTable;
+  underground_trending_scores: UndergroundTrendingScoresTable;
+  trending_playlist_scores: TrendingPlaylistScoresTable;
+  trending_state: TrendingStateTable;
 };
+
+// Trending (migrations/0003_trending.sql).
+export type PlaysTable = {
+  play_id: Generated<number>;
+  track_id: number;
+  user_id: number | null;
+  created_at: Timestamp;
+};
+
+export type TrendingTimeRange = 'week' | 'month' | 'year' | 'allTime';
+
+export type TrendingTrackScoresTable = {
+  time_range: TrendingTimeRange;
+  track_id: number;
+  genre: string;
+  score: number;
+};
+
+export type UndergroundTrendingScoresTable = { track_id: number; score: number };
+
+export type TrendingPlaylistScoresTable = {
+  time_range: TrendingTimeRange;
+  playlist_id: number;
+  score: number;
+};
+
+export type TrendingStateTable = { singleton: Generated<boolean>; computed_at: Timestamp };
