@@ -16,6 +16,7 @@ import pg from 'pg';
 import { startTestNetwork, type TestNetwork } from '@coliving/chain/testing';
 import { GENRES, MOODS, cidFromBytes, encodeHashId } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { refreshSearchWords } from '../apps/discovery-node/src/core/search.js';
 import { recomputeTrending } from '../apps/discovery-node/src/core/trending.js';
 import {
   type Database,
@@ -519,15 +520,18 @@ async function benchEngine(
       } finally {
         await admin.end();
       }
-      dropDatabase = async () => {
-        const dropper = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await dropper.connect();
-        try {
-          await dropper.query(`drop database if exists ${name} with (force)`);
-        } finally {
-          await dropper.end();
-        }
-      };
+      // COLIVING_BENCH_KEEP_DB=1 keeps the loaded database for a closer look (EXPLAIN, psql).
+      if (process.env.COLIVING_BENCH_KEEP_DB === '1') console.log(`  database ${name} (kept)`);
+      else
+        dropDatabase = async () => {
+          const dropper = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+          await dropper.connect();
+          try {
+            await dropper.query(`drop database if exists ${name} with (force)`);
+          } finally {
+            await dropper.end();
+          }
+        };
       const parsed = new URL(TEST_POSTGRES_URL);
       parsed.pathname = `/${name}`;
       url = parsed.toString();
@@ -552,6 +556,9 @@ async function benchEngine(
     t0 = performance.now();
     await recomputeTrending(database.db, { now });
     console.log(`  recomputeTrending: ${seconds(performance.now() - t0)}`);
+    t0 = performance.now();
+    await refreshSearchWords(database.db);
+    console.log(`  refreshSearchWords: ${seconds(performance.now() - t0)}`);
     await database.pool.query('analyze');
 
     const port = await freePort();
@@ -574,10 +581,8 @@ async function benchEngine(
       },
     );
     t0 = performance.now();
-    await node.start(); // recomputes trending once more, as a node does when it starts
-    console.log(
-      `  node started (trending recomputed at start) in ${seconds(performance.now() - t0)}`,
-    );
+    await node.start(); // trending was computed above (trendingIntervalMs 0: no run at start)
+    console.log(`  node started in ${seconds(performance.now() - t0)}`);
     await node.app.listen({ host: HOST, port });
 
     // Random tracks among all of them, as hashids (the API's ids).

@@ -16,6 +16,7 @@ import { registerModelSchemas } from './api/schemas.js';
 import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
 import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
+import { refreshSearchWords } from './core/search.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
@@ -53,7 +54,10 @@ export type DiscoveryNodeInit = {
   relay?: RelayInit;
   /** This node's public base URL: the API's stream and image links are absolute. */
   publicUrl: string;
-  /** How often trending scores are recomputed; 0 computes them once at start only. */
+  /**
+   * How often the derived tables (trending scores, the search dictionary) are rebuilt, first at
+   * start; 0: only when refreshDerived() is called.
+   */
   trendingIntervalMs?: number;
 };
 
@@ -61,8 +65,8 @@ export type DiscoveryNode = {
   app: FastifyInstance;
   dataIndexer: Indexer;
   ethIndexer: Indexer;
-  /** Recomputes the trending scores now (start() runs it in the background, then periodically). */
-  recomputeTrending(): Promise<void>;
+  /** Rebuilds trending and the search dictionary now (start() runs it, then periodically). */
+  refreshDerived(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -149,11 +153,12 @@ export async function createDiscoveryNode(
   let trendingRun = 0;
   // Runs one at a time: a run asked for while one is under way starts after it.
   let trendingQueue: Promise<unknown> = Promise.resolve();
-  const recomputeTrendingNow = (): Promise<void> => {
+  const refreshDerivedNow = (): Promise<void> => {
     const run = trendingQueue
       .catch(() => {})
       .then(async () => {
         await recomputeTrending(db, { now: new Date() });
+        await refreshSearchWords(db);
         trendingRun++;
       });
     trendingQueue = run;
@@ -264,19 +269,21 @@ export async function createDiscoveryNode(
     app,
     dataIndexer,
     ethIndexer,
-    recomputeTrending: recomputeTrendingNow,
+    refreshDerived: refreshDerivedNow,
     async start() {
       dataIndexer.start();
       ethIndexer.start();
       const recompute = () =>
-        recomputeTrendingNow().catch((error: unknown) =>
-          log.error({ err: error }, 'recomputing trending failed'),
+        refreshDerivedNow().catch((error: unknown) =>
+          log.error({ err: error }, 'rebuilding trending and the search dictionary failed'),
         );
       // In the background: on a big catalog a run takes a while, and the API serves meanwhile
       // (from the previous run's scores). A failed run keeps the previous scores and is logged.
-      void recompute();
       const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
-      if (every > 0) trendingTimer = setInterval(() => void recompute(), every);
+      if (every > 0) {
+        void recompute();
+        trendingTimer = setInterval(() => void recompute(), every);
+      }
     },
     async stop() {
       clearInterval(trendingTimer);

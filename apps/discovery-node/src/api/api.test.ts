@@ -216,7 +216,7 @@ before(async () => {
   await node.start();
   await node.dataIndexer.waitFor(block);
   await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
-  await node.recomputeTrending();
+  await node.refreshDerived();
 });
 
 after(async () => {

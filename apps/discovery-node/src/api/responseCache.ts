@@ -6,7 +6,7 @@
  * first once `maxEntries` or `maxBytes` is reached.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, { generation: string; json: string }>();
+  private readonly entries = new Map<string, { generation: string; json: Buffer }>();
   private bytes = 0;
 
   constructor(
@@ -14,8 +14,8 @@ export class ResponseCache {
     readonly maxBytes = 64 * 1024 * 1024,
   ) {}
 
-  /** The cached JSON for `key` when it was computed in `generation`. */
-  get(key: string, generation: string): string | undefined {
+  /** The cached JSON (UTF-8) for `key` when it was computed in `generation`. */
+  get(key: string, generation: string): Buffer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
@@ -27,7 +27,7 @@ export class ResponseCache {
     return entry.json;
   }
 
-  set(key: string, generation: string, json: string): void {
+  set(key: string, generation: string, json: Buffer): void {
     if (json.length > this.maxBytes / 16) return; // one huge page must not flush the rest
     const old = this.entries.get(key);
     if (old) {

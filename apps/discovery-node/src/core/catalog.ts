@@ -136,6 +136,27 @@ function toUserView(row: UserRow): UserView {
   };
 }
 
+/** The owner's columns, prefixed `u_`, for queries that read an item with its owner. */
+type OwnerColumns = { [K in keyof UserRow as `u_${K}`]: UserRow[K] };
+
+const ownerColumnsSql = sql`u.user_id as u_user_id, u.wallet as u_wallet, u.handle as u_handle,
+  u.handle_lc as u_handle_lc, u.name as u_name, u.is_deactivated as u_is_deactivated,
+  u.metadata as u_metadata, u.created_block as u_created_block, u.created_at as u_created_at,
+  u.updated_block as u_updated_block, u.updated_at as u_updated_at,
+  au.track_count as u_track_count, au.playlist_count as u_playlist_count,
+  au.album_count as u_album_count, au.follower_count as u_follower_count,
+  au.following_count as u_following_count, au.repost_count as u_repost_count`;
+
+/** The owner's UserView from a row read with `ownerColumnsSql`. */
+function ownerOf(row: OwnerColumns): UserView {
+  const unprefixed = Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key.startsWith('u_'))
+      .map(([key, value]) => [key.slice(2), value]),
+  ) as UserRow;
+  return toUserView(unprefixed);
+}
+
 /** Keeps `ids`' order (and drops ids with no row). */
 function inOrder<T>(ids: readonly number[], byId: Map<number, T>): T[] {
   const out: T[] = [];
@@ -283,23 +304,21 @@ export async function loadTracks(
 ): Promise<TrackView[]> {
   if (ids.length === 0) return [];
   const unique = [...new Set(ids)];
-  const { rows } = await sql<TrackRow>`
+  // One query: each track with its owner and both their counts.
+  const { rows } = await sql<TrackRow & OwnerColumns>`
     select t.track_id, t.owner_id, t.title, ${trackSlugSql} as slug, t.genre, t.mood,
       t.track_cid, t.duration, t.release_date, t.is_unlisted, t.is_deleted, t.stream_conditions,
       t.download_conditions, t.metadata, t.created_block, t.created_at, t.updated_block,
       t.updated_at, a.save_count, a.repost_count,
-      (select count(*) from plays p where p.track_id = t.track_id)::int as play_count
-    from tracks t left join aggregate_track a on a.track_id = t.track_id
+      (select count(*) from plays p where p.track_id = t.track_id)::int as play_count,
+      ${ownerColumnsSql}
+    from tracks t
+    join users u on u.user_id = t.owner_id
+    left join aggregate_track a on a.track_id = t.track_id
+    left join aggregate_user au on au.user_id = u.user_id
     where t.track_id = any(${unique}::bigint[])`.execute(db);
-  const owners = new Map(
-    (
-      await loadUsers(
-        db,
-        rows.map((r) => Number(r.owner_id)),
-        viewerId,
-      )
-    ).map((u) => [u.userId, u]),
-  );
+  const owners = new Map(rows.map((r) => [Number(r.owner_id), ownerOf(r)]));
+  if (viewerId !== undefined) await addUserViewer(db, [...owners.values()], viewerId);
   const viewer =
     viewerId === undefined ? undefined : await loadViewerItemState(db, 'track', unique, viewerId);
   const byId = new Map<number, TrackView>();
@@ -364,7 +383,7 @@ export async function loadPlaylists(
 ): Promise<PlaylistView[]> {
   if (ids.length === 0) return [];
   const unique = [...new Set(ids)];
-  const { rows } = await sql<PlaylistRow>`
+  const { rows } = await sql<PlaylistRow & OwnerColumns>`
     select p.playlist_id, p.owner_id, p.playlist_name, ${playlistSlugSql} as slug, p.is_album,
       p.is_private, p.is_deleted, p.stream_conditions, p.metadata, p.created_block, p.created_at,
       p.updated_block, p.updated_at, a.save_count, a.repost_count,
@@ -372,18 +391,15 @@ export async function loadPlaylists(
         where pt.playlist_id = p.playlist_id)::int as total_play_count,
       (select json_agg(json_build_object('track_id', pt.track_id, 'added_at', pt.added_at,
           'metadata_at', pt.added_at) order by pt.position)
-        from playlist_tracks pt where pt.playlist_id = p.playlist_id) as contents
-    from playlists p left join aggregate_playlist a on a.playlist_id = p.playlist_id
+        from playlist_tracks pt where pt.playlist_id = p.playlist_id) as contents,
+      ${ownerColumnsSql}
+    from playlists p
+    join users u on u.user_id = p.owner_id
+    left join aggregate_playlist a on a.playlist_id = p.playlist_id
+    left join aggregate_user au on au.user_id = u.user_id
     where p.playlist_id = any(${unique}::bigint[])`.execute(db);
-  const owners = new Map(
-    (
-      await loadUsers(
-        db,
-        rows.map((r) => Number(r.owner_id)),
-        viewerId,
-      )
-    ).map((u) => [u.userId, u]),
-  );
+  const owners = new Map(rows.map((r) => [Number(r.owner_id), ownerOf(r)]));
+  if (viewerId !== undefined) await addUserViewer(db, [...owners.values()], viewerId);
   const viewer =
     viewerId === undefined
       ? undefined

@@ -29,8 +29,6 @@ export const MAX_SEARCH_LIMIT = 100;
 const PROBE_CANDIDATES = 200;
 /** Candidates from the prefix probe (titles and handles that start with the query). */
 const PREFIX_CANDIDATES = 100;
-/** The exact probes' candidates below which the trigram (typo) probe of titles runs too. */
-const FUZZY_BELOW = 50;
 /**
  * gin_fuzzy_search_limit: a GIN scan of a word in more rows than this returns a random sample of
  * about this many, so that "love" in a million titles costs what a rare word does.
@@ -48,75 +46,129 @@ const POPULARITY_WEIGHT = 0.02;
 const OWNER_WEIGHT = 0.6;
 const TAGS_WEIGHT = 0.5;
 
+/**
+ * Word similarity a handle or name needs to match (pg_trgm's default, 0.6, stays for playlist
+ * names): at 0.5 one wrong letter in a five-letter handle ("alise" for "alice") still matches.
+ */
+const WORD_SIMILARITY = 0.5;
+
 const SORTS: readonly SearchSort[] = ['relevant', 'popular', 'recent'];
 
-/** Tracks matching `query` by title (and, weighed less, owner and tags); ids in rank order. */
+/** Spellings of a typo looked up per query word (the closest first). */
+const SPELLINGS_PER_WORD = 4;
+/** Query words used; the rest of a long query is ignored. */
+const MAX_QUERY_WORDS = 8;
+/** Titles (or tags) matching the words that are ranked; the index finds them, the rank sorts them. */
+const WORD_CANDIDATES = 2000;
+
+/**
+ * Tracks matching `query`: by the words of their titles (each query word as typed, as the start
+ * of a word when it is the last, or as a likely spelling of a typo from `search_words`), by their
+ * tags, and by their owner's handle or name; ids in rank order.
+ */
 export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): Promise<number[]> {
   const { q, sort, limit, offset } = checkParams(params);
   if (limit === 0) return [];
   const genres = params.genres?.length ? params.genres.map(withoutNul) : undefined;
   const moods = params.moods?.length ? params.moods.map(withoutNul) : undefined;
-  // What every probe requires of a track, so that filtered-out tracks never use up the
-  // candidates. The rarer exclusions (scheduled releases, deactivated owners) are applied once,
-  // when ranking: checking them in every probe costs more than the candidates they would save.
+  // The query's words, folded as titles are, each with its likely spellings.
+  const { rows: words } = await sql<{ word: string; spellings: string[] }>`
+    with w as (
+      select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last
+      from unnest(to_tsvector('simple', ${q}))
+    )
+    select w.lexeme as word,
+      case when exists (select 1 from search_words sw where sw.word = w.lexeme)
+          -- the last word may be the start of a known one, still being typed
+          or (w.last and exists (select 1 from search_words sw
+            where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))))
+        then array[]::text[]
+        -- an unknown word is a typo: the closest known words, one edit or so longer or shorter
+        else array(select sw.word from search_words sw
+          where sw.word % w.lexeme
+            and abs(length(sw.word) - length(w.lexeme)) <= 1 + length(w.lexeme) / 6
+          order by similarity(sw.word, w.lexeme) desc, sw.ndoc desc, sw.word
+          limit ${SPELLINGS_PER_WORD})
+      end as spellings
+    from w
+    order by w.pos
+    limit ${MAX_QUERY_WORDS}`.execute(db);
+  if (words.length === 0) return [];
+  const lexeme = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  const last = words.length - 1;
+  // As typed: every word whole, the last one also as a prefix. Loose: typos forgiven too.
+  const exact = words
+    .map((w, i) => (i === last ? `(${lexeme(w.word)}:* | ${lexeme(w.word)})` : lexeme(w.word)))
+    .join(' & ');
+  const loose = words
+    .map(
+      (w, i) =>
+        `(${[i === last ? `${lexeme(w.word)}:*` : lexeme(w.word), ...w.spellings.map(lexeme)].join(' | ')})`,
+    )
+    .join(' & ');
   const visible = sql`not t.is_deleted and not t.is_unlisted
     ${genres ? sql`and t.genre = any(${genres}::text[])` : sql``}
     ${moods ? sql`and t.mood = any(${moods}::text[])` : sql``}`;
-  const title = sql`search_fold(t.title)`;
-  const tags = sql`search_fold(t.metadata ->> 'tags')`;
-  const handle = sql`search_fold(u.handle)`;
-  const name = sql`search_fold(u.name)`;
-  // Plays join here once they are indexed (migration 0003): + the track's play count.
+  const titleWords = sql`to_tsvector('simple', search_fold(t.title))`;
+  const tagWords = sql`to_tsvector('simple', search_fold(t.metadata ->> 'tags'))`;
   const popularity = sql`(coalesce(a.repost_count, 0) + coalesce(a.save_count, 0))`;
-  // Each candidate carries what it matched besides its title (owner, tags), already weighed;
-  // the title is scored once per candidate at the end.
-  const rows = await inSearchTransaction(db, (tx) =>
-    sql<{ track_id: number }>`
-    with exact as (
-      -- whole words of the query, and titles starting with it: the cheap, exact probes
-      (select t.track_id from tracks t
-        where ${visible} and to_tsvector('simple', ${title}) @@ plainto_tsquery('simple', ${q})
-        limit ${PROBE_CANDIDATES})
-      union
-      (select t.track_id from tracks t
-        where ${visible} and ${prefixOf(title, q)} limit ${PREFIX_CANDIDATES})
+  const { rows } = await sql<{ track_id: number }>`
+    with terms as (
+      select to_tsquery('simple', ${exact}) as exact, to_tsquery('simple', ${loose}) as loose
     ),
     owners as (
-      select u.user_id,
-        ${OWNER_WEIGHT} * greatest(${textRelevance(handle, q)}, ${textRelevance(name, q)}) as score
-      from users u
-      where not u.is_deactivated and (${handle} %> ${q} or ${name} %> ${q})
+      select u.user_id from users u, terms
+      where not u.is_deactivated and (${prefixOf(sql`search_fold(u.handle)`, q)}
+        or to_tsvector('simple', search_fold(u.name)) @@ terms.loose)
       limit ${OWNER_CANDIDATES}
     ),
     candidates as (
-      select track_id, 0::float8 as score from exact
+      (select t.track_id, 0::float8 as score from tracks t, terms
+        where ${visible} and ${titleWords} @@ terms.loose limit ${WORD_CANDIDATES})
       union all
-      -- Typos: trigram similarity reads many more index entries, so it runs only when the
-      -- exact probes found few candidates (a one-time filter: otherwise it is never started).
-      (select t.track_id, 0::float8 from tracks t
-        where (select count(*) from exact) < ${FUZZY_BELOW} and ${visible} and ${title} %> ${q}
+      (select t.track_id, ${TAGS_WEIGHT}::float8 from tracks t, terms
+        where ${visible} and t.metadata ->> 'tags' <> '' and ${tagWords} @@ terms.loose
         limit ${PROBE_CANDIDATES})
       union all
-      (select t.track_id, ${TAGS_WEIGHT} * word_similarity(${q}, ${tags}) from tracks t
-        where ${visible} and t.metadata ->> 'tags' <> '' and ${tags} %> ${q}
-        limit ${PROBE_CANDIDATES})
-      union all
-      (select t.track_id, m.score from owners m join tracks t on t.owner_id = m.user_id
+      (select t.track_id, ${OWNER_WEIGHT}::float8 from owners m join tracks t on t.owner_id = m.user_id
         where ${visible} limit ${PROBE_CANDIDATES})
     ),
-    scored as (
-      select track_id, max(score) as score from candidates group by track_id
-    )
+    scored as (select track_id, max(score) as score from candidates group by track_id)
     select t.track_id
     from scored c
+    cross join terms
     join tracks t on t.track_id = c.track_id
     join users o on o.user_id = t.owner_id
     left join aggregate_track a on a.track_id = t.track_id
     where not o.is_deactivated and (t.release_date is null or t.release_date <= now())
-    order by ${order(sort, sql`greatest(${textRelevance(title, q)}, c.score)`, popularity, sql`t.created_at`, sql`t.track_id`)}
-    limit ${limit} offset ${offset}`.execute(tx),
-  );
-  return rows.rows.map((r) => r.track_id);
+    order by ${order(
+      sort,
+      sql`greatest(case
+        when search_fold(t.title) = ${q} then 1.0
+        when starts_with(search_fold(t.title), ${q}) then 0.9
+        when ${titleWords} @@ terms.exact then 0.8
+        when ${titleWords} @@ terms.loose then 0.7
+        else 0 end, c.score)`,
+      popularity,
+      sql`t.created_at`,
+      sql`t.track_id`,
+    )}
+    limit ${limit} offset ${offset}`.execute(db);
+  return rows.map((r) => r.track_id);
+}
+
+/**
+ * Rebuilds the dictionary of the words visible titles use (`search_words`), where track search
+ * looks up the likely spellings of a typo. Derived from the tracks; run periodically (with
+ * trending). Words new since the last run are still found as typed, only not yet as typos.
+ */
+export async function refreshSearchWords(db: Kysely<DB>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`delete from search_words`.execute(tx);
+    await sql`insert into search_words (word, ndoc)
+      select word, ndoc from ts_stat($$select to_tsvector('simple', search_fold(title)) from tracks
+        where not is_deleted and not is_unlisted$$)`.execute(tx);
+  });
 }
 
 /** Users matching `query` by handle or name, the most followed first among equals. */
@@ -127,8 +179,10 @@ export async function searchUsers(db: Kysely<DB>, params: SearchParams): Promise
   const name = sql`search_fold(u.name)`;
   const relevance = sql`greatest(${textRelevance(handle, q)}, ${textRelevance(name, q)})`;
   const popularity = sql`coalesce(a.follower_count, 0)`;
-  const rows = await inSearchTransaction(db, (tx) =>
-    sql<{ user_id: number }>`
+  const rows = await inSearchTransaction(
+    db,
+    (tx) =>
+      sql<{ user_id: number }>`
     with candidates as (
       (select u.user_id from users u
         where not u.is_deactivated and ${handle} %> ${q} limit ${PROBE_CANDIDATES})
@@ -145,6 +199,7 @@ export async function searchUsers(db: Kysely<DB>, params: SearchParams): Promise
     left join aggregate_user a on a.user_id = u.user_id
     order by ${order(sort, relevance, popularity, sql`u.created_at`, sql`u.user_id`)}
     limit ${limit} offset ${offset}`.execute(tx),
+    WORD_SIMILARITY,
   );
   return rows.rows.map((r) => r.user_id);
 }
@@ -223,6 +278,7 @@ function checkParams(params: SearchParams): {
 async function inSearchTransaction<T>(
   db: Kysely<DB>,
   search: (tx: Transaction<DB>) => Promise<T>,
+  wordSimilarity = 0.6,
 ): Promise<T> {
   return db
     .transaction()
@@ -232,7 +288,8 @@ async function inSearchTransaction<T>(
       // a whole partial index) that stops early when many rows match and reads everything when
       // none do. Bitmap scans read only the index entries the query's conditions select.
       await sql`select set_config('gin_fuzzy_search_limit', ${String(GIN_SAMPLE)}, true),
-        set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(
+        set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
+        set_config('pg_trgm.word_similarity_threshold', ${String(wordSimilarity)}, true)`.execute(
         tx,
       );
       return search(tx);

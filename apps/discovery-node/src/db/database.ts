@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { UnavailableError } from '@coliving/protocol';
 import { migrate } from './migrate.js';
+import { preparingPool } from './preparingPool.js';
 import type { DB } from './schema.js';
 
 // int8 and numeric come back as strings by default; ids are below 2^53 (checked when indexed),
@@ -84,7 +85,7 @@ async function finish(
   engine: DatabaseEngine,
   closeEngine: () => Promise<void>,
 ): Promise<Database> {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   let closed = false;
   const close = async () => {
     if (closed) return;
