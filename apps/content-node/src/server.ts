@@ -128,6 +128,20 @@ export async function createContentNode(
 
   const app = createApp({ logger });
   const log = app.log;
+  /** Pushes blobs to the nodes their placement names; a failed push is left to repair. */
+  const pushToPlacement = async (cids: string[]): Promise<void> => {
+    await replicate({
+      store,
+      peers,
+      self,
+      nodes: network.contentNodes(),
+      replicationFactor,
+      cids,
+      onError: (peer, cid, error) =>
+        log.warn({ err: error, peer, cid }, 'push to a replica failed; repair will retry'),
+    });
+  };
+
   const jobs = createJobQueue({
     concurrency: init.transcodeWorkers ?? DEFAULT_TRANSCODE_WORKERS,
     run: async (id, signal) => {
@@ -139,21 +153,15 @@ export async function createContentNode(
             uploads,
             ffmpeg,
             jobsDir,
+            replicateOriginal: async (cid) => {
+              await pushToPlacement([cid]);
+            },
             beforeDone: async (results) => {
               await indexVariants(results);
-              await replicate({
-                store,
-                peers,
-                self,
-                nodes: network.contentNodes(),
-                replicationFactor,
-                cids: [...new Set(Object.values(results))],
-                onError: (peer, cid, error) =>
-                  log.warn(
-                    { err: error, peer, cid },
-                    'push to a replica failed; repair will retry',
-                  ),
-              });
+              // The original went out while the job transcoded (replicateOriginal).
+              await pushToPlacement(
+                [...new Set(Object.values(results))].filter((cid) => cid !== results.original),
+              );
             },
             // Peers learn the outcome before this node records it, so that once the uploader
             // answers `done` (or `error`) every reachable node answers the same.

@@ -18,6 +18,11 @@ export type ProcessUploadComponents = {
   /** Runs before the record says `done` (replication: nothing is done before it is on its replicas). */
   beforeDone?: (results: Record<string, string>, signal: AbortSignal) => Promise<void>;
   /**
+   * Replicates the original while the job transcodes (its CID is known from the start); the job
+   * waits for it before `done`, so a done upload's original is on its replicas too.
+   */
+  replicateOriginal?: (cid: string, signal: AbortSignal) => Promise<void>;
+  /**
    * Told the final record (`done` or `error`) before this node writes it, so that once the
    * uploader answers with the outcome its peers can too. It must not throw.
    */
@@ -66,6 +71,9 @@ export async function processUpload(
         signal,
       });
     }
+    const originalReplicated = components.replicateOriginal?.(record.origFileCid, signal);
+    // Awaited below; a failure here must not surface as an unhandled rejection meanwhile.
+    originalReplicated?.catch(() => {});
     let results: Record<string, string> = { original: record.origFileCid };
     let durationSeconds: number | undefined;
     if (record.template === 'audio') {
@@ -99,6 +107,7 @@ export async function processUpload(
         ).cid;
       }
     }
+    await originalReplicated;
     await components.beforeDone?.(results, signal);
     record = {
       ...record,

@@ -26,24 +26,27 @@ export async function replicate({
   cids,
   onError,
 }: ReplicateParameters): Promise<Map<string, string[]>> {
-  const holders = new Map<string, string[]>();
   const endpoints = nodes.map((n) => n.endpoint);
   if (!endpoints.includes(self)) endpoints.push(self);
-  for (const cid of cids) {
-    const held: string[] = [];
-    for (const node of placementFor(endpoints, cid, replicationFactor)) {
-      if (node === self) {
-        if (await store.head(cid)) held.push(node);
-        continue;
-      }
-      try {
-        await peers.pushBlob(node, cid, await store.get(cid));
-        held.push(node);
-      } catch (error) {
-        onError(node, cid, error);
-      }
-    }
-    holders.set(cid, held);
-  }
-  return holders;
+  // Every blob to every node at once: the pushes wait on the network and the peers' disks, not
+  // on each other.
+  const pushed = await Promise.all(
+    cids.map(async (cid) => {
+      const targets = placementFor(endpoints, cid, replicationFactor);
+      const held = await Promise.all(
+        targets.map(async (node) => {
+          if (node === self) return (await store.head(cid)) ? node : undefined;
+          try {
+            await peers.pushBlob(node, cid, await store.get(cid));
+            return node;
+          } catch (error) {
+            onError(node, cid, error);
+            return undefined;
+          }
+        }),
+      );
+      return [cid, held.filter((n): n is string => n !== undefined)] as const;
+    }),
+  );
+  return new Map(pushed);
 }
