@@ -150,21 +150,21 @@ export async function createDiscoveryNode(
   });
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
-  let trendingRun = 0;
+  let derivedRun = 0;
   // Runs one at a time: a run asked for while one is under way starts after it.
-  let trendingQueue: Promise<unknown> = Promise.resolve();
+  let derivedQueue: Promise<unknown> = Promise.resolve();
   const refreshDerivedNow = (): Promise<void> => {
-    const run = trendingQueue
+    const run = derivedQueue
       .catch(() => {})
       .then(async () => {
         await recomputeTrending(db, { now: new Date() });
         await refreshSearchWords(db);
-        trendingRun++;
+        derivedRun++;
       });
-    trendingQueue = run;
+    derivedQueue = run;
     return run;
   };
-  let trendingTimer: NodeJS.Timeout | undefined;
+  let derivedTimer: NodeJS.Timeout | undefined;
 
   const blocks = () => {
     const indexed = dataIndexer.status.indexedBlock ?? 0;
@@ -178,7 +178,7 @@ export async function createDiscoveryNode(
     publicUrl,
     version: init.version,
     blocks,
-    epoch: () => `${trendingRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}`,
+    epoch: () => `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}`,
   };
   registerTrackRoutes(app, api);
   registerUserRoutes(app, api);
@@ -282,11 +282,11 @@ export async function createDiscoveryNode(
       const every = init.trendingIntervalMs ?? DEFAULT_TRENDING_INTERVAL_MS;
       if (every > 0) {
         void recompute();
-        trendingTimer = setInterval(() => void recompute(), every);
+        derivedTimer = setInterval(() => void recompute(), every);
       }
     },
     async stop() {
-      clearInterval(trendingTimer);
+      clearInterval(derivedTimer);
       await app.close();
       await Promise.all([dataIndexer.stop(), ethIndexer.stop()]);
     },

@@ -486,6 +486,16 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.match(docs.body, /swagger/i);
   });
 
+  it('serves trending from prepared reads across a recompute that swaps the score tables', async () => {
+    const first = await get('/v1/tracks/trending?time=month');
+    assert.equal(first.status, 200);
+    await node.refreshDerived();
+    await node.refreshDerived();
+    const second = await get('/v1/tracks/trending?time=month');
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    assert.deepEqual(stable(second.body!.data), stable(first.body!.data));
+  });
+
   it('serves cached answers only for the block they were computed at', async () => {
     const url = `/v1/users/${h(4)}`;
     const before = (await get(url)).body!;
