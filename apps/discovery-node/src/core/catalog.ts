@@ -93,6 +93,11 @@ export type PlaylistView = {
 
 /** How many followee reposts and saves an item lists for the current user. */
 const FOLLOWEE_ACTIVITY_PER_ITEM = 20;
+/**
+ * Followee reposts and saves are looked for among an item's newest this many: a hit track has
+ * hundreds of thousands, and reading them all for each page would be a scan without bound.
+ */
+const RECENT_ACTIVITY_SCANNED = 1000;
 
 type UserRow = {
   user_id: number;
@@ -247,16 +252,22 @@ async function loadViewerItemState(
     where s.item_type = ${itemType} and s.item_id = any(${itemIds}::bigint[]) and s.user_id = ${viewerId}
     union all
     select 'repost', fr.user_id, fr.item_id, fr.created_at from items i cross join lateral (
-      select r.user_id, r.item_id, r.created_at from reposts r
+      select r.user_id, r.item_id, r.created_at from (
+        select user_id, item_id, created_at, created_block from reposts
+        where item_type = ${itemType} and item_id = i.item_id
+        order by created_block desc, user_id desc limit ${RECENT_ACTIVITY_SCANNED}) r
       join follows f on f.follower_id = ${viewerId} and f.followee_id = r.user_id
-      where r.item_type = ${itemType} and r.item_id = i.item_id
-      order by r.created_at desc, r.user_id limit ${FOLLOWEE_ACTIVITY_PER_ITEM}) fr
+      order by r.created_block desc, r.user_id desc limit ${FOLLOWEE_ACTIVITY_PER_ITEM}) fr
     union all
     select 'save', fs.user_id, fs.item_id, fs.created_at from items i cross join lateral (
-      select s.user_id, s.item_id, s.created_at from saves s
+      select s.user_id, s.item_id, s.created_at from (
+        select user_id, item_id, created_at, created_block from saves
+        where item_type = ${itemType} and item_id = i.item_id
+        order by created_block desc, user_id desc limit ${RECENT_ACTIVITY_SCANNED}) s
       join follows f on f.follower_id = ${viewerId} and f.followee_id = s.user_id
-      where s.item_type = ${itemType} and s.item_id = i.item_id
-      order by s.created_at desc, s.user_id limit ${FOLLOWEE_ACTIVITY_PER_ITEM}) fs`.execute(db);
+      order by s.created_block desc, s.user_id desc limit ${FOLLOWEE_ACTIVITY_PER_ITEM}) fs`.execute(
+    db,
+  );
   for (const row of rows) {
     const item = state.get(Number(row.item_id));
     if (!item) continue;
