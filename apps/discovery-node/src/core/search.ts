@@ -59,7 +59,7 @@ const SPELLINGS_PER_WORD = 4;
 /** Query words used; the rest of a long query is ignored. */
 const MAX_QUERY_WORDS = 8;
 /** Titles (or tags) matching the words that are ranked; the index finds them, the rank sorts them. */
-const WORD_CANDIDATES = 1000;
+const WORD_CANDIDATES = 400;
 /** Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). */
 const TITLE_WORDS_WEIGHT = 0.7;
 
