@@ -8,7 +8,7 @@ import { Gauge } from 'prom-client';
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { ApiComponents } from './api/common.js';
+import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { ResponseCache } from './api/responseCache.js';
@@ -180,6 +180,7 @@ export async function createDiscoveryNode(
     blocks,
     epoch: () => `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}`,
   };
+  registerUnclaimedIdRoutes(app, api);
   registerTrackRoutes(app, api);
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);

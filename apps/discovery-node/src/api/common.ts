@@ -1,13 +1,15 @@
 // What every API v1 route shares: the components it reads, the query parameters every call
 // takes, id decoding, the envelope, and the response cache.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { LocalAccount } from 'viem';
-import { DEFAULT_REPLICATION_FACTOR, decodeHashId } from '@coliving/protocol';
+import { DEFAULT_REPLICATION_FACTOR, decodeHashId, encodeHashId } from '@coliving/protocol';
 import type { ContentNodes } from '../core/contentNodes.js';
+import { unclaimedId } from '../core/lists.js';
 import type { DB } from '../db/schema.js';
 import type { ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
+import { dataOf, hashId } from './schemas.js';
 
 export type ApiComponents = {
   db: Kysely<DB>;
@@ -63,17 +65,10 @@ export const idPath = {
   properties: { id: idString },
 } as const;
 
-/** Decodes a hashid or numeric id (ValidationError `invalid_id` otherwise). */
-export function decodeId(value: string): number {
-  return decodeHashId(value);
-}
-
 /** The current user's id from `user_id`, when given. */
 export function viewerOf(q: { user_id?: string }): number | undefined {
   return q.user_id === undefined ? undefined : decodeHashId(q.user_id);
 }
-
-export type Page = { limit: number; offset: number };
 
 /** The response context for one request. */
 export async function responseContext(
@@ -133,4 +128,25 @@ export function envelopeOf(
     timestamp: new Date().toISOString(),
     version: { service: 'discovery-node', version: components.version },
   };
+}
+
+/** `GET /v1/{users,tracks,playlists}/unclaimed_id`: a random id not yet taken (never cached). */
+export function registerUnclaimedIdRoutes(app: FastifyInstance, components: ApiComponents): void {
+  for (const kind of ['users', 'tracks', 'playlists'] as const) {
+    app.get(
+      `/v1/${kind}/unclaimed_id`,
+      {
+        schema: {
+          summary: `A random unused ${kind.slice(0, -1)} id`,
+          tags: [kind],
+          querystring: query({}),
+          response: { 200: dataOf(hashId) },
+        },
+      },
+      async function serveUnclaimedId(_request, reply) {
+        const id = await unclaimedId(components.db, kind);
+        return reply.send(envelopeOf(components, encodeHashId(id)));
+      },
+    );
+  }
 }

@@ -1,13 +1,18 @@
 // `/v1/playlists/...` (albums are playlists with is_album) and `/v1/resolve`.
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError, ValidationError, encodeHashId, handleSchema } from '@coliving/protocol';
+import {
+  NotFoundError,
+  ValidationError,
+  encodeHashId,
+  handleSchema,
+  decodeHashId,
+} from '@coliving/protocol';
 import { loadPlaylists, loadTracks } from '../core/catalog.js';
 import { playlistIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchPlaylists } from '../core/search.js';
 import { trendingPlaylistIds } from '../core/trending.js';
 import {
   type ApiComponents,
-  decodeId,
   idPath,
   pageParams,
   query,
@@ -17,29 +22,14 @@ import {
 } from './common.js';
 import { presentPlaylists, presentTracks } from './present.js';
 import { isScheduled } from './responses.js';
-import { dataOf, hashId, playlistList, trackList } from './schemas.js';
-import { SEARCH_SORTS, TRENDING_TIMES, trackIdByPermalink, unclaimedEnvelope } from './tracks.js';
+import { dataOf, playlistList, trackList } from './schemas.js';
+import { SEARCH_SORTS, TRENDING_TIMES, trackIdByPermalink } from './tracks.js';
 
 type Q = { user_id?: string; limit: number; offset: number };
 
 /** Registers the `/v1/playlists` routes and `/v1/resolve`. */
 export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComponents): void {
   const { db } = components;
-
-  app.get(
-    '/v1/playlists/unclaimed_id',
-    {
-      schema: {
-        summary: 'A random unused playlist id',
-        tags: ['playlists'],
-        querystring: query({}),
-        response: { 200: dataOf(hashId) },
-      },
-    },
-    async function serveUnclaimedPlaylistId(_request, reply) {
-      return reply.send(await unclaimedEnvelope(components, 'playlists'));
-    },
-  );
 
   app.get<{ Querystring: Q & { time: (typeof TRENDING_TIMES)[number] } }>(
     '/v1/playlists/trending',
@@ -131,7 +121,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
       },
     },
     async function servePlaylist(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const playlist = await visiblePlaylist(id, request.params.id, viewerId);
@@ -152,7 +142,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
       },
     },
     async function servePlaylistTracks(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const playlist = await visiblePlaylist(id, request.params.id, viewerId);

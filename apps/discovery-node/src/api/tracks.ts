@@ -9,17 +9,16 @@ import {
   UnauthorizedError,
   UnavailableError,
   ValidationError,
-  encodeHashId,
+  decodeHashId,
 } from '@coliving/protocol';
 import { loadTracks } from '../core/catalog.js';
-import { itemActorIds, trackIdBySlug, unclaimedId, userIdByHandle } from '../core/lists.js';
+import { itemActorIds, trackIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchTracks } from '../core/search.js';
 import { checkStreamAccess, signStreamUrl } from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
 import {
   type ApiComponents,
   MAX_LIMIT,
-  decodeId,
   envelopeOf,
   idPath,
   pageParams,
@@ -30,7 +29,7 @@ import {
 } from './common.js';
 import { presentTracks, presentUsers } from './present.js';
 import { isScheduled } from './responses.js';
-import { dataOf, hashId, trackList, userList } from './schemas.js';
+import { dataOf, trackList, userList } from './schemas.js';
 
 type Q = Record<string, unknown> & { user_id?: string; limit: number; offset: number };
 
@@ -64,7 +63,7 @@ async function provenListener(
   q: { user_id?: string; user_data?: string; user_signature?: string },
 ): Promise<number | undefined> {
   if (q.user_id === undefined) return undefined;
-  const userId = decodeId(q.user_id);
+  const userId = decodeHashId(q.user_id);
   if (q.user_data === undefined || q.user_signature === undefined) return undefined;
   let timestamp: unknown;
   try {
@@ -230,7 +229,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       if (!q.id?.length && !q.permalink?.length)
         throw new ValidationError('Give at least one id or permalink', { code: 'missing_id' });
       const viewerId = viewerOf(q);
-      const ids = (q.id ?? []).map(decodeId);
+      const ids = (q.id ?? []).map(decodeHashId);
       return respond(components, request, reply, async () => {
         for (const permalink of q.permalink ?? []) {
           const id = await trackIdByPermalink(components, permalink);
@@ -241,21 +240,6 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         );
         return presentTracks(components, [], viewerId, views);
       });
-    },
-  );
-
-  app.get(
-    '/v1/tracks/unclaimed_id',
-    {
-      schema: {
-        summary: 'A random unused track id',
-        tags: ['tracks'],
-        querystring: query({}),
-        response: { 200: dataOf(hashId) },
-      },
-    },
-    async function serveUnclaimedTrackId(_request, reply) {
-      return reply.send(await unclaimedEnvelope(components, 'tracks'));
     },
   );
 
@@ -271,7 +255,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       },
     },
     async function serveTrack(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const [track] = await loadTracks(db, [id], viewerId);
@@ -298,7 +282,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         },
       },
       async function serveTrackActors(request, reply) {
-        const id = decodeId(request.params.id);
+        const id = decodeHashId(request.params.id);
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
@@ -349,7 +333,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
     },
     async function serveTrackStream(request, reply) {
       const q = request.query;
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const listener = await provenListener(components, q);
       const track = await db
         .selectFrom('tracks')
@@ -439,12 +423,4 @@ async function requireTrack(components: ApiComponents, id: number, given: string
     .executeTakeFirst();
   if (!row || row.is_deleted)
     throw new NotFoundError(`Track ${given} not found`, { code: 'track_not_found' });
-}
-
-/** `{"data": "<hashid>"}` of an id not yet taken (never cached: each call draws anew). */
-export async function unclaimedEnvelope(
-  components: ApiComponents,
-  kind: 'users' | 'tracks' | 'playlists',
-): Promise<Record<string, unknown>> {
-  return envelopeOf(components, encodeHashId(await unclaimedId(components.db, kind)));
 }

@@ -1,7 +1,13 @@
 // `/v1/users/...`: by id and handle, search, a user's tracks, playlists, albums, followers,
 // following, reposts and favorites, and unclaimed ids.
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError, ValidationError, encodeHashId, handleSchema } from '@coliving/protocol';
+import {
+  NotFoundError,
+  ValidationError,
+  encodeHashId,
+  handleSchema,
+  decodeHashId,
+} from '@coliving/protocol';
 import { loadPlaylists, loadTracks } from '../core/catalog.js';
 import {
   type TrackSort,
@@ -15,7 +21,6 @@ import { searchUsers } from '../core/search.js';
 import {
   type ApiComponents,
   MAX_LIMIT,
-  decodeId,
   idPath,
   pageParams,
   query,
@@ -24,8 +29,8 @@ import {
   viewerOf,
 } from './common.js';
 import { presentPlaylists, presentTracks, presentUsers } from './present.js';
-import { dataOf, hashId, playlistList, trackList, userList } from './schemas.js';
-import { SEARCH_SORTS, unclaimedEnvelope } from './tracks.js';
+import { dataOf, playlistList, trackList, userList } from './schemas.js';
+import { SEARCH_SORTS } from './tracks.js';
 
 type Q = { user_id?: string; limit: number; offset: number };
 type P = { id: string };
@@ -44,21 +49,6 @@ async function requireUser(components: ApiComponents, id: number, given: string)
 /** Registers the `/v1/users` routes. */
 export function registerUserRoutes(app: FastifyInstance, components: ApiComponents): void {
   const { db } = components;
-
-  app.get(
-    '/v1/users/unclaimed_id',
-    {
-      schema: {
-        summary: 'A random unused user id',
-        tags: ['users'],
-        querystring: query({}),
-        response: { 200: dataOf(hashId) },
-      },
-    },
-    async function serveUnclaimedUserId(_request, reply) {
-      return reply.send(await unclaimedEnvelope(components, 'users'));
-    },
-  );
 
   app.get<{ Querystring: Q & { query: string; sort_method?: (typeof SEARCH_SORTS)[number] } }>(
     '/v1/users/search',
@@ -112,7 +102,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
     async function serveUsers(request, reply) {
       const q = request.query;
       if (!q.id?.length) throw new ValidationError('Give at least one id', { code: 'missing_id' });
-      const ids = q.id.map(decodeId);
+      const ids = q.id.map(decodeHashId);
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
         presentUsers(components, ids, viewerId),
@@ -163,7 +153,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       },
     },
     async function serveUser(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const [user] = await presentUsers(components, [id], viewerId);
@@ -205,7 +195,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       },
     },
     async function serveUserTracks(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const q = request.query;
       const viewerId = viewerOf(q);
       const sort: TrackSort =
@@ -240,7 +230,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         },
       },
       async function serveUserPlaylists(request, reply) {
-        const id = decodeId(request.params.id);
+        const id = decodeHashId(request.params.id);
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
@@ -270,7 +260,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         },
       },
       async function serveFollows(request, reply) {
-        const id = decodeId(request.params.id);
+        const id = decodeHashId(request.params.id);
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
@@ -306,7 +296,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       },
     },
     async function serveUserReposts(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () => {
@@ -361,7 +351,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       },
     },
     async function serveUserFavorites(request, reply) {
-      const id = decodeId(request.params.id);
+      const id = decodeHashId(request.params.id);
       const q = request.query;
       return respond(components, request, reply, async () => {
         await requireUser(components, id, request.params.id);
