@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, statfs } from 'node:fs/promises';
+import { mkdir, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import {
   BaseError,
@@ -18,7 +15,7 @@ import {
 } from '@coliving/protocol';
 import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
 import { Counter, Histogram } from 'prom-client';
-import { type BlobStore, resolveRange } from '@coliving/storage';
+import { type BlobStore, type StagedBlob, resolveRange } from '@coliving/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type LocalAccount, keccak256, toBytes } from 'viem';
 import {
@@ -39,7 +36,7 @@ import { replicate } from './core/replicate.js';
 import { IMAGE_VARIANTS, isImageVariant, probeImage, renderImageVariant } from './core/images.js';
 import { type JobQueue, createJobQueue } from './core/jobQueue.js';
 import { type NetworkView, canonicalEndpoint } from './core/network.js';
-import { jobDirOf, processUpload } from './core/processUpload.js';
+import { jobDirOf, linkOriginal, processUpload } from './core/processUpload.js';
 import { createRateLimiter } from './core/rateLimiter.js';
 import { sniffContentType } from './core/sniffContentType.js';
 import { createStreamSignatureVerifier } from './core/streamSignatureCache.js';
@@ -112,9 +109,7 @@ export async function createContentNode(
   let repairTimer: NodeJS.Timeout | undefined;
   const maxUploadBytes = init.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const maxBytes = maxUploadBytes * 2;
-  const stagingDir = join(init.dataDir, 'staging');
   const jobsDir = join(init.dataDir, 'jobs');
-  await mkdir(stagingDir, { recursive: true });
   await mkdir(jobsDir, { recursive: true });
   const uploads = await UploadStore.open(join(init.dataDir, 'uploads'));
   const variants = await VariantIndex.open(join(init.dataDir, 'variants.json'));
@@ -427,43 +422,48 @@ export async function createContentNode(
 
   // ------------------------------------------------------------------ uploads
 
-  /** Stages one uploaded file, checks it is what its template says, stores it and records it. */
+  /**
+   * Stages one uploaded file (hashed as it arrives), checks it is what its template says, gives
+   * its job a link to it, stores it and records it.
+   */
   async function acceptFile(
     part: MultipartFile,
     template: UploadTemplate,
     previewStartSeconds: number | undefined,
     wallet: string,
   ): Promise<UploadRecord> {
-    const staging = join(stagingDir, randomUUID());
+    let bodyError: unknown;
+    part.file.once('error', (error) => (bodyError = error));
+    let staged: StagedBlob;
     try {
-      let bodyError: unknown;
-      part.file.once('error', (error) => (bodyError = error));
-      try {
-        await pipeline(part.file, createWriteStream(staging, { flags: 'wx' }));
-      } catch (error) {
-        // The upload stream itself failed (the body broke off mid-file): the client's fault,
-        // unless it is the size limit's 413. Anything else (a full disk) stays a server error.
-        if (
-          bodyError !== undefined &&
-          error === bodyError &&
-          !(error as { statusCode?: number }).statusCode
-        ) {
-          throw new ValidationError('The multipart body is malformed or ended early', {
-            code: 'malformed_multipart',
-            cause: error,
-          });
-        }
-        throw error;
+      staged = await store.stage(part.file);
+    } catch (error) {
+      // The upload stream itself failed (the body broke off mid-file): the client's fault,
+      // unless it is the size limit's 413. Anything else (a full disk) stays a server error.
+      if (
+        bodyError !== undefined &&
+        error === bodyError &&
+        !(error as { statusCode?: number }).statusCode
+      ) {
+        throw new ValidationError('The multipart body is malformed or ended early', {
+          code: 'malformed_multipart',
+          cause: error,
+        });
       }
+      throw error;
+    }
+    const id = newUploadId();
+    const jobDir = jobDirOf(jobsDir, id);
+    let accepted = false;
+    try {
       if (part.file.truncated) {
         throw new PayloadTooLargeError(`Uploads are limited to ${maxUploadBytes} bytes`);
       }
-      if (template === 'audio') await probeAudio(ffmpeg, staging);
-      else await probeImage(staging);
-      const { cid, size } = await store.put(createReadStream(staging));
-      const id = newUploadId();
-      await mkdir(jobDirOf(jobsDir, id), { recursive: true });
-      await rename(staging, join(jobDirOf(jobsDir, id), 'original'));
+      if (template === 'audio') await probeAudio(ffmpeg, staged.path);
+      else await probeImage(staged.path);
+      await mkdir(jobDir, { recursive: true });
+      await linkOriginal(staged.path, jobDir);
+      await staged.commit();
       const now = new Date().toISOString();
       const record: UploadRecord = {
         id,
@@ -472,8 +472,8 @@ export async function createContentNode(
         host: self,
         status: 'new',
         origFileName: (part.filename || 'upload').slice(0, 255),
-        origFileCid: cid,
-        size,
+        origFileCid: staged.cid,
+        size: staged.size,
         ...(template === 'audio' && previewStartSeconds !== undefined
           ? { previewStartSeconds }
           : {}),
@@ -483,9 +483,11 @@ export async function createContentNode(
         updatedAt: now,
       };
       await uploads.put(record);
+      accepted = true;
       return record;
     } finally {
-      await rm(staging, { force: true });
+      await staged.discard();
+      if (!accepted) await rm(jobDir, { recursive: true, force: true });
     }
   }
 

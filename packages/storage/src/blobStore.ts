@@ -36,6 +36,20 @@ export type PutBlobOptions = {
 export type BlobInfo = { cid: string; size: number };
 
 /**
+ * A stream written to a local file and hashed, but not yet in the store: the caller can look at
+ * the file (probe it, link it elsewhere) and then commit or discard it. Exactly one of the two
+ * runs; the staged file is gone after either.
+ */
+export type StagedBlob = BlobInfo & {
+  /** The staged file. Read it or hard-link it; never change it. */
+  readonly path: string;
+  /** Puts the blob in the store (on a local disk, a rename: no second copy is written). */
+  commit(): Promise<void>;
+  /** Drops the staged file; a no-op after commit or a first discard. */
+  discard(): Promise<void>;
+};
+
+/**
  * Content-addressed blob storage. Blobs are named by their CIDv1 raw sha2-256, computed while
  * they stream in; a blob is either wholly present or absent, never partly written.
  */
@@ -44,6 +58,11 @@ export interface BlobStore {
   readonly location: string;
   /** Stores a stream under its CID and returns it. Storing bytes already present is a no-op. */
   put(source: AsyncIterable<Uint8Array>, options?: PutBlobOptions): Promise<BlobInfo>;
+  /**
+   * Hashes a stream into a local file, with `put`'s checks, without storing it yet (see
+   * StagedBlob). Nothing is visible under the CID until `commit`.
+   */
+  stage(source: AsyncIterable<Uint8Array>, options?: PutBlobOptions): Promise<StagedBlob>;
   /** Streams a blob, or the inclusive `range` of it. NotFoundError if absent, RangeNotSatisfiableError if the range is outside it. */
   get(
     cid: string,

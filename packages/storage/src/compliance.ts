@@ -2,6 +2,7 @@
 // interface). A driver's test file calls runBlobStoreCompliance with a factory for fresh stores.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -157,6 +158,49 @@ export function runBlobStoreCompliance(name: string, create: () => Promise<BlobS
       assert.deepEqual(a, b);
       assert.equal((await listAll(store)).filter((c) => c === a.cid).length, 1);
       assert.ok((await bytesOf(await store.get(a.cid))).equals(bytes));
+    });
+
+    it('stages a stream as a file that is stored only on commit', async () => {
+      const bytes = randomBytes(70_000);
+      const staged = await store.stage(chunks(bytes, 3000));
+      assert.deepEqual(
+        { cid: staged.cid, size: staged.size },
+        { cid: await cidFromBytes(bytes), size: bytes.length },
+      );
+      assert.ok((await readFile(staged.path)).equals(bytes));
+      assert.equal(await store.head(staged.cid), undefined, 'nothing is visible before commit');
+      await staged.commit();
+      assert.deepEqual(await store.head(staged.cid), { cid: staged.cid, size: bytes.length });
+      assert.ok((await bytesOf(await store.get(staged.cid))).equals(bytes));
+      assert.equal(await stat(staged.path).catch(() => undefined), undefined, 'the file is gone');
+      await assert.rejects(staged.commit(), /already committed/);
+      await staged.discard();
+      assert.ok(await store.head(staged.cid), 'a late discard keeps the committed blob');
+    });
+
+    it('keeps nothing of a discarded stage, and commits a stage of bytes it holds already', async () => {
+      const bytes = randomBytes(1000);
+      const before = await listAll(store);
+      const dropped = await store.stage(chunks(bytes));
+      await dropped.discard();
+      assert.equal(await stat(dropped.path).catch(() => undefined), undefined);
+      assert.deepEqual(await listAll(store), before);
+      const { cid } = await store.put(chunks(bytes));
+      const again = await store.stage(chunks(bytes, 10));
+      await again.commit();
+      assert.ok((await bytesOf(await store.get(cid))).equals(bytes));
+    });
+
+    it('refuses to stage bytes that break expectedCid or maxBytes, and keeps nothing', async () => {
+      const bytes = randomBytes(3000);
+      const before = await listAll(store);
+      await assert.rejects(
+        store.stage(chunks(bytes), { expectedCid: await cidFromBytes(randomBytes(3)) }),
+        (error: unknown) => error instanceof ValidationError && error.code === 'cid_mismatch',
+      );
+      await assert.rejects(store.stage(chunks(bytes), { maxBytes: 2999 }), PayloadTooLargeError);
+      await assert.rejects(store.stage(failingAfter(bytes)), /connection reset/);
+      assert.deepEqual(await listAll(store), before);
     });
 
     it('refuses bytes that do not match the expected CID and keeps nothing', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +10,7 @@ import {
   type ReadBlobOptions,
   resolveRange,
 } from './blobStore.js';
-import { stageToFile } from './stageToFile.js';
+import { stageBlob } from './stageToFile.js';
 
 /** Largest single read: a typical player range (256 KiB) is one read. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -168,28 +167,32 @@ export async function createFileBlobStore(root: string): Promise<BlobStore> {
     }
   }
 
+  /** Moves a hashed temporary file under its CID, durably; a blob already there is kept. */
+  async function commitFile(tmp: string, { cid, size }: BlobInfo): Promise<void> {
+    const target = pathOf(cid);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing?.isFile() && existing.size === size) return;
+    await fsyncPath(tmp);
+    const dir = join(root, ...shardOf(cid));
+    await mkdir(dir, { recursive: true });
+    await rename(tmp, target);
+    // The rename is durable only once the directory entry is on disk.
+    await fsyncPath(dir);
+  }
+
+  /** Stages in `<root>/.tmp`, on the blobs' own disk, so that commit is a rename. */
+  function stage(source: AsyncIterable<Uint8Array>, options: PutBlobOptions = {}) {
+    return stageBlob(tmpDir, source, options, commitFile);
+  }
+
   return {
     location: `file://${root}`,
     async put(source: AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
-      const tmp = join(tmpDir, randomUUID());
-      let renamed = false;
-      try {
-        const { cid, size } = await stageToFile(source, tmp, options);
-        const target = pathOf(cid);
-        const existing = await stat(target).catch(() => undefined);
-        if (existing?.isFile() && existing.size === size) return { cid, size };
-        await fsyncPath(tmp);
-        const dir = join(root, ...shardOf(cid));
-        await mkdir(dir, { recursive: true });
-        await rename(tmp, target);
-        renamed = true;
-        // The rename is durable only once the directory entry is on disk.
-        await fsyncPath(dir);
-        return { cid, size };
-      } finally {
-        if (!renamed) await rm(tmp, { force: true });
-      }
+      const staged = await stage(source, options);
+      await staged.commit();
+      return { cid: staged.cid, size: staged.size };
     },
+    stage,
     async get(cid, options = {}) {
       // A stream, so that a consumer that stops early (or is destroyed) releases the blob.
       return Readable.from((await read(cid, options)).body, { objectMode: false });

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { NotFoundError, ValidationError, parseCid } from '@coliving/protocol';
 import { cidFromStream } from '@coliving/protocol/node';
 import { type BlobInfo, type BlobStore, type PutBlobOptions, resolveRange } from './blobStore.js';
+import { stageBlob } from './stageToFile.js';
 
 /** A BlobStore in this process's memory (`memory://`): for tests and throwaway nodes. */
 export function createMemoryBlobStore(): BlobStore {
@@ -25,6 +29,17 @@ export function createMemoryBlobStore(): BlobStore {
       }
       if (!blobs.has(cid)) blobs.set(cid, Buffer.concat(chunks));
       return { cid, size };
+    },
+    // Staged in the OS temp dir: the caller needs a file to look at.
+    stage(source, options = {}) {
+      return stageBlob(
+        join(tmpdir(), 'coliving-memory-staging'),
+        source,
+        options,
+        async (path, { cid }) => {
+          if (!blobs.has(cid)) blobs.set(cid, await readFile(path));
+        },
+      );
     },
     async get(cid, options = {}) {
       const bytes = blobs.get(parseCid(cid));

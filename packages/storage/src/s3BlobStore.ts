@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -20,7 +18,7 @@ import {
   readByHeadThenGet,
   resolveRange,
 } from './blobStore.js';
-import { stageToFile } from './stageToFile.js';
+import { stageBlob } from './stageToFile.js';
 
 export type S3BlobStoreOptions = {
   bucket: string;
@@ -128,36 +126,42 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     }
   }
 
+  /** Uploads a staged, hashed file under its CID unless the bucket has it already. */
+  async function upload(path: string, { cid, size }: BlobInfo, signal?: AbortSignal) {
+    if ((await head(cid, signal))?.size === size) return;
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: keyOf(cid),
+          Body: size === 0 ? new Uint8Array() : createReadStream(path),
+          ContentLength: size,
+          ContentType: 'application/octet-stream',
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      throw unavailable('store a blob', error);
+    }
+  }
+
+  function stage(source: AsyncIterable<Uint8Array>, putOptions: PutBlobOptions = {}) {
+    return stageBlob(stagingDir, source, putOptions, (path, info) =>
+      upload(path, info, putOptions.signal),
+    );
+  }
+
   return {
     location,
     async put(
       source: AsyncIterable<Uint8Array>,
       putOptions: PutBlobOptions = {},
     ): Promise<BlobInfo> {
-      await mkdir(stagingDir, { recursive: true });
-      const staged = join(stagingDir, randomUUID());
-      try {
-        const { cid, size } = await stageToFile(source, staged, putOptions);
-        if ((await head(cid, putOptions.signal))?.size === size) return { cid, size };
-        try {
-          await client.send(
-            new PutObjectCommand({
-              Bucket: options.bucket,
-              Key: keyOf(cid),
-              Body: size === 0 ? new Uint8Array() : createReadStream(staged),
-              ContentLength: size,
-              ContentType: 'application/octet-stream',
-            }),
-            { abortSignal: putOptions.signal },
-          );
-        } catch (error) {
-          throw unavailable('store a blob', error);
-        }
-        return { cid, size };
-      } finally {
-        await rm(staged, { force: true });
-      }
+      const staged = await stage(source, putOptions);
+      await staged.commit();
+      return { cid: staged.cid, size: staged.size };
     },
+    stage,
     async get(cid, getOptions = {}) {
       const info = await head(cid, getOptions.signal);
       if (!info) throw new NotFoundError(`Blob ${cid} not found`);

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, ValidationError, parseCid } from '@coliving/protocol';
 import { createCidHasher } from '@coliving/protocol/node';
-import type { BlobInfo, PutBlobOptions } from './blobStore.js';
+import type { BlobInfo, PutBlobOptions, StagedBlob } from './blobStore.js';
 
 /**
  * Streams `source` into a new file at `path`, hashing as it goes, and returns the CID and size.
@@ -42,4 +45,45 @@ export async function stageToFile(
     });
   }
   return { cid, size: hasher.size };
+}
+
+/**
+ * Stages `source` in a new file under `dir` (see stageToFile) and returns it as a StagedBlob whose
+ * commit runs `store(path, info)`. The file is removed on a failed stage, after commit (unless
+ * `store` moved it away) and on discard.
+ */
+export async function stageBlob(
+  dir: string,
+  source: AsyncIterable<Uint8Array>,
+  options: PutBlobOptions,
+  store: (path: string, info: BlobInfo) => Promise<void>,
+): Promise<StagedBlob> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, randomUUID());
+  let info: BlobInfo;
+  try {
+    info = await stageToFile(source, path, options);
+  } catch (error) {
+    await rm(path, { force: true });
+    throw error;
+  }
+  let settled = false;
+  return {
+    ...info,
+    path,
+    async commit() {
+      if (settled) throw new Error('This staged blob was already committed or discarded');
+      settled = true;
+      try {
+        await store(path, info);
+      } finally {
+        await rm(path, { force: true });
+      }
+    },
+    async discard() {
+      if (settled) return;
+      settled = true;
+      await rm(path, { force: true });
+    },
+  };
 }

@@ -43,6 +43,27 @@ describe('transcode', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The mean volume (dB) of one second of `file` from `start`. */
+  async function meanVolume(file: string, start: number): Promise<number> {
+    const { stderr } = await run(binaries.ffmpeg, [
+      '-hide_banner',
+      '-ss',
+      String(start),
+      '-t',
+      '1',
+      '-i',
+      file,
+      '-af',
+      'volumedetect',
+      '-f',
+      'null',
+      '-',
+    ]);
+    const match = /mean_volume: (-?[\d.]+) dB/.exec(stderr);
+    assert.ok(match, stderr);
+    return Number(match[1]);
+  }
+
   it('makes a 320 kbps 48 kHz MP3, a 30 s preview and waveform peaks', async () => {
     const out = await mkdtemp(join(dir, 'job-'));
     const result = await transcodeAudio({
@@ -78,6 +99,11 @@ describe('transcode', () => {
       Math.abs(preview.durationSeconds - PREVIEW_SECONDS) < 0.2,
       `preview ${preview.durationSeconds}`,
     );
+    // The preview starts where asked: its first second is as loud as the track's sixth (the
+    // swell makes every second's loudness different), not as loud as the first.
+    const previewStart = await meanVolume(result.preview, 0);
+    assert.ok(Math.abs(previewStart - (await meanVolume(result.stream, 5))) < 0.5);
+    assert.ok(Math.abs(previewStart - (await meanVolume(result.stream, 0))) > 6);
 
     const { version, peaks } = JSON.parse(await readFile(result.peaks, 'utf8')) as {
       version: number;

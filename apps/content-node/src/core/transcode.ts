@@ -156,7 +156,7 @@ export type TranscodeAudioReturnType = {
   durationSeconds: number;
   /** The 320 kbps stream file. */
   stream: string;
-  /** The 30 s preview. */
+  /** The 30 s preview: the stream file itself when the track is no longer than that. */
   preview: string;
   /** JSON `{"version": 1, "peaks": number[]}`. */
   peaks: string;
@@ -177,18 +177,34 @@ export async function transcodeAudio({
   const encode = streamEncodeArgs();
   // A start past the end would make an empty preview: start early enough for a full one.
   const start = Math.max(0, Math.min(previewStartSeconds, durationSeconds - PREVIEW_SECONDS));
-  // The three run side by side: LAME encodes on one core, so the preview and the peaks (read from
-  // the original, which has the same waveform) fit beside the stream encode.
+  // The stream encode (LAME, one core) and the peaks (read from the original, which has the same
+  // waveform) run side by side. The preview is then cut from the stream file without re-encoding:
+  // the same format, at no CPU cost, where a second encode beside the first slows it down.
   await Promise.all([
     ffmpeg(binaries, ['-i', input, ...encode, stream], signal),
-    ffmpeg(
-      binaries,
-      ['-ss', start.toFixed(3), '-t', String(PREVIEW_SECONDS), '-i', input, ...encode, preview],
-      signal,
-    ),
     waveformPeaks(binaries, input, WAVEFORM_PEAKS, signal).then((values) =>
       writeFile(peaks, JSON.stringify({ version: 1, peaks: values })),
     ),
   ]);
+  // A track no longer than a preview is its own preview: the same file, so the same blob.
+  if (durationSeconds <= PREVIEW_SECONDS)
+    return { durationSeconds, stream, preview: stream, peaks };
+  await ffmpeg(
+    binaries,
+    [
+      '-ss',
+      start.toFixed(3),
+      '-t',
+      String(PREVIEW_SECONDS),
+      '-i',
+      stream,
+      '-map_metadata',
+      '-1',
+      '-codec:a',
+      'copy',
+      preview,
+    ],
+    signal,
+  );
   return { durationSeconds, stream, preview, peaks };
 }
