@@ -5,6 +5,8 @@
 // fastify route in the same process, in the same run. Then the same at 100,000 tracks on PGlite.
 // wrk comes from Debian's package (installed here when missing; needs root).
 // Usage: npm run bench:api [-- <tracks, default 1000000>]
+// Env: COLIVING_BENCH_ENGINES=postgres|pglite (default both), COLIVING_BENCH_KEEP_DB=1 keeps the
+// loaded PostgreSQL database, COLIVING_BENCH_DATABASE=<name> runs against a kept one.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -514,17 +516,24 @@ async function benchEngine(
   let node: DiscoveryNode | undefined;
   try {
     let url: string | undefined;
+    // COLIVING_BENCH_DATABASE=<name> runs against a database an earlier run kept, without loading.
+    const reuse = engine === 'postgres' ? process.env.COLIVING_BENCH_DATABASE : undefined;
     if (engine === 'postgres') {
-      const name = `coliving_bench_${Math.random().toString(36).slice(2, 10)}`;
-      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await admin.connect();
-      try {
-        await admin.query(`create database ${name}`);
-      } finally {
-        await admin.end();
+      const name = reuse ?? `coliving_bench_${Math.random().toString(36).slice(2, 10)}`;
+      if (!/^coliving_bench_[a-z0-9]+$/.test(name))
+        throw new Error(`COLIVING_BENCH_DATABASE must name a kept bench database, got "${name}"`);
+      if (!reuse) {
+        const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+        await admin.connect();
+        try {
+          await admin.query(`create database ${name}`);
+        } finally {
+          await admin.end();
+        }
       }
       // COLIVING_BENCH_KEEP_DB=1 keeps the loaded database for a closer look (EXPLAIN, psql).
-      if (process.env.COLIVING_BENCH_KEEP_DB === '1') console.log(`  database ${name} (kept)`);
+      if (process.env.COLIVING_BENCH_KEEP_DB === '1' || reuse)
+        console.log(`  database ${name} (kept)`);
       else
         dropDatabase = async () => {
           const dropper = new pg.Client({ connectionString: TEST_POSTGRES_URL });
@@ -543,26 +552,30 @@ async function benchEngine(
 
     const now = new Date();
     let t0 = performance.now();
-    const client = await database.pool.connect();
-    let steps: string[];
-    try {
-      ({ steps } = await loadCatalog(client, scale, now, engine));
-    } finally {
-      client.release();
-    }
-    const loadMs = performance.now() - t0;
-    const { rows: sizes } = await database.pool.query<{ size: string }>(
-      `select pg_size_pretty(pg_database_size(current_database())) as size`,
-    );
-    console.log(`  loaded in ${seconds(loadMs)} (${steps.join(', ')}); database ${sizes[0]?.size}`);
+    if (!reuse) {
+      const client = await database.pool.connect();
+      let steps: string[];
+      try {
+        ({ steps } = await loadCatalog(client, scale, now, engine));
+      } finally {
+        client.release();
+      }
+      const loadMs = performance.now() - t0;
+      const { rows: sizes } = await database.pool.query<{ size: string }>(
+        `select pg_size_pretty(pg_database_size(current_database())) as size`,
+      );
+      console.log(
+        `  loaded in ${seconds(loadMs)} (${steps.join(', ')}); database ${sizes[0]?.size}`,
+      );
 
-    t0 = performance.now();
-    await recomputeTrending(database.db, { now });
-    console.log(`  recomputeTrending: ${seconds(performance.now() - t0)}`);
-    t0 = performance.now();
-    await refreshSearchWords(database.db);
-    console.log(`  refreshSearchWords: ${seconds(performance.now() - t0)}`);
-    await database.pool.query('analyze');
+      t0 = performance.now();
+      await recomputeTrending(database.db, { now });
+      console.log(`  recomputeTrending: ${seconds(performance.now() - t0)}`);
+      t0 = performance.now();
+      await refreshSearchWords(database.db);
+      console.log(`  refreshSearchWords: ${seconds(performance.now() - t0)}`);
+      await database.pool.query('analyze');
+    }
 
     const port = await freePort();
     const publicUrl = `http://${HOST}:${port}`;

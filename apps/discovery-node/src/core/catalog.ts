@@ -1,7 +1,7 @@
 // Reads the catalog the API serves: tracks, users and playlists by id, each with its owner, its
 // counts and (for a signed-in listener) what that listener did to it, in a few bulk queries per
 // page, never one query per item.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB, ItemType } from '../db/schema.js';
 
 type Json = Record<string, unknown>;
@@ -186,7 +186,7 @@ export async function loadUsers(
       a.track_count, a.playlist_count, a.album_count, a.follower_count, a.following_count,
       a.repost_count
     from users u left join aggregate_user a on a.user_id = u.user_id
-    where u.user_id = any(${unique}::bigint[])`.execute(db);
+    where u.user_id ${idsFilter(unique)}`.execute(db);
   const byId = new Map(rows.map((row) => [Number(row.user_id), toUserView(row)]));
   if (viewerId !== undefined) await addUserViewer(db, [...byId.values()], viewerId);
   return inOrder(ids, byId);
@@ -327,7 +327,7 @@ export async function loadTracks(
     join users u on u.user_id = t.owner_id
     left join aggregate_track a on a.track_id = t.track_id
     left join aggregate_user au on au.user_id = u.user_id
-    where t.track_id = any(${unique}::bigint[])`.execute(db);
+    where t.track_id ${idsFilter(unique)}`.execute(db);
   const owners = new Map(rows.map((r) => [Number(r.owner_id), ownerOf(r)]));
   if (viewerId !== undefined) await addUserViewer(db, [...owners.values()], viewerId);
   const viewer =
@@ -408,7 +408,7 @@ export async function loadPlaylists(
     join users u on u.user_id = p.owner_id
     left join aggregate_playlist a on a.playlist_id = p.playlist_id
     left join aggregate_user au on au.user_id = u.user_id
-    where p.playlist_id = any(${unique}::bigint[])`.execute(db);
+    where p.playlist_id ${idsFilter(unique)}`.execute(db);
   const owners = new Map(rows.map((r) => [Number(r.owner_id), ownerOf(r)]));
   if (viewerId !== undefined) await addUserViewer(db, [...owners.values()], viewerId);
   const viewer =
@@ -453,12 +453,22 @@ export async function loadPlaylists(
  * A track's slug: its title folded to lower-case ASCII words joined by "-"; a later track of
  * the same owner with the same title gets its id appended, so every permalink names one track.
  */
+/**
+ * `= id` for one id, `= any(ids)` for more. A prepared statement with `= any($1)` is re-planned on
+ * every call (PostgreSQL's estimate of an array parameter makes its generic plan look dearer than
+ * it is), and planning a read with its owner and counts cost more than running it; `= $1` gets a
+ * generic plan after a few calls, and one-id reads (GET /v1/tracks/{id}) are the hot ones.
+ */
+function idsFilter(ids: readonly number[]): RawBuilder<unknown> {
+  return ids.length === 1 ? sql`= ${ids[0]}::bigint` : sql`= any(${ids}::bigint[])`;
+}
+
 const trackSlugSql = sql`(case when exists (
-    select 1 from tracks o where o.owner_id = t.owner_id and o.track_id < t.track_id
-      and coliving_slug(o.title) = coliving_slug(t.title))
-  then coliving_slug(t.title) || '-' || t.track_id else coliving_slug(t.title) end)`;
+    select 1 from tracks o where o.owner_id = t.owner_id and o.title_slug = t.title_slug
+      and o.track_id < t.track_id)
+  then t.title_slug || '-' || t.track_id else t.title_slug end)`;
 
 const playlistSlugSql = sql`(case when exists (
-    select 1 from playlists o where o.owner_id = p.owner_id and o.playlist_id < p.playlist_id
-      and o.is_album = p.is_album and coliving_slug(o.playlist_name) = coliving_slug(p.playlist_name))
-  then coliving_slug(p.playlist_name) || '-' || p.playlist_id else coliving_slug(p.playlist_name) end)`;
+    select 1 from playlists o where o.owner_id = p.owner_id and o.is_album = p.is_album
+      and o.name_slug = p.name_slug and o.playlist_id < p.playlist_id)
+  then p.name_slug || '-' || p.playlist_id else p.name_slug end)`;

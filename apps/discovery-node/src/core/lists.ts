@@ -143,7 +143,7 @@ export async function trackIdBySlug(
 ): Promise<number | undefined> {
   const { rows } = await sql<{ track_id: number }>`
     select track_id from tracks
-    where owner_id = ${ownerId} and coliving_slug(title) = ${slug}
+    where owner_id = ${ownerId} and title_slug = ${slug}
     order by track_id limit 1`.execute(db);
   if (rows[0]) return Number(rows[0].track_id);
   const suffixed = /^(.*)-(\d{1,16})$/.exec(slug);
@@ -151,7 +151,7 @@ export async function trackIdBySlug(
   const { rows: byId } = await sql<{ track_id: number }>`
     select track_id from tracks
     where owner_id = ${ownerId} and track_id = ${Number(suffixed[2])}
-      and coliving_slug(title) = ${suffixed[1]}`.execute(db);
+      and title_slug = ${suffixed[1]}`.execute(db);
   return byId[0] ? Number(byId[0].track_id) : undefined;
 }
 
@@ -164,7 +164,7 @@ export async function playlistIdBySlug(
 ): Promise<number | undefined> {
   const { rows } = await sql<{ playlist_id: number }>`
     select playlist_id from playlists
-    where owner_id = ${ownerId} and is_album = ${isAlbum} and coliving_slug(playlist_name) = ${slug}
+    where owner_id = ${ownerId} and is_album = ${isAlbum} and name_slug = ${slug}
     order by playlist_id limit 1`.execute(db);
   if (rows[0]) return Number(rows[0].playlist_id);
   const suffixed = /^(.*)-(\d{1,16})$/.exec(slug);
@@ -172,7 +172,7 @@ export async function playlistIdBySlug(
   const { rows: byId } = await sql<{ playlist_id: number }>`
     select playlist_id from playlists
     where owner_id = ${ownerId} and playlist_id = ${Number(suffixed[2])} and is_album = ${isAlbum}
-      and coliving_slug(playlist_name) = ${suffixed[1]}`.execute(db);
+      and name_slug = ${suffixed[1]}`.execute(db);
   return byId[0] ? Number(byId[0].playlist_id) : undefined;
 }
 

@@ -1,6 +1,6 @@
 // The database as Kysely sees it (see migrations/). int8 columns are read as numbers (ids stay
 // below 2^53) and numeric ones (stake in wei) as strings.
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 type Json = Record<string, unknown>;
 /** A timestamptz: read as a Date, written as a Date or an ISO string. */
@@ -26,6 +26,8 @@ export type TracksTable = {
   track_id: number;
   owner_id: number;
   title: string;
+  /** coliving_slug(title), computed by the database (migration 0006). */
+  title_slug: GeneratedAlways<string>;
   genre: string;
   mood: string | null;
   track_cid: string;
@@ -48,6 +50,8 @@ export type PlaylistsTable = {
   playlist_id: number;
   owner_id: number;
   playlist_name: string;
+  /** coliving_slug(playlist_name), computed by the database (migration 0006). */
+  name_slug: GeneratedAlways<string>;
   is_album: boolean;
   is_private: boolean;
   is_deleted: boolean;

@@ -3,8 +3,10 @@ import type { DB, ItemType, PlaylistsTable, TracksTable, UsersTable } from '../d
 
 /** Rows as the indexer holds them: what the database reads back. */
 export type UserRow = Selectable<UsersTable>;
-export type TrackRow = Selectable<TracksTable>;
-export type PlaylistRow = Selectable<PlaylistsTable>;
+/** A track as the indexer writes it: every column but the slug the database computes. */
+export type TrackRow = Omit<Selectable<TracksTable>, 'title_slug'>;
+/** A playlist as the indexer writes it: every column but the slug the database computes. */
+export type PlaylistRow = Omit<Selectable<PlaylistsTable>, 'name_slug'>;
 
 export type PlaylistEntry = { track_id: number; added_at: number };
 export type EdgeRow = { created_block: number; created_at: Date };
@@ -104,7 +106,7 @@ export class EntityBatch {
     for (const ids of chunks([...needs.trackIds], IDS_PER_LOOKUP)) {
       for (const id of ids) batch.tracks.set(id, null);
       const rows = await db.selectFrom('tracks').selectAll().where('track_id', 'in', ids).execute();
-      for (const row of rows) batch.tracks.set(row.track_id, row);
+      for (const { title_slug: _computed, ...row } of rows) batch.tracks.set(row.track_id, row);
     }
     for (const ids of chunks([...needs.playlistIds], IDS_PER_LOOKUP)) {
       for (const id of ids) batch.playlists.set(id, null);
@@ -113,7 +115,8 @@ export class EntityBatch {
         .selectAll()
         .where('playlist_id', 'in', ids)
         .execute();
-      for (const row of rows) batch.playlists.set(row.playlist_id, row);
+      for (const { name_slug: _computed, ...row } of rows)
+        batch.playlists.set(row.playlist_id, row);
     }
     for (const ids of chunks([...needs.playlistContents], IDS_PER_LOOKUP)) {
       for (const id of ids) batch.playlistTracks.set(id, []);
