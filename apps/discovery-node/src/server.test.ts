@@ -81,6 +81,7 @@ describe('discovery node', () => {
         healthy: boolean;
         dataChain: { indexedBlock: number };
         ethChain: { indexedBlock: number };
+        chain: { data: { chain_id: number; entity_manager: string } };
       };
       signer: string;
       signature: `0x${string}`;
@@ -88,6 +89,13 @@ describe('discovery node', () => {
     assert.equal(body.data.healthy, true);
     assert.ok(body.data.dataChain.indexedBlock >= 1);
     assert.ok(body.data.ethChain.indexedBlock >= 1);
+    // What clients sign ManageEntity actions against.
+    assert.deepEqual(body.data.chain, {
+      data: {
+        chain_id: network.manifest.chains.data.chainId,
+        entity_manager: network.manifest.contracts.data.EntityManager,
+      },
+    });
     assert.equal(body.signer, delegate.address);
     const signer = await recoverMessageAddress({
       message: { raw: keccak256(toBytes(canonicalJson(body.data))) },

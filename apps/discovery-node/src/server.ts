@@ -206,6 +206,13 @@ export async function createDiscoveryNode(
           content_nodes: await nodeEndpoints('content-node'),
           discovery_nodes: await nodeEndpoints('discovery-node'),
         },
+        // What a client needs to sign ManageEntity actions for this node (DESIGN §6).
+        chain: {
+          data: {
+            chain_id: (components.dataChain ?? manifest.chains.data).chainId,
+            entity_manager: manifest.contracts.data.EntityManager,
+          },
+        },
         service: 'discovery-node',
         version: init.version,
         delegateWallet: account.address,
