@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { fundAccounts, registerNode } from '@coliving/chain';
+import { devAccountKeys, fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { cidFromBytes, encodeHashId } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -273,6 +273,7 @@ const ENDPOINTS = [
   `/v1/users/${h(1)}`,
   `/v1/users/${h(1)}?user_id=${h(3)}`,
   '/v1/users/handle/alice',
+  `/v1/users/account/${privateKeyToAccount(devAccountKeys()[1]!).address}`,
   '/v1/users/search?query=alise',
   `/v1/users/${h(1)}/tracks`,
   `/v1/users/${h(1)}/tracks?sort_method=title&sort_direction=desc&limit=1`,
@@ -391,6 +392,8 @@ describe('API v1 on an indexed fixture chain', () => {
       ['/v1/tracks/search?query=a&genre=Polka', 400, 'validation_error'],
       ['/v1/users/handle/no-such-user', 400, 'invalid_handle'],
       ['/v1/users/handle/nosuchuser', 404, 'user_not_found'],
+      ['/v1/users/account/0x12', 400, 'invalid_wallet'],
+      [`/v1/users/account/${delegate.address}`, 404, 'user_not_found'],
       [`/v1/users/${h(999)}/tracks`, 404, 'user_not_found'],
       [`/v1/playlists/${h(999)}`, 404, 'playlist_not_found'],
       ['/v1/tracks', 400, 'missing_id'],

@@ -1,6 +1,7 @@
 // `/v1/users/...`: by id and handle, search, a user's tracks, playlists, albums, followers,
 // following, reposts and favorites, and unclaimed ids.
 import type { FastifyInstance } from 'fastify';
+import { isAddress } from 'viem';
 import {
   NotFoundError,
   ValidationError,
@@ -14,6 +15,7 @@ import {
   followIds,
   userActivity,
   userIdByHandle,
+  userIdByWallet,
   userPlaylistIds,
   userTrackIds,
 } from '../core/lists.js';
@@ -136,6 +138,39 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
         if (!user || user.is_deactivated)
           throw new NotFoundError(`No user with handle ${handle}`, { code: 'user_not_found' });
+        return user;
+      });
+    },
+  );
+
+  app.get<{ Params: { wallet: string }; Querystring: { user_id?: string } }>(
+    '/v1/users/account/:wallet',
+    {
+      schema: {
+        summary: 'The user a wallet signs for (after a login, the account behind the key)',
+        tags: ['users'],
+        params: {
+          type: 'object',
+          required: ['wallet'],
+          additionalProperties: false,
+          properties: { wallet: { type: 'string', minLength: 1, maxLength: 42 } },
+        },
+        querystring: query({ ...userIdParam }),
+        response: { 200: dataOf({ $ref: 'User#' }) },
+      },
+    },
+    async function serveUserByWallet(request, reply) {
+      const { wallet } = request.params;
+      if (!isAddress(wallet, { strict: false }))
+        throw new ValidationError(`"${wallet}" is not a wallet address`, {
+          code: 'invalid_wallet',
+        });
+      const viewerId = viewerOf(request.query);
+      return respond(components, request, reply, async () => {
+        const id = await userIdByWallet(db, wallet.toLowerCase());
+        const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
+        if (!user || user.is_deactivated)
+          throw new NotFoundError(`No user with wallet ${wallet}`, { code: 'user_not_found' });
         return user;
       });
     },

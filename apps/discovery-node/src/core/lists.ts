@@ -122,6 +122,16 @@ export async function userActivity(
   }));
 }
 
+/** The user whose wallet this is (lower case, as the indexer stores it), if any. */
+export async function userIdByWallet(db: Kysely<DB>, wallet: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('user_id')
+    .where('wallet', '=', wallet)
+    .executeTakeFirst();
+  return row ? Number(row.user_id) : undefined;
+}
+
 /** The user with this handle (case-insensitive), if any. */
 export async function userIdByHandle(db: Kysely<DB>, handle: string): Promise<number | undefined> {
   const row = await db
