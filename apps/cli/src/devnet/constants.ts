@@ -1,0 +1,40 @@
+// Defaults of the local devnet, each with why it is what it is.
+
+/** Content nodes a devnet runs by default: the replication factor (3), so placement is whole. */
+export const DEFAULT_CONTENT_NODES = 3;
+/** Discovery nodes a devnet runs by default: one indexes and relays for everyone. */
+export const DEFAULT_DISCOVERY_NODES = 1;
+
+/**
+ * How long a node may take to answer its health check after it is spawned. Generous: a node
+ * under tsx starts in seconds, but takes a minute or more on a loaded two-core machine.
+ */
+export const NODE_START_DEADLINE_MS = 240_000;
+/** SIGTERM lets a node close its server and database; past this it is killed with SIGKILL. */
+export const NODE_STOP_DEADLINE_MS = 15_000;
+/** Readiness probes run this often: a loopback request costs next to nothing. */
+export const POLL_INTERVAL_MS = 100;
+/** One health probe gives up after this long, so a hung node cannot stall the wait. */
+export const PROBE_TIMEOUT_MS = 5_000;
+/** Lines of a node's log quoted in the error when it fails to start. */
+export const LOG_TAIL_LINES = 40;
+
+/** Discovery nodes poll the chains this often: a devnet block should be served at once. */
+export const DISCOVERY_POLL_INTERVAL = '250ms';
+/** Trending and the search dictionary are rebuilt this often, so new tracks show up quickly. */
+export const DISCOVERY_TRENDING_INTERVAL = '10s';
+/**
+ * Content nodes check their peers and repair this often: a devnet has a handful of blobs, and a
+ * node's health check lists its peers only after its first pass.
+ */
+export const CONTENT_REPAIR_INTERVAL = '5s';
+
+const ETHER = 10n ** 18n;
+/** ETH each node operator gets for gas (registration, later staking and governance). */
+export const OPERATOR_ETH = 10n * ETHER;
+/** ETH each discovery node's relayer gets: it pays the gas of every relayed action. */
+export const RELAYER_ETH = 1_000n * ETHER;
+/** Dev accounts handed out as users (index 0 deploys and holds the treasury, so it is not one). */
+export const USER_ACCOUNT_INDEXES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+/** DGCO each user account gets, enough to tip and buy on a devnet. */
+export const USER_DGCO = 10_000n * ETHER;

@@ -1,0 +1,21 @@
+import { BaseError } from '@coliving/protocol';
+
+/** A port the devnet was told to use is taken by another process. */
+export class PortInUseError extends BaseError {
+  static override readonly defaultCode = 'port_in_use';
+  override name = 'PortInUseError' as const;
+  readonly port: number;
+
+  constructor(port: number, what: string, cause?: unknown) {
+    super(`Port ${port} on 127.0.0.1 (for ${what}) is already in use; pick another portBase`, {
+      cause,
+    });
+    this.port = port;
+  }
+}
+
+/** A node process exited, or did not become ready, while the devnet was starting. */
+export class NodeStartError extends BaseError {
+  static override readonly defaultCode = 'node_start_failed';
+  override name = 'NodeStartError' as const;
+}

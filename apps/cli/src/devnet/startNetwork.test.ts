@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type Server, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { createChainClient } from '@coliving/chain';
+import { ServiceType, nodeRegistryAbi, serviceTypeManagerAbi } from '@coliving/contracts';
+import {
+  encodeEntityMetadata,
+  randomNonce,
+  signManageEntity,
+  toRelayRequest,
+} from '@coliving/protocol';
+import { privateKeyToAccount } from 'viem/accounts';
+import { PortInUseError } from './errors.js';
+import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+
+/** Generous: nodes in child processes answer at their own pace on a loaded two-core machine. */
+const DEADLINE_MS = 120_000;
+
+type Health = { status: number; data: Record<string, unknown> };
+
+async function health(endpoint: string): Promise<Health> {
+  const res = await fetch(`${endpoint}/health_check`, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as { data: Record<string, unknown> };
+  return { status: res.status, data: body.data };
+}
+
+/** Calls `probe` until `done` accepts its value; fails with the last value at the deadline. */
+async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what}: still ${JSON.stringify(value)} at the deadline`);
+    await sleep(100);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+/** The error code of a TCP connection to the port: 'connected' when something listens. */
+function connectTo(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+describe('startNetwork: 3 content nodes and 1 discovery node', () => {
+  let dir: string;
+  let net: StartNetworkReturnType;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coliving-devnet-'));
+    net = await startNetwork({ dir, contentNodes: 3, discoveryNodes: 1 });
+  });
+  after(async () => {
+    await net?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers every node on NodeRegistry with the minimum stake of its kind', async () => {
+    const client = createChainClient('eth', net.chains.eth);
+    const registry = net.contracts.eth.NodeRegistry;
+    for (const [type, nodes] of [
+      [ServiceType.contentNode, net.contentNodes],
+      [ServiceType.discoveryNode, net.discoveryNodes],
+    ] as const) {
+      assert.equal(nodes.length, type === ServiceType.contentNode ? 3 : 1);
+      const [ids, registered] = await client.readContract({
+        address: registry,
+        abi: nodeRegistryAbi,
+        functionName: 'getNodesByType',
+        args: [type],
+      });
+      assert.deepEqual(
+        ids.map((id, i) => ({
+          spId: Number(id),
+          endpoint: registered[i]!.endpoint,
+          delegateWallet: registered[i]!.delegateWallet,
+          owner: registered[i]!.owner,
+        })),
+        nodes.map((n) => ({
+          spId: n.spId,
+          endpoint: n.endpoint,
+          delegateWallet: n.delegateWallet,
+          owner: n.operator.address,
+        })),
+      );
+      const { minStake } = await client.readContract({
+        address: net.contracts.eth.ServiceTypeManager,
+        abi: serviceTypeManagerAbi,
+        functionName: 'getServiceTypeInfo',
+        args: [type],
+      });
+      assert.equal(minStake, 200_000n * 10n ** 18n);
+      for (const n of nodes) {
+        const info = await client.readContract({
+          address: registry,
+          abi: nodeRegistryAbi,
+          functionName: 'getOwnerInfo',
+          args: [n.operator.address],
+        });
+        assert.equal(info.deployerStake, minStake, n.name);
+        assert.equal(info.numberOfNodes, 1n, n.name);
+      }
+    }
+    const endpoints = [...net.contentNodes, ...net.discoveryNodes].map((n) => n.endpoint);
+    assert.equal(new Set(endpoints).size, 4);
+    for (const e of endpoints) assert.match(e, /^http:\/\/127\.0\.0\.1:[0-9]+$/);
+  });
+
+  it('writes the manifest and one log per node into the state dir', async () => {
+    const manifest: unknown = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    assert.deepEqual(manifest, net.manifest);
+    assert.equal(net.manifestFile, join(dir, 'manifest.json'));
+    assert.deepEqual(net.chains, net.manifest.chains);
+    assert.deepEqual(
+      [net.chains.eth.chainId, net.chains.data.chainId],
+      [31337, 31338],
+      'the devnet chain ids',
+    );
+    for (const n of [...net.contentNodes, ...net.discoveryNodes]) {
+      assert.equal(n.logFile, join(dir, 'logs', `${n.name}.log`));
+      assert.match(await readFile(n.logFile, 'utf8'), /node ready/, n.name);
+      assert.ok(existsSync(n.dataDir), n.dataDir);
+    }
+    const written = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as {
+      contentNodes: { endpoint: string; pid: number }[];
+    };
+    assert.deepEqual(
+      written.contentNodes.map((n) => [n.endpoint, n.pid]),
+      net.contentNodes.map((n) => [n.endpoint, n.pid]),
+    );
+  });
+
+  it('hands out funded user accounts with their keys', async () => {
+    assert.ok(net.accounts.length >= 3);
+    const data = createChainClient('data', net.chains.data);
+    for (const a of net.accounts) {
+      assert.equal(privateKeyToAccount(a.privateKey).address, a.address);
+      assert.ok((await data.getBalance({ address: a.address })) > 10n ** 18n, a.address);
+    }
+    assert.ok(!net.accounts.some((a) => a.address === net.manifest.deployer));
+  });
+
+  it('runs content nodes that are healthy and see each other from the chain', async () => {
+    for (const node of net.contentNodes) {
+      const others = net.contentNodes.filter((n) => n !== node).map((n) => n.endpoint);
+      const { status, data } = await pollUntil(
+        () => health(node.endpoint),
+        ({ data }) => {
+          const peers = (data.peers ?? []) as { endpoint: string; healthy: boolean }[];
+          return others.every((e) => peers.some((p) => p.endpoint === e && p.healthy));
+        },
+        `${node.name} lists its peers as healthy`,
+      );
+      assert.equal(status, 200);
+      assert.equal(data.healthy, true);
+      assert.equal(data.endpoint, node.endpoint);
+      assert.equal(data.delegateWallet, node.delegateWallet);
+      assert.deepEqual(
+        (data.peers as { endpoint: string }[]).map((p) => p.endpoint).sort(),
+        others.sort(),
+      );
+    }
+  });
+
+  it('runs a discovery node that has indexed both chains and lists every node', async () => {
+    const [discovery] = net.discoveryNodes;
+    const { status, data } = await health(discovery!.endpoint);
+    assert.equal(status, 200);
+    assert.equal(data.healthy, true);
+    assert.equal(data.delegateWallet, discovery!.delegateWallet);
+    const behind = data.block_difference;
+    assert.equal(typeof behind, 'number');
+    assert.ok((behind as number) <= 2, `block_difference ${String(behind)}`);
+    const network = data.network as { content_nodes: string[]; discovery_nodes: string[] };
+    assert.deepEqual(
+      [...network.content_nodes].sort(),
+      net.contentNodes.map((n) => n.endpoint).sort(),
+    );
+    assert.deepEqual(network.discovery_nodes, [discovery!.endpoint]);
+  });
+
+  it('relays a signed action through the discovery node and indexes it', async () => {
+    const [discovery] = net.discoveryNodes;
+    const user = privateKeyToAccount(net.accounts[0]!.privateKey);
+    const handle = `devnet${Date.now() % 1_000_000}`;
+    const message = {
+      userId: 4242n,
+      entityType: 'User',
+      entityId: 4242n,
+      action: 'Create',
+      metadata: encodeEntityMetadata({ handle, name: 'Devnet User' }),
+      nonce: randomNonce(),
+    } as const;
+    const signature = await signManageEntity({
+      account: user,
+      chainId: net.chains.data.chainId,
+      verifyingContract: net.contracts.data.EntityManager,
+      message,
+    });
+    const res = await fetch(`${discovery!.endpoint}/relay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(toRelayRequest(message, signature)),
+      signal: AbortSignal.timeout(DEADLINE_MS),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const relayed = (await res.json()) as { data: { transaction_hash: string } };
+    const receipt = await createChainClient('data', net.chains.data).getTransactionReceipt({
+      hash: relayed.data.transaction_hash as `0x${string}`,
+    });
+    assert.notEqual(receipt.from.toLowerCase(), user.address.toLowerCase(), 'paid by the relayer');
+    assert.equal(receipt.from.toLowerCase(), discovery!.relayerWallet.toLowerCase());
+    const found = await pollUntil(
+      async () => {
+        const r = await fetch(`${discovery!.endpoint}/v1/users/handle/${handle}`);
+        return { status: r.status, body: (await r.json()) as { data?: { handle?: string } } };
+      },
+      ({ status }) => status !== 404,
+      `user ${handle} indexed`,
+    );
+    assert.equal(found.status, 200);
+    assert.equal(found.body.data?.handle, handle);
+  });
+
+  it('stopNode stops one node by its PID and leaves the rest serving', async () => {
+    const victim = net.contentNodes[2]!;
+    assert.equal(isRunning(victim.pid), true);
+    await net.stopNode(`${victim.endpoint}/`);
+    assert.equal(isRunning(victim.pid), false);
+    assert.equal(await connectTo(victim.port), 'ECONNREFUSED');
+    for (const n of [...net.contentNodes.slice(0, 2), ...net.discoveryNodes]) {
+      assert.equal((await health(n.endpoint)).status, 200, n.name);
+    }
+    await assert.rejects(net.stopNode('http://127.0.0.1:1'), /no node of this devnet/);
+  });
+
+  it('stop() ends every process and closes every port, chains included', async () => {
+    const nodes = [...net.contentNodes, ...net.discoveryNodes];
+    await net.stop();
+    for (const n of nodes) {
+      assert.equal(isRunning(n.pid), false, `${n.name} (pid ${n.pid})`);
+      assert.equal(await connectTo(n.port), 'ECONNREFUSED', n.name);
+    }
+    for (const chain of [net.chains.eth, net.chains.data]) {
+      assert.equal(await connectTo(portOf(chain.rpcUrl)), 'ECONNREFUSED', chain.rpcUrl);
+    }
+    await net.stop();
+  });
+});
+
+describe('startNetwork refuses to start', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coliving-devnet-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('on a port that is taken, naming the port', async () => {
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as { port: number };
+    try {
+      // The squatter holds portBase, the eth chain's port.
+      await assert.rejects(
+        startNetwork({ dir, portBase: port, contentNodes: 1, discoveryNodes: 0 }),
+        (error: unknown) => {
+          assert.ok(error instanceof PortInUseError, String(error));
+          assert.equal(error.port, port);
+          assert.match(error.message, new RegExp(`Port ${port} .*the eth chain`));
+          return true;
+        },
+      );
+      assert.equal(existsSync(join(dir, 'manifest.json')), false, 'nothing was started');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('when its signal is already aborted', async () => {
+    await assert.rejects(
+      startNetwork({ dir, signal: AbortSignal.abort(new Error('cancelled by the caller')) }),
+      /cancelled by the caller/,
+    );
+  });
+});
