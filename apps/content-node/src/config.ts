@@ -1,6 +1,7 @@
 import { DEFAULT_REPLICATION_FACTOR } from '@coliving/protocol';
 import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
 import {
+  DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
@@ -42,6 +43,7 @@ export const contentNodeConfigSpec = {
   discoverySigners: env.list(address).default([]),
   maxUploadBytes: env.bytes().default(DEFAULT_MAX_UPLOAD_BYTES),
   uploadsPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_UPLOADS_PER_HOUR),
+  authWritesPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_AUTH_WRITES_PER_HOUR),
   transcodeWorkers: env.int({ min: 1, max: 64 }).default(DEFAULT_TRANSCODE_WORKERS),
   replicationFactor: env.int({ min: 1, max: 10 }).default(DEFAULT_REPLICATION_FACTOR),
   repairInterval: env.duration().default(DEFAULT_REPAIR_INTERVAL_MS),

@@ -18,3 +18,9 @@ export const DEFAULT_REPAIR_INTERVAL_MS = 60_000;
 export const DEFAULT_CLEANUP_GRACE_MS = 60 * 60 * 1000;
 /** A peer that has not answered its health check in this long counts as unhealthy. */
 export const PEER_HEALTH_TIMEOUT_MS = 5_000;
+/** Login record writes (creates, replaces, deletes) one wallet may make per hour. */
+export const DEFAULT_AUTH_WRITES_PER_HOUR = 30;
+/** A login waits at most this long for a placement node before going on without its answer. */
+export const AUTH_PEER_TIMEOUT_MS = 5_000;
+/** Login records per page of the repair listing (each is at most about 4.4 kB). */
+export const AUTH_RECORDS_PAGE_SIZE = 200;

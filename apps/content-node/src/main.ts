@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       version: VERSION,
       maxUploadBytes: config.maxUploadBytes,
       uploadsPerHour: config.uploadsPerHour,
+      authWritesPerHour: config.authWritesPerHour,
       transcodeWorkers: config.transcodeWorkers,
       replicationFactor: config.replicationFactor,
       repairIntervalMs: config.repairInterval,

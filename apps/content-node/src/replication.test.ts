@@ -230,7 +230,7 @@ describe('content nodes together: placement, replication, shared records, repair
     const cid = record.results['320']!;
     const hadIt = (await first.store.head(cid)) !== undefined;
     const report = await first.node.repairOnce();
-    assert.deepEqual(report, { pulled: [], dropped: [] });
+    assert.deepEqual(report, { pulled: [], dropped: [], authRecords: [] });
     const after = (await (await fetch(`${first.endpoint}/health_check`)).json()) as {
       data: { peers: { healthy: boolean }[]; lastRepair: { skipped: boolean; reason: string } };
     };

@@ -19,6 +19,8 @@ import { type BlobStore, type StagedBlob, resolveRange } from '@coliving/storage
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type LocalAccount, keccak256, toBytes } from 'viem';
 import {
+  AUTH_RECORDS_PAGE_SIZE,
+  DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
@@ -28,6 +30,7 @@ import {
   PEER_HEALTH_TIMEOUT_MS,
 } from './constants.js';
 import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
+import { createAuthRecords } from './core/authRecords.js';
 import { BufferPool } from './core/bufferPool.js';
 import { parseRangeHeader } from './core/httpRange.js';
 import { createPeerClient } from './core/peerClient.js';
@@ -35,13 +38,14 @@ import { type RepairReport, repair } from './core/repair.js';
 import { replicate } from './core/replicate.js';
 import { IMAGE_VARIANTS, isImageVariant, probeImage, renderImageVariant } from './core/images.js';
 import { type JobQueue, createJobQueue } from './core/jobQueue.js';
-import { type NetworkView, canonicalEndpoint } from './core/network.js';
+import { type NetworkView, type NodeInfo, canonicalEndpoint } from './core/network.js';
 import { jobDirOf, linkOriginal, processUpload } from './core/processUpload.js';
 import { createRateLimiter } from './core/rateLimiter.js';
 import { sniffContentType } from './core/sniffContentType.js';
 import { createStreamSignatureVerifier } from './core/streamSignatureCache.js';
 import { probeAudio } from './core/transcode.js';
 import { VariantIndex } from './core/variantIndex.js';
+import { AuthStore, parseAuthRecordInput, parseLookupKey } from './db/authStore.js';
 import type { ListenJournal } from './db/listenJournal.js';
 import {
   type UploadRecord,
@@ -70,6 +74,8 @@ export type ContentNodeInit = {
   version: string;
   maxUploadBytes?: number;
   uploadsPerHour?: number;
+  /** Login record writes (creates, replaces, deletes) one wallet may make per hour. */
+  authWritesPerHour?: number;
   transcodeWorkers?: number;
   replicationFactor?: number;
   /** How often repair and the record sweep run; 0 turns the timer off (tests run passes by hand). */
@@ -78,12 +84,17 @@ export type ContentNodeInit = {
   cleanupGraceMs?: number;
 };
 
+/** What one repair pass did: blobs pulled and dropped, login records whose version changed. */
+export type RepairPassReport = RepairReport & { authRecords: string[] };
+
 export type ContentNode = {
   app: FastifyInstance;
   uploads: UploadStore;
+  /** Hedgehog login records this node holds (tombstones included). */
+  auth: AuthStore;
   jobs: JobQueue;
   /** One repair pass and record sweep (the timer runs them every repairIntervalMs). */
-  repairOnce(): Promise<RepairReport>;
+  repairOnce(): Promise<RepairPassReport>;
   /** Resumes unfinished jobs and starts taking requests (call app.listen after). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -112,6 +123,7 @@ export async function createContentNode(
   const jobsDir = join(init.dataDir, 'jobs');
   await mkdir(jobsDir, { recursive: true });
   const uploads = await UploadStore.open(join(init.dataDir, 'uploads'));
+  const auth = await AuthStore.open(join(init.dataDir, 'auth'));
   const variants = await VariantIndex.open(join(init.dataDir, 'variants.json'));
   const verifyStream = createStreamSignatureVerifier();
   const buffers = new BufferPool(64 * 1024, MAX_BUFFERED_RANGE_BYTES);
@@ -120,9 +132,22 @@ export async function createContentNode(
     windowMs: 3_600_000,
     what: 'uploads',
   });
+  const authLimiter = createRateLimiter({
+    limit: init.authWritesPerHour ?? DEFAULT_AUTH_WRITES_PER_HOUR,
+    windowMs: 3_600_000,
+    what: 'login record writes',
+  });
 
   const app = createApp({ logger });
   const log = app.log;
+  const authRecords = createAuthRecords(
+    { store: auth, peers, network },
+    {
+      self,
+      replicationFactor,
+      onError: (what, error) => log.warn({ err: error }, `login records: ${what} failed`),
+    },
+  );
   /** Pushes blobs to the nodes their placement names; a failed push is left to repair. */
   const pushToPlacement = async (cids: string[]): Promise<void> => {
     await replicate({
@@ -215,6 +240,11 @@ export async function createContentNode(
     labelNames: ['action'] as const,
     registers: [metrics],
   });
+  const repairAuthRecords = new Counter({
+    name: 'coliving_content_node_repair_auth_records_total',
+    help: 'Login record versions pulled by repair',
+    registers: [metrics],
+  });
   const repairPasses = new Counter({
     name: 'coliving_content_node_repair_passes_total',
     help: 'Repair passes by outcome (ran, skipped)',
@@ -224,7 +254,15 @@ export async function createContentNode(
 
   /** What the last repair pass saw: peers' health and what it did. */
   let lastRepair:
-    { at: string; skipped: boolean; reason?: string; pulled: number; dropped: number } | undefined;
+    | {
+        at: string;
+        skipped: boolean;
+        reason?: string;
+        pulled: number;
+        dropped: number;
+        authRecords: number;
+      }
+    | undefined;
   let peerHealth: { endpoint: string; healthy: boolean }[] = [];
 
   registerHealthCheck(app, {
@@ -284,22 +322,27 @@ export async function createContentNode(
     }
   }
 
-  /** Node-to-node routes answer only registered content nodes, by their delegate wallet. */
+  /**
+   * Node-to-node routes answer only registered content nodes, by their delegate wallet; returns
+   * the calling node.
+   */
   async function requirePeer(request: {
     headers: Record<string, string | string[] | undefined>;
     method: string;
     url: string;
-  }): Promise<void> {
+  }): Promise<NodeInfo> {
     const wallet = await verifyRequestSignature({
       headers: request.headers,
       method: request.method,
       path: request.url,
     });
-    if (!network.contentNodeByWallet(wallet)) {
+    const node = network.contentNodeByWallet(wallet);
+    if (!node) {
       throw new ForbiddenError('Only registered content nodes may call this', {
         code: 'unknown_node',
       });
     }
+    return node;
   }
 
   /** Asks every other content node for its health (a peer that does not answer is unhealthy). */
@@ -321,7 +364,7 @@ export async function createContentNode(
     );
   }
 
-  async function repairOnce(): Promise<RepairReport> {
+  async function repairOnce(): Promise<RepairPassReport> {
     const nodes = network.contentNodes();
     peerHealth = await checkPeers();
     // With too few healthy nodes, what looks missing may only be unreachable: pulling would
@@ -336,18 +379,22 @@ export async function createContentNode(
         reason: `${healthy} of ${needed} needed nodes healthy`,
         pulled: 0,
         dropped: 0,
+        authRecords: 0,
       };
-      return { pulled: [], dropped: [] };
+      return { pulled: [], dropped: [], authRecords: [] };
     }
-    for (const node of nodes) {
-      if (node.endpoint === self || !peerHealth.find((p) => p.endpoint === node.endpoint)?.healthy)
-        continue;
+    const healthyPeers = nodes
+      .map((n) => n.endpoint)
+      .filter((e) => e !== self && peerHealth.find((p) => p.endpoint === e)?.healthy);
+    for (const peer of healthyPeers) {
       try {
-        for (const record of await peers.fetchRecords(node.endpoint)) await mergeRecord(record);
+        for (const record of await peers.fetchRecords(peer)) await mergeRecord(record);
       } catch (error) {
-        log.warn({ err: error, peer: node.endpoint }, 'record sweep failed');
+        log.warn({ err: error, peer }, 'record sweep failed');
       }
     }
+    const authChanged = await authRecords.repair(healthyPeers);
+    repairAuthRecords.inc(authChanged.length);
     const records: UploadRecord[] = [];
     for await (const record of uploads.list()) records.push(record);
     const report = await repair({
@@ -370,8 +417,9 @@ export async function createContentNode(
       skipped: false,
       pulled: report.pulled.length,
       dropped: report.dropped.length,
+      authRecords: authChanged.length,
     };
-    return report;
+    return { ...report, authRecords: authChanged };
   }
 
   // ------------------------------------------------------------------ node to node
@@ -419,6 +467,34 @@ export async function createContentNode(
     for await (const record of uploads.list()) data.push(record);
     return { data };
   });
+
+  app.post('/internal/authentication', async function serveAuthRecordPush(request, reply) {
+    await requirePeer(request);
+    await authRecords.merge(request.body);
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: { lookupKey: string } }>(
+    '/internal/authentication/:lookupKey',
+    async function serveAuthRecordCopy(request) {
+      await requirePeer(request);
+      // This node's own copy only (a tombstone included): the asking node merges the answers.
+      const record = await auth.find(parseLookupKey(request.params.lookupKey));
+      if (!record) throw new NotFoundError('No login record for this lookupKey here');
+      return { data: record };
+    },
+  );
+
+  app.get<{ Querystring: { after?: string } }>(
+    '/internal/authentication',
+    async function serveAuthRecords(request) {
+      const caller = await requirePeer(request);
+      const after =
+        request.query.after === undefined ? undefined : parseLookupKey(request.query.after);
+      // Only what the caller should hold: repair pulls a node's share, not every record.
+      return authRecords.page(caller.endpoint, after, AUTH_RECORDS_PAGE_SIZE);
+    },
+  );
 
   // ------------------------------------------------------------------ uploads
 
@@ -588,6 +664,47 @@ export async function createContentNode(
     return { data: await uploads.get(parseUploadId(request.params.id)) };
   });
 
+  // ------------------------------------------------------------------ login records (Hedgehog)
+
+  app.post(
+    '/authentication',
+    { bodyLimit: 8 * 1024 },
+    async function serveAuthRecordWrite(request, reply) {
+      const wallet = await verifyRequestSignature({
+        headers: request.headers,
+        method: 'POST',
+        path: '/authentication',
+      });
+      authLimiter.take(wallet);
+      const record = await authRecords.write(wallet, parseAuthRecordInput(request.body));
+      return reply.status(201).send({ data: record });
+    },
+  );
+
+  app.get<{ Params: { lookupKey: string } }>(
+    '/authentication/:lookupKey',
+    async function serveAuthRecord(request, reply) {
+      const record = await authRecords.get(parseLookupKey(request.params.lookupKey));
+      // A record can be replaced or deleted at any time: never cached on the way.
+      return reply.header('cache-control', 'no-store').send({ data: record });
+    },
+  );
+
+  app.delete<{ Params: { lookupKey: string } }>(
+    '/authentication/:lookupKey',
+    async function serveAuthRecordDelete(request, reply) {
+      const lookupKey = parseLookupKey(request.params.lookupKey);
+      const wallet = await verifyRequestSignature({
+        headers: request.headers,
+        method: 'DELETE',
+        path: `/authentication/${lookupKey}`,
+      });
+      authLimiter.take(wallet);
+      await authRecords.remove(wallet, lookupKey);
+      return reply.status(204).send();
+    },
+  );
+
   // ------------------------------------------------------------------ content (images, JSON)
 
   /** A blob's size and first bytes (enough to tell its type). */
@@ -753,6 +870,7 @@ export async function createContentNode(
   return {
     app,
     uploads,
+    auth,
     jobs,
     repairOnce,
     async start() {

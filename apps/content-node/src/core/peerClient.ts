@@ -70,6 +70,37 @@ export function createPeerClient(account: LocalAccount) {
         throw new UnavailableError(`Peer ${peer} failed to list upload records: ${res.status}`);
       return ((await res.json()) as { data: unknown[] }).data;
     },
+    /** Sends a login record (or its tombstone) to a peer, which keeps the newer version. */
+    async pushAuthRecord(peer: string, record: unknown, signal?: AbortSignal): Promise<void> {
+      const res = await call(peer, 'POST', '/internal/authentication', {
+        body: JSON.stringify(record),
+        headers: { 'content-type': 'application/json' },
+        signal,
+      });
+      if (!res.ok) throw new UnavailableError(`Peer ${peer} refused a login record: ${res.status}`);
+    },
+    /** A peer's version of one login record (a tombstone included), or undefined when it has none. */
+    async fetchAuthRecord(peer: string, lookupKey: string, signal?: AbortSignal): Promise<unknown> {
+      const res = await call(peer, 'GET', `/internal/authentication/${lookupKey}`, { signal });
+      if (res.status === 404) return undefined;
+      if (!res.ok)
+        throw new UnavailableError(`Peer ${peer} failed to send a login record: ${res.status}`);
+      return ((await res.json()) as { data: unknown }).data;
+    },
+    /**
+     * One page of the login records a peer has whose placement names this node, in lookup key
+     * order after `after`; `next` is where the following page starts, absent on the last page.
+     */
+    async fetchAuthRecords(
+      peer: string,
+      after?: string,
+    ): Promise<{ data: unknown[]; next?: unknown }> {
+      const query = after ? `?after=${after}` : '';
+      const res = await call(peer, 'GET', `/internal/authentication${query}`);
+      if (!res.ok)
+        throw new UnavailableError(`Peer ${peer} failed to list login records: ${res.status}`);
+      return (await res.json()) as { data: unknown[]; next?: unknown };
+    },
   };
 }
 
