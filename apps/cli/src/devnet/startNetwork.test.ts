@@ -15,7 +15,7 @@ import {
   toRelayRequest,
 } from '@coliving/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
-import { PortInUseError } from './errors.js';
+import { NodeStartError, PortInUseError } from './errors.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
 /** Generous: nodes in child processes answer at their own pace on a loaded two-core machine. */
@@ -302,6 +302,29 @@ describe('startNetwork refuses to start', () => {
       assert.equal(existsSync(join(dir, 'manifest.json')), false, 'nothing was started');
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('when a node exits, quoting its log, and stops what it had started', async () => {
+    await assert.rejects(
+      startNetwork({
+        dir,
+        contentNodes: 1,
+        discoveryNodes: 0,
+        env: { contentNode: { COLIVING_REPLICATION_FACTOR: 'lots' } },
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof NodeStartError, String(error));
+        assert.match(error.message, /content-node-1 \(http:\/\/127\.0\.0\.1:[0-9]+\) exited/);
+        assert.match(error.message, /COLIVING_REPLICATION_FACTOR/, 'the log tail is quoted');
+        return true;
+      },
+    );
+    const { chains } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      chains: { eth: { rpcUrl: string }; data: { rpcUrl: string } };
+    };
+    for (const chain of [chains.eth, chains.data]) {
+      assert.equal(await connectTo(portOf(chain.rpcUrl)), 'ECONNREFUSED', chain.rpcUrl);
     }
   });
 

@@ -306,6 +306,8 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
       if (n.kind === 'contentNode') {
         return {
           ...base,
+          // As `npm start` runs a content node: two I/O threads serve streams best on few cores.
+          UV_THREADPOOL_SIZE: base.UV_THREADPOOL_SIZE ?? '2',
           ...common,
           COLIVING_ETH_RPC_URL: manifest.chains.eth.rpcUrl,
           COLIVING_NODE_REGISTRY_ADDRESS: manifest.contracts.eth.NodeRegistry,
