@@ -1,0 +1,141 @@
+// The `coliving` command: parses the command line, runs one command, and turns every failure into
+// a message on stderr and an exit code (2: the command was called wrong; 1: it failed).
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ColivingSdkError } from '@coliving/sdk';
+import { accountCommands } from './commands/account.js';
+import { catalogCommands } from './commands/catalog.js';
+import { nodeCommands } from './commands/node.js';
+import { socialCommands } from './commands/social.js';
+import { streamCommand } from './commands/stream.js';
+import { uploadCommand } from './commands/upload.js';
+import type { CliIo } from './context.js';
+import { UsageError } from './errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** One command: its words (`account create`), options, positional names and what it does. */
+export type Command = {
+  words: string[];
+  summary: string;
+  usage: string;
+  options?: Options;
+  /** How many positionals it takes (exactly, unless `minPositionals`). */
+  positionals?: number;
+  run: (args: CommandArgs, io: CliIo) => Promise<void>;
+};
+
+export type CommandArgs = {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  json: boolean;
+  discovery?: string;
+};
+
+const GLOBAL_OPTIONS: Options = {
+  json: { type: 'boolean' },
+  discovery: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const COMMANDS: Command[] = [
+  ...accountCommands,
+  uploadCommand,
+  ...catalogCommands,
+  ...socialCommands,
+  streamCommand,
+  ...nodeCommands,
+];
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'coliving: the Coliving command line',
+    '',
+    'Usage: coliving <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --json (machine-readable output) and --discovery <url> (another',
+    'network; also COLIVING_DISCOVERY_URL). Without them, the local devnet (.coliving/devnet.json)',
+    'is used. Your login is kept in $COLIVING_HOME (default ~/.coliving), readable by you only.',
+  ].join('\n');
+}
+
+/** The command the words start with (longest match), and the rest of the arguments. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const command of COMMANDS) {
+    if (command.words.every((w, i) => argv[i] === w)) {
+      if (!best || command.words.length > best.words.length) best = command;
+    }
+  }
+  return best ? { command: best, rest: argv.slice(best.words.length) } : undefined;
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    io.stdout(`${helpText()}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr(`coliving: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${helpText()}\n`);
+    return 2;
+  }
+  const { command, rest } = found;
+  let json = rest.includes('--json');
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (cause) {
+      throw new UsageError(`${(cause as Error).message}\nUsage: coliving ${command.usage}`);
+    }
+    const values = parsed.values as CommandArgs['values'];
+    json = values.json === true;
+    if (values.help) {
+      io.stdout(`Usage: coliving ${command.usage}\n${command.summary}\n`);
+      return 0;
+    }
+    const expected = command.positionals ?? 0;
+    if (parsed.positionals.length !== expected) {
+      throw new UsageError(
+        `expected ${expected} argument${expected === 1 ? '' : 's'}, got ${parsed.positionals.length}\nUsage: coliving ${command.usage}`,
+      );
+    }
+    await command.run(
+      {
+        values,
+        positionals: parsed.positionals,
+        json,
+        ...(typeof values.discovery === 'string' ? { discovery: values.discovery } : {}),
+      },
+      io,
+    );
+    return 0;
+  } catch (error) {
+    return report(error, io, json);
+  }
+}
+
+/** Prints a failure (as `{"error": …}` with --json) and returns its exit code. */
+function report(error: unknown, io: CliIo, json: boolean): number {
+  const usage = error instanceof UsageError;
+  const sdk = error instanceof ColivingSdkError ? error : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    io.stdout(
+      `${JSON.stringify({ error: { type: usage ? 'usage' : (sdk?.type ?? 'failed'), ...(sdk?.code ? { code: sdk.code } : {}), message } }, null, 2)}\n`,
+    );
+  } else {
+    io.stderr(`coliving: ${message}\n`);
+  }
+  if (!usage && !sdk && io.env.COLIVING_DEBUG) io.stderr(`${(error as Error).stack ?? ''}\n`);
+  return usage ? 2 : 1;
+}

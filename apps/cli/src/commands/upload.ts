@@ -1,0 +1,103 @@
+// `coliving upload <file> --title --genre`: upload, transcode and publish, with a progress bar.
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { GENRES } from '@coliving/protocol';
+import type { Command } from '../cli.js';
+import { type CliIo, output, requireSession, sdkFor } from '../context.js';
+import { UsageError } from '../errors.js';
+
+const STAGES = ['upload', 'transcode', 'publish'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Draws `[####----] upload 42%` on a terminal, or one line per stage change elsewhere. */
+function progressBar(io: CliIo): {
+  update: (e: { stage: Stage; loaded?: number; total?: number }) => void;
+  done: () => void;
+} {
+  let lastStage: Stage | undefined;
+  let drawn = false;
+  return {
+    update({ stage, loaded, total }) {
+      const share = total ? Math.min(1, (loaded ?? 0) / total) : undefined;
+      if (io.isTty) {
+        const width = 24;
+        const filled = Math.round(
+          ((STAGES.indexOf(stage) + (share ?? 0.5)) / STAGES.length) * width,
+        );
+        const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+        const detail = share !== undefined ? ` ${Math.round(share * 100)}%` : '';
+        io.stderr(`\r${bar} ${stage}${detail}   `);
+        drawn = true;
+      } else if (stage !== lastStage) {
+        io.stderr(`${stage}...\n`);
+      }
+      lastStage = stage;
+    },
+    done() {
+      if (drawn) io.stderr('\n');
+    },
+  };
+}
+
+export const uploadCommand: Command = {
+  words: ['upload'],
+  usage:
+    'upload <file> --title <t> --genre <g> [--artwork <image>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>]',
+  summary: 'Publish a track: upload, transcode, publish',
+  positionals: 1,
+  options: {
+    title: { type: 'string' },
+    genre: { type: 'string' },
+    artwork: { type: 'string' },
+    description: { type: 'string' },
+    mood: { type: 'string' },
+    tags: { type: 'string' },
+    'preview-start': { type: 'string' },
+  },
+  async run({ positionals, values, json, discovery }, io) {
+    const { title, genre } = values;
+    if (typeof title !== 'string' || title.trim() === '') throw new UsageError('missing --title');
+    if (typeof genre !== 'string') throw new UsageError('missing --genre');
+    if (!(GENRES as readonly string[]).includes(genre))
+      throw new UsageError(`--genre must be one of: ${GENRES.join(', ')}`);
+    const previewStart =
+      values['preview-start'] === undefined ? undefined : Number(values['preview-start']);
+    if (previewStart !== undefined && (!Number.isFinite(previewStart) || previewStart < 0))
+      throw new UsageError('--preview-start is a number of seconds, 0 or more');
+    const path = resolve(io.cwd, positionals[0]!);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) throw new UsageError(`${positionals[0]!} is not a file`);
+    const artworkPath =
+      typeof values.artwork === 'string' ? resolve(io.cwd, values.artwork) : undefined;
+    if (artworkPath && !(await stat(artworkPath).catch(() => undefined))?.isFile())
+      throw new UsageError(`${values.artwork as string} is not a file`);
+
+    const session = await requireSession(io);
+    const sdk = await sdkFor(io, { discovery }, session);
+    const bar = progressBar(io);
+    let result;
+    try {
+      result = await sdk.tracks.upload({
+        userId: session.userId!,
+        file: new Uint8Array(await readFile(path)),
+        fileName: basename(path),
+        ...(artworkPath ? { artwork: new Uint8Array(await readFile(artworkPath)) } : {}),
+        metadata: {
+          title,
+          genre,
+          ...(typeof values.description === 'string' ? { description: values.description } : {}),
+          ...(typeof values.mood === 'string' ? { mood: values.mood } : {}),
+          ...(typeof values.tags === 'string' ? { tags: values.tags } : {}),
+          ...(previewStart !== undefined ? { previewStartSeconds: previewStart } : {}),
+        },
+        onProgress: (event) => bar.update(event),
+      });
+    } finally {
+      bar.done();
+    }
+    const { trackId, track } = result;
+    output(io, json, { trackId, permalink: track.permalink, title: track.title }, () =>
+      [`Published "${track.title}"`, `id ${trackId}`, `permalink ${track.permalink}`].join('\n'),
+    );
+  },
+};
