@@ -1,0 +1,220 @@
+// `sdk.auth`: sign up, log in and change the password with Hedgehog records on the content
+// nodes (DESIGN §5). Records are written to the top nodes of the lookup key's rendezvous ranking
+// and read from them in rank order.
+import { type Address, type Hex, type LocalAccount, bytesToHex } from 'viem';
+import type { HDAccount } from 'viem/accounts';
+import { placementFor, signRequest } from '@coliving/protocol';
+import { AUTH_REPLICATION_FACTOR } from './constants.js';
+import type { SdkContext } from './context.js';
+import { ColivingSdkError, isFailoverError, toColivingSdkError } from './errors.js';
+import {
+  type AuthRecordInput,
+  createAuthRecord,
+  decryptEntropy,
+  lookupKeyOf,
+  newEntropy,
+  walletFromEntropy,
+} from './hedgehog.js';
+import { requestJson, throwIfAborted } from './http.js';
+
+export type Credentials = { email: string; password: string };
+export type AuthReturnType = {
+  wallet: Address;
+  account: LocalAccount;
+  /**
+   * The wallet's private key, for an app that keeps its user logged in between runs (the CLI's
+   * session file): keep it as secret as the password.
+   */
+  privateKey: Hex;
+};
+export type ChangePasswordParameters = {
+  email: string;
+  oldPassword: string;
+  newPassword: string;
+};
+
+/** A login record as content nodes serve it. */
+type StoredAuthRecord = AuthRecordInput & { wallet: string; updatedAt: string };
+
+type Signal = { signal?: AbortSignal };
+
+/** The auth API. */
+export function createAuthApi(ctx: SdkContext) {
+  async function holders(lookupKey: string, signal?: AbortSignal): Promise<string[]> {
+    const nodes = placementFor(
+      await ctx.discovery.contentNodes(signal),
+      lookupKey,
+      AUTH_REPLICATION_FACTOR,
+    );
+    if (nodes.length === 0) {
+      throw new ColivingSdkError('no_healthy_node', 'The network lists no content nodes', {
+        code: 'no_content_nodes',
+      });
+    }
+    return nodes;
+  }
+
+  /**
+   * The record of a lookup key, read from its holders in rank order; undefined when those that
+   * answered have none. `no_healthy_node` when none answered at all.
+   */
+  async function readRecord(
+    lookupKey: string,
+    signal?: AbortSignal,
+  ): Promise<StoredAuthRecord | undefined> {
+    const failures: ColivingSdkError[] = [];
+    let answered = false;
+    for (const node of await holders(lookupKey, signal)) {
+      try {
+        const { body } = await requestJson<{ data: StoredAuthRecord }>(
+          ctx.fetch,
+          `${node}/authentication/${lookupKey}`,
+          { signal },
+        );
+        return body.data;
+      } catch (error) {
+        throwIfAborted(signal);
+        const sdkError = toColivingSdkError(error);
+        if (sdkError.type === 'not_found') {
+          answered = true;
+          continue;
+        }
+        if (!isFailoverError(sdkError)) throw sdkError;
+        failures.push(sdkError);
+      }
+    }
+    if (answered) return undefined;
+    throw new ColivingSdkError(
+      'no_healthy_node',
+      'No content node holding login records answered',
+      {
+        code: 'auth_unavailable',
+        cause: failures[0],
+      },
+    );
+  }
+
+  /** Writes a record to its holders, signed by the wallet; one stored copy is enough. */
+  async function writeRecord(
+    account: LocalAccount,
+    record: AuthRecordInput,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const headers = await signRequest({ account, method: 'POST', path: '/authentication' });
+    const results = await Promise.allSettled(
+      (await holders(record.lookupKey, signal)).map((node) =>
+        requestJson(ctx.fetch, `${node}/authentication`, {
+          method: 'POST',
+          headers,
+          json: record,
+          signal,
+        }),
+      ),
+    );
+    if (results.some((r) => r.status === 'fulfilled')) return;
+    throwIfAborted(signal);
+    const errors = results.map((r) =>
+      toColivingSdkError(r.status === 'rejected' ? r.reason : undefined),
+    );
+    // A refusal (another wallet owns the key, a bad record) says more than a node being down.
+    throw errors.find((e) => !isFailoverError(e)) ?? errors[0]!;
+  }
+
+  /** Deletes a record from its holders; a holder without it is fine. */
+  async function deleteRecord(
+    account: LocalAccount,
+    lookupKey: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const path = `/authentication/${lookupKey}`;
+    const headers = await signRequest({ account, method: 'DELETE', path });
+    const results = await Promise.allSettled(
+      (await holders(lookupKey, signal)).map((node) =>
+        requestJson(ctx.fetch, `${node}${path}`, { method: 'DELETE', headers, signal }),
+      ),
+    );
+    const errors = results
+      .map((r) => (r.status === 'rejected' ? toColivingSdkError(r.reason) : undefined))
+      .filter((e): e is ColivingSdkError => e !== undefined && e.type !== 'not_found');
+    if (errors.length === results.length) throw errors[0]!;
+  }
+
+  /** Opens the record of an email and password: its entropy and the wallet it makes. */
+  async function open(
+    email: string,
+    password: string,
+    signal?: AbortSignal,
+  ): Promise<{ lookupKey: string; entropy: Uint8Array; account: HDAccount }> {
+    const lookupKey = await lookupKeyOf(email, password);
+    const record = await readRecord(lookupKey, signal);
+    if (!record) {
+      throw new ColivingSdkError('wrong_credentials', 'Wrong email or password', {
+        code: 'wrong_credentials',
+      });
+    }
+    const entropy = await decryptEntropy(record, password);
+    const account = walletFromEntropy(entropy);
+    if (account.address.toLowerCase() !== record.wallet.toLowerCase()) {
+      throw new ColivingSdkError(
+        'server',
+        'The login record opens to a wallet other than the one that wrote it',
+        { code: 'auth_record_mismatch' },
+      );
+    }
+    return { lookupKey, entropy, account };
+  }
+
+  return {
+    /**
+     * Creates a wallet and stores it encrypted under the email and password; sets it as the
+     * SDK's account. A `conflict` when these credentials already open a wallet.
+     */
+    async signUp(p: Credentials & Signal): Promise<AuthReturnType> {
+      const lookupKey = await lookupKeyOf(p.email, p.password);
+      if (await readRecord(lookupKey, p.signal)) {
+        throw new ColivingSdkError('conflict', 'An account with this email and password exists', {
+          code: 'account_exists',
+        });
+      }
+      const entropy = newEntropy();
+      const account = walletFromEntropy(entropy);
+      const record = await createAuthRecord(p.email, p.password, entropy);
+      await writeRecord(account, record, p.signal);
+      ctx.setAccount(account);
+      return authResult(account);
+    },
+
+    /** Opens the wallet of an email and password and sets it as the SDK's account. */
+    async logIn(p: Credentials & Signal): Promise<AuthReturnType> {
+      const { account } = await open(p.email, p.password, p.signal);
+      ctx.setAccount(account);
+      return authResult(account);
+    },
+
+    /**
+     * Stores the wallet under the new password, then deletes the old record; the wallet (and so
+     * the user) stays the same. Sets it as the SDK's account.
+     */
+    async changePassword(p: ChangePasswordParameters & Signal): Promise<void> {
+      const { lookupKey, entropy, account } = await open(p.email, p.oldPassword, p.signal);
+      const record = await createAuthRecord(p.email, p.newPassword, entropy);
+      await writeRecord(account, record, p.signal);
+      // The same password again gives the same key: the record was just replaced, not moved.
+      if (record.lookupKey !== lookupKey) await deleteRecord(account, lookupKey, p.signal);
+      ctx.setAccount(account);
+    },
+
+    /** Forgets the account (the SDK then only reads). */
+    logOut(): void {
+      ctx.setAccount(undefined);
+    },
+  };
+}
+
+function authResult(account: HDAccount): AuthReturnType {
+  const key = account.getHdKey().privateKey;
+  if (!key) throw new ColivingSdkError('unknown', 'The derived wallet has no private key');
+  return { wallet: account.address, account, privateKey: bytesToHex(key) };
+}
+
+export type AuthApi = ReturnType<typeof createAuthApi>;

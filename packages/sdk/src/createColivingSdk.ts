@@ -1,0 +1,87 @@
+import type { LocalAccount } from 'viem';
+import { type AuthApi, createAuthApi } from './auth.js';
+import { DEFAULT_MAX_BLOCK_DIFFERENCE, DEFAULT_POLL_INTERVAL_MS } from './constants.js';
+import type { SdkContext } from './context.js';
+import { type ChainTarget, createDiscovery } from './discovery.js';
+import type { FetchFn } from './http.js';
+import { type PlaylistsApi, createPlaylistsApi } from './playlists.js';
+import { type ResolveReturnType, resolve } from './resolve.js';
+import { type TracksApi, createTracksApi } from './tracks.js';
+import type { DiscoveryHealth } from './types.js';
+import { type UsersApi, createUsersApi } from './users.js';
+
+export type ColivingSdkInit = {
+  /** Discovery-node endpoints; the SDK also learns the others from their /health_check. */
+  discoveryNodes: string[];
+  /** The viem account that signs writes and uploads (settable later with setAccount). */
+  account?: LocalAccount;
+  /** The fetch to use (globalThis.fetch by default). */
+  fetch?: typeof fetch;
+  /** A discovery node further behind the chain head than this is passed over (default 15). */
+  maxBlockDifference?: number;
+  /** How often waits (indexing, transcoding) poll, in ms (default 250). */
+  pollIntervalMs?: number;
+};
+
+export type ColivingSdk = {
+  setAccount(account: LocalAccount | undefined): void;
+  /** The account writes are signed with, if any. */
+  readonly account: LocalAccount | undefined;
+  discovery: {
+    /** The selected discovery node's endpoint. */
+    current(signal?: AbortSignal): Promise<string>;
+    /** Every discovery node known so far. */
+    endpoints(): string[];
+    /** The selected node's health report. */
+    health(signal?: AbortSignal): Promise<DiscoveryHealth>;
+    /** The content nodes of the network, as the selected node knows them. */
+    contentNodes(signal?: AbortSignal): Promise<string[]>;
+    /** The data chain and EntityManager that writes are signed for. */
+    chain(signal?: AbortSignal): Promise<ChainTarget>;
+  };
+  tracks: TracksApi;
+  users: UsersApi;
+  playlists: PlaylistsApi;
+  /** What a permalink or app URL names: a user, a track or a playlist. */
+  resolve(url: string, options?: { signal?: AbortSignal }): Promise<ResolveReturnType>;
+  auth: AuthApi;
+};
+
+/** Builds an SDK; nothing is fetched until the first call. */
+export function createColivingSdk(init: ColivingSdkInit): ColivingSdk {
+  // Bound lazily: a browser's fetch must be called on globalThis.
+  const fetchFn: FetchFn = init.fetch ?? ((input, options) => globalThis.fetch(input, options));
+  const discovery = createDiscovery({
+    endpoints: init.discoveryNodes,
+    fetch: fetchFn,
+    maxBlockDifference: init.maxBlockDifference ?? DEFAULT_MAX_BLOCK_DIFFERENCE,
+  });
+  let account = init.account;
+  const ctx: SdkContext = {
+    discovery,
+    fetch: fetchFn,
+    pollIntervalMs: init.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    account: () => account,
+    setAccount: (next) => {
+      account = next;
+    },
+  };
+  return {
+    setAccount: (next) => ctx.setAccount(next),
+    get account() {
+      return account;
+    },
+    discovery: {
+      current: (signal) => discovery.current(signal),
+      endpoints: () => discovery.endpoints(),
+      health: (signal) => discovery.health(signal),
+      contentNodes: (signal) => discovery.contentNodes(signal),
+      chain: (signal) => discovery.chainTarget(signal),
+    },
+    tracks: createTracksApi(ctx),
+    users: createUsersApi(ctx),
+    playlists: createPlaylistsApi(ctx),
+    resolve: (url, options) => resolve(ctx, url, options),
+    auth: createAuthApi(ctx),
+  };
+}

@@ -1,0 +1,184 @@
+import { BaseError as ProtocolError, ValidationError } from '@coliving/protocol';
+
+/** What went wrong, in terms an app can act on. */
+export type ColivingSdkErrorType =
+  /** A node could not be reached (connection refused, reset, DNS). */
+  | 'network'
+  /** A node did not answer in time, or a wait (indexing, transcoding) ran out. */
+  | 'timeout'
+  /** The caller's AbortSignal fired. */
+  | 'aborted'
+  /** The user, track, playlist, upload or login record does not exist (404). */
+  | 'not_found'
+  /** The input was refused before or by the node (400, 413, 422, or local validation). */
+  | 'invalid_input'
+  /** No account is set, or a signature was missing or invalid (401). */
+  | 'unauthorized'
+  /** The account may not do this: not the owner, another wallet's record (403). */
+  | 'forbidden'
+  /** The thing exists already: a handle, a login, a used nonce (409). */
+  | 'conflict'
+  /** Too many requests; `retryAfterSeconds` says when to come back (429). */
+  | 'rate_limited'
+  /** A node failed (5xx) and no other node could answer instead. */
+  | 'server'
+  /** No discovery or content node is healthy and close enough to the chain head. */
+  | 'no_healthy_node'
+  /** The content node could not transcode the upload; no track was created. */
+  | 'transcode_failed'
+  /** The email and password do not open any login record. */
+  | 'wrong_credentials'
+  /** The chain took the action but the indexer skipped it (it was invalid when applied). */
+  | 'rejected'
+  /** Anything else (a bug): `cause` has the original error. */
+  | 'unknown';
+
+export type ColivingSdkErrorParameters = {
+  /** The HTTP status, when a node answered. */
+  status?: number;
+  /** The node's stable error code (`track_not_found`, `handle_taken`, …) or one of ours. */
+  code?: string;
+  /** The URL of the request that failed, without its query string. */
+  url?: string;
+  /** With `rate_limited`: seconds until a retry may succeed. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+};
+
+/** The one error type the SDK throws; `type` says what happened, `code` the node's reason. */
+export class ColivingSdkError extends Error {
+  override name = 'ColivingSdkError' as const;
+  readonly type: ColivingSdkErrorType;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly url: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    type: ColivingSdkErrorType,
+    message: string,
+    parameters: ColivingSdkErrorParameters = {},
+  ) {
+    super(message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
+    this.type = type;
+    this.status = parameters.status;
+    this.code = parameters.code;
+    this.url = parameters.url;
+    this.retryAfterSeconds = parameters.retryAfterSeconds;
+  }
+}
+
+/** True when `error` is a ColivingSdkError (of the given type, when one is named). */
+export function isColivingSdkError(
+  error: unknown,
+  type?: ColivingSdkErrorType,
+): error is ColivingSdkError {
+  return error instanceof ColivingSdkError && (type === undefined || error.type === type);
+}
+
+/** The error type a node's HTTP status means. */
+export function errorTypeOfStatus(status: number): ColivingSdkErrorType {
+  switch (status) {
+    case 400:
+    case 413:
+    case 415:
+    case 416:
+    case 422:
+      return 'invalid_input';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+    case 410:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 500 ? 'server' : 'unknown';
+  }
+}
+
+/** A URL without its query (API keys and signatures stay out of messages and logs). */
+export function redactUrl(url: string): string {
+  return url.split(/[?#]/)[0]!;
+}
+
+/**
+ * The error a failed HTTP answer stands for. `body` is the parsed JSON body, when there is one:
+ * nodes answer `{"error": {"code", "message"}}` (STYLE.md).
+ */
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  url: string,
+  retryAfter?: string | null,
+): ColivingSdkError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  const message =
+    typeof error?.message === 'string' ? error.message : `The node answered HTTP ${status}`;
+  const seconds = retryAfter ? Number(retryAfter) : Number.NaN;
+  return new ColivingSdkError(errorTypeOfStatus(status), message, {
+    status,
+    ...(code !== undefined ? { code } : {}),
+    url: redactUrl(url),
+    ...(status === 429 ? { retryAfterSeconds: Number.isFinite(seconds) ? seconds : 1 } : {}),
+  });
+}
+
+function isAbortLike(error: unknown): error is { name: string } {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+/**
+ * Any thrown value as a ColivingSdkError: fetch's TypeError is `network`, an abort `aborted`
+ * (or `timeout` when a timeout signal fired), a protocol ValidationError `invalid_input`.
+ */
+export function toColivingSdkError(error: unknown, url?: string): ColivingSdkError {
+  if (error instanceof ColivingSdkError) return error;
+  const where = url === undefined ? {} : { url: redactUrl(url) };
+  if (isAbortLike(error)) {
+    return error.name === 'TimeoutError'
+      ? new ColivingSdkError(
+          'timeout',
+          `No answer in time${url ? ` from ${redactUrl(url)}` : ''}`,
+          {
+            ...where,
+            cause: error,
+          },
+        )
+      : new ColivingSdkError('aborted', 'The operation was aborted', { ...where, cause: error });
+  }
+  if (error instanceof ValidationError) {
+    return new ColivingSdkError('invalid_input', error.shortMessage, {
+      code: error.code,
+      cause: error,
+    });
+  }
+  if (error instanceof ProtocolError) {
+    return new ColivingSdkError('unknown', error.shortMessage, { code: error.code, cause: error });
+  }
+  if (error instanceof TypeError && url !== undefined) {
+    // fetch rejects with a TypeError for every network failure; its cause says which.
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const detail = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+    return new ColivingSdkError('network', `Could not reach ${redactUrl(url)}${detail}`, {
+      ...where,
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ColivingSdkError('unknown', message, { ...where, cause: error });
+}
+
+/** True when another node might succeed where this one failed: unreachable, slow or 5xx. */
+export function isFailoverError(error: unknown): boolean {
+  return (
+    error instanceof ColivingSdkError &&
+    (error.type === 'network' || error.type === 'timeout' || error.type === 'server')
+  );
+}

@@ -1,0 +1,63 @@
+// @coliving/sdk: build apps on Coliving, in Node and in the browser. See README.md.
+export { type ColivingSdk, type ColivingSdkInit, createColivingSdk } from './createColivingSdk.js';
+export {
+  type ColivingSdkErrorParameters,
+  type ColivingSdkErrorType,
+  ColivingSdkError,
+  isColivingSdkError,
+} from './errors.js';
+export type { AuthReturnType, ChangePasswordParameters, Credentials } from './auth.js';
+export type { ChainTarget } from './discovery.js';
+export {
+  type AuthRecordInput,
+  LOOKUP_KEY_SALT,
+  SCRYPT_PARAMS,
+  decryptEntropy,
+  encryptEntropy,
+  lookupKeyOf,
+  mnemonicFromEntropy,
+  walletFromEntropy,
+} from './hedgehog.js';
+export type {
+  AccessConditionsInput,
+  GenreInput,
+  MoodInput,
+  PlaylistFieldsInput,
+  TrackFieldsInput,
+  TrackFilesInput,
+  TrackMetadataInput,
+  TrackUpdateInput,
+  UserFieldsInput,
+} from './metadata.js';
+export type {
+  CreatePlaylistParameters,
+  CreatePlaylistReturnType,
+  PlaylistsApi,
+  UpdatePlaylistChanges,
+} from './playlists.js';
+export type { ResolveReturnType } from './resolve.js';
+export type { WriteOptions } from './social.js';
+export type {
+  BulkTracksParameters,
+  CreateTrackParameters,
+  SearchSortMethod,
+  SearchTracksParameters,
+  StreamUrlOptions,
+  TracksApi,
+  TrendingTime,
+  TrendingTracksParameters,
+  UpdateTrackChanges,
+  UploadTrackParameters,
+  UploadTrackReturnType,
+} from './tracks.js';
+export type * from './types.js';
+export type { FileInput, UploadProgressEvent } from './upload.js';
+export type {
+  CreateUserParameters,
+  CreateUserReturnType,
+  UpdateUserChanges,
+  UserTracksParameters,
+  UsersApi,
+} from './users.js';
+// Ids: the API's hashids and the numbers they stand for.
+export { decodeHashId, encodeHashId } from '@coliving/protocol';

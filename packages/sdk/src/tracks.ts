@@ -1,0 +1,414 @@
+// `sdk.tracks`: every /v1/tracks read, the stream URL, uploads and the track writes.
+import { formatIssues, trackUpdateSchema } from '@coliving/protocol';
+import {
+  type SdkContext,
+  getData,
+  getDataOn,
+  readById,
+  requireAccount,
+  toEntityId,
+} from './context.js';
+import { ColivingSdkError } from './errors.js';
+import { manageEntity } from './manageEntity.js';
+import {
+  type TrackFieldsInput,
+  type TrackMetadataInput,
+  type TrackUpdateInput,
+  toTrackMetadata,
+} from './metadata.js';
+import { type WriteOptions, readAs, toggle } from './social.js';
+import type { Page, Track, User, Viewer } from './types.js';
+import { type FileInput, type UploadProgressEvent, uploadFile, uploadImage } from './upload.js';
+
+export type TrendingTime = 'week' | 'month' | 'year' | 'allTime';
+export type SearchSortMethod = 'relevant' | 'popular' | 'recent';
+
+export type TrendingTracksParameters = Page & Viewer & { time?: TrendingTime; genre?: string };
+export type SearchTracksParameters = Page &
+  Viewer & {
+    query: string;
+    genre?: string[];
+    mood?: string[];
+    sortMethod?: SearchSortMethod;
+    onlyDownloadable?: boolean;
+  };
+export type BulkTracksParameters = Viewer & { ids?: string[]; permalinks?: string[] };
+export type StreamUrlOptions = {
+  /** The 30 s preview, which is never gated. */
+  preview?: boolean;
+  /**
+   * The listener. With an account set, the SDK also signs `user_data` with it, which proves the
+   * listener to the node (needed for gated tracks; counted as their listen).
+   */
+  userId?: string;
+  skipPlayCount?: boolean;
+  signal?: AbortSignal;
+};
+
+export type UploadTrackParameters = {
+  /** The uploading (owning) user. */
+  userId: string;
+  /** The audio: any format ffmpeg reads. */
+  file: FileInput;
+  fileName?: string;
+  /** A square image. */
+  artwork?: FileInput;
+  metadata: TrackFieldsInput;
+  onProgress?: (event: UploadProgressEvent) => void;
+  signal?: AbortSignal;
+};
+export type UploadTrackReturnType = { trackId: string; track: Track };
+
+export type CreateTrackParameters = {
+  userId: string;
+  metadata: TrackMetadataInput;
+  /** A square image to upload as the artwork (instead of `metadata.coverArtCid`). */
+  artwork?: FileInput;
+} & WriteOptions;
+
+export type UpdateTrackChanges = TrackUpdateInput & { artwork?: FileInput };
+
+/** The track API. */
+export function createTracksApi(ctx: SdkContext) {
+  const path = (id: string) => `/v1/tracks/${encodeURIComponent(id)}`;
+
+  async function get(id: string, opts: Viewer & { signal?: AbortSignal } = {}): Promise<Track> {
+    return readById(
+      getData<Track>(ctx, path(id), { user_id: opts.userId }, opts.signal),
+      'track',
+      id,
+    );
+  }
+
+  /** Publishes a track whose files are on the content nodes already. */
+  async function publish(
+    userId: string,
+    metadata: Record<string, unknown>,
+    options: WriteOptions,
+  ): Promise<UploadTrackReturnType> {
+    const owner = toEntityId(userId, 'user id');
+    const trackId = await unclaimedId(options.signal);
+    const track = await manageEntity<Track>(ctx, {
+      userId: owner,
+      entityType: 'Track',
+      entityId: toEntityId(trackId),
+      action: 'Create',
+      data: metadata,
+      readBack: (endpoint) =>
+        getDataOn<Track>(ctx, endpoint, path(trackId), { user_id: userId }, options.signal),
+      isApplied: (t) => t !== undefined,
+      signal: options.signal,
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    });
+    return { trackId, track };
+  }
+
+  async function unclaimedId(signal?: AbortSignal): Promise<string> {
+    return getData<string>(ctx, '/v1/tracks/unclaimed_id', {}, signal);
+  }
+
+  /** The track as it is now, owned by `userId`: `not_found` or `forbidden` otherwise. */
+  async function owned(userId: string, trackId: string, signal?: AbortSignal): Promise<Track> {
+    const track = await get(trackId, { userId, ...(signal ? { signal } : {}) });
+    if (toEntityId(track.user_id) !== toEntityId(userId, 'user id')) {
+      throw new ColivingSdkError('forbidden', `Track ${trackId} belongs to another user`, {
+        code: 'not_owner',
+      });
+    }
+    return track;
+  }
+
+  return {
+    get,
+    unclaimedId,
+
+    /** Tracks by id and/or permalink (`/handle/slug`), in one call. */
+    async bulk(p: BulkTracksParameters & { signal?: AbortSignal }): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        '/v1/tracks',
+        { id: p.ids ?? [], permalink: p.permalinks ?? [], user_id: p.userId },
+        p.signal,
+      );
+    },
+
+    /** The track at a permalink (`/handle/slug`); `not_found` when there is none. */
+    async byPermalink(
+      permalink: string,
+      opts: Viewer & { signal?: AbortSignal } = {},
+    ): Promise<Track> {
+      const [track] = await getData<Track[]>(
+        ctx,
+        '/v1/tracks',
+        { permalink: [permalink], user_id: opts.userId },
+        opts.signal,
+      );
+      if (!track) {
+        throw new ColivingSdkError('not_found', `No track at ${permalink}`, {
+          code: 'track_not_found',
+        });
+      }
+      return track;
+    },
+
+    async trending(
+      opts: TrendingTracksParameters & { signal?: AbortSignal } = {},
+    ): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        '/v1/tracks/trending',
+        {
+          time: opts.time,
+          genre: opts.genre,
+          limit: opts.limit,
+          offset: opts.offset,
+          user_id: opts.userId,
+        },
+        opts.signal,
+      );
+    },
+
+    /** New landlords' tracks: owners with fewer than 1,500 followers. */
+    async trendingUnderground(
+      opts: Page & Viewer & { signal?: AbortSignal } = {},
+    ): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        '/v1/tracks/trending/underground',
+        { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    async search(opts: SearchTracksParameters & { signal?: AbortSignal }): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        '/v1/tracks/search',
+        {
+          query: opts.query,
+          genre: opts.genre,
+          mood: opts.mood,
+          sort_method: opts.sortMethod,
+          only_downloadable: opts.onlyDownloadable,
+          limit: opts.limit,
+          offset: opts.offset,
+          user_id: opts.userId,
+        },
+        opts.signal,
+      );
+    },
+
+    /** Users who saved the track. */
+    async favorites(
+      id: string,
+      opts: Page & Viewer & { signal?: AbortSignal } = {},
+    ): Promise<User[]> {
+      return getData<User[]>(
+        ctx,
+        `${path(id)}/favorites`,
+        { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    /** Users who reposted the track. */
+    async reposts(
+      id: string,
+      opts: Page & Viewer & { signal?: AbortSignal } = {},
+    ): Promise<User[]> {
+      return getData<User[]>(
+        ctx,
+        `${path(id)}/reposts`,
+        { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    /** A signed, playable URL on a content node that holds the track (valid for 48 h). */
+    async streamUrl(id: string, opts: StreamUrlOptions = {}): Promise<string> {
+      const account = ctx.account();
+      let proof: { user_data?: string; user_signature?: string } = {};
+      if (opts.userId !== undefined && account) {
+        const userData = JSON.stringify({ timestamp: Date.now() });
+        proof = {
+          user_data: userData,
+          user_signature: await account.signMessage({ message: userData }),
+        };
+      }
+      return getData<string>(
+        ctx,
+        `${path(id)}/stream`,
+        {
+          no_redirect: true,
+          preview: opts.preview,
+          user_id: opts.userId,
+          skip_play_count: opts.skipPlayCount,
+          ...proof,
+        },
+        opts.signal,
+      );
+    },
+
+    /**
+     * Uploads audio (and artwork), waits for the transcode and publishes the track: stages
+     * `upload` (bytes sent), `transcode` (the job's status), `publish`. A failed transcode is a
+     * `transcode_failed` error and publishes nothing.
+     */
+    async upload(p: UploadTrackParameters): Promise<UploadTrackReturnType> {
+      const account = requireAccount(ctx);
+      toEntityId(p.userId, 'user id');
+      const fields = toTrackMetadata(p.metadata);
+      // The fields are checked now, so a bad genre fails before minutes of upload.
+      const check = trackUpdateSchema.safeParse(fields);
+      if (!check.success || p.metadata.title === undefined || p.metadata.genre === undefined) {
+        throw new ColivingSdkError(
+          'invalid_input',
+          `Invalid track metadata: ${
+            check.success ? 'title and genre are required' : formatIssues(check.error.issues)
+          }`,
+          { code: 'invalid_metadata' },
+        );
+      }
+      const { record } = await uploadFile(ctx, {
+        account,
+        template: 'audio',
+        file: p.file,
+        fileName: p.fileName,
+        previewStartSeconds: p.metadata.previewStartSeconds,
+        onProgress: p.onProgress,
+        signal: p.signal,
+      });
+      const trackCid = record.results['320'];
+      if (!trackCid || record.durationSeconds === undefined) {
+        throw new ColivingSdkError(
+          'transcode_failed',
+          'The content node finished the upload without a stream file',
+          { code: 'no_stream_file' },
+        );
+      }
+      const publishing = (status: string) => p.onProgress?.({ stage: 'publish', status });
+      let coverArtCid: string | undefined;
+      if (p.artwork !== undefined) {
+        publishing('uploading artwork');
+        coverArtCid = await uploadImage(ctx, account, p.artwork, 'img_square', {
+          signal: p.signal,
+          onProgress: p.onProgress,
+          stage: 'publish',
+        });
+      }
+      const files: Record<string, unknown> = {
+        track_cid: trackCid,
+        duration: record.durationSeconds,
+        orig_file_cid: record.results.original ?? record.origFileCid,
+        orig_filename: record.origFileName,
+      };
+      if (record.results['320_preview']) files.preview_cid = record.results['320_preview'];
+      if (record.results.peaks) files.waveform_cid = record.results.peaks;
+      if (coverArtCid) files.cover_art_sizes = coverArtCid;
+      return publish(
+        p.userId,
+        { ...fields, ...files },
+        {
+          ...(p.signal ? { signal: p.signal } : {}),
+          onStatus: publishing,
+        },
+      );
+    },
+
+    /** Publishes a track from files already uploaded (CIDs); uploads `artwork` when given. */
+    async create(p: CreateTrackParameters): Promise<UploadTrackReturnType> {
+      const metadata = { ...p.metadata };
+      if (p.artwork !== undefined) {
+        metadata.coverArtCid = await uploadImage(
+          ctx,
+          requireAccount(ctx),
+          p.artwork,
+          'img_square',
+          {
+            signal: p.signal,
+          },
+        );
+      }
+      return publish(p.userId, toTrackMetadata(metadata), p);
+    },
+
+    /** Changes a track's fields (`null` clears an optional one); answers the track after. */
+    async update(
+      userId: string,
+      trackId: string,
+      changes: UpdateTrackChanges,
+      options: WriteOptions = {},
+    ): Promise<Track> {
+      const { artwork, ...fields } = changes;
+      const before = await owned(userId, trackId, options.signal);
+      if (artwork !== undefined) {
+        fields.coverArtCid = await uploadImage(ctx, requireAccount(ctx), artwork, 'img_square', {
+          signal: options.signal,
+        });
+      }
+      return manageEntity<Track>(ctx, {
+        userId: toEntityId(userId, 'user id'),
+        entityType: 'Track',
+        entityId: toEntityId(trackId, 'track id'),
+        action: 'Update',
+        data: toTrackMetadata(fields),
+        readBack: (endpoint) =>
+          getDataOn<Track>(ctx, endpoint, path(trackId), { user_id: userId }, options.signal),
+        // Every applied change moves updated_at to its block's time, later than any before.
+        isApplied: (t) => t !== undefined && t.updated_at > before.updated_at,
+        signal: options.signal,
+        ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+      });
+    },
+
+    /** Deletes a track. */
+    async remove(userId: string, trackId: string, options: WriteOptions = {}): Promise<void> {
+      await owned(userId, trackId, options.signal);
+      await manageEntity<Track>(ctx, {
+        userId: toEntityId(userId, 'user id'),
+        entityType: 'Track',
+        entityId: toEntityId(trackId, 'track id'),
+        action: 'Delete',
+        readBack: (endpoint) =>
+          getDataOn<Track>(ctx, endpoint, path(trackId), { user_id: userId }, options.signal),
+        isApplied: (t) => t === undefined || t.is_delete,
+        signal: options.signal,
+        ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+      });
+    },
+
+    save: (userId: string, trackId: string, options?: WriteOptions) =>
+      trackToggle(userId, trackId, 'Save', true, options),
+    unsave: (userId: string, trackId: string, options?: WriteOptions) =>
+      trackToggle(userId, trackId, 'Unsave', false, options),
+    repost: (userId: string, trackId: string, options?: WriteOptions) =>
+      trackToggle(userId, trackId, 'Repost', true, options),
+    unrepost: (userId: string, trackId: string, options?: WriteOptions) =>
+      trackToggle(userId, trackId, 'Unrepost', false, options),
+  };
+
+  function trackToggle(
+    userId: string,
+    trackId: string,
+    action: 'Save' | 'Unsave' | 'Repost' | 'Unrepost',
+    on: boolean,
+    options: WriteOptions = {},
+  ): Promise<Track> {
+    const saves = action === 'Save' || action === 'Unsave';
+    return toggle<Track>(
+      ctx,
+      {
+        entityType: 'Track',
+        action,
+        userId,
+        targetId: trackId,
+        read: readAs<Track>(ctx, path(trackId), options.signal),
+        flag: (t) => (saves ? t.has_current_user_saved : t.has_current_user_reposted),
+        on,
+      },
+      options,
+    );
+  }
+}
+
+export type TracksApi = ReturnType<typeof createTracksApi>;

@@ -1,0 +1,414 @@
+// Uploads to content nodes (DESIGN §7): a node is chosen by rendezvous on the uploader's wallet,
+// the file is streamed as multipart with progress, and the upload is polled until its job is done.
+import type { LocalAccount } from 'viem';
+import { rankNodes, signRequest } from '@coliving/protocol';
+import {
+  HEALTH_CHECK_TIMEOUT_MS,
+  MAX_POLL_ERRORS,
+  TRANSCODE_TIMEOUT_MS,
+  UPLOAD_CHUNK_BYTES,
+} from './constants.js';
+import type { SdkContext } from './context.js';
+import {
+  ColivingSdkError,
+  errorFromResponse,
+  isFailoverError,
+  redactUrl,
+  toColivingSdkError,
+} from './errors.js';
+import { type FetchFn, requestJson, sleep, throwIfAborted } from './http.js';
+import type { UploadRecord } from './types.js';
+
+export type UploadTemplate = 'audio' | 'img_square' | 'img_backdrop';
+/** A file to upload: a Blob (a browser File is one) or its bytes. */
+export type FileInput = Blob | Uint8Array;
+
+/** What an upload reports as it goes. */
+export type UploadProgressEvent = {
+  stage: 'upload' | 'transcode' | 'publish';
+  /** Bytes sent so far and in all (stage `upload`). */
+  loaded?: number;
+  total?: number;
+  /** The upload's job status (stage `transcode`) or the step under way (stage `publish`). */
+  status?: string;
+};
+
+/** Is a content node up? Its `/health_check` answers 200 and does not say otherwise. */
+export async function isContentNodeHealthy(
+  fetchFn: FetchFn,
+  endpoint: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    const { body } = await requestJson<{ data?: { healthy?: boolean } }>(
+      fetchFn,
+      `${endpoint}/health_check`,
+      { signal, timeoutMs: HEALTH_CHECK_TIMEOUT_MS },
+    );
+    return body?.data?.healthy !== false;
+  } catch {
+    throwIfAborted(signal);
+    return false;
+  }
+}
+
+const textEncoder = new TextEncoder();
+
+/** A field value or file name as it may stand in a multipart header. */
+function headerSafe(value: string): string {
+  return value.replace(/[\r\n]/g, ' ').replace(/"/g, '%22');
+}
+
+export type MultipartParts = {
+  contentType: string;
+  /** The body's pieces, in order: text headers and fields as bytes, the file as given. */
+  parts: FileInput[];
+  total: number;
+};
+
+/** The size of a file input in bytes. */
+export function sizeOf(file: FileInput): number {
+  return file instanceof Uint8Array ? file.byteLength : file.size;
+}
+
+/**
+ * A multipart/form-data body of `fields` (in order) and one file under `fileField`: the content
+ * node reads `template` before the files, so the order is the caller's.
+ */
+export function multipartBody(
+  fields: readonly (readonly [string, string])[],
+  file: { field: string; name: string; type: string; data: FileInput },
+  boundary = `----coliving${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`,
+): MultipartParts {
+  let head = '';
+  for (const [name, value] of fields) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${headerSafe(name)}"\r\n\r\n${value}\r\n`;
+  }
+  head +=
+    `--${boundary}\r\nContent-Disposition: form-data; name="${headerSafe(file.field)}"; ` +
+    `filename="${headerSafe(file.name)}"\r\nContent-Type: ${headerSafe(file.type)}\r\n\r\n`;
+  const headBytes = textEncoder.encode(head);
+  const tailBytes = textEncoder.encode(`\r\n--${boundary}--\r\n`);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    parts: [headBytes, file.data, tailBytes],
+    total: headBytes.byteLength + sizeOf(file.data) + tailBytes.byteLength,
+  };
+}
+
+/**
+ * The pieces as one stream of chunks of at most UPLOAD_CHUNK_BYTES, read only as the consumer
+ * pulls them; `onBytes` is told the running count of bytes handed over.
+ */
+export function countingStream(
+  parts: readonly FileInput[],
+  onBytes: (sent: number) => void,
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  let offset = 0;
+  let sent = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          const part = parts[index];
+          if (part === undefined) {
+            controller.close();
+            return;
+          }
+          const size = sizeOf(part);
+          if (offset >= size) {
+            index++;
+            offset = 0;
+            continue;
+          }
+          const end = Math.min(size, offset + UPLOAD_CHUNK_BYTES);
+          const chunk =
+            part instanceof Uint8Array
+              ? part.subarray(offset, end)
+              : new Uint8Array(await part.slice(offset, end).arrayBuffer());
+          offset = end;
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+          onBytes(sent);
+          return;
+        }
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+type XhrLike = {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: unknown): void;
+  abort(): void;
+  upload: { onprogress: ((event: { loaded: number; total: number }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  status: number;
+  responseText: string;
+};
+type XhrConstructor = new () => XhrLike;
+
+/** Browsers stream uploads with progress only through XMLHttpRequest (fetch needs HTTP/2). */
+function browserXhr(): XhrConstructor | undefined {
+  const candidate = (globalThis as { XMLHttpRequest?: XhrConstructor }).XMLHttpRequest;
+  return typeof candidate === 'function' ? candidate : undefined;
+}
+
+export type SendUploadParameters = {
+  account: LocalAccount;
+  endpoint: string;
+  template: UploadTemplate;
+  file: FileInput;
+  fileName: string;
+  previewStartSeconds?: number | undefined;
+  onProgress?: ((loaded: number, total: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
+};
+
+/** `POST /uploads` with one file, signed by `account`; the node's new upload record. */
+export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Promise<UploadRecord> {
+  const url = `${p.endpoint}/uploads`;
+  const headers = await signRequest({ account: p.account, method: 'POST', path: '/uploads' });
+  const fields: [string, string][] = [['template', p.template]];
+  if (p.previewStartSeconds !== undefined)
+    fields.push(['previewStartSeconds', String(p.previewStartSeconds)]);
+  const type =
+    (p.file instanceof Uint8Array ? '' : p.file.type) ||
+    (p.template === 'audio' ? 'application/octet-stream' : 'image/jpeg');
+  const Xhr = browserXhr();
+  let status: number;
+  let text: string;
+  if (Xhr) {
+    ({ status, text } = await sendWithXhr(Xhr, url, headers, fields, type, p));
+  } else {
+    const body = multipartBody(fields, { field: 'files', name: p.fileName, type, data: p.file });
+    p.onProgress?.(0, body.total);
+    const stream = countingStream(body.parts, (sent) => p.onProgress?.(sent, body.total));
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': body.contentType, accept: 'application/json' },
+        body: stream,
+        duplex: 'half',
+        ...(p.signal ? { signal: p.signal } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      throwIfAborted(p.signal);
+      throw toColivingSdkError(error, url);
+    }
+    status = response.status;
+  }
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch (cause) {
+    throw new ColivingSdkError('server', `${url} answered with invalid JSON`, { status, cause });
+  }
+  if (status < 200 || status >= 300) throw errorFromResponse(status, parsed, url);
+  const record = (parsed as { data?: UploadRecord[] } | undefined)?.data?.[0];
+  if (!record || typeof record.id !== 'string') {
+    throw new ColivingSdkError('server', `${url} did not answer an upload record`, { status });
+  }
+  return record;
+}
+
+function sendWithXhr(
+  Xhr: XhrConstructor,
+  url: string,
+  headers: Record<string, string>,
+  fields: readonly (readonly [string, string])[],
+  type: string,
+  p: SendUploadParameters,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    throwIfAborted(p.signal);
+    const form = new FormData();
+    for (const [name, value] of fields) form.append(name, value);
+    const blob = p.file instanceof Uint8Array ? new Blob([p.file], { type }) : p.file;
+    form.append('files', blob, p.fileName);
+    const xhr = new Xhr();
+    xhr.open('POST', url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) => p.onProgress?.(event.loaded, event.total);
+    const onAbort = () => xhr.abort();
+    p.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => p.signal?.removeEventListener('abort', onAbort);
+    xhr.onload = () => {
+      done();
+      resolve({ status: xhr.status, text: xhr.responseText });
+    };
+    xhr.onerror = () => {
+      done();
+      reject(
+        new ColivingSdkError('network', `Could not reach ${redactUrl(url)}`, {
+          url: redactUrl(url),
+        }),
+      );
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new ColivingSdkError('aborted', 'The upload was aborted'));
+    };
+    xhr.send(form);
+  });
+}
+
+/**
+ * Polls `GET /uploads/:id` until its job is `done`; `transcode_failed` when it ends in `error`.
+ * A few network errors in a row are tolerated (a node restarting resumes its jobs).
+ */
+export async function waitForUpload(
+  ctx: SdkContext,
+  endpoint: string,
+  id: string,
+  onStatus?: (status: string) => void,
+  signal?: AbortSignal,
+): Promise<UploadRecord> {
+  const url = `${endpoint}/uploads/${encodeURIComponent(id)}`;
+  const deadline = Date.now() + TRANSCODE_TIMEOUT_MS;
+  let errors = 0;
+  let last: string | undefined;
+  for (;;) {
+    throwIfAborted(signal);
+    let record: UploadRecord | undefined;
+    try {
+      record = (await requestJson<{ data: UploadRecord }>(ctx.fetch, url, { signal })).body.data;
+      errors = 0;
+    } catch (error) {
+      if (!isFailoverError(error) || ++errors >= MAX_POLL_ERRORS) throw error;
+    }
+    if (record) {
+      if (record.status !== last) onStatus?.(record.status);
+      last = record.status;
+      if (record.status === 'done') return record;
+      if (record.status === 'error') {
+        throw new ColivingSdkError(
+          'transcode_failed',
+          `The content node could not process the upload: ${record.error ?? 'unknown error'}`,
+          { code: 'transcode_failed', url },
+        );
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new ColivingSdkError('timeout', `Upload ${id} is not done after 30 minutes`, {
+        code: 'transcode_timeout',
+        url,
+      });
+    }
+    await sleep(ctx.pollIntervalMs, signal);
+  }
+}
+
+export type UploadFileParameters = {
+  account: LocalAccount;
+  template: UploadTemplate;
+  file: FileInput;
+  fileName?: string | undefined;
+  previewStartSeconds?: number | undefined;
+  onProgress?: ((event: UploadProgressEvent) => void) | undefined;
+  /** The stage progress is reported under while bytes are sent. */
+  stage?: UploadProgressEvent['stage'];
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * Uploads one file to the first healthy content node in the rendezvous ranking of the wallet
+ * and waits for its job; another node is tried when one is down or fails (5xx) before taking
+ * the file. Returns the finished record and the node that holds it.
+ */
+export async function uploadFile(
+  ctx: SdkContext,
+  p: UploadFileParameters,
+): Promise<{ endpoint: string; record: UploadRecord }> {
+  const nodes = rankNodes(await ctx.discovery.contentNodes(p.signal), p.account.address);
+  if (nodes.length === 0) {
+    throw new ColivingSdkError('no_healthy_node', 'The network lists no content nodes', {
+      code: 'no_content_nodes',
+    });
+  }
+  const stage = p.stage ?? 'upload';
+  const fileName = p.fileName ?? defaultFileName(p.file, p.template);
+  let lastError: ColivingSdkError | undefined;
+  for (const endpoint of nodes) {
+    if (!(await isContentNodeHealthy(ctx.fetch, endpoint, p.signal))) continue;
+    let created: UploadRecord;
+    try {
+      created = await sendUpload(ctx.fetch, {
+        account: p.account,
+        endpoint,
+        template: p.template,
+        file: p.file,
+        fileName,
+        previewStartSeconds: p.previewStartSeconds,
+        onProgress: (loaded, total) =>
+          p.onProgress?.({
+            stage,
+            loaded,
+            total,
+            ...(stage === 'upload' ? {} : { status: `uploading ${p.template}` }),
+          }),
+        signal: p.signal,
+      });
+    } catch (error) {
+      const sdkError = toColivingSdkError(error);
+      if (!isFailoverError(sdkError)) throw sdkError;
+      lastError = sdkError;
+      continue;
+    }
+    const record = await waitForUpload(
+      ctx,
+      endpoint,
+      created.id,
+      (status) =>
+        p.onProgress?.(
+          p.template === 'audio'
+            ? { stage: 'transcode', status }
+            : { stage, status: `processing ${p.template}: ${status}` },
+        ),
+      p.signal,
+    );
+    return { endpoint, record };
+  }
+  throw new ColivingSdkError(
+    'no_healthy_node',
+    `No content node took the upload (${nodes.length} listed)`,
+    { code: 'no_content_node', ...(lastError ? { cause: lastError } : {}) },
+  );
+}
+
+function defaultFileName(file: FileInput, template: UploadTemplate): string {
+  const name = (file as { name?: unknown }).name;
+  if (typeof name === 'string' && name !== '') return name;
+  return template === 'audio' ? 'audio' : 'image';
+}
+
+/** Uploads an image and answers its CID (the original: nodes render the sizes from it). */
+export async function uploadImage(
+  ctx: SdkContext,
+  account: LocalAccount,
+  file: FileInput,
+  template: 'img_square' | 'img_backdrop',
+  options: {
+    signal?: AbortSignal | undefined;
+    onProgress?: ((event: UploadProgressEvent) => void) | undefined;
+    stage?: UploadProgressEvent['stage'];
+  } = {},
+): Promise<string> {
+  const { record } = await uploadFile(ctx, {
+    account,
+    template,
+    file,
+    onProgress: options.onProgress,
+    stage: options.stage ?? 'upload',
+    signal: options.signal,
+  });
+  return record.results.original ?? record.origFileCid;
+}

@@ -1,0 +1,294 @@
+// `sdk.users`: every /v1/users read, account creation, profile updates and follows.
+import {
+  type SdkContext,
+  getData,
+  getDataOn,
+  readById,
+  requireAccount,
+  toEntityId,
+} from './context.js';
+import { ColivingSdkError, isColivingSdkError } from './errors.js';
+import { manageEntity } from './manageEntity.js';
+import { type UserFieldsInput, toUserMetadata } from './metadata.js';
+import { type WriteOptions, readAs, toggle } from './social.js';
+import type { SearchSortMethod } from './tracks.js';
+import type { Favorite, Page, Playlist, Repost, Track, User, Viewer } from './types.js';
+import { type FileInput, type UploadProgressEvent, uploadImage } from './upload.js';
+
+export type CreateUserParameters = {
+  /** 1–30 letters, digits, `_` or `.`, unique regardless of case; chosen once. */
+  handle: string;
+  name: string;
+  bio?: string;
+  location?: string;
+  website?: string;
+  /** A square image. */
+  profilePicture?: FileInput;
+  /** A wide image. */
+  coverPhoto?: FileInput;
+  allowAiAttribution?: boolean;
+  onProgress?: (event: UploadProgressEvent) => void;
+} & WriteOptions;
+export type CreateUserReturnType = { userId: string; user: User };
+
+export type UpdateUserChanges = Omit<UserFieldsInput, 'profilePictureCid' | 'coverPhotoCid'> & {
+  /** A new square image; null removes it. */
+  profilePicture?: FileInput | null;
+  /** A new wide image; null removes it. */
+  coverPhoto?: FileInput | null;
+};
+
+export type UserTracksParameters = Page &
+  Viewer & {
+    sort?: 'date' | 'plays';
+    sortMethod?: 'title' | 'release_date' | 'added_date' | 'plays' | 'reposts' | 'saves';
+    sortDirection?: 'asc' | 'desc';
+    /** Only tracks whose title matches. */
+    query?: string;
+  };
+
+type Signal = { signal?: AbortSignal };
+
+/** The user API. */
+export function createUsersApi(ctx: SdkContext) {
+  const path = (id: string) => `/v1/users/${encodeURIComponent(id)}`;
+  const paged = (opts: Page & Viewer) => ({
+    limit: opts.limit,
+    offset: opts.offset,
+    user_id: opts.userId,
+  });
+
+  async function get(id: string, opts: Viewer & Signal = {}): Promise<User> {
+    return readById(
+      getData<User>(ctx, path(id), { user_id: opts.userId }, opts.signal),
+      'user',
+      id,
+    );
+  }
+
+  async function unclaimedId(signal?: AbortSignal): Promise<string> {
+    return getData<string>(ctx, '/v1/users/unclaimed_id', {}, signal);
+  }
+
+  /** The handle's user, or undefined (a 404). */
+  async function findByHandle(handle: string, signal?: AbortSignal): Promise<User | undefined> {
+    try {
+      return await getData<User>(ctx, `/v1/users/handle/${encodeURIComponent(handle)}`, {}, signal);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  function follows(
+    userId: string,
+    targetUserId: string,
+    action: 'Follow' | 'Unfollow',
+    options: WriteOptions = {},
+  ): Promise<User> {
+    return toggle<User>(
+      ctx,
+      {
+        entityType: 'User',
+        action,
+        userId,
+        targetId: targetUserId,
+        read: readAs<User>(ctx, path(targetUserId), options.signal),
+        flag: (u) => u.does_current_user_follow,
+        on: action === 'Follow',
+      },
+      options,
+    );
+  }
+
+  return {
+    get,
+    unclaimedId,
+
+    async bulk(p: Viewer & Signal & { ids: string[] }): Promise<User[]> {
+      return getData<User[]>(ctx, '/v1/users', { id: p.ids, user_id: p.userId }, p.signal);
+    },
+
+    async byHandle(handle: string, opts: Viewer & Signal = {}): Promise<User> {
+      return getData<User>(
+        ctx,
+        `/v1/users/handle/${encodeURIComponent(handle)}`,
+        { user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    /** The user a wallet signs for (after a login: the account behind the key). */
+    async byWallet(wallet: string, opts: Viewer & Signal = {}): Promise<User> {
+      return getData<User>(
+        ctx,
+        `/v1/users/account/${encodeURIComponent(wallet)}`,
+        { user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    async search(
+      opts: Page & Viewer & Signal & { query: string; sortMethod?: SearchSortMethod },
+    ): Promise<User[]> {
+      return getData<User[]>(
+        ctx,
+        '/v1/users/search',
+        { query: opts.query, sort_method: opts.sortMethod, ...paged(opts) },
+        opts.signal,
+      );
+    },
+
+    /** A user's tracks; the user themself (`userId` = `id`) also sees unlisted and scheduled. */
+    async tracks(id: string, opts: UserTracksParameters & Signal = {}): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        `${path(id)}/tracks`,
+        {
+          sort: opts.sort,
+          sort_method: opts.sortMethod,
+          sort_direction: opts.sortDirection,
+          query: opts.query,
+          ...paged(opts),
+        },
+        opts.signal,
+      );
+    },
+
+    async playlists(id: string, opts: Page & Viewer & Signal = {}): Promise<Playlist[]> {
+      return getData<Playlist[]>(ctx, `${path(id)}/playlists`, paged(opts), opts.signal);
+    },
+
+    async albums(id: string, opts: Page & Viewer & Signal = {}): Promise<Playlist[]> {
+      return getData<Playlist[]>(ctx, `${path(id)}/albums`, paged(opts), opts.signal);
+    },
+
+    async followers(id: string, opts: Page & Viewer & Signal = {}): Promise<User[]> {
+      return getData<User[]>(ctx, `${path(id)}/followers`, paged(opts), opts.signal);
+    },
+
+    async following(id: string, opts: Page & Viewer & Signal = {}): Promise<User[]> {
+      return getData<User[]>(ctx, `${path(id)}/following`, paged(opts), opts.signal);
+    },
+
+    /** A user's reposts, newest first, with the reposted tracks and playlists. */
+    async reposts(id: string, opts: Page & Viewer & Signal = {}): Promise<Repost[]> {
+      return getData<Repost[]>(ctx, `${path(id)}/reposts`, paged(opts), opts.signal);
+    },
+
+    /** A user's saves, newest first (ids of the saved tracks and playlists). */
+    async favorites(id: string, opts: Page & Viewer & Signal = {}): Promise<Favorite[]> {
+      return getData<Favorite[]>(ctx, `${path(id)}/favorites`, paged(opts), opts.signal);
+    },
+
+    /**
+     * Creates the user of the account set now (one user per wallet): uploads the images, signs
+     * the User Create and answers the indexed user. A taken handle is a `conflict`.
+     */
+    async create(p: CreateUserParameters): Promise<CreateUserReturnType> {
+      const account = requireAccount(ctx);
+      if (await findByHandle(p.handle, p.signal)) {
+        throw new ColivingSdkError('conflict', `The handle "${p.handle}" is taken`, {
+          code: 'handle_taken',
+        });
+      }
+      const images = { signal: p.signal, onProgress: p.onProgress };
+      const profilePictureCid =
+        p.profilePicture === undefined
+          ? undefined
+          : await uploadImage(ctx, account, p.profilePicture, 'img_square', images);
+      const coverPhotoCid =
+        p.coverPhoto === undefined
+          ? undefined
+          : await uploadImage(ctx, account, p.coverPhoto, 'img_backdrop', images);
+      const userId = await unclaimedId(p.signal);
+      const id = toEntityId(userId);
+      const user = await manageEntity<User>(ctx, {
+        userId: id,
+        entityType: 'User',
+        entityId: id,
+        action: 'Create',
+        data: toUserMetadata({
+          handle: p.handle,
+          name: p.name,
+          ...(p.bio !== undefined ? { bio: p.bio } : {}),
+          ...(p.location !== undefined ? { location: p.location } : {}),
+          ...(p.website !== undefined ? { website: p.website } : {}),
+          ...(p.allowAiAttribution !== undefined
+            ? { allowAiAttribution: p.allowAiAttribution }
+            : {}),
+          ...(profilePictureCid ? { profilePictureCid } : {}),
+          ...(coverPhotoCid ? { coverPhotoCid } : {}),
+        }),
+        readBack: (endpoint) => getDataOn<User>(ctx, endpoint, path(userId), {}, p.signal),
+        isApplied: (u) =>
+          u !== undefined && u.wallet.toLowerCase() === account.address.toLowerCase(),
+        signal: p.signal,
+        ...(p.onStatus ? { onStatus: p.onStatus } : {}),
+      });
+      return { userId, user };
+    },
+
+    /** Changes a user's profile (`null` clears a field); answers the user after. */
+    async update(
+      userId: string,
+      changes: UpdateUserChanges,
+      options: WriteOptions = {},
+    ): Promise<User> {
+      const account = requireAccount(ctx);
+      const { profilePicture, coverPhoto, ...fields } = changes;
+      // A deactivated user reads as a 404; reactivating it is the one update that starts there.
+      const before = await getData<User>(ctx, path(userId), {}, options.signal).catch(
+        (error: unknown) => {
+          if (fields.isDeactivated === false && isNotFound(error)) return undefined;
+          throw error;
+        },
+      );
+      if (before && before.wallet.toLowerCase() !== account.address.toLowerCase()) {
+        throw new ColivingSdkError('forbidden', `User ${userId} is not this account's user`, {
+          code: 'not_owner',
+        });
+      }
+      const images: UserFieldsInput = {};
+      const image = { signal: options.signal };
+      if (profilePicture !== undefined)
+        images.profilePictureCid =
+          profilePicture === null
+            ? null
+            : await uploadImage(ctx, account, profilePicture, 'img_square', image);
+      if (coverPhoto !== undefined)
+        images.coverPhotoCid =
+          coverPhoto === null
+            ? null
+            : await uploadImage(ctx, account, coverPhoto, 'img_backdrop', image);
+      const id = toEntityId(userId, 'user id');
+      return manageEntity<User>(ctx, {
+        userId: id,
+        entityType: 'User',
+        entityId: id,
+        action: 'Update',
+        data: toUserMetadata({ ...fields, ...images }),
+        // A deactivated user is a 404 to everyone: that is the update showing.
+        readBack: (endpoint) => getDataOn<User>(ctx, endpoint, path(userId), {}, options.signal),
+        isApplied: (u) =>
+          fields.isDeactivated === true
+            ? u === undefined
+            : u !== undefined && (before === undefined || u.updated_at > before.updated_at),
+        signal: options.signal,
+        ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+      });
+    },
+
+    /** `userId` follows `targetUserId`; answers the target as `userId` now sees it. */
+    follow: (userId: string, targetUserId: string, options?: WriteOptions) =>
+      follows(userId, targetUserId, 'Follow', options),
+    unfollow: (userId: string, targetUserId: string, options?: WriteOptions) =>
+      follows(userId, targetUserId, 'Unfollow', options),
+  };
+}
+
+export type UsersApi = ReturnType<typeof createUsersApi>;
+
+function isNotFound(error: unknown): boolean {
+  return isColivingSdkError(error, 'not_found');
+}
