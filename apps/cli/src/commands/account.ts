@@ -1,5 +1,6 @@
 // `coliving account create | login | logout | whoami`: a Hedgehog login (the password never
 // leaves this machine), the profile made on chain, and the key kept in a 0600 file.
+import type { User } from '@coliving/sdk';
 import type { Command } from '../cli.js';
 import {
   discoveryEndpoints,
@@ -11,11 +12,15 @@ import {
 } from '../context.js';
 import { UsageError } from '../errors.js';
 
-function required(values: Record<string, unknown>, ...names: string[]): string[] {
+/** The named options, each a non-empty string, or a UsageError listing the missing ones. */
+function required<K extends string>(
+  values: Record<string, unknown>,
+  ...names: K[]
+): Record<K, string> {
   const missing = names.filter((n) => typeof values[n] !== 'string' || values[n] === '');
   if (missing.length > 0)
     throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
-  return names.map((n) => values[n] as string);
+  return Object.fromEntries(names.map((n) => [n, values[n]])) as Record<K, string>;
 }
 
 export const accountCommands: Command[] = [
@@ -31,7 +36,7 @@ export const accountCommands: Command[] = [
       bio: { type: 'string' },
     },
     async run({ values, json, discovery }, io) {
-      const [email, password, handle, name] = required(
+      const { email, password, handle, name } = required(
         values,
         'email',
         'password',
@@ -67,7 +72,7 @@ export const accountCommands: Command[] = [
     summary: 'Log in with your email and password',
     options: { email: { type: 'string' }, password: { type: 'string' } },
     async run({ values, json, discovery }, io) {
-      const [email, password] = required(values, 'email', 'password');
+      const { email, password } = required(values, 'email', 'password');
       const sdk = await sdkFor(io, { discovery });
       const { wallet, privateKey } = await sdk.auth.logIn({ email, password });
       const user = await sdk.users.byWallet(wallet).catch((error: unknown) => {
@@ -108,7 +113,7 @@ export const accountCommands: Command[] = [
     async run({ json, discovery }, io) {
       const session = await loadSession(io);
       if (!session) throw new UsageError('Not logged in');
-      let user;
+      let user: User | undefined;
       if (session.userId) {
         const sdk = await sdkFor(io, { discovery });
         user = await sdk.users.get(session.userId);

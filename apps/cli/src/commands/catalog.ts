@@ -1,35 +1,13 @@
 // Reads: `track | user | playlist get | search` and `trending`.
+import type { Playlist, Track, User } from '@coliving/sdk';
 import type { Command } from '../cli.js';
 import { output, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findPlaylist, findTrack, findUser } from '../targets.js';
 
-type TrackLike = {
-  id: string;
-  title: string;
-  permalink: string;
-  genre: string;
-  duration: number;
-  play_count: number;
-  repost_count: number;
-  favorite_count: number;
-  user: { handle: string };
-};
-type UserLike = {
-  id: string;
-  handle: string;
-  name: string;
-  follower_count: number;
-  track_count: number;
-};
-type PlaylistLike = {
-  id: string;
-  playlist_name: string;
-  permalink: string;
-  is_album: boolean;
-  track_count: number;
-  user: { handle: string };
-};
+type TrackLike = Track;
+type UserLike = User;
+type PlaylistLike = Playlist;
 
 const minutes = (seconds: number) =>
   `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
@@ -68,7 +46,7 @@ export const catalogCommands: Command[] = [
     positionals: 1,
     async run({ positionals, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
-      const track = (await findTrack(sdk, positionals[0]!)) as unknown as TrackLike;
+      const track = await findTrack(sdk, positionals[0]!);
       output(io, json, track, () => trackLine(track));
     },
   },
@@ -81,11 +59,11 @@ export const catalogCommands: Command[] = [
     async run({ positionals, values, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
       const limit = limitOf(values);
-      const tracks = (await sdk.tracks.search({
+      const tracks = await sdk.tracks.search({
         query: positionals[0]!,
         ...(typeof values.genre === 'string' ? { genre: [values.genre] } : {}),
         ...(limit ? { limit } : {}),
-      })) as unknown as TrackLike[];
+      });
       output(io, json, tracks, () => lines(tracks, trackLine));
     },
   },
@@ -96,7 +74,7 @@ export const catalogCommands: Command[] = [
     positionals: 1,
     async run({ positionals, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
-      const user = (await findUser(sdk, positionals[0]!)) as unknown as UserLike;
+      const user = await findUser(sdk, positionals[0]!);
       output(io, json, user, () => userLine(user));
     },
   },
@@ -109,10 +87,10 @@ export const catalogCommands: Command[] = [
     async run({ positionals, values, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
       const limit = limitOf(values);
-      const users = (await sdk.users.search({
+      const users = await sdk.users.search({
         query: positionals[0]!,
         ...(limit ? { limit } : {}),
-      })) as unknown as UserLike[];
+      });
       output(io, json, users, () => lines(users, userLine));
     },
   },
@@ -123,8 +101,8 @@ export const catalogCommands: Command[] = [
     positionals: 1,
     async run({ positionals, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
-      const playlist = (await findPlaylist(sdk, positionals[0]!)) as unknown as PlaylistLike;
-      const tracks = (await sdk.playlists.tracks(playlist.id)) as unknown as TrackLike[];
+      const playlist = await findPlaylist(sdk, positionals[0]!);
+      const tracks = await sdk.playlists.tracks(playlist.id);
       output(io, json, { ...playlist, tracks }, () =>
         [playlistLine(playlist), ...tracks.map((t, i) => `  ${i + 1}. ${trackLine(t)}`)].join('\n'),
       );
@@ -139,10 +117,10 @@ export const catalogCommands: Command[] = [
     async run({ positionals, values, json, discovery }, io) {
       const sdk = await sdkFor(io, { discovery });
       const limit = limitOf(values);
-      const playlists = (await sdk.playlists.search({
+      const playlists = await sdk.playlists.search({
         query: positionals[0]!,
         ...(limit ? { limit } : {}),
-      })) as unknown as PlaylistLike[];
+      });
       output(io, json, playlists, () => lines(playlists, playlistLine));
     },
   },
@@ -157,11 +135,11 @@ export const catalogCommands: Command[] = [
         throw new UsageError('--time must be week, month or allTime');
       const sdk = await sdkFor(io, { discovery });
       const limit = limitOf(values);
-      const tracks = (await sdk.tracks.trending({
+      const tracks = await sdk.tracks.trending({
         time,
         ...(typeof values.genre === 'string' ? { genre: values.genre } : {}),
         ...(limit ? { limit } : {}),
-      })) as unknown as TrackLike[];
+      });
       output(io, json, tracks, () =>
         lines(tracks, (t) => `${tracks.indexOf(t) + 1}. ${trackLine(t)}`),
       );

@@ -94,16 +94,10 @@ const SERVICE_TYPES: Record<string, ServiceTypeName> = {
 async function send(
   target: EthTarget,
   key: Hex,
-  call: {
-    address: Address;
-    abi: typeof nodeRegistryAbi | typeof dgcoTokenAbi;
-    functionName: string;
-    args: unknown[];
-  },
+  write: (wallet: ReturnType<typeof createChainWallet>) => Promise<Hex>,
 ): Promise<Hex> {
   const client = createChainClient('eth', target.chain);
-  const wallet = createChainWallet('eth', target.chain, privateKeyToAccount(key));
-  const hash = await wallet.writeContract(call as Parameters<typeof wallet.writeContract>[0]);
+  const hash = await write(createChainWallet('eth', target.chain, privateKeyToAccount(key)));
   const receipt = await client.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new Error(`the transaction reverted (${hash})`);
   return hash;
@@ -166,18 +160,22 @@ export const nodeCommands: Command[] = [
       const amount = dgco(values.amount, '--amount');
       const key = operatorKey(io, values);
       const target = await ethTarget(io, values);
-      await send(target, key, {
-        address: target.token,
-        abi: dgcoTokenAbi,
-        functionName: 'approve',
-        args: [target.staking, amount],
-      });
-      const hash = await send(target, key, {
-        address: target.registry,
-        abi: nodeRegistryAbi,
-        functionName: 'increaseStake',
-        args: [amount],
-      });
+      await send(target, key, (wallet) =>
+        wallet.writeContract({
+          address: target.token,
+          abi: dgcoTokenAbi,
+          functionName: 'approve',
+          args: [target.staking, amount],
+        }),
+      );
+      const hash = await send(target, key, (wallet) =>
+        wallet.writeContract({
+          address: target.registry,
+          abi: nodeRegistryAbi,
+          functionName: 'increaseStake',
+          args: [amount],
+        }),
+      );
       output(
         io,
         json,
@@ -195,12 +193,14 @@ export const nodeCommands: Command[] = [
       const amount = dgco(values.amount, '--amount');
       const key = operatorKey(io, values);
       const target = await ethTarget(io, values);
-      const hash = await send(target, key, {
-        address: target.registry,
-        abi: nodeRegistryAbi,
-        functionName: 'requestDecreaseStake',
-        args: [amount],
-      });
+      const hash = await send(target, key, (wallet) =>
+        wallet.writeContract({
+          address: target.registry,
+          abi: nodeRegistryAbi,
+          functionName: 'requestDecreaseStake',
+          args: [amount],
+        }),
+      );
       const client = createChainClient('eth', target.chain);
       const pending = await client.readContract({
         address: target.registry,
@@ -229,7 +229,14 @@ export const nodeCommands: Command[] = [
     async run({ values, json }, io) {
       const target = await ethTarget(io, values);
       const client = createChainClient('eth', target.chain);
-      const rows = [];
+      const rows: {
+        id: number;
+        type: string;
+        endpoint: string;
+        owner: string;
+        delegateWallet: string;
+        ownerStake: string;
+      }[] = [];
       for (const [name, type] of [
         ['content-node', ServiceType.contentNode],
         ['discovery-node', ServiceType.discoveryNode],
