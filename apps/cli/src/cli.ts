@@ -47,13 +47,12 @@ const COMMANDS: Command[] = [
 ];
 
 function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
   return [
     'coliving: the Coliving command line',
     '',
     'Usage: coliving <command> [options]',
     '',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
     '',
     'Every command takes --json (machine-readable output) and --discovery <url> (another',
     'network; also COLIVING_DISCOVERY_URL). Without them, the local devnet (.coliving/devnet.json)',

@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { devAccountKeys } from '@coliving/chain';
 import { cidFromBytes } from '@coliving/protocol';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type ColivingSdk, ColivingSdkError, createColivingSdk } from '@coliving/sdk';
 import { type StartNetworkReturnType, startNetwork } from './devnet/startNetwork.js';
 
@@ -286,6 +288,48 @@ describe('the coliving CLI against the same network', () => {
     assert.ok(Array.isArray(trending));
   });
 
+  it('registers a node, stakes and unstakes, and lists the registry for operators', async () => {
+    // The deployer (dev account 0) holds the DGCO supply on a devnet: enough for a node's stake.
+    const operator = ['--private-key', devAccountKeys()[0]!, '--manifest', network.manifestFile];
+    const delegate = privateKeyToAccount(generatePrivateKey()).address;
+    const before = (await cli('node', 'status', '--manifest', network.manifestFile)) as unknown as {
+      endpoint: string;
+    }[];
+    assert.equal(before.length, 5, 'three content nodes and two discovery nodes');
+    const registered = await cli(
+      'node',
+      'register',
+      '--type',
+      'content-node',
+      '--endpoint',
+      'https://cn-new.example.org',
+      '--stake',
+      '200000',
+      '--delegate',
+      delegate,
+      ...operator,
+    );
+    assert.ok(Number(registered.nodeId) > 0);
+    await cli('node', 'stake', '--amount', '1000', ...operator);
+    const unstaked = await cli('node', 'unstake', '--amount', '500', ...operator);
+    assert.ok(Number(unstaked.unlocksAtBlock) > 0);
+    const after = (await cli('node', 'status', '--manifest', network.manifestFile)) as unknown as {
+      id: number;
+      endpoint: string;
+      delegateWallet: string;
+      ownerStake: string;
+    }[];
+    const added = after.find((n) => n.endpoint === 'https://cn-new.example.org');
+    assert.ok(added, 'the new node is listed');
+    assert.equal(added.id, Number(registered.nodeId));
+    assert.equal(added.delegateWallet, delegate);
+    assert.equal(
+      added.ownerStake,
+      '201000',
+      'stake requested for withdrawal stays until the lockup',
+    );
+  });
+
   it('answers bad input with a clear error and a non-zero exit', async () => {
     const usage = await cliFails(
       'upload',
@@ -300,5 +344,25 @@ describe('the coliving CLI against the same network', () => {
     const unknown = await cliFails('track', 'get', 'zzzzzzzz');
     assert.equal(unknown.code, 1);
     assert.equal(unknown.error.type, 'not_found');
+    const badStake = await cliFails(
+      'node',
+      'stake',
+      '--amount',
+      'lots',
+      '--manifest',
+      network.manifestFile,
+    );
+    assert.equal(badStake.code, 2);
+    const noKey = await cliFails(
+      'node',
+      'stake',
+      '--amount',
+      '1',
+      '--manifest',
+      network.manifestFile,
+    );
+    assert.equal(noKey.code, 2);
+    const unknownOption = await cliFails('trending', '--when', 'now');
+    assert.equal(unknownOption.code, 2);
   });
 });
