@@ -155,6 +155,32 @@ describe('the SDK against a local network', () => {
     assert.equal(res.headers.get('content-type'), 'audio/mpeg');
   });
 
+  it('reports a file that is not audio as an error, and publishes no track', async () => {
+    const events: string[] = [];
+    await assert.rejects(
+      landlord.tracks.upload({
+        userId: landlordId,
+        file: new TextEncoder().encode('these are liner notes, not a song\n'.repeat(200)),
+        fileName: 'notes.wav',
+        metadata: { title: 'Not A Song', genre: 'Electronic' },
+        onProgress: (event) => events.push(event.stage),
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof ColivingSdkError, String(error));
+        assert.ok(
+          error.type === 'invalid_input' || error.type === 'transcode_failed',
+          `type ${error.type}`,
+        );
+        return true;
+      },
+    );
+    assert.ok(!events.includes('publish'), 'nothing was published');
+    assert.deepEqual(
+      (await landlord.users.tracks(landlordId)).map((t) => t.id),
+      [trackId],
+    );
+  });
+
   it('changes the counts on follow and repost', async () => {
     const fan = sdkOn(endpoints);
     const { account } = await fan.auth.signUp({ email: 'fan@example.org', password: 'fan pass 1' });
