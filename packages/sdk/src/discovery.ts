@@ -195,8 +195,8 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
       try {
         endpoint = await current(signal);
       } catch (error) {
-        // Nothing healthy is left: the error that made us look says more than "none left".
-        if (lastError && isColivingNoNode(error)) throw lastError;
+        // Every node is healthy yet fails this call: its 5xx says more than "none left".
+        if (lastError?.type === 'server' && isColivingNoNode(error)) throw lastError;
         throw error;
       }
       try {
