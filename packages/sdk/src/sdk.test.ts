@@ -232,6 +232,47 @@ describe('writes through the relay', () => {
     );
   });
 
+  it('relays through another node when one cannot, without sending an action twice', async () => {
+    const chain = createFakeChain();
+    // Each SDK is given only the failing node and learns the other from its health check.
+    const fine = await discoveryNode({ chain });
+    const noGas = await discoveryNode({
+      chain,
+      relayDisabled: true,
+      discoveryNodes: () => [noGas.endpoint, fine.endpoint],
+    });
+    const sdk = sdkOn([noGas.endpoint]);
+    assert.equal(await sdk.discovery.current(), noGas.endpoint);
+    const { user } = await sdk.users.create({ handle: 'relayed', name: 'Relayed' });
+    assert.equal(user.handle, 'relayed');
+    assert.equal(chain.relayed.length, 1);
+    assert.equal(await sdk.discovery.current(), fine.endpoint);
+
+    // A node that submits and then fails: the copy sent to the next node is refused as a used
+    // nonce, and the SDK finds the action indexed all the same.
+    const crashy = await discoveryNode({
+      chain,
+      failAfterRelay: true,
+      discoveryNodes: () => [crashy.endpoint, fine.endpoint],
+    });
+    const again = sdkOn([crashy.endpoint]);
+    assert.equal(await again.discovery.current(), crashy.endpoint);
+    const { user: second } = await again.users.create({ handle: 'twice', name: 'Twice' });
+    assert.equal(second.handle, 'twice');
+    assert.equal(chain.relayed.length, 2, 'the action went on chain once');
+  });
+
+  it('stops at once when the caller aborts', async () => {
+    const { chain, endpoints } = await network();
+    const controller = new AbortController();
+    controller.abort();
+    await rejectsWith(
+      sdkOn(endpoints).users.create({ handle: 'never', name: 'Never', signal: controller.signal }),
+      'aborted',
+    );
+    assert.equal(chain.relayed.length, 0);
+  });
+
   it('reports an action the indexer skipped as rejected', async () => {
     const { chain, endpoints } = await network();
     chain.skipNext = true;
@@ -413,13 +454,22 @@ describe('uploads', () => {
     assert.equal(chain.tracks.size, 0);
   });
 
-  it('checks the metadata before sending a byte', async () => {
+  it('checks the metadata and the owner before sending a byte', async () => {
     const { contentNodes, endpoints } = await network();
     const { sdk, userId } = await withUser(endpoints, 'landlord');
     await rejectsWith(
       sdk.tracks.upload({ userId, file: audio, metadata: { title: 'X', genre: 'Polka' } }),
       'invalid_input',
       'invalid_metadata',
+    );
+    await rejectsWith(
+      sdkOn(endpoints).tracks.upload({
+        userId,
+        file: audio,
+        metadata: { title: 'X', genre: 'Ambient' },
+      }),
+      'forbidden',
+      'not_owner',
     );
     assert.equal(contentNodes.flatMap((n) => n.uploads).length, 0);
   });

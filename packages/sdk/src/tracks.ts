@@ -269,6 +269,18 @@ export function createTracksApi(ctx: SdkContext) {
           { code: 'invalid_metadata' },
         );
       }
+      // The relay would refuse a track for someone else's user; refused here, before the upload.
+      const owner = await getData<User>(
+        ctx,
+        `/v1/users/${encodeURIComponent(p.userId)}`,
+        {},
+        p.signal,
+      );
+      if (owner.wallet.toLowerCase() !== account.address.toLowerCase()) {
+        throw new ColivingSdkError('forbidden', `User ${p.userId} is not this account's user`, {
+          code: 'not_owner',
+        });
+      }
       const { record } = await uploadFile(ctx, {
         account,
         template: 'audio',

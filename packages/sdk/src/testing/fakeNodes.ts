@@ -36,6 +36,8 @@ export type FakeChain = {
   pending: { message: ReturnType<typeof parseRelayRequest>['message']; signer: string }[];
   /** When true, the next indexed action is skipped (as the real indexer skips invalid ones). */
   skipNext: boolean;
+  /** Nonces EntityManager has seen, by signer. */
+  nonces: Set<string>;
   nextId: number;
 };
 
@@ -54,6 +56,7 @@ export function createFakeChain(): FakeChain {
     relayed: [],
     pending: [],
     skipNext: false,
+    nonces: new Set(),
     nextId: 1000,
   };
 }
@@ -271,6 +274,10 @@ export type FakeDiscoveryOptions = {
   healthy?: boolean;
   /** Every /v1 read answers 500 (a broken node that still passes its health check). */
   failReads?: boolean;
+  /** `POST /relay` answers 503 relay_disabled (a node without a gas wallet). */
+  relayDisabled?: boolean;
+  /** `POST /relay` submits the action, then fails with a 502 (a crash before the answer). */
+  failAfterRelay?: boolean;
 };
 
 /** A discovery node stand-in over `chain`. */
@@ -298,6 +305,11 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       });
     }
     if (path === '/relay' && request.method === 'POST') {
+      if (options.relayDisabled) {
+        return send(response, 503, {
+          error: { code: 'relay_disabled', message: 'This node does not relay' },
+        });
+      }
       const body = JSON.parse((await readBody(request)).toString()) as Json;
       const { message, signature } = parseRelayRequest(body);
       const signer = await recoverManageEntitySigner({
@@ -306,9 +318,19 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         message,
         signature,
       });
+      const nonce = `${signer}:${message.nonce}`;
+      if (chain.nonces.has(nonce)) {
+        return send(response, 409, {
+          error: { code: 'nonce_used', message: 'This nonce was already used by its signer' },
+        });
+      }
+      chain.nonces.add(nonce);
       chain.relayed.push(body);
       chain.head += 1;
       chain.pending.push({ message, signer });
+      if (options.failAfterRelay) {
+        return send(response, 502, { error: { code: 'bad_gateway', message: 'crashed' } });
+      }
       return send(response, 200, {
         data: {
           transaction_hash: `0x${'ab'.repeat(32)}`,
