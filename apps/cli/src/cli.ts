@@ -21,7 +21,8 @@ export type Command = {
   options?: Options;
   /** How many positionals it takes (exactly, unless `minPositionals`). */
   positionals?: number;
-  run: (args: CommandArgs, io: CliIo) => Promise<void>;
+  /** Resolves with the exit code when it is not 0 (a status that found something down). */
+  run: (args: CommandArgs, io: CliIo) => Promise<void | number>;
 };
 
 export type CommandArgs = {
@@ -108,7 +109,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         `expected ${expected} argument${expected === 1 ? '' : 's'}, got ${parsed.positionals.length}\nUsage: coliving ${command.usage}`,
       );
     }
-    await command.run(
+    const code = await command.run(
       {
         values,
         positionals: parsed.positionals,
@@ -117,7 +118,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       },
       io,
     );
-    return 0;
+    return code ?? 0;
   } catch (error) {
     return report(error, io, json);
   }
