@@ -103,7 +103,12 @@ describe('the SDK against a local network', () => {
     const device = sdkOn([...endpoints].reverse());
     const loggedIn = await device.auth.logIn({ email, password });
     assert.equal(loggedIn.wallet.toLowerCase(), signedUp.wallet.toLowerCase());
-    assert.equal((await device.users.byWallet(loggedIn.wallet)).id, landlordId);
+    // The second device reads from the other discovery node, which may be a block behind the one
+    // that confirmed the profile: it finds the account once it has indexed it.
+    await until('the second device finds the account', async () => {
+      const user = await device.users.byWallet(loggedIn.wallet).catch(() => undefined);
+      return user?.id === landlordId;
+    });
   });
 
   it('refuses a wrong password with a clear error', async () => {
