@@ -16,7 +16,7 @@ import {
 } from '@coliving/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
 import { NodeStartError, PortInUseError } from './errors.js';
-import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+import { DevnetResumeError, type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
 /** Generous: nodes in child processes answer at their own pace on a loaded two-core machine. */
 const DEADLINE_MS = 120_000;
@@ -68,6 +68,60 @@ function connectTo(port: number): Promise<string> {
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
+
+/**
+ * Signs a User Create as user account `accountIndex`, relays it through the first discovery
+ * node, and waits until that node serves the user. Returns the relay's receipt.
+ */
+async function createUserThroughRelay(
+  net: StartNetworkReturnType,
+  accountIndex: number,
+  userId: bigint,
+  handle: string,
+) {
+  const [discovery] = net.discoveryNodes;
+  const user = privateKeyToAccount(net.accounts[accountIndex]!.privateKey);
+  const message = {
+    userId,
+    entityType: 'User',
+    entityId: userId,
+    action: 'Create',
+    metadata: encodeEntityMetadata({ handle, name: 'Devnet User' }),
+    nonce: randomNonce(),
+  } as const;
+  const signature = await signManageEntity({
+    account: user,
+    chainId: net.chains.data.chainId,
+    verifyingContract: net.contracts.data.EntityManager,
+    message,
+  });
+  const res = await fetch(`${discovery!.endpoint}/relay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(toRelayRequest(message, signature)),
+    signal: AbortSignal.timeout(DEADLINE_MS),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const relayed = (await res.json()) as { data: { transaction_hash: string } };
+  const receipt = await createChainClient('data', net.chains.data).getTransactionReceipt({
+    hash: relayed.data.transaction_hash as `0x${string}`,
+  });
+  assert.notEqual(receipt.from.toLowerCase(), user.address.toLowerCase(), 'paid by the relayer');
+  assert.equal(receipt.from.toLowerCase(), discovery!.relayerWallet.toLowerCase());
+  const found = await pollUntil(
+    () => userByHandle(discovery!.endpoint, handle),
+    ({ status }) => status !== 404,
+    `user ${handle} indexed`,
+  );
+  assert.equal(found.status, 200);
+  assert.equal(found.body.data?.handle, handle);
+  return receipt;
+}
+
+async function userByHandle(endpoint: string, handle: string) {
+  const r = await fetch(`${endpoint}/v1/users/handle/${handle}`);
+  return { status: r.status, body: (await r.json()) as { data?: { handle?: string } } };
+}
 
 describe('startNetwork: 3 content nodes and 1 discovery node', () => {
   let dir: string;
@@ -148,6 +202,10 @@ describe('startNetwork: 3 content nodes and 1 discovery node', () => {
       assert.match(await readFile(n.logFile, 'utf8'), /node ready/, n.name);
       assert.ok(existsSync(n.dataDir), n.dataDir);
     }
+    for (const chain of ['eth', 'data']) {
+      const journal = await readFile(join(dir, 'chains', `${chain}.journal`), 'utf8');
+      assert.match(journal, /^\{"devchainJournal":1,/, `${chain} chain journal`);
+    }
     const written = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as {
       contentNodes: { endpoint: string; pid: number }[];
     };
@@ -207,46 +265,7 @@ describe('startNetwork: 3 content nodes and 1 discovery node', () => {
   });
 
   it('relays a signed action through the discovery node and indexes it', async () => {
-    const [discovery] = net.discoveryNodes;
-    const user = privateKeyToAccount(net.accounts[0]!.privateKey);
-    const handle = `devnet${Date.now() % 1_000_000}`;
-    const message = {
-      userId: 4242n,
-      entityType: 'User',
-      entityId: 4242n,
-      action: 'Create',
-      metadata: encodeEntityMetadata({ handle, name: 'Devnet User' }),
-      nonce: randomNonce(),
-    } as const;
-    const signature = await signManageEntity({
-      account: user,
-      chainId: net.chains.data.chainId,
-      verifyingContract: net.contracts.data.EntityManager,
-      message,
-    });
-    const res = await fetch(`${discovery!.endpoint}/relay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(toRelayRequest(message, signature)),
-      signal: AbortSignal.timeout(DEADLINE_MS),
-    });
-    assert.equal(res.status, 200, await res.clone().text());
-    const relayed = (await res.json()) as { data: { transaction_hash: string } };
-    const receipt = await createChainClient('data', net.chains.data).getTransactionReceipt({
-      hash: relayed.data.transaction_hash as `0x${string}`,
-    });
-    assert.notEqual(receipt.from.toLowerCase(), user.address.toLowerCase(), 'paid by the relayer');
-    assert.equal(receipt.from.toLowerCase(), discovery!.relayerWallet.toLowerCase());
-    const found = await pollUntil(
-      async () => {
-        const r = await fetch(`${discovery!.endpoint}/v1/users/handle/${handle}`);
-        return { status: r.status, body: (await r.json()) as { data?: { handle?: string } } };
-      },
-      ({ status }) => status !== 404,
-      `user ${handle} indexed`,
-    );
-    assert.equal(found.status, 200);
-    assert.equal(found.body.data?.handle, handle);
+    await createUserThroughRelay(net, 0, 4242n, `devnet${Date.now() % 1_000_000}`);
   });
 
   it('stopNode stops one node by its PID and leaves the rest serving', async () => {
@@ -328,10 +347,105 @@ describe('startNetwork refuses to start', () => {
     }
   });
 
+  it('to resume when no devnet was saved in its dir', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'coliving-devnet-'));
+    try {
+      await assert.rejects(startNetwork({ dir: empty, resume: true }), (error: unknown) => {
+        assert.ok(error instanceof DevnetResumeError, String(error));
+        assert.match(error.message, /There is no devnet to resume in .* \(no network\.json\)/);
+        return true;
+      });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('when its signal is already aborted', async () => {
     await assert.rejects(
       startNetwork({ dir, signal: AbortSignal.abort(new Error('cancelled by the caller')) }),
       /cancelled by the caller/,
     );
+  });
+});
+
+describe('startNetwork with resume', () => {
+  let dir: string;
+  let first: StartNetworkReturnType | undefined;
+  let resumed: StartNetworkReturnType | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coliving-devnet-'));
+  });
+  after(async () => {
+    await first?.stop();
+    await resumed?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('brings back the same nodes on the same blocks; the discovery node carries on', async (t) => {
+    first = await startNetwork({ dir, contentNodes: 1, discoveryNodes: 1 });
+    const discovery = first.discoveryNodes[0]!;
+    const handle = `resume${Date.now() % 1_000_000}`;
+    const written = await createUserThroughRelay(first, 0, 5151n, handle);
+    const before = await health(discovery.endpoint);
+    const indexedBefore = before.data.latest_indexed_block as number;
+    assert.ok(indexedBefore >= Number(written.blockNumber), JSON.stringify(before.data));
+    await first.stop();
+
+    const started = performance.now();
+    resumed = await startNetwork({ dir, resume: true });
+    t.diagnostic(
+      `resumed the devnet (2 chains, 2 nodes) in ${Math.round(performance.now() - started)} ms`,
+    );
+
+    // The same nodes: names, endpoints, keys and NodeRegistry ids; new processes.
+    const identity = (net: StartNetworkReturnType) =>
+      [...net.contentNodes, ...net.discoveryNodes].map((n) => ({
+        name: n.name,
+        endpoint: n.endpoint,
+        spId: n.spId,
+        delegateWallet: n.delegateWallet,
+        operator: n.operator.address,
+      }));
+    assert.deepEqual(identity(resumed), identity(first));
+    assert.deepEqual(resumed.chains, first.chains);
+    assert.deepEqual(resumed.contracts, first.contracts);
+    assert.equal(resumed.discoveryNodes[0]!.relayerWallet, discovery.relayerWallet);
+    assert.notEqual(resumed.discoveryNodes[0]!.pid, discovery.pid);
+    const [ids, registered] = await createChainClient('eth', resumed.chains.eth).readContract({
+      address: resumed.contracts.eth.NodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'getNodesByType',
+      args: [ServiceType.discoveryNode],
+    });
+    assert.deepEqual(
+      ids.map((id, i) => [Number(id), registered[i]!.endpoint]),
+      [[discovery.spId, discovery.endpoint]],
+    );
+
+    // The same blocks: the relayed transaction is where it was.
+    const receipt = await createChainClient('data', resumed.chains.data).getTransactionReceipt({
+      hash: written.transactionHash,
+    });
+    assert.equal(receipt.blockHash, written.blockHash);
+
+    // The discovery node went on from its checkpoint (a hash that differed would have halted
+    // it as a reorg) and serves the user at once from its kept database.
+    const after = await health(discovery.endpoint);
+    assert.equal(after.status, 200);
+    assert.equal(after.data.healthy, true, JSON.stringify(after.data));
+    assert.ok(
+      (after.data.latest_indexed_block as number) >= indexedBefore,
+      `latest_indexed_block ${String(after.data.latest_indexed_block)} after ${indexedBefore}`,
+    );
+    const served = await userByHandle(discovery.endpoint, handle);
+    assert.equal(served.status, 200);
+    assert.equal(served.body.data?.handle, handle);
+    assert.doesNotMatch(await readFile(discovery.logFile, 'utf8'), /reorganised/);
+
+    // And the resumed network takes new writes.
+    const next = await createUserThroughRelay(resumed, 1, 5152n, `${handle}b`);
+    assert.ok(next.blockNumber > written.blockNumber);
+    assert.equal((await health(resumed.contentNodes[0]!.endpoint)).status, 200);
   });
 });
