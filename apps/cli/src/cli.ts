@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ColivingSdkError } from '@coliving/sdk';
 import { accountCommands } from './commands/account.js';
 import { catalogCommands } from './commands/catalog.js';
+import { devnetCommands } from './commands/devnet.js';
 import { nodeCommands } from './commands/node.js';
 import { socialCommands } from './commands/social.js';
 import { streamCommand } from './commands/stream.js';
@@ -45,6 +46,7 @@ const COMMANDS: Command[] = [
   ...socialCommands,
   streamCommand,
   ...nodeCommands,
+  ...devnetCommands,
 ];
 
 function helpText(): string {
