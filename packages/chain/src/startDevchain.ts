@@ -261,6 +261,8 @@ async function readJournal(path: string): Promise<Journal | undefined> {
 type JournalWriter = {
   /** Appends one line; resolves once it is written (fsync follows within the sync interval). */
   append(record: JournalHeader | JournalEntry): Promise<void>;
+  /** Marks the journal as behind the chain: later appends fail with this error. */
+  fail(cause: unknown): DevchainJournalError;
   /** Syncs and closes the file; later appends fail. */
   close(): Promise<void>;
 };
@@ -269,7 +271,7 @@ async function openJournalWriter(path: string): Promise<JournalWriter> {
   await mkdir(dirname(path), { recursive: true });
   const handle: FileHandle = await open(path, 'a');
   // Once a line could not be written the chain is ahead of its journal: journal nothing more.
-  let broken: Error | undefined;
+  let broken: DevchainJournalError | undefined;
   let syncTimer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> = Promise.resolve();
   const sync = () => {
@@ -284,6 +286,11 @@ async function openJournalWriter(path: string): Promise<JournalWriter> {
       }),
     );
   };
+  const fail = (cause: unknown) =>
+    (broken ??= new DevchainJournalError(
+      `Writing the devchain journal ${path} failed; the chain journals nothing more`,
+      { journal: path, code: 'journal_write_failed', cause },
+    ));
   return {
     async append(record) {
       if (broken) throw broken;
@@ -293,15 +300,12 @@ async function openJournalWriter(path: string): Promise<JournalWriter> {
         const length = Buffer.byteLength(line);
         if (bytesWritten !== length) throw new Error(`wrote ${bytesWritten} of ${length} bytes`);
       } catch (error) {
-        broken = new DevchainJournalError(
-          `Writing the devchain journal ${path} failed; the chain journals nothing more`,
-          { journal: path, code: 'journal_write_failed', cause: error },
-        );
-        throw broken;
+        throw fail(error);
       }
       // Not ref'd: a process that exits with a sync pending has written its lines all the same.
       syncTimer ??= setTimeout(sync, JOURNAL_SYNC_INTERVAL_MS).unref();
     },
+    fail,
     async close() {
       clearTimeout(syncTimer);
       broken ??= new DevchainJournalError(`The devchain journaling to ${path} was stopped`, {
@@ -345,25 +349,31 @@ function journalRequests(
     } catch (error) {
       failure = { error };
     }
-    const latest = await getHead(provider);
-    const mined = latest.number > head;
-    // Nothing happened (a transaction refused before mining): nothing to replay.
-    if (failure && !mined) throw failure.error;
-    const first = !mined
-      ? undefined
-      : latest.number === head + 1
-        ? latest
-        : await getBlock(provider, head + 1);
-    await writer.append({
-      method,
-      params,
-      ...(first ? { block: first.number, timestamp: first.timestamp } : {}),
-      head: latest.number,
-      hash: latest.hash,
-      offset: await getClockOffset(provider),
-      ...(failure ? { failed: true as const } : {}),
-    });
-    head = latest.number;
+    try {
+      const latest = await getHead(provider);
+      const mined = latest.number > head;
+      // Nothing happened (a transaction refused before mining): nothing to replay.
+      if (failure && !mined) throw failure.error;
+      const first = !mined
+        ? undefined
+        : latest.number === head + 1
+          ? latest
+          : await getBlock(provider, head + 1);
+      await writer.append({
+        method,
+        params,
+        ...(first ? { block: first.number, timestamp: first.timestamp } : {}),
+        head: latest.number,
+        hash: latest.hash,
+        offset: await getClockOffset(provider),
+        ...(failure ? { failed: true as const } : {}),
+      });
+      head = latest.number;
+    } catch (error) {
+      if (failure?.error === error) throw error;
+      // The request ran but is not in the journal, which would now replay to another chain.
+      throw writer.fail(error);
+    }
     if (failure) throw failure.error;
     return result;
   };
