@@ -3,6 +3,7 @@
 // (sign up with an email and a password, create a profile, upload, follow...), never by writing
 // to a node's database, so a fresh devnet has something to play, search and trend.
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BaseError } from '@coliving/protocol';
 import { type ColivingSdk, createColivingSdk, isColivingSdkError } from '@coliving/sdk';
 import type { Address } from 'viem';
@@ -24,16 +25,28 @@ const DEMO_EMAIL_DOMAIN = 'coliving.example';
 
 /** Tracks synthesized at once: ffmpeg is single-threaded here, and a devnet may have two cores. */
 const SYNTH_CONCURRENCY = 2;
-/** Images drawn at once (each takes a few tens of ms). */
+/** Profile images drawn at once (each takes a few tens of ms); artwork is drawn with the music. */
 const IMAGE_CONCURRENCY = 2;
 /** Track uploads at once: each is transcoded by a content node, which is CPU-bound. */
 const UPLOAD_CONCURRENCY = 2;
-/** Accounts created at once: sign-up runs scrypt in this process, three times per account. */
+/** Profiles created at once (two image uploads and a write each). */
 const ACCOUNT_CONCURRENCY = 4;
 /** Social writes in flight at once: each mostly waits for its block to be indexed. */
 const WRITE_CONCURRENCY = 8;
-/** Waits (indexing, transcoding) poll this often: loopback reads cost next to nothing. */
-const SDK_POLL_INTERVAL_MS = 100;
+/**
+ * Waits before each retry of a step that failed for a moment. A devnet's single discovery node
+ * answers 503 while its indexer retries a chain read (a busy machine), and the SDK then has no
+ * other node to turn to; together these outlast any such hiccup seen on a loaded machine.
+ */
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
+/** SDK errors that say "not now" rather than "no". */
+const TRANSIENT_ERRORS = [
+  'no_healthy_node',
+  'network',
+  'timeout',
+  'server',
+  'rate_limited',
+] as const;
 /** How long the content nodes may take to show up in the discovery node's network view. */
 const CONTENT_NODES_DEADLINE_MS = 120_000;
 
@@ -239,6 +252,47 @@ function weightedSample<T>(
   return picked;
 }
 
+function messageOf(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isTransient(error: unknown): boolean {
+  return TRANSIENT_ERRORS.some((type) => isColivingSdkError(error, type));
+}
+
+/**
+ * Runs `attempt`, and again after a pause when it fails for a moment (RETRY_DELAYS_MS). Before
+ * each retry, `recover` looks for what a failed attempt may have done anyway (a write that was
+ * relayed, but not seen indexed): if it finds it, that is the result.
+ */
+async function retrying<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  p: {
+    say: (message: string) => void;
+    signal: AbortSignal;
+    recover?: () => Promise<T | undefined>;
+  },
+): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[retry];
+      if (!isTransient(error) || delay === undefined || p.signal.aborted) throw error;
+      p.say(`retrying ${what} in ${delay / 1000} s (${messageOf(error)})`);
+      await sleep(delay, undefined, { signal: p.signal });
+      try {
+        const done = await p.recover?.();
+        if (done !== undefined) return done;
+      } catch (failure) {
+        if (!isTransient(failure)) throw failure;
+      }
+    }
+  }
+}
+
 /**
  * Seeds the demo catalog into a running network through the SDK: signs up every account (email
  * and password, so each can log in later), creates profiles with pictures, synthesizes and
@@ -266,10 +320,9 @@ export async function seedDemoCatalog(
       const failure =
         error instanceof DemoCatalogError
           ? error
-          : new DemoCatalogError(
-              `Seeding the demo catalog failed ${what}: ${error instanceof BaseError ? error.shortMessage : String(error)}`,
-              { cause: error },
-            );
+          : new DemoCatalogError(`Seeding the demo catalog failed ${what}: ${messageOf(error)}`, {
+              cause: error,
+            });
       abort.abort(failure);
       throw failure;
     }
@@ -279,9 +332,11 @@ export async function seedDemoCatalog(
     promise.catch(() => undefined);
     return promise;
   };
+  const retry = { say, signal };
   const started = performance.now();
-  const newSdk = () =>
-    createColivingSdk({ discoveryNodes: p.discoveryNodes, pollIntervalMs: SDK_POLL_INTERVAL_MS });
+  // The SDK's own poll interval (250 ms): dozens of writes wait at once, and faster polling
+  // would cost the nodes more than it saves in latency.
+  const newSdk = () => createColivingSdk({ discoveryNodes: p.discoveryNodes });
   const reader = newSdk();
 
   if (p.contentNodes?.length) {
@@ -313,27 +368,6 @@ export async function seedDemoCatalog(
     })),
   );
 
-  // Music first: it is the longest job and needs nothing from the network.
-  const synthLimit = limiter(SYNTH_CONCURRENCY);
-  const synthTimes: number[] = [];
-  let synthesized = 0;
-  const audio = planned.map((t) =>
-    later(
-      step(`synthesizing "${t.title}"`, () =>
-        synthLimit(async () => {
-          const result = await synthesizeTrack({ seed: t.seed, cacheDir: p.cacheDir, signal });
-          synthesized++;
-          if (!result.cached) synthTimes.push(result.renderMs);
-          say(
-            `synthesized "${t.title}" (${synthesized}/${planned.length}, ${result.recipe.seconds} s of ` +
-              `${keyName(result.recipe)}${result.cached ? ', cached' : `, ${Math.round(result.renderMs)} ms`})`,
-          );
-          return result;
-        }),
-      ),
-    ),
-  );
-
   const imageLimit = limiter(IMAGE_CONCURRENCY);
   const image = async (kind: DemoImageKind, seed: string) => {
     const { file } = await imageLimit(() =>
@@ -342,35 +376,88 @@ export async function seedDemoCatalog(
     return new Uint8Array(await readFile(file));
   };
 
-  // Accounts: sign up, then a profile with a picture and a cover photo.
+  // Music first, with each track's artwork: the longest job, and it needs nothing from the
+  // network. In catalog order, so the first landlord's tracks are ready to upload first.
+  const synthLimit = limiter(SYNTH_CONCURRENCY);
+  const synthTimes: number[] = [];
+  let synthesized = 0;
+  const audio = planned.map((t) =>
+    later(
+      step(`synthesizing "${t.title}"`, () =>
+        synthLimit(async () => {
+          const result = await synthesizeTrack({ seed: t.seed, cacheDir: p.cacheDir, signal });
+          const { file: artwork } = await renderDemoImage({
+            kind: 'artwork',
+            seed: `track:${t.seed}`,
+            cacheDir: p.cacheDir,
+            signal,
+          });
+          synthesized++;
+          if (!result.cached) synthTimes.push(result.renderMs);
+          say(
+            `synthesized "${t.title}" (${synthesized}/${planned.length}, ${result.recipe.seconds} s of ` +
+              `${keyName(result.recipe)}${result.cached ? ', cached' : `, ${Math.round(result.renderMs)} ms`})`,
+          );
+          return { ...result, artwork };
+        }),
+      ),
+    ),
+  );
+
+  // Accounts: sign up, then a profile with a picture and a cover photo. Sign-ups run one at a
+  // time: scrypt keeps this thread busy, so running several only makes each finish later (and
+  // landlords, who upload, are first in line).
+  const signUpLimit = limiter(1);
   const accountLimit = limiter(ACCOUNT_CONCURRENCY);
   let created = 0;
   const createMember = (m: Member) =>
-    step(`creating @${m.profile.handle}`, () =>
-      accountLimit(async () => {
-        const [profilePicture, coverPhoto] = await Promise.all([
-          image('avatar', m.profile.handle),
-          image('cover', m.profile.handle),
-        ]);
-        const { wallet } = await m.sdk.auth.signUp({
-          email: m.email,
-          password: DEMO_PASSWORD,
-          signal,
-        });
-        m.wallet = wallet;
-        const { userId } = await m.sdk.users.create({
-          handle: m.profile.handle,
-          name: m.profile.name,
-          bio: m.profile.bio,
-          location: m.profile.location,
-          profilePicture,
-          coverPhoto,
-          signal,
-        });
-        m.userId = userId;
-        say(`created ${m.role} @${m.profile.handle} (${++created}/${members.length})`);
-      }),
-    );
+    step(`creating @${m.profile.handle}`, async () => {
+      const pictures = later(
+        Promise.all([image('avatar', m.profile.handle), image('cover', m.profile.handle)]),
+      );
+      const credentials = { email: m.email, password: DEMO_PASSWORD, signal };
+      const { wallet } = await signUpLimit(() =>
+        retrying(`signing up @${m.profile.handle}`, () => m.sdk.auth.signUp(credentials), {
+          ...retry,
+          // A record stored before the failure opens with the same email and password.
+          recover: () =>
+            m.sdk.auth.logIn(credentials).catch((error: unknown) => {
+              if (isColivingSdkError(error, 'wrong_credentials')) return undefined;
+              throw error;
+            }),
+        }),
+      );
+      m.wallet = wallet;
+      const [profilePicture, coverPhoto] = await pictures;
+      const { userId } = await accountLimit(() =>
+        retrying(
+          `creating @${m.profile.handle}`,
+          () =>
+            m.sdk.users.create({
+              handle: m.profile.handle,
+              name: m.profile.name,
+              bio: m.profile.bio,
+              location: m.profile.location,
+              profilePicture,
+              coverPhoto,
+              signal,
+            }),
+          {
+            ...retry,
+            recover: () =>
+              m.sdk.users.byWallet(wallet, { signal }).then(
+                (user) => ({ userId: user.id, user }),
+                (error: unknown) => {
+                  if (isColivingSdkError(error, 'not_found')) return undefined;
+                  throw error;
+                },
+              ),
+          },
+        ),
+      );
+      m.userId = userId;
+      say(`created ${m.role} @${m.profile.handle} (${++created}/${members.length})`);
+    });
 
   // Tracks: each landlord's, uploaded as soon as the landlord exists and its audio is ready.
   const uploadLimit = limiter(UPLOAD_CONCURRENCY);
@@ -380,18 +467,31 @@ export async function seedDemoCatalog(
     step(`uploading "${t.title}"`, async () => {
       const [synth] = await Promise.all([audio[k]!, landlordReady]);
       const landlord = landlordProfiles[t.landlord]!;
-      const artwork = await image('artwork', `track:${t.seed}`);
       const m = members[t.landlord]!;
-      const { trackId } = await uploadLimit(async () =>
-        m.sdk.tracks.upload({
-          userId: userIdOf(m),
-          file: new Uint8Array(await readFile(synth.file)),
-          fileName: `${slug(t.title)}.wav`,
-          artwork,
-          metadata: trackMetadata(landlord, t.index, t.title, synth.recipe),
-          signal,
-        }),
-      );
+      const { trackId } = await uploadLimit(async () => {
+        const file = new Uint8Array(await readFile(synth.file));
+        const artwork = new Uint8Array(await readFile(synth.artwork));
+        return retrying(
+          `uploading "${t.title}"`,
+          () =>
+            m.sdk.tracks.upload({
+              userId: userIdOf(m),
+              file,
+              fileName: `${slug(t.title)}.flac`,
+              artwork,
+              metadata: trackMetadata(landlord, t.index, t.title, synth.recipe),
+              signal,
+            }),
+          {
+            ...retry,
+            recover: async () => {
+              const theirs = await m.sdk.users.tracks(userIdOf(m), { query: t.title, signal });
+              const track = theirs.find((x) => x.title === t.title);
+              return track && { trackId: track.id, track };
+            },
+          },
+        );
+      });
       trackIds[k] = trackId;
       say(`uploaded "${t.title}" by @${landlord.handle} (${++uploaded}/${planned.length})`);
     });
@@ -405,7 +505,9 @@ export async function seedDemoCatalog(
   // Social writes run alongside the uploads: follows now, track actions once a track exists.
   const social = planDemoSocial(scale.landlords, scale.residents, planned.length);
   const writeLimit = limiter(WRITE_CONCURRENCY);
-  const write = <T>(what: string, task: () => Promise<T>) => step(what, () => writeLimit(task));
+  // Follows, reposts and saves may simply be sent again: a repeat changes nothing.
+  const write = <T>(what: string, task: () => Promise<T>) =>
+    step(what, () => writeLimit(() => retrying(what, task, retry)));
   const follows = later(
     Promise.all(
       social.follows.map(([from, to]) => {
@@ -469,17 +571,34 @@ export async function seedDemoCatalog(
   ];
   const playlistIds = await Promise.all(
     lists.map((list) =>
-      write(`as @${list.owner.profile.handle} creating "${list.name}"`, async () => {
+      step(`as @${list.owner.profile.handle} creating "${list.name}"`, async () => {
         const artwork = await image('artwork', `playlist:${list.name}`);
-        const { playlistId } = await list.owner.sdk.playlists.create({
-          userId: userIdOf(list.owner),
-          name: list.name,
-          description: list.description,
-          isAlbum: list.isAlbum,
-          trackIds: list.tracks.map((k) => trackIds[k]!),
-          artwork,
-          signal,
-        });
+        const owner = list.owner;
+        const { playlistId } = await writeLimit(() =>
+          retrying(
+            `creating "${list.name}"`,
+            () =>
+              owner.sdk.playlists.create({
+                userId: userIdOf(owner),
+                name: list.name,
+                description: list.description,
+                isAlbum: list.isAlbum,
+                trackIds: list.tracks.map((k) => trackIds[k]!),
+                artwork,
+                signal,
+              }),
+            {
+              ...retry,
+              recover: async () => {
+                const theirs = await (list.isAlbum
+                  ? owner.sdk.users.albums(userIdOf(owner), { signal })
+                  : owner.sdk.users.playlists(userIdOf(owner), { signal }));
+                const playlist = theirs.find((x) => x.playlist_name === list.name);
+                return playlist && { playlistId: playlist.id, playlist };
+              },
+            },
+          ),
+        );
         return playlistId;
       }),
     ),

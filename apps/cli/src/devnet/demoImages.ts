@@ -13,11 +13,11 @@ const IMAGES_VERSION = 1;
 /** `avatar` and `artwork` are square; `cover` is a wide profile banner. */
 export type DemoImageKind = 'avatar' | 'cover' | 'artwork';
 
-/** Output sizes. */
+/** Output sizes: enough for the nodes' larger renditions, and quick for them to resize. */
 const SIZES: Record<DemoImageKind, { width: number; height: number }> = {
-  avatar: { width: 600, height: 600 },
-  cover: { width: 1500, height: 500 },
-  artwork: { width: 800, height: 800 },
+  avatar: { width: 480, height: 480 },
+  cover: { width: 1200, height: 400 },
+  artwork: { width: 600, height: 600 },
 };
 
 /**

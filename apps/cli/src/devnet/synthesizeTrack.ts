@@ -223,7 +223,8 @@ export function composeTrack(seed: string): TrackRecipe {
     key: NOTE_NAMES[tonic]!,
     mode,
     bpm,
-    seconds: 30 + Math.floor(random() * 31),
+    // 30–60 s, mostly under 45: each second is transcoded again by a content node on upload.
+    seconds: 30 + Math.floor(random() ** 1.5 * 31),
     progression,
     sevenths,
     chordStyle: pick(random, CHORD_STYLES),
@@ -506,7 +507,7 @@ export function trackFilterGraph(recipe: TrackRecipe): string {
       `atrim=end_sample=${total},` +
       `afade=t=in:st=0:d=1.5,afade=t=out:st=${recipe.seconds - 4}:d=4,` +
       'alimiter=limit=0.95,' +
-      `aformat=sample_fmts=s16:sample_rates=${SAMPLE_RATE}:channel_layouts=stereo[out]`,
+      `aformat=sample_fmts=s16:sample_rates=${SAMPLE_RATE}:channel_layouts=mono[out]`,
   );
   return parts.join(';');
 }
@@ -520,7 +521,10 @@ export type SynthesizeTrackParameters = {
 };
 
 export type SynthesizeTrackReturnType = {
-  /** The WAV file (44.1 kHz, 16-bit, stereo). */
+  /**
+   * The FLAC file (44.1 kHz, 16-bit, mono: every part is mono, so a second channel would double
+   * the upload and add nothing).
+   */
   file: string;
   recipe: TrackRecipe;
   /** True when the file was in the cache. */
@@ -537,18 +541,18 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Composes the track of `seed` and renders it to a WAV file in `cacheDir`, or reuses that file. */
+/** Composes the track of `seed` and renders it to a FLAC file in `cacheDir`, or reuses that file. */
 export async function synthesizeTrack(
   p: SynthesizeTrackParameters,
 ): Promise<SynthesizeTrackReturnType> {
   const recipe = composeTrack(p.seed);
   const graph = trackFilterGraph(recipe);
   const hash = createHash('sha256').update(`${SYNTH_VERSION}\n${graph}`).digest('hex').slice(0, 16);
-  const file = join(p.cacheDir, `track-${hash}.wav`);
+  const file = join(p.cacheDir, `track-${hash}.flac`);
   if (await exists(file)) return { file, recipe, cached: true, renderMs: 0 };
   await mkdir(p.cacheDir, { recursive: true });
   // Rendered beside its final name and renamed, so a crash never leaves half a file to reuse.
-  const partial = `${file}.${process.pid}.partial.wav`;
+  const partial = `${file}.${process.pid}.partial.flac`;
   const started = performance.now();
   try {
     await runFfmpeg({
@@ -565,7 +569,7 @@ export async function synthesizeTrack(
         '-map_metadata',
         '-1',
         '-c:a',
-        'pcm_s16le',
+        'flac',
         partial,
       ],
       ...(p.signal ? { signal: p.signal } : {}),
