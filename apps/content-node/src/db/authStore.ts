@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ValidationError } from '@coliving/protocol';
+import { JsonRecordDir } from './jsonRecordDir.js';
 import { getAddress } from 'viem';
 
 /** The longest cipherText accepted, in base64 characters (an encrypted entropy is far shorter). */
@@ -153,33 +151,17 @@ export function newestAuthRecord(
   return newest;
 }
 
-/**
- * Login records on disk, one JSON file per lookup key, written atomically (temporary file, fsync,
- * rename, fsync of the directory), so a crash never leaves a half-written or lost record.
- */
+/** Login records on disk, one JSON file per lookup key, written atomically (JsonRecordDir). */
 export class AuthStore {
-  /** The merge in progress for each key: merges of one record run one after another. */
-  private readonly merging = new Map<string, Promise<unknown>>();
-
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly records: JsonRecordDir<AuthRecord>) {}
 
   static async open(dir: string): Promise<AuthStore> {
-    await mkdir(join(dir, '.tmp'), { recursive: true });
-    for (const name of await readdir(join(dir, '.tmp')))
-      await rm(join(dir, '.tmp', name), { force: true });
-    return new AuthStore(dir);
+    return new AuthStore(await JsonRecordDir.open<AuthRecord>(dir));
   }
 
   /** The stored version of a record (a tombstone included), or undefined. */
   async find(lookupKey: string): Promise<AuthRecord | undefined> {
-    try {
-      return JSON.parse(
-        await readFile(join(this.dir, `${parseLookupKey(lookupKey)}.json`), 'utf8'),
-      ) as AuthRecord;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    return this.records.read(parseLookupKey(lookupKey));
   }
 
   /**
@@ -187,51 +169,13 @@ export class AuthStore {
    * it was stored.
    */
   async merge(record: AuthRecord): Promise<boolean> {
-    // Read-compare-write is not atomic; chaining the merges of one key keeps an older version
-    // that arrives at the same time from landing last.
-    const key = record.lookupKey;
-    const previous = this.merging.get(key) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      if (!isNewerAuthRecord(record, await this.find(key))) return false;
-      await this.write(record);
-      return true;
-    });
-    const settled = run.catch(() => undefined);
-    this.merging.set(key, settled);
-    void settled.then(() => {
-      if (this.merging.get(key) === settled) this.merging.delete(key);
-    });
-    return run;
+    return this.records.writeIf(parseLookupKey(record.lookupKey), record, (stored) =>
+      isNewerAuthRecord(record, stored),
+    );
   }
 
   /** The lookup keys held (tombstones included), in order, those after `after` only. */
   async keys(after = ''): Promise<string[]> {
-    const keys: string[] = [];
-    for (const name of await readdir(this.dir)) {
-      if (!name.endsWith('.json')) continue;
-      const key = name.slice(0, -5);
-      if (LOOKUP_KEY.test(key) && key > after) keys.push(key);
-    }
-    return keys.sort();
-  }
-
-  private async write(record: AuthRecord): Promise<void> {
-    const key = parseLookupKey(record.lookupKey);
-    const tmp = join(this.dir, '.tmp', `${key}.${randomUUID()}`);
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(record));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, join(this.dir, `${key}.json`));
-    // The rename itself is only durable once the directory is synced.
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    return (await this.records.keys()).filter((key) => LOOKUP_KEY.test(key) && key > after);
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { NotFoundError, ValidationError } from '@coliving/protocol';
+import { JsonRecordDir } from './jsonRecordDir.js';
 
 export type UploadTemplate = 'audio' | 'img_square' | 'img_backdrop';
 export type UploadStatus = 'new' | 'busy' | 'done' | 'error';
@@ -81,21 +80,12 @@ export function parseUploadRecord(value: unknown): UploadRecord {
   return r as UploadRecord;
 }
 
-/**
- * Upload records on disk, one JSON file each, written atomically (temporary file, fsync,
- * rename), so a crash never leaves a half-written record.
- */
+/** Upload records on disk, one JSON file each, written atomically (JsonRecordDir). */
 export class UploadStore {
-  /** The merge in progress for each id: merges of one record run one after another. */
-  private readonly merging = new Map<string, Promise<unknown>>();
-
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly records: JsonRecordDir<UploadRecord>) {}
 
   static async open(dir: string): Promise<UploadStore> {
-    await mkdir(join(dir, '.tmp'), { recursive: true });
-    for (const name of await readdir(join(dir, '.tmp')))
-      await rm(join(dir, '.tmp', name), { force: true });
-    return new UploadStore(dir);
+    return new UploadStore(await JsonRecordDir.open<UploadRecord>(dir));
   }
 
   async get(id: string): Promise<UploadRecord> {
@@ -105,32 +95,17 @@ export class UploadStore {
   }
 
   async find(id: string): Promise<UploadRecord | undefined> {
-    try {
-      return JSON.parse(
-        await readFile(join(this.dir, `${parseUploadId(id)}.json`), 'utf8'),
-      ) as UploadRecord;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    return this.records.read(parseUploadId(id));
   }
 
   /** Writes a record whole. */
   async put(record: UploadRecord): Promise<void> {
-    const tmp = join(this.dir, '.tmp', `${parseUploadId(record.id)}.${randomUUID()}`);
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(record));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, join(this.dir, `${record.id}.json`));
+    await this.records.write(parseUploadId(record.id), record);
   }
 
   /** Deletes a record (an upload that failed as a whole). */
   async remove(id: string): Promise<void> {
-    await rm(join(this.dir, `${parseUploadId(id)}.json`), { force: true });
+    await this.records.remove(parseUploadId(id));
   }
 
   /**
@@ -138,27 +113,16 @@ export class UploadStore {
    * whether it was stored.
    */
   async merge(record: UploadRecord): Promise<boolean> {
-    // Read-compare-write is not atomic; two pushes of one record racing could let the older
-    // one land last. Chaining them per id closes that gap.
-    const previous = this.merging.get(record.id) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      const ours = await this.find(record.id);
-      if (ours && ours.updatedAt >= record.updatedAt) return false;
-      await this.put(record);
-      return true;
-    });
-    const settled = run.catch(() => undefined);
-    this.merging.set(record.id, settled);
-    void settled.then(() => {
-      if (this.merging.get(record.id) === settled) this.merging.delete(record.id);
-    });
-    return run;
+    return this.records.writeIf(
+      parseUploadId(record.id),
+      record,
+      (ours) => !ours || ours.updatedAt < record.updatedAt,
+    );
   }
 
   async *list(): AsyncIterable<UploadRecord> {
-    for (const name of (await readdir(this.dir)).sort()) {
-      if (!name.endsWith('.json')) continue;
-      const record = await this.find(name.slice(0, -5)).catch(() => undefined);
+    for (const key of await this.records.keys()) {
+      const record = await this.find(key).catch(() => undefined);
       if (record) yield record;
     }
   }
