@@ -449,6 +449,29 @@ describe('seedDemoCatalog on a local network', () => {
     });
   });
 
+  it('seeds again without duplicates: a partly seeded devnet is finished, not doubled', async () => {
+    const plan = planDemoSocial(scale.landlords, scale.residents, seeded.trackIds.length);
+    const messages: string[] = [];
+    const again = await seedDemoCatalog({
+      discoveryNodes: network.discoveryNodes.map((n) => n.endpoint),
+      cacheDir: join(dir, 'cache'),
+      scale,
+      onProgress: (message) => messages.push(message),
+    });
+    assert.deepEqual(again, seeded);
+    const found = messages.filter((m) => m.startsWith('found (seeded before)'));
+    assert.equal(found.length, handles.length, messages.join('\n'));
+    for (const [i, handle] of handles.entries()) {
+      const user = await sdk.users.byHandle(handle);
+      assert.equal(user.track_count, i < scale.landlords ? scale.tracksPerLandlord : 0);
+      assert.equal(user.follower_count, plan.follows.filter(([, to]) => to === i).length);
+    }
+    for (const [t, id] of seeded.trackIds.entries()) {
+      const track = await sdk.tracks.get(id);
+      assert.equal(track.repost_count, plan.reposts.filter(([, k]) => k === t).length);
+    }
+  });
+
   it('finds a track by its title', async () => {
     const title = DEMO_LANDLORDS[1]!.titles[0]!;
     const id = seeded.trackIds[scale.tracksPerLandlord]!;

@@ -127,6 +127,8 @@ type Member = {
   email: string;
   wallet?: Address;
   userId?: string;
+  /** Their user was there already (an earlier seeding that stopped midway). */
+  existed?: boolean;
 };
 
 /** A landlord's profile; past the written ones, a generated one. */
@@ -264,7 +266,8 @@ function isTransient(error: unknown): boolean {
 /**
  * Runs `attempt`, and again after a pause when it fails for a moment (RETRY_DELAYS_MS). Before
  * each retry, `recover` looks for what a failed attempt may have done anyway (a write that was
- * relayed, but not seen indexed): if it finds it, that is the result.
+ * relayed, but not seen indexed): if it finds it, that is the result. With `recoverFirst` it
+ * also looks before the first attempt (an earlier seeding may have done it).
  */
 async function retrying<T>(
   what: string,
@@ -273,8 +276,13 @@ async function retrying<T>(
     say: (message: string) => void;
     signal: AbortSignal;
     recover?: () => Promise<T | undefined>;
+    recoverFirst?: boolean;
   },
 ): Promise<T> {
+  if (p.recoverFirst && p.recover) {
+    const done = await p.recover();
+    if (done !== undefined) return done;
+  }
   for (let retry = 0; ; retry++) {
     try {
       return await attempt();
@@ -297,7 +305,9 @@ async function retrying<T>(
  * Seeds the demo catalog into a running network through the SDK: signs up every account (email
  * and password, so each can log in later), creates profiles with pictures, synthesizes and
  * uploads the tracks with artwork, makes albums and playlists, and has residents follow, repost
- * and save. Meant for a fresh devnet: the handles must be free.
+ * and save. On a devnet seeded partly before (a start that stopped midway), it finishes the job:
+ * accounts log in, users, tracks and playlists that exist are kept, and follows, reposts and
+ * saves are sent again (a repeat changes nothing).
  */
 export async function seedDemoCatalog(
   p: SeedDemoCatalogParameters,
@@ -416,37 +426,55 @@ export async function seedDemoCatalog(
         Promise.all([image('avatar', m.profile.handle), image('cover', m.profile.handle)]),
       );
       const credentials = { email: m.email, password: DEMO_PASSWORD, signal };
-      const { wallet } = await signUpLimit(() =>
-        retrying(`signing up @${m.profile.handle}`, () => m.sdk.auth.signUp(credentials), {
-          ...retry,
-          // A record stored before the failure opens with the same email and password.
-          recover: () =>
-            m.sdk.auth.logIn(credentials).catch((error: unknown) => {
-              if (isColivingSdkError(error, 'wrong_credentials')) return undefined;
-              throw error;
-            }),
-        }),
+      // A stored login record opens with the same email and password: after a failed attempt,
+      // or from an earlier seeding (signing up again is then a conflict).
+      const logIn = () =>
+        m.sdk.auth.logIn(credentials).then(
+          ({ wallet }) => ({ wallet, loggedIn: true }),
+          (error: unknown) => {
+            if (isColivingSdkError(error, 'wrong_credentials')) return undefined;
+            throw error;
+          },
+        );
+      const { wallet, loggedIn } = await signUpLimit(() =>
+        retrying(
+          `signing up @${m.profile.handle}`,
+          () =>
+            m.sdk.auth.signUp(credentials).then(
+              ({ wallet }) => ({ wallet, loggedIn: false }),
+              async (error: unknown) => {
+                if (!isColivingSdkError(error, 'conflict')) throw error;
+                const found = await logIn();
+                if (!found) throw error;
+                return found;
+              },
+            ),
+          { ...retry, recover: logIn },
+        ),
       );
       m.wallet = wallet;
       const [profilePicture, coverPhoto] = await pictures;
-      const { userId } = await accountLimit(() =>
+      const { userId, existed } = await accountLimit(() =>
         retrying(
           `creating @${m.profile.handle}`,
           () =>
-            m.sdk.users.create({
-              handle: m.profile.handle,
-              name: m.profile.name,
-              bio: m.profile.bio,
-              location: m.profile.location,
-              profilePicture,
-              coverPhoto,
-              signal,
-            }),
+            m.sdk.users
+              .create({
+                handle: m.profile.handle,
+                name: m.profile.name,
+                bio: m.profile.bio,
+                location: m.profile.location,
+                profilePicture,
+                coverPhoto,
+                signal,
+              })
+              .then(({ userId }) => ({ userId, existed: false })),
           {
             ...retry,
+            recoverFirst: loggedIn,
             recover: () =>
               m.sdk.users.byWallet(wallet, { signal }).then(
-                (user) => ({ userId: user.id, user }),
+                (user) => ({ userId: user.id, existed: loggedIn }),
                 (error: unknown) => {
                   if (isColivingSdkError(error, 'not_found')) return undefined;
                   throw error;
@@ -455,8 +483,10 @@ export async function seedDemoCatalog(
           },
         ),
       );
+      m.existed = existed;
       m.userId = userId;
-      say(`created ${m.role} @${m.profile.handle} (${++created}/${members.length})`);
+      const how = existed ? 'found (seeded before)' : 'created';
+      say(`${how} ${m.role} @${m.profile.handle} (${++created}/${members.length})`);
     });
 
   // Tracks: each landlord's, uploaded as soon as the landlord exists and its audio is ready.
@@ -484,6 +514,7 @@ export async function seedDemoCatalog(
             }),
           {
             ...retry,
+            recoverFirst: m.existed === true,
             recover: async () => {
               const theirs = await m.sdk.users.tracks(userIdOf(m), { query: t.title, signal });
               const track = theirs.find((x) => x.title === t.title);
@@ -589,6 +620,7 @@ export async function seedDemoCatalog(
               }),
             {
               ...retry,
+              recoverFirst: owner.existed === true,
               recover: async () => {
                 const theirs = await (list.isAlbum
                   ? owner.sdk.users.albums(userIdOf(owner), { signal })
