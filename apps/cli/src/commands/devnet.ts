@@ -68,6 +68,15 @@ function portBaseOf(io: CliIo): number | undefined {
   return n;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The launcher's PID while a devnet runs, or undefined. */
 async function runningPid(dir: string): Promise<number | undefined> {
   let pid: number;
@@ -76,13 +85,7 @@ async function runningPid(dir: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {
@@ -289,8 +292,9 @@ export const devnetCommands: Command[] = [
         return;
       }
       process.kill(pid, 'SIGTERM');
+      // Done once the launcher itself has exited (it removes its PID file just before it does).
       const deadline = Date.now() + 60_000;
-      while ((await runningPid(dir)) !== undefined) {
+      while (isAlive(pid)) {
         if (Date.now() > deadline) throw new Error(`The devnet (pid ${pid}) did not stop in 60 s`);
         await new Promise((r) => setTimeout(r, 200));
       }
