@@ -95,7 +95,7 @@ export type SeedDemoCatalogReturnType = {
   playlistIds: string[];
 };
 
-/** Seeding stopped: `step` says where, `cause` is the SDK's (or ffmpeg's) error. */
+/** Seeding stopped: the message names the step, `cause` is the SDK's (or ffmpeg's) error. */
 export class DemoCatalogError extends BaseError {
   static override readonly defaultCode = 'demo_catalog_failed';
   override name = 'DemoCatalogError' as const;
@@ -108,13 +108,15 @@ function limiter(n: number): Limit {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
-    if (running >= n) await new Promise<void>((go) => waiting.push(go));
-    running++;
+    // A finished task hands its slot to the next in line, so none can slip in between.
+    if (running < n) running++;
+    else await new Promise<void>((go) => waiting.push(go));
     try {
       return await task();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
 }
