@@ -2,13 +2,13 @@
 // graph: chords over a progression, a bass line, a kick/snare/hi-hat pattern and a melody, each
 // rendered once as a loop of a few bars with `aevalsrc`, looped to length, entered one after the
 // other, mixed (`amix`), given an echo tail (`aecho`) and faded. Rendering loops instead of the
-// whole length keeps a track at well under a second of ffmpeg on a small machine.
+// whole length keeps a track at about a second of ffmpeg on a small machine.
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from './runFfmpeg.js';
 
-/** Sample rate of the rendered files (CD audio, what the content node's transcoder expects). */
+/** Sample rate of the rendered files: CD audio. */
 export const SAMPLE_RATE = 44_100;
 /**
  * Rates the parts are rendered at, then resampled: the melody's harmonics stay below 11 kHz and
@@ -438,17 +438,20 @@ function melodyPhrase(recipe: TrackRecipe, label: string): string {
 export function trackFilterGraph(recipe: TrackRecipe): string {
   const g = gridAt(recipe, SAMPLE_RATE);
   const total = recipe.seconds * SAMPLE_RATE;
-  const introBars = recipe.seconds < 40 ? 2 : 4;
-  const melodyBars = recipe.seconds < 45 ? introBars : introBars + 4;
+  // Chords alone for the intro, then bass and drums; the melody comes in with them, or four bars
+  // later in a track long enough to let the groove settle first.
+  const bars = total / g.bar;
+  const introBars = bars < 16 ? 2 : 4;
+  const melodyBars = bars < 24 ? introBars : introBars + 4;
   const barMs = (g.bar / SAMPLE_RATE) * 1000;
   const parts: string[] = [];
 
-  const bars = (prefix: string, output: string) =>
+  const concatBars = (prefix: string, output: string) =>
     `${recipe.progression.map((_, i) => `[${prefix}${i}]`).join('')}concat=n=${CHORD_BARS}:v=0:a=1[${output}]`;
   recipe.progression.forEach((root, i) => parts.push(chordBar(recipe, root, `ch${i}`)));
-  parts.push(bars('ch', 'chords'));
+  parts.push(concatBars('ch', 'chords'));
   recipe.progression.forEach((root, i) => parts.push(bassBar(recipe, root, `bs${i}`)));
-  parts.push(bars('bs', 'bass'));
+  parts.push(concatBars('bs', 'bass'));
 
   const pattern: DrumPattern = DRUM_PATTERNS[recipe.drums];
   // The kick's and snare's second bar is a fill; the hi-hat plays one bar over and over. Only the
@@ -501,12 +504,13 @@ export function trackFilterGraph(recipe: TrackRecipe): string {
   parts.push(
     `${inputs.map((i) => `[${i}L]`).join('')}amix=inputs=${inputs.length}:duration=longest:dropout_transition=0,` +
       // amix divides by its inputs; this brings the sum back up to a healthy level.
-      `volume=${num(inputs.length * 0.55)},` +
+      `volume=${num(inputs.length * 0.4)},` +
       // A short room: a few early reflections, quieter each.
       'aecho=0.85:0.8:43|71|113|157:0.22|0.17|0.12|0.08,' +
       `atrim=end_sample=${total},` +
       `afade=t=in:st=0:d=1.5,afade=t=out:st=${recipe.seconds - 4}:d=4,` +
-      'alimiter=limit=0.95,' +
+      // Peaks held under -1 dBFS; no make-up gain (the limiter's own `level` would push them to 0).
+      'alimiter=limit=0.89:level=false,' +
       `aformat=sample_fmts=s16:sample_rates=${SAMPLE_RATE}:channel_layouts=mono[out]`,
   );
   return parts.join(';');
