@@ -30,7 +30,13 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
             if (names.size >= MAX_PREPARED_PER_CONNECTION) return client.query(text, values);
             names.add(name);
           }
-          return client.query({ name, text, values });
+          // pg forgets a statement it prepared when an execution of it fails, and prepares it
+          // again on the next call: the server then answers 42P05 (it already exists). That one
+          // call runs unnamed instead, and the name stays prepared for the rest.
+          return client.query({ name, text, values }).catch((error: unknown) => {
+            if ((error as { code?: string }).code !== '42P05') throw error;
+            return client.query(text, values);
+          });
         }) as unknown as PostgresPoolClient['query'],
         release: () => client.release(),
       };
