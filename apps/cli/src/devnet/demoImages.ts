@@ -1,10 +1,7 @@
 // Pictures for the devnet's demo catalog: profile pictures, cover photos and artwork, drawn by
 // ffmpeg from a seed (`geq` fields through a seeded palette, `mandelbrot`, `cellauto`) and kept
 // as JPEG files in a cache dir.
-import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runFfmpeg } from './runFfmpeg.js';
+import { renderCached } from './runFfmpeg.js';
 import { seededRandom } from './synthesizeTrack.js';
 
 /** Part of every cache file name: change it when the drawing changes, so files render anew. */
@@ -173,59 +170,39 @@ export type RenderDemoImageParameters = {
 
 export type RenderDemoImageReturnType = { file: string; cached: boolean };
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Draws the picture of `kind` and `seed` to a JPEG file in `cacheDir`, or reuses that file. */
 export async function renderDemoImage(
   p: RenderDemoImageParameters,
 ): Promise<RenderDemoImageReturnType> {
-  const graph = demoImageGraph(p.kind, p.seed);
-  const hash = createHash('sha256')
-    .update(`${IMAGES_VERSION}\n${graph}`)
-    .digest('hex')
-    .slice(0, 16);
-  const file = join(p.cacheDir, `${p.kind}-${hash}.jpg`);
-  if (await exists(file)) return { file, cached: true };
-  await mkdir(p.cacheDir, { recursive: true });
-  const partial = `${file}.${process.pid}.partial.jpg`;
-  try {
-    await runFfmpeg({
-      args: [
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        graph,
-        '-frames:v',
-        '1',
-        '-pix_fmt',
-        'yuvj444p',
-        '-q:v',
-        '3',
-        '-fflags',
-        '+bitexact',
-        '-flags:v',
-        '+bitexact',
-        '-map_metadata',
-        '-1',
-        '-f',
-        'image2',
-        '-c:v',
-        'mjpeg',
-        partial,
-      ],
-      ...(p.signal ? { signal: p.signal } : {}),
-    });
-    await rename(partial, file);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
-  return { file, cached: false };
+  return renderCached({
+    cacheDir: p.cacheDir,
+    version: IMAGES_VERSION,
+    graph: demoImageGraph(p.kind, p.seed),
+    name: (hash) => `${p.kind}-${hash}.jpg`,
+    args: (partial) => [
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      demoImageGraph(p.kind, p.seed),
+      '-frames:v',
+      '1',
+      '-pix_fmt',
+      'yuvj444p',
+      '-q:v',
+      '3',
+      '-fflags',
+      '+bitexact',
+      '-flags:v',
+      '+bitexact',
+      '-map_metadata',
+      '-1',
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
+      partial,
+    ],
+    ...(p.signal ? { signal: p.signal } : {}),
+  });
 }

@@ -1,4 +1,7 @@
 // The ffmpeg the devnet's demo catalog renders music and pictures with: the system's when it is on
+import { createHash } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 // the PATH, else the static build of the @ffmpeg-installer package.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -82,4 +85,41 @@ export async function runFfmpeg(
       },
     );
   });
+}
+
+/**
+ * Renders with ffmpeg into `cacheDir`, named by a hash of `version` and `graph`, or reuses the
+ * file already there. `args(partial)` are ffmpeg's arguments writing to `partial`, which is renamed
+ * to the final name once whole, so a crash never leaves half a file to reuse.
+ */
+export async function renderCached(p: {
+  cacheDir: string;
+  version: string | number;
+  graph: string;
+  /** The file name from the hash, e.g. `track-${hash}.flac`. */
+  name: (hash: string) => string;
+  args: (partial: string) => string[];
+  signal?: AbortSignal;
+}): Promise<{ file: string; cached: boolean }> {
+  const hash = createHash('sha256').update(`${p.version}\n${p.graph}`).digest('hex').slice(0, 16);
+  const file = join(p.cacheDir, p.name(hash));
+  if (await isFile(file)) return { file, cached: true };
+  await mkdir(p.cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial${extname(file)}`;
+  try {
+    await runFfmpeg({ args: p.args(partial), ...(p.signal ? { signal: p.signal } : {}) });
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { file, cached: false };
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }

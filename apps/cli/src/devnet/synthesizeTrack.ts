@@ -4,9 +4,7 @@
 // other, mixed (`amix`), given an echo tail (`aecho`) and faded. Rendering loops instead of the
 // whole length keeps a track at about a second of ffmpeg on a small machine.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runFfmpeg } from './runFfmpeg.js';
+import { renderCached } from './runFfmpeg.js';
 
 /** Sample rate of the rendered files: CD audio. */
 export const SAMPLE_RATE = 44_100;
@@ -537,51 +535,35 @@ export type SynthesizeTrackReturnType = {
   renderMs: number;
 };
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Composes the track of `seed` and renders it to a FLAC file in `cacheDir`, or reuses that file. */
 export async function synthesizeTrack(
   p: SynthesizeTrackParameters,
 ): Promise<SynthesizeTrackReturnType> {
   const recipe = composeTrack(p.seed);
   const graph = trackFilterGraph(recipe);
-  const hash = createHash('sha256').update(`${SYNTH_VERSION}\n${graph}`).digest('hex').slice(0, 16);
-  const file = join(p.cacheDir, `track-${hash}.flac`);
-  if (await exists(file)) return { file, recipe, cached: true, renderMs: 0 };
-  await mkdir(p.cacheDir, { recursive: true });
-  // Rendered beside its final name and renamed, so a crash never leaves half a file to reuse.
-  const partial = `${file}.${process.pid}.partial.flac`;
   const started = performance.now();
-  try {
-    await runFfmpeg({
-      args: [
-        '-y',
-        '-filter_complex',
-        graph,
-        '-map',
-        '[out]',
-        '-fflags',
-        '+bitexact',
-        '-flags:a',
-        '+bitexact',
-        '-map_metadata',
-        '-1',
-        '-c:a',
-        'flac',
-        partial,
-      ],
-      ...(p.signal ? { signal: p.signal } : {}),
-    });
-    await rename(partial, file);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
-  return { file, recipe, cached: false, renderMs: performance.now() - started };
+  const { file, cached } = await renderCached({
+    cacheDir: p.cacheDir,
+    version: SYNTH_VERSION,
+    graph,
+    name: (hash) => `track-${hash}.flac`,
+    args: (partial) => [
+      '-y',
+      '-filter_complex',
+      graph,
+      '-map',
+      '[out]',
+      '-fflags',
+      '+bitexact',
+      '-flags:a',
+      '+bitexact',
+      '-map_metadata',
+      '-1',
+      '-c:a',
+      'flac',
+      partial,
+    ],
+    ...(p.signal ? { signal: p.signal } : {}),
+  });
+  return { file, recipe, cached, renderMs: cached ? 0 : performance.now() - started };
 }
