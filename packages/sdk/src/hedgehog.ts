@@ -59,10 +59,20 @@ export async function lookupKeyOf(email: string, password: string): Promise<stri
   return bytesToHex(key);
 }
 
+/**
+ * The bytes as a view over a plain ArrayBuffer, which the DOM's WebCrypto types require (a view
+ * could be over a SharedArrayBuffer); copies only when it is not.
+ */
+function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer
+    ? (bytes as Uint8Array<ArrayBuffer>)
+    : new Uint8Array(bytes);
+}
+
 /** The AES-256-GCM key of a record: scrypt(password, salt = the record's random iv). */
 async function recordKey(password: string, iv: Uint8Array, usage: 'encrypt' | 'decrypt') {
   const raw = await scryptAsync(utf8(password), iv, SCRYPT_PARAMS);
-  return globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
+  return globalThis.crypto.subtle.importKey('raw', own(raw), { name: 'AES-GCM' }, false, [usage]);
 }
 
 /** Encrypts the entropy under the password with a fresh random iv (also the key's salt). */
@@ -72,7 +82,7 @@ export async function encryptEntropy(
 ): Promise<{ iv: string; cipherText: string }> {
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await recordKey(password, iv, 'encrypt');
-  const sealed = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, entropy);
+  const sealed = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, own(entropy));
   return { iv: bytesToHex(iv), cipherText: toBase64(new Uint8Array(sealed)) };
 }
 
@@ -97,7 +107,7 @@ export async function decryptEntropy(
   let entropy: Uint8Array;
   try {
     entropy = new Uint8Array(
-      await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, sealed),
+      await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: own(iv) }, key, own(sealed)),
     );
   } catch (cause) {
     // GCM's tag does not verify: another password (or a tampered record).

@@ -191,13 +191,15 @@ export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Pro
     const stream = countingStream(body.parts, (sent) => p.onProgress?.(sent, body.total));
     let response: Response;
     try {
-      response = await fetchFn(url, {
+      // `duplex` (needed for a streamed body) is in Node's RequestInit but not yet the DOM's.
+      const init: RequestInit & { duplex: 'half' } = {
         method: 'POST',
         headers: { ...headers, 'content-type': body.contentType, accept: 'application/json' },
         body: stream,
         duplex: 'half',
         ...(p.signal ? { signal: p.signal } : {}),
-      });
+      };
+      response = await fetchFn(url, init);
       text = await response.text();
     } catch (error) {
       throwIfAborted(p.signal);
@@ -231,7 +233,8 @@ function sendWithXhr(
     throwIfAborted(p.signal);
     const form = new FormData();
     for (const [name, value] of fields) form.append(name, value);
-    const blob = p.file instanceof Uint8Array ? new Blob([p.file], { type }) : p.file;
+    const blob =
+      p.file instanceof Uint8Array ? new Blob([new Uint8Array(p.file)], { type }) : p.file;
     form.append('files', blob, p.fileName);
     const xhr = new Xhr();
     xhr.open('POST', url);

@@ -1,0 +1,130 @@
+import { type ComponentType, Suspense, lazy } from 'react';
+import { Loading } from './components/States.js';
+import { PlayerBar } from './player/PlayerBar.js';
+import { Link, useLocation } from './router.js';
+import { useSession } from './session.js';
+
+// Pages load on demand, so the first paint carries only the shell, the player and the page shown.
+const TrendingPage = lazy(() => import('./pages/TrendingPage.js'));
+const SearchPage = lazy(() => import('./pages/SearchPage.js'));
+const LibraryPage = lazy(() => import('./pages/LibraryPage.js'));
+const UploadPage = lazy(() => import('./pages/UploadPage.js'));
+const LogInPage = lazy(() => import('./pages/LogInPage.js'));
+const SignUpPage = lazy(() => import('./pages/SignUpPage.js'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
+const ProfilePage = lazy(() => import('./pages/ProfilePage.js'));
+const TrackPage = lazy(() => import('./pages/TrackPage.js'));
+const PlaylistPage = lazy(() => import('./pages/PlaylistPage.js'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
+
+export type RouteMatch = {
+  page: ComponentType<Record<string, string>>;
+  params: Record<string, string>;
+};
+
+const FIXED: Record<string, ComponentType<Record<string, string>>> = {
+  '/': TrendingPage,
+  '/trending': TrendingPage,
+  '/search': SearchPage,
+  '/library': LibraryPage,
+  '/upload': UploadPage,
+  '/login': LogInPage,
+  '/signup': SignUpPage,
+  '/settings': SettingsPage,
+};
+
+/** Maps a path to its page: fixed pages first, then /handle, /handle/slug, /handle/playlist/slug. */
+export function matchRoute(path: string): RouteMatch {
+  const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const fixed = FIXED[clean];
+  if (fixed) return { page: fixed, params: {} };
+  const parts = clean.split('/').filter(Boolean);
+  if (parts.length === 1) return { page: ProfilePage, params: { handle: parts[0]! } };
+  if (parts.length === 2)
+    return { page: TrackPage, params: { handle: parts[0]!, slug: parts[1]! } };
+  if (parts.length === 3 && (parts[1] === 'playlist' || parts[1] === 'album')) {
+    return {
+      page: PlaylistPage,
+      params: { handle: parts[0]!, kind: parts[1], slug: parts[2]! },
+    };
+  }
+  return { page: NotFoundPage, params: {} };
+}
+
+function Nav() {
+  const session = useSession();
+  const { path } = useLocation();
+  const current = (to: string) => (path === to ? 'page' : undefined);
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <Link to="/" className="brand" aria-label="Coliving home">
+        <span aria-hidden="true" className="brand-mark" />
+        Coliving
+      </Link>
+      <ul>
+        <li>
+          <Link to="/trending" aria-current={current('/trending')}>
+            Trending
+          </Link>
+        </li>
+        <li>
+          <Link to="/search" aria-current={current('/search')}>
+            Search
+          </Link>
+        </li>
+        <li>
+          <Link to="/library" aria-current={current('/library')}>
+            Library
+          </Link>
+        </li>
+        <li>
+          <Link to="/upload" aria-current={current('/upload')}>
+            Upload
+          </Link>
+        </li>
+      </ul>
+      <div className="account">
+        {session.status === 'signed-in' ? (
+          <>
+            {session.user ? (
+              <Link to={`/${session.user.handle}`}>@{session.user.handle}</Link>
+            ) : (
+              <span>Signed in</span>
+            )}
+            <Link to="/settings">Settings</Link>
+            <button type="button" className="link-button" onClick={() => session.logOut()}>
+              Log out
+            </button>
+          </>
+        ) : session.status === 'anonymous' ? (
+          <>
+            <Link to="/login">Log in</Link>
+            <Link to="/signup" className="button-primary">
+              Sign up
+            </Link>
+          </>
+        ) : null}
+      </div>
+    </nav>
+  );
+}
+
+/** The shell: navigation, the page for the current path, and the player bar under both. */
+export function App() {
+  const { path } = useLocation();
+  const { page: Page, params } = matchRoute(path);
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <Nav />
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Page key={path} {...params} />
+        </Suspense>
+      </main>
+      <PlayerBar />
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import type { Track } from '@coliving/sdk';
+import { createContext, useContext } from 'react';
+
+export type RepeatMode = 'off' | 'all' | 'one';
+
+export type PlayerState = {
+  /** The tracks in play order as the listener queued them (shuffle does not reorder this). */
+  queue: Track[];
+  /** Index into `queue` of the current track, or -1 when nothing is loaded. */
+  index: number;
+  playing: boolean;
+  /** Waiting for audio (loading a source, buffering, moving to a mirror). */
+  buffering: boolean;
+  /** Seconds into the current track, and its length. */
+  position: number;
+  duration: number;
+  shuffle: boolean;
+  repeat: RepeatMode;
+  /** 0..1 */
+  volume: number;
+  /** Why the current track cannot play, when every source failed. */
+  error: string | null;
+};
+
+export type PlayerApi = PlayerState & {
+  current: Track | null;
+  /** Replaces the queue with `tracks` and plays `tracks[startIndex]`. */
+  playQueue(tracks: Track[], startIndex?: number): void;
+  /** Adds a track to the end of the queue. */
+  enqueue(track: Track): void;
+  removeFromQueue(index: number): void;
+  /** Jumps to queue[index] and plays it. */
+  playAt(index: number): void;
+  play(): void;
+  pause(): void;
+  toggle(): void;
+  next(): void;
+  previous(): void;
+  seek(seconds: number): void;
+  setVolume(volume: number): void;
+  toggleShuffle(): void;
+  cycleRepeat(): void;
+};
+
+export const PlayerContext = createContext<PlayerApi | null>(null);
+
+/** The persistent player: what is playing and the controls. */
+export function usePlayer(): PlayerApi {
+  const player = useContext(PlayerContext);
+  if (!player) throw new Error('usePlayer outside <PlayerProvider>');
+  return player;
+}

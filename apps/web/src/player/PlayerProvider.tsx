@@ -1,0 +1,5 @@
+// Placeholder until the player lands; replaced in this change.
+import type { ReactNode } from 'react';
+export function PlayerProvider({ children }: { children: ReactNode }) {
+  return <>{children}</>;
+}

@@ -1,0 +1,68 @@
+import {
+  type AnchorHTMLAttributes,
+  type MouseEvent,
+  type ReactNode,
+  useEffect,
+  useSyncExternalStore,
+} from 'react';
+
+// A small history router: the app has a dozen routes and needs no more than this.
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+function snapshot(): string {
+  return window.location.pathname + window.location.search;
+}
+
+/** Goes to `to` (a path with an optional query) without reloading. */
+export function navigate(to: string, { replace = false } = {}): void {
+  if (to === snapshot()) return;
+  if (replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  for (const listener of listeners) listener();
+  if (!replace) window.scrollTo(0, 0);
+}
+
+/** The current path and query, re-rendering on every navigation. */
+export function useLocation(): { path: string; query: URLSearchParams } {
+  const href = useSyncExternalStore(subscribe, snapshot, () => '/');
+  const url = new URL(href, 'http://x');
+  return { path: decodeURIComponent(url.pathname), query: url.searchParams };
+}
+
+export type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & {
+  to: string;
+  children: ReactNode;
+};
+
+/** An <a> that navigates in-app on a plain left click and behaves as a link otherwise. */
+export function Link({ to, children, onClick, ...rest }: LinkProps) {
+  const handle = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a href={to} onClick={handle} {...rest}>
+      {children}
+    </a>
+  );
+}
+
+/** Sets the document title for the page being shown. */
+export function useTitle(title: string | null): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Coliving` : 'Coliving';
+  }, [title]);
+}
