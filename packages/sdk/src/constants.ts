@@ -24,3 +24,7 @@ export const AUTH_REPLICATION_FACTOR = 3;
 export const UPLOAD_CHUNK_BYTES = 64 * 1024;
 /** Network errors tolerated in a row while polling an upload before the node counts as gone. */
 export const MAX_POLL_ERRORS = 8;
+/** Content nodes tried for a stream or a waveform: the placement's holders (DESIGN §7, R = 3). */
+export const STREAM_REPLICAS = 3;
+/** A waveform is a small JSON array; a node that takes longer is passed for the next holder. */
+export const WAVEFORM_TIMEOUT_MS = 10_000;

@@ -1,11 +1,14 @@
 // The SDK's network behaviour against stand-in nodes (testing/fakeNodes.ts) on loopback: node
 // selection and failover, signed writes through the relay, uploads, and Hedgehog login.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
 import {
   decodeHashId,
   parseRelayRequest,
   placementFor,
+  rankNodes,
   recoverManageEntitySigner,
 } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -371,6 +374,68 @@ describe('writes through the relay', () => {
     );
     const anonymous = await sdkOn(endpoints).tracks.streamUrl(trackId);
     assert.equal(new URL(anonymous).searchParams.get('listener'), '');
+  });
+});
+
+describe('stream sources and waveforms', () => {
+  it('lists the signed URL first, then the same signed path on the other holders', async () => {
+    const { endpoints, contentNodes } = await network(1, 5);
+    const landlord = await withUser(endpoints, 'mirrored');
+    const trackCid = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+    const { trackId } = await landlord.sdk.tracks.create({
+      userId: landlord.userId,
+      metadata: { title: 'Echoes', genre: 'Ambient', trackCid, duration: 90 },
+    });
+    const sources = await landlord.sdk.tracks.streamSources(trackId);
+    const signed = new URL(sources[0]!);
+    const holders = rankNodes(
+      contentNodes.map((n) => n.endpoint),
+      trackCid,
+    ).slice(0, 3);
+    assert.deepEqual(
+      sources.slice(1),
+      holders.map((h) => `${h}${signed.pathname}${signed.search}`),
+      'the top 3 of the placement, each with the same signed path and query',
+    );
+    assert.equal(signed.pathname, `/tracks/cidstream/${trackCid}`);
+  });
+
+  it('reads the peaks from the first holder that answers, and says when there are none', async () => {
+    const peaks = [0, 0.25, 1, 0.5];
+    const servers = await Promise.all(
+      [500, 200].map(
+        (status) =>
+          new Promise<{ url: string; close(): void }>((resolve) => {
+            const server = createServer((request, response) => {
+              response.writeHead(status, { 'content-type': 'application/json' });
+              response.end(status === 200 ? JSON.stringify(peaks) : '{"error":{}}');
+            });
+            server.listen(0, '127.0.0.1', () => {
+              const { port } = server.address() as AddressInfo;
+              resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+            });
+          }),
+      ),
+    );
+    try {
+      const [failing, serving] = servers as [{ url: string }, { url: string }];
+      const sdk = sdkOn(['http://127.0.0.1:9']);
+      const waveform = { url: `${failing.url}/content/bafypeaks`, mirrors: [serving.url] };
+      assert.deepEqual(await sdk.tracks.waveform({ id: 'x', waveform }), peaks);
+      await assert.rejects(
+        sdk.tracks.waveform({ id: 'x', waveform: { url: null, mirrors: [] } }),
+        (error: ColivingSdkError) => error.type === 'not_found' && error.code === 'no_waveform',
+      );
+      await assert.rejects(
+        sdk.tracks.waveform({
+          id: 'x',
+          waveform: { url: `${failing.url}/content/c`, mirrors: [] },
+        }),
+        (error: ColivingSdkError) => error.code === 'waveform_unavailable',
+      );
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // `sdk.tracks`: every /v1/tracks read, the stream URL, uploads and the track writes.
-import { formatIssues, trackUpdateSchema } from '@coliving/protocol';
+import { formatIssues, rankNodes, trackUpdateSchema } from '@coliving/protocol';
+import { STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
 import {
   type SdkContext,
   getData,
@@ -8,7 +9,7 @@ import {
   requireAccount,
   toEntityId,
 } from './context.js';
-import { ColivingSdkError } from './errors.js';
+import { ColivingSdkError, toColivingSdkError } from './errors.js';
 import { manageEntity } from './manageEntity.js';
 import {
   type TrackFieldsInput,
@@ -77,6 +78,31 @@ export function createTracksApi(ctx: SdkContext) {
       getData<Track>(ctx, path(id), { user_id: opts.userId }, opts.signal),
       'track',
       id,
+    );
+  }
+
+  /** A signed content-node URL for the track's audio (valid 48 h). */
+  async function streamUrl(id: string, opts: StreamUrlOptions = {}): Promise<string> {
+    const account = ctx.account();
+    let proof: { user_data?: string; user_signature?: string } = {};
+    if (opts.userId !== undefined && account) {
+      const userData = JSON.stringify({ timestamp: Date.now() });
+      proof = {
+        user_data: userData,
+        user_signature: await account.signMessage({ message: userData }),
+      };
+    }
+    return getData<string>(
+      ctx,
+      `${path(id)}/stream`,
+      {
+        no_redirect: true,
+        preview: opts.preview,
+        user_id: opts.userId,
+        skip_play_count: opts.skipPlayCount,
+        ...proof,
+      },
+      opts.signal,
     );
   }
 
@@ -225,28 +251,70 @@ export function createTracksApi(ctx: SdkContext) {
     },
 
     /** A signed, playable URL on a content node that holds the track (valid for 48 h). */
-    async streamUrl(id: string, opts: StreamUrlOptions = {}): Promise<string> {
-      const account = ctx.account();
-      let proof: { user_data?: string; user_signature?: string } = {};
-      if (opts.userId !== undefined && account) {
-        const userData = JSON.stringify({ timestamp: Date.now() });
-        proof = {
-          user_data: userData,
-          user_signature: await account.signMessage({ message: userData }),
-        };
+    streamUrl,
+
+    /**
+     * Every URL the track can be streamed from: the signed URL the discovery node chose first,
+     * then the same signed path on each other node of the file's placement. The signature names
+     * the CID, not a node, so any holder accepts it; a player moves down the list when a node
+     * fails mid-track.
+     */
+    async streamSources(id: string, opts: StreamUrlOptions = {}): Promise<string[]> {
+      const first = await streamUrl(id, opts);
+      const url = new URL(first);
+      const cid = url.pathname.split('/').pop() ?? '';
+      let nodes: string[] = [];
+      try {
+        nodes = await ctx.discovery.contentNodes(opts.signal);
+      } catch {
+        // Without the node list the one signed URL still plays.
       }
-      return getData<string>(
-        ctx,
-        `${path(id)}/stream`,
-        {
-          no_redirect: true,
-          preview: opts.preview,
-          user_id: opts.userId,
-          skip_play_count: opts.skipPlayCount,
-          ...proof,
-        },
-        opts.signal,
-      );
+      const mirrors = rankNodes(nodes, cid)
+        .slice(0, STREAM_REPLICAS)
+        .map((node) => new URL(node))
+        .filter((node) => node.origin !== url.origin)
+        .map((node) => `${node.origin}${url.pathname}${url.search}`);
+      return [first, ...mirrors];
+    },
+
+    /**
+     * The track's waveform: its peaks (numbers in 0..1), read from the first holder that answers.
+     * `not_found` when the track has none.
+     */
+    async waveform(track: Pick<Track, 'id' | 'waveform'>, signal?: AbortSignal): Promise<number[]> {
+      const first = track.waveform?.url;
+      if (!first) {
+        throw new ColivingSdkError('not_found', `Track ${track.id} has no waveform`, {
+          code: 'no_waveform',
+        });
+      }
+      const { pathname } = new URL(first);
+      const urls = [
+        first,
+        ...(track.waveform?.mirrors ?? []).map((m) => `${new URL(m).origin}${pathname}`),
+      ];
+      let lastError: unknown;
+      for (const url of urls) {
+        try {
+          const timeout = AbortSignal.timeout(WAVEFORM_TIMEOUT_MS);
+          const response = await ctx.fetch(url, {
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          });
+          if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+          const peaks: unknown = await response.json();
+          if (!Array.isArray(peaks) || !peaks.every((v) => typeof v === 'number')) {
+            throw new Error(`${url} is not a list of peaks`);
+          }
+          return peaks;
+        } catch (error) {
+          if (signal?.aborted) throw toColivingSdkError(signal.reason);
+          lastError = error;
+        }
+      }
+      throw new ColivingSdkError('network', `No node served the waveform of track ${track.id}`, {
+        code: 'waveform_unavailable',
+        cause: lastError,
+      });
     },
 
     /**

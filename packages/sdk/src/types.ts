@@ -126,6 +126,9 @@ export type Track = {
   track_cid?: string | null;
   preview_cid?: string | null;
   orig_file_cid?: string | null;
+  /** Coliving's addition: the CID of the waveform peaks, and where to read them. */
+  waveform_cid?: string | null;
+  waveform?: UrlWithMirrors;
   bpm?: number | null;
   musical_key?: string | null;
   license?: string | null;

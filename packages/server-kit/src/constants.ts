@@ -12,3 +12,5 @@ export const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 export const CONNECTION_TIMEOUT_MS = 60 * 1000;
 /** Client-supplied request ids are echoed in logs; only short, plain ones are kept. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Browsers may reuse a preflight answer this long (Chromium caps it at 2 h anyway). */
+export const CORS_MAX_AGE_SECONDS = 7_200;

@@ -203,6 +203,30 @@ describe('createApp', () => {
     assert.doesNotMatch(res.body, /ECONNREFUSED|10\.0\.0\.1/);
   });
 
+  it('lets web apps on other origins read answers, errors included, and preflights any route', async () => {
+    for (const url of ['/stream-then-fail', '/nope', '/throw/notfound']) {
+      const res = await app.inject({ method: 'GET', url, headers: { origin: 'http://app.test' } });
+      assert.equal(res.headers['access-control-allow-origin'], '*', url);
+      assert.match(String(res.headers['access-control-expose-headers']), /content-range/);
+    }
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/uploads',
+      headers: {
+        origin: 'http://app.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-coliving-signature,content-type',
+      },
+    });
+    assert.equal(preflight.statusCode, 204);
+    assert.equal(preflight.headers['access-control-allow-origin'], '*');
+    assert.match(String(preflight.headers['access-control-allow-methods']), /POST/);
+    const allowed = String(preflight.headers['access-control-allow-headers']).split(', ');
+    for (const name of ['x-coliving-wallet', 'x-coliving-timestamp', 'x-coliving-signature']) {
+      assert.ok(allowed.includes(name), name);
+    }
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await app.inject({ method: 'GET', url: '/nope?x=1' });
     assert.equal(res.statusCode, 404);

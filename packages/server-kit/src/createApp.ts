@@ -13,6 +13,7 @@ import {
   REQUEST_TIMEOUT_MS,
 } from './constants.js';
 import { toHttpError } from './httpError.js';
+import { registerCors } from './registerCors.js';
 import { registerErrorHandlers } from './registerErrorHandlers.js';
 
 export type CreateAppParameters = {
@@ -54,7 +55,7 @@ function splitValidatorFactory(): BuildValidator {
 
 /**
  * A fastify 5 app with the house defaults: the one JSON error handler, JSON 404s, a body limit,
- * request ids, and strict schema validation.
+ * request ids, strict schema validation, and CORS open to web apps on any origin.
  */
 export function createApp({
   logger,
@@ -90,5 +91,6 @@ export function createApp({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
   });
   registerErrorHandlers(app);
+  registerCors(app);
   return app;
 }

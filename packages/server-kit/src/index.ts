@@ -5,6 +5,7 @@ export * from './createApp.js';
 export * from './createLogger.js';
 export * from './httpError.js';
 export * from './limitBytes.js';
+export * from './registerCors.js';
 export * from './registerErrorHandlers.js';
 export * from './registerHealthCheck.js';
 export * from './registerMetrics.js';

@@ -121,6 +121,7 @@ before(async () => {
         mood: 'Peaceful',
         tags: 'sun,evening',
         preview_cid: await cid('sunset-preview'),
+        waveform_cid: await cid('sunset-peaks'),
         cover_art_sizes: await cid('sunset-art'),
         is_downloadable: true,
       }),

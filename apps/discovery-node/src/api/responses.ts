@@ -33,6 +33,16 @@ function imageUrls(
   return urls;
 }
 
+/**
+ * A JSON blob (waveform peaks) on the content node ranked first for it; `mirrors` are the other
+ * holders' endpoints, where the same path answers.
+ */
+function blobUrl(ctx: ResponseContext, cid: unknown): { url: string | null; mirrors: string[] } {
+  if (typeof cid !== 'string' || cid === '') return { url: null, mirrors: [] };
+  const [first, ...mirrors] = rankNodes(ctx.contentNodes, cid).slice(0, ctx.replicationFactor);
+  return { url: first === undefined ? null : `${first}/content/${cid}`, mirrors };
+}
+
 function iso(date: Date): string {
   return date.toISOString();
 }
@@ -185,6 +195,9 @@ export function toTrack(
     track_cid: track.trackCid,
     preview_cid: str(m.preview_cid),
     orig_file_cid: str(m.orig_file_cid),
+    // Not in Audius's model: the player draws its waveform from these peaks (a JSON array).
+    waveform_cid: str(m.waveform_cid),
+    waveform: blobUrl(ctx, m.waveform_cid),
     bpm: typeof m.bpm === 'number' ? m.bpm : null,
     musical_key: str(m.musical_key),
     license: str(m.license),

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { CORS_MAX_AGE_SECONDS } from './constants.js';
+
+/** Headers a browser app may read from our answers (fetch hides all others cross-origin). */
+const EXPOSED = ['content-range', 'accept-ranges', 'content-length', 'retry-after', 'x-request-id'];
+/** Request headers a browser app may send: JSON bodies, byte ranges and our request signatures. */
+const ALLOWED = [
+  'content-type',
+  'range',
+  'x-request-id',
+  'x-coliving-wallet',
+  'x-coliving-timestamp',
+  'x-coliving-signature',
+];
+
+/**
+ * Lets web apps on any origin call the node, as the network is meant to be used: the player at
+ * one address talks to nodes at many. Nothing rides on cookies, so `*` gives no one else's
+ * session away. Every answer carries the headers, errors and 404s included (set in onSend, after
+ * the error handler has cleared what the failed handler set), and any preflight gets a 204.
+ */
+export function registerCors(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-expose-headers', EXPOSED.join(', '));
+    return payload;
+  });
+  app.options('*', async (_request, reply) => {
+    return reply
+      .status(204)
+      .header('access-control-allow-methods', 'GET, HEAD, POST, PUT, DELETE, OPTIONS')
+      .header('access-control-allow-headers', ALLOWED.join(', '))
+      .header('access-control-max-age', String(CORS_MAX_AGE_SECONDS))
+      .send();
+  });
+}
