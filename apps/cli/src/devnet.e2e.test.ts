@@ -139,6 +139,13 @@ describe('coliving devnet up', () => {
     for (const a of manifest.accounts) assert.ok(a.handle && a.email && a.password && a.wallet);
     assert.equal(manifest.seeded, true);
     assert.ok(child.pid && pidAlive(child.pid));
+    // The web player: its build, and /config.json pointing it at this devnet's discovery nodes.
+    assert.match(String(manifest.web.url), /^http:\/\/127\.0\.0\.1:\d+$/);
+    const page = await fetch(`${manifest.web.url}/nightowl/some-track`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="root">/);
+    const config = (await (await fetch(`${manifest.web.url}/config.json`)).json()) as unknown;
+    assert.deepEqual(config, { discoveryNodes: manifest.discoveryNodes.map((n) => n.endpoint) });
   });
 
   it('serves the demo tracks through the API, and streams from each content node', async () => {
@@ -189,7 +196,7 @@ describe('coliving devnet up', () => {
     const status = await cli('devnet', 'status');
     assert.equal(status.running, true);
     const processes = status.processes as { name: string; ok: boolean }[];
-    assert.equal(processes.length, 2 + 3 + 1);
+    assert.equal(processes.length, 1 + 2 + 3 + 1, 'web player, chains, content and discovery');
     assert.ok(
       processes.every((p) => p.ok),
       JSON.stringify(processes),
@@ -202,6 +209,7 @@ describe('coliving devnet up', () => {
     assert.equal(down.stopped, true);
     for (const pid of [...pids, Number(down.pid)]) assert.ok(!pidAlive(pid), `pid ${pid} is gone`);
     for (const url of [
+      manifest.web.url!,
       manifest.chains.eth.rpcUrl,
       manifest.chains.data.rpcUrl,
       ...manifest.contentNodes.map((n) => n.endpoint),

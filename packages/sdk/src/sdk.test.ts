@@ -418,7 +418,7 @@ describe('stream sources and waveforms', () => {
       ),
     );
     try {
-      const [failing, serving] = servers as [{ url: string }, { url: string }];
+      const [failing, serving] = [servers[0]!, servers[1]!];
       const sdk = sdkOn(['http://127.0.0.1:9']);
       const waveform = { url: `${failing.url}/content/bafypeaks`, mirrors: [serving.url] };
       assert.deepEqual(await sdk.tracks.waveform({ id: 'x', waveform }), peaks);

@@ -2,11 +2,15 @@
 // `npm start` runs). State lives in `.coliving/`: a second `up` resumes it without reseeding,
 // `--reset` starts fresh. `.coliving/devnet.json` is the manifest other tools read.
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.js';
 import { type CliIo, output } from '../context.js';
 import { type DemoAccount, seedDemoCatalog } from '../devnet/demoCatalog.js';
+import { allocatePorts } from '../devnet/allocatePorts.js';
+import { buildWeb } from '../devnet/buildWeb.js';
+import { type WebServer, serveWeb } from '../devnet/serveWeb.js';
 import { type StartNetworkReturnType, startNetwork } from '../devnet/startNetwork.js';
 import { UsageError } from '../errors.js';
 
@@ -28,6 +32,10 @@ const CONTENT_NODES = 3;
 const DISCOVERY_NODES = 2;
 /** Ports from here up unless COLIVING_PORT_BASE says otherwise (`auto`: any free ports). */
 const DEFAULT_PORT_BASE = 4300;
+
+/** The web player listens this far above the port base (4380 by default), clear of the nodes. */
+const WEB_PORT_OFFSET = 80;
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The catalog of `--catalog small`: enough to see every kind of thing, quick to seed (tests). */
 const SMALL_CATALOG = { landlords: 2, tracksPerLandlord: 2, residents: 2 };
@@ -95,6 +103,7 @@ async function writeJson(path: string, value: unknown): Promise<void> {
 
 function manifestOf(
   network: StartNetworkReturnType,
+  web: WebServer | undefined,
   accounts: DemoAccount[],
   seeded: boolean,
 ): DevnetManifestFile {
@@ -108,7 +117,7 @@ function manifestOf(
     contracts: network.contracts,
     discoveryNodes: network.discoveryNodes.map(node),
     contentNodes: network.contentNodes.map(node),
-    web: { url: null },
+    web: { url: web?.url ?? null },
     accounts,
     seeded,
   };
@@ -188,6 +197,10 @@ export const devnetCommands: Command[] = [
       // A resumed devnet keeps its own ports and nodes (they are registered on its chain); a
       // different count or port base asked for explicitly is refused with a clear error.
       const explicitBase = io.env.COLIVING_PORT_BASE ? portBaseOf(io) : undefined;
+      // The player builds (only if its sources changed) while the chains and nodes start.
+      await mkdir(join(dir, 'logs'), { recursive: true });
+      const webBuild = buildWeb({ root: ROOT, logFile: join(dir, 'logs', 'web-build.log') });
+      webBuild.catch(() => undefined); // awaited below; this only keeps it from going unhandled
       const network = await startNetwork({
         dir,
         ...(resume
@@ -207,11 +220,13 @@ export const devnetCommands: Command[] = [
               ...withPortBase(portBaseOf(io)),
             }),
       });
+      let web: WebServer | undefined;
       const stopping = { done: false };
       const stop = async () => {
         if (stopping.done) return;
         stopping.done = true;
         say('Stopping every process of the devnet ...');
+        await web?.close();
         await network.stop();
         await rm(join(dir, 'devnet.pid'), { force: true });
         say('Stopped; nothing is left listening.');
@@ -220,7 +235,19 @@ export const devnetCommands: Command[] = [
       let accounts = previous?.accounts ?? [];
       let seeded = previous?.seeded ?? false;
       try {
-        await writeJson(manifestPath, manifestOf(network, accounts, seeded));
+        const { outDir } = await webBuild;
+        const previousWebPort = previous?.web.url ? Number(new URL(previous.web.url).port) : 0;
+        const ethPort = Number(new URL(network.chains.eth.rpcUrl).port);
+        const base = resume ? explicitBase : portBaseOf(io);
+        const webPort =
+          previousWebPort || (base !== undefined || resume ? ethPort + WEB_PORT_OFFSET : 0);
+        if (webPort !== 0) await allocatePorts({ uses: ['the web player'], portBase: webPort });
+        web = await serveWeb({
+          distDir: outDir,
+          port: webPort,
+          config: { discoveryNodes: network.discoveryNodes.map((n) => n.endpoint) },
+        });
+        await writeJson(manifestPath, manifestOf(network, web, accounts, seeded));
         if (!seeded) {
           say('Seeding the demo catalog through the SDK ...');
           const seededCatalog = await seedDemoCatalog({
@@ -231,14 +258,14 @@ export const devnetCommands: Command[] = [
           });
           accounts = seededCatalog.accounts;
           seeded = true;
-          await writeJson(manifestPath, manifestOf(network, accounts, seeded));
+          await writeJson(manifestPath, manifestOf(network, web, accounts, seeded));
         }
       } catch (error) {
         await stop();
         throw error;
       }
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      const manifest = manifestOf(network, accounts, seeded);
+      const manifest = manifestOf(network, web, accounts, seeded);
       output(io, json, { ready: true, seconds: Number(seconds), manifest: manifestPath }, () =>
         [
           '',
@@ -246,6 +273,7 @@ export const devnetCommands: Command[] = [
           '',
           table([
             ['what', 'url'],
+            ['web player', manifest.web.url ?? '(not served)'],
             ['eth chain', `${manifest.chains.eth.rpcUrl} (chain ${manifest.chains.eth.chainId})`],
             [
               'data chain',
@@ -314,6 +342,15 @@ export const devnetCommands: Command[] = [
       const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as DevnetManifestFile;
       const pid = await runningPid(dir);
       const rows = await Promise.all([
+        ...(manifest.web.url
+          ? [
+              probe(`${manifest.web.url}/config.json`).then((s) => ({
+                name: 'web player',
+                url: manifest.web.url!,
+                ...s,
+              })),
+            ]
+          : []),
         chainHead(manifest.chains.eth.rpcUrl).then((s) => ({
           name: 'eth chain',
           url: manifest.chains.eth.rpcUrl,

@@ -19,3 +19,13 @@ export class NodeStartError extends BaseError {
   static override readonly defaultCode = 'node_start_failed';
   override name = 'NodeStartError' as const;
 }
+
+/** `vite build` of the web player failed; its output is in the log file named. */
+export class WebBuildError extends BaseError {
+  static override readonly defaultCode = 'web_build_failed';
+  override name = 'WebBuildError' as const;
+
+  constructor(logFile: string, exitCode: number | null) {
+    super(`Building the web player failed (exit ${exitCode}); see ${logFile}`);
+  }
+}
