@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every workspace's tests in one node:test run, so the run closes on one summary.
-// Usage: node scripts/test.mjs [path-prefix ...]   (e.g. `packages/protocol`)
+// Runs every workspace's tests in one node:test run, so the run closes on one summary, then the web
+// player's component tests (`*.test.tsx`, in a DOM) with vitest.
+// Usage: node scripts/test.mjs [path-prefix ...]   (e.g. `packages/protocol`, `apps/web`)
 // Extra flags after `--` go to node's test runner (e.g. `-- --test-name-pattern=hashid`).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,14 +16,14 @@ const runnerFlags = dash === -1 ? [] : args.slice(dash + 1);
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage', '.coliving', 'test-artifacts']);
 
-/** Lists `*.test.ts` files under `dir`, depth first, in a stable order. */
-function findTests(dir) {
+/** Lists test files (`*.test.ts`, or `suffix`) under `dir`, depth first, in a stable order. */
+function findTests(dir, suffix = '.test.ts') {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...findTests(full));
-    else if (name.endsWith('.test.ts')) out.push(full);
+    if (statSync(full).isDirectory()) out.push(...findTests(full, suffix));
+    else if (name.endsWith(suffix)) out.push(full);
   }
   return out;
 }
@@ -43,36 +44,66 @@ for (const group of ['packages', 'apps']) {
     } catch {
       continue;
     }
-    files.push(...findTests(src));
+    // The web player's unit and component tests run in vitest (a DOM); node:test takes only its
+    // end-to-end tests, which drive a browser against a devnet.
+    files.push(...findTests(src).filter((f) => name !== 'web' || f.endsWith('.e2e.test.ts')));
   }
 }
 
 const selected = files
   .map((f) => relative(root, f))
   .filter((f) => prefixes.length === 0 || prefixes.some((p) => f.startsWith(p)));
-if (selected.length === 0) {
+
+const webDir = join(root, 'apps/web');
+const webTests = [
+  ...findTests(join(webDir, 'src'), '.test.tsx'),
+  ...findTests(join(webDir, 'src')).filter((f) => !f.endsWith('.e2e.test.ts')),
+]
+  .sort()
+  .map((f) => relative(root, f))
+  .filter((f) => prefixes.length === 0 || prefixes.some((p) => f.startsWith(p)));
+
+if (selected.length === 0 && webTests.length === 0) {
   console.error(`no test files found${prefixes.length ? ` under ${prefixes.join(', ')}` : ''}`);
   process.exit(1);
 }
 
+/** Runs a command to its end; its exit code (1 when killed). */
+function run(command, commandArgs, cwd) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, commandArgs, { cwd, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      if (signal) console.error(`${commandArgs[0]} killed by ${signal}`);
+      resolveRun(signal ? 1 : (code ?? 1));
+    });
+  });
+}
+
 const concurrency = process.env.COLIVING_TEST_CONCURRENCY ?? '2';
-const child = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-reporter=spec',
-    `--test-concurrency=${concurrency}`,
-    ...runnerFlags,
-    ...selected,
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-child.on('exit', (code, signal) => {
-  if (signal) {
-    console.error(`test runner killed by ${signal}`);
-    process.exit(1);
-  }
-  process.exit(code ?? 1);
-});
+let failed = false;
+if (selected.length > 0) {
+  const code = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      `--test-concurrency=${concurrency}`,
+      ...runnerFlags,
+      ...selected,
+    ],
+    root,
+  );
+  failed ||= code !== 0;
+}
+if (webTests.length > 0) {
+  const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+  const code = await run(
+    process.execPath,
+    [vitest, 'run', ...webTests.map((f) => relative(webDir, join(root, f)))],
+    webDir,
+  );
+  failed ||= code !== 0;
+}
+process.exit(failed ? 1 : 0);

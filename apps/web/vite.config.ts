@@ -13,7 +13,9 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.tsx'],
+    // Unit and component tests; the *.e2e.test.ts files drive a real browser under node:test.
+    include: ['src/**/*.test.{ts,tsx}'],
+    exclude: ['src/**/*.e2e.test.ts', 'node_modules/**'],
     setupFiles: ['src/testing/setup.ts'],
   },
 });
