@@ -1,4 +1,145 @@
-// Placeholder until the page lands; replaced in this change.
-export default function ProfilePage() {
-  return <h1>ProfilePage</h1>;
+import type { User } from '@coliving/sdk';
+import { Empty, ErrorState, Loading } from '../components/States.js';
+import { TrackList } from '../components/TrackList.js';
+import { useAsync } from '../components/useAsync.js';
+import { navigate, useLocation, useTitle } from '../router.js';
+import { useSdk } from '../sdk.js';
+import { Missing, isNotFound } from './browse/Missing.js';
+import { PlaylistGrid } from './browse/PlaylistGrid.js';
+import { ProfileHeader } from './browse/ProfileHeader.js';
+import { RepostList } from './browse/RepostList.js';
+import { TabPanel, Tabs } from './browse/Tabs.js';
+import { useKeptAsync } from './browse/useKeptAsync.js';
+import { useOptimisticToggle } from './browse/useOptimisticToggle.js';
+import { type Viewer, untilKnown, useViewer } from './browse/useViewer.js';
+import './pages.css';
+
+/** Items per tab: a page of them; the API pages further with offset. */
+const TAB_LIMIT = 50;
+
+const TABS = [
+  { key: 'tracks', label: 'Tracks' },
+  { key: 'albums', label: 'Albums' },
+  { key: 'playlists', label: 'Playlists' },
+  { key: 'reposts', label: 'Reposts' },
+] as const;
+type TabKey = (typeof TABS)[number]['key'];
+
+export default function ProfilePage({ handle = '' }: Record<string, string>) {
+  const sdk = useSdk();
+  const viewer = useViewer();
+  const user = useKeptAsync(
+    (signal) =>
+      untilKnown(viewer, signal) ?? sdk.users.byHandle(handle, { userId: viewer.userId, signal }),
+    [sdk, handle, viewer.kind, viewer.userId],
+  );
+  useTitle(
+    user.status === 'ok'
+      ? `${user.data.name} (@${user.data.handle})`
+      : user.status === 'error' && isNotFound(user.error)
+        ? 'Profile not found'
+        : null,
+  );
+  if (user.status === 'loading') return <Loading label="Loading the profile" />;
+  if (user.status === 'error') {
+    if (isNotFound(user.error)) {
+      return (
+        <Missing title="Profile not found">There is no one called @{handle} on Coliving.</Missing>
+      );
+    }
+    return (
+      <div className="page">
+        <h1>@{handle}</h1>
+        <ErrorState error={user.error} onRetry={() => user.reload()} />
+      </div>
+    );
+  }
+  return <Profile user={user.data} viewer={viewer} />;
+}
+
+function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
+  const sdk = useSdk();
+  const { path, query } = useLocation();
+  const tab: TabKey = TABS.find((t) => t.key === query.get('tab'))?.key ?? 'tracks';
+  const follow = useOptimisticToggle(
+    user.does_current_user_follow,
+    user.follower_count,
+    async (on) => {
+      if (!viewer.userId) throw new Error('Log in to follow.');
+      const after = await (on ? sdk.users.follow : sdk.users.unfollow)(viewer.userId, user.id);
+      return { on: after.does_current_user_follow, count: after.follower_count };
+    },
+  );
+  const select = (key: TabKey) =>
+    navigate(key === 'tracks' ? path : `${path}?tab=${key}`, { replace: true });
+  return (
+    <div className="page profile-page">
+      <ProfileHeader user={user} viewer={viewer} follow={follow} />
+      <Tabs
+        id="profile"
+        label={`${user.name}'s music`}
+        tabs={TABS}
+        selected={tab}
+        onSelect={select}
+      />
+      <TabPanel id="profile" selected={tab}>
+        <ProfileTab key={tab} tab={tab} user={user} />
+      </TabPanel>
+    </div>
+  );
+}
+
+function ProfileTab({ tab, user }: { tab: TabKey; user: User }) {
+  const sdk = useSdk();
+  const page = { limit: TAB_LIMIT };
+  const items = useAsync(
+    async (signal) => {
+      switch (tab) {
+        case 'tracks':
+          return { tab, tracks: await sdk.users.tracks(user.id, { ...page, signal }) };
+        case 'albums':
+          return { tab, playlists: await sdk.users.albums(user.id, { ...page, signal }) };
+        case 'playlists':
+          return { tab, playlists: await sdk.users.playlists(user.id, { ...page, signal }) };
+        case 'reposts':
+          return { tab, reposts: await sdk.users.reposts(user.id, { ...page, signal }) };
+      }
+    },
+    [sdk, tab, user.id],
+  );
+  const label = TABS.find((t) => t.key === tab)!.label;
+  const heading = <h2 className="visually-hidden">{label}</h2>;
+  if (items.status === 'loading')
+    return (
+      <>
+        {heading}
+        <Loading label={`Loading ${label.toLowerCase()}`} />
+      </>
+    );
+  if (items.status === 'error') {
+    return (
+      <>
+        {heading}
+        <ErrorState error={items.error} onRetry={() => items.reload()} />
+      </>
+    );
+  }
+  const data = items.data;
+  const count = data.tracks?.length ?? data.playlists?.length ?? data.reposts?.length ?? 0;
+  return (
+    <>
+      {heading}
+      {count === 0 ? (
+        <Empty>
+          {user.name} has no {label.toLowerCase()} yet.
+        </Empty>
+      ) : data.tracks ? (
+        <TrackList tracks={data.tracks} label={`Tracks by ${user.name}`} />
+      ) : data.playlists ? (
+        <PlaylistGrid playlists={data.playlists} label={`${label} by ${user.name}`} />
+      ) : (
+        <RepostList reposts={data.reposts ?? []} label={`Reposted by ${user.name}`} />
+      )}
+    </>
+  );
 }
