@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import { ErrorState, Loading } from '../../components/States.js';
+import { Link } from '../../router.js';
+import type { AccountState } from './useAccount.js';
+
+/**
+ * What a page that needs an account shows instead of itself: a loading state, a way to log in
+ * (coming back to `next`) or, when `needsProfile`, a way to create the profile.
+ */
+export function AccountGate({
+  account,
+  title,
+  next,
+  needsProfile,
+  why,
+}: {
+  account: AccountState;
+  title: string;
+  next: string;
+  needsProfile: boolean;
+  /** "to upload a track" */
+  why: string;
+}): ReactNode {
+  switch (account.status) {
+    case 'loading':
+      return (
+        <>
+          <h1>{title}</h1>
+          <Loading label="Checking your account" />
+        </>
+      );
+    case 'error':
+      return (
+        <>
+          <h1>{title}</h1>
+          <ErrorState error={account.error} onRetry={account.retry} />
+        </>
+      );
+    case 'anonymous':
+      return (
+        <section className="form-card gate">
+          <h1>{title}</h1>
+          <p>Log in {why}.</p>
+          <p className="gate-actions">
+            <Link to={withNext('/login', next)} className="button-primary">
+              Log in
+            </Link>
+            <Link to={withNext('/signup', next)}>Create an account</Link>
+          </p>
+        </section>
+      );
+    case 'no-profile':
+      if (!needsProfile) return null;
+      return (
+        <section className="form-card gate">
+          <h1>{title}</h1>
+          <p>You are logged in, but you have no profile yet. Create one {why}.</p>
+          <p className="gate-actions">
+            <Link to={withNext('/signup', next)} className="button-primary">
+              Create your profile
+            </Link>
+          </p>
+        </section>
+      );
+    case 'ready':
+      return null;
+  }
+}
+
+/** `/login?next=/upload`: the slashes of a path stay readable in the query. */
+export function withNext(page: string, next: string | undefined): string {
+  if (!next || next === '/') return page;
+  return `${page}?next=${encodeURIComponent(next).replace(/%2F/gi, '/')}`;
+}
