@@ -1,4 +1,317 @@
-// Placeholder until the player lands; replaced in this change.
+import {
+  type CSSProperties,
+  type ChangeEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { Artwork } from '../components/Artwork.js';
+import { formatDuration } from '../components/format.js';
+import { Link } from '../router.js';
+import { type PlayerApi, type RepeatMode, usePlayer } from './PlayerContext.js';
+import {
+  CloseIcon,
+  NextIcon,
+  PauseIcon,
+  PlayIcon,
+  PreviousIcon,
+  QueueIcon,
+  RepeatIcon,
+  ShuffleIcon,
+  VolumeIcon,
+} from './icons.js';
+import './player.css';
+
+const REPEAT_LABEL: Record<RepeatMode, string> = {
+  off: 'Repeat: off',
+  all: 'Repeat: all',
+  one: 'Repeat: one',
+};
+
+function fill(fraction: number): CSSProperties {
+  const pct = Number.isFinite(fraction) ? Math.min(100, Math.max(0, fraction * 100)) : 0;
+  return { '--fill': `${pct}%` } as CSSProperties;
+}
+
+/** The seek bar: a range input that seeks as keys move it and once a drag lets go. */
+function SeekBar({
+  position,
+  duration,
+  onSeek,
+  disabled,
+}: {
+  position: number;
+  duration: number;
+  onSeek: (seconds: number) => void;
+  disabled: boolean;
+}) {
+  const [scrub, setScrub] = useState<number | null>(null);
+  const pointer = useRef(false);
+  const value = Math.min(scrub ?? position, duration);
+  const commit = () => {
+    pointer.current = false;
+    if (scrub !== null) onSeek(scrub);
+    setScrub(null);
+  };
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const seconds = Number(event.target.value);
+    if (pointer.current) setScrub(seconds);
+    else onSeek(seconds);
+  };
+  return (
+    <div className="player-seek">
+      <span className="player-time" aria-hidden="true">
+        {formatDuration(value)}
+      </span>
+      <input
+        type="range"
+        className="player-range"
+        aria-label="Seek"
+        aria-valuetext={`${formatDuration(value)} of ${formatDuration(duration)}`}
+        min={0}
+        max={Math.max(0, Math.floor(duration))}
+        step={1}
+        value={Math.floor(value)}
+        disabled={disabled}
+        style={fill(duration > 0 ? value / duration : 0)}
+        onChange={onChange}
+        onPointerDown={() => (pointer.current = true)}
+        onPointerUp={commit}
+        onPointerCancel={commit}
+      />
+      <span className="player-time" aria-hidden="true">
+        {formatDuration(duration)}
+      </span>
+    </div>
+  );
+}
+
+/** The queued tracks: play one, remove one. */
+function QueuePanel({
+  player,
+  id,
+  onClose,
+}: {
+  player: PlayerApi;
+  id: string;
+  onClose: () => void;
+}) {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onClose();
+    }
+  };
+  return (
+    <section id={id} className="player-queue" aria-label="Queue" onKeyDown={onKeyDown}>
+      <header className="player-queue-header">
+        <h2>Queue</h2>
+        <span className="player-queue-count">
+          {player.queue.length} {player.queue.length === 1 ? 'track' : 'tracks'}
+        </span>
+        <button
+          type="button"
+          className="player-icon-button"
+          aria-label="Close queue"
+          onClick={onClose}
+        >
+          <CloseIcon />
+        </button>
+      </header>
+      {player.queue.length === 0 ? (
+        <p className="player-queue-empty">The queue is empty.</p>
+      ) : (
+        <ol className="player-queue-list">
+          {player.queue.map((track, i) => {
+            const current = i === player.index;
+            return (
+              <li
+                key={`${i}-${track.id}`}
+                className={current ? 'player-queue-row current' : 'player-queue-row'}
+                aria-current={current ? 'true' : undefined}
+              >
+                <button
+                  type="button"
+                  className="player-queue-play"
+                  aria-label={`Play ${track.title} by ${track.user.name}`}
+                  onClick={() => player.playAt(i)}
+                >
+                  <Artwork
+                    image={track.artwork}
+                    size="150x150"
+                    alt=""
+                    className="artwork artwork-sm"
+                  />
+                  <span className="player-queue-names">
+                    <span className="player-queue-title">{track.title}</span>
+                    <span className="player-queue-artist">{track.user.name}</span>
+                  </span>
+                  <span className="player-queue-duration">{formatDuration(track.duration)}</span>
+                </button>
+                <button
+                  type="button"
+                  className="player-icon-button"
+                  aria-label={`Remove ${track.title} from the queue`}
+                  onClick={() => player.removeFromQueue(i)}
+                >
+                  <CloseIcon />
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+/** The player bar fixed to the bottom of every page. */
 export function PlayerBar() {
-  return null;
+  const player = usePlayer();
+  const { current, playing, buffering, error } = player;
+  const [queueOpen, setQueueOpen] = useState(false);
+  const queueId = useId();
+  const queueButton = useRef<HTMLButtonElement>(null);
+  const panelWasOpen = useRef(false);
+
+  // Closing the panel gives focus back to the button that opened it.
+  useEffect(() => {
+    if (panelWasOpen.current && !queueOpen) queueButton.current?.focus();
+    panelWasOpen.current = queueOpen;
+  }, [queueOpen]);
+
+  const idle = !current;
+  return (
+    <section className="player-bar" aria-label="Player">
+      <div className="player-now">
+        {current ? (
+          <>
+            <Artwork image={current.artwork} size="150x150" alt="" className="artwork player-art" />
+            <div className="player-names">
+              <Link to={current.permalink} className="player-title">
+                {current.title}
+              </Link>
+              <Link to={`/${current.user.handle}`} className="player-artist">
+                {current.user.name}
+              </Link>
+            </div>
+          </>
+        ) : (
+          <p className="player-idle">Nothing playing</p>
+        )}
+      </div>
+
+      <div className="player-center">
+        <div className="player-controls">
+          <button
+            type="button"
+            className="player-icon-button player-shuffle"
+            aria-label="Shuffle"
+            aria-pressed={player.shuffle}
+            onClick={() => player.toggleShuffle()}
+          >
+            <ShuffleIcon />
+          </button>
+          <button
+            type="button"
+            className="player-icon-button"
+            aria-label="Previous track"
+            disabled={idle}
+            onClick={() => player.previous()}
+          >
+            <PreviousIcon />
+          </button>
+          <button
+            type="button"
+            className={buffering ? 'player-play buffering' : 'player-play'}
+            aria-label={playing ? 'Pause' : 'Play'}
+            aria-busy={buffering}
+            disabled={idle}
+            onClick={() => (error ? player.play() : player.toggle())}
+          >
+            {buffering && <span className="player-play-spinner" aria-hidden="true" />}
+            {playing ? <PauseIcon /> : <PlayIcon />}
+          </button>
+          <button
+            type="button"
+            className="player-icon-button"
+            aria-label="Next track"
+            disabled={idle}
+            onClick={() => player.next()}
+          >
+            <NextIcon />
+          </button>
+          <button
+            type="button"
+            className={`player-icon-button player-repeat repeat-${player.repeat}`}
+            aria-label={REPEAT_LABEL[player.repeat]}
+            onClick={() => player.cycleRepeat()}
+          >
+            <RepeatIcon />
+            {player.repeat === 'one' && (
+              <span className="player-repeat-one" aria-hidden="true">
+                1
+              </span>
+            )}
+          </button>
+        </div>
+        {error ? (
+          <div className="player-error" role="alert">
+            <span>{error}</span>
+            <button type="button" className="link-button" onClick={() => player.play()}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <SeekBar
+            position={player.position}
+            duration={player.duration}
+            onSeek={(seconds) => player.seek(seconds)}
+            disabled={idle}
+          />
+        )}
+      </div>
+
+      <div className="player-side">
+        <button
+          ref={queueButton}
+          type="button"
+          className="player-icon-button player-queue-button"
+          aria-label={`Queue (${player.queue.length})`}
+          aria-expanded={queueOpen}
+          aria-controls={queueId}
+          onClick={() => setQueueOpen((open) => !open)}
+        >
+          <QueueIcon />
+        </button>
+        <div className="player-volume">
+          <button
+            type="button"
+            className="player-icon-button"
+            aria-label="Mute"
+            aria-pressed={player.muted}
+            onClick={() => player.toggleMute()}
+          >
+            <VolumeIcon muted={player.muted || player.volume === 0} />
+          </button>
+          <input
+            type="range"
+            className="player-range"
+            aria-label="Volume"
+            aria-valuetext={`${Math.round((player.muted ? 0 : player.volume) * 100)}%`}
+            min={0}
+            max={1}
+            step={0.05}
+            value={player.muted ? 0 : player.volume}
+            style={fill(player.muted ? 0 : player.volume)}
+            onChange={(event) => player.setVolume(Number(event.target.value))}
+          />
+        </div>
+      </div>
+
+      {queueOpen && <QueuePanel player={player} id={queueId} onClose={() => setQueueOpen(false)} />}
+    </section>
+  );
 }

@@ -18,6 +18,8 @@ export type PlayerState = {
   repeat: RepeatMode;
   /** 0..1 */
   volume: number;
+  /** Silenced without losing `volume`. */
+  muted: boolean;
   /** Why the current track cannot play, when every source failed. */
   error: string | null;
 };
@@ -31,13 +33,16 @@ export type PlayerApi = PlayerState & {
   removeFromQueue(index: number): void;
   /** Jumps to queue[index] and plays it. */
   playAt(index: number): void;
+  /** Plays the current track; after an error, tries it again from fresh sources. */
   play(): void;
   pause(): void;
   toggle(): void;
   next(): void;
   previous(): void;
   seek(seconds: number): void;
+  /** Sets the volume (0..1); a volume above 0 also unmutes. */
   setVolume(volume: number): void;
+  toggleMute(): void;
   toggleShuffle(): void;
   cycleRepeat(): void;
 };

@@ -1,5 +1,266 @@
-// Placeholder until the player lands; replaced in this change.
-import type { ReactNode } from 'react';
-export function PlayerProvider({ children }: { children: ReactNode }) {
-  return <>{children}</>;
+import {
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react';
+import { SdkContext } from '../sdk.js';
+import { useSession } from '../session.js';
+import { type PlayerApi, PlayerContext } from './PlayerContext.js';
+import { type SourceLoader, StreamPlayer } from './StreamPlayer.js';
+import { bindMediaSession, setMediaMetadata, setMediaPosition } from './mediaSession.js';
+import { fromSaved, readSaved, toSaved, writeSaved } from './persist.js';
+import { type QueueAction, type QueueState, reduceQueue } from './queue.js';
+import { SEEK_STEP_SECONDS, VOLUME_STEP, shortcutFor } from './shortcuts.js';
+
+/** The position is written at most this often while playing (and always on pagehide). */
+export const SAVE_POSITION_MS = 2000;
+
+type Playback = { position: number; duration: number; buffering: boolean; error: string | null };
+
+export type PlayerProviderProps = {
+  children: ReactNode;
+  /** Where tracks stream from; the SDK's signed sources by default (tests pass their own). */
+  loadSources?: SourceLoader;
+};
+
+function reducer(state: QueueState, action: QueueAction): QueueState {
+  return reduceQueue(state, action);
+}
+
+/**
+ * The persistent player: owns the one <audio> element, plays the queue through it with failover
+ * between content nodes, remembers the queue across reloads, and answers the keyboard and the
+ * OS media keys. Pages reach it with usePlayer().
+ */
+export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
+  const sdk = useContext(SdkContext);
+  const userId = useSession().user?.id;
+  const [state, dispatch] = useReducer(reducer, undefined, () => fromSaved(readSaved()));
+  const [playback, setPlayback] = useState<Playback>(() => ({
+    position: state.startAt,
+    duration: state.queue[state.index]?.duration ?? 0,
+    buffering: false,
+    error: null,
+  }));
+
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const engineRef = useRef<StreamPlayer | null>(null);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const positionRef = useRef(state.startAt);
+  const savedAtRef = useRef(0);
+  /** The startId the engine was last given, so a render that did not bump it loads nothing. */
+  const startedRef = useRef(-1);
+
+  const loaderRef = useRef<SourceLoader>(() => Promise.reject(new Error('No SDK')));
+  loaderRef.current =
+    loadSources ??
+    ((id, signal) => {
+      if (!sdk) return Promise.reject(new Error('The player needs <SdkContext>'));
+      return sdk.tracks.streamSources(id, { signal, userId });
+    });
+
+  const save = useCallback(() => {
+    savedAtRef.current = Date.now();
+    writeSaved(toSaved(stateRef.current, positionRef.current));
+  }, []);
+
+  // The engine lives as long as the provider; StrictMode's second mount gets a fresh one.
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    const engine = new StreamPlayer(audio, (id, signal) => loaderRef.current(id, signal), {
+      onTime(position, duration) {
+        positionRef.current = position;
+        setPlayback((p) =>
+          p.position === position && p.duration === duration ? p : { ...p, position, duration },
+        );
+        if (Date.now() - savedAtRef.current >= SAVE_POSITION_MS) save();
+      },
+      onBuffering(buffering) {
+        setPlayback((p) => (p.buffering === buffering ? p : { ...p, buffering }));
+      },
+      onError(error) {
+        setPlayback((p) => (p.error === error ? p : { ...p, error }));
+      },
+      onEnded: () => dispatch({ type: 'ended' }),
+      onStopped: () => dispatch({ type: 'pause' }),
+    });
+    engine.start();
+    engineRef.current = engine;
+    startedRef.current = -1;
+    return () => {
+      engine.stop();
+      engineRef.current = null;
+    };
+  }, [save]);
+
+  // The audio follows the queue: a new start loads (or rewinds), `playing` plays or pauses.
+  useEffect(() => {
+    const engine = engineRef.current;
+    if (!engine) return;
+    if (!state.playing) engine.pause();
+    if (state.startId !== startedRef.current) {
+      startedRef.current = state.startId;
+      const track = state.queue[state.index];
+      positionRef.current = state.startAt;
+      if (!track) engine.unload();
+      else if (engine.currentTrackId === track.id) engine.restart(state.startAt);
+      else engine.load(track.id, state.startAt, track.duration);
+    }
+    if (state.playing) engine.play();
+    // Only a new start or a change of `playing` moves the audio; the rest is read as it is then.
+  }, [state.startId, state.playing]);
+
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    audio.volume = state.volume;
+    audio.muted = state.muted;
+  }, [state.volume, state.muted]);
+
+  // Everything but the position is written as it changes; the position on a timer and on leave.
+  useEffect(save, [
+    save,
+    state.queue,
+    state.index,
+    state.order,
+    state.shuffle,
+    state.repeat,
+    state.volume,
+    state.muted,
+    state.startId,
+  ]);
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') save();
+    };
+    window.addEventListener('pagehide', save);
+    document.addEventListener('visibilitychange', onHide);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      document.removeEventListener('visibilitychange', onHide);
+    };
+  }, [save]);
+
+  const actions = useMemo(() => {
+    const send = (action: QueueAction) => dispatch(action);
+    const position = () => engineRef.current?.position ?? positionRef.current;
+    return {
+      playQueue: (tracks: PlayerApi['queue'], startIndex = 0) =>
+        send({ type: 'playQueue', tracks, startIndex }),
+      enqueue: (track: PlayerApi['queue'][number]) => send({ type: 'enqueue', track }),
+      removeFromQueue: (index: number) => send({ type: 'remove', index }),
+      playAt: (index: number) => send({ type: 'playAt', index }),
+      play: () => {
+        // After an error `playing` is already false, so this is also the retry.
+        send({ type: 'play' });
+      },
+      pause: () => send({ type: 'pause' }),
+      toggle: () => send({ type: 'toggle' }),
+      next: () => send({ type: 'next' }),
+      previous: () => send({ type: 'previous', position: position() }),
+      seek: (seconds: number) => engineRef.current?.seek(seconds),
+      setVolume: (volume: number) => send({ type: 'setVolume', volume }),
+      toggleMute: () => send({ type: 'toggleMute' }),
+      toggleShuffle: () => send({ type: 'toggleShuffle' }),
+      cycleRepeat: () => send({ type: 'cycleRepeat' }),
+      position,
+    };
+  }, []);
+
+  const current = state.queue[state.index] ?? null;
+  const api = useMemo<PlayerApi>(
+    () => ({
+      queue: state.queue,
+      index: state.index,
+      playing: state.playing,
+      buffering: playback.buffering,
+      position: playback.position,
+      duration: playback.duration || current?.duration || 0,
+      shuffle: state.shuffle,
+      repeat: state.repeat,
+      volume: state.volume,
+      muted: state.muted,
+      error: playback.error,
+      current,
+      playQueue: actions.playQueue,
+      enqueue: actions.enqueue,
+      removeFromQueue: actions.removeFromQueue,
+      playAt: actions.playAt,
+      play: actions.play,
+      pause: actions.pause,
+      toggle: actions.toggle,
+      next: actions.next,
+      previous: actions.previous,
+      seek: actions.seek,
+      setVolume: actions.setVolume,
+      toggleMute: actions.toggleMute,
+      toggleShuffle: actions.toggleShuffle,
+      cycleRepeat: actions.cycleRepeat,
+    }),
+    [state, playback, current, actions],
+  );
+  const apiRef = useRef(api);
+  apiRef.current = api;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const shortcut = shortcutFor(event);
+      const player = apiRef.current;
+      if (!shortcut || !player.current) return;
+      event.preventDefault();
+      const once = shortcut === 'toggle' || shortcut === 'previous' || shortcut === 'next';
+      if (event.repeat && once) return;
+      switch (shortcut) {
+        case 'toggle':
+          return player.toggle();
+        case 'previous':
+          return player.previous();
+        case 'next':
+          return player.next();
+        case 'seekBackward':
+          return player.seek(actions.position() - SEEK_STEP_SECONDS);
+        case 'seekForward':
+          return player.seek(actions.position() + SEEK_STEP_SECONDS);
+        case 'volumeUp':
+          return player.setVolume(Math.round((player.volume + VOLUME_STEP) * 10) / 10);
+        case 'volumeDown':
+          return player.setVolume(Math.round((player.volume - VOLUME_STEP) * 10) / 10);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [actions]);
+
+  useEffect(
+    () =>
+      bindMediaSession({
+        play: () => apiRef.current.play(),
+        pause: () => apiRef.current.pause(),
+        previous: () => apiRef.current.previous(),
+        next: () => apiRef.current.next(),
+        seek: (seconds) => apiRef.current.seek(seconds),
+        position: actions.position,
+      }),
+    [actions],
+  );
+  useEffect(() => setMediaMetadata(current), [current]);
+  useEffect(
+    () => setMediaPosition(api.playing, api.position, api.duration),
+    [api.playing, api.position, api.duration],
+  );
+
+  return (
+    <PlayerContext.Provider value={api}>
+      {children}
+      {/* No crossOrigin: content nodes serve audio without CORS, and it would demand it. */}
+      <audio ref={audioRef} data-testid="player-audio" preload="auto" />
+    </PlayerContext.Provider>
+  );
 }
