@@ -1,0 +1,273 @@
+// The web player end to end, in Debian's Chromium against a devnet started as a user starts it:
+// sign up, upload with progress, the track on the profile, play and seek by the waveform,
+// follow, search, a reload that restores the queue, and a content node killed mid-track.
+// Screenshots of every page go to apps/web/test-artifacts/.
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  type Devnet,
+  ROOT,
+  browserMissing,
+  launchBrowser,
+  makeSong,
+  startDevnet,
+} from './devnet.js';
+
+const ARTIFACTS = join(ROOT, 'apps/web/test-artifacts');
+const missing = browserMissing();
+if (missing && process.env.CI === 'true') {
+  throw new Error(`The web player's browser tests need Chromium under CI: ${missing}`);
+}
+if (missing) console.log(`# skipping the web player's browser tests: ${missing}`);
+
+/** Polls `check` until it returns a value that is not undefined, or fails with `what`. */
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+type AudioState = { currentTime: number; paused: boolean; src: string; duration: number };
+
+function audio(page: Page): Promise<AudioState> {
+  return page.$eval('[data-testid="player-audio"]', (el) => {
+    const a = el as HTMLAudioElement;
+    return {
+      currentTime: a.currentTime,
+      paused: a.paused,
+      src: a.currentSrc,
+      duration: a.duration,
+    };
+  });
+}
+
+describe('the web player in a browser', { skip: missing }, () => {
+  let devnet: Devnet;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let web: string;
+  const stamp = Date.now().toString(36).slice(-5);
+  const handle = `e2e${stamp}`;
+  const title = `Lighthouse Signal ${stamp}`;
+  const song = join(tmpdir(), `coliving-e2e-${stamp}.mp3`);
+  const consoleErrors: string[] = [];
+  let trackPath = '';
+
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    // Five minutes: more than a browser buffers ahead, so a dead node is noticed mid-track.
+    const [started] = await Promise.all([startDevnet(3), makeSong(song, 300)]);
+    devnet = started;
+    web = devnet.manifest.web.url!;
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+  });
+
+  after(async () => {
+    if (consoleErrors.length) console.log(`# browser console errors:\n${consoleErrors.join('\n')}`);
+    await browser?.close();
+    await devnet?.stop();
+    await rm(song, { force: true });
+  });
+
+  it('shows the demo catalog on the trending page', async () => {
+    await page.goto(web);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await until('a trending track', async () =>
+      (await page.locator('.track-row').count()) > 0 ? true : undefined,
+    );
+    await shot('trending');
+  });
+
+  it('signs up, then uploads a track and shows upload, transcode and publish', async () => {
+    await page.goto(`${web}/signup`);
+    await page.getByLabel('Email').fill(`${handle}@example.org`);
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByLabel('Confirm password').fill('correct horse battery');
+    await page.getByLabel('Display name').fill(`E2E ${stamp}`);
+    await page.getByLabel('Handle').fill(handle);
+    await shot('signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${web}/${handle}`, { timeout: 120_000 });
+
+    await page.goto(`${web}/upload`);
+    await page.getByLabel('Audio file').setInputFiles(song);
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Genre').selectOption('Electronic');
+    await shot('upload-form');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const stages: string[] = [];
+    await until(
+      'the upload to be published',
+      async () => {
+        const text =
+          (await page
+            .getByTestId('upload-stage')
+            .textContent()
+            .catch(() => '')) ?? '';
+        if (text && stages.at(-1) !== text) stages.push(text);
+        if (/transcod/i.test(text) && !stages.some((s) => s === 'shot')) {
+          stages.push('shot');
+          await shot('upload-progress');
+        }
+        return /published/i.test(text) ? true : undefined;
+      },
+      300_000,
+    );
+    const seen = stages.filter((s) => s !== 'shot').join(' | ');
+    const order = [/upload/i, /transcod/i, /publish/i].map((re) =>
+      stages.findIndex((s) => re.test(s)),
+    );
+    assert.ok(
+      order.every((i) => i >= 0),
+      `each stage was shown: ${seen}`,
+    );
+    assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, `in order: ${seen}`);
+    await shot('upload-done');
+  });
+
+  it('shows the new track on the landlord profile', async () => {
+    await page.goto(`${web}/${handle}`);
+    const link = page.getByRole('link', { name: title }).first();
+    await link.waitFor({ timeout: 60_000 });
+    trackPath = new URL((await link.getAttribute('href'))!, web).pathname;
+    assert.match(trackPath, new RegExp(`^/${handle}/`));
+    await shot('profile-own');
+  });
+
+  it('plays the track, and seeks by clicking the waveform', async () => {
+    await page.goto(`${web}${trackPath}`);
+    await page.getByTestId('waveform').waitFor({ timeout: 60_000 });
+    await shot('track');
+    await page
+      .getByRole('button', { name: `Play ${title}` })
+      .first()
+      .click();
+    const started = await until('playback to start', async () => {
+      const a = await audio(page);
+      return !a.paused && a.currentTime > 1 ? a : undefined;
+    });
+    assert.ok(started.duration > 290 && started.duration < 310, `duration ${started.duration}`);
+    const box = (await page.getByTestId('waveform').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
+    const sought = await until('the seek', async () => {
+      const a = await audio(page);
+      return a.currentTime > 140 ? a : undefined;
+    });
+    assert.ok(
+      Math.abs(sought.currentTime - 150) < 10,
+      `at ${sought.currentTime} s after a 50% click`,
+    );
+    const later = await until('playback to go on after the seek', async () => {
+      const a = await audio(page);
+      return a.currentTime > sought.currentTime + 1 ? a : undefined;
+    });
+    assert.equal(later.paused, false);
+  });
+
+  it('follows a landlord, and the follow holds after a reload', async () => {
+    const landlord = devnet.manifest.accounts.find((a) => a.role === 'landlord')!;
+    await page.goto(`${web}/${landlord.handle}`);
+    const follow = page.getByRole('button', { name: /^Follow / });
+    await follow.waitFor({ timeout: 60_000 });
+    await follow.click();
+    await page.getByRole('button', { name: /^Unfollow / }).waitFor({ timeout: 60_000 });
+    await shot('profile-landlord');
+    await page.reload();
+    await page.getByRole('button', { name: /^Unfollow / }).waitFor({ timeout: 60_000 });
+  });
+
+  it('finds the new track by a search with a typo, as it is typed', async () => {
+    await page.goto(`${web}/search`);
+    // "Lighthouse Signal" typed as "lighthose signa": a missing letter and a prefix.
+    await page.getByRole('searchbox').pressSequentially('lighthose signa', { delay: 40 });
+    await page.getByRole('link', { name: title }).first().waitFor({ timeout: 60_000 });
+    assert.match(page.url(), /[?&]q=lighthose/);
+    await shot('search');
+  });
+
+  it('restores the queue and position after a reload', async () => {
+    const before = await audio(page);
+    assert.ok(before.currentTime > 140, 'still playing from the seek');
+    await page.reload();
+    const bar = page.getByRole('region', { name: 'Player' });
+    await bar.getByText(title).first().waitFor({ timeout: 30_000 });
+    const restored = await audio(page);
+    assert.equal(restored.paused, true, 'restored paused: browsers block autoplay');
+    await bar.getByRole('button', { name: 'Play', exact: true }).click();
+    const resumed = await until('playback to resume', async () => {
+      const a = await audio(page);
+      return !a.paused && a.currentTime > 0 ? a : undefined;
+    });
+    assert.ok(resumed.currentTime > 130, `resumed at ${resumed.currentTime} s, not from the start`);
+  });
+
+  it('moves to a mirror at the same position when the serving content node dies', async () => {
+    const now = await audio(page);
+    const serving = new URL(now.src).origin;
+    const pid = await devnet.contentNodePid(serving);
+    process.kill(pid, 'SIGKILL');
+    // Jump past what the browser has buffered, so the next bytes must come from a node.
+    const target = Math.min(now.duration - 20, now.currentTime + 90);
+    await page.evaluate((t) => {
+      (document.querySelector('[data-testid="player-audio"]') as HTMLAudioElement).currentTime = t;
+    }, target);
+    const moved = await until(
+      'playback from another node',
+      async () => {
+        const a = await audio(page);
+        return new URL(a.src).origin !== serving && !a.paused && a.currentTime > target + 1
+          ? a
+          : undefined;
+      },
+      90_000,
+    );
+    assert.ok(
+      moved.currentTime >= target && moved.currentTime < target + 30,
+      `resumed at ${moved.currentTime} s, near ${target} s`,
+    );
+    await shot('playing-after-failover');
+  });
+
+  it('renders the library, a playlist, log in and settings, and fits a phone', async () => {
+    await page.goto(`${web}/library`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await shot('library');
+    await page.goto(`${web}/settings`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await shot('settings');
+    const landlord = devnet.manifest.accounts.find((a) => a.role === 'landlord')!;
+    await page.goto(`${web}/${landlord.handle}`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    const playlists = page.getByRole('tab', { name: /albums|playlists/i }).first();
+    if (await playlists.count()) await playlists.click();
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${web}/login`);
+    await phone.getByRole('heading', { level: 1 }).first().waitFor();
+    await phone.screenshot({ path: join(ARTIFACTS, 'phone-login.png') });
+    await phone.goto(web);
+    await phone.locator('.track-row').first().waitFor({ timeout: 60_000 });
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(overflow <= 1, `no sideways scrolling at phone width (${overflow}px)`);
+    await phone.screenshot({ path: join(ARTIFACTS, 'phone-trending.png') });
+    await phone.close();
+  });
+});
