@@ -28,6 +28,8 @@ export function SearchField({
   useEffect(() => {
     if (text === sent.current) return;
     const timer = setTimeout(() => {
+      // Enter may have sent it already.
+      if (text === sent.current) return;
       sent.current = text;
       onSearch(text);
     }, delay);
