@@ -129,12 +129,13 @@ function ffmpegPath(): string {
 export async function makeSong(path: string, seconds: number): Promise<void> {
   const notes = [220, 277.18, 329.63, 440];
   const expr = notes
-    .map((f, i) => `sin(2*PI*${f}*t)*between(mod(t,${notes.length}),${i},${i + 1})`)
+    // Commas inside a filter's arguments are escaped, or ffmpeg takes them as separators.
+    .map((f, i) => `sin(2*PI*${f}*t)*between(mod(t\\,${notes.length})\\,${i}\\,${i + 1})`)
     .join('+');
   await run(ffmpegPath(), [
     ...['-hide_banner', '-loglevel', 'error', '-y'],
     ...['-f', 'lavfi', '-i', `aevalsrc=0.4*(${expr})|0.4*(${expr}):s=44100:d=${seconds}`],
     ...['-f', 'lavfi', '-i', `anoisesrc=d=${seconds}:c=pink:a=0.05:r=44100`],
-    ...['-filter_complex', '[0][1]amix=inputs=2:normalize=0', '-ac', '2', '-b:a', '128k', path],
+    ...['-filter_complex', '[0][1]amix=inputs=2:duration=first', '-ac', '2', '-b:a', '128k', path],
   ]);
 }

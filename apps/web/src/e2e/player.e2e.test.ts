@@ -67,8 +67,10 @@ describe('the web player in a browser', { skip: missing }, () => {
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     // Five minutes: more than a browser buffers ahead, so a dead node is noticed mid-track.
-    const [started] = await Promise.all([startDevnet(3), makeSong(song, 300)]);
-    devnet = started;
+    const [started, made] = await Promise.allSettled([startDevnet(3), makeSong(song, 300)]);
+    if (started.status === 'fulfilled') devnet = started.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (made.status === 'rejected') throw made.reason;
     web = devnet.manifest.web.url!;
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
