@@ -1,4 +1,206 @@
-// Placeholder until the page lands; replaced in this change.
-export default function TrackPage() {
-  return <h1>TrackPage</h1>;
+import type { Track } from '@coliving/sdk';
+import { useEffect, useRef } from 'react';
+import { Artwork } from '../components/Artwork.js';
+import { ErrorState, Loading } from '../components/States.js';
+import { TrackList } from '../components/TrackList.js';
+import { useAsync } from '../components/useAsync.js';
+import { usePlayer } from '../player/PlayerContext.js';
+import { Waveform } from '../player/Waveform.js';
+import { Link, useTitle } from '../router.js';
+import { useSdk } from '../sdk.js';
+import { Missing, isNotFound } from './browse/Missing.js';
+import { ShareButton } from './browse/ShareButton.js';
+import { SocialButtons } from './browse/SocialButtons.js';
+import { Counts, TrackFacts } from './browse/TrackFacts.js';
+import { useKeptAsync } from './browse/useKeptAsync.js';
+import { useOptimisticToggle } from './browse/useOptimisticToggle.js';
+import { type Viewer, untilKnown, useViewer } from './browse/useViewer.js';
+import './pages.css';
+
+/** "More by" shows a handful; one more is read in case the track itself is among them. */
+const MORE_LIMIT = 6;
+
+export default function TrackPage({ handle = '', slug = '' }: Record<string, string>) {
+  const sdk = useSdk();
+  const viewer = useViewer();
+  const track = useKeptAsync(
+    (signal) =>
+      untilKnown(viewer, signal) ??
+      sdk.tracks.byPermalink(`/${handle}/${slug}`, { userId: viewer.userId, signal }),
+    [sdk, handle, slug, viewer.kind, viewer.userId],
+  );
+  useTitle(
+    track.status === 'ok'
+      ? `${track.data.title} by ${track.data.user.name}`
+      : track.status === 'error' && isNotFound(track.error)
+        ? 'Track not found'
+        : null,
+  );
+
+  if (track.status === 'loading') return <Loading label="Loading the track" />;
+  if (track.status === 'error') {
+    if (isNotFound(track.error)) {
+      return (
+        <Missing title="Track not found">
+          There is no track at /{handle}/{slug}. It may have been renamed or deleted.
+        </Missing>
+      );
+    }
+    return (
+      <div className="page">
+        <h1>Track</h1>
+        <ErrorState error={track.error} onRetry={() => track.reload()} />
+      </div>
+    );
+  }
+  if (track.data.is_delete) {
+    return <Missing title="Track deleted">{track.data.title} was deleted by its landlord.</Missing>;
+  }
+  return <TrackDetails track={track.data} viewer={viewer} />;
+}
+
+function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
+  const sdk = useSdk();
+  const player = usePlayer();
+  const isCurrent = player.current?.id === track.id;
+  const isPlaying = isCurrent && player.playing;
+  const playerNow = useRef(player);
+  playerNow.current = player;
+
+  const favorite = useOptimisticToggle(
+    track.has_current_user_saved,
+    track.favorite_count,
+    async (on) => {
+      if (!viewer.userId) throw new Error('Log in to favorite.');
+      const after = await (on ? sdk.tracks.save : sdk.tracks.unsave)(viewer.userId, track.id);
+      return { on: after.has_current_user_saved, count: after.favorite_count };
+    },
+  );
+  const repost = useOptimisticToggle(
+    track.has_current_user_reposted,
+    track.repost_count,
+    async (on) => {
+      if (!viewer.userId) throw new Error('Log in to repost.');
+      const after = await (on ? sdk.tracks.repost : sdk.tracks.unrepost)(viewer.userId, track.id);
+      return { on: after.has_current_user_reposted, count: after.repost_count };
+    },
+  );
+
+  // Peaks are read once per track; a track without a waveform just has none drawn.
+  const peaks = useAsync(
+    (signal) =>
+      sdk.tracks.waveform(track, signal).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      }),
+    [sdk, track.id],
+  );
+
+  // A seek on a track that is not loaded starts it, then moves to the point. The player loads the
+  // new track in its own effect, which runs after this (child) one, so the seek waits a tick.
+  const pendingSeek = useRef<number | null>(null);
+  useEffect(() => {
+    if (!isCurrent || pendingSeek.current === null) return;
+    const timer = setTimeout(() => {
+      const fraction = pendingSeek.current;
+      pendingSeek.current = null;
+      if (fraction !== null) playerNow.current.seek(fraction * track.duration);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [isCurrent, track.duration]);
+  const onSeek = (fraction: number) => {
+    if (isCurrent) {
+      player.seek(fraction * (player.duration || track.duration));
+      return;
+    }
+    pendingSeek.current = fraction;
+    player.playQueue([track]);
+  };
+  const progress = isCurrent && player.duration > 0 ? player.position / player.duration : 0;
+
+  const more = useAsync(
+    async (signal) => {
+      const theirs = await sdk.users.tracks(track.user_id, {
+        sort: 'plays',
+        limit: MORE_LIMIT + 1,
+        signal,
+      });
+      return theirs.filter((t) => t.id !== track.id).slice(0, MORE_LIMIT);
+    },
+    [sdk, track.user_id, track.id],
+  );
+
+  const showPlays = track.field_visibility?.play_count !== false;
+  return (
+    <article className="page track-page">
+      <header className="hero">
+        <Artwork
+          image={track.artwork}
+          size="1000x1000"
+          alt={`Artwork for ${track.title}`}
+          className="artwork hero-art"
+        />
+        <div className="hero-body">
+          <p className="kicker">Track</p>
+          <h1>{track.title}</h1>
+          <p className="hero-owner">
+            by <Link to={`/${track.user.handle}`}>{track.user.name}</Link>
+          </p>
+          <div className="hero-actions">
+            <button
+              type="button"
+              className="play-big"
+              aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
+              onClick={() => (isCurrent ? player.toggle() : player.playQueue([track]))}
+            >
+              <span aria-hidden="true">{isPlaying ? '❚❚' : '▶'}</span>
+            </button>
+            <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
+            <ShareButton url={`${window.location.origin}${track.permalink}`} />
+          </div>
+          <Counts
+            items={[
+              ...(showPlays ? [{ label: 'Plays', value: track.play_count }] : []),
+              { label: 'Favorites', value: favorite.count },
+              { label: 'Reposts', value: repost.count },
+            ]}
+          />
+        </div>
+      </header>
+
+      {peaks.status === 'ok' && peaks.data && peaks.data.length > 0 && (
+        <div className="track-waveform">
+          <Waveform
+            peaks={peaks.data}
+            progress={progress}
+            onSeek={onSeek}
+            label={`Seek ${track.title}`}
+            duration={isCurrent && player.duration > 0 ? player.duration : track.duration}
+          />
+        </div>
+      )}
+
+      <section className="page-section" aria-labelledby="track-about">
+        <h2 id="track-about">About</h2>
+        <TrackFacts track={track} />
+        {track.description && <p className="description">{track.description}</p>}
+      </section>
+
+      <section className="page-section" aria-labelledby="track-more">
+        <h2 id="track-more">More by {track.user.name}</h2>
+        {more.status === 'loading' ? (
+          <Loading label={`Loading more by ${track.user.name}`} />
+        ) : more.status === 'error' ? (
+          <ErrorState error={more.error} onRetry={() => more.reload()} />
+        ) : more.data.length === 0 ? (
+          <p className="muted">This is the only track by {track.user.name} so far.</p>
+        ) : (
+          <TrackList tracks={more.data} label={`More by ${track.user.name}`} />
+        )}
+        <p>
+          <Link to={`/${track.user.handle}`}>See all by {track.user.name}</Link>
+        </p>
+      </section>
+    </article>
+  );
 }
