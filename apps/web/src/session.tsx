@@ -77,8 +77,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       sdk.setAccount(account);
       localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey }));
       setWallet(account.address);
-      setStatus('signed-in');
-      await loadUser(account.address);
+      // Signed in once the profile is known (or known to be missing), so no page mistakes a
+      // profile still loading for one that does not exist.
+      try {
+        await loadUser(account.address);
+      } finally {
+        setStatus('signed-in');
+      }
     },
     [sdk, loadUser],
   );

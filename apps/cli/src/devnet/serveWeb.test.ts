@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { buildWeb } from './buildWeb.js';
 import { type WebServer, serveWeb } from './serveWeb.js';
@@ -97,11 +97,17 @@ describe('serveWeb', () => {
   it('refuses missing files, paths out of the site and other methods', async () => {
     const missing = await get(`${web.url}/assets/nope.js`);
     assert.equal(missing.status, 404);
-    assert.equal(JSON.parse(missing.body.toString()).error.code, 'not_found');
+    assert.equal(
+      (JSON.parse(missing.body.toString()) as { error: { code: string } }).error.code,
+      'not_found',
+    );
     // %2f is not a separator to the URL parser, so this one reaches the file check and is refused.
     const escaped = await get(`${web.url}/..%2f..%2fpackage.json`);
     assert.equal(escaped.status, 400);
-    assert.equal(JSON.parse(escaped.body.toString()).error.code, 'invalid_path');
+    assert.equal(
+      (JSON.parse(escaped.body.toString()) as { error: { code: string } }).error.code,
+      'invalid_path',
+    );
     // The parser folds %2e%2e into "..", so these land inside the site: a page, never the file.
     for (const path of ['/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fsecret.txt/../x']) {
       const res = await get(`${web.url}${path}`);
@@ -125,6 +131,24 @@ describe('buildWeb', () => {
       assert.equal(first.built, true);
       const html = await readFile(join(outDir, 'index.html'), 'utf8');
       assert.match(html, /<script type="module"[^>]+src="\/assets\/index-[^"]+\.js"/);
+      // The issue's budget: the JavaScript the first page (trending) loads, at most 250 KB gzipped.
+      const manifest = JSON.parse(
+        await readFile(join(outDir, '.vite/manifest.json'), 'utf8'),
+      ) as Record<string, { file: string; imports?: string[]; dynamicImports?: string[] }>;
+      const files = new Set<string>();
+      const visit = (key: string) => {
+        const chunk = manifest[key]!;
+        if (files.has(chunk.file)) return;
+        files.add(chunk.file);
+        for (const imported of chunk.imports ?? []) visit(imported);
+      };
+      visit('index.html');
+      visit('src/pages/TrendingPage.tsx');
+      let gzipped = 0;
+      for (const file of files) gzipped += gzipSync(await readFile(join(outDir, file))).length;
+      assert.ok(files.size >= 2, [...files].join(', '));
+      assert.ok(gzipped <= 250 * 1024, `first page JS ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+
       const second = await buildWeb({ root: ROOT, outDir, logFile });
       assert.equal(second.built, false, 'nothing changed: no second build');
       await writeFile(join(outDir, '.coliving-build.json'), '{"fingerprint":"old"}');

@@ -21,7 +21,14 @@ export function Artwork({
   const [attempt, setAttempt] = useState(0);
   const sources = primary ? [primary, ...mirrorUrls(primary, image?.mirrors ?? [])] : [];
   const src = sources[attempt];
-  if (!src) return <div className={`${className} artwork-empty`} role="img" aria-label={alt} />;
+  if (!src) {
+    // A decorative picture (empty alt) is hidden from assistive technology, as an <img alt=""> is.
+    return alt ? (
+      <div className={`${className} artwork-empty`} role="img" aria-label={alt} />
+    ) : (
+      <div className={`${className} artwork-empty`} aria-hidden="true" />
+    );
+  }
   const onError = (_event: SyntheticEvent<HTMLImageElement>) => setAttempt((a) => a + 1);
   return <img className={className} src={src} alt={alt} loading="lazy" onError={onError} />;
 }

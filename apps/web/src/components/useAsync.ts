@@ -12,7 +12,7 @@ export type AsyncState<T> =
 export function useAsync<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: DependencyList,
-): AsyncState<T> & { reload(): void } {
+): AsyncState<T> & { reload: () => void } {
   const [state, setState] = useState<AsyncState<T>>({ status: 'loading' });
   const [generation, setGeneration] = useState(0);
   const run = useCallback(load, deps);
