@@ -16,6 +16,7 @@ export default function LogInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [emailError, setEmailError] = useState<string | undefined>();
+  const [passwordError, setPasswordError] = useState<string | undefined>();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -30,14 +31,11 @@ export default function LogInPage() {
     event.preventDefault();
     if (pending) return;
     const problem = validateEmail(email);
+    const missing = password === '' ? 'Enter your password.' : undefined;
     setEmailError(problem);
-    if (problem) {
-      document.getElementById('login-email')?.focus();
-      return;
-    }
-    if (password === '') {
-      setError('Enter your password.');
-      document.getElementById('login-password')?.focus();
+    setPasswordError(missing);
+    if (problem || missing) {
+      document.getElementById(problem ? 'login-email' : 'login-password')?.focus();
       return;
     }
     setPending(true);
@@ -103,7 +101,7 @@ export default function LogInPage() {
             />
           )}
         </Field>
-        <Field id="login-password" label="Password">
+        <Field id="login-password" label="Password" error={passwordError}>
           {(control) => (
             <PasswordInput
               control={control}

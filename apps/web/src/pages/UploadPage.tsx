@@ -119,8 +119,12 @@ function Uploader({ user }: { user: User }) {
     event.preventDefault();
     if (busy) return;
     setSubmitted(true);
-    if (!file || !isValid(errors)) {
-      focusFirstError(IDS, { file: fileError, ...errors });
+    if (!file) {
+      document.querySelector<HTMLElement>(`#${IDS.file} button`)?.focus();
+      return;
+    }
+    if (!isValid(errors)) {
+      focusFirstError(IDS, errors);
       return;
     }
     const abort = new AbortController();
@@ -179,7 +183,7 @@ function Uploader({ user }: { user: User }) {
           <fieldset disabled={busy} className="upload-grid">
             <legend className="visually-hidden">The track</legend>
             <div className="upload-files">
-              <div id={IDS.file} tabIndex={-1} className="upload-file-anchor">
+              <div id={IDS.file}>
                 <AudioDropzone file={file} onFile={chooseFile} disabled={busy} />
               </div>
               {submitted && fileError && (

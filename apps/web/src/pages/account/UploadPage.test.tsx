@@ -1,0 +1,178 @@
+// The upload page against the real SDK and stand-in nodes that speak the wire formats (the SDK's
+// own test doubles): the page's progress, result and errors come from a real upload.
+import { resolve } from 'node:path';
+import { createColivingSdk } from '@coliving/sdk';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fetch as nodeFetch } from 'undici';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SdkContext } from '../../sdk.js';
+import { SESSION_KEY, SessionProvider } from '../../session.js';
+import UploadPage from '../UploadPage.js';
+import { fakeFile } from './fixtures.js';
+
+// The SDK's own stand-in nodes (not exported by the package). Loaded by path at run time so
+// that this app's typecheck (DOM lib) does not take in that Node-only file; the types it uses:
+type FakeNode = { endpoint: string; close(): Promise<void> };
+type FakeNodes = {
+  createFakeChain: () => unknown;
+  startFakeContentNode: (options: { failTranscode?: boolean }) => Promise<FakeNode>;
+  startFakeDiscoveryNode: (options: {
+    chain: unknown;
+    contentNodes: () => string[];
+  }) => Promise<FakeNode>;
+};
+const FAKE_NODES = resolve(
+  import.meta.dirname,
+  '../../../../../packages/sdk/src/testing/fakeNodes.ts',
+);
+
+const open: FakeNode[] = [];
+let endpoints: string[] = [];
+let failingEndpoints: string[] = [];
+
+async function network(failTranscode: boolean) {
+  const { createFakeChain, startFakeContentNode, startFakeDiscoveryNode } = (await import(
+    /* @vite-ignore */ FAKE_NODES
+  )) as FakeNodes;
+  const chain = createFakeChain();
+  const content = await startFakeContentNode({ failTranscode });
+  const discovery = await startFakeDiscoveryNode({ chain, contentNodes: () => [content.endpoint] });
+  open.push(content, discovery);
+  return [discovery.endpoint];
+}
+
+beforeAll(async () => {
+  endpoints = await network(false);
+  failingEndpoints = await network(true);
+});
+afterAll(async () => {
+  await Promise.all(open.map((node) => node.close()));
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  localStorage.clear();
+});
+
+/**
+ * An SDK on `discoveryNodes`, through Node's fetch (these are plain HTTP servers, without the
+ * CORS headers happy-dom's fetch wants). The stand-in discovery node has no
+ * `/v1/users/account/:wallet` (what the session reads after a login), so that one read is
+ * answered from `/v1/users/:id` of the user the test created.
+ */
+function sdkOn(discoveryNodes: string[], userId?: string) {
+  const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (userId && url.pathname.startsWith('/v1/users/account/'))
+      url.pathname = `/v1/users/${userId}`;
+    return nodeFetch(url, init as Parameters<typeof nodeFetch>[1]);
+  };
+  return createColivingSdk({
+    discoveryNodes,
+    fetch: fetchFn as unknown as typeof fetch,
+    pollIntervalMs: 5,
+  });
+}
+
+/** A signed-in landlord with a profile, as the session restores it from localStorage. */
+async function renderSignedIn(discoveryNodes: string[], handle: string) {
+  const privateKey = generatePrivateKey();
+  const setup = sdkOn(discoveryNodes);
+  setup.setAccount(privateKeyToAccount(privateKey));
+  const { userId } = await setup.users.create({ handle, name: 'Night Owl' });
+  localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey }));
+  // The streamed-fetch upload path (happy-dom's XMLHttpRequest enforces CORS on these servers).
+  vi.stubGlobal('XMLHttpRequest', undefined);
+  render(
+    <SdkContext.Provider value={sdkOn(discoveryNodes, userId)}>
+      <SessionProvider>
+        <UploadPage />
+      </SessionProvider>
+    </SdkContext.Provider>,
+  );
+  await screen.findByRole('heading', { name: 'Upload a track' }, { timeout: 5000 });
+}
+
+function chooseAudio() {
+  const song = new File([new Uint8Array(64 * 1024).fill(7)], 'Midnight Chords.wav', {
+    type: 'audio/wav',
+  });
+  fireEvent.drop(screen.getByTestId('dropzone'), { dataTransfer: { files: [song] } });
+}
+
+describe('UploadPage', () => {
+  it('uploads, transcodes and publishes, then links to the track', async () => {
+    await renderSignedIn(endpoints, 'nightowl');
+    chooseAudio();
+    // The title comes from the file name.
+    expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('Midnight Chords');
+    fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Electronic' } });
+    fireEvent.change(screen.getByLabelText('Mood (optional)'), { target: { value: 'Peaceful' } });
+    const seen = new Set<string>();
+    const stage = () => screen.queryByTestId('upload-stage')?.textContent ?? '';
+    const observer = new MutationObserver(() => seen.add(stage().replace(/\d+%/, 'n%')));
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    });
+    await waitFor(() => expect(stage()).toBe('Published'), { timeout: 10_000 });
+    observer.disconnect();
+    expect(seen).toContain('Uploading n%');
+    expect(seen).toContain('Transcoding');
+    expect(seen).toContain('Publishing');
+    const link = screen.getByRole('link', { name: 'Go to the track' });
+    expect(link.getAttribute('href')).toMatch(/^\/nightowl\/midnight-chords/);
+    fireEvent.click(screen.getByRole('button', { name: 'Upload another' }));
+    expect(screen.queryByTestId('upload-stage')).toBeNull();
+    expect(screen.getByText('Drag and drop an audio file here')).toBeTruthy();
+  });
+
+  it('asks for a genre before sending anything', async () => {
+    await renderSignedIn(endpoints, 'nogenre');
+    chooseAudio();
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    expect(screen.getByLabelText('Genre').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Choose a genre.')).toBeTruthy();
+    expect(screen.queryByTestId('upload-stage')).toBeNull();
+  });
+
+  it('says so when the transcode fails, and publishes nothing', async () => {
+    await renderSignedIn(failingEndpoints, 'brokenfile');
+    chooseAudio();
+    fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    });
+    await waitFor(
+      () => expect(screen.getByTestId('upload-stage').textContent).toBe('Upload failed'),
+      { timeout: 10_000 },
+    );
+    expect(screen.getByRole('alert').textContent).toContain(
+      'The file could not be processed. Nothing was published.',
+    );
+    // The form is back, with the file and fields kept, to try again.
+    expect(screen.getByText('Midnight Chords.wav')).toBeTruthy();
+  });
+
+  it('cancels an upload under way', async () => {
+    await renderSignedIn(endpoints, 'cancelling');
+    chooseAudio();
+    fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    await waitFor(
+      () => expect(screen.getByTestId('upload-stage').textContent).toBe('Upload cancelled'),
+      { timeout: 10_000 },
+    );
+  });
+
+  it('refuses a text file at the drop zone', async () => {
+    await renderSignedIn(endpoints, 'textfile');
+    fireEvent.drop(screen.getByTestId('dropzone'), {
+      dataTransfer: { files: [fakeFile('notes.txt', 'text/plain')] },
+    });
+    expect(screen.getByRole('alert').textContent).toMatch(/not an audio file/);
+  });
+});
