@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../components/States.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSession } from '../session.js';
@@ -22,8 +22,11 @@ export default function LogInPage() {
   const [done, setDone] = useState(false);
 
   // The session has the profile by the time logIn resolves; the render after it knows where to go.
+  // Once only: after the navigation `next` is gone from the URL, and a second run would go on.
+  const left = useRef(false);
   useEffect(() => {
-    if (!done || session.status !== 'signed-in') return;
+    if (!done || session.status !== 'signed-in' || left.current) return;
+    left.current = true;
     navigate(next ?? (session.user ? `/${session.user.handle}` : '/'), { replace: true });
   }, [done, session.status, session.user, next]);
 

@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { Loading, describeError } from '../components/States.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
@@ -26,8 +26,12 @@ export default function SignUpPage() {
   // Which form was shown when the submit started: the session changes under it while signing up.
   const [mode, setMode] = useState<'full' | 'profile' | null>(null);
 
+  // Once only: after the navigation `next` is gone from the URL, and a second run would go on.
+  const left = useRef(false);
   useEffect(() => {
-    if (outcome) navigate(next ?? `/${outcome.handle}`, { replace: true });
+    if (!outcome || left.current) return;
+    left.current = true;
+    navigate(next ?? `/${outcome.handle}`, { replace: true });
   }, [outcome, next]);
 
   const checkHandle = useCallback(

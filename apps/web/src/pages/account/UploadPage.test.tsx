@@ -1,78 +1,28 @@
 // The upload page against the real SDK and stand-in nodes that speak the wire formats (the SDK's
 // own test doubles): the page's progress, result and errors come from a real upload.
-import { resolve } from 'node:path';
-import { createColivingSdk } from '@coliving/sdk';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { fetch as nodeFetch } from 'undici';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SdkContext } from '../../sdk.js';
 import { SESSION_KEY, SessionProvider } from '../../session.js';
 import UploadPage from '../UploadPage.js';
 import { fakeFile } from './fixtures.js';
+import { type TestNetwork, sdkOn, startTestNetwork } from './testNetwork.js';
 
-// The SDK's own stand-in nodes (not exported by the package). Loaded by path at run time so
-// that this app's typecheck (DOM lib) does not take in that Node-only file; the types it uses:
-type FakeNode = { endpoint: string; close(): Promise<void> };
-type FakeNodes = {
-  createFakeChain: () => unknown;
-  startFakeContentNode: (options: { failTranscode?: boolean }) => Promise<FakeNode>;
-  startFakeDiscoveryNode: (options: {
-    chain: unknown;
-    contentNodes: () => string[];
-  }) => Promise<FakeNode>;
-};
-const FAKE_NODES = resolve(
-  import.meta.dirname,
-  '../../../../../packages/sdk/src/testing/fakeNodes.ts',
-);
-
-const open: FakeNode[] = [];
-let endpoints: string[] = [];
-let failingEndpoints: string[] = [];
-
-async function network(failTranscode: boolean) {
-  const { createFakeChain, startFakeContentNode, startFakeDiscoveryNode } = (await import(
-    /* @vite-ignore */ FAKE_NODES
-  )) as FakeNodes;
-  const chain = createFakeChain();
-  const content = await startFakeContentNode({ failTranscode });
-  const discovery = await startFakeDiscoveryNode({ chain, contentNodes: () => [content.endpoint] });
-  open.push(content, discovery);
-  return [discovery.endpoint];
-}
+let network: TestNetwork;
+let failing: TestNetwork;
 
 beforeAll(async () => {
-  endpoints = await network(false);
-  failingEndpoints = await network(true);
+  network = await startTestNetwork();
+  failing = await startTestNetwork({ failTranscode: true });
 });
 afterAll(async () => {
-  await Promise.all(open.map((node) => node.close()));
+  await Promise.all([network.close(), failing.close()]);
 });
 afterEach(() => {
   vi.unstubAllGlobals();
   localStorage.clear();
 });
-
-/**
- * An SDK on `discoveryNodes`, through Node's fetch (these are plain HTTP servers, without the
- * CORS headers happy-dom's fetch wants). The stand-in discovery node has no
- * `/v1/users/account/:wallet` (what the session reads after a login), so that one read is
- * answered from `/v1/users/:id` of the user the test created.
- */
-function sdkOn(discoveryNodes: string[], userId?: string) {
-  const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (userId && url.pathname.startsWith('/v1/users/account/'))
-      url.pathname = `/v1/users/${userId}`;
-    return nodeFetch(url, init as Parameters<typeof nodeFetch>[1]);
-  };
-  return createColivingSdk({
-    discoveryNodes,
-    fetch: fetchFn as unknown as typeof fetch,
-    pollIntervalMs: 5,
-  });
-}
 
 /** A signed-in landlord with a profile, as the session restores it from localStorage. */
 async function renderSignedIn(discoveryNodes: string[], handle: string) {
@@ -102,7 +52,7 @@ function chooseAudio() {
 
 describe('UploadPage', () => {
   it('uploads, transcodes and publishes, then links to the track', async () => {
-    await renderSignedIn(endpoints, 'nightowl');
+    await renderSignedIn(network.endpoints, 'nightowl');
     chooseAudio();
     // The title comes from the file name.
     expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('Midnight Chords');
@@ -128,7 +78,7 @@ describe('UploadPage', () => {
   });
 
   it('asks for a genre before sending anything', async () => {
-    await renderSignedIn(endpoints, 'nogenre');
+    await renderSignedIn(network.endpoints, 'nogenre');
     chooseAudio();
     fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
     expect(screen.getByLabelText('Genre').getAttribute('aria-invalid')).toBe('true');
@@ -137,7 +87,7 @@ describe('UploadPage', () => {
   });
 
   it('says so when the transcode fails, and publishes nothing', async () => {
-    await renderSignedIn(failingEndpoints, 'brokenfile');
+    await renderSignedIn(failing.endpoints, 'brokenfile');
     chooseAudio();
     fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
     await act(async () => {
@@ -155,7 +105,7 @@ describe('UploadPage', () => {
   });
 
   it('cancels an upload under way', async () => {
-    await renderSignedIn(endpoints, 'cancelling');
+    await renderSignedIn(network.endpoints, 'cancelling');
     chooseAudio();
     fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
     await act(async () => {
@@ -169,7 +119,7 @@ describe('UploadPage', () => {
   });
 
   it('refuses a text file at the drop zone', async () => {
-    await renderSignedIn(endpoints, 'textfile');
+    await renderSignedIn(network.endpoints, 'textfile');
     fireEvent.drop(screen.getByTestId('dropzone'), {
       dataTransfer: { files: [fakeFile('notes.txt', 'text/plain')] },
     });

@@ -1,0 +1,64 @@
+// For tests: the SDK's own stand-in nodes (tiny HTTP servers speaking the discovery and content
+// node wire formats over an in-memory chain) and a real SDK on them, so page tests exercise the
+// real SDK instead of a mock of it.
+import { resolve } from 'node:path';
+import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
+import { fetch as nodeFetch } from 'undici';
+
+type FakeNode = { endpoint: string; close: () => Promise<void> };
+type FakeNodes = {
+  createFakeChain: () => unknown;
+  startFakeContentNode: (options: { failTranscode?: boolean }) => Promise<FakeNode>;
+  startFakeDiscoveryNode: (options: {
+    chain: unknown;
+    contentNodes: () => string[];
+  }) => Promise<FakeNode>;
+};
+
+// Not exported by the package; loaded by path at run time so that this app's typecheck (DOM lib)
+// does not take in that Node-only file.
+const FAKE_NODES = resolve(
+  import.meta.dirname,
+  '../../../../../packages/sdk/src/testing/fakeNodes.ts',
+);
+
+export type TestNetwork = { endpoints: string[]; close: () => Promise<void> };
+
+/** One discovery and one content node over a fresh chain. */
+export async function startTestNetwork(
+  options: { failTranscode?: boolean } = {},
+): Promise<TestNetwork> {
+  const fakes = (await import(/* @vite-ignore */ FAKE_NODES)) as FakeNodes;
+  const chain = fakes.createFakeChain();
+  const content = await fakes.startFakeContentNode(options);
+  const discovery = await fakes.startFakeDiscoveryNode({
+    chain,
+    contentNodes: () => [content.endpoint],
+  });
+  return {
+    endpoints: [discovery.endpoint],
+    close: async () => {
+      await Promise.all([discovery.close(), content.close()]);
+    },
+  };
+}
+
+/**
+ * An SDK on `endpoints`, through Node's fetch (these are plain HTTP servers, without the CORS
+ * headers happy-dom's fetch wants). The stand-in discovery node has no
+ * `/v1/users/account/:wallet` (what the session reads after a login), so with `userId` that one
+ * read is answered from `/v1/users/:id`.
+ */
+export function sdkOn(endpoints: string[], userId?: string): ColivingSdk {
+  const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (userId && url.pathname.startsWith('/v1/users/account/'))
+      url.pathname = `/v1/users/${userId}`;
+    return nodeFetch(url, init as Parameters<typeof nodeFetch>[1]);
+  };
+  return createColivingSdk({
+    discoveryNodes: endpoints,
+    fetch: fetchFn as unknown as typeof fetch,
+    pollIntervalMs: 5,
+  });
+}
