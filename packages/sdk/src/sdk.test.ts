@@ -408,7 +408,7 @@ describe('stream sources and waveforms', () => {
           new Promise<{ url: string; close(): void }>((resolve) => {
             const server = createServer((request, response) => {
               response.writeHead(status, { 'content-type': 'application/json' });
-              response.end(status === 200 ? JSON.stringify(peaks) : '{"error":{}}');
+              response.end(status === 200 ? JSON.stringify({ version: 1, peaks }) : '{}');
             });
             server.listen(0, '127.0.0.1', () => {
               const { port } = server.address() as AddressInfo;

@@ -301,9 +301,11 @@ export function createTracksApi(ctx: SdkContext) {
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           });
           if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-          const peaks: unknown = await response.json();
+          // A content node stores `{"version": 1, "peaks": [...]}`.
+          const body = (await response.json()) as { peaks?: unknown } | null;
+          const peaks = body?.peaks;
           if (!Array.isArray(peaks) || !peaks.every((v) => typeof v === 'number')) {
-            throw new Error(`${url} is not a list of peaks`);
+            throw new Error(`${url} holds no list of peaks`);
           }
           return peaks;
         } catch (error) {

@@ -2,7 +2,7 @@
 // `npm start` runs). State lives in `.coliving/`: a second `up` resumes it without reseeding,
 // `--reset` starts fresh. `.coliving/devnet.json` is the manifest other tools read.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../cli.js';
@@ -198,7 +198,6 @@ export const devnetCommands: Command[] = [
       // different count or port base asked for explicitly is refused with a clear error.
       const explicitBase = io.env.COLIVING_PORT_BASE ? portBaseOf(io) : undefined;
       // The player builds (only if its sources changed) while the chains and nodes start.
-      await mkdir(join(dir, 'logs'), { recursive: true });
       const webBuild = buildWeb({ root: ROOT, logFile: join(dir, 'logs', 'web-build.log') });
       webBuild.catch(() => undefined); // awaited below; this only keeps it from going unhandled
       const network = await startNetwork({

@@ -2,9 +2,8 @@
 // it is built from changed since the last build.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { appendFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { WebBuildError } from './errors.js';
 
 export type BuildWebParameters = {
@@ -70,18 +69,22 @@ export async function buildWeb({
   );
   if (stamp === fingerprint) return { outDir, built: false };
   const vite = join(root, 'node_modules/vite/bin/vite.js');
-  const log = createWriteStream(logFile, { flags: 'a' });
+  // The output is kept in memory and written once the build ends: the devnet builds while it
+  // prepares its state directory, logs included.
+  const output: Buffer[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
       { cwd: join(root, 'apps/web'), stdio: ['ignore', 'pipe', 'pipe'], signal },
     );
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
     child.once('error', reject);
     child.once('close', resolve);
-  }).finally(() => log.end());
+  });
+  await mkdir(dirname(logFile), { recursive: true });
+  await appendFile(logFile, Buffer.concat(output));
   if (code !== 0) throw new WebBuildError(logFile, code);
   await writeFile(join(outDir, STAMP), `${JSON.stringify({ fingerprint })}\n`);
   return { outDir, built: true };

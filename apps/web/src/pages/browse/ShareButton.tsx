@@ -36,7 +36,7 @@ export function ShareButton({
   return (
     <div className="share">
       <button type="button" onClick={onClick}>
-        <span aria-hidden="true">⧉</span> {label}
+        <span aria-hidden="true">↗</span> {label}
       </button>
       <span className="share-status" role="status" aria-live="polite">
         {state === 'copied' ? 'Copied' : state === 'manual' ? 'Copy this link:' : ''}
