@@ -60,9 +60,10 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   const loaderRef = useRef<SourceLoader>(() => Promise.reject(new Error('No SDK')));
   loaderRef.current =
     loadSources ??
-    ((id, signal) => {
+    ((id, signal, { again }) => {
       if (!sdk) return Promise.reject(new Error('The player needs <SdkContext>'));
-      return sdk.tracks.streamSources(id, { signal, userId });
+      // A listen is counted once: a restore, retry or refresh of it is not another play.
+      return sdk.tracks.streamSources(id, { signal, userId, skipPlayCount: again });
     });
 
   const save = useCallback(() => {
@@ -74,7 +75,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   useEffect(() => {
     const audio = audioRef.current;
     if (!audio) return;
-    const engine = new StreamPlayer(audio, (id, signal) => loaderRef.current(id, signal), {
+    const engine = new StreamPlayer(audio, (...args) => loaderRef.current(...args), {
       onTime(position, duration) {
         positionRef.current = position;
         setPlayback((p) =>
@@ -93,7 +94,11 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     });
     engine.start();
     engineRef.current = engine;
-    startedRef.current = -1;
+    // What was restored (or is already queued) continues; anything started later is a new listen.
+    const restored = stateRef.current;
+    const track = restored.queue[restored.index];
+    if (track) engine.load(track.id, restored.startAt, track.duration, true);
+    startedRef.current = restored.startId;
     return () => {
       engine.stop();
       engineRef.current = null;

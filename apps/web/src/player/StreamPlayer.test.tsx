@@ -16,12 +16,14 @@ function setup(batches: string[][]) {
   document.body.append(audio);
   const calls: string[] = [];
   let batch = 0;
-  const loader = vi.fn(async (trackId: string) => {
-    calls.push(trackId);
-    const sources = batches[Math.min(batch, batches.length - 1)]!;
-    batch++;
-    return sources;
-  });
+  const loader = vi.fn(
+    async (trackId: string, _signal: AbortSignal, _context: { again: boolean }) => {
+      calls.push(trackId);
+      const sources = batches[Math.min(batch, batches.length - 1)]!;
+      batch++;
+      return sources;
+    },
+  );
   const log: Log = { errors: [], buffering: [], ended: 0, stopped: 0, time: [] };
   const events: StreamPlayerEvents = {
     onTime: (p, d) => log.time.push([p, d]),
@@ -77,6 +79,8 @@ describe('StreamPlayer', () => {
 
     fire('error');
     expect(audio.src).toBe(NODE_B);
+    fire('pause'); // a browser pausing while it swaps sources
+    expect(log.stopped).toBe(0);
     // The position holds while the new source loads, and is applied once it can seek.
     audio.currentTime = 0;
     fire('timeupdate');
@@ -117,6 +121,25 @@ describe('StreamPlayer', () => {
     expect(engine.position).toBe(40);
   });
 
+  it('resumes where a seek was going when the node dies before the seek completes', async () => {
+    const { audio, engine, fire, setReady } = setup([[NODE_A, NODE_B]]);
+    engine.play();
+    engine.load('t1', 0, 300);
+    await settle();
+    setReady(4);
+    audio.currentTime = 3;
+    fire('timeupdate');
+    // Someone seeks past what was buffered; the dead node never answers, so no timeupdate.
+    audio.currentTime = 122;
+    fire('seeking');
+    setReady(1);
+    fire('waiting');
+    vi.advanceTimersByTime(STALL_MS + 100);
+    expect(audio.src).toBe(NODE_B);
+    fire('loadedmetadata');
+    expect(audio.currentTime).toBe(122);
+  });
+
   it('keeps a slow source that is still making progress', async () => {
     const { audio, engine, fire, setReady } = setup([[NODE_A, NODE_B]]);
     engine.play();
@@ -152,6 +175,7 @@ describe('StreamPlayer', () => {
     fire('error');
     await settle();
     expect(loader).toHaveBeenCalledTimes(2);
+    expect(loader.mock.calls.map((call) => call[2])).toEqual([{ again: false }, { again: true }]);
     expect(audio.src).toBe(FRESH);
     expect(engine.position).toBe(12);
     fire('error');
@@ -166,6 +190,7 @@ describe('StreamPlayer', () => {
     engine.play();
     await settle();
     expect(loader).toHaveBeenCalledTimes(3);
+    expect(loader.mock.calls[2]![2]).toEqual({ again: true });
     expect(audio.src).toBe(NODE_C);
     expect(log.errors.at(-1)).toBeNull();
     fire('loadedmetadata');

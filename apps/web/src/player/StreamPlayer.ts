@@ -6,8 +6,15 @@
 /** A stalled or waiting source that makes no progress for this long counts as dead. */
 export const STALL_MS = 4000;
 
-/** The sources a track streams from, best first. */
-export type SourceLoader = (trackId: string, signal: AbortSignal) => Promise<string[]>;
+/**
+ * The sources a track streams from, best first. `again` is true when the fetch is for a listen
+ * already under way (a restore, a retry, fresh signatures after failures), not a new one.
+ */
+export type SourceLoader = (
+  trackId: string,
+  signal: AbortSignal,
+  context: { again: boolean },
+) => Promise<string[]>;
 
 export type StreamPlayerEvents = {
   /** Seconds into the track and its length. */
@@ -43,6 +50,8 @@ export class StreamPlayer {
   private fetching: AbortController | null = null;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private progressed = false;
+  /** A new source is on the element and has not loaded yet: its `pause` is not the listener's. */
+  private switching = false;
   private readonly stallMs: number;
   private readonly listeners: [string, () => void][];
 
@@ -57,6 +66,7 @@ export class StreamPlayer {
       ['loadedmetadata', () => this.onMetadata()],
       ['durationchange', () => this.emitTime()],
       ['timeupdate', () => this.onTimeUpdate()],
+      ['seeking', () => this.onSeeking()],
       ['progress', () => (this.progressed = true)],
       ['playing', () => this.onPlaying()],
       ['canplay', () => this.onCanPlay()],
@@ -92,13 +102,16 @@ export class StreamPlayer {
     return this.pendingSeek ?? this.lastTime;
   }
 
-  /** Loads a track from fresh sources, starting at `at` seconds; plays if play() was asked. */
-  load(trackId: string, at: number, duration: number): void {
+  /**
+   * Loads a track from fresh sources, starting at `at` seconds; plays if play() was asked.
+   * `again`: this continues a listen (a restore after a reload) rather than starting one.
+   */
+  load(trackId: string, at: number, duration: number, again = false): void {
     this.trackId = trackId;
     this.fallbackDuration = duration;
     this.lastTime = Math.max(0, at);
     this.refreshed = false;
-    this.fetchSources();
+    this.fetchSources(again);
   }
 
   /** Forgets the track: nothing is loaded. */
@@ -168,7 +181,7 @@ export class StreamPlayer {
   retry(): void {
     if (!this.trackId) return;
     this.refreshed = false;
-    this.fetchSources();
+    this.fetchSources(true);
   }
 
   private duration(): number {
@@ -185,7 +198,7 @@ export class StreamPlayer {
     this.events.onError(message);
   }
 
-  private fetchSources(): void {
+  private fetchSources(again: boolean): void {
     this.fetching?.abort();
     const controller = new AbortController();
     this.fetching = controller;
@@ -195,7 +208,7 @@ export class StreamPlayer {
     this.events.onBuffering(this.wantPlay);
     this.emitTime();
     const trackId = this.trackId!;
-    this.loadSources(trackId, controller.signal).then(
+    this.loadSources(trackId, controller.signal, { again }).then(
       (sources) => {
         if (controller.signal.aborted) return;
         this.fetching = null;
@@ -215,6 +228,7 @@ export class StreamPlayer {
     this.source = index;
     this.pendingSeek = this.lastTime > 0 ? this.lastTime : null;
     this.progressed = false;
+    this.switching = true;
     this.audio.src = this.sources[index]!;
     this.events.onBuffering(this.wantPlay);
     if (this.wantPlay) {
@@ -231,7 +245,7 @@ export class StreamPlayer {
       this.useSource(this.source + 1);
     } else if (!this.refreshed) {
       this.refreshed = true;
-      this.fetchSources();
+      this.fetchSources(true);
     } else {
       this.fail();
     }
@@ -292,6 +306,7 @@ export class StreamPlayer {
   private onMetadata(): void {
     if (this.source < 0) return;
     this.progressed = true;
+    this.switching = false;
     if (this.pendingSeek !== null) {
       const at = this.pendingSeek;
       this.pendingSeek = null;
@@ -310,8 +325,19 @@ export class StreamPlayer {
     this.emitTime();
   }
 
+  /**
+   * A seek (ours or anyone's) is where the track is from now on, even if it never completes: a
+   * seek into what a dead node never sent fires no timeupdate, and failover must resume there.
+   */
+  private onSeeking(): void {
+    if (this.source < 0 || this.pendingSeek !== null) return;
+    this.lastTime = this.audio.currentTime;
+    this.emitTime();
+  }
+
   private onPlaying(): void {
     if (this.source < 0) return;
+    this.switching = false;
     this.clearStall();
     this.events.onBuffering(false);
   }
@@ -328,8 +354,9 @@ export class StreamPlayer {
   }
 
   private onPause(): void {
-    // Ours (pause()) clear wantPlay first; the end of a track is handled by `ended`.
-    if (this.source < 0 || !this.wantPlay || this.audio.ended) return;
+    // Ours (pause()) clear wantPlay first; the end of a track is handled by `ended`; a browser
+    // that pauses while it swaps sources is not the listener pausing.
+    if (this.source < 0 || !this.wantPlay || this.switching || this.audio.ended) return;
     this.wantPlay = false;
     this.clearStall();
     this.events.onBuffering(false);
