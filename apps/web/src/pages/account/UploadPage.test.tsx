@@ -25,7 +25,11 @@ afterEach(() => {
 });
 
 /** A signed-in landlord with a profile, as the session restores it from localStorage. */
-async function renderSignedIn(discoveryNodes: string[], handle: string) {
+async function renderSignedIn(
+  discoveryNodes: string[],
+  handle: string,
+  options: { holdUploads?: boolean } = {},
+) {
   const privateKey = generatePrivateKey();
   const setup = sdkOn(discoveryNodes);
   setup.setAccount(privateKeyToAccount(privateKey));
@@ -34,7 +38,7 @@ async function renderSignedIn(discoveryNodes: string[], handle: string) {
   // The streamed-fetch upload path (happy-dom's XMLHttpRequest enforces CORS on these servers).
   vi.stubGlobal('XMLHttpRequest', undefined);
   render(
-    <SdkContext.Provider value={sdkOn(discoveryNodes, userId)}>
+    <SdkContext.Provider value={sdkOn(discoveryNodes, userId, options)}>
       <SessionProvider>
         <UploadPage />
       </SessionProvider>
@@ -105,17 +109,21 @@ describe('UploadPage', () => {
   });
 
   it('cancels an upload under way', async () => {
-    await renderSignedIn(network.endpoints, 'cancelling');
+    await renderSignedIn(network.endpoints, 'cancelling', { holdUploads: true });
     chooseAudio();
     fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
     });
-    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect((await screen.findByTestId('upload-stage')).textContent).toMatch(/^Uploading \d+%$/);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(
       () => expect(screen.getByTestId('upload-stage').textContent).toBe('Upload cancelled'),
       { timeout: 10_000 },
     );
+    // Nothing is lost: the same file and fields can go again.
+    expect(screen.getByText('Midnight Chords.wav')).toBeTruthy();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(false);
   });
 
   it('refuses a text file at the drop zone', async () => {

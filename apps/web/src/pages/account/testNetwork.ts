@@ -47,11 +47,22 @@ export async function startTestNetwork(
  * An SDK on `endpoints`, through Node's fetch (these are plain HTTP servers, without the CORS
  * headers happy-dom's fetch wants). The stand-in discovery node has no
  * `/v1/users/account/:wallet` (what the session reads after a login), so with `userId` that one
- * read is answered from `/v1/users/:id`.
+ * read is answered from `/v1/users/:id`. With `holdUploads`, file uploads hang until aborted.
  */
-export function sdkOn(endpoints: string[], userId?: string): ColivingSdk {
+export function sdkOn(
+  endpoints: string[],
+  userId?: string,
+  options: { holdUploads?: boolean } = {},
+): ColivingSdk {
   const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
+    // An upload that never finishes sending, until it is aborted (a slow connection).
+    if (options.holdUploads && url.pathname === '/uploads' && init?.method === 'POST') {
+      const signal = init.signal;
+      return new Promise<never>((_, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason as Error));
+      });
+    }
     if (userId && url.pathname.startsWith('/v1/users/account/'))
       url.pathname = `/v1/users/${userId}`;
     return nodeFetch(url, init as Parameters<typeof nodeFetch>[1]);
