@@ -146,14 +146,22 @@ describe('StreamPlayer', () => {
     engine.load('t1', 0, 200);
     await settle();
     setReady(2);
+    let end = 10;
+    Object.defineProperty(audio, 'buffered', {
+      configurable: true,
+      get: () => ({ length: 1, start: () => 0, end: () => end }),
+    });
     fire('waiting');
     vi.advanceTimersByTime(STALL_MS / 2);
-    fire('progress'); // bytes are arriving
+    end = 11; // bytes are arriving for where it plays
     vi.advanceTimersByTime(STALL_MS / 2 + 100);
     expect(audio.src).toBe(NODE_A);
-    fire('playing');
+    // …and once they stop arriving, the source is dead.
+    vi.advanceTimersByTime(STALL_MS);
+    expect(audio.src).toBe(NODE_B);
+    fire('playing'); // the mirror plays: nothing more to watch
     vi.advanceTimersByTime(STALL_MS * 3);
-    expect(audio.src).toBe(NODE_A);
+    expect(audio.src).toBe(NODE_B);
   });
 
   it('does not watch for stalls while paused', async () => {

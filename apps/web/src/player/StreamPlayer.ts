@@ -49,7 +49,10 @@ export class StreamPlayer {
   private lastTime = 0;
   private fetching: AbortController | null = null;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Playback moved (or a new source loaded) since the stall watch began. */
   private progressed = false;
+  /** Where the buffer at the playhead ended when the stall watch began. */
+  private bufferedMark = 0;
   /** A new source is on the element and has not loaded yet: its `pause` is not the listener's. */
   private switching = false;
   private readonly stallMs: number;
@@ -67,7 +70,6 @@ export class StreamPlayer {
       ['durationchange', () => this.emitTime()],
       ['timeupdate', () => this.onTimeUpdate()],
       ['seeking', () => this.onSeeking()],
-      ['progress', () => (this.progressed = true)],
       ['playing', () => this.onPlaying()],
       ['canplay', () => this.onCanPlay()],
       ['waiting', () => this.onWaiting()],
@@ -282,9 +284,25 @@ export class StreamPlayer {
     });
   }
 
+  /**
+   * The end of the buffered range at the playhead (the playhead itself when none): bytes still
+   * arriving for where we play are progress; `progress` events are not (they also come for what
+   * was in flight when a node died).
+   */
+  private bufferedEnd(): number {
+    const { buffered, currentTime } = this.audio;
+    for (let i = 0; i < (buffered?.length ?? 0); i++) {
+      if (buffered.start(i) <= currentTime + 0.5 && buffered.end(i) >= currentTime) {
+        return buffered.end(i);
+      }
+    }
+    return currentTime;
+  }
+
   private armStall(): void {
     if (this.stallTimer !== null) return;
     this.progressed = false;
+    this.bufferedMark = this.bufferedEnd();
     this.stallTimer = setTimeout(() => this.checkStall(), this.stallMs);
   }
 
@@ -296,7 +314,7 @@ export class StreamPlayer {
   private checkStall(): void {
     this.stallTimer = null;
     if (!this.wantPlay || this.source < 0) return;
-    if (!this.progressed) {
+    if (!this.progressed && this.bufferedEnd() <= this.bufferedMark) {
       this.failover();
     } else if (this.audio.readyState < HAVE_FUTURE_DATA) {
       this.armStall(); // slow, but alive: keep watching
