@@ -145,7 +145,7 @@ describe('the web player in a browser', { skip: missing }, () => {
 
   it('shows the new track on the landlord profile', async () => {
     await page.goto(`${web}/${handle}`);
-    const link = page.getByRole('link', { name: title }).first();
+    const link = page.getByRole('main').getByRole('link', { name: title }).first();
     await link.waitFor({ timeout: 60_000 });
     trackPath = new URL((await link.getAttribute('href'))!, web).pathname;
     assert.match(trackPath, new RegExp(`^/${handle}/`));
@@ -198,8 +198,12 @@ describe('the web player in a browser', { skip: missing }, () => {
     await page.goto(`${web}/search`);
     // "Lighthouse Signal" typed as "lighthose signa": a missing letter and a prefix.
     await page.getByRole('searchbox').pressSequentially('lighthose signa', { delay: 40 });
-    await page.getByRole('link', { name: title }).first().waitFor({ timeout: 60_000 });
-    assert.match(page.url(), /[?&]q=lighthose/);
+    // In the results, not the player bar (which shows the same title while it plays).
+    const results = page.getByRole('region', { name: /^Tracks/ });
+    await results.getByRole('link', { name: title }).first().waitFor({ timeout: 60_000 });
+    await until('the query in the URL', async () =>
+      /[?&]q=lighthose/.test(page.url()) ? true : undefined,
+    );
     await shot('search');
   });
 
