@@ -90,7 +90,7 @@ export async function startDevnet(contentNodes = 3): Promise<Devnet> {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        fail(new Error(`devnet up exited with ${code}:\n${output.join('')}`));
+        fail(new Error(`devnet up exited with ${code}:\n${output.join('')}${stdout}`));
       });
     });
   } catch (error) {
