@@ -144,7 +144,7 @@ describe('coliving devnet up', () => {
     const page = await fetch(`${manifest.web.url}/nightowl/some-track`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<div id="root">/);
-    const config = (await (await fetch(`${manifest.web.url}/config.json`)).json());
+    const config = await (await fetch(`${manifest.web.url}/config.json`)).json();
     assert.deepEqual(config, { discoveryNodes: manifest.discoveryNodes.map((n) => n.endpoint) });
   });
 
