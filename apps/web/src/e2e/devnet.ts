@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 
 const run = promisify(execFile);
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
@@ -138,4 +138,45 @@ export async function makeSong(path: string, seconds: number): Promise<void> {
     ...['-f', 'lavfi', '-i', `anoisesrc=d=${seconds}:c=pink:a=0.05:r=44100`],
     ...['-filter_complex', '[0][1]amix=inputs=2:duration=first', '-ac', '2', '-b:a', '128k', path],
   ]);
+}
+
+export type AccessibilityViolation = {
+  page: string;
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+};
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules) on what the page shows now; the serious and critical
+ * violations, each with the elements it found.
+ */
+export async function accessibilityViolations(
+  page: Page,
+  name: string,
+): Promise<AccessibilityViolation[]> {
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const found = await page.evaluate(async () => {
+    type Result = {
+      violations: {
+        id: string;
+        impact: string | null;
+        help: string;
+        nodes: { target: string[] }[];
+      }[];
+    };
+    const axe = (globalThis as unknown as { axe: { run(options: object): Promise<Result> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ page: name, ...v }));
 }

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  type AccessibilityViolation,
   type Devnet,
   ROOT,
+  accessibilityViolations,
   browserMissing,
   launchBrowser,
   makeSong,
@@ -74,7 +76,12 @@ describe('the web player in a browser', { skip: missing }, () => {
   const consoleErrors: string[] = [];
   let trackPath = '';
 
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  const violations: AccessibilityViolation[] = [];
+  /** A screenshot of the page for the artifacts, and axe-core's check of it. */
+  const shot = async (name: string, on: Page = page) => {
+    await on.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    violations.push(...(await accessibilityViolations(on, name)));
+  };
 
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -344,14 +351,18 @@ describe('the web player in a browser', { skip: missing }, () => {
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${web}/login`);
     await phone.getByRole('heading', { level: 1 }).first().waitFor();
-    await phone.screenshot({ path: join(ARTIFACTS, 'phone-login.png') });
+    await shot('phone-login', phone);
     await phone.goto(web);
     await phone.locator('.track-row').first().waitFor({ timeout: 60_000 });
     const overflow = await phone.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     assert.ok(overflow <= 1, `no sideways scrolling at phone width (${overflow}px)`);
-    await phone.screenshot({ path: join(ARTIFACTS, 'phone-trending.png') });
+    await shot('phone-trending', phone);
     await phone.close();
+  });
+
+  it('has no serious or critical accessibility violations on any page (axe-core, WCAG 2 AA)', () => {
+    assert.deepEqual(violations, []);
   });
 });
