@@ -496,6 +496,22 @@ async function replayJournal(provider: Eip1193Provider, journal: Journal): Promi
   };
 }
 
+/** Settles once hardhat's process-wide EDR context exists with its provider factory registered. */
+let edrContextReady: Promise<unknown> | undefined;
+
+/**
+ * Hardhat makes its one EDR context on first use and registers the chain type asynchronously;
+ * a second chain created meanwhile finds the context but not the chain type ("Provider for
+ * provided chain type does not exist"). Every chain waits on the same first registration.
+ */
+function whenEdrContextReady(): Promise<unknown> {
+  const { getGlobalEdrContext } = require('hardhat/internal/hardhat-network/provider/provider') as {
+    getGlobalEdrContext: () => Promise<unknown>;
+  };
+  edrContextReady ??= getGlobalEdrContext();
+  return edrContextReady;
+}
+
 /**
  * Starts a local EVM (Hardhat's EDR, in this process) with JSON-RPC on 127.0.0.1. Cancun rules,
  * automine, dev accounts funded. Supports the hardhat_/evm_ methods (mine, snapshot, revert);
@@ -524,6 +540,7 @@ export async function startDevchain({
       defaultHardhatNetworkParams: { chains: unknown };
     };
   const journal = journalPath ? await readJournal(journalPath) : undefined;
+  await whenEdrContextReady();
   const genesisAccounts = [
     ...devAccountKeys().map((privateKey) => ({
       privateKey,
