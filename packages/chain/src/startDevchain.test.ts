@@ -255,7 +255,8 @@ describe('startDevchain with a journal', () => {
       const [, second] = (await rpc(chain, 'eth_accounts')) as Address[];
       await rpc(chain, 'eth_sendTransaction', [{ from: second, to: stranger, value: '0x2a' }]);
       // A reverted transaction still mines its block; replayed, it reverts again.
-      const before = await client.getBlockNumber();
+      // cacheTime 0: viem keeps a block number for its polling interval (50 ms on loopback).
+      const before = await client.getBlockNumber({ cacheTime: 0 });
       const broke = createChainWallet(
         'eth',
         endpointOf(chain),
@@ -270,7 +271,11 @@ describe('startDevchain with a journal', () => {
           gas: 100_000n,
         }),
       );
-      assert.equal(await client.getBlockNumber(), before + 1n, 'the reverted transaction mined');
+      assert.equal(
+        await client.getBlockNumber({ cacheTime: 0 }),
+        before + 1n,
+        'the reverted transaction mined',
+      );
       await rpc(chain, 'hardhat_mine', ['0x5', '0x3c']);
       await rpc(chain, 'evm_increaseTime', [3600]);
       await rpc(chain, 'evm_mine');
