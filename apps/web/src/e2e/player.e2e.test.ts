@@ -362,6 +362,41 @@ describe('the web player in a browser', { skip: missing }, () => {
     await phone.close();
   });
 
+  it('plays a track with the keyboard alone: skip link, Tab to a track, Enter, space', async () => {
+    await page.goto(web);
+    await page.locator('.track-row').first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Tab');
+    const focused = () =>
+      page.evaluate(() => ({
+        text: document.activeElement?.textContent?.trim() ?? '',
+        label: document.activeElement?.getAttribute('aria-label') ?? '',
+        tag: document.activeElement?.tagName ?? '',
+        id: document.activeElement?.id ?? '',
+        outline: getComputedStyle(document.activeElement!).outlineStyle,
+      }));
+    assert.equal((await focused()).text, 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal((await focused()).id, 'main', 'the skip link moves focus to the page');
+    let onTrack = await focused();
+    for (let i = 0; i < 40 && !onTrack.label.startsWith('Play '); i++) {
+      await page.keyboard.press('Tab');
+      onTrack = await focused();
+    }
+    assert.match(onTrack.label, /^Play /, 'a track play button is reachable by Tab');
+    assert.notEqual(onTrack.outline, 'none', 'and shows where focus is');
+    await page.keyboard.press('Enter');
+    await until('keyboard playback', async () => {
+      const a = await audio(page);
+      return !a.paused && a.currentTime > 0.5 ? true : undefined;
+    });
+    // Space on the page (focus on no control) pauses, as in any player.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await until('the pause from the space bar', async () =>
+      (await audio(page)).paused ? true : undefined,
+    );
+  });
+
   it('has no serious or critical accessibility violations on any page (axe-core, WCAG 2 AA)', () => {
     assert.deepEqual(violations, []);
   });
