@@ -1,4 +1,5 @@
-import { type ComponentType, Suspense, lazy } from 'react';
+import { type ComponentType, Suspense, lazy, useEffect, useRef } from 'react';
+import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { Loading } from './components/States.js';
 import { PlayerBar } from './player/PlayerBar.js';
 import { Link, useLocation } from './router.js';
@@ -113,16 +114,27 @@ function Nav() {
 export function App() {
   const { path } = useLocation();
   const { page: Page, params } = matchRoute(path);
+  // After an in-app navigation focus goes to the new page, as a page load would put it at the
+  // top (the link that was clicked is usually gone), so keyboard and screen-reader users are
+  // not left on <body>. The first render keeps the browser's own focus.
+  const mainRef = useRef<HTMLElement>(null);
+  const navigated = useRef(false);
+  useEffect(() => {
+    if (navigated.current) mainRef.current?.focus({ preventScroll: true });
+    navigated.current = true;
+  }, [path]);
   return (
     <div className="app">
       <a href="#main" className="skip-link">
         Skip to content
       </a>
       <Nav />
-      <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}>
-          <Page key={path} {...params} />
-        </Suspense>
+      <main id="main" tabIndex={-1} ref={mainRef}>
+        <PageErrorBoundary key={path}>
+          <Suspense fallback={<Loading />}>
+            <Page {...params} />
+          </Suspense>
+        </PageErrorBoundary>
       </main>
       <PlayerBar />
     </div>

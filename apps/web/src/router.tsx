@@ -36,7 +36,13 @@ export function navigate(to: string, { replace = false } = {}): void {
 export function useLocation(): { path: string; query: URLSearchParams } {
   const href = useSyncExternalStore(subscribe, snapshot, () => '/');
   const url = new URL(href, 'http://x');
-  return { path: decodeURIComponent(url.pathname), query: url.searchParams };
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // A malformed escape (`/50%off`) is matched as typed, and ends on the not-found page.
+  }
+  return { path, query: url.searchParams };
 }
 
 export type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & {

@@ -75,7 +75,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (privateKey: `0x${string}`) => {
       const account = privateKeyToAccount(privateKey);
       sdk.setAccount(account);
-      localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey }));
+      try {
+        localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey }));
+      } catch {
+        // Storage blocked or full: the login lasts for this tab only.
+      }
       setWallet(account.address);
       // Signed in once the profile is known (or known to be missing), so no page mistakes a
       // profile still loading for one that does not exist.
@@ -94,10 +98,33 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setStatus('anonymous');
       return;
     }
+    const address = privateKeyToAccount(stored.privateKey).address;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Reads the profile again until it answers (backing off to 30 s, and at once when the
+    // browser is back online), unless the user logged out or in as someone else meanwhile.
+    const readAgain = (delay: number) => {
+      timer = setTimeout(() => {
+        if (stopped || sdk.account?.address !== address) return;
+        loadUser(address).catch(() => readAgain(Math.min(delay * 2, 30_000)));
+      }, delay);
+    };
+    const onOnline = () => {
+      clearTimeout(timer);
+      readAgain(0);
+    };
     adopt(stored.privateKey).catch(() => {
       // The key is kept: a network that is down now does not log anyone out.
+      if (stopped) return;
+      window.addEventListener('online', onOnline);
+      readAgain(2_000);
     });
-  }, [adopt]);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      window.removeEventListener('online', onOnline);
+    };
+  }, [adopt, loadUser, sdk]);
 
   const session = useMemo<Session>(
     () => ({
@@ -126,7 +153,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       logOut() {
         sdk.auth.logOut();
-        localStorage.removeItem(SESSION_KEY);
+        try {
+          localStorage.removeItem(SESSION_KEY);
+        } catch {
+          // Storage blocked: nothing was kept to remove.
+        }
         setWallet(null);
         setUser(null);
         setStatus('anonymous');

@@ -31,6 +31,11 @@ export type ChangePasswordParameters = {
   email: string;
   oldPassword: string;
   newPassword: string;
+  /**
+   * The wallet the login must open (an app's signed-in user): another wallet's email and
+   * password are then `wrong_credentials`, and nothing is changed.
+   */
+  wallet?: string;
 };
 
 /** A login record as content nodes serve it. */
@@ -197,6 +202,13 @@ export function createAuthApi(ctx: SdkContext) {
      */
     async changePassword(p: ChangePasswordParameters & Signal): Promise<void> {
       const { lookupKey, entropy, account } = await open(p.email, p.oldPassword, p.signal);
+      if (p.wallet !== undefined && account.address.toLowerCase() !== p.wallet.toLowerCase()) {
+        throw new ColivingSdkError(
+          'wrong_credentials',
+          'That email and password open another account than this one',
+          { code: 'other_wallet' },
+        );
+      }
       const record = await createAuthRecord(p.email, p.newPassword, entropy);
       await writeRecord(account, record, p.signal);
       // The same password again gives the same key: the record was just replaced, not moved.

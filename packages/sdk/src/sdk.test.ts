@@ -629,5 +629,27 @@ describe('Hedgehog login', () => {
       sdk.auth.changePassword({ email, oldPassword: password, newPassword: 'x' }),
       'wrong_credentials',
     );
+    // The email and password of another account, for this wallet: refused, and nothing changes.
+    const other = await createColivingSdk({ discoveryNodes: endpoints }).auth.signUp({
+      email: 'other@example.org',
+      password: 'other horse',
+    });
+    await rejectsWith(
+      sdk.auth.changePassword({
+        email: 'other@example.org',
+        oldPassword: 'other horse',
+        newPassword: 'taken over',
+        wallet,
+      }),
+      'wrong_credentials',
+      'other_wallet',
+    );
+    assert.equal(sdk.account?.address, wallet, 'the SDK still signs as this wallet');
+    const otherDevice = createColivingSdk({ discoveryNodes: endpoints });
+    const opened = await otherDevice.auth.logIn({
+      email: 'other@example.org',
+      password: 'other horse',
+    });
+    assert.equal(opened.wallet, other.wallet, 'the other account kept its password');
   });
 });

@@ -18,8 +18,14 @@ export function Artwork({
   className?: string;
 }) {
   const primary = typeof image?.[size] === 'string' ? image[size] : undefined;
-  const [attempt, setAttempt] = useState(0);
-  const sources = primary ? [primary, ...mirrorUrls(primary, image?.mirrors ?? [])] : [];
+  // Failed attempts count for one image only: another track's picture starts at its first URL.
+  const [failed, setFailed] = useState<{ of: string | undefined; attempt: number }>({
+    of: primary,
+    attempt: 0,
+  });
+  const attempt = failed.of === primary ? failed.attempt : 0;
+  const mirrors = Array.isArray(image?.mirrors) ? image.mirrors : [];
+  const sources = primary ? [primary, ...mirrorUrls(primary, mirrors)] : [];
   const src = sources[attempt];
   if (!src) {
     // A decorative picture (empty alt) is hidden from assistive technology, as an <img alt=""> is.
@@ -29,12 +35,20 @@ export function Artwork({
       <div className={`${className} artwork-empty`} aria-hidden="true" />
     );
   }
-  const onError = (_event: SyntheticEvent<HTMLImageElement>) => setAttempt((a) => a + 1);
+  const onError = (_event: SyntheticEvent<HTMLImageElement>) =>
+    setFailed({ of: primary, attempt: attempt + 1 });
   return <img className={className} src={src} alt={alt} loading="lazy" onError={onError} />;
 }
 
-/** The same path on each mirror node. */
-export function mirrorUrls(url: string, mirrors: readonly string[]): string[] {
-  const { pathname, search } = new URL(url);
-  return mirrors.map((m) => `${m.replace(/\/$/, '')}${pathname}${search}`);
+/** The same path on each mirror node (none when the URL is not absolute: nodes are third parties). */
+export function mirrorUrls(url: string, mirrors: readonly unknown[]): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  return mirrors
+    .filter((m): m is string => typeof m === 'string')
+    .map((m) => `${m.replace(/\/$/, '')}${parsed.pathname}${parsed.search}`);
 }

@@ -21,7 +21,6 @@ export function TrackList({ tracks, label }: { tracks: Track[]; label: string })
               type="button"
               className="track-play"
               aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
-              aria-pressed={isPlaying}
               onClick={() => (isCurrent ? player.toggle() : player.playQueue(tracks, i))}
             >
               <span aria-hidden="true">{isPlaying ? '❚❚' : i + 1}</span>

@@ -268,6 +268,7 @@ const PASSWORD_IDS = {
 };
 
 function PasswordForm() {
+  const session = useSession();
   const sdk = useSdk();
   const [values, setValues] = useState<PasswordValues>({
     email: '',
@@ -311,6 +312,8 @@ function PasswordForm() {
         email: values.email.trim(),
         oldPassword: values.current,
         newPassword: values.next,
+        // Another account's email and password must not change that account (and its wallet).
+        ...(session.wallet ? { wallet: session.wallet } : {}),
       });
       setValues({ email: '', current: '', next: '', confirm: '' });
       setSubmitted(false);

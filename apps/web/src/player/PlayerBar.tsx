@@ -104,8 +104,20 @@ function QueuePanel({
       onClose();
     }
   };
+  const panel = useRef<HTMLElement>(null);
+  // The removed row's button goes with it: focus moves to the next row's remove button (or the
+  // one before, or the close button), so the keyboard stays in the panel.
+  const remove = (i: number) => {
+    const left = player.queue.length - 1;
+    player.removeFromQueue(i);
+    requestAnimationFrame(() => {
+      const buttons = panel.current?.querySelectorAll<HTMLButtonElement>('[data-remove]') ?? [];
+      const next = left > 0 ? buttons[Math.min(i, left - 1)] : undefined;
+      (next ?? panel.current?.querySelector<HTMLButtonElement>('[data-close]'))?.focus();
+    });
+  };
   return (
-    <section id={id} className="player-queue" aria-label="Queue" onKeyDown={onKeyDown}>
+    <section id={id} ref={panel} className="player-queue" aria-label="Queue" onKeyDown={onKeyDown}>
       <header className="player-queue-header">
         <h2>Queue</h2>
         <span className="player-queue-count">
@@ -115,6 +127,7 @@ function QueuePanel({
           type="button"
           className="player-icon-button"
           aria-label="Close queue"
+          data-close=""
           onClick={onClose}
         >
           <CloseIcon />
@@ -154,7 +167,8 @@ function QueuePanel({
                   type="button"
                   className="player-icon-button"
                   aria-label={`Remove ${track.title} from the queue`}
-                  onClick={() => player.removeFromQueue(i)}
+                  data-remove=""
+                  onClick={() => remove(i)}
                 >
                   <CloseIcon />
                 </button>

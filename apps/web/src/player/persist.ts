@@ -41,7 +41,10 @@ function isTrack(value: unknown): value is Track {
     typeof value.permalink === 'string' &&
     isObject(value.user) &&
     typeof value.user.handle === 'string' &&
-    typeof value.user.name === 'string'
+    typeof value.user.name === 'string' &&
+    (value.artwork === undefined ||
+      value.artwork === null ||
+      (isObject(value.artwork) && Array.isArray(value.artwork.mirrors)))
   );
 }
 

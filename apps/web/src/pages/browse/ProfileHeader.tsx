@@ -54,9 +54,10 @@ export function ProfileHeader({
           <h1>
             {user.name}
             {user.is_verified && (
-              <span className="verified" title="Verified" aria-label="Verified">
+              <span className="verified" title="Verified">
                 {' '}
-                ✔
+                <span aria-hidden="true">✔</span>
+                <span className="visually-hidden">Verified</span>
               </span>
             )}
           </h1>
