@@ -20,10 +20,13 @@ const ALLOWED = [
  * the error handler has cleared what the failed handler set), and any preflight gets a 204.
  */
 export function registerCors(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  const exposed = EXPOSED.join(', ');
+  // A callback hook, not an async one: it runs on every answer, streams included, and a
+  // promise per request is measurable on the stream route.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-expose-headers', EXPOSED.join(', '));
-    return payload;
+    reply.header('access-control-expose-headers', exposed);
+    done(null, payload);
   });
   app.options('*', async (_request, reply) => {
     return reply
