@@ -123,6 +123,29 @@ function manifestOf(
   };
 }
 
+/** How long `up` waits for every discovery node's trending to list the seeded tracks. */
+const TRENDING_DEADLINE_MS = 60_000;
+
+/** Resolves once each node's all-time trending has tracks; a node still empty at the deadline fails. */
+async function waitForTrending(endpoints: string[]): Promise<void> {
+  const deadline = Date.now() + TRENDING_DEADLINE_MS;
+  for (const endpoint of endpoints) {
+    for (;;) {
+      const res = await fetch(`${endpoint}/v1/tracks/trending?time=allTime&limit=1`, {
+        signal: AbortSignal.timeout(5_000),
+      }).catch(() => undefined);
+      const body = res?.ok ? ((await res.json()) as { data?: unknown[] }) : undefined;
+      if ((body?.data?.length ?? 0) > 0) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${endpoint} has no trending tracks ${TRENDING_DEADLINE_MS / 1000} s after seeding`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
@@ -258,6 +281,10 @@ export const devnetCommands: Command[] = [
           accounts = seededCatalog.accounts;
           seeded = true;
           await writeJson(manifestPath, manifestOf(network, web, accounts, seeded));
+          // Trending is recomputed every few seconds: ready means the player's first page
+          // already shows the catalog.
+          say('Waiting for trending to include the catalog ...');
+          await waitForTrending(network.discoveryNodes.map((n) => n.endpoint));
         }
       } catch (error) {
         await stop();
