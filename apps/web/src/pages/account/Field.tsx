@@ -50,17 +50,40 @@ export function Field({
         ...(describedBy ? { 'aria-describedby': describedBy } : {}),
         ...(error ? { 'aria-invalid': true as const } : {}),
       })}
+      <FieldMessages id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+/**
+ * A control's inline error and hint, with the ids (`<id>-error`, `<id>-hint`) its
+ * aria-describedby names. `alert` announces the error at once, for a control that changes
+ * without a submit (a file picked).
+ */
+export function FieldMessages({
+  id,
+  error,
+  hint,
+  alert = false,
+}: {
+  id: string;
+  error?: ReactNode;
+  hint?: ReactNode;
+  alert?: boolean;
+}) {
+  return (
+    <>
       {error && (
-        <p className="field-error" id={errorId}>
+        <p className="field-error" id={`${id}-error`} {...(alert ? { role: 'alert' } : {})}>
           {error}
         </p>
       )}
       {hint && (
-        <p className="field-hint" id={hintId}>
+        <p className="field-hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
-    </div>
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { FieldMessages } from './Field.js';
 import { useObjectUrl } from './useObjectUrl.js';
 import { validateImageFile } from './validation.js';
 
@@ -89,16 +90,7 @@ export function ImagePicker({
             </button>
           </p>
         )}
-        {error && (
-          <p className="field-error" id={errorId} role="alert">
-            {error}
-          </p>
-        )}
-        {hint && (
-          <p className="field-hint" id={hintId}>
-            {hint}
-          </p>
-        )}
+        <FieldMessages id={id} error={error} hint={hint} alert />
       </div>
     </div>
   );
