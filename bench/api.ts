@@ -3,10 +3,14 @@
 // default, generated server-side), then runs wrk against GET /v1/tracks/{id} (a random track per
 // request), /v1/tracks/trending and /v1/tracks/search?query=<a typo>, and against a hello-world
 // fastify route in the same process, in the same run. Then the same at 100,000 tracks on PGlite.
+// Beside them, for reference, "floor" routes on a bare fastify app: one trivial query per request,
+// one track row by primary key per request, and trending's bytes sent as a constant buffer.
 // wrk comes from Debian's package (installed here when missing; needs root).
 // Usage: npm run bench:api [-- <tracks, default 1000000>]
 // Env: COLIVING_BENCH_ENGINES=postgres|pglite (default both), COLIVING_BENCH_KEEP_DB=1 keeps the
-// loaded PostgreSQL database, COLIVING_BENCH_DATABASE=<name> runs against a kept one.
+// loaded PostgreSQL database, COLIVING_BENCH_DATABASE=<name> runs against a kept one,
+// COLIVING_BENCH_ONLY=<text>[,<text>...] measures only the routes whose name has one of those texts
+// (and hello world).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,7 @@ import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { startTestNetwork, type TestNetwork } from '@coliving/chain/testing';
-import { GENRES, MOODS, cidFromBytes, encodeHashId } from '@coliving/protocol';
+import { GENRES, MOODS, cidFromBytes, decodeHashId, encodeHashId } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { refreshSearchWords } from '../apps/discovery-node/src/core/search.js';
 import { recomputeTrending } from '../apps/discovery-node/src/core/trending.js';
@@ -402,13 +406,13 @@ end
 `;
 
 /** GET /v1/tracks/<hashid>, a random track per request. */
-function trackScript(ids: string[]): string {
+function trackScript(ids: string[], prefix = '/v1/tracks/'): string {
   return `${LUA_COMMON}
 local ids = {}
 for id in string.gmatch("${ids.join(',')}", "[^,]+") do ids[#ids + 1] = id end
 request = function()
   seed()
-  return wrk.format("GET", "/v1/tracks/" .. ids[math.random(#ids)])
+  return wrk.format("GET", "${prefix}" .. ids[math.random(#ids)])
 end
 `;
 }
@@ -514,6 +518,7 @@ async function benchEngine(
   let dropDatabase: (() => Promise<void>) | undefined;
   let database: Database | undefined;
   let node: DiscoveryNode | undefined;
+  let floorApp: FastifyInstance | undefined;
   try {
     let url: string | undefined;
     // COLIVING_BENCH_DATABASE=<name> runs against a database an earlier run kept, without loading.
@@ -601,6 +606,30 @@ async function benchEngine(
     console.log(`  node started in ${seconds(performance.now() - t0)}`);
     await node.app.listen({ host: HOST, port });
 
+    // The floor of any route that reads the database per request, on this machine: a bare
+    // fastify app (no API, no hooks) whose route runs one query on the node's pool. `/one` asks
+    // for a constant; `/track/:id` reads one track row by primary key, the least a track answer
+    // needs. Neither is a target; they show what a database round trip costs here.
+    floorApp = Fastify({ logger: false });
+    const pool = database.pool;
+    floorApp.get('/one', async () => (await pool.query('select 1 as one')).rows[0]);
+    floorApp.get<{ Params: { id: string } }>('/track/:id', async (request) => {
+      const { rows } = await pool.query({
+        name: 'bench_floor_track',
+        text: 'select track_id, owner_id, title, genre, track_cid from tracks where track_id = $1',
+        values: [decodeHashId(request.params.id)],
+      });
+      return rows[0] ?? null;
+    });
+    // `/bytes`: trending's answer as a constant buffer, the least any 100-track page costs.
+    let pageBytes = Buffer.alloc(0);
+    floorApp.get('/bytes', async (_request, reply) =>
+      reply.type('application/json; charset=utf-8').send(pageBytes),
+    );
+    const floorPort = await freePort();
+    await floorApp.listen({ host: HOST, port: floorPort });
+    const floorUrl = `http://${HOST}:${floorPort}`;
+
     // Random tracks among all of them, as hashids (the API's ids).
     const ids: string[] = [];
     for (let i = 0; i < Math.min(SCRIPT_TRACK_IDS, scale.tracks); i++)
@@ -618,6 +647,18 @@ async function benchEngine(
         target: 'none',
       },
       {
+        name: 'floor: one query per request (info)',
+        path: `${floorUrl}/one`,
+        script: await write('plain.lua', plainScript),
+        target: 'none',
+      },
+      {
+        name: 'floor: one track row by id (info)',
+        path: `${floorUrl}/track/${ids[0]}`,
+        script: await write('floor-track.lua', trackScript(ids, '/track/')),
+        target: 'none',
+      },
+      {
         name: 'GET /v1/tracks/{id}',
         path: `${publicUrl}/v1/tracks/${ids[0]}`,
         script: await write('track.lua', trackScript(ids)),
@@ -628,6 +669,12 @@ async function benchEngine(
         path: `${publicUrl}/v1/tracks/trending`,
         script: await write('plain.lua', plainScript),
         target: 'ratio',
+      },
+      {
+        name: "floor: trending's bytes, constant (info)",
+        path: `${floorUrl}/bytes`,
+        script: await write('plain.lua', plainScript),
+        target: 'none',
       },
       {
         name: 'GET /v1/tracks/search?query=<typo>',
@@ -655,6 +702,7 @@ async function benchEngine(
     // Each route answers before it is measured; a few answers are printed to show what is served.
     const track = (await getData(`${publicUrl}/v1/tracks/${ids[0]}`)) as { title: string };
     const trending = (await getData(`${publicUrl}/v1/tracks/trending`)) as { title: string }[];
+    pageBytes = Buffer.from(await (await fetch(`${publicUrl}/v1/tracks/trending`)).arrayBuffer());
     console.log(
       `  /v1/tracks/${ids[0]}: "${track.title}"; trending: ${trending.length} tracks, top ` +
         trending
@@ -676,8 +724,14 @@ async function benchEngine(
         (empty.length ? `; none for ${empty.join(', ')}` : ''),
     );
 
+    // COLIVING_BENCH_ONLY=<text>[,<text>...] measures hello world and the routes whose name has
+    // one of those texts.
+    const only = process.env.COLIVING_BENCH_ONLY?.split(',');
+    const measured = endpoints.filter(
+      (e) => !only || e.name === 'hello world' || only.some((text) => e.name.includes(text)),
+    );
     const results = new Map<string, WrkResult>();
-    for (const endpoint of endpoints) {
+    for (const endpoint of measured) {
       try {
         const args = [ctx.wrk, endpoint.script, endpoint.path, endpoint.name] as const;
         await runWrk(...args, WARMUP_SECONDS, endpoint.connections);
@@ -691,7 +745,7 @@ async function benchEngine(
     console.log(
       `  wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s after a ${WARMUP_SECONDS} s warm-up, each:`,
     );
-    for (const endpoint of endpoints) {
+    for (const endpoint of measured) {
       const r = results.get(endpoint.name);
       if (!r) continue;
       let line =
@@ -700,6 +754,8 @@ async function benchEngine(
       if (endpoint.target === 'ratio' && hello) {
         const ratio = r.rps / hello.rps;
         line += `  = ${ratio.toFixed(2)}x hello world (target >= ${TARGET_RPS_RATIO}x: ${verdict(ratio >= TARGET_RPS_RATIO)})`;
+      } else if (endpoint.name.startsWith('floor') && hello) {
+        line += `  = ${(r.rps / hello.rps).toFixed(2)}x hello world`;
       }
       if (endpoint.target === 'p95')
         line += `  (target p95 <= ${TARGET_SEARCH_P95_MS} ms: ${verdict(r.p95 <= TARGET_SEARCH_P95_MS)})`;
@@ -708,6 +764,7 @@ async function benchEngine(
     console.log(`  process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     return ok;
   } finally {
+    await floorApp?.close();
     await node?.stop();
     await database?.close();
     await dropDatabase?.();

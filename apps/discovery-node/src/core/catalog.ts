@@ -321,11 +321,12 @@ export async function loadTracks(
       t.track_cid, t.duration, t.release_date, t.is_unlisted, t.is_deleted, t.stream_conditions,
       t.download_conditions, t.metadata, t.created_block, t.created_at, t.updated_block,
       t.updated_at, a.save_count, a.repost_count,
-      (select count(*) from plays p where p.track_id = t.track_id)::int as play_count,
+      coalesce(ap.play_count, 0)::int as play_count,
       ${ownerColumnsSql}
     from tracks t
     join users u on u.user_id = t.owner_id
     left join aggregate_track a on a.track_id = t.track_id
+    left join aggregate_plays ap on ap.track_id = t.track_id
     left join aggregate_user au on au.user_id = u.user_id
     where t.track_id ${idsFilter(unique)}`.execute(db);
   const owners = new Map(rows.map((r) => [Number(r.owner_id), ownerOf(r)]));
@@ -398,7 +399,8 @@ export async function loadPlaylists(
     select p.playlist_id, p.owner_id, p.playlist_name, ${playlistSlugSql} as slug, p.is_album,
       p.is_private, p.is_deleted, p.stream_conditions, p.metadata, p.created_block, p.created_at,
       p.updated_block, p.updated_at, a.save_count, a.repost_count,
-      (select count(*) from playlist_tracks pt join plays pl on pl.track_id = pt.track_id
+      (select coalesce(sum(ap.play_count), 0) from playlist_tracks pt
+        join aggregate_plays ap on ap.track_id = pt.track_id
         where pt.playlist_id = p.playlist_id)::int as total_play_count,
       (select json_agg(json_build_object('track_id', pt.track_id, 'added_at', pt.added_at,
           'metadata_at', pt.added_at) order by pt.position)

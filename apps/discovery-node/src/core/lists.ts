@@ -26,7 +26,8 @@ export async function userTrackIds(
     date: sql`t.created_at ${dir}, t.track_id ${dir}`,
     release_date: sql`coalesce(t.release_date, t.created_at) ${dir}, t.track_id ${dir}`,
     title: sql`lower(t.title) ${dir}, t.track_id ${dir}`,
-    plays: sql`(select count(*) from plays p where p.track_id = t.track_id) ${dir}, t.track_id ${dir}`,
+    plays: sql`coalesce((select ap.play_count from aggregate_plays ap
+      where ap.track_id = t.track_id), 0) ${dir}, t.track_id ${dir}`,
     reposts: sql`coalesce(a.repost_count, 0) ${dir}, t.track_id ${dir}`,
     saves: sql`coalesce(a.save_count, 0) ${dir}, t.track_id ${dir}`,
   }[params.sort];

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { DB, ItemType } from '../db/schema.js';
+import type { DB } from '../db/schema.js';
+import {
+  NOW,
+  addPlays,
+  addPlaylist,
+  addSocial,
+  addTrack,
+  addUser,
+  repost,
+  save,
+} from '../catalogFixtures.js';
 import { ENGINES, openTestDatabase, requireEngine } from '../testing.js';
 import {
   type TrendingTime,
@@ -13,163 +23,9 @@ import {
   undergroundTrendingTrackIds,
 } from './trending.js';
 
-const NOW = new Date('2025-06-01T00:00:00Z');
-const DAY_MS = 86_400_000;
-/** `days` before NOW (negative: after it). */
-const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 const TIMES: TrendingTime[] = ['week', 'month', 'year', 'allTime'];
-
 /** A profile that counts for karma: picture, cover photo and bio. */
 const COMPLETE = { profile_picture_sizes: 'cid-p', cover_photo_sizes: 'cid-c', bio: 'Beats.' };
-
-async function addUser(
-  db: Kysely<DB>,
-  id: number,
-  counts: { followers: number; following?: number },
-  profile: Record<string, unknown> = {},
-  isDeactivated = false,
-): Promise<void> {
-  const handle = `user${id}`;
-  await db
-    .insertInto('users')
-    .values({
-      user_id: id,
-      wallet: `0x${id.toString(16).padStart(40, '0')}`,
-      handle,
-      handle_lc: handle,
-      name: handle,
-      is_deactivated: isDeactivated,
-      metadata: { handle, ...profile },
-      metadata_cid: '',
-      created_block: 1,
-      created_at: ago(400),
-      updated_block: 1,
-      updated_at: ago(400),
-      tx_hash: '0x',
-    })
-    .execute();
-  await db
-    .insertInto('aggregate_user')
-    .values({
-      user_id: id,
-      follower_count: counts.followers,
-      following_count: counts.following ?? 0,
-    })
-    .execute();
-}
-
-async function addTrack(
-  db: Kysely<DB>,
-  id: number,
-  owner: number,
-  createdDaysAgo: number,
-  extra: {
-    genre?: string;
-    releaseDaysAgo?: number;
-    isDeleted?: boolean;
-    isUnlisted?: boolean;
-  } = {},
-): Promise<void> {
-  await db
-    .insertInto('tracks')
-    .values({
-      track_id: id,
-      owner_id: owner,
-      title: `Track ${id}`,
-      genre: extra.genre ?? 'Electronic',
-      track_cid: 'cid',
-      duration: 180,
-      release_date: extra.releaseDaysAgo === undefined ? null : ago(extra.releaseDaysAgo),
-      is_unlisted: extra.isUnlisted ?? false,
-      is_deleted: extra.isDeleted ?? false,
-      metadata: {},
-      metadata_cid: '',
-      created_block: 1,
-      created_at: ago(createdDaysAgo),
-      updated_block: 1,
-      updated_at: ago(createdDaysAgo),
-      tx_hash: '0x',
-    })
-    .execute();
-}
-
-async function addPlaylist(
-  db: Kysely<DB>,
-  id: number,
-  owner: number,
-  createdDaysAgo: number,
-  trackIds: number[],
-  extra: { isAlbum?: boolean; isPrivate?: boolean; isDeleted?: boolean } = {},
-): Promise<void> {
-  await db
-    .insertInto('playlists')
-    .values({
-      playlist_id: id,
-      owner_id: owner,
-      playlist_name: `Playlist ${id}`,
-      is_album: extra.isAlbum ?? false,
-      is_private: extra.isPrivate ?? false,
-      is_deleted: extra.isDeleted ?? false,
-      metadata: {},
-      metadata_cid: '',
-      created_block: 1,
-      created_at: ago(createdDaysAgo),
-      updated_block: 1,
-      updated_at: ago(createdDaysAgo),
-      tx_hash: '0x',
-    })
-    .execute();
-  if (trackIds.length === 0) return;
-  await db
-    .insertInto('playlist_tracks')
-    .values(
-      trackIds.map((track_id, position) => ({ playlist_id: id, position, track_id, added_at: 0 })),
-    )
-    .execute();
-}
-
-async function addSocial(
-  db: Kysely<DB>,
-  table: 'reposts' | 'saves',
-  user: number,
-  itemType: ItemType,
-  item: number,
-  daysAgo: number,
-): Promise<void> {
-  await db
-    .insertInto(table)
-    .values({
-      user_id: user,
-      item_type: itemType,
-      item_id: item,
-      created_block: 1,
-      created_at: ago(daysAgo),
-    })
-    .execute();
-}
-
-const repost = (db: Kysely<DB>, user: number, track: number, daysAgo: number) =>
-  addSocial(db, 'reposts', user, 'track', track, daysAgo);
-const save = (db: Kysely<DB>, user: number, track: number, daysAgo: number) =>
-  addSocial(db, 'saves', user, 'track', track, daysAgo);
-
-async function addPlays(
-  db: Kysely<DB>,
-  track: number,
-  count: number,
-  daysAgo: number,
-): Promise<void> {
-  await db
-    .insertInto('plays')
-    .values(
-      Array.from({ length: count }, () => ({
-        track_id: track,
-        user_id: null,
-        created_at: ago(daysAgo),
-      })),
-    )
-    .execute();
-}
 
 /** The stored scores of one table and time range, by id. */
 async function scores(

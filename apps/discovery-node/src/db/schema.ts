@@ -105,6 +105,9 @@ export type AggregateItemTable<K extends string> = Record<K, number> & {
   repost_count: Generated<number>;
 };
 
+/** Plays per track, kept by triggers on `plays` (migration 0007). */
+export type AggregatePlaysTable = { track_id: number; play_count: Generated<number> };
+
 export type SkippedActionsTable = {
   block_number: number;
   log_index: number;
@@ -164,6 +167,7 @@ export type DB = {
   node_owners: NodeOwnersTable;
   indexing_checkpoints: IndexingCheckpointsTable;
   plays: PlaysTable;
+  aggregate_plays: AggregatePlaysTable;
   trending_track_scores: TrendingTrackScoresTable;
   underground_trending_scores: UndergroundTrendingScoresTable;
   trending_playlist_scores: TrendingPlaylistScoresTable;
