@@ -53,6 +53,11 @@ const SCRIPT_TRACK_IDS = 100_000;
 /** The synthetic chain has 2-second blocks: block numbers follow created_at. */
 const BLOCKS_PER_YEAR = (365 * 86_400) / 2;
 const HOST = '127.0.0.1';
+/**
+ * What browsers and fetch send. The routes are measured without it (every byte as JSON) and,
+ * where the answer is large enough to be compressed, with it too.
+ */
+const AS_BROWSERS_ASK = 'Accept-Encoding: gzip, deflate, br';
 
 const tracks = Number(process.argv[2] ?? 1_000_000);
 if (!Number.isInteger(tracks) || tracks < 1000)
@@ -447,10 +452,12 @@ async function runWrk(
   what: string,
   durationSeconds: number,
   connections = WRK_CONNECTIONS,
+  headers: readonly string[] = [],
 ): Promise<WrkResult> {
   const { stdout } = await run(
     wrk,
     [
+      ...headers.flatMap((header) => ['-H', header]),
       `-t${Math.min(WRK_THREADS, connections)}`,
       `-c${connections}`,
       `-d${durationSeconds}s`,
@@ -499,6 +506,8 @@ type Endpoint = {
   target: 'ratio' | 'p95' | 'none';
   /** wrk connections, when not WRK_CONNECTIONS. */
   connections?: number;
+  /** Request headers, `Name: value`. */
+  headers?: string[];
 };
 
 function verdict(ok: boolean): string {
@@ -671,6 +680,13 @@ async function benchEngine(
         target: 'ratio',
       },
       {
+        name: 'GET /v1/tracks/trending, gzip',
+        path: `${publicUrl}/v1/tracks/trending`,
+        script: await write('plain.lua', plainScript),
+        target: 'ratio',
+        headers: [AS_BROWSERS_ASK],
+      },
+      {
         name: "floor: trending's bytes, constant (info)",
         path: `${floorUrl}/bytes`,
         script: await write('plain.lua', plainScript),
@@ -681,6 +697,13 @@ async function benchEngine(
         path: `${publicUrl}/v1/tracks/search?query=sunst`,
         script: await write('search.lua', searchScript(true)),
         target: 'p95',
+      },
+      {
+        name: 'search, gzip',
+        path: `${publicUrl}/v1/tracks/search?query=sunst`,
+        script: await write('search.lua', searchScript(true)),
+        target: 'p95',
+        headers: [AS_BROWSERS_ASK],
       },
       {
         // The same searches one at a time from each of two clients: the query's own latency, where
@@ -734,8 +757,9 @@ async function benchEngine(
     for (const endpoint of measured) {
       try {
         const args = [ctx.wrk, endpoint.script, endpoint.path, endpoint.name] as const;
-        await runWrk(...args, WARMUP_SECONDS, endpoint.connections);
-        results.set(endpoint.name, await runWrk(...args, WRK_SECONDS, endpoint.connections));
+        const { connections, headers } = endpoint;
+        await runWrk(...args, WARMUP_SECONDS, connections, headers);
+        results.set(endpoint.name, await runWrk(...args, WRK_SECONDS, connections, headers));
       } catch (error) {
         ok = false;
         console.log(`  ${endpoint.name}: FAILED: ${(error as Error).message}`);

@@ -13,7 +13,13 @@ import {
   parseCid,
   verifyRequestSignature,
 } from '@coliving/protocol';
-import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
+import {
+  BufferPool,
+  type Logger,
+  createApp,
+  registerHealthCheck,
+  registerMetrics,
+} from '@coliving/server-kit';
 import { Counter, Histogram } from 'prom-client';
 import { type BlobStore, type StagedBlob, resolveRange } from '@coliving/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -31,7 +37,7 @@ import {
 } from './constants.js';
 import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createAuthRecords } from './core/authRecords.js';
-import { BufferPool } from './core/bufferPool.js';
+
 import { parseRangeHeader } from './core/httpRange.js';
 import { createPeerClient } from './core/peerClient.js';
 import { type RepairReport, repair } from './core/repair.js';

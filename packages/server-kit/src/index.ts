@@ -9,3 +9,4 @@ export * from './registerCors.js';
 export * from './registerErrorHandlers.js';
 export * from './registerHealthCheck.js';
 export * from './registerMetrics.js';
+export * from './bufferPool.js';

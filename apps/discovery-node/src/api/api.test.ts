@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { devAccountKeys, fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { cidFromBytes, encodeHashId } from '@coliving/protocol';
@@ -11,6 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
 import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
+import { GZIP_MIN_BYTES } from './gzipAnswer.js';
 import { playlistSchema, trackSchema, userSchema } from './schemas.js';
 
 const SNAPSHOT = new URL('./__snapshots__/api.test.json', import.meta.url);
@@ -498,6 +500,46 @@ describe('API v1 on an indexed fixture chain', () => {
     const second = await get('/v1/tracks/trending?time=month');
     assert.equal(second.status, 200, JSON.stringify(second.body));
     assert.deepEqual(stable(second.body!.data), stable(first.body!.data));
+  });
+
+  it('gzips large answers for clients that take gzip, and only those', async () => {
+    const url = '/v1/tracks/trending?time=allTime';
+    const ask = (acceptEncoding?: string) =>
+      node.app.inject({
+        method: 'GET',
+        url,
+        headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+      });
+    const plain = await ask();
+    assert.equal(plain.statusCode, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.headers.vary, 'accept-encoding');
+    assert.ok(plain.rawPayload.length >= GZIP_MIN_BYTES, `${plain.rawPayload.length} bytes`);
+    const expected = plain.json<{ data: unknown }>().data;
+    // Deflated on the first gzip answer, from the cache after: both decode to the same data.
+    for (let i = 0; i < 2; i++) {
+      const zipped = await ask('gzip, deflate, br');
+      assert.equal(zipped.statusCode, 200);
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.equal(zipped.headers.vary, 'accept-encoding');
+      assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 3);
+      const body = JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(body.data, expected);
+      assert.equal(typeof body.latest_indexed_block, 'number');
+    }
+    assert.equal((await ask('gzip;q=0, identity')).headers['content-encoding'], undefined);
+    assert.equal((await ask('br')).headers['content-encoding'], undefined);
+    // A single user is a few KB: it goes as is, whatever the client takes.
+    const small = await node.app.inject({
+      method: 'GET',
+      url: `/v1/users/${h(1)}`,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    assert.equal(small.headers['content-encoding'], undefined);
+    assert.ok(small.rawPayload.length < GZIP_MIN_BYTES);
   });
 
   it('serves cached answers only for the block they were computed at', async () => {

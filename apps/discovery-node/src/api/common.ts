@@ -4,9 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { LocalAccount } from 'viem';
 import { DEFAULT_REPLICATION_FACTOR, decodeHashId, encodeHashId } from '@coliving/protocol';
+import { BufferPool, sendPooled } from '@coliving/server-kit';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { DB } from '../db/schema.js';
+import { GZIP_MIN_BYTES, acceptsGzip, gzipAnswer } from './gzipAnswer.js';
 import type { ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
 import { dataOf, hashId } from './schemas.js';
@@ -86,7 +88,8 @@ export async function responseContext(
 /**
  * Answers with `{"data": …}` in the API v1 envelope. `compute` runs only when no cached answer
  * of the current state exists; the block numbers are read before it runs, so the state shown is
- * never older than the block claimed.
+ * never older than the block claimed. Answers of GZIP_MIN_BYTES or more go gzip-compressed to
+ * clients that take it (browsers and fetch do): a 100-track page is about 260 KB as JSON.
  */
 export async function respond(
   components: ApiComponents,
@@ -96,22 +99,28 @@ export async function respond(
 ): Promise<FastifyReply> {
   const { indexed, chain } = components.blocks();
   const generation = `${indexed}:${components.epoch()}`;
-  let json = components.cache.get(request.url, generation);
-  if (json === undefined) {
-    json = Buffer.from(JSON.stringify(await compute()));
-    components.cache.set(request.url, generation, json);
+  let answer = components.cache.get(request.url, generation);
+  if (answer === undefined) {
+    // The cache keeps UTF-8 bytes, not strings: encoding a long string on every answer cost more
+    // than the rest of a cached answer.
+    answer = { head: Buffer.from(`{"data":${JSON.stringify(await compute())}`) };
+    components.cache.set(request.url, generation, answer);
   }
-  // The cache keeps UTF-8 bytes, not strings: encoding a long string on every answer cost more
-  // than the rest of a cached answer. The envelope around them is this answer's own.
-  const rest = JSON.stringify(envelopeOf(components, null, { indexed, chain })).slice(
-    '{"data":null'.length,
+  // The envelope's tail is this answer's own: its blocks and its time.
+  const tail = Buffer.from(
+    JSON.stringify(envelopeOf(components, null, { indexed, chain })).slice('{"data":null'.length),
   );
-  return reply
-    .type('application/json; charset=utf-8')
-    .send(Buffer.concat([DATA_OPEN, json, Buffer.from(rest)]));
+  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+  if (answer.head.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+    const gzip = components.cache.gzipOf(request.url, answer);
+    reply.header('content-encoding', 'gzip');
+    return sendPooled(reply, gzipAnswer(gzip, tail), answerBuffers);
+  }
+  return sendPooled(reply, [answer.head, tail], answerBuffers);
 }
 
-const DATA_OPEN = Buffer.from('{"data":');
+/** Bodies are written from reused buffers (see sendPooled): a page is often hundreds of KB. */
+const answerBuffers = new BufferPool(16 * 1024, 2 * 1024 * 1024, 64 * 1024 * 1024);
 
 /** `data` in the API v1 envelope, with the block numbers (read now unless given). */
 export function envelopeOf(

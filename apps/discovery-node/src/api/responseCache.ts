@@ -1,3 +1,11 @@
+import { type GzipHead, gzipHead } from './gzipAnswer.js';
+
+/**
+ * The part of an API answer the cache keeps: `{"data":` and the data's JSON (UTF-8), and, once a
+ * client that takes gzip has asked, the same deflated. The envelope's tail is each answer's own.
+ */
+export type CachedAnswer = { head: Buffer; gzip?: GzipHead };
+
 /**
  * Caches the `data` of API responses by URL. An entry is served only while the node's state is
  * the one it was computed from (the same indexed block, the same trending run, the same minute
@@ -6,7 +14,7 @@
  * first once `maxEntries` or `maxBytes` is reached.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, { generation: string; json: Buffer }>();
+  private readonly entries = new Map<string, { generation: string; answer: CachedAnswer }>();
   private bytes = 0;
 
   constructor(
@@ -14,36 +22,60 @@ export class ResponseCache {
     readonly maxBytes = 64 * 1024 * 1024,
   ) {}
 
-  /** The cached JSON (UTF-8) for `key` when it was computed in `generation`. */
-  get(key: string, generation: string): Buffer | undefined {
+  /** The cached answer for `key` when it was computed in `generation`. */
+  get(key: string, generation: string): CachedAnswer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
     if (entry.generation !== generation) {
-      this.bytes -= entry.json.length;
+      this.bytes -= sizeOf(entry.answer);
       return undefined;
     }
     this.entries.set(key, entry); // most recently used last
-    return entry.json;
+    return entry.answer;
   }
 
-  set(key: string, generation: string, json: Buffer): void {
-    if (json.length > this.maxBytes / 16) return; // one huge page must not flush the rest
+  set(key: string, generation: string, answer: CachedAnswer): void {
+    if (answer.head.length > this.maxBytes / 16) return; // one huge page must not flush the rest
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
-      this.bytes -= old.json.length;
+      this.bytes -= sizeOf(old.answer);
     }
-    this.entries.set(key, { generation, json });
-    this.bytes += json.length;
+    this.entries.set(key, { generation, answer });
+    this.bytes += sizeOf(answer);
+    this.evict();
+  }
+
+  /** The answer's gzip form, deflated on first use and kept with the entry. */
+  gzipOf(key: string, answer: CachedAnswer): GzipHead {
+    if (answer.gzip) return answer.gzip;
+    answer.gzip = gzipHead(answer.head);
+    if (this.entries.get(key)?.answer === answer) {
+      this.bytes += answer.gzip.bytes.length;
+      this.evict();
+    }
+    return answer.gzip;
+  }
+
+  private evict(): void {
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= entry.json.length;
+      this.bytes -= sizeOf(entry.answer);
     }
   }
 
   get size(): number {
     return this.entries.size;
   }
+
+  /** Bytes the cached answers hold. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+}
+
+function sizeOf(answer: CachedAnswer): number {
+  return answer.head.length + (answer.gzip?.bytes.length ?? 0);
 }

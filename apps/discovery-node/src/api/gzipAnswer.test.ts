@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
+
+const run = promisify(execFile);
+
+/** JSON text that compresses as API answers do: the same keys again and again, varied values. */
+function page(bytes: number): Buffer {
+  const parts: string[] = ['{"data":['];
+  for (let i = 0, length = 0; length < bytes; i++) {
+    const id = ((i * 2654435761) >>> 0).toString(36);
+    const part = `{"id":"${id}","title":"Track ${i}","plays":${i * 7},"genre":"Electronic"},`;
+    parts.push(part);
+    length += part.length;
+  }
+  return Buffer.from(parts.join(''));
+}
+
+describe('gzipAnswer', () => {
+  it('makes one gzip member of a deflated head and a stored tail, for any tail', () => {
+    const head = page(50_000);
+    const zipped = gzipHead(head);
+    for (const tail of [
+      Buffer.alloc(0),
+      Buffer.from('],"latest_indexed_block":12,"timestamp":"2026-12-02T00:00:00.000Z"}'),
+      randomBytes(70_000), // more than one stored block holds
+      randomBytes(65_535),
+    ]) {
+      const answer = Buffer.concat(gzipAnswer(zipped, tail));
+      assert.deepEqual(gunzipSync(answer), Buffer.concat([head, tail]));
+    }
+  });
+
+  it('is decoded by the system gzip as well', async (t) => {
+    const head = page(20_000);
+    const tail = Buffer.from('],"latest_indexed_block":7}');
+    const answer = Buffer.concat(gzipAnswer(gzipHead(head), tail));
+    const gzip = await run('gzip', ['--version']).then(
+      () => true,
+      () => false,
+    );
+    if (!gzip) {
+      t.skip('no gzip binary on this machine');
+      return;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'coliving-gzip-'));
+    try {
+      await writeFile(join(dir, 'answer.gz'), answer);
+      const { stdout: decoded } = await run('gzip', ['-dc', join(dir, 'answer.gz')], {
+        encoding: 'buffer',
+      });
+      assert.deepEqual(decoded, Buffer.concat([head, tail]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('compresses the cached part once, to a fraction of its size', () => {
+    const head = page(200_000);
+    const zipped = gzipHead(head);
+    assert.ok(zipped.bytes.length < head.length / 3, `${zipped.bytes.length} of ${head.length}`);
+    assert.equal(zipped.length, head.length);
+  });
+});
+
+describe('acceptsGzip', () => {
+  it('reads Accept-Encoding with its q-values', () => {
+    assert.equal(acceptsGzip(undefined), false);
+    assert.equal(acceptsGzip(''), false);
+    assert.equal(acceptsGzip('gzip'), true);
+    assert.equal(acceptsGzip('gzip, deflate, br, zstd'), true);
+    assert.equal(acceptsGzip('br;q=1.0, GZIP;q=0.5'), true);
+    assert.equal(acceptsGzip('x-gzip'), true);
+    assert.equal(acceptsGzip('gzip;q=0'), false);
+    assert.equal(acceptsGzip('gzip; q=0.000'), false);
+    assert.equal(acceptsGzip('identity'), false);
+    assert.equal(acceptsGzip('br, deflate'), false);
+    assert.equal(acceptsGzip('*'), true);
+    assert.equal(acceptsGzip('*;q=0'), false);
+    assert.equal(acceptsGzip('gzip;q=0, *'), false);
+    assert.equal(acceptsGzip(['deflate', 'gzip']), true);
+  });
+});
