@@ -51,6 +51,7 @@ export async function addTrack(
   owner: number,
   createdDaysAgo: number,
   extra: {
+    title?: string;
     genre?: string;
     releaseDaysAgo?: number;
     isDeleted?: boolean;
@@ -62,7 +63,7 @@ export async function addTrack(
     .values({
       track_id: id,
       owner_id: owner,
-      title: `Track ${id}`,
+      title: extra.title ?? `Track ${id}`,
       genre: extra.genre ?? 'Electronic',
       track_cid: 'cid',
       duration: 180,

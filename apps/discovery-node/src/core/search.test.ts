@@ -4,8 +4,15 @@ import type { Kysely } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
-import { ENGINES, openTestDatabase, postgresUnavailable } from '../testing.js';
-import { refreshSearchWords, searchPlaylists, searchTracks, searchUsers } from './search.js';
+import { addTrack, addUser } from '../catalogFixtures.js';
+import { ENGINES, openTestDatabase, postgresUnavailable, requireEngine } from '../testing.js';
+import {
+  POPULAR_PER_WORD,
+  refreshSearchWords,
+  searchPlaylists,
+  searchTracks,
+  searchUsers,
+} from './search.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 /** Rows are created a minute apart in id order, so `recent` is descending ids. */
@@ -342,6 +349,51 @@ for (const engine of ENGINES) {
       assert.equal(await count('users'), Object.keys(USERS).length);
       assert.equal(await count('playlists'), Object.keys(PLAYLISTS).length);
       assert.deepEqual(await searchTracks(db(), { query: 'sunset', ...page }), [11, 10, 22, 12]);
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`search of a common word on ${engine}`, () => {
+    it('ranks the most popular titles of a word in more titles than one query ranks', async (t) => {
+      if (!(await requireEngine(t, engine))) return;
+      const database = await openTestDatabase(engine);
+      const { db } = database;
+      try {
+        // Five times what a popular list keeps: the word index hands over the oldest first, and
+        // the most popular here are the newest.
+        const count = POPULAR_PER_WORD * 5;
+        await addUser(db, 1, { followers: 0 });
+        for (let i = 0; i < count; i++)
+          await addTrack(db, 1000 + i, 1, 10, { title: `Golden Sunset ${i}` });
+        const newest = 1000 + count - 1;
+        await db
+          .insertInto('aggregate_track')
+          .values([
+            { track_id: newest, repost_count: 50, save_count: 50 },
+            { track_id: newest - 1, repost_count: 30, save_count: 0 },
+            { track_id: newest - 2, repost_count: 0, save_count: 10 },
+            { track_id: newest - 3, repost_count: 1, save_count: 0 },
+          ])
+          .execute();
+        // A title that is the query itself, never saved or reposted.
+        await addTrack(db, 999, 1, 10, { title: 'Sunset' });
+        await refreshSearchWords(db);
+        const top = [newest, newest - 1, newest - 2, newest - 3];
+        const search = (query: string) => searchTracks(db, { query, limit: 4, offset: 0 });
+        assert.deepEqual(await search('sunset'), [999, ...top.slice(0, 3)]);
+        assert.deepEqual(await search('sunst'), top); // a typo
+        assert.deepEqual(await search('golden sun'), top); // the last word still being typed
+        // Deleted since the lists were made: gone at once, the next most popular moves up.
+        await db
+          .updateTable('tracks')
+          .set({ is_deleted: true })
+          .where('track_id', '=', newest)
+          .execute();
+        assert.deepEqual(await search('sunset'), [999, ...top.slice(1)]);
+      } finally {
+        await database.close();
+      }
     });
   });
 }

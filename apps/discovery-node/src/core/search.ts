@@ -62,6 +62,16 @@ const MAX_QUERY_WORDS = 8;
 const WORD_CANDIDATES = 400;
 /** Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). */
 const TITLE_WORDS_WEIGHT = 0.7;
+/**
+ * The most popular tracks kept per common title word (`search_word_tracks`), and read per query
+ * word or spelling: the popular matches of a common word are always among the ranked, whatever
+ * the word index hands over first.
+ */
+export const POPULAR_PER_WORD = 200;
+/** Known words a last, unfinished query word may be the start of, taken into the popular probe. */
+const PREFIX_WORDS = 4;
+/** Rows the popular probe reads: query words and spellings times POPULAR_PER_WORD, bounded. */
+const POPULAR_CANDIDATES = 2000;
 
 /**
  * Tracks matching `query`: by the words of their titles (each query word as typed, as the start
@@ -74,12 +84,25 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
   const genres = params.genres?.length ? params.genres.map(withoutNul) : undefined;
   const moods = params.moods?.length ? params.moods.map(withoutNul) : undefined;
   // The query's words, folded as titles are, each with its likely spellings.
-  const { rows: words } = await sql<{ word: string; spellings: string[] }>`
+  const { rows: words } = await sql<{
+    word: string;
+    known: boolean;
+    spellings: string[];
+    completions: string[];
+    common: string[];
+  }>`
     with w as (
       select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last
       from unnest(to_tsvector('simple', ${q}))
     )
-    select w.lexeme as word,
+    select x.*,
+      -- which of them have a popular list
+      array(select sw.word from search_words sw
+        where sw.ndoc > ${POPULAR_PER_WORD}
+          and sw.word = any(x.spellings || x.completions || x.word)) as common
+    from (
+    select w.pos, w.lexeme as word,
+      exists (select 1 from search_words sw where sw.word = w.lexeme) as known,
       case when exists (select 1 from search_words sw where sw.word = w.lexeme)
           -- the last word may be the start of a known one, still being typed
           or (w.last and exists (select 1 from search_words sw
@@ -91,9 +114,16 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
             and abs(length(sw.word) - length(w.lexeme)) <= 1 + length(w.lexeme) / 6
           order by similarity(sw.word, w.lexeme) desc, sw.ndoc desc, sw.word
           limit ${SPELLINGS_PER_WORD})
-      end as spellings
+      end as spellings,
+      -- the last word as the start of known words, the most used first
+      case when w.last then array(select sw.word from search_words sw
+          where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))
+          order by sw.ndoc desc, sw.word limit ${PREFIX_WORDS})
+        else array[]::text[]
+      end as completions
     from w
-    order by w.pos
+    ) x
+    order by x.pos
     limit ${MAX_QUERY_WORDS}`.execute(db);
   if (words.length === 0) return [];
   const lexeme = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
@@ -108,6 +138,27 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
         `(${[i === last ? `${lexeme(w.word)}:*` : lexeme(w.word), ...w.spellings.map(lexeme)].join(' | ')})`,
     )
     .join(' & ');
+  // Every word a title may match through (as typed, its spellings, its completions): their
+  // popular lists are read whole, then filtered by the whole query.
+  const popularWords = [
+    ...new Set(words.flatMap((w) => [w.word, ...w.spellings, ...w.completions])),
+  ];
+  // A page needs no more than its end from each list. A one-word query's lists are all matches
+  // (each is a spelling or a completion of the word); longer queries' rows are checked.
+  const popularRanks = Math.min(POPULAR_PER_WORD, offset + limit);
+  // One word whose every spelling and completion has a popular list (and whose completions
+  // were all listed): those lists hold the most popular of its matches, and the word index,
+  // which would hand over thousands of them in storage order, is not read. Titles that start
+  // with the query (the top of the relevance order) come from the prefix index instead.
+  const [only] = words;
+  const alternatives =
+    only && words.length === 1
+      ? [...(only.known ? [only.word] : []), ...only.spellings, ...only.completions]
+      : [];
+  const byLists =
+    alternatives.length > 0 &&
+    only!.completions.length < PREFIX_WORDS &&
+    alternatives.every((word) => only!.common.includes(word));
   const visible = sql`not t.is_deleted and not t.is_unlisted
     ${genres ? sql`and t.genre = any(${genres}::text[])` : sql``}
     ${moods ? sql`and t.mood = any(${moods}::text[])` : sql``}`;
@@ -129,7 +180,17 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
       (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
           ${TITLE_WORDS_WEIGHT}::float8 as score
         from tracks t, terms
-        where ${visible} and ${titleWords} @@ terms.loose limit ${WORD_CANDIDATES})
+        where ${visible} and ${
+          byLists ? prefixOf(sql`search_fold(t.title)`, q) : sql`${titleWords} @@ terms.loose`
+        }
+        limit ${byLists ? PREFIX_CANDIDATES : WORD_CANDIDATES})
+      union all
+      (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
+          ${TITLE_WORDS_WEIGHT}::float8
+        from search_word_tracks p join tracks t on t.track_id = p.track_id, terms
+        where p.word = any(${popularWords}::text[]) and p.rank <= ${popularRanks}
+          and ${visible} ${words.length > 1 ? sql`and ${titleWords} @@ terms.loose` : sql``}
+        limit ${POPULAR_CANDIDATES})
       union all
       (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
           ${TAGS_WEIGHT}::float8
@@ -172,8 +233,9 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
 
 /**
  * Rebuilds the dictionary of the words visible titles use (`search_words`), where track search
- * looks up the likely spellings of a typo. Derived from the tracks; run periodically (with
- * trending). Words new since the last run are still found as typed, only not yet as typos.
+ * looks up the likely spellings of a typo, and each common word's most popular tracks
+ * (`search_word_tracks`). Derived from the tracks; run periodically (with trending). Words new
+ * since the last run are still found as typed, only not yet as typos.
  */
 export async function refreshSearchWords(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (tx) => {
@@ -181,6 +243,20 @@ export async function refreshSearchWords(db: Kysely<DB>): Promise<void> {
     await sql`insert into search_words (word, ndoc)
       select word, ndoc from ts_stat($$select to_tsvector('simple', search_fold(title)) from tracks
         where not is_deleted and not is_unlisted$$)`.execute(tx);
+    // Each common word's most popular visible tracks (popularity as search ranks it).
+    await sql`delete from search_word_tracks`.execute(tx);
+    await sql`insert into search_word_tracks (word, rank, track_id)
+      select word, rank, track_id from (
+        select w.word, t.track_id, row_number() over (partition by w.word
+            order by coalesce(a.repost_count, 0) + coalesce(a.save_count, 0) desc, t.track_id)
+          as rank
+        from tracks t
+        cross join lateral unnest(to_tsvector('simple', search_fold(t.title))) as w(word)
+        left join aggregate_track a on a.track_id = t.track_id
+        where not t.is_deleted and not t.is_unlisted
+          and w.word in (select word from search_words where ndoc > ${POPULAR_PER_WORD})
+      ) ranked
+      where rank <= ${POPULAR_PER_WORD}`.execute(tx);
   });
 }
 
