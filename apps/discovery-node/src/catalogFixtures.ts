@@ -9,6 +9,19 @@ export const DAY_MS = 86_400_000;
 /** `days` before NOW (negative: after it). */
 export const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 
+/** The columns every entity row has: empty metadata, written in block 1, `daysAgo` before NOW. */
+function written(daysAgo: number) {
+  return {
+    metadata: {},
+    metadata_cid: '',
+    created_block: 1,
+    created_at: ago(daysAgo),
+    updated_block: 1,
+    updated_at: ago(daysAgo),
+    tx_hash: '0x',
+  };
+}
+
 export async function addUser(
   db: Kysely<DB>,
   id: number,
@@ -70,13 +83,7 @@ export async function addTrack(
       release_date: extra.releaseDaysAgo === undefined ? null : ago(extra.releaseDaysAgo),
       is_unlisted: extra.isUnlisted ?? false,
       is_deleted: extra.isDeleted ?? false,
-      metadata: {},
-      metadata_cid: '',
-      created_block: 1,
-      created_at: ago(createdDaysAgo),
-      updated_block: 1,
-      updated_at: ago(createdDaysAgo),
-      tx_hash: '0x',
+      ...written(createdDaysAgo),
     })
     .execute();
 }
@@ -98,13 +105,7 @@ export async function addPlaylist(
       is_album: extra.isAlbum ?? false,
       is_private: extra.isPrivate ?? false,
       is_deleted: extra.isDeleted ?? false,
-      metadata: {},
-      metadata_cid: '',
-      created_block: 1,
-      created_at: ago(createdDaysAgo),
-      updated_block: 1,
-      updated_at: ago(createdDaysAgo),
-      tx_hash: '0x',
+      ...written(createdDaysAgo),
     })
     .execute();
   if (trackIds.length === 0) return;
