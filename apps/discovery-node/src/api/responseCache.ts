@@ -69,11 +69,6 @@ export class ResponseCache {
   get size(): number {
     return this.entries.size;
   }
-
-  /** Bytes the cached answers hold. */
-  get heldBytes(): number {
-    return this.bytes;
-  }
 }
 
 function sizeOf(answer: CachedAnswer): number {

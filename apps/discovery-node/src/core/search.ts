@@ -92,7 +92,8 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
     common: string[];
   }>`
     with w as (
-      select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last
+      select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last,
+        exists (select 1 from search_words sw where sw.word = lexeme) as known
       from unnest(to_tsvector('simple', ${q}))
     )
     select x.*,
@@ -101,9 +102,8 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
         where sw.ndoc > ${POPULAR_PER_WORD}
           and sw.word = any(x.spellings || x.completions || x.word)) as common
     from (
-    select w.pos, w.lexeme as word,
-      exists (select 1 from search_words sw where sw.word = w.lexeme) as known,
-      case when exists (select 1 from search_words sw where sw.word = w.lexeme)
+    select w.pos, w.lexeme as word, w.known,
+      case when w.known
           -- the last word may be the start of a known one, still being typed
           or (w.last and exists (select 1 from search_words sw
             where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))))
@@ -138,8 +138,8 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
         `(${[i === last ? `${lexeme(w.word)}:*` : lexeme(w.word), ...w.spellings.map(lexeme)].join(' | ')})`,
     )
     .join(' & ');
-  // Every word a title may match through (as typed, its spellings, its completions): their
-  // popular lists are read whole, then filtered by the whole query.
+  // Every word a title may match through (as typed, its spellings, its completions): the tops
+  // of their popular lists are read, then filtered by the whole query.
   const popularWords = [
     ...new Set(words.flatMap((w) => [w.word, ...w.spellings, ...w.completions])),
   ];
@@ -150,15 +150,15 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
   // were all listed): those lists hold the most popular of its matches, and the word index,
   // which would hand over thousands of them in storage order, is not read. Titles that start
   // with the query (the top of the relevance order) come from the prefix index instead.
-  const [only] = words;
-  const alternatives =
-    only && words.length === 1
-      ? [...(only.known ? [only.word] : []), ...only.spellings, ...only.completions]
-      : [];
+  const only = words.length === 1 ? words[0] : undefined;
+  const alternatives = only
+    ? [...(only.known ? [only.word] : []), ...only.spellings, ...only.completions]
+    : [];
   const byLists =
+    only !== undefined &&
     alternatives.length > 0 &&
-    only!.completions.length < PREFIX_WORDS &&
-    alternatives.every((word) => only!.common.includes(word));
+    only.completions.length < PREFIX_WORDS &&
+    alternatives.every((word) => only.common.includes(word));
   const visible = sql`not t.is_deleted and not t.is_unlisted
     ${genres ? sql`and t.genre = any(${genres}::text[])` : sql``}
     ${moods ? sql`and t.mood = any(${moods}::text[])` : sql``}`;
