@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       pollIntervalMs: config.pollInterval,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       trendingIntervalMs: config.trendingInterval,
+      trackCacheBytes: config.trackCacheMb * 1024 * 1024,
     },
   );
   await node.start();

@@ -12,6 +12,7 @@ import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { ResponseCache } from './api/responseCache.js';
+import { TrackJsonCache } from './api/trackJson.js';
 import { registerModelSchemas } from './api/schemas.js';
 import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
@@ -59,6 +60,8 @@ export type DiscoveryNodeInit = {
    * start; 0: only when refreshDerived() is called.
    */
   trendingIntervalMs?: number;
+  /** Memory for tracks kept as answered JSON (api/trackJson.ts); 256 MiB by default. */
+  trackCacheBytes?: number;
 };
 
 export type DiscoveryNode = {
@@ -77,6 +80,7 @@ const DEFAULT_EVENTS_PER_TRANSACTION = 5000;
 const DEFAULT_TRENDING_INTERVAL_MS = 5 * 60 * 1000;
 /** Answers that depend on the clock (scheduled releases) are recomputed at least this often. */
 const CLOCK_EPOCH_MS = 60 * 1000;
+const DEFAULT_TRACK_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Builds a discovery node; `start` starts its indexers, `app.listen` its HTTP side. */
 export async function createDiscoveryNode(
@@ -110,6 +114,7 @@ export async function createDiscoveryNode(
     registers: [metrics],
   });
 
+  const trackJson = new TrackJsonCache(init.trackCacheBytes ?? DEFAULT_TRACK_CACHE_BYTES);
   const dataIndexer = runIndexer({
     name: 'data chain',
     pollIntervalMs: init.pollIntervalMs,
@@ -123,6 +128,7 @@ export async function createDiscoveryNode(
         confirmations: init.dataConfirmations,
         blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
         eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
+        onChanges: (changes) => trackJson.invalidate(changes),
       });
       if (result.indexedBlock !== undefined)
         indexedBlock.set({ chain: 'data' }, result.indexedBlock);
@@ -175,6 +181,7 @@ export async function createDiscoveryNode(
     account,
     contentNodes,
     cache: new ResponseCache(),
+    trackJson,
     publicUrl,
     version: init.version,
     blocks,

@@ -561,4 +561,41 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal((after.data as { name: string }).name, 'Dave Two');
     assert.ok((after.latest_indexed_block as number) >= block);
   });
+
+  it('serves a kept track until the indexer changes the track or its owner, then the new state', async () => {
+    const url = `/v1/tracks/${h(12)}`; // Bob's
+    type Track = {
+      title: string;
+      repost_count: number;
+      user: { name: string; follower_count: number };
+    };
+    // The by-id answer (kept as JSON) must always equal the bulk route's, built afresh.
+    const both = async () => {
+      const kept = (await get(url)).body!.data as Track;
+      assert.deepEqual((await get(url)).body!.data, kept);
+      const [fresh] = (await get(`/v1/tracks?id=${h(12)}`)).body!.data as Track[];
+      assert.deepEqual(kept, fresh);
+      return kept;
+    };
+    const [dave, bob] = [network.accounts[4]!, network.accounts[2]!];
+    const step = async (action: ChainAction) =>
+      node.dataIndexer.waitFor(await submitActions(network, [action]));
+
+    const first = await both();
+    await step({ account: dave, userId: 4, entityType: 'Track', entityId: 12, action: 'Repost' });
+    assert.equal((await both()).repost_count, first.repost_count + 1);
+    await step({ account: dave, userId: 4, entityType: 'User', entityId: 2, action: 'Follow' });
+    assert.equal((await both()).user.follower_count, first.user.follower_count + 1);
+    await step({
+      account: bob,
+      userId: 2,
+      entityType: 'User',
+      entityId: 2,
+      action: 'Update',
+      metadata: { name: 'Bob Two' },
+    });
+    assert.equal((await both()).user.name, 'Bob Two');
+    await step({ account: bob, userId: 2, entityType: 'Track', entityId: 12, action: 'Delete' });
+    assert.equal((await get(url)).status, 404);
+  });
 });

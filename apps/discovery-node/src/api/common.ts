@@ -8,9 +8,10 @@ import { BufferPool, sendPooled } from '@coliving/server-kit';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { DB } from '../db/schema.js';
-import { GZIP_MIN_BYTES, acceptsGzip, gzipAnswer } from './gzipAnswer.js';
+import { GZIP_MIN_BYTES, type GzipHead, acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
 import type { ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
+import type { TrackJsonCache } from './trackJson.js';
 import { dataOf, hashId } from './schemas.js';
 
 export type ApiComponents = {
@@ -19,6 +20,8 @@ export type ApiComponents = {
   account: LocalAccount;
   contentNodes: ContentNodes;
   cache: ResponseCache;
+  /** Tracks as anyone without a user_id sees them, as JSON. */
+  trackJson: TrackJsonCache;
   /** This node's public base URL, no trailing slash. */
   publicUrl: string;
   version: string;
@@ -86,7 +89,7 @@ export async function responseContext(
 }
 
 /**
- * Answers with `{"data": …}` in the API v1 envelope. `compute` runs only when no cached answer
+ * Answers with `{"data": …}` in the API v1 envelope (`compute` may give EncodedJson). `compute` runs only when no cached answer
  * of the current state exists; the block numbers are read before it runs, so the state shown is
  * never older than the block claimed. Answers of GZIP_MIN_BYTES or more go gzip-compressed to
  * clients that take it (browsers and fetch do): a 100-track page is about 260 KB as JSON.
@@ -97,26 +100,103 @@ export async function respond(
   reply: FastifyReply,
   compute: () => Promise<unknown>,
 ): Promise<FastifyReply> {
-  const { indexed, chain } = components.blocks();
-  const generation = `${indexed}:${components.epoch()}`;
+  const blocks = components.blocks();
+  const generation = `${blocks.indexed}:${components.epoch()}`;
   let answer = components.cache.get(request.url, generation);
   if (answer === undefined) {
     // The cache keeps UTF-8 bytes, not strings: encoding a long string on every answer cost more
     // than the rest of a cached answer.
-    answer = { head: Buffer.from(`{"data":${JSON.stringify(await compute())}`) };
+    const data = await compute();
+    answer = {
+      head:
+        data instanceof EncodedJson
+          ? Buffer.concat([DATA_OPEN, ...data.parts])
+          : Buffer.from(`{"data":${JSON.stringify(data)}`),
+    };
     components.cache.set(request.url, generation, answer);
   }
-  // The envelope's tail is this answer's own: its blocks and its time.
-  const tail = Buffer.from(
-    JSON.stringify(envelopeOf(components, null, { indexed, chain })).slice('{"data":null'.length),
+  const cached = answer;
+  return sendAnswer(components, request, reply, [answer.head], blocks, () =>
+    components.cache.gzipOf(request.url, cached),
   );
-  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
-  if (answer.head.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
-    const gzip = components.cache.gzipOf(request.url, answer);
-    reply.header('content-encoding', 'gzip');
-    return sendPooled(reply, gzipAnswer(gzip, tail), answerBuffers);
+}
+
+const DATA_OPEN = Buffer.from('{"data":');
+const [ARRAY_OPEN, COMMA, ARRAY_CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [
+  Buffer,
+  Buffer,
+  Buffer,
+];
+
+/** JSON encoded already (UTF-8, in parts): a `compute` of respond() returns it to be sent as it is. */
+export class EncodedJson {
+  constructor(readonly parts: readonly Buffer[]) {}
+
+  /** A JSON array of encoded items. */
+  static array(items: readonly Buffer[]): EncodedJson {
+    const parts: Buffer[] = [ARRAY_OPEN];
+    for (const [i, item] of items.entries()) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(item);
+    }
+    parts.push(ARRAY_CLOSE);
+    return new EncodedJson(parts);
   }
-  return sendPooled(reply, [answer.head, tail], answerBuffers);
+}
+
+/**
+ * Answers with `{"data": json}` in the API v1 envelope, for JSON made already. `blocks` must be
+ * read before the state `json` shows was.
+ */
+export function respondJson(
+  components: ApiComponents,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  json: Buffer,
+  blocks: { indexed: number; chain: number },
+): FastifyReply {
+  return sendAnswer(components, request, reply, [DATA_OPEN, json], blocks, () =>
+    gzipHead(Buffer.concat([DATA_OPEN, json])),
+  );
+}
+
+/** Sends `head` (`{"data":…`, in parts) with this answer's own envelope tail: its blocks and time. */
+function sendAnswer(
+  components: ApiComponents,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  head: Buffer[],
+  blocks: { indexed: number; chain: number },
+  gzipOf: () => GzipHead,
+): FastifyReply {
+  const tail = envelopeTail(components, blocks);
+  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+  let size = 0;
+  for (const part of head) size += part.length;
+  if (size >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+    reply.header('content-encoding', 'gzip');
+    return sendPooled(reply, gzipAnswer(gzipOf(), tail), answerBuffers);
+  }
+  return sendPooled(reply, [...head, tail], answerBuffers);
+}
+
+let lastTail: { key: string; bytes: Buffer } | undefined;
+
+/**
+ * The envelope after `data` (`,"latest_chain_block":…}`), UTF-8. Answers in the same millisecond
+ * at the same blocks share one: at thousands of answers a second, encoding it is no small part.
+ */
+function envelopeTail(components: ApiComponents, blocks: { indexed: number; chain: number }) {
+  const now = Date.now();
+  const key = `${components.version}:${blocks.indexed}:${blocks.chain}:${now}`;
+  if (lastTail?.key !== key) {
+    const envelope = {
+      ...envelopeOf(components, null, blocks),
+      timestamp: new Date(now).toISOString(),
+    };
+    lastTail = { key, bytes: Buffer.from(JSON.stringify(envelope).slice('{"data":null'.length)) };
+  }
+  return lastTail.bytes;
 }
 
 /** Bodies are written from reused buffers (see sendPooled): a page is often hundreds of KB. */

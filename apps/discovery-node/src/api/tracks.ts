@@ -18,16 +18,19 @@ import { checkStreamAccess, signStreamUrl } from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
 import {
   type ApiComponents,
+  EncodedJson,
   MAX_LIMIT,
   envelopeOf,
   idPath,
   pageParams,
   query,
   respond,
+  respondJson,
   userIdParam,
   viewerOf,
 } from './common.js';
 import { presentTracks, presentUsers } from './present.js';
+import { isPublicById, publicTracks, trackListData } from './trackJson.js';
 import { isScheduled } from './responses.js';
 import { dataOf, trackList, userList } from './schemas.js';
 
@@ -121,7 +124,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
-        presentTracks(
+        trackListData(
           components,
           await trendingTrackIds(db, {
             time: q.time,
@@ -149,7 +152,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
-        presentTracks(
+        trackListData(
           components,
           await undergroundTrendingTrackIds(db, { limit: q.limit, offset: q.offset }),
           viewerId,
@@ -190,7 +193,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
-        presentTracks(
+        trackListData(
           components,
           await searchTracks(db, {
             query: q.query,
@@ -235,6 +238,10 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
           const id = await trackIdByPermalink(components, permalink);
           if (id !== undefined) ids.push(id);
         }
+        if (viewerId === undefined)
+          return EncodedJson.array(
+            (await publicTracks(components, ids)).filter((t) => t.isPublic).map((t) => t.json),
+          );
         const views = (await loadTracks(db, ids, viewerId)).filter(
           (t) => viewerId === t.ownerId || isPublicById(t),
         );
@@ -257,6 +264,16 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
     async function serveTrack(request, reply) {
       const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
+      if (viewerId === undefined) {
+        // Read before the track is: the answer never claims a block newer than what it shows.
+        const blocks = components.blocks();
+        const [track] = await publicTracks(components, [id]);
+        if (!track?.isPublic)
+          throw new NotFoundError(`Track ${request.params.id} not found`, {
+            code: 'track_not_found',
+          });
+        return respondJson(components, request, reply, track.json, blocks);
+      }
       return respond(components, request, reply, async () => {
         const [track] = await loadTracks(db, [id], viewerId);
         if (!track || (viewerId !== track.ownerId && !isPublicById(track)))
@@ -404,15 +421,6 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       return reply.redirect(url, 302);
     },
   );
-}
-
-/** A track anyone may fetch by id: not deleted, owner active, released. Unlisted ones are. */
-function isPublicById(track: {
-  isDeleted: boolean;
-  releaseDate: Date | null;
-  owner: { isDeactivated: boolean };
-}): boolean {
-  return !track.isDeleted && !track.owner.isDeactivated && !isScheduled(track.releaseDate);
 }
 
 async function requireTrack(components: ApiComponents, id: number, given: string): Promise<void> {

@@ -12,6 +12,13 @@ export type PlaylistEntry = { track_id: number; added_at: number };
 export type EdgeRow = { created_block: number; created_at: Date };
 export type SkippedRow = DB['skipped_actions'];
 
+/** The entities a batch changed, in their rows or in their counts. */
+export type EntityChanges = {
+  users: ReadonlySet<number>;
+  tracks: ReadonlySet<number>;
+  playlists: ReadonlySet<number>;
+};
+
 type UserCounts = {
   track_count: number;
   playlist_count: number;
@@ -280,6 +287,19 @@ export class EntityBatch {
   /** Remembers a block that carried events (its hash answers block confirmations). */
   noteBlock(blockNumber: number, blockHash: string, blockTime: Date): void {
     this.blocks.set(blockNumber, { block_hash: blockHash, block_time: blockTime });
+  }
+
+  /** Every entity whose row or counts this batch changed: what a view kept of it must drop. */
+  changes(): EntityChanges {
+    return {
+      users: new Set([...this.dirtyUsers, ...this.userCounts.keys()]),
+      tracks: new Set([...this.dirtyTracks, ...this.trackCounts.keys()]),
+      playlists: new Set([
+        ...this.dirtyPlaylists,
+        ...this.dirtyPlaylistTracks,
+        ...this.playlistCounts.keys(),
+      ]),
+    };
   }
 
   get skippedCount(): number {

@@ -7,7 +7,7 @@ import {
   prepareEvent,
   type PreparedEvent,
 } from './applyEntityEvent.js';
-import { EntityBatch, emptyNeeds } from './entityBatch.js';
+import { EntityBatch, type EntityChanges, emptyNeeds } from './entityBatch.js';
 import { type EntityEvent, readBlockTimes, readEntityEvents } from './readEntityEvents.js';
 import { readCheckpointOnChain, writeCheckpoint } from './checkpoints.js';
 
@@ -25,6 +25,11 @@ export type IndexBlocksParameters = {
   blocksPerRead: number;
   /** Events per database transaction; a block is never split between two. */
   eventsPerTransaction: number;
+  /**
+   * Runs after each transaction commits, before the pass reports its blocks indexed, with what
+   * the transaction changed: kept views of those entities are stale from then on.
+   */
+  onChanges?: (changes: EntityChanges) => void;
   /** Tests: runs between the stages of a transaction; throwing there is a crash. */
   onStage?: (stage: string, toBlock: number) => Promise<void> | void;
 };
@@ -113,6 +118,7 @@ export async function indexBlocks(
       return batch;
     });
     writeMs += performance.now() - started;
+    parameters.onChanges?.(batch.changes());
     result.indexedBlock = upTo;
     result.events += part.length;
     result.applied += batch.applied;
