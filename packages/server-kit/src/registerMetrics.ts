@@ -28,7 +28,9 @@ export function registerMetrics(
     buckets: HTTP_DURATION_BUCKETS,
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every answer, and a promise per request is
+  // measurable on the fastest routes.
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       {
         method: request.method,
@@ -37,6 +39,7 @@ export function registerMetrics(
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
