@@ -12,7 +12,7 @@
 // COLIVING_BENCH_ONLY=<text>[,<text>...] measures only the routes whose name has one of those texts
 // (and hello world).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -447,7 +447,17 @@ end
 /** A plain GET of the URL's path. */
 const plainScript = LUA_COMMON;
 
-type WrkResult = { rps: number; p50: number; p95: number; p99: number; requests: number };
+type WrkResult = {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  /** CPU this process spent per request (the discovery node's and hello world's share), in µs. */
+  nodeCpuPerRequest: number;
+  /** CPU the whole machine spent per request (node, database and wrk), in µs. */
+  machineCpuPerRequest: number;
+};
 
 async function runWrk(
   wrk: string,
@@ -458,6 +468,8 @@ async function runWrk(
   connections = WRK_CONNECTIONS,
   headers: readonly string[] = [],
 ): Promise<WrkResult> {
+  const cpuBefore = process.cpuUsage();
+  const machineBefore = await machineBusyMicros();
   const { stdout } = await run(
     wrk,
     [
@@ -474,6 +486,8 @@ async function runWrk(
     ],
     { timeout: (durationSeconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
   );
+  const cpu = process.cpuUsage(cpuBefore);
+  const machineBusy = (await machineBusyMicros()) - machineBefore;
   // COLIVING_BENCH_VERBOSE=1 prints wrk's whole report.
   if (process.env.COLIVING_BENCH_VERBOSE) console.log(`wrk on ${what}:\n${stdout}`);
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(stdout);
@@ -490,7 +504,22 @@ async function runWrk(
     p95: Number(latency[2]) / 1000,
     p99: Number(latency[3]) / 1000,
     requests: Number(total[1]),
+    nodeCpuPerRequest: (cpu.user + cpu.system) / Number(total[1]),
+    machineCpuPerRequest: machineBusy / Number(total[1]),
   };
+}
+
+/**
+ * CPU time every core of the machine has spent busy (not idle or waiting on I/O), in µs, from
+ * /proc/stat: with the node's own, it shows what a request costs the database and wrk.
+ */
+async function machineBusyMicros(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  // USER_HZ is 100 on Linux.
+  return (total - idle) * 10_000;
 }
 
 /** GETs `url` once and checks it answers 200 with `{"data": ...}`; returns the data. */
@@ -619,6 +648,16 @@ async function benchEngine(
     t0 = performance.now();
     await node.start(); // trending was computed above (trendingIntervalMs 0: no run at start)
     console.log(`  node started in ${seconds(performance.now() - t0)}`);
+    // start() loads the track search index in the background; search reads the database until
+    // it is in, so the routes are measured once it is.
+    t0 = performance.now();
+    const heapBefore = process.memoryUsage().heapUsed;
+    await node.trackSearch.rebuild();
+    console.log(
+      `  track search index loaded in ${seconds(performance.now() - t0)} ` +
+        `(${n(node.trackSearch.current?.trackCount ?? 0)} tracks; heap ` +
+        `${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(0)} MB more)`,
+    );
     await node.app.listen({ host: HOST, port });
 
     // The floor of any route that reads the database per request, on this machine: a bare
@@ -824,7 +863,8 @@ async function benchEngine(
       if (!r) continue;
       let line =
         `  ${`${endpoint.name}${endpoint.connections ? '' : ` (c${WRK_CONNECTIONS})`}`.padEnd(42)} ${r.rps.toFixed(0).padStart(6)} req/s  ` +
-        `p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+        `p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ` +
+        `CPU/request: node ${r.nodeCpuPerRequest.toFixed(0)} µs, machine ${r.machineCpuPerRequest.toFixed(0)} µs`;
       const paired = pairedHello.get(endpoint.name);
       if (paired) {
         const ratio = r.rps / paired.rps;

@@ -18,6 +18,7 @@ import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
 import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
 import { refreshSearchWords } from './core/search.js';
+import { TrackSearch } from './core/trackSearchIndex.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
@@ -68,8 +69,13 @@ export type DiscoveryNode = {
   app: FastifyInstance;
   dataIndexer: Indexer;
   ethIndexer: Indexer;
-  /** Rebuilds trending and the search dictionary now (start() runs it, then periodically). */
+  /**
+   * Rebuilds trending and the search dictionary now, and the track search index when it is
+   * missing or a twentieth of it changed (start() runs it, then periodically).
+   */
   refreshDerived(): Promise<void>;
+  /** Track search from memory: loaded by start() in the background, kept current from the indexer. */
+  trackSearch: TrackSearch;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -115,6 +121,9 @@ export async function createDiscoveryNode(
   });
 
   const trackJson = new TrackJsonCache(init.trackCacheBytes ?? DEFAULT_TRACK_CACHE_BYTES);
+  const trackSearch = new TrackSearch(db, (error) =>
+    log.error({ err: error }, 'reading changes into the track search index failed'),
+  );
   const dataIndexer = runIndexer({
     name: 'data chain',
     pollIntervalMs: init.pollIntervalMs,
@@ -128,7 +137,10 @@ export async function createDiscoveryNode(
         confirmations: init.dataConfirmations,
         blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
         eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
-        onChanges: (changes) => trackJson.invalidate(changes),
+        onChanges: (changes) => {
+          trackJson.invalidate(changes);
+          trackSearch.onChanges(changes);
+        },
       });
       if (result.indexedBlock !== undefined)
         indexedBlock.set({ chain: 'data' }, result.indexedBlock);
@@ -165,6 +177,7 @@ export async function createDiscoveryNode(
       .then(async () => {
         await recomputeTrending(db, { now: new Date() });
         await refreshSearchWords(db);
+        await trackSearch.refresh();
         derivedRun++;
       });
     derivedQueue = run;
@@ -182,6 +195,7 @@ export async function createDiscoveryNode(
     contentNodes,
     cache: new ResponseCache(),
     trackJson,
+    trackSearch,
     publicUrl,
     version: init.version,
     blocks,
@@ -285,9 +299,16 @@ export async function createDiscoveryNode(
     dataIndexer,
     ethIndexer,
     refreshDerived: refreshDerivedNow,
+    trackSearch,
     async start() {
       dataIndexer.start();
       ethIndexer.start();
+      // Until it is loaded (seconds on a big catalog), track search reads the database.
+      void trackSearch
+        .rebuild()
+        .catch((error: unknown) =>
+          log.error({ err: error }, 'loading the track search index failed'),
+        );
       const recompute = () =>
         refreshDerivedNow().catch((error: unknown) =>
           log.error({ err: error }, 'rebuilding trending and the search dictionary failed'),
@@ -302,6 +323,7 @@ export async function createDiscoveryNode(
     },
     async stop() {
       clearInterval(derivedTimer);
+      trackSearch.close();
       await app.close();
       await Promise.all([dataIndexer.stop(), ethIndexer.stop()]);
     },

@@ -11,6 +11,7 @@ import type { DB } from '../db/schema.js';
 import { GZIP_MIN_BYTES, type GzipHead, acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
 import type { ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
+import type { TrackSearch } from '../core/trackSearchIndex.js';
 import type { TrackJsonCache } from './trackJson.js';
 import { dataOf, hashId } from './schemas.js';
 
@@ -22,6 +23,8 @@ export type ApiComponents = {
   cache: ResponseCache;
   /** Tracks as anyone without a user_id sees them, as JSON. */
   trackJson: TrackJsonCache;
+  /** Track search from memory, when loaded (search reads the database until then). */
+  trackSearch?: TrackSearch;
   /** This node's public base URL, no trailing slash. */
   publicUrl: string;
   version: string;

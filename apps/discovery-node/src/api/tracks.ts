@@ -195,14 +195,18 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       return respond(components, request, reply, async () =>
         trackListData(
           components,
-          await searchTracks(db, {
-            query: q.query,
-            ...(q.genre ? { genres: q.genre } : {}),
-            ...(q.mood ? { moods: q.mood } : {}),
-            ...(q.sort_method ? { sortMethod: q.sort_method } : {}),
-            limit: q.limit,
-            offset: q.offset,
-          }),
+          await searchTracks(
+            db,
+            {
+              query: q.query,
+              ...(q.genre ? { genres: q.genre } : {}),
+              ...(q.mood ? { moods: q.mood } : {}),
+              ...(q.sort_method ? { sortMethod: q.sort_method } : {}),
+              limit: q.limit,
+              offset: q.offset,
+            },
+            components.trackSearch,
+          ),
           viewerId,
         ),
       );

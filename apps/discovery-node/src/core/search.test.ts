@@ -13,6 +13,7 @@ import {
   searchTracks,
   searchUsers,
 } from './search.js';
+import { TrackSearch } from './trackSearchIndex.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 /** Rows are created a minute apart in id order, so `recent` is descending ids. */
@@ -170,230 +171,241 @@ async function seed(db: Kysely<DB>): Promise<void> {
 }
 
 const page = { limit: 10, offset: 0 };
+/** Track search runs in the database, or from the node's in-memory index: the same answers. */
+const TRACK_SEARCHES = ['database', 'memory'] as const;
 
-for (const engine of ENGINES) {
-  describe(`search on ${engine}`, () => {
-    let database: Database | undefined;
-    let skip: string | undefined;
-    const db = () => database!.db;
+for (const engine of ENGINES)
+  for (const from of TRACK_SEARCHES) {
+    describe(`search on ${engine}, tracks from ${from}`, () => {
+      let database: Database | undefined;
+      let skip: string | undefined;
+      let trackSearch: TrackSearch | undefined;
+      const db = () => database!.db;
+      const tracks = (params: Parameters<typeof searchTracks>[1]) =>
+        searchTracks(db(), params, trackSearch);
 
-    before(async () => {
-      skip = engine === 'postgres' ? await postgresUnavailable() : undefined;
-      if (skip && process.env.CI === 'true') throw new Error(`${skip}; CI must have it`);
-      if (skip) return;
-      database = await openTestDatabase(engine);
-      await seed(database.db);
-      await refreshSearchWords(database.db); // as the node does periodically
-    });
-    after(async () => {
-      await database?.close();
-    });
-
-    /** A test that runs only when this engine is there (skipped with the reason otherwise). */
-    const test = (name: string, fn: () => Promise<void>) =>
-      it(name, async (t) => {
-        if (skip) return t.skip(skip);
-        await fn();
+      before(async () => {
+        skip = engine === 'postgres' ? await postgresUnavailable() : undefined;
+        if (skip && process.env.CI === 'true') throw new Error(`${skip}; CI must have it`);
+        if (skip) return;
+        database = await openTestDatabase(engine);
+        await seed(database.db);
+        await refreshSearchWords(database.db); // as the node does periodically
+        if (from === 'memory') {
+          trackSearch = new TrackSearch(database.db);
+          await trackSearch.rebuild();
+          assert.ok(trackSearch.current, 'the index is loaded');
+        }
+      });
+      after(async () => {
+        await database?.close();
       });
 
-    test('finds exact titles first, the more popular first among equals, hidden tracks never', async () => {
-      // 14 deleted, 15 unlisted, 16 scheduled, 17 by a deactivated user: all more popular.
-      assert.deepEqual(await searchTracks(db(), { query: 'sunset', ...page }), [11, 10, 22, 12]);
-      assert.deepEqual(await searchTracks(db(), { query: '  SUNSET ', ...page }), [11, 10, 22, 12]);
-    });
+      /** A test that runs only when this engine is there (skipped with the reason otherwise). */
+      const test = (name: string, fn: () => Promise<void>) =>
+        it(name, async (t) => {
+          if (skip) return t.skip(skip);
+          await fn();
+        });
 
-    test('forgives typos', async () => {
-      assert.deepEqual(await searchTracks(db(), { query: 'sunst', ...page }), [11, 10, 12, 22]);
-      assert.deepEqual(await searchPlaylists(db(), { query: 'sumer', ...page }), [31, 30, 35]);
-      assert.deepEqual(await searchUsers(db(), { query: 'djalpa', ...page }), [1]);
-    });
+      test('finds exact titles first, the more popular first among equals, hidden tracks never', async () => {
+        // 14 deleted, 15 unlisted, 16 scheduled, 17 by a deactivated user: all more popular.
+        assert.deepEqual(await tracks({ query: 'sunset', ...page }), [11, 10, 22, 12]);
+        assert.deepEqual(await tracks({ query: '  SUNSET ', ...page }), [11, 10, 22, 12]);
+      });
 
-    test('matches prefixes, words inside titles, owners and tags', async () => {
-      // titles starting with "sun", then "Midnight Sun", then a track by @sunny
-      assert.deepEqual(
-        await searchTracks(db(), { query: 'sun', ...page }),
-        [11, 10, 12, 22, 13, 23],
-      );
-      // one letter: titles starting with it first, then words inside titles, then owners
-      assert.deepEqual(await searchTracks(db(), { query: 's', ...page }), [11, 10, 12, 22, 13, 23]);
-      assert.deepEqual(await searchTracks(db(), { query: 'chillwave', ...page }), [21]);
-      assert.deepEqual(await searchUsers(db(), { query: 'dj', ...page }), [1]);
-    });
+      test('forgives typos', async () => {
+        assert.deepEqual(await tracks({ query: 'sunst', ...page }), [11, 10, 12, 22]);
+        assert.deepEqual(await searchPlaylists(db(), { query: 'sumer', ...page }), [31, 30, 35]);
+        assert.deepEqual(await searchUsers(db(), { query: 'djalpa', ...page }), [1]);
+      });
 
-    test('folds accents both ways', async () => {
-      assert.deepEqual(await searchUsers(db(), { query: 'beyonce', ...page }), [2, 5]);
-      assert.deepEqual(await searchUsers(db(), { query: 'BEYONCÉ', ...page }), [2, 5]);
-      // the owner's name, weighed less than a title
-      assert.deepEqual(await searchTracks(db(), { query: 'beyonce', ...page }), [20]);
-      assert.deepEqual(await searchTracks(db(), { query: 'deja vu', ...page }), [18, 19]);
-      assert.deepEqual(await searchTracks(db(), { query: 'Déjà', ...page }), [18, 19]);
-      assert.deepEqual(await searchPlaylists(db(), { query: 'summer vibes', ...page }), [35]);
-    });
+      test('matches prefixes, words inside titles, owners and tags', async () => {
+        // titles starting with "sun", then "Midnight Sun", then a track by @sunny
+        assert.deepEqual(await tracks({ query: 'sun', ...page }), [11, 10, 12, 22, 13, 23]);
+        // one letter: titles starting with it first, then words inside titles, then owners
+        assert.deepEqual(await tracks({ query: 's', ...page }), [11, 10, 12, 22, 13, 23]);
+        assert.deepEqual(await tracks({ query: 'chillwave', ...page }), [21]);
+        assert.deepEqual(await searchUsers(db(), { query: 'dj', ...page }), [1]);
+      });
 
-    test('ranks users by followers among equal matches, and hides deactivated ones', async () => {
-      assert.deepEqual(await searchUsers(db(), { query: 'nova', ...page }), [8, 7]);
-      assert.deepEqual(await searchUsers(db(), { query: 'ghost', ...page }), []);
-    });
+      test('folds accents both ways', async () => {
+        assert.deepEqual(await searchUsers(db(), { query: 'beyonce', ...page }), [2, 5]);
+        assert.deepEqual(await searchUsers(db(), { query: 'BEYONCÉ', ...page }), [2, 5]);
+        // the owner's name, weighed less than a title
+        assert.deepEqual(await tracks({ query: 'beyonce', ...page }), [20]);
+        assert.deepEqual(await tracks({ query: 'deja vu', ...page }), [18, 19]);
+        assert.deepEqual(await tracks({ query: 'Déjà', ...page }), [18, 19]);
+        assert.deepEqual(await searchPlaylists(db(), { query: 'summer vibes', ...page }), [35]);
+      });
 
-    test('filters tracks by genre and mood', async () => {
-      const q = { query: 'deja vu', ...page };
-      assert.deepEqual(await searchTracks(db(), { ...q, genres: ['Pop'] }), [18]);
-      assert.deepEqual(await searchTracks(db(), { ...q, genres: ['Rock', 'Electronic'] }), [19]);
-      assert.deepEqual(await searchTracks(db(), { ...q, moods: ['Energizing'] }), [19]);
-      assert.deepEqual(
-        await searchTracks(db(), { ...q, genres: ['Pop'], moods: ['Energizing'] }),
-        [],
-      );
-      assert.deepEqual(await searchTracks(db(), { ...q, genres: [], moods: [] }), [18, 19]);
-    });
+      test('ranks users by followers among equal matches, and hides deactivated ones', async () => {
+        assert.deepEqual(await searchUsers(db(), { query: 'nova', ...page }), [8, 7]);
+        assert.deepEqual(await searchUsers(db(), { query: 'ghost', ...page }), []);
+      });
 
-    test('filters playlists and albums, hiding private, deleted and deactivated ones', async () => {
-      const q = { query: 'summer hits', ...page };
-      assert.deepEqual(await searchPlaylists(db(), q), [31, 30]);
-      assert.deepEqual(await searchPlaylists(db(), { ...q, albums: true }), [31]);
-      assert.deepEqual(await searchPlaylists(db(), { ...q, albums: false }), [30]);
-    });
+      test('filters tracks by genre and mood', async () => {
+        const q = { query: 'deja vu', ...page };
+        assert.deepEqual(await tracks({ ...q, genres: ['Pop'] }), [18]);
+        assert.deepEqual(await tracks({ ...q, genres: ['Rock', 'Electronic'] }), [19]);
+        assert.deepEqual(await tracks({ ...q, moods: ['Energizing'] }), [19]);
+        assert.deepEqual(await tracks({ ...q, genres: ['Pop'], moods: ['Energizing'] }), []);
+        assert.deepEqual(await tracks({ ...q, genres: [], moods: [] }), [18, 19]);
+      });
 
-    test('sorts by popularity or recency on request', async () => {
-      const q = { query: 'sunset', ...page };
-      assert.deepEqual(await searchTracks(db(), { ...q, sortMethod: 'popular' }), [11, 10, 22, 12]);
-      assert.deepEqual(await searchTracks(db(), { ...q, sortMethod: 'recent' }), [22, 12, 11, 10]);
-      assert.deepEqual(
-        await searchTracks(db(), { query: 'sun', sortMethod: 'popular', ...page }),
-        [11, 10, 12, 22, 13, 23],
-      );
-      assert.deepEqual(
-        await searchPlaylists(db(), { query: 'summer', sortMethod: 'recent', ...page }),
-        [35, 31, 30],
-      );
-      assert.deepEqual(
-        await searchUsers(db(), { query: 'nova', sortMethod: 'recent', ...page }),
-        [8, 7],
-      );
-      assert.deepEqual(
-        await searchUsers(db(), { query: 'nova', sortMethod: 'popular', ...page }),
-        [8, 7],
-      );
-    });
+      test('filters playlists and albums, hiding private, deleted and deactivated ones', async () => {
+        const q = { query: 'summer hits', ...page };
+        assert.deepEqual(await searchPlaylists(db(), q), [31, 30]);
+        assert.deepEqual(await searchPlaylists(db(), { ...q, albums: true }), [31]);
+        assert.deepEqual(await searchPlaylists(db(), { ...q, albums: false }), [30]);
+      });
 
-    test('pages, and caps the limit', async () => {
-      assert.deepEqual(
-        await searchTracks(db(), { query: 'sunset', limit: 2, offset: 1 }),
-        [10, 22],
-      );
-      assert.deepEqual(await searchTracks(db(), { query: 'sunset', limit: 10, offset: 4 }), []);
-      assert.deepEqual(await searchTracks(db(), { query: 'sunset', limit: 0, offset: 0 }), []);
-      assert.deepEqual(
-        await searchTracks(db(), { query: 'sunset', limit: 1_000_000, offset: 0 }),
-        [11, 10, 22, 12],
-      );
-    });
-
-    test('refuses blank, overlong and malformed queries', async () => {
-      const refused = (code: string) => (error: unknown) =>
-        error instanceof ValidationError && error.code === code;
-      for (const query of ['', '   ', '\t\n']) {
-        await assert.rejects(searchTracks(db(), { query, ...page }), refused('invalid_query'));
-        await assert.rejects(searchUsers(db(), { query, ...page }), refused('invalid_query'));
-        await assert.rejects(searchPlaylists(db(), { query, ...page }), refused('invalid_query'));
-      }
-      const long = 'é'.repeat(201);
-      await assert.rejects(searchTracks(db(), { query: long, ...page }), refused('invalid_query'));
-      assert.deepEqual(await searchTracks(db(), { query: long.slice(1), ...page }), []);
-      await assert.rejects(
-        searchUsers(db(), { query: 'x', limit: -1, offset: 0 }),
-        refused('invalid_paging'),
-      );
-      await assert.rejects(
-        searchUsers(db(), { query: 'x', limit: 1, offset: 0.5 }),
-        refused('invalid_paging'),
-      );
-      await assert.rejects(
-        searchUsers(db(), { query: 'x', sortMethod: 'best' as 'popular', ...page }),
-        refused('invalid_sort_method'),
-      );
-    });
-
-    test('treats SQL and LIKE syntax in a query as text', async () => {
-      const attempts = [
-        "'; drop table tracks; --",
-        "sunset'; delete from users; --",
-        "' or 1=1 --",
-        '%_\\',
-        '%',
-        '_',
-        '\\',
-        '$1',
-        "'') union select user_id from users --",
-        'a\u0000b',
-      ];
-      for (const query of attempts) {
-        assert.deepEqual(await searchTracks(db(), { query, ...page }), [], query);
-        assert.deepEqual(await searchUsers(db(), { query, ...page }), [], query);
-        assert.deepEqual(await searchPlaylists(db(), { query, ...page }), [], query);
+      test('sorts by popularity or recency on request', async () => {
+        const q = { query: 'sunset', ...page };
+        assert.deepEqual(await tracks({ ...q, sortMethod: 'popular' }), [11, 10, 22, 12]);
+        assert.deepEqual(await tracks({ ...q, sortMethod: 'recent' }), [22, 12, 11, 10]);
         assert.deepEqual(
-          await searchTracks(db(), { query, genres: [query], moods: [query], ...page }),
-          [],
+          await tracks({ query: 'sun', sortMethod: 'popular', ...page }),
+          [11, 10, 12, 22, 13, 23],
         );
-      }
-      const count = async (table: 'tracks' | 'users' | 'playlists') =>
-        Number(
-          (
-            await db()
-              .selectFrom(table)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
+        assert.deepEqual(
+          await searchPlaylists(db(), { query: 'summer', sortMethod: 'recent', ...page }),
+          [35, 31, 30],
         );
-      assert.equal(await count('tracks'), Object.keys(TRACKS).length);
-      assert.equal(await count('users'), Object.keys(USERS).length);
-      assert.equal(await count('playlists'), Object.keys(PLAYLISTS).length);
-      assert.deepEqual(await searchTracks(db(), { query: 'sunset', ...page }), [11, 10, 22, 12]);
-    });
-  });
-}
+        assert.deepEqual(
+          await searchUsers(db(), { query: 'nova', sortMethod: 'recent', ...page }),
+          [8, 7],
+        );
+        assert.deepEqual(
+          await searchUsers(db(), { query: 'nova', sortMethod: 'popular', ...page }),
+          [8, 7],
+        );
+      });
 
-for (const engine of ENGINES) {
-  describe(`search of a common word on ${engine}`, () => {
-    it('ranks the most popular titles of a word in more titles than one query ranks', async (t) => {
-      if (!(await requireEngine(t, engine))) return;
-      const database = await openTestDatabase(engine);
-      const { db } = database;
-      try {
-        // Five times what a popular list keeps: the word index hands over the oldest first, and
-        // the most popular here are the newest.
-        const count = POPULAR_PER_WORD * 5;
-        await addUser(db, 1, { followers: 0 });
-        for (let i = 0; i < count; i++)
-          await addTrack(db, 1000 + i, 1, 10, { title: `Golden Sunset ${i}` });
-        const newest = 1000 + count - 1;
-        await db
-          .insertInto('aggregate_track')
-          .values([
-            { track_id: newest, repost_count: 50, save_count: 50 },
-            { track_id: newest - 1, repost_count: 30, save_count: 0 },
-            { track_id: newest - 2, repost_count: 0, save_count: 10 },
-            { track_id: newest - 3, repost_count: 1, save_count: 0 },
-          ])
-          .execute();
-        // A title that is the query itself, never saved or reposted.
-        await addTrack(db, 999, 1, 10, { title: 'Sunset' });
-        await refreshSearchWords(db);
-        const top = [newest, newest - 1, newest - 2, newest - 3];
-        const search = (query: string) => searchTracks(db, { query, limit: 4, offset: 0 });
-        assert.deepEqual(await search('sunset'), [999, ...top.slice(0, 3)]);
-        assert.deepEqual(await search('sunst'), top); // a typo
-        assert.deepEqual(await search('golden sun'), top); // the last word still being typed
-        // Deleted since the lists were made: gone at once, the next most popular moves up.
-        await db
-          .updateTable('tracks')
-          .set({ is_deleted: true })
-          .where('track_id', '=', newest)
-          .execute();
-        assert.deepEqual(await search('sunset'), [999, ...top.slice(1)]);
-      } finally {
-        await database.close();
-      }
+      test('pages, and caps the limit', async () => {
+        assert.deepEqual(await tracks({ query: 'sunset', limit: 2, offset: 1 }), [10, 22]);
+        assert.deepEqual(await tracks({ query: 'sunset', limit: 10, offset: 4 }), []);
+        assert.deepEqual(await tracks({ query: 'sunset', limit: 0, offset: 0 }), []);
+        assert.deepEqual(
+          await tracks({ query: 'sunset', limit: 1_000_000, offset: 0 }),
+          [11, 10, 22, 12],
+        );
+      });
+
+      test('refuses blank, overlong and malformed queries', async () => {
+        const refused = (code: string) => (error: unknown) =>
+          error instanceof ValidationError && error.code === code;
+        for (const query of ['', '   ', '\t\n']) {
+          await assert.rejects(tracks({ query, ...page }), refused('invalid_query'));
+          await assert.rejects(searchUsers(db(), { query, ...page }), refused('invalid_query'));
+          await assert.rejects(searchPlaylists(db(), { query, ...page }), refused('invalid_query'));
+        }
+        const long = 'é'.repeat(201);
+        await assert.rejects(tracks({ query: long, ...page }), refused('invalid_query'));
+        assert.deepEqual(await tracks({ query: long.slice(1), ...page }), []);
+        await assert.rejects(
+          searchUsers(db(), { query: 'x', limit: -1, offset: 0 }),
+          refused('invalid_paging'),
+        );
+        await assert.rejects(
+          searchUsers(db(), { query: 'x', limit: 1, offset: 0.5 }),
+          refused('invalid_paging'),
+        );
+        await assert.rejects(
+          searchUsers(db(), { query: 'x', sortMethod: 'best' as 'popular', ...page }),
+          refused('invalid_sort_method'),
+        );
+      });
+
+      test('treats SQL and LIKE syntax in a query as text', async () => {
+        const attempts = [
+          "'; drop table tracks; --",
+          "sunset'; delete from users; --",
+          "' or 1=1 --",
+          '%_\\',
+          '%',
+          '_',
+          '\\',
+          '$1',
+          "'') union select user_id from users --",
+          'a\u0000b',
+        ];
+        for (const query of attempts) {
+          assert.deepEqual(await tracks({ query, ...page }), [], query);
+          assert.deepEqual(await searchUsers(db(), { query, ...page }), [], query);
+          assert.deepEqual(await searchPlaylists(db(), { query, ...page }), [], query);
+          assert.deepEqual(await tracks({ query, genres: [query], moods: [query], ...page }), []);
+        }
+        const count = async (table: 'tracks' | 'users' | 'playlists') =>
+          Number(
+            (
+              await db()
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        assert.equal(await count('tracks'), Object.keys(TRACKS).length);
+        assert.equal(await count('users'), Object.keys(USERS).length);
+        assert.equal(await count('playlists'), Object.keys(PLAYLISTS).length);
+        assert.deepEqual(await tracks({ query: 'sunset', ...page }), [11, 10, 22, 12]);
+      });
     });
-  });
-}
+  }
+
+for (const engine of ENGINES)
+  for (const from of TRACK_SEARCHES) {
+    describe(`search of a common word on ${engine}, tracks from ${from}`, () => {
+      it('ranks the most popular titles of a word in more titles than one query ranks', async (t) => {
+        if (!(await requireEngine(t, engine))) return;
+        const database = await openTestDatabase(engine);
+        const { db } = database;
+        try {
+          // Five times what a popular list keeps: the word index hands over the oldest first, and
+          // the most popular here are the newest.
+          const count = POPULAR_PER_WORD * 5;
+          await addUser(db, 1, { followers: 0 });
+          for (let i = 0; i < count; i++)
+            await addTrack(db, 1000 + i, 1, 10, { title: `Golden Sunset ${i}` });
+          const newest = 1000 + count - 1;
+          await db
+            .insertInto('aggregate_track')
+            .values([
+              { track_id: newest, repost_count: 50, save_count: 50 },
+              { track_id: newest - 1, repost_count: 30, save_count: 0 },
+              { track_id: newest - 2, repost_count: 0, save_count: 10 },
+              { track_id: newest - 3, repost_count: 1, save_count: 0 },
+            ])
+            .execute();
+          // A title that is the query itself, never saved or reposted.
+          await addTrack(db, 999, 1, 10, { title: 'Sunset' });
+          await refreshSearchWords(db);
+          const trackSearch = from === 'memory' ? new TrackSearch(db) : undefined;
+          await trackSearch?.rebuild();
+          const top = [newest, newest - 1, newest - 2, newest - 3];
+          const search = (query: string) =>
+            searchTracks(db, { query, limit: 4, offset: 0 }, trackSearch);
+          assert.deepEqual(await search('sunset'), [999, ...top.slice(0, 3)]);
+          assert.deepEqual(await search('sunst'), top); // a typo
+          assert.deepEqual(await search('golden sun'), top); // the last word still being typed
+          // Deleted since the lists were made: gone at once, the next most popular moves up.
+          await db
+            .updateTable('tracks')
+            .set({ is_deleted: true })
+            .where('track_id', '=', newest)
+            .execute();
+          if (trackSearch) {
+            // As the indexer reports it: search leaves the index until the index has read it.
+            trackSearch.onChanges({ tracks: new Set([newest]), users: new Set() });
+            assert.equal(trackSearch.current, undefined);
+            assert.deepEqual(await search('sunset'), [999, ...top.slice(1)]);
+            await trackSearch.settled();
+            assert.ok(trackSearch.current);
+          }
+          assert.deepEqual(await search('sunset'), [999, ...top.slice(1)]);
+        } finally {
+          await database.close();
+        }
+      });
+    });
+  }

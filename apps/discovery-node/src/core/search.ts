@@ -7,6 +7,7 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import type { QueryWord, TrackSearch, TrackSearchIndex } from './trackSearchIndex.js';
 
 export type SearchSort = 'relevant' | 'popular' | 'recent';
 export type SearchParams = {
@@ -78,11 +79,24 @@ const POPULAR_CANDIDATES = 2000;
  * of a word when it is the last, or as a likely spelling of a typo from `search_words`), by their
  * tags, and by their owner's handle or name; ids in rank order.
  */
-export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): Promise<number[]> {
-  const { q, sort, limit, offset } = checkParams(params);
+export async function searchTracks(
+  db: Kysely<DB>,
+  params: TrackSearchParams,
+  trackSearch?: TrackSearch,
+): Promise<number[]> {
+  const { q, query, sort, limit, offset } = checkParams(params);
   if (limit === 0) return [];
   const genres = params.genres?.length ? params.genres.map(withoutNul) : undefined;
   const moods = params.moods?.length ? params.moods.map(withoutNul) : undefined;
+  if (trackSearch?.current) {
+    const { q: folded, words } = await trackSearch.queryWords(query, MAX_QUERY_WORDS);
+    // The index may have gone while the words were read (the indexer reported changes).
+    const index = trackSearch.current;
+    if (index) {
+      if (words.length === 0) return [];
+      return searchIndex(index, folded, words, { sort, limit, offset, genres, moods });
+    }
+  }
   // The query's words, folded as titles are, each with its likely spellings.
   const { rows: words } = await sql<{
     word: string;
@@ -231,6 +245,189 @@ export async function searchTracks(db: Kysely<DB>, params: TrackSearchParams): P
   return rows.map((r) => r.track_id);
 }
 
+/** pg_trgm's `%` threshold (similarity_threshold), which typo spellings are chosen with. */
+const TRIGRAM_SIMILARITY = 0.3;
+/** Words a last, unfinished query word expands to when the index is read (the most used). */
+const PREFIX_EXPANSION = 16;
+/**
+ * Index entries one probe reads, at most, however few of them match: a query of two common
+ * words reads this many of the rarer one's most popular titles (gin_fuzzy_search_limit's bound).
+ */
+const PROBE_READS = GIN_SAMPLE;
+
+type IndexSearch = {
+  sort: SearchSort;
+  limit: number;
+  offset: number;
+  genres: string[] | undefined;
+  moods: string[] | undefined;
+};
+
+/**
+ * The track search of `searchTracks`, from the in-memory index: the same words, spellings and
+ * completions, the same relevance and order. The probes differ in one way: each word's tracks
+ * are read most popular first, where the database handed them over in storage order, so a
+ * common word's best matches are always among the ranked.
+ */
+function searchIndex(
+  index: TrackSearchIndex,
+  q: string,
+  queryWords: QueryWord[],
+  { sort, limit, offset, genres, moods }: IndexSearch,
+): number[] {
+  const words = queryWords.map((w) => {
+    const completions = w.last ? index.completions(w.word, PREFIX_WORDS) : [];
+    const known = index.isKnown(w.word);
+    const spellings = known || (w.last && completions.length > 0) ? [] : spellingsOf(index, w.word);
+    return { word: w.word, spellings, completions };
+  });
+  const lastAt = words.length - 1;
+  // ' a b c ' holds every word (as typed, or a spelling; the last one also as a word start)
+  const needles = words.map((w, i) => ({
+    typed: i === lastAt ? ` ${w.word}` : ` ${w.word} `,
+    spellings: w.spellings.map((spelling) => ` ${spelling} `),
+  }));
+  const matches = (text: string, loose: boolean) => {
+    for (const needle of needles) {
+      if (text.includes(needle.typed)) continue;
+      if (!loose || !needle.spellings.some((spelling) => text.includes(spelling))) return false;
+    }
+    return true;
+  };
+  const now = Date.now();
+  const passes = (slot: number) => {
+    const t = index.slot(slot);
+    return (
+      t.alive &&
+      (!genres || (t.genre !== null && genres.includes(t.genre))) &&
+      (!moods || (t.mood !== null && moods.includes(t.mood)))
+    );
+  };
+  const scores = new Map<number, number>();
+  /** From each list, the first `wanted` slots that pass `check`; PROBE_READS read in all. */
+  const take = (
+    lists: Iterable<number>[],
+    score: number,
+    wanted: number,
+    check: (slot: number) => boolean,
+  ) => {
+    let read = 0;
+    for (const slots of lists) {
+      let taken = 0;
+      for (const slot of slots) {
+        if (taken >= wanted) break;
+        if (++read > PROBE_READS) return;
+        if (!passes(slot) || !check(slot)) continue;
+        taken++;
+        if ((scores.get(slot) ?? 0) < score) scores.set(slot, score);
+      }
+    }
+  };
+  // The rarest query word (with its spellings and, last, the words it starts) leads the probes.
+  const expansions = words.map((w, i) => [
+    ...new Set([
+      w.word,
+      ...w.spellings,
+      ...(i === lastAt ? index.completions(w.word, PREFIX_EXPANSION) : []),
+    ]),
+  ]);
+  const lead = expansions.reduce((best, list) =>
+    list.reduce((n, word) => n + index.wordCount(word), 0) <
+    best.reduce((n, word) => n + index.wordCount(word), 0)
+      ? list
+      : best,
+  );
+  const wanted = Math.max(offset + limit, POPULAR_PER_WORD);
+  take(
+    lead.map((word) => index.titleSlots(word)),
+    TITLE_WORDS_WEIGHT,
+    wanted,
+    (slot) => matches(index.slot(slot).words, true),
+  );
+  take(
+    [index.titlePrefixSlots(q)],
+    TITLE_WORDS_WEIGHT,
+    Math.max(offset + limit, PREFIX_CANDIDATES),
+    () => true,
+  );
+  take(
+    lead.map((word) => index.tagSlots(word)),
+    TAGS_WEIGHT,
+    PROBE_CANDIDATES,
+    (slot) => matches(index.slot(slot).tags, true),
+  );
+  const owners = new Set<number>();
+  const active = (userId: number) => index.user(userId)?.deactivated === false;
+  for (const userId of index.handlePrefixUsers(q)) {
+    if (owners.size >= OWNER_CANDIDATES) break;
+    if (active(userId)) owners.add(userId);
+  }
+  for (const word of lead)
+    for (const userId of index.nameWordUsers(word)) {
+      if (owners.size >= OWNER_CANDIDATES) break;
+      if (active(userId) && matches(index.user(userId)!.nameWords, true)) owners.add(userId);
+    }
+  take(
+    [...owners].map((userId) => index.ownerSlots(userId)),
+    OWNER_WEIGHT,
+    PROBE_CANDIDATES,
+    () => true,
+  );
+  type Ranked = {
+    trackId: number;
+    relevance: number;
+    /** relevance + POPULARITY_WEIGHT * ln(1 + popularity): the `relevant` order */
+    blended: number;
+    popularity: number;
+    createdMs: number;
+  };
+  const ranked: Ranked[] = [];
+  for (const [slot, score] of scores) {
+    const t = index.slot(slot);
+    if (t.releaseMs !== null && t.releaseMs > now) continue;
+    if (!active(t.ownerId)) continue;
+    const text =
+      t.folded === q
+        ? 1.0
+        : t.folded.startsWith(q)
+          ? 0.9
+          : score === TITLE_WORDS_WEIGHT && matches(t.words, false)
+            ? 0.8
+            : 0;
+    const relevance = Math.max(text, score);
+    ranked.push({
+      trackId: t.trackId,
+      relevance,
+      blended: relevance + POPULARITY_WEIGHT * Math.log(1 + t.popularity),
+      popularity: t.popularity,
+      createdMs: t.createdMs,
+    });
+  }
+  const byOrder: Record<SearchSort, (a: Ranked, b: Ranked) => number> = {
+    relevant: (a, b) =>
+      b.blended - a.blended || b.popularity - a.popularity || a.trackId - b.trackId,
+    popular: (a, b) =>
+      b.popularity - a.popularity || b.relevance - a.relevance || a.trackId - b.trackId,
+    recent: (a, b) => b.createdMs - a.createdMs || b.trackId - a.trackId,
+  };
+  ranked.sort(byOrder[sort]);
+  return ranked.slice(offset, offset + limit).map((r) => r.trackId);
+}
+
+/** A typo's likely spellings, as the words query picks them (closest, most used, in order). */
+function spellingsOf(index: TrackSearchIndex, word: string): string[] {
+  const length = [...word].length;
+  return index
+    .similarWords(word, TRIGRAM_SIMILARITY)
+    .filter(([known]) => Math.abs([...known].length - length) <= 1 + Math.floor(length / 6))
+    .sort(
+      ([a, x], [b, y]) =>
+        y - x || index.wordCount(b) - index.wordCount(a) || (a < b ? -1 : a > b ? 1 : 0),
+    )
+    .slice(0, SPELLINGS_PER_WORD)
+    .map(([known]) => known);
+}
+
 /**
  * Rebuilds the dictionary of the words visible titles use (`search_words`), where track search
  * looks up the likely spellings of a typo, and each common word's most popular tracks
@@ -329,6 +526,7 @@ export async function searchPlaylists(
 /** Checks the parameters every search shares; the query comes back folded, as SQL. */
 function checkParams(params: SearchParams): {
   q: RawBuilder<string>;
+  query: string;
   sort: SearchSort;
   limit: number;
   offset: number;
@@ -357,6 +555,7 @@ function checkParams(params: SearchParams): {
   // The query is only ever a bound parameter; the database folds it as it folded the index.
   return {
     q: sql<string>`search_fold(${query})`,
+    query,
     sort,
     limit: Math.min(limit, MAX_SEARCH_LIMIT),
     offset,
