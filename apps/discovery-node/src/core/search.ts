@@ -331,12 +331,10 @@ function searchIndex(
       ...(i === lastAt ? index.completions(w.word, PREFIX_EXPANSION) : []),
     ]),
   ]);
-  const lead = expansions.reduce((best, list) =>
-    list.reduce((n, word) => n + index.wordCount(word), 0) <
-    best.reduce((n, word) => n + index.wordCount(word), 0)
-      ? list
-      : best,
-  );
+  const titles = (list: string[]) => list.reduce((n, word) => n + index.wordCount(word), 0);
+  const lead = expansions
+    .map((list) => ({ list, titles: titles(list) }))
+    .reduce((best, next) => (next.titles < best.titles ? next : best)).list;
   const wanted = Math.max(offset + limit, POPULAR_PER_WORD);
   take(
     lead.map((word) => index.titleSlots(word)),

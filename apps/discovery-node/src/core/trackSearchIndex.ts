@@ -107,6 +107,8 @@ export class TrackSearchIndex {
   private sortedWords: string[] = [];
   private wordsStale = false;
   private readonly trigramWords = new Map<string, Set<string>>();
+  /** How many distinct trigrams each known word has (the similarity's denominator). */
+  private readonly trigramCounts = new Map<string, number>();
   private readonly interned = new Map<string, string>();
 
   /** Reads every visible track and every user; a million tracks take some seconds. */
@@ -217,7 +219,7 @@ export class TrackSearchIndex {
     const found: [string, number][] = [];
     for (const [known, common] of shared) {
       if (!this.isKnown(known)) continue;
-      const theirs = trigrams(known).size;
+      const theirs = this.trigramCounts.get(known)!;
       // pg_trgm computes in single precision; so does this, so ties order as they do there
       const similarity = Math.fround(common / (own.size + theirs - common));
       if (similarity >= threshold) found.push([known, similarity]);
@@ -325,7 +327,9 @@ export class TrackSearchIndex {
   }
 
   private addWord(word: string): void {
-    for (const trigram of trigrams(word)) {
+    const own = trigrams(word);
+    this.trigramCounts.set(word, own.size);
+    for (const trigram of own) {
       let words = this.trigramWords.get(trigram);
       if (!words) this.trigramWords.set(trigram, (words = new Set()));
       words.add(word);
