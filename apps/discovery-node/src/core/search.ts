@@ -282,27 +282,16 @@ function searchIndex(
     return { word: w.word, spellings, completions };
   });
   const lastAt = words.length - 1;
-  // ' a b c ' holds every word (as typed, or a spelling; the last one also as a word start)
-  const needles = words.map((w, i) => ({
-    typed: i === lastAt ? ` ${w.word}` : ` ${w.word} `,
-    spellings: w.spellings.map((spelling) => ` ${spelling} `),
-  }));
-  const matches = (text: string, loose: boolean) => {
-    for (const needle of needles) {
-      if (text.includes(needle.typed)) continue;
-      if (!loose || !needle.spellings.some((spelling) => text.includes(spelling))) return false;
-    }
-    return true;
-  };
+  // every word as typed (the last one also as the start of a word), or a spelling of it
+  const terms = words.map((w, i) => index.term(w.word, w.spellings, i === lastAt));
+  const qBytes = Buffer.from(q, 'utf8');
   const now = Date.now();
-  const passes = (slot: number) => {
-    const t = index.slot(slot);
-    return (
-      t.alive &&
-      (!genres || (t.genre !== null && genres.includes(t.genre))) &&
-      (!moods || (t.mood !== null && moods.includes(t.mood)))
-    );
-  };
+  const genreCodes = genres && index.codesOf(genres);
+  const moodCodes = moods && index.codesOf(moods);
+  const passes = (slot: number) =>
+    index.isAlive(slot) &&
+    (!genreCodes || genreCodes.includes(index.genre(slot))) &&
+    (!moodCodes || moodCodes.includes(index.mood(slot)));
   const scores = new Map<number, number>();
   /** From each list, the first `wanted` slots that pass `check`; PROBE_READS read in all. */
   const take = (
@@ -340,10 +329,10 @@ function searchIndex(
     lead.map((word) => index.titleSlots(word)),
     TITLE_WORDS_WEIGHT,
     wanted,
-    (slot) => matches(index.slot(slot).words, true),
+    (slot) => index.titleMatches(slot, terms, true),
   );
   take(
-    [index.titlePrefixSlots(q)],
+    [index.titlePrefixSlots(qBytes)],
     TITLE_WORDS_WEIGHT,
     Math.max(offset + limit, PREFIX_CANDIDATES),
     () => true,
@@ -352,18 +341,17 @@ function searchIndex(
     lead.map((word) => index.tagSlots(word)),
     TAGS_WEIGHT,
     PROBE_CANDIDATES,
-    (slot) => matches(index.slot(slot).tags, true),
+    (slot) => index.tagsMatch(slot, terms, true),
   );
   const owners = new Set<number>();
-  const active = (userId: number) => index.user(userId)?.deactivated === false;
   for (const userId of index.handlePrefixUsers(q)) {
     if (owners.size >= OWNER_CANDIDATES) break;
-    if (active(userId)) owners.add(userId);
+    if (index.isActive(userId)) owners.add(userId);
   }
   for (const word of lead)
     for (const userId of index.nameWordUsers(word)) {
       if (owners.size >= OWNER_CANDIDATES) break;
-      if (active(userId) && matches(index.user(userId)!.nameWords, true)) owners.add(userId);
+      if (index.isActive(userId) && index.nameMatches(userId, terms)) owners.add(userId);
     }
   take(
     [...owners].map((userId) => index.ownerSlots(userId)),
@@ -381,24 +369,23 @@ function searchIndex(
   };
   const ranked: Ranked[] = [];
   for (const [slot, score] of scores) {
-    const t = index.slot(slot);
-    if (t.releaseMs !== null && t.releaseMs > now) continue;
-    if (!active(t.ownerId)) continue;
+    if (index.releaseAt(slot) > now) continue; // NaN (no date) is not
+    if (!index.isActive(index.ownerId(slot))) continue;
+    const start = index.titleStartsWith(slot, qBytes);
     const text =
-      t.folded === q
-        ? 1.0
-        : t.folded.startsWith(q)
-          ? 0.9
-          : score === TITLE_WORDS_WEIGHT && matches(t.words, false)
-            ? 0.8
-            : 0;
+      start > 0
+        ? start
+        : score === TITLE_WORDS_WEIGHT && index.titleMatches(slot, terms, false)
+          ? 0.8
+          : 0;
     const relevance = Math.max(text, score);
+    const popularity = index.popularity(slot);
     ranked.push({
-      trackId: t.trackId,
+      trackId: index.trackId(slot),
       relevance,
-      blended: relevance + POPULARITY_WEIGHT * Math.log(1 + t.popularity),
-      popularity: t.popularity,
-      createdMs: t.createdMs,
+      blended: relevance + POPULARITY_WEIGHT * Math.log(1 + popularity),
+      popularity,
+      createdMs: index.createdAt(slot),
     });
   }
   const byOrder: Record<SearchSort, (a: Ranked, b: Ranked) => number> = {

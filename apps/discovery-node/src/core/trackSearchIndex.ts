@@ -27,11 +27,11 @@ export type QueryWord = { word: string; last: boolean };
 const LOAD_BATCH = 20_000;
 
 type TrackRow = {
-  track_id: number;
-  owner_id: number;
+  track_id: number | string;
+  owner_id: number | string;
   folded: string;
-  words: string;
-  tags: string;
+  words: string[];
+  tags: string[];
   genre: string | null;
   mood: string | null;
   created_ms: number;
@@ -40,40 +40,35 @@ type TrackRow = {
 };
 
 type UserRow = {
-  user_id: number;
+  user_id: number | string;
   handle: string;
-  name_words: string;
+  name_words: string[];
   is_deactivated: boolean;
 };
 
-/** A user as search sees them: the folded handle, the words of the name, deactivated or not. */
-type SearchUser = { handle: string; nameWords: string; deactivated: boolean };
+/** A user as search sees them: the folded handle, the ids of the name's words, deactivated. */
+type SearchUser = { handle: string; nameIds: number[]; deactivated: boolean };
 
-/** Posting lists: word → slots, the first `sorted` in popularity order, the rest appended since. */
-type Postings = Map<string, { slots: number[]; sorted: number }>;
+/**
+ * A word's tracks: `sorted` in popularity order as of the build, `recent` added since (a changed
+ * track is added again; its old slot is dead).
+ */
+type Posting = { sorted: Int32Array; recent: number[] };
 
-/** One track in the index. A changed track gets a new slot; the old one is marked dead. */
-type Slot = {
-  trackId: number;
-  ownerId: number;
-  folded: string;
-  /** ' word word ' (the title's words between spaces, so a word or a word start is a substring) */
-  words: string;
-  tags: string;
-  genre: string | null;
-  mood: string | null;
-  createdMs: number;
-  releaseMs: number | null;
-  popularity: number;
-  alive: boolean;
+/** A query word resolved against the index's words, for testing a track's or user's words. */
+export type QueryTerm = {
+  word: string;
+  /** The word's id, or -1 when no title, tag or name has it. */
+  id: number;
+  /** Whether a word that starts with it matches too (the query's last word). */
+  prefix: boolean;
+  spellingIds: number[];
 };
 
 const TRACK_COLUMNS = sql`t.track_id, t.owner_id, search_fold(t.title) as folded,
-  ' ' || array_to_string(tsvector_to_array(to_tsvector('simple', search_fold(t.title))), ' ') || ' '
-    as words,
-  case when coalesce(t.metadata ->> 'tags', '') = '' then ''
-    else ' ' || array_to_string(tsvector_to_array(
-      to_tsvector('simple', search_fold(t.metadata ->> 'tags'))), ' ') || ' ' end as tags,
+  tsvector_to_array(to_tsvector('simple', search_fold(t.title))) as words,
+  case when coalesce(t.metadata ->> 'tags', '') = '' then array[]::text[]
+    else tsvector_to_array(to_tsvector('simple', search_fold(t.metadata ->> 'tags'))) end as tags,
   t.genre, t.mood,
   (extract(epoch from t.created_at) * 1000)::float8 as created_ms,
   (extract(epoch from t.release_date) * 1000)::float8 as release_ms,
@@ -81,47 +76,78 @@ const TRACK_COLUMNS = sql`t.track_id, t.owner_id, search_fold(t.title) as folded
 const TRACK_FROM = sql`from tracks t left join aggregate_track a on a.track_id = t.track_id
   where not t.is_deleted and not t.is_unlisted`;
 const USER_COLUMNS = sql`u.user_id, search_fold(u.handle) as handle,
-  ' ' || array_to_string(tsvector_to_array(to_tsvector('simple', search_fold(u.name))), ' ') || ' '
-    as name_words,
-  u.is_deactivated`;
+  tsvector_to_array(to_tsvector('simple', search_fold(u.name))) as name_words, u.is_deactivated`;
 
 /**
  * The visible tracks and all users, as track search reads them; built with `load`, kept current
- * with `apply`.
+ * with `apply`. A track is a slot: its numbers in typed arrays, its folded title in one byte
+ * buffer, its words as word ids in one Int32Array. A million tracks are a few dozen objects to
+ * the garbage collector rather than millions (as objects and strings, every major collection
+ * walked them all, and its pauses set search's p95).
  */
 export class TrackSearchIndex {
-  private readonly slots: Slot[] = [];
+  private slots = 0;
+  private capacity = 0;
+  private trackIds = new Float64Array(0);
+  private ownerIds = new Float64Array(0);
+  private createdMs = new Float64Array(0);
+  /** NaN: no release date. */
+  private releaseMs = new Float64Array(0);
+  private popularities = new Float64Array(0);
+  private alive = new Uint8Array(0);
+  private genres = new Uint16Array(0);
+  private moods = new Uint16Array(0);
+  /** The folded title: bytes [textStart, textEnd) of `text`. */
+  private textStart = new Uint32Array(0);
+  private textEnd = new Uint32Array(0);
+  private text = Buffer.alloc(0);
+  private textLength = 0;
+  /** Title word ids: ids[titleStart, tagStart); tag word ids: ids[tagStart, idsEnd). */
+  private titleStart = new Uint32Array(0);
+  private tagStart = new Uint32Array(0);
+  private idsEnd = new Uint32Array(0);
+  private ids = new Int32Array(0);
+  private idsLength = 0;
+
   private readonly slotOf = new Map<number, number>();
-  private readonly titleWords: Postings = new Map();
-  private readonly tagWords: Postings = new Map();
-  private readonly byOwner = new Map<number, number[]>();
-  /** Slots in folded-title order as of the build; `slots` past `builtSlots` came later. */
-  private titleOrder: number[] = [];
+  private readonly wordIds = new Map<string, number>();
+  private readonly wordText: string[] = [];
+  private readonly titlePostings: (Posting | undefined)[] = [];
+  private readonly tagPostings: (Posting | undefined)[] = [];
+  /** Genre and mood texts by code (0: none). */
+  private readonly codes = new Map<string, number>();
+  private readonly codeText: (string | null)[] = [null];
+  /** Slots in folded-title order as of the build, and those added since, kept in order. */
+  private titleOrder = new Int32Array(0);
+  private readonly recentTitleOrder: number[] = [];
+  /** Slots by owner as of the build, and those added since. */
+  private ownerOrder = new Int32Array(0);
+  private readonly recentByOwner = new Map<number, number[]>();
   private builtSlots = 0;
+
   private readonly users = new Map<number, SearchUser>();
   /** Users by folded handle as of the build; users changed since are in `changedUsers`. */
   private handleOrder: { handle: string; userId: number }[] = [];
   private readonly changedUsers = new Set<number>();
-  private readonly nameWords = new Map<string, number[]>();
+  private readonly nameWords = new Map<number, number[]>();
   /** Title words in code-unit order, for the words a last query word may be the start of. */
   private sortedWords: string[] = [];
   private wordsStale = false;
   private readonly trigramWords = new Map<string, Set<string>>();
-  /** How many distinct trigrams each known word has (the similarity's denominator). */
+  /** How many distinct trigrams each title word has (the similarity's denominator). */
   private readonly trigramCounts = new Map<string, number>();
-  private readonly interned = new Map<string, string>();
 
   /** Reads every visible track and every user; a million tracks take some seconds. */
   static async load(db: Kysely<DB>): Promise<TrackSearchIndex> {
     const index = new TrackSearchIndex();
-    for (let after = 0; ;) {
+    for (let after: number | string = 0; ;) {
       const { rows } = await sql<TrackRow>`select ${TRACK_COLUMNS} ${TRACK_FROM}
         and t.track_id > ${after} order by t.track_id limit ${LOAD_BATCH}`.execute(db);
       for (const row of rows) index.addTrack(row);
       if (rows.length < LOAD_BATCH) break;
       after = rows[rows.length - 1]!.track_id;
     }
-    for (let after = 0; ;) {
+    for (let after: number | string = 0; ;) {
       const { rows } = await sql<UserRow>`select ${USER_COLUMNS} from users u
         where u.user_id > ${after} order by u.user_id limit ${LOAD_BATCH}`.execute(db);
       for (const row of rows) index.setUser(row);
@@ -150,10 +176,17 @@ export class TrackSearchIndex {
             .then((r) => r.rows),
     ]);
     for (const trackId of trackIds) this.removeTrack(trackId);
-    for (const row of tracks) this.addTrack(row);
+    for (const row of tracks) {
+      const slot = this.addTrack(row);
+      insertSorted(this.recentTitleOrder, slot, (a, b) => this.compareTitles(a, b));
+      const ownerId = this.ownerIds[slot]!;
+      let owned = this.recentByOwner.get(ownerId);
+      if (!owned) this.recentByOwner.set(ownerId, (owned = []));
+      owned.push(slot);
+    }
     for (const row of users) {
       this.setUser(row);
-      this.changedUsers.add(row.user_id);
+      this.changedUsers.add(Number(row.user_id));
     }
   }
 
@@ -163,7 +196,7 @@ export class TrackSearchIndex {
 
   /** Tracks changed since the build (out of popularity order until the next), as a share. */
   get changedShare(): number {
-    return (this.slots.length - this.builtSlots) / Math.max(1, this.builtSlots);
+    return (this.slots - this.builtSlots) / Math.max(1, this.builtSlots);
   }
 
   /** The query's words as the database splits them, with the folded query. */
@@ -183,22 +216,23 @@ export class TrackSearchIndex {
     };
   }
 
-  // --- what search reads ---
+  // --- the dictionary ---
 
   /** Whether any visible title has the word. */
   isKnown(word: string): boolean {
-    return (this.titleWords.get(word)?.slots.length ?? 0) > 0;
+    return this.wordCount(word) > 0;
   }
 
   /** Titles the word is in (dead slots included until the next build: an estimate, for order). */
   wordCount(word: string): number {
-    return this.titleWords.get(word)?.slots.length ?? 0;
+    const posting = this.titlePostings[this.wordIds.get(word) ?? -1];
+    return posting ? posting.sorted.length + posting.recent.length : 0;
   }
 
   /** Known words that start with `prefix` (itself included), the most used first. */
   completions(prefix: string, limit: number): string[] {
     const words = this.wordsInOrder();
-    let low = lowerBound(words, prefix);
+    let low = lowerBound(words.length, (i) => words[i]! < prefix);
     const found: string[] = [];
     for (; low < words.length && words[low]!.startsWith(prefix); low++) found.push(words[low]!);
     return found
@@ -227,106 +261,254 @@ export class TrackSearchIndex {
     return found;
   }
 
-  /** Live slots of tracks whose title has `word`: changed tracks first, then by popularity. */
+  /** A query word with its spellings, resolved to word ids. */
+  term(word: string, spellings: readonly string[], prefix: boolean): QueryTerm {
+    return {
+      word,
+      id: this.wordIds.get(word) ?? -1,
+      prefix,
+      spellingIds: spellings.map((spelling) => this.wordIds.get(spelling) ?? -1),
+    };
+  }
+
+  /** Genre or mood codes of the texts (a text no track has gets none). */
+  codesOf(texts: readonly string[]): number[] {
+    return texts.flatMap((text) => this.codes.get(text) ?? []);
+  }
+
+  // --- probes: slots in the order they are read ---
+
+  /** Live or dead slots of tracks whose title has `word`: changed tracks first, then by popularity. */
   titleSlots(word: string): Iterable<number> {
-    return postingOrder(this.titleWords.get(word));
+    return postingOrder(this.titlePostings[this.wordIds.get(word) ?? -1]);
   }
 
   tagSlots(word: string): Iterable<number> {
-    return postingOrder(this.tagWords.get(word));
+    return postingOrder(this.tagPostings[this.wordIds.get(word) ?? -1]);
   }
 
-  /** Slots of titles that start with `prefix`: in title order, then those changed since. */
-  *titlePrefixSlots(prefix: string): Iterable<number> {
-    const order = this.titleOrder;
-    let low = lowerBound(order, prefix, (slot) => this.slots[slot]!.folded);
-    for (; low < order.length && this.slots[order[low]!]!.folded.startsWith(prefix); low++)
-      yield order[low]!;
-    for (let slot = this.builtSlots; slot < this.slots.length; slot++)
-      if (this.slots[slot]!.folded.startsWith(prefix)) yield slot;
+  /** Slots of titles that start with `prefix` (folded, UTF-8): in title order, built then since. */
+  *titlePrefixSlots(prefix: Buffer): Iterable<number> {
+    for (const order of [this.titleOrder, this.recentTitleOrder]) {
+      let at = lowerBound(order.length, (i) => this.compareTitle(order[i]!, prefix) < 0);
+      for (; at < order.length && this.titleStartsWith(order[at]!, prefix) > 0; at++)
+        yield order[at]!;
+    }
   }
 
   /** Users whose folded handle starts with `prefix`. */
   *handlePrefixUsers(prefix: string): Iterable<number> {
     const order = this.handleOrder;
-    let low = lowerBound(order, prefix, (entry) => entry.handle);
-    for (; low < order.length && order[low]!.handle.startsWith(prefix); low++)
-      if (!this.changedUsers.has(order[low]!.userId)) yield order[low]!.userId;
+    let at = lowerBound(order.length, (i) => order[i]!.handle < prefix);
+    for (; at < order.length && order[at]!.handle.startsWith(prefix); at++)
+      if (!this.changedUsers.has(order[at]!.userId)) yield order[at]!.userId;
     for (const id of this.changedUsers) if (this.users.get(id)?.handle.startsWith(prefix)) yield id;
   }
 
-  /** Users a name word of which is `word`. */
+  /** Users a name word of whom is `word` (or was: check `nameMatches`). */
   nameWordUsers(word: string): readonly number[] {
-    return this.nameWords.get(word) ?? [];
+    return this.nameWords.get(this.wordIds.get(word) ?? -1) ?? [];
   }
 
-  user(userId: number): SearchUser | undefined {
-    return this.users.get(userId);
-  }
-
-  /** Live slots of the user's tracks. */
+  /** Slots of the user's tracks (dead ones included). */
   *ownerSlots(userId: number): Iterable<number> {
-    for (const slot of this.byOwner.get(userId) ?? []) if (this.slots[slot]!.alive) yield slot;
+    const order = this.ownerOrder;
+    let at = lowerBound(order.length, (i) => this.ownerIds[order[i]!]! < userId);
+    for (; at < order.length && this.ownerIds[order[at]!] === userId; at++) yield order[at]!;
+    yield* this.recentByOwner.get(userId) ?? [];
   }
 
-  slot(slot: number): Readonly<Slot> {
-    return this.slots[slot]!;
+  // --- a slot ---
+
+  isAlive(slot: number): boolean {
+    return this.alive[slot] === 1;
+  }
+  trackId(slot: number): number {
+    return this.trackIds[slot]!;
+  }
+  ownerId(slot: number): number {
+    return this.ownerIds[slot]!;
+  }
+  genre(slot: number): number {
+    return this.genres[slot]!;
+  }
+  mood(slot: number): number {
+    return this.moods[slot]!;
+  }
+  createdAt(slot: number): number {
+    return this.createdMs[slot]!;
+  }
+  /** NaN when it has no release date. */
+  releaseAt(slot: number): number {
+    return this.releaseMs[slot]!;
+  }
+  popularity(slot: number): number {
+    return this.popularities[slot]!;
+  }
+
+  /** 1 when the folded title is `q`, 0.9 when it starts with it, else 0. */
+  titleStartsWith(slot: number, q: Buffer): number {
+    const start = this.textStart[slot]!;
+    const length = this.textEnd[slot]! - start;
+    if (length < q.length || q.compare(this.text, start, start + q.length) !== 0) return 0;
+    return length === q.length ? 1 : 0.9;
+  }
+
+  /** Whether the title's words hold every term (as typed; `loose`: or a spelling). */
+  titleMatches(slot: number, terms: readonly QueryTerm[], loose: boolean): boolean {
+    return this.idsMatch(this.ids, this.titleStart[slot]!, this.tagStart[slot]!, terms, loose);
+  }
+
+  tagsMatch(slot: number, terms: readonly QueryTerm[], loose: boolean): boolean {
+    return this.idsMatch(this.ids, this.tagStart[slot]!, this.idsEnd[slot]!, terms, loose);
+  }
+
+  /** Whether the user is active and the name's words hold every term (spellings forgiven). */
+  nameMatches(userId: number, terms: readonly QueryTerm[]): boolean {
+    const user = this.users.get(userId);
+    return !!user && this.idsMatch(user.nameIds, 0, user.nameIds.length, terms, true);
+  }
+
+  /** Whether the user is known and not deactivated. */
+  isActive(userId: number): boolean {
+    return this.users.get(userId)?.deactivated === false;
+  }
+
+  private idsMatch(
+    ids: ArrayLike<number>,
+    start: number,
+    end: number,
+    terms: readonly QueryTerm[],
+    loose: boolean,
+  ): boolean {
+    for (const term of terms) {
+      let found = false;
+      for (let i = start; i < end && !found; i++) {
+        const id = ids[i]!;
+        found =
+          id === term.id ||
+          (term.prefix && this.wordText[id]!.startsWith(term.word)) ||
+          (loose && term.spellingIds.includes(id));
+      }
+      if (!found) return false;
+    }
+    return true;
   }
 
   // --- building ---
 
-  private addTrack(row: TrackRow): void {
-    const slot = this.slots.length;
-    const entry: Slot = {
-      trackId: Number(row.track_id),
-      ownerId: Number(row.owner_id),
-      folded: row.folded,
-      words: row.words,
-      tags: row.tags,
-      genre: this.intern(row.genre),
-      mood: this.intern(row.mood),
-      createdMs: row.created_ms,
-      releaseMs: row.release_ms,
-      popularity: row.popularity,
-      alive: true,
-    };
-    this.slots.push(entry);
-    this.slotOf.set(entry.trackId, slot);
-    for (const word of splitWords(row.words)) {
-      let posting = this.titleWords.get(word);
+  private addTrack(row: TrackRow): number {
+    const slot = this.slots;
+    const folded = Buffer.from(row.folded, 'utf8');
+    const wordIds = row.words.map((word) => this.wordId(word));
+    const tagIds = row.tags.map((word) => this.wordId(word));
+    this.reserve(slot + 1, folded.length, wordIds.length + tagIds.length);
+    this.slots++;
+    const trackId = Number(row.track_id);
+    this.trackIds[slot] = trackId;
+    this.ownerIds[slot] = Number(row.owner_id);
+    this.createdMs[slot] = row.created_ms;
+    this.releaseMs[slot] = row.release_ms ?? Number.NaN;
+    this.popularities[slot] = row.popularity;
+    this.alive[slot] = 1;
+    this.genres[slot] = this.code(row.genre);
+    this.moods[slot] = this.code(row.mood);
+    this.textStart[slot] = this.textLength;
+    folded.copy(this.text, this.textLength);
+    this.textLength += folded.length;
+    this.textEnd[slot] = this.textLength;
+    this.titleStart[slot] = this.idsLength;
+    this.ids.set(wordIds, this.idsLength);
+    this.idsLength += wordIds.length;
+    this.tagStart[slot] = this.idsLength;
+    this.ids.set(tagIds, this.idsLength);
+    this.idsLength += tagIds.length;
+    this.idsEnd[slot] = this.idsLength;
+    this.slotOf.set(trackId, slot);
+    for (const id of wordIds) {
+      let posting = this.titlePostings[id];
       if (!posting) {
-        this.titleWords.set(word, (posting = { slots: [], sorted: 0 }));
-        this.addWord(word);
+        this.titlePostings[id] = posting = { sorted: new Int32Array(0), recent: [] };
+        this.addTitleWord(this.wordText[id]!);
       }
-      posting.slots.push(slot);
+      posting.recent.push(slot);
     }
-    for (const word of splitWords(row.tags)) {
-      let posting = this.tagWords.get(word);
-      if (!posting) this.tagWords.set(word, (posting = { slots: [], sorted: 0 }));
-      posting.slots.push(slot);
-    }
-    let owned = this.byOwner.get(entry.ownerId);
-    if (!owned) this.byOwner.set(entry.ownerId, (owned = []));
-    owned.push(slot);
-  }
-
-  /** One copy of each genre and mood: a million rows bring a million copies of a few dozen. */
-  private intern(value: string | null): string | null {
-    if (value === null) return null;
-    const kept = this.interned.get(value);
-    if (kept !== undefined) return kept;
-    this.interned.set(value, value);
-    return value;
+    for (const id of tagIds)
+      (this.tagPostings[id] ??= { sorted: new Int32Array(0), recent: [] }).recent.push(slot);
+    return slot;
   }
 
   private removeTrack(trackId: number): void {
     const slot = this.slotOf.get(trackId);
     if (slot === undefined) return;
     this.slotOf.delete(trackId);
-    this.slots[slot]!.alive = false;
+    this.alive[slot] = 0;
   }
 
-  private addWord(word: string): void {
+  /** Room for `slots` slots and `textBytes` and `idCount` more; every column grows together. */
+  private reserve(slots: number, textBytes: number, idCount: number): void {
+    if (slots > this.capacity) {
+      const capacity = Math.max(1024, this.capacity * 2, slots);
+      const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+        old: T,
+        make: (length: number) => T,
+      ): T => {
+        const grown = make(capacity);
+        grown.set(old);
+        return grown;
+      };
+      this.trackIds = grow(this.trackIds, (n) => new Float64Array(n));
+      this.ownerIds = grow(this.ownerIds, (n) => new Float64Array(n));
+      this.createdMs = grow(this.createdMs, (n) => new Float64Array(n));
+      this.releaseMs = grow(this.releaseMs, (n) => new Float64Array(n));
+      this.popularities = grow(this.popularities, (n) => new Float64Array(n));
+      this.alive = grow(this.alive, (n) => new Uint8Array(n));
+      this.genres = grow(this.genres, (n) => new Uint16Array(n));
+      this.moods = grow(this.moods, (n) => new Uint16Array(n));
+      this.textStart = grow(this.textStart, (n) => new Uint32Array(n));
+      this.textEnd = grow(this.textEnd, (n) => new Uint32Array(n));
+      this.titleStart = grow(this.titleStart, (n) => new Uint32Array(n));
+      this.tagStart = grow(this.tagStart, (n) => new Uint32Array(n));
+      this.idsEnd = grow(this.idsEnd, (n) => new Uint32Array(n));
+      this.capacity = capacity;
+    }
+    if (this.textLength + textBytes > this.text.length) {
+      const text = Buffer.alloc(
+        Math.max(64 * 1024, this.text.length * 2, this.textLength + textBytes),
+      );
+      this.text.copy(text, 0, 0, this.textLength);
+      this.text = text;
+    }
+    if (this.idsLength + idCount > this.ids.length) {
+      const ids = new Int32Array(Math.max(4096, this.ids.length * 2, this.idsLength + idCount));
+      ids.set(this.ids.subarray(0, this.idsLength));
+      this.ids = ids;
+    }
+  }
+
+  private wordId(word: string): number {
+    let id = this.wordIds.get(word);
+    if (id === undefined) {
+      id = this.wordText.length;
+      this.wordIds.set(word, id);
+      this.wordText.push(word);
+    }
+    return id;
+  }
+
+  /** A genre or mood as its code: a few dozen texts, not a copy per track. */
+  private code(text: string | null): number {
+    if (text === null) return 0;
+    let code = this.codes.get(text);
+    if (code === undefined) {
+      code = this.codeText.length;
+      this.codes.set(text, code);
+      this.codeText.push(text);
+    }
+    return code;
+  }
+
+  private addTitleWord(word: string): void {
     const own = trigrams(word);
     this.trigramCounts.set(word, own.size);
     for (const trigram of own) {
@@ -339,72 +521,88 @@ export class TrackSearchIndex {
 
   private setUser(row: UserRow): void {
     const userId = Number(row.user_id);
-    this.users.set(userId, {
-      handle: row.handle,
-      nameWords: row.name_words,
-      deactivated: row.is_deactivated,
-    });
-    for (const word of splitWords(row.name_words)) {
-      let users = this.nameWords.get(word);
-      if (!users) this.nameWords.set(word, (users = []));
+    const nameIds = row.name_words.map((word) => this.wordId(word));
+    this.users.set(userId, { handle: row.handle, nameIds, deactivated: row.is_deactivated });
+    for (const id of nameIds) {
+      let users = this.nameWords.get(id);
+      if (!users) this.nameWords.set(id, (users = []));
       if (!users.includes(userId)) users.push(userId);
     }
   }
 
-  /** Orders what was loaded: each word's tracks by popularity, titles and handles by text. */
+  /** Orders what was loaded: each word's tracks by popularity, titles, owners and handles. */
   private seal(): void {
-    const byPopularity = (a: number, b: number) => {
-      const x = this.slots[a]!;
-      const y = this.slots[b]!;
-      return y.popularity - x.popularity || x.trackId - y.trackId;
-    };
-    for (const postings of [this.titleWords, this.tagWords])
-      for (const posting of postings.values()) {
-        posting.slots.sort(byPopularity);
-        posting.sorted = posting.slots.length;
+    const popularity = this.popularities;
+    const trackIds = this.trackIds;
+    const byPopularity = (a: number, b: number) =>
+      popularity[b]! - popularity[a]! || trackIds[a]! - trackIds[b]!;
+    for (const postings of [this.titlePostings, this.tagPostings])
+      for (const posting of postings) {
+        if (!posting) continue;
+        posting.sorted = Int32Array.from(posting.recent).sort(byPopularity);
+        posting.recent = [];
       }
-    this.titleOrder = this.slots
-      .map((_, slot) => slot)
-      .sort((a, b) => compareCodeUnits(this.slots[a]!.folded, this.slots[b]!.folded));
-    this.builtSlots = this.slots.length;
+    const all = () => Int32Array.from({ length: this.slots }, (_, slot) => slot);
+    this.titleOrder = all().sort((a, b) => this.compareTitles(a, b));
+    const owners = this.ownerIds;
+    this.ownerOrder = all().sort((a, b) => owners[a]! - owners[b]! || a - b);
+    this.builtSlots = this.slots;
     this.handleOrder = [...this.users]
       .map(([userId, user]) => ({ handle: user.handle, userId }))
       .sort((a, b) => compareCodeUnits(a.handle, b.handle));
   }
 
+  /** Folded titles in byte order (as `~<~` compares). */
+  private compareTitles(a: number, b: number): number {
+    return this.text.compare(
+      this.text,
+      this.textStart[b]!,
+      this.textEnd[b]!,
+      this.textStart[a]!,
+      this.textEnd[a]!,
+    );
+  }
+
+  private compareTitle(slot: number, text: Buffer): number {
+    return this.text.compare(text, 0, text.length, this.textStart[slot]!, this.textEnd[slot]!);
+  }
+
   private wordsInOrder(): string[] {
     if (this.wordsStale) {
-      this.sortedWords = [...this.titleWords.keys()].sort(compareCodeUnits);
+      this.sortedWords = this.wordText.filter((word) => this.isKnown(word)).sort(compareCodeUnits);
       this.wordsStale = false;
     }
     return this.sortedWords;
   }
 }
 
-/** The words of a ' word word ' string. */
-function splitWords(words: string): string[] {
-  return words.split(' ').filter((word) => word !== '');
-}
-
-function* postingOrder(posting: { slots: number[]; sorted: number } | undefined): Iterable<number> {
+function* postingOrder(posting: Posting | undefined): Iterable<number> {
   if (!posting) return;
-  const { slots, sorted } = posting;
-  for (let i = sorted; i < slots.length; i++) yield slots[i]!;
-  for (let i = 0; i < sorted; i++) yield slots[i]!;
+  yield* posting.recent;
+  yield* posting.sorted;
 }
 
-/** Byte order for ASCII and code-unit order otherwise, as the `~>=~` prefix ranges compare. */
+/** Inserts `value` into the ordered `items` where `compare` puts it. */
+function insertSorted(items: number[], value: number, compare: (a: number, b: number) => number) {
+  items.splice(
+    lowerBound(items.length, (i) => compare(items[i]!, value) < 0),
+    0,
+    value,
+  );
+}
+
+/** Code-unit order, as handles and words are compared here. */
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function lowerBound<T>(items: readonly T[], key: string, text?: (item: T) => string): number {
+/** The first index in [0, length) for which `before` is false (it is true, then false). */
+function lowerBound(length: number, before: (index: number) => boolean): number {
   let low = 0;
-  let high = items.length;
+  let high = length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    const value = text ? text(items[mid]!) : (items[mid] as unknown as string);
-    if (value < key) low = mid + 1;
+    if (before(mid)) low = mid + 1;
     else high = mid;
   }
   return low;
