@@ -409,3 +409,77 @@ for (const engine of ENGINES)
       });
     });
   }
+
+for (const engine of ENGINES) {
+  describe(`track search index on ${engine}`, () => {
+    it('reads what the indexer reports before it answers again, also while it is being built', async (t) => {
+      if (!(await requireEngine(t, engine))) return;
+      const database = await openTestDatabase(engine);
+      const { db } = database;
+      const trackSearch = new TrackSearch(db);
+      const search = (query: string) =>
+        searchTracks(db, { query, limit: 10, offset: 0 }, trackSearch);
+      const report = async (tracks: number[], users: number[] = []) => {
+        trackSearch.onChanges({ tracks: new Set(tracks), users: new Set(users) });
+        await trackSearch.settled();
+        assert.ok(trackSearch.current, 'back on the index');
+      };
+      try {
+        await addUser(db, 1, { followers: 0 });
+        await addUser(db, 2, { followers: 0 });
+        await addTrack(db, 10, 1, 10, { title: 'Sunset' });
+        await addTrack(db, 11, 2, 10, { title: 'Golden Hour' });
+        await trackSearch.rebuild();
+
+        // A new track: found by a word, and as a title that starts with the query.
+        await addTrack(db, 12, 1, 1, { title: 'Sunset Drive' });
+        await report([12]);
+        assert.deepEqual(await search('drive'), [12]);
+        assert.deepEqual(await search('sunset dr'), [12]);
+        assert.deepEqual(await search('sunset'), [10, 12]);
+
+        // Its counts move it up among equals.
+        await db
+          .insertInto('aggregate_track')
+          .values({ track_id: 12, repost_count: 5, save_count: 0 })
+          .execute();
+        await report([12]);
+        assert.deepEqual(await search('sunset'), [10, 12]); // the whole title still first
+        assert.deepEqual(await search('sunset d'), [12]);
+
+        // An owner renamed, then deactivated.
+        await db
+          .updateTable('users')
+          .set({ handle: 'nightowl', handle_lc: 'nightowl', name: 'Night Owl' })
+          .where('user_id', '=', 2)
+          .execute();
+        await report([], [2]);
+        assert.deepEqual(await search('nightow'), [11]);
+        assert.deepEqual(await search('user2'), []);
+        await db
+          .updateTable('users')
+          .set({ is_deactivated: true })
+          .where('user_id', '=', 2)
+          .execute();
+        await report([], [2]);
+        assert.deepEqual(await search('golden'), []);
+
+        // Changed while the index is rebuilt: read again before the new index takes over.
+        const rebuilt = trackSearch.rebuild();
+        await db
+          .updateTable('tracks')
+          .set({ is_deleted: true })
+          .where('track_id', '=', 10)
+          .execute();
+        trackSearch.onChanges({ tracks: new Set([10]), users: new Set() });
+        await rebuilt;
+        await trackSearch.settled();
+        assert.ok(trackSearch.current);
+        assert.deepEqual(await search('sunset'), [12]);
+      } finally {
+        trackSearch.close();
+        await database.close();
+      }
+    });
+  });
+}
