@@ -556,15 +556,15 @@ export class TrackSearchIndex {
   private compareTitles(a: number, b: number): number {
     return this.text.compare(
       this.text,
-      this.textStart[b]!,
-      this.textEnd[b]!,
-      this.textStart[a]!,
-      this.textEnd[a]!,
+      this.textStart[b],
+      this.textEnd[b],
+      this.textStart[a],
+      this.textEnd[a],
     );
   }
 
   private compareTitle(slot: number, text: Buffer): number {
-    return this.text.compare(text, 0, text.length, this.textStart[slot]!, this.textEnd[slot]!);
+    return this.text.compare(text, 0, text.length, this.textStart[slot], this.textEnd[slot]);
   }
 
   private wordsInOrder(): string[] {
