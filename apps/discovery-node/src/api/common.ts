@@ -8,7 +8,14 @@ import { BufferPool, sendPooled } from '@coliving/server-kit';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { DB } from '../db/schema.js';
-import { GZIP_MIN_BYTES, type GzipHead, acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
+import {
+  FAST_LEVEL,
+  GZIP_MIN_BYTES,
+  type GzipHead,
+  acceptsGzip,
+  gzipAnswer,
+  gzipHead,
+} from './gzipAnswer.js';
 import type { ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
 import type { TrackSearch } from '../core/trackSearchIndex.js';
@@ -159,7 +166,8 @@ export function respondJson(
   blocks: { indexed: number; chain: number },
 ): FastifyReply {
   return sendAnswer(components, request, reply, [DATA_OPEN, json], blocks, () =>
-    gzipHead(Buffer.concat([DATA_OPEN, json])),
+    // not kept: deflated once, fast
+    gzipHead(Buffer.concat([DATA_OPEN, json]), FAST_LEVEL),
   );
 }
 

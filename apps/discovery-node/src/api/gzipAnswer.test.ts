@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
+import { BEST_LEVEL, FAST_LEVEL, acceptsGzip, gzipAnswer, gzipHead } from './gzipAnswer.js';
+import { ResponseCache } from './responseCache.js';
 
 const run = promisify(execFile);
 
@@ -26,22 +27,22 @@ function page(bytes: number): Buffer {
 describe('gzipAnswer', () => {
   it('makes one gzip member of a deflated head and a stored tail, for any tail', () => {
     const head = page(50_000);
-    const zipped = gzipHead(head);
-    for (const tail of [
-      Buffer.alloc(0),
-      Buffer.from('],"latest_indexed_block":12,"timestamp":"2026-12-02T00:00:00.000Z"}'),
-      randomBytes(70_000), // more than one stored block holds
-      randomBytes(65_535),
-    ]) {
-      const answer = Buffer.concat(gzipAnswer(zipped, tail));
-      assert.deepEqual(gunzipSync(answer), Buffer.concat([head, tail]));
-    }
+    for (const level of [FAST_LEVEL, BEST_LEVEL])
+      for (const tail of [
+        Buffer.alloc(0),
+        Buffer.from('],"latest_indexed_block":12,"timestamp":"2026-12-02T00:00:00.000Z"}'),
+        randomBytes(70_000), // more than one stored block holds
+        randomBytes(65_535),
+      ]) {
+        const answer = Buffer.concat(gzipAnswer(gzipHead(head, level), tail));
+        assert.deepEqual(gunzipSync(answer), Buffer.concat([head, tail]));
+      }
   });
 
   it('is decoded by the system gzip as well', async (t) => {
     const head = page(20_000);
     const tail = Buffer.from('],"latest_indexed_block":7}');
-    const answer = Buffer.concat(gzipAnswer(gzipHead(head), tail));
+    const answer = Buffer.concat(gzipAnswer(gzipHead(head, BEST_LEVEL), tail));
     const gzip = await run('gzip', ['--version']).then(
       () => true,
       () => false,
@@ -64,9 +65,26 @@ describe('gzipAnswer', () => {
 
   it('compresses the cached part once, to a fraction of its size', () => {
     const head = page(200_000);
-    const zipped = gzipHead(head);
-    assert.ok(zipped.bytes.length < head.length / 3, `${zipped.bytes.length} of ${head.length}`);
-    assert.equal(zipped.length, head.length);
+    const fast = gzipHead(head, FAST_LEVEL);
+    const best = gzipHead(head, BEST_LEVEL);
+    assert.ok(fast.bytes.length < head.length / 3, `${fast.bytes.length} of ${head.length}`);
+    assert.ok(best.bytes.length < fast.bytes.length, `${best.bytes.length}, ${fast.bytes.length}`);
+    assert.equal(best.length, head.length);
+  });
+});
+
+describe('ResponseCache.gzipOf', () => {
+  it('deflates an answer fast the first time, at the best level the second, then keeps it', () => {
+    const cache = new ResponseCache();
+    const answer = { head: page(50_000) };
+    cache.set('/v1/x', 'g', answer);
+    const first = cache.gzipOf('/v1/x', answer);
+    assert.equal(first.level, FAST_LEVEL);
+    const second = cache.gzipOf('/v1/x', answer);
+    assert.equal(second.level, BEST_LEVEL);
+    assert.ok(second.bytes.length < first.bytes.length);
+    assert.equal(cache.gzipOf('/v1/x', answer), second);
+    assert.equal(cache.get('/v1/x', 'g')?.gzip, second);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type GzipHead, gzipHead } from './gzipAnswer.js';
+import { BEST_LEVEL, FAST_LEVEL, type GzipHead, gzipHead } from './gzipAnswer.js';
 
 /**
  * The part of an API answer the cache keeps: `{"data":` and the data's JSON (UTF-8), and, once a
@@ -47,15 +47,20 @@ export class ResponseCache {
     this.evict();
   }
 
-  /** The answer's gzip form, deflated on first use and kept with the entry. */
+  /**
+   * The answer's gzip form, kept with the entry: deflated fast on first use, and again at the
+   * best level the second time (an answer asked for twice is likely to be asked for again).
+   */
   gzipOf(key: string, answer: CachedAnswer): GzipHead {
-    if (answer.gzip) return answer.gzip;
-    answer.gzip = gzipHead(answer.head);
+    const kept = answer.gzip;
+    if (kept?.level === BEST_LEVEL) return kept;
+    const gzip = gzipHead(answer.head, kept ? BEST_LEVEL : FAST_LEVEL);
+    answer.gzip = gzip;
     if (this.entries.get(key)?.answer === answer) {
-      this.bytes += answer.gzip.bytes.length;
+      this.bytes += gzip.bytes.length - (kept?.bytes.length ?? 0);
       this.evict();
     }
-    return answer.gzip;
+    return gzip;
   }
 
   private evict(): void {
