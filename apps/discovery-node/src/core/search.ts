@@ -293,21 +293,27 @@ function searchIndex(
     (!genreCodes || genreCodes.includes(index.genre(slot))) &&
     (!moodCodes || moodCodes.includes(index.mood(slot)));
   const scores = new Map<number, number>();
-  /** From each list, the first `wanted` slots that pass `check`; PROBE_READS read in all. */
+  /**
+   * From each list, the first `perList` slots that pass `check`, `total` in all, as the SQL
+   * probes' limits take them; PROBE_READS entries read at most.
+   */
   const take = (
     lists: Iterable<number>[],
     score: number,
-    wanted: number,
+    perList: number,
+    total: number,
     check: (slot: number) => boolean,
   ) => {
     let read = 0;
+    let takenAll = 0;
     for (const slots of lists) {
       let taken = 0;
       for (const slot of slots) {
-        if (taken >= wanted) break;
-        if (++read > PROBE_READS) return;
+        if (taken >= perList) break;
+        if (takenAll >= total || ++read > PROBE_READS) return;
         if (!passes(slot) || !check(slot)) continue;
         taken++;
+        takenAll++;
         if ((scores.get(slot) ?? 0) < score) scores.set(slot, score);
       }
     }
@@ -324,22 +330,24 @@ function searchIndex(
   const lead = expansions
     .map((list) => ({ list, titles: titles(list) }))
     .reduce((best, next) => (next.titles < best.titles ? next : best)).list;
-  const wanted = Math.max(offset + limit, POPULAR_PER_WORD);
   take(
     lead.map((word) => index.titleSlots(word)),
     TITLE_WORDS_WEIGHT,
-    wanted,
+    offset + limit,
+    POPULAR_CANDIDATES,
     (slot) => index.titleMatches(slot, terms, true),
   );
   take(
     [index.titlePrefixSlots(qBytes)],
     TITLE_WORDS_WEIGHT,
     Math.max(offset + limit, PREFIX_CANDIDATES),
+    Infinity,
     () => true,
   );
   take(
     lead.map((word) => index.tagSlots(word)),
     TAGS_WEIGHT,
+    PROBE_CANDIDATES,
     PROBE_CANDIDATES,
     (slot) => index.tagsMatch(slot, terms, true),
   );
@@ -356,6 +364,7 @@ function searchIndex(
   take(
     [...owners].map((userId) => index.ownerSlots(userId)),
     OWNER_WEIGHT,
+    PROBE_CANDIDATES,
     PROBE_CANDIDATES,
     () => true,
   );
