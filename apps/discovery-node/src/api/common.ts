@@ -117,12 +117,9 @@ export async function respond(
     // The cache keeps UTF-8 bytes, not strings: encoding a long string on every answer cost more
     // than the rest of a cached answer.
     const data = await compute();
-    answer = {
-      head:
-        data instanceof EncodedJson
-          ? Buffer.concat([DATA_OPEN, ...data.parts])
-          : Buffer.from(`{"data":${JSON.stringify(data)}`),
-    };
+    answer = components.cache.answerOf(
+      data instanceof EncodedJson ? data.parts : (JSON.stringify(data) ?? 'null'),
+    );
     components.cache.set(request.url, generation, answer);
   }
   const cached = answer;
