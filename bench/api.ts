@@ -4,7 +4,8 @@
 // request), /v1/tracks/trending and /v1/tracks/search?query=<a typo>, and against a hello-world
 // fastify route in the same process, in the same run. Then the same at 100,000 tracks on PGlite.
 // Beside them, for reference, "floor" routes on a bare fastify app: one trivial query per request,
-// one track row by primary key per request, and trending's bytes sent as a constant buffer.
+// one track row by primary key per request, and a track's and trending's answers sent as
+// constant buffers.
 // wrk comes from Debian's package (installed here when missing; needs root).
 // Usage: npm run bench:api [-- <tracks, default 1000000>]
 // Env: COLIVING_BENCH_ENGINES=postgres|pglite (default both), COLIVING_BENCH_KEEP_DB=1 keeps the
@@ -680,6 +681,12 @@ async function benchEngine(
     floorApp.get('/bytes', async (_request, reply) =>
       reply.type('application/json; charset=utf-8').send(pageBytes),
     );
+    // `/track-bytes/:id`: a track's whole answer as a constant buffer, behind the same random
+    // paths as the track route: the least any track answer costs to send on this machine.
+    let trackBytes = Buffer.alloc(0);
+    floorApp.get('/track-bytes/:id', async (_request, reply) =>
+      reply.type('application/json; charset=utf-8').send(trackBytes),
+    );
     const floorPort = await freePort();
     await floorApp.listen({ host: HOST, port: floorPort });
     const floorUrl = `http://${HOST}:${floorPort}`;
@@ -739,6 +746,12 @@ async function benchEngine(
         },
       },
       {
+        name: "floor: a track's bytes, constant (info)",
+        path: `${floorUrl}/track-bytes/${ids[0]}`,
+        script: await write('floor-track-bytes.lua', trackScript(ids, '/track-bytes/')),
+        target: 'ratio-info',
+      },
+      {
         name: 'GET /v1/tracks/trending',
         path: `${publicUrl}/v1/tracks/trending`,
         script: await write('plain.lua', plainScript),
@@ -791,6 +804,7 @@ async function benchEngine(
     const track = (await getData(`${publicUrl}/v1/tracks/${ids[0]}`)) as { title: string };
     const trending = (await getData(`${publicUrl}/v1/tracks/trending`)) as { title: string }[];
     pageBytes = Buffer.from(await (await fetch(`${publicUrl}/v1/tracks/trending`)).arrayBuffer());
+    trackBytes = Buffer.from(await (await fetch(`${publicUrl}/v1/tracks/${ids[0]}`)).arrayBuffer());
     console.log(
       `  /v1/tracks/${ids[0]}: "${track.title}"; trending: ${trending.length} tracks, top ` +
         trending
