@@ -7,7 +7,7 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
-import type { QueryWord, TrackSearch, TrackSearchIndex } from './trackSearchIndex.js';
+import type { QueryWord, SlotList, TrackSearch, TrackSearchIndex } from './trackSearchIndex.js';
 
 export type SearchSort = 'relevant' | 'popular' | 'recent';
 export type SearchParams = {
@@ -298,7 +298,7 @@ function searchIndex(
    * probes' limits take them; PROBE_READS entries read at most.
    */
   const take = (
-    lists: Iterable<number>[],
+    lists: SlotList[],
     score: number,
     perList: number,
     total: number,
@@ -306,16 +306,18 @@ function searchIndex(
   ) => {
     let read = 0;
     let takenAll = 0;
-    for (const slots of lists) {
+    for (const parts of lists) {
       let taken = 0;
-      for (const slot of slots) {
-        if (taken >= perList) break;
-        if (takenAll >= total || ++read > PROBE_READS) return;
-        if (!passes(slot) || !check(slot)) continue;
-        taken++;
-        takenAll++;
-        if ((scores.get(slot) ?? 0) < score) scores.set(slot, score);
-      }
+      list: for (const slots of parts)
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i]!;
+          if (taken >= perList) break list;
+          if (takenAll >= total || ++read > PROBE_READS) return;
+          if (!passes(slot) || !check(slot)) continue;
+          taken++;
+          takenAll++;
+          if ((scores.get(slot) ?? 0) < score) scores.set(slot, score);
+        }
     }
   };
   // The rarest query word (with its spellings and, last, the words it starts) leads the probes.

@@ -279,21 +279,29 @@ export class TrackSearchIndex {
   // --- probes: slots in the order they are read ---
 
   /** Live or dead slots of tracks whose title has `word`: changed tracks first, then by popularity. */
-  titleSlots(word: string): Iterable<number> {
+  titleSlots(word: string): SlotList {
     return postingOrder(this.titlePostings[this.wordIds.get(word) ?? -1]);
   }
 
-  tagSlots(word: string): Iterable<number> {
+  tagSlots(word: string): SlotList {
     return postingOrder(this.tagPostings[this.wordIds.get(word) ?? -1]);
   }
 
   /** Slots of titles that start with `prefix` (folded, UTF-8): in title order, built then since. */
-  *titlePrefixSlots(prefix: Buffer): Iterable<number> {
-    for (const order of [this.titleOrder, this.recentTitleOrder]) {
-      let at = lowerBound(order.length, (i) => this.compareTitle(order[i]!, prefix) < 0);
-      for (; at < order.length && this.titleStartsWith(order[at]!, prefix) > 0; at++)
-        yield order[at]!;
-    }
+  titlePrefixSlots(prefix: Buffer): SlotList {
+    const range = (order: ArrayLike<number>) => {
+      const at = lowerBound(order.length, (i) => this.compareTitle(order[i]!, prefix) < 0);
+      // Titles that start with the prefix follow those before it, and precede the rest.
+      const end = lowerBound(
+        order.length,
+        (i) =>
+          this.compareTitle(order[i]!, prefix) < 0 || this.titleStartsWith(order[i]!, prefix) > 0,
+      );
+      return [at, end] as const;
+    };
+    const [at, end] = range(this.titleOrder);
+    const [recentAt, recentEnd] = range(this.recentTitleOrder);
+    return [this.titleOrder.subarray(at, end), this.recentTitleOrder.slice(recentAt, recentEnd)];
   }
 
   /** Users whose folded handle starts with `prefix`. */
@@ -311,11 +319,12 @@ export class TrackSearchIndex {
   }
 
   /** Slots of the user's tracks (dead ones included). */
-  *ownerSlots(userId: number): Iterable<number> {
+  ownerSlots(userId: number): SlotList {
     const order = this.ownerOrder;
-    let at = lowerBound(order.length, (i) => this.ownerIds[order[i]!]! < userId);
-    for (; at < order.length && this.ownerIds[order[at]!] === userId; at++) yield order[at]!;
-    yield* this.recentByOwner.get(userId) ?? [];
+    const owners = this.ownerIds;
+    const at = lowerBound(order.length, (i) => owners[order[i]!]! < userId);
+    const end = lowerBound(order.length, (i) => owners[order[i]!]! <= userId);
+    return [order.subarray(at, end), this.recentByOwner.get(userId) ?? []];
   }
 
   // --- a slot ---
@@ -350,7 +359,10 @@ export class TrackSearchIndex {
   titleStartsWith(slot: number, q: Buffer): number {
     const start = this.textStart[slot]!;
     const length = this.textEnd[slot]! - start;
-    if (length < q.length || q.compare(this.text, start, start + q.length) !== 0) return 0;
+    if (length < q.length) return 0;
+    // byte by byte: a query is a few bytes, and Buffer.compare's call costs more than the loop
+    const text = this.text;
+    for (let i = 0; i < q.length; i++) if (text[start + i] !== q[i]) return 0;
     return length === q.length ? 1 : 0.9;
   }
 
@@ -576,10 +588,11 @@ export class TrackSearchIndex {
   }
 }
 
-function* postingOrder(posting: Posting | undefined): Iterable<number> {
-  if (!posting) return;
-  yield* posting.recent;
-  yield* posting.sorted;
+/** A probe's slots: its parts, read in order (plain arrays: a generator per slot cost more than the check). */
+export type SlotList = readonly ArrayLike<number>[];
+
+function postingOrder(posting: Posting | undefined): SlotList {
+  return posting ? [posting.recent, posting.sorted] : [];
 }
 
 /** Inserts `value` into the ordered `items` where `compare` puts it. */
