@@ -5,6 +5,7 @@
 // under.
 import type { EntityChanges } from '../indexer/entityBatch.js';
 import { type TrackView, loadTracks } from '../core/catalog.js';
+import { widened } from '../core/widened.js';
 import { type ApiComponents, EncodedJson, responseContext } from './common.js';
 import { presentTracks, trackAccess } from './present.js';
 import { type ResponseContext, isScheduled, toTrack } from './responses.js';
@@ -241,26 +242,18 @@ export class TrackJsonCache {
   }
 
   private grow(capacity: number): void {
-    const widen = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(
-      old: T,
-      make: (n: number) => T,
-    ): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
-    };
-    this.trackIds = widen(this.trackIds, (n) => new Float64Array(n));
-    this.ownerIds = widen(this.ownerIds, (n) => new Float64Array(n));
-    this.starts = widen(this.starts, (n) => new Uint32Array(n));
-    this.lengths = widen(this.lengths, (n) => new Uint32Array(n));
-    this.chunkOf = widen(this.chunkOf, (n) => new Uint8Array(n));
-    this.contextOf = widen(this.contextOf, (n) => new Uint8Array(n));
-    this.publicFlags = widen(this.publicFlags, (n) => new Uint8Array(n));
-    this.readFlags = widen(this.readFlags, (n) => new Uint8Array(n));
-    this.ownerNext = widen(this.ownerNext, (n) => new Int32Array(n));
-    this.ownerPrev = widen(this.ownerPrev, (n) => new Int32Array(n));
-    this.chunkNext = widen(this.chunkNext, (n) => new Int32Array(n));
-    this.chunkPrev = widen(this.chunkPrev, (n) => new Int32Array(n));
+    this.trackIds = widened(this.trackIds, capacity);
+    this.ownerIds = widened(this.ownerIds, capacity);
+    this.starts = widened(this.starts, capacity);
+    this.lengths = widened(this.lengths, capacity);
+    this.chunkOf = widened(this.chunkOf, capacity);
+    this.contextOf = widened(this.contextOf, capacity);
+    this.publicFlags = widened(this.publicFlags, capacity);
+    this.readFlags = widened(this.readFlags, capacity);
+    this.ownerNext = widened(this.ownerNext, capacity);
+    this.ownerPrev = widened(this.ownerPrev, capacity);
+    this.chunkNext = widened(this.chunkNext, capacity);
+    this.chunkPrev = widened(this.chunkPrev, capacity);
   }
 }
 

@@ -15,6 +15,7 @@
 // (`search_fold`) and split into words (`to_tsvector('simple', …)`) by the database when rows are
 // read, and so is the query, so a query matches here exactly what it matches in SQL.
 import { type Kysely, sql } from 'kysely';
+import { widened } from './widened.js';
 import type { DB } from '../db/schema.js';
 
 /** What the indexer changed in one transaction (entity ids). */
@@ -461,27 +462,19 @@ export class TrackSearchIndex {
   private reserve(slots: number, textBytes: number, idCount: number): void {
     if (slots > this.capacity) {
       const capacity = Math.max(1024, this.capacity * 2, slots);
-      const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
-        old: T,
-        make: (length: number) => T,
-      ): T => {
-        const grown = make(capacity);
-        grown.set(old);
-        return grown;
-      };
-      this.trackIds = grow(this.trackIds, (n) => new Float64Array(n));
-      this.ownerIds = grow(this.ownerIds, (n) => new Float64Array(n));
-      this.createdMs = grow(this.createdMs, (n) => new Float64Array(n));
-      this.releaseMs = grow(this.releaseMs, (n) => new Float64Array(n));
-      this.popularities = grow(this.popularities, (n) => new Float64Array(n));
-      this.alive = grow(this.alive, (n) => new Uint8Array(n));
-      this.genres = grow(this.genres, (n) => new Uint16Array(n));
-      this.moods = grow(this.moods, (n) => new Uint16Array(n));
-      this.textStart = grow(this.textStart, (n) => new Uint32Array(n));
-      this.textEnd = grow(this.textEnd, (n) => new Uint32Array(n));
-      this.titleStart = grow(this.titleStart, (n) => new Uint32Array(n));
-      this.tagStart = grow(this.tagStart, (n) => new Uint32Array(n));
-      this.idsEnd = grow(this.idsEnd, (n) => new Uint32Array(n));
+      this.trackIds = widened(this.trackIds, capacity);
+      this.ownerIds = widened(this.ownerIds, capacity);
+      this.createdMs = widened(this.createdMs, capacity);
+      this.releaseMs = widened(this.releaseMs, capacity);
+      this.popularities = widened(this.popularities, capacity);
+      this.alive = widened(this.alive, capacity);
+      this.genres = widened(this.genres, capacity);
+      this.moods = widened(this.moods, capacity);
+      this.textStart = widened(this.textStart, capacity);
+      this.textEnd = widened(this.textEnd, capacity);
+      this.titleStart = widened(this.titleStart, capacity);
+      this.tagStart = widened(this.tagStart, capacity);
+      this.idsEnd = widened(this.idsEnd, capacity);
       this.capacity = capacity;
     }
     if (this.textLength + textBytes > this.text.length) {
