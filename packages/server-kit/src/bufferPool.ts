@@ -37,11 +37,22 @@ export class BufferPool {
     return buffer;
   }
 
-  /** Returns a buffer from `take` for reuse (dropped when the pool is full or it is not pooled). */
+  /**
+   * Returns a buffer from `take` for reuse (dropped when it is not pooled or bigger than the whole
+   * pool). When the pool is full, idle buffers of other sizes make room: what was given last is
+   * what is in use now, and a pool full of sizes nobody asks for any more would make every
+   * answer take a fresh buffer.
+   */
   give(buffer: Buffer): void {
     const size = buffer.byteLength;
     if (this.classOf(size) !== size || buffer.byteOffset !== 0) return;
-    if (this.pooledBytes + size > this.maxPooledBytes) return;
+    if (size > this.maxPooledBytes) return;
+    while (this.pooledBytes + size > this.maxPooledBytes) {
+      const other = [...this.free].find(([s, list]) => s !== size && list.length > 0);
+      if (other === undefined) return; // full of this size already
+      other[1].pop();
+      this.pooledBytes -= other[0];
+    }
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     list.push(buffer);
