@@ -16,7 +16,7 @@ import {
   gzipAnswer,
   gzipHead,
 } from './gzipAnswer.js';
-import type { ResponseCache } from './responseCache.js';
+import { DATA_OPEN, type ResponseCache } from './responseCache.js';
 import type { ResponseContext } from './responses.js';
 import type { TrackSearch } from '../core/trackSearchIndex.js';
 import type { TrackJsonCache } from './trackJson.js';
@@ -128,7 +128,6 @@ export async function respond(
   );
 }
 
-const DATA_OPEN = Buffer.from('{"data":');
 const [ARRAY_OPEN, COMMA, ARRAY_CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [
   Buffer,
   Buffer,

@@ -113,4 +113,5 @@ function sizeOf(answer: CachedAnswer): number {
   return (answer.slab ?? answer.head).length + (answer.gzip?.bytes.length ?? 0);
 }
 
-const DATA_OPEN = Buffer.from('{"data":');
+/** The API v1 envelope up to its data: every answer's head starts with it. */
+export const DATA_OPEN = Buffer.from('{"data":');
