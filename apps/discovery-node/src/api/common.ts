@@ -187,7 +187,8 @@ function sendAnswer(
   return sendPooled(reply, [...head, tail], answerBuffers);
 }
 
-let lastTail: { key: string; bytes: Buffer } | undefined;
+type Tail = { version: string; indexed: number; chain: number; ms: number; bytes: Buffer };
+let lastTail: Tail | undefined;
 
 /**
  * The envelope after `data` (`,"latest_chain_block":…}`), UTF-8. Answers in the same millisecond
@@ -195,15 +196,27 @@ let lastTail: { key: string; bytes: Buffer } | undefined;
  */
 function envelopeTail(components: ApiComponents, blocks: { indexed: number; chain: number }) {
   const now = Date.now();
-  const key = `${components.version}:${blocks.indexed}:${blocks.chain}:${now}`;
-  if (lastTail?.key !== key) {
-    const envelope = {
-      ...envelopeOf(components, null, blocks),
-      timestamp: new Date(now).toISOString(),
-    };
-    lastTail = { key, bytes: Buffer.from(JSON.stringify(envelope).slice('{"data":null'.length)) };
-  }
-  return lastTail.bytes;
+  const last = lastTail;
+  if (
+    last?.ms === now &&
+    last.indexed === blocks.indexed &&
+    last.chain === blocks.chain &&
+    last.version === components.version
+  )
+    return last.bytes;
+  const envelope = {
+    ...envelopeOf(components, null, blocks),
+    timestamp: new Date(now).toISOString(),
+  };
+  const bytes = Buffer.from(JSON.stringify(envelope).slice('{"data":null'.length));
+  lastTail = {
+    version: components.version,
+    indexed: blocks.indexed,
+    chain: blocks.chain,
+    ms: now,
+    bytes,
+  };
+  return bytes;
 }
 
 /** Bodies are written from reused buffers (see sendPooled): a page is often hundreds of KB. */

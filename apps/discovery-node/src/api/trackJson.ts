@@ -257,14 +257,24 @@ export class TrackJsonCache {
   }
 }
 
-const contextKeys = new WeakMap<readonly string[], string>();
+type PublicContext = { nodes: readonly string[]; ctx: ResponseContext; key: string };
+const publicContexts = new WeakMap<ApiComponents, PublicContext>();
 
-/** What a kept track's JSON depends on besides the catalog: where the content nodes are. */
-function contextKey(ctx: ResponseContext): string {
-  // The node list is one array until it is read again: its key is worked out once per list.
-  let nodes = contextKeys.get(ctx.contentNodes);
-  if (nodes === undefined) contextKeys.set(ctx.contentNodes, (nodes = ctx.contentNodes.join(' ')));
-  return `${ctx.publicUrl} ${ctx.replicationFactor} ${nodes}`;
+/**
+ * The context of answers without a current user, and its key: what a kept track's JSON depends
+ * on besides the catalog (where the content nodes are). Both are made once per node list, so a
+ * kept track's lookup hashes no new string.
+ */
+async function publicContext(components: ApiComponents): Promise<PublicContext> {
+  const nodes = await components.contentNodes.endpoints();
+  let entry = publicContexts.get(components);
+  if (entry?.nodes !== nodes) {
+    const ctx = await responseContext(components, undefined);
+    const key = `${ctx.publicUrl} ${ctx.replicationFactor} ${ctx.contentNodes.join(' ')}`;
+    entry = { nodes: ctx.contentNodes, ctx, key };
+    publicContexts.set(components, entry);
+  }
+  return entry;
 }
 
 /** A track anyone may fetch by id: not deleted, owner active, released. Unlisted ones are. */
@@ -282,8 +292,7 @@ export async function publicTracks(
   ids: readonly number[],
 ): Promise<PublicTrack[]> {
   const cache = components.trackJson;
-  const ctx = await responseContext(components, undefined);
-  const context = contextKey(ctx);
+  const { ctx, key: context } = await publicContext(components);
   const found = new Map<number, PublicTrack>();
   const missing: number[] = [];
   for (const id of ids) {
