@@ -45,10 +45,11 @@ class HashidCodec {
   private readonly guards: string[];
   /** Per ASCII code: CHAR_NONE, CHAR_ALPHABET, CHAR_GUARD or CHAR_SEPARATOR. */
   private readonly kinds = new Uint8Array(128);
-  /** Per lottery character's code: the alphabet a number is written in after it. */
-  private readonly lotteryAlphabets: (string[] | undefined)[] = [];
-  /** Per lottery character's code: each ASCII code's digit in that alphabet, or -1. */
-  private readonly lotteryDigits: (Int8Array | undefined)[] = [];
+  /**
+   * Per lottery character's code: the alphabet a number is written in after it, and each ASCII
+   * code's digit in that alphabet (-1: none).
+   */
+  private readonly lotteries: ({ chars: string[]; digits: Int8Array } | undefined)[] = [];
 
   constructor(
     private readonly salt: string,
@@ -91,24 +92,23 @@ class HashidCodec {
   }
 
   /** The alphabet a number is written in after `lottery` (an alphabet character's code). */
-  private lotteryAlphabet(lottery: number): string[] {
-    let chars = this.lotteryAlphabets[lottery];
-    if (!chars) {
+  private lotteryAlphabet(lottery: number): { chars: string[]; digits: Int8Array } {
+    let entry = this.lotteries[lottery];
+    if (!entry) {
       const key = [String.fromCharCode(lottery), ...this.salt, ...this.alphabet];
-      chars = shuffle(this.alphabet, key.slice(0, this.alphabet.length));
+      const chars = shuffle(this.alphabet, key.slice(0, this.alphabet.length));
       const digits = new Int8Array(128).fill(-1);
       for (const [i, c] of chars.entries()) digits[c.charCodeAt(0)] = i;
-      this.lotteryAlphabets[lottery] = chars;
-      this.lotteryDigits[lottery] = digits;
+      this.lotteries[lottery] = entry = { chars, digits };
     }
-    return chars;
+    return entry;
   }
 
   /** The hashid of a non-negative safe integer. */
   encode(id: number): string {
     const remainder = id % 100;
     const lottery = this.alphabet[remainder % this.alphabet.length]!;
-    let chars = this.lotteryAlphabet(lottery.charCodeAt(0));
+    let chars = this.lotteryAlphabet(lottery.charCodeAt(0)).chars;
     const base = chars.length;
     let digits = '';
     let value = id;
@@ -164,8 +164,7 @@ class HashidCodec {
     if (end - start < 1) return undefined;
     const lottery = hash.charCodeAt(start);
     if (kinds[lottery] !== CHAR_ALPHABET) return undefined;
-    this.lotteryAlphabet(lottery);
-    const digits = this.lotteryDigits[lottery]!;
+    const { digits } = this.lotteryAlphabet(lottery);
     const base = this.alphabet.length;
     let value = 0;
     for (let i = start + 1; i < end; i++) {

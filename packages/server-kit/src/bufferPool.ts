@@ -47,12 +47,15 @@ export class BufferPool {
     const size = buffer.byteLength;
     if (this.classOf(size) !== size || buffer.byteOffset !== 0) return;
     if (size > this.maxPooledBytes) return;
-    while (this.pooledBytes + size > this.maxPooledBytes) {
-      const other = [...this.free].find(([s, list]) => s !== size && list.length > 0);
-      if (other === undefined) return; // full of this size already
-      other[1].pop();
-      this.pooledBytes -= other[0];
+    for (const [other, list] of this.free) {
+      if (this.pooledBytes + size <= this.maxPooledBytes) break;
+      if (other === size) continue;
+      while (list.length > 0 && this.pooledBytes + size > this.maxPooledBytes) {
+        list.pop();
+        this.pooledBytes -= other;
+      }
     }
+    if (this.pooledBytes + size > this.maxPooledBytes) return; // full of this size already
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     list.push(buffer);
