@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Runs every workspace's tests in one node:test run, so the run closes on one summary, then the web
-// player's component tests (`*.test.tsx`, in a DOM) with vitest.
+// Runs every workspace's tests (and the repository's own, under scripts/) in one node:test run, so
+// the run closes on one summary, then the web player's component tests (`*.test.tsx`, in a DOM)
+// with vitest.
 // Usage: node scripts/test.mjs [path-prefix ...]   (e.g. `packages/protocol`, `apps/web`)
+// A prefix is taken from the current directory: a workspace's `npm test` runs
+// `node ../../scripts/test.mjs .` inside the workspace, so `npm test -w <workspace>` runs its tests.
 // Extra flags after `--` go to node's test runner (e.g. `-- --test-name-pattern=hashid`).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,6 +16,11 @@ const args = process.argv.slice(2);
 const dash = args.indexOf('--');
 const prefixes = (dash === -1 ? args : args.slice(0, dash)).map((p) => relative(root, resolve(p)));
 const runnerFlags = dash === -1 ? [] : args.slice(dash + 1);
+
+/** Whether `file` (relative to the root) lies under one of the prefixes, or there are none. */
+function isSelected(file) {
+  return prefixes.length === 0 || prefixes.some((p) => file.startsWith(p));
+}
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage', '.coliving', 'test-artifacts']);
 
@@ -28,7 +36,7 @@ function findTests(dir, suffix = '.test.ts') {
   return out;
 }
 
-const files = [];
+const files = findTests(join(root, 'scripts'));
 for (const group of ['packages', 'apps']) {
   const groupDir = join(root, group);
   let names = [];
@@ -50,9 +58,7 @@ for (const group of ['packages', 'apps']) {
   }
 }
 
-const selected = files
-  .map((f) => relative(root, f))
-  .filter((f) => prefixes.length === 0 || prefixes.some((p) => f.startsWith(p)));
+const selected = files.map((f) => relative(root, f)).filter(isSelected);
 
 const webDir = join(root, 'apps/web');
 const webTests = [
@@ -61,7 +67,7 @@ const webTests = [
 ]
   .sort()
   .map((f) => relative(root, f))
-  .filter((f) => prefixes.length === 0 || prefixes.some((p) => f.startsWith(p)));
+  .filter(isSelected);
 
 if (selected.length === 0 && webTests.length === 0) {
   console.error(`no test files found${prefixes.length ? ` under ${prefixes.join(', ')}` : ''}`);

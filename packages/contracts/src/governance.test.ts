@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { DEFAULT_PARAMS, fundAccounts, registerNode } from '@coliving/chain';
+import {
+  type TestNetwork,
+  expectRevert,
+  revertErrorName,
+  startTestNetwork,
+} from '@coliving/chain/testing';
 import {
   ProposalOutcome,
   ServiceType,
@@ -23,9 +30,6 @@ import {
   toFunctionSelector,
   zeroAddress,
 } from 'viem';
-import { DEFAULT_PARAMS } from '../constants.js';
-import { fundAccounts, registerNode } from '../helpers.js';
-import { type TestNetwork, expectRevert, revertErrorName, startTestNetwork } from '../testing.js';
 
 const DGCO = 10n ** 18n;
 const dgco = (whole: bigint | number): bigint => BigInt(whole) * DGCO;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { DEFAULT_PARAMS } from '@coliving/chain';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import {
   claimsManagerAbi,
   delegateManagerAbi,
@@ -8,8 +10,6 @@ import {
   stakingAbi,
 } from '@coliving/contracts';
 import { type Account, type Address, encodeDeployData, parseEther, zeroAddress } from 'viem';
-import { DEFAULT_PARAMS } from '../constants.js';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 import { dgco, eventsOf, nodeStakingKit } from './nodeStakingKit.js';
 
 const LOCKUP = DEFAULT_PARAMS.undelegateLockupBlocks;

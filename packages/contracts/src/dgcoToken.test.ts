@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { colivingChain, createChainWallet } from '@coliving/chain';
+import {
+  type TestContracts,
+  type TestNetwork,
+  expectRevert,
+  revertData,
+  startTestNetwork,
+} from '@coliving/chain/testing';
 import { dgcoTokenAbi, dgcoTokenBytecode } from '@coliving/contracts';
 import {
   type Address,
@@ -14,14 +22,6 @@ import {
   parseSignature,
   zeroAddress,
 } from 'viem';
-import { colivingChain, createChainWallet } from '../clients.js';
-import {
-  type TestContracts,
-  type TestNetwork,
-  expectRevert,
-  revertData,
-  startTestNetwork,
-} from '../testing.js';
 
 const INITIAL_SUPPLY = parseEther('1000000000');
 /** ERC20Votes keeps supply within uint208 so checkpoints cannot overflow. */

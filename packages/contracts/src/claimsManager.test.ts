@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { DEFAULT_PARAMS } from '@coliving/chain';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import {
   ServiceType,
   claimsManagerAbi,
@@ -9,8 +11,6 @@ import {
   nodeRegistryAbi,
 } from '@coliving/contracts';
 import { type Account, type TransactionReceipt, encodeDeployData, zeroAddress } from 'viem';
-import { DEFAULT_PARAMS } from '../constants.js';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 import { dgco, eventsOf, nodeStakingKit } from './nodeStakingKit.js';
 
 const ROUND_BLOCKS = DEFAULT_PARAMS.fundingRoundBlocks;

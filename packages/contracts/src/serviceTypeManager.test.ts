@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { ServiceType, serviceTypeManagerAbi } from '@coliving/contracts';
-import { type Address, parseEventLogs, stringToHex, zeroHash } from 'viem';
 import {
   type TestContracts,
   type TestNetwork,
   expectRevert,
   startTestNetwork,
-} from '../testing.js';
+} from '@coliving/chain/testing';
+import { ServiceType, serviceTypeManagerAbi } from '@coliving/contracts';
+import { type Address, parseEventLogs, stringToHex, zeroHash } from 'viem';
 
 const DGCO = 10n ** 18n;
 const STORAGE_NODE = stringToHex('storage-node', { size: 32 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_PARAMS, fundAccounts, registerNode } from '@coliving/chain';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import {
   ProposalOutcome,
   ServiceType,
@@ -17,9 +19,6 @@ import {
   parseEventLogs,
   toFunctionSelector,
 } from 'viem';
-import { DEFAULT_PARAMS } from '../constants.js';
-import { fundAccounts, registerNode } from '../helpers.js';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 
 const DGCO = 10n ** 18n;
 const dgco = (whole: bigint | number): bigint => BigInt(whole) * DGCO;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { DEFAULT_PARAMS } from '@coliving/chain';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import { ServiceType, nodeRegistryAbi } from '@coliving/contracts';
 import { type Account, type Address, stringToHex, zeroAddress } from 'viem';
-import { DEFAULT_PARAMS } from '../constants.js';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 import { dgco, eventsOf, nodeStakingKit } from './nodeStakingKit.js';
 
 const LOCKUP = DEFAULT_PARAMS.decreaseStakeLockupBlocks;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { createChainWallet } from '@coliving/chain';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import { dgcoTokenAbi, paymentRouterAbi } from '@coliving/contracts';
 import {
   type Address,
@@ -10,8 +12,6 @@ import {
   parseSignature,
   zeroAddress,
 } from 'viem';
-import { createChainWallet } from '../clients.js';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 
 const PERMIT_TYPES = {
   Permit: [

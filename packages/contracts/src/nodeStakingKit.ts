@@ -1,5 +1,7 @@
 // Shared set-up for the NodeRegistry, DelegateManager and ClaimsManager tests: acting as
 // Governance, funding and approving stakers, registering nodes and delegating, all exact.
+import { colivingChain, createChainWallet, fundAccounts } from '@coliving/chain';
+import { type TestNetwork, revertData } from '@coliving/chain/testing';
 import {
   ServiceType,
   claimsManagerAbi,
@@ -24,9 +26,6 @@ import {
   maxUint256,
   parseEventLogs,
 } from 'viem';
-import { colivingChain, createChainWallet } from '../clients.js';
-import { fundAccounts } from '../helpers.js';
-import { type TestNetwork, revertData } from '../testing.js';
 
 export const DGCO = 10n ** 18n;
 

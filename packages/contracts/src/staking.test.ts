@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { stakingAbi } from '@coliving/contracts';
-import { type Address, createPublicClient, getContract, http, parseEventLogs } from 'viem';
-import { colivingChain } from '../clients.js';
-import { fundAccounts, registerNode } from '../helpers.js';
+import { colivingChain, fundAccounts, registerNode } from '@coliving/chain';
 import {
   type TestContracts,
   type TestNetwork,
   expectRevert,
   startTestNetwork,
-} from '../testing.js';
+} from '@coliving/chain/testing';
+import { stakingAbi } from '@coliving/contracts';
+import { type Address, createPublicClient, getContract, http, parseEventLogs } from 'viem';
 
 const DGCO = 10n ** 18n;
 /** Short lockups so a test can undelegate and decrease stake within a few blocks. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { type TestNetwork, expectRevert, startTestNetwork } from '@coliving/chain/testing';
 import { entityManagerAbi } from '@coliving/contracts';
 import {
   type ManageEntityMessage,
@@ -26,7 +27,6 @@ import {
   zeroAddress,
   zeroHash,
 } from 'viem';
-import { type TestNetwork, expectRevert, startTestNetwork } from '../testing.js';
 
 /** secp256k1's group order: `n - s` is the other, "high" s of the same signature. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
