@@ -14,7 +14,7 @@ import { devAccountKeys } from '@coliving/chain';
 import { cidFromBytes } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type ColivingSdk, ColivingSdkError, createColivingSdk } from '@coliving/sdk';
-import { type StartNetworkReturnType, startNetwork } from './devnet/startNetwork.js';
+import { type StartNetworkReturnType, startNetwork } from '@coliving/devnet';
 
 const run = promisify(execFile);
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');

@@ -5,13 +5,18 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type DemoAccount,
+  type StartNetworkReturnType,
+  type WebServer,
+  allocatePorts,
+  buildWeb,
+  seedDemoCatalog,
+  serveWeb,
+  startNetwork,
+} from '@coliving/devnet';
 import type { Command } from '../cli.js';
 import { type CliIo, output } from '../context.js';
-import { type DemoAccount, seedDemoCatalog } from '../devnet/demoCatalog.js';
-import { allocatePorts } from '../devnet/allocatePorts.js';
-import { buildWeb } from '../devnet/buildWeb.js';
-import { type WebServer, serveWeb } from '../devnet/serveWeb.js';
-import { type StartNetworkReturnType, startNetwork } from '../devnet/startNetwork.js';
 import { UsageError } from '../errors.js';
 
 /** What `.coliving/devnet.json` holds: the shape tools and tests read (issue: npm start). */

@@ -3,52 +3,37 @@
 // (sign up with an email and a password, create a profile, upload, follow...), never by writing
 // to a node's database, so a fresh devnet has something to play, search and trend.
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BaseError } from '@coliving/protocol';
 import { type ColivingSdk, createColivingSdk, isColivingSdkError } from '@coliving/sdk';
 import type { Address } from 'viem';
+import { keyName } from './composeTrack.js';
 import {
-  DEMO_LANDLORDS,
+  ACCOUNT_CONCURRENCY,
+  IMAGE_CONCURRENCY,
+  SYNTH_CONCURRENCY,
+  UPLOAD_CONCURRENCY,
+  WRITE_CONCURRENCY,
+} from './constants.js';
+import {
   DEMO_PLAYLISTS,
-  DEMO_RESIDENTS,
-  type DemoLandlordProfile,
   type DemoResidentProfile,
   demoTrackTitle,
+  landlordProfile,
+  residentProfile,
 } from './demoCatalogContent.js';
 import { type DemoImageKind, renderDemoImage } from './demoImages.js';
-import { type TrackRecipe, keyName, seededRandom, synthesizeTrack } from './synthesizeTrack.js';
+import { DemoCatalogError } from './errors.js';
+import { limiter } from './limiter.js';
+import { planDemoSocial, weightedSample } from './planDemoSocial.js';
+import { messageOf, retrying } from './retrying.js';
+import { seededRandom } from './seededRandom.js';
+import { synthesizeTrack } from './synthesizeTrack.js';
+import { slug, trackMetadata } from './trackMetadata.js';
+import { waitForContentNodes } from './waitForContentNodes.js';
 
 /** Every demo account's password (the devnet manifest lists them; devnet only). */
 export const DEMO_PASSWORD = 'coliving-demo';
 /** Demo emails are `<handle>@` this (a reserved domain: nothing is ever sent). */
 const DEMO_EMAIL_DOMAIN = 'coliving.example';
-
-/** Tracks synthesized at once: ffmpeg is single-threaded here, and a devnet may have two cores. */
-const SYNTH_CONCURRENCY = 2;
-/** Profile images drawn at once (each takes a few tens of ms); artwork is drawn with the music. */
-const IMAGE_CONCURRENCY = 2;
-/** Track uploads at once: each is transcoded by a content node, which is CPU-bound. */
-const UPLOAD_CONCURRENCY = 2;
-/** Profiles created at once (two image uploads and a write each). */
-const ACCOUNT_CONCURRENCY = 4;
-/** Social writes in flight at once: each mostly waits for its block to be indexed. */
-const WRITE_CONCURRENCY = 8;
-/**
- * Waits before each retry of a step that failed for a moment. A devnet's single discovery node
- * answers 503 while its indexer retries a chain read (a busy machine), and the SDK then has no
- * other node to turn to; together these outlast any such hiccup seen on a loaded machine.
- */
-const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
-/** SDK errors that say "not now" rather than "no". */
-const TRANSIENT_ERRORS = [
-  'no_healthy_node',
-  'network',
-  'timeout',
-  'server',
-  'rate_limited',
-] as const;
-/** How long the content nodes may take to show up in the discovery node's network view. */
-const CONTENT_NODES_DEADLINE_MS = 120_000;
 
 /** How big a catalog to seed; the full catalog by default. */
 export type DemoCatalogScale = {
@@ -95,32 +80,6 @@ export type SeedDemoCatalogReturnType = {
   playlistIds: string[];
 };
 
-/** Seeding stopped: the message names the step, `cause` is the SDK's (or ffmpeg's) error. */
-export class DemoCatalogError extends BaseError {
-  static override readonly defaultCode = 'demo_catalog_failed';
-  override name = 'DemoCatalogError' as const;
-}
-
-type Limit = <T>(task: () => Promise<T>) => Promise<T>;
-
-/** Runs at most `n` tasks at once, the rest in the order they were handed in. */
-function limiter(n: number): Limit {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    // A finished task hands its slot to the next in line, so none can slip in between.
-    if (running < n) running++;
-    else await new Promise<void>((go) => waiting.push(go));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 /** A member of the catalog with their own SDK (and so their own signing wallet). */
 type Member = {
   profile: DemoResidentProfile;
@@ -133,172 +92,10 @@ type Member = {
   existed?: boolean;
 };
 
-/** A landlord's profile; past the written ones, a generated one. */
-function landlordProfile(i: number): DemoLandlordProfile {
-  const written = DEMO_LANDLORDS[i];
-  if (written) return written;
-  const base = DEMO_LANDLORDS[i % DEMO_LANDLORDS.length]!;
-  const n = i + 1;
-  return {
-    ...base,
-    handle: `demo_landlord_${n}`,
-    name: `Demo Landlord ${n}`,
-    titles: [],
-    album: { name: `Collected Works ${n}`, description: base.album.description },
-  };
-}
-
-function residentProfile(i: number): DemoResidentProfile {
-  const written = DEMO_RESIDENTS[i];
-  if (written) return written;
-  const base = DEMO_RESIDENTS[i % DEMO_RESIDENTS.length]!;
-  const n = i + 1;
-  return { ...base, handle: `demo_resident_${n}`, name: `Demo Resident ${n}` };
-}
-
 function checkScale(scale: DemoCatalogScale): void {
   for (const [key, value] of Object.entries(scale)) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`scale.${key} must be a whole number of at least 1`);
-    }
-  }
-}
-
-/** The description of a track: the landlord's words, then what the music is. */
-function describe(landlord: DemoLandlordProfile, recipe: TrackRecipe): string {
-  const chords = {
-    pad: 'held chords',
-    stabs: 'chord stabs',
-    offbeat: 'off-beat chords',
-    pulse: 'pulsing chords',
-  }[recipe.chordStyle];
-  const drums = {
-    fourOnFloor: 'a four-on-the-floor kick',
-    backbeat: 'a backbeat',
-    halftime: 'a half-time beat',
-    breakbeat: 'a breakbeat',
-    boomBap: 'a boom-bap beat',
-    sparse: 'a sparse beat',
-  }[recipe.drums];
-  return (
-    `${landlord.blurb} ${keyName(recipe)} at ${recipe.bpm} BPM: ${recipe.chordTimbre} ${chords} ` +
-    `over ${drums}, ${recipe.leadTimbre} melody on top.`
-  );
-}
-
-/**
- * Who does what, decided up front from a fixed seed so every devnet gets the same catalog, and
- * skewed so trending and search have a clear order: popular landlords gather most followers,
- * and a few tracks most reposts and saves (weights fall as 1/rank). Members are numbered
- * landlords first, then residents; tracks landlord by landlord.
- */
-export function planDemoSocial(landlords: number, residents: number, tracks: number) {
-  const random = seededRandom('coliving-demo-social');
-  const follows: [from: number, to: number][] = []; // member indexes: landlords first
-  const landlordIndex = (i: number) => i;
-  const residentIndex = (r: number) => landlords + r;
-  for (let i = 0; i < landlords; i++) {
-    for (const step of [1, 2]) {
-      const j = (i + step) % landlords;
-      if (j !== i && !follows.some(([a, b]) => a === i && b === j)) follows.push([i, j]);
-    }
-  }
-  for (let r = 0; r < residents; r++) {
-    for (let i = 0; i < landlords; i++) {
-      // Every landlord has two resident followers (with a landlord's, the three trending asks
-      // of an owner); the first landlords have most.
-      const forced = i % residents === r || (i + 1) % residents === r;
-      if (forced || random() < 1 / (1 + i) ** 0.7) {
-        follows.push([residentIndex(r), landlordIndex(i)]);
-      }
-    }
-    if (residents > 1) follows.push([residentIndex(r), residentIndex((r + 1) % residents)]);
-  }
-  // The first resident is a tastemaker the first landlords follow: their reposts weigh more.
-  for (let i = 0; i < Math.min(2, landlords); i++) follows.push([i, residentIndex(0)]);
-
-  // Track popularity: a seeded order of the tracks, weight 1/(rank+1).
-  const order = Array.from({ length: tracks }, (_, k) => k);
-  for (let k = order.length - 1; k > 0; k--) {
-    const j = Math.floor(random() * (k + 1));
-    [order[k], order[j]] = [order[j]!, order[k]!];
-  }
-  const weight = new Map(order.map((track, rank) => [track, 1 / (rank + 1)]));
-  const reposts: [member: number, track: number][] = [];
-  const saves: [member: number, track: number][] = [];
-  for (let r = 0; r < residents; r++) {
-    for (let t = 0; t < tracks; t++) {
-      const w = weight.get(t)!;
-      // The favourite is everyone's: it tops trending at any scale.
-      if (w === 1 || random() < Math.min(0.9, 1.6 * w)) reposts.push([residentIndex(r), t]);
-      if (w === 1 || random() < Math.min(0.95, 2.2 * w)) saves.push([residentIndex(r), t]);
-    }
-  }
-  return { follows, reposts, saves, order, weight };
-}
-
-/** Picks `n` distinct items, each with a chance proportional to its weight. */
-function weightedSample<T>(
-  random: () => number,
-  items: T[],
-  weightOf: (item: T) => number,
-  n: number,
-) {
-  const pool = [...items];
-  const picked: T[] = [];
-  while (picked.length < n && pool.length > 0) {
-    const total = pool.reduce((sum, item) => sum + weightOf(item), 0);
-    let x = random() * total;
-    let index = pool.findIndex((item) => (x -= weightOf(item)) <= 0);
-    if (index === -1) index = pool.length - 1;
-    picked.push(...pool.splice(index, 1));
-  }
-  return picked;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof BaseError) return error.shortMessage;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isTransient(error: unknown): boolean {
-  return TRANSIENT_ERRORS.some((type) => isColivingSdkError(error, type));
-}
-
-/**
- * Runs `attempt`, and again after a pause when it fails for a moment (RETRY_DELAYS_MS). Before
- * each retry, `recover` looks for what a failed attempt may have done anyway (a write that was
- * relayed, but not seen indexed): if it finds it, that is the result. With `recoverFirst` it
- * also looks before the first attempt (an earlier seeding may have done it).
- */
-async function retrying<T>(
-  what: string,
-  attempt: () => Promise<T>,
-  p: {
-    say: (message: string) => void;
-    signal: AbortSignal;
-    recover?: () => Promise<T | undefined>;
-    recoverFirst?: boolean;
-  },
-): Promise<T> {
-  if (p.recoverFirst && p.recover) {
-    const done = await p.recover();
-    if (done !== undefined) return done;
-  }
-  for (let retry = 0; ; retry++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const delay = RETRY_DELAYS_MS[retry];
-      if (!isTransient(error) || delay === undefined || p.signal.aborted) throw error;
-      p.say(`retrying ${what} in ${delay / 1000} s (${messageOf(error)})`);
-      await sleep(delay, undefined, { signal: p.signal });
-      try {
-        const done = await p.recover?.();
-        if (done !== undefined) return done;
-      } catch (failure) {
-        if (!isTransient(failure)) throw failure;
-      }
     }
   }
 }
@@ -684,57 +481,4 @@ export async function seedDemoCatalog(
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
-}
-
-function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
-function trackMetadata(
-  landlord: DemoLandlordProfile,
-  index: number,
-  title: string,
-  recipe: TrackRecipe,
-) {
-  const tags = [...landlord.tags, recipe.mode.replace(' ', ''), recipe.drums.toLowerCase()];
-  return {
-    title,
-    genre: landlord.genres[index % landlord.genres.length]!,
-    mood: landlord.moods[index % landlord.moods.length]!,
-    description: describe(landlord, recipe),
-    tags: tags.join(','),
-    bpm: recipe.bpm,
-    musicalKey: keyName(recipe),
-    // The preview starts where the full band has come in.
-    previewStartSeconds: Math.min(8, recipe.seconds - 30),
-  };
-}
-
-/** Polls until the discovery node lists every one of `endpoints` as a content node. */
-async function waitForContentNodes(
-  sdk: ColivingSdk,
-  endpoints: string[],
-  signal: AbortSignal,
-): Promise<void> {
-  const wanted = endpoints.map((e) => e.replace(/\/+$/, ''));
-  const deadline = Date.now() + CONTENT_NODES_DEADLINE_MS;
-  for (;;) {
-    let listed: string[] = [];
-    try {
-      listed = await sdk.discovery.contentNodes(signal);
-    } catch (error) {
-      if (!isColivingSdkError(error, 'no_healthy_node')) throw error;
-    }
-    const missing = wanted.filter((e) => !listed.includes(e));
-    if (missing.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`the discovery node does not list ${missing.join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    signal.throwIfAborted();
-  }
 }

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildWeb } from './buildWeb.js';
 import { type WebServer, serveWeb } from './serveWeb.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A raw request, so the test sees exactly what went over the wire (no fetch normalising). */
 function get(

@@ -15,8 +15,8 @@ import {
   toRelayRequest,
 } from '@coliving/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
-import { NodeStartError, PortInUseError } from './errors.js';
-import { DevnetResumeError, type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+import { DevnetResumeError, NodeStartError, PortInUseError } from './errors.js';
+import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
 /** Generous: nodes in child processes answer at their own pace on a loaded two-core machine. */
 const DEADLINE_MS = 120_000;

@@ -29,3 +29,15 @@ export class WebBuildError extends BaseError {
     super(`Building the web player failed (exit ${exitCode}); see ${logFile}`);
   }
 }
+
+/** Seeding stopped: the message names the step, `cause` is the SDK's (or ffmpeg's) error. */
+export class DemoCatalogError extends BaseError {
+  static override readonly defaultCode = 'demo_catalog_failed';
+  override name = 'DemoCatalogError' as const;
+}
+
+/** The devnet in `dir` cannot be resumed: none was saved there, or not as it is asked for. */
+export class DevnetResumeError extends BaseError {
+  static override readonly defaultCode = 'devnet_resume_failed';
+  override name = 'DevnetResumeError' as const;
+}

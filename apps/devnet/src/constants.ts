@@ -38,3 +38,24 @@ export const RELAYER_ETH = 1_000n * ETHER;
 export const USER_ACCOUNT_INDEXES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 /** DGCO each user account gets, enough to tip and buy on a devnet. */
 export const USER_DGCO = 10_000n * ETHER;
+
+// The demo catalog's seeding.
+
+/** Tracks synthesized at once: ffmpeg is single-threaded here, and a devnet may have two cores. */
+export const SYNTH_CONCURRENCY = 2;
+/** Profile images drawn at once (each takes a few tens of ms); artwork is drawn with the music. */
+export const IMAGE_CONCURRENCY = 2;
+/** Track uploads at once: each is transcoded by a content node, which is CPU-bound. */
+export const UPLOAD_CONCURRENCY = 2;
+/** Profiles created at once (two image uploads and a write each). */
+export const ACCOUNT_CONCURRENCY = 4;
+/** Social writes in flight at once: each mostly waits for its block to be indexed. */
+export const WRITE_CONCURRENCY = 8;
+/**
+ * Waits before each retry of a step that failed for a moment. A devnet's single discovery node
+ * answers 503 while its indexer retries a chain read (a busy machine), and the SDK then has no
+ * other node to turn to; together these outlast any such hiccup seen on a loaded machine.
+ */
+export const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
+/** How long the content nodes may take to show up in the discovery node's network view. */
+export const CONTENT_NODES_DEADLINE_MS = 120_000;

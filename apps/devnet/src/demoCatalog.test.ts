@@ -7,21 +7,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GENRES, MOODS, cidFromBytes } from '@coliving/protocol';
 import { type ColivingSdk, type Track, createColivingSdk } from '@coliving/sdk';
+import { composeTrack } from './composeTrack.js';
 import { DEMO_LANDLORDS, DEMO_RESIDENTS } from './demoCatalogContent.js';
+import { demoImageGraph, renderDemoImage } from './demoImages.js';
+import { planDemoSocial } from './planDemoSocial.js';
+import { runFfmpeg } from './runFfmpeg.js';
 import {
   DEMO_PASSWORD,
   type SeedDemoCatalogReturnType,
-  planDemoSocial,
   seedDemoCatalog,
-} from './demoCatalog.js';
-import { demoImageGraph, renderDemoImage } from './demoImages.js';
-import { runFfmpeg } from './runFfmpeg.js';
+} from './seedDemoCatalog.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
-import {
-  type SynthesizeTrackReturnType,
-  composeTrack,
-  synthesizeTrack,
-} from './synthesizeTrack.js';
+import { type SynthesizeTrackReturnType, synthesizeTrack } from './synthesizeTrack.js';
 
 /** Analysis rate: enough for the spectrum's musical range, and quick to decode. */
 const RATE = 22_050;

@@ -2,7 +2,7 @@
 // ffmpeg from a seed (`geq` fields through a seeded palette, `mandelbrot`, `cellauto`) and kept
 // as JPEG files in a cache dir.
 import { renderCached } from './runFfmpeg.js';
-import { seededRandom } from './synthesizeTrack.js';
+import { seededRandom } from './seededRandom.js';
 
 /** Part of every cache file name: change it when the drawing changes, so files render anew. */
 const IMAGES_VERSION = 1;

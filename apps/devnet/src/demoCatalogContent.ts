@@ -216,3 +216,27 @@ export function demoTrackTitle(landlord: DemoLandlordProfile, index: number): st
   const { first, second } = MORE_TITLE_WORDS;
   return `${first[index % first.length]} ${second[(index * 3 + landlord.handle.length) % second.length]}`;
 }
+
+/** A landlord's profile; past the written ones, a generated one. */
+export function landlordProfile(i: number): DemoLandlordProfile {
+  const written = DEMO_LANDLORDS[i];
+  if (written) return written;
+  const base = DEMO_LANDLORDS[i % DEMO_LANDLORDS.length]!;
+  const n = i + 1;
+  return {
+    ...base,
+    handle: `demo_landlord_${n}`,
+    name: `Demo Landlord ${n}`,
+    titles: [],
+    album: { name: `Collected Works ${n}`, description: base.album.description },
+  };
+}
+
+/** A resident's profile; past the written ones, a generated one. */
+export function residentProfile(i: number): DemoResidentProfile {
+  const written = DEMO_RESIDENTS[i];
+  if (written) return written;
+  const base = DEMO_RESIDENTS[i % DEMO_RESIDENTS.length]!;
+  const n = i + 1;
+  return { ...base, handle: `demo_resident_${n}`, name: `Demo Resident ${n}` };
+}

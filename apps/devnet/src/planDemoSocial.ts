@@ -1,0 +1,73 @@
+// The demo catalog's social life: who follows whom, which tracks are reposted and saved, and the
+// weighted picks that fill its playlists.
+import { seededRandom } from './seededRandom.js';
+
+/**
+ * Who does what, decided up front from a fixed seed so every devnet gets the same catalog, and
+ * skewed so trending and search have a clear order: popular landlords gather most followers,
+ * and a few tracks most reposts and saves (weights fall as 1/rank). Members are numbered
+ * landlords first, then residents; tracks landlord by landlord.
+ */
+export function planDemoSocial(landlords: number, residents: number, tracks: number) {
+  const random = seededRandom('coliving-demo-social');
+  const follows: [from: number, to: number][] = []; // member indexes: landlords first
+  const landlordIndex = (i: number) => i;
+  const residentIndex = (r: number) => landlords + r;
+  for (let i = 0; i < landlords; i++) {
+    for (const step of [1, 2]) {
+      const j = (i + step) % landlords;
+      if (j !== i && !follows.some(([a, b]) => a === i && b === j)) follows.push([i, j]);
+    }
+  }
+  for (let r = 0; r < residents; r++) {
+    for (let i = 0; i < landlords; i++) {
+      // Every landlord has two resident followers (with a landlord's, the three trending asks
+      // of an owner); the first landlords have most.
+      const forced = i % residents === r || (i + 1) % residents === r;
+      if (forced || random() < 1 / (1 + i) ** 0.7) {
+        follows.push([residentIndex(r), landlordIndex(i)]);
+      }
+    }
+    if (residents > 1) follows.push([residentIndex(r), residentIndex((r + 1) % residents)]);
+  }
+  // The first resident is a tastemaker the first landlords follow: their reposts weigh more.
+  for (let i = 0; i < Math.min(2, landlords); i++) follows.push([i, residentIndex(0)]);
+
+  // Track popularity: a seeded order of the tracks, weight 1/(rank+1).
+  const order = Array.from({ length: tracks }, (_, k) => k);
+  for (let k = order.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    [order[k], order[j]] = [order[j]!, order[k]!];
+  }
+  const weight = new Map(order.map((track, rank) => [track, 1 / (rank + 1)]));
+  const reposts: [member: number, track: number][] = [];
+  const saves: [member: number, track: number][] = [];
+  for (let r = 0; r < residents; r++) {
+    for (let t = 0; t < tracks; t++) {
+      const w = weight.get(t)!;
+      // The favourite is everyone's: it tops trending at any scale.
+      if (w === 1 || random() < Math.min(0.9, 1.6 * w)) reposts.push([residentIndex(r), t]);
+      if (w === 1 || random() < Math.min(0.95, 2.2 * w)) saves.push([residentIndex(r), t]);
+    }
+  }
+  return { follows, reposts, saves, order, weight };
+}
+
+/** Picks `n` distinct items, each with a chance proportional to its weight. */
+export function weightedSample<T>(
+  random: () => number,
+  items: T[],
+  weightOf: (item: T) => number,
+  n: number,
+) {
+  const pool = [...items];
+  const picked: T[] = [];
+  while (picked.length < n && pool.length > 0) {
+    const total = pool.reduce((sum, item) => sum + weightOf(item), 0);
+    let x = random() * total;
+    let index = pool.findIndex((item) => (x -= weightOf(item)) <= 0);
+    if (index === -1) index = pool.length - 1;
+    picked.push(...pool.splice(index, 1));
+  }
+  return picked;
+}
