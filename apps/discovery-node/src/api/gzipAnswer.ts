@@ -1,9 +1,12 @@
-// gzip for the API's answers. An answer is `{"data":` and the data's JSON, which the response
-// cache keeps, then the envelope's tail (block numbers and timestamp), which is each answer's own.
-// The cached part is deflated once and kept, ending on a sync flush: byte-aligned and not final.
-// Each answer appends its tail as a stored (uncompressed) final block and the gzip trailer, whose
-// CRC-32 continues from the cached part's. The result is one ordinary gzip member, which every
-// client decodes, at the price of a CRC over a few hundred bytes per answer.
+// gzip for the API's answers, assembled by hand rather than by zlib per answer, because deflating
+// trending's 266 KB costs 1.5–3 ms an answer, far beyond the 0.5× hello-world target of
+// `npm run bench:api`; this way gzipped trending meets it at 0.53× (figures in bench/RESULTS.md).
+// An answer is `{"data":` and the data's JSON, which the response cache keeps, then the envelope's
+// tail (block numbers and timestamp), which is each answer's own. The cached part is deflated once
+// and kept, ending on a sync flush: byte-aligned and not final. Each answer appends its tail as a
+// stored (uncompressed) final block and the gzip trailer, whose CRC-32 continues from the cached
+// part's. The result is one ordinary gzip member, which every client decodes, at the price of a CRC
+// over a few hundred bytes per answer.
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /** Answers whose data is smaller than this go uncompressed: deflating costs more than it saves. */
