@@ -20,6 +20,7 @@ export const SAMPLE_RATE = 44_100;
 export const MELODY_RATE = SAMPLE_RATE / 2;
 export const CHORD_RATE = SAMPLE_RATE / 4;
 
+/** A number as the filter graph writes it, to six decimals at most. */
 export const num = (x: number): string => String(Math.round(x * 1e6) / 1e6);
 
 /** The frequency of a scale degree over a MIDI base note. */
@@ -60,8 +61,9 @@ function oscillator(timbre: Timbre, T: string): string {
  * so every note, bar and loop is a whole number of samples at every rate and loops never drift
  * from the beat.
  */
-type Grid = { sixteenth: number; beat: number; bar: number };
+export type Grid = { sixteenth: number; beat: number; bar: number };
 
+/** The grid of `recipe`'s tempo at `rate`. */
 export function gridAt(recipe: TrackRecipe, rate: number): Grid {
   const sixteenth = (4 * Math.round((SAMPLE_RATE * 15) / recipe.bpm / 4) * rate) / SAMPLE_RATE;
   return { sixteenth, beat: 4 * sixteenth, bar: 16 * sixteenth };
