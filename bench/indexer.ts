@@ -16,7 +16,7 @@ import type { Hex, LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database, DatabaseEngine } from '../apps/discovery-node/src/db/database.js';
 import { computeStateDigest } from '../apps/discovery-node/src/db/stateDigest.js';
-import { indexBlocks } from '../apps/discovery-node/src/indexer/indexBlocks.js';
+import { indexBlocks } from '../apps/discovery-node/src/indexer/sources/entityManager.js';
 import { openTestDatabase, postgresUnavailable } from '../apps/discovery-node/src/testing.js';
 
 const TARGETS: Record<DatabaseEngine, number> = { postgres: 5000, pglite: 2000 };

@@ -8,11 +8,13 @@ import { Gauge } from 'prom-client';
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { EnvelopeTail } from './api/answer/envelope.js';
+import { answerBufferPool } from './api/answer/respond.js';
+import { ResponseCache } from './api/answer/responseCache.js';
+import { TrackJsonCache } from './api/answer/trackJsonCache.js';
 import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
-import { ResponseCache } from './api/responseCache.js';
-import { TrackJsonCache } from './api/trackJson.js';
 import { registerModelSchemas } from './api/schemas.js';
 import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
@@ -23,10 +25,10 @@ import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
-import { indexBlocks } from './indexer/indexBlocks.js';
 import { listNodes } from './db/nodes.js';
-import { indexNodes } from './indexer/indexNodes.js';
-import { type Indexer, runIndexer } from './indexer/runIndexer.js';
+import { type Indexer, runIndexers } from './indexer/runIndexer.js';
+import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager.js';
+import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
 
 export type DiscoveryNodeComponents = {
   database: Database;
@@ -61,7 +63,7 @@ export type DiscoveryNodeInit = {
    * start; 0: only when refreshDerived() is called.
    */
   trendingIntervalMs?: number;
-  /** Memory for tracks kept as answered JSON (api/trackJson.ts); 256 MiB by default. */
+  /** Memory for tracks kept as answered JSON (api/answer/trackJsonCache.ts); 256 MiB by default. */
   trackCacheBytes?: number;
 };
 
@@ -124,48 +126,41 @@ export async function createDiscoveryNode(
   const trackSearch = new TrackSearch(db, (error) =>
     log.error({ err: error }, 'reading changes into the track search index failed'),
   );
-  const dataIndexer = runIndexer({
-    name: 'data chain',
+  const blocksPerRead = init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ;
+  // What the node indexes: one source per contract, each with its own checkpoint and loop.
+  const sources = [
+    entityManagerSource({
+      client: dataClient,
+      entityManager: manifest.contracts.data.EntityManager,
+      deployBlock: manifest.deployBlocks.data.EntityManager,
+      confirmations: init.dataConfirmations,
+      blocksPerRead,
+      eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
+      onChanges: (changes) => {
+        trackJson.invalidate(changes);
+        trackSearch.onChanges(changes);
+      },
+    }),
+    nodeRegistrySource({
+      client: components.ethClient,
+      nodeRegistry: manifest.contracts.eth.NodeRegistry,
+      deployBlock: manifest.deployBlocks.eth.NodeRegistry,
+      confirmations: init.ethConfirmations,
+      blocksPerRead,
+    }),
+  ];
+  const indexers = runIndexers({
+    db,
+    sources,
     pollIntervalMs: init.pollIntervalMs,
-    onError: (error) => log.error({ err: error }, 'indexing the data chain failed'),
-    pass: async () => {
-      const result = await indexBlocks({
-        db,
-        client: dataClient,
-        entityManager: manifest.contracts.data.EntityManager,
-        deployBlock: manifest.deployBlocks.data.EntityManager,
-        confirmations: init.dataConfirmations,
-        blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
-        eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
-        onChanges: (changes) => {
-          trackJson.invalidate(changes);
-          trackSearch.onChanges(changes);
-        },
-      });
+    onError: (source, error) => log.error({ err: error }, `indexing the ${source.name} failed`),
+    onPass: (source, result) => {
       if (result.indexedBlock !== undefined)
-        indexedBlock.set({ chain: 'data' }, result.indexedBlock);
-      return result;
+        indexedBlock.set({ chain: source.checkpoint }, result.indexedBlock);
     },
   });
-
-  const ethIndexer = runIndexer({
-    name: 'eth chain',
-    pollIntervalMs: init.pollIntervalMs,
-    onError: (error) => log.error({ err: error }, 'indexing the eth chain failed'),
-    pass: async () => {
-      const result = await indexNodes({
-        db,
-        client: components.ethClient,
-        nodeRegistry: manifest.contracts.eth.NodeRegistry,
-        deployBlock: manifest.deployBlocks.eth.NodeRegistry,
-        confirmations: init.ethConfirmations,
-        blocksPerRead: init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ,
-      });
-      if (result.indexedBlock !== undefined)
-        indexedBlock.set({ chain: 'eth' }, result.indexedBlock);
-      return result;
-    },
-  });
+  const dataIndexer = indexers.get(DATA_CHAIN)!;
+  const ethIndexer = indexers.get(ETH_CHAIN)!;
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
   let derivedRun = 0;
@@ -194,6 +189,8 @@ export async function createDiscoveryNode(
     account,
     contentNodes,
     cache: new ResponseCache(),
+    answerBuffers: answerBufferPool(),
+    envelopeTail: new EnvelopeTail(init.version),
     trackJson,
     trackSearch,
     publicUrl,
@@ -301,8 +298,7 @@ export async function createDiscoveryNode(
     refreshDerived: refreshDerivedNow,
     trackSearch,
     async start() {
-      dataIndexer.start();
-      ethIndexer.start();
+      for (const indexer of indexers.values()) indexer.start();
       // Until it is loaded (seconds on a big catalog), track search reads the database.
       void trackSearch
         .rebuild()
@@ -325,7 +321,7 @@ export async function createDiscoveryNode(
       clearInterval(derivedTimer);
       trackSearch.close();
       await app.close();
-      await Promise.all([dataIndexer.stop(), ethIndexer.stop()]);
+      await Promise.all([...indexers.values()].map((indexer) => indexer.stop()));
     },
   };
 }

@@ -9,7 +9,7 @@ import { randomNonce } from '@coliving/protocol';
 import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
-import { indexBlocks } from '../indexer/indexBlocks.js';
+import { indexBlocks } from '../indexer/sources/entityManager.js';
 import { type ChainAction, freePort, openTestDatabase, signChainAction } from '../testing.js';
 import { type RelayInit, createRelay } from './relay.js';
 

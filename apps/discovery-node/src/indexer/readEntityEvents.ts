@@ -1,5 +1,6 @@
 import { entityManagerAbi } from '@coliving/contracts';
 import { type Address, type Hex, type PublicClient, getAbiItem } from 'viem';
+import { readInHalves } from './readInHalves.js';
 
 const manageEntityEvent = getAbiItem({ abi: entityManagerAbi, name: 'ManageEntity' });
 
@@ -24,26 +25,6 @@ export type ReadEntityEventsParameters = {
   fromBlock: number;
   toBlock: number;
 };
-
-/**
- * Reads blocks `fromBlock`..`toBlock` with `read`; a range whose answer is too big for the node
- * or the client (busy blocks) is read in halves, down to single blocks.
- */
-export async function readInHalves<T>(
-  fromBlock: number,
-  toBlock: number,
-  read: (fromBlock: number, toBlock: number) => Promise<T[]>,
-): Promise<T[]> {
-  try {
-    return await read(fromBlock, toBlock);
-  } catch (error) {
-    if (toBlock <= fromBlock) throw error;
-    const middle = Math.floor((fromBlock + toBlock) / 2);
-    const first = await readInHalves(fromBlock, middle, read);
-    const second = await readInHalves(middle + 1, toBlock, read);
-    return [...first, ...second];
-  }
-}
 
 /** The ManageEntity events of blocks `fromBlock`..`toBlock`, in block and log order. */
 export async function readEntityEvents(

@@ -4,7 +4,7 @@ import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { computeStateDigest } from '../db/stateDigest.js';
 import { openTestDatabase, submitActions } from '../testing.js';
 import { ReorgError } from './checkpoints.js';
-import { indexBlocks } from './indexBlocks.js';
+import { indexBlocks } from './sources/entityManager.js';
 
 let network: TestNetwork;
 before(async () => {

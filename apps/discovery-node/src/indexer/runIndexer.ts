@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { type ChainSource, type IndexChainReturnType, indexChain } from './chainSource.js';
 import { ReorgError } from './checkpoints.js';
 
 /** What one pass of an indexer reports. */
@@ -98,3 +101,41 @@ export function runIndexer({ name, pass, pollIntervalMs, onError }: RunIndexerPa
 }
 
 export type Indexer = ReturnType<typeof runIndexer>;
+
+export type RunIndexersParameters = {
+  db: Kysely<DB>;
+  /** What to follow, one indexer each. */
+  sources: readonly ChainSource[];
+  pollIntervalMs: number;
+  onError: (source: ChainSource, error: unknown) => void;
+  /** Runs after each pass that succeeded (metrics). */
+  onPass?: (source: ChainSource, result: IndexChainReturnType) => void;
+};
+
+/**
+ * One indexer per source, each on its own checkpoint and at its own pace (a slow chain does not
+ * hold up another), by checkpoint name. Each starts and stops with its own start()/stop().
+ */
+export function runIndexers({
+  db,
+  sources,
+  pollIntervalMs,
+  onError,
+  onPass,
+}: RunIndexersParameters): Map<string, Indexer> {
+  return new Map(
+    sources.map((source) => [
+      source.checkpoint,
+      runIndexer({
+        name: source.name,
+        pollIntervalMs,
+        onError: (error) => onError(source, error),
+        pass: async () => {
+          const result = await indexChain(db, source);
+          onPass?.(source, result);
+          return result;
+        },
+      }),
+    ]),
+  );
+}

@@ -5,12 +5,12 @@ import type { Account, Address } from 'viem';
 import { fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { ServiceType } from '@coliving/contracts';
-import type { Database, DatabaseEngine } from '../db/database.js';
-import type { DB } from '../db/schema.js';
-import { ENGINES, openTestDatabase, requireEngine } from '../testing.js';
-import { ReorgError } from './checkpoints.js';
-import { type ListedNode, listNodes } from '../db/nodes.js';
-import { ETH_CHAIN, type IndexNodesParameters, indexNodes } from './indexNodes.js';
+import type { Database, DatabaseEngine } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { ENGINES, openTestDatabase, requireEngine } from '../../testing.js';
+import { ReorgError } from '../checkpoints.js';
+import { type ListedNode, listNodes } from '../../db/nodes.js';
+import { ETH_CHAIN, type IndexNodesParameters, indexNodes } from './nodeRegistry.js';
 
 const DGCO = 10n ** 18n;
 const dgco = (amount: number) => BigInt(amount) * DGCO;

@@ -1,10 +1,12 @@
+// NodeRegistry on the eth chain: the registered nodes (where content and discovery nodes are,
+// who signs for them) and each owner's deployer stake.
 import type { Kysely, Transaction } from 'kysely';
 import { type Address, type Hex, type PublicClient, getAbiItem, hexToString } from 'viem';
 import { nodeRegistryAbi } from '@coliving/contracts';
 import { BaseError } from '@coliving/protocol';
-import type { DB } from '../db/schema.js';
-import { readCheckpointOnChain, writeCheckpoint } from './checkpoints.js';
-import { readInHalves } from './readEntityEvents.js';
+import type { DB } from '../../db/schema.js';
+import { type ChainSource, indexChain } from '../chainSource.js';
+import { readInHalves } from '../readInHalves.js';
 
 export const ETH_CHAIN = 'eth';
 
@@ -20,8 +22,7 @@ const nodeEvents = [
   getAbiItem({ abi: nodeRegistryAbi, name: 'DeployerStakeChanged' }),
 ] as const;
 
-export type IndexNodesParameters = {
-  db: Kysely<DB>;
+export type NodeRegistrySourceInit = {
   /** A client of the eth chain. */
   client: PublicClient;
   nodeRegistry: Address;
@@ -32,6 +33,8 @@ export type IndexNodesParameters = {
   /** Blocks read with one eth_getLogs, and applied in one transaction. */
   blocksPerRead: number;
 };
+
+export type IndexNodesParameters = NodeRegistrySourceInit & { db: Kysely<DB> };
 
 export type IndexNodesReturnType = {
   /** The last block now indexed, or undefined when nothing is (the chain is behind). */
@@ -52,25 +55,35 @@ export class NodeIndexStateError extends BaseError {
 }
 
 /**
- * One pass: applies the NodeRegistry events of the confirmed blocks past the checkpoint, up to
- * `blocksPerRead` of them, in one database transaction together with the checkpoint, so a crash
- * resumes with no duplicate and no gap.
+ * The NodeRegistry source: the nodes and the owners' deployer stakes. A pass applies its blocks'
+ * events in one transaction.
  */
+export function nodeRegistrySource(init: NodeRegistrySourceInit): ChainSource<NodeEvent[]> {
+  const { client, nodeRegistry } = init;
+  return {
+    name: 'eth chain',
+    checkpoint: ETH_CHAIN,
+    client,
+    deployBlock: init.deployBlock,
+    confirmations: init.confirmations,
+    blocksPerRead: init.blocksPerRead,
+    async read(fromBlock, toBlock) {
+      const events = await readNodeEvents(client, nodeRegistry, fromBlock, toBlock);
+      const { hash } = await client.getBlock({ blockNumber: BigInt(toBlock) });
+      return [{ toBlock, toHash: hash, events: events.length, data: events }];
+    },
+    async apply(tx, events) {
+      for (const event of events) await applyNodeEvent(tx, event);
+      return { applied: events.length, skipped: 0 };
+    },
+  };
+}
+
+/** One pass of the NodeRegistry source alone (tests); see indexChain. */
 export async function indexNodes(parameters: IndexNodesParameters): Promise<IndexNodesReturnType> {
-  const { db, client, nodeRegistry, deployBlock, confirmations, blocksPerRead } = parameters;
-  const headBlock = Number(await client.getBlockNumber({ cacheTime: 0 }));
-  const checkpoint = await readCheckpointOnChain(db, client, ETH_CHAIN);
-  const from = checkpoint ? checkpoint.block_number + 1 : deployBlock;
-  const last = headBlock - confirmations;
-  if (last < from) return { indexedBlock: checkpoint?.block_number, headBlock, events: 0 };
-  const to = Math.min(last, from + blocksPerRead - 1);
-  const events = await readNodeEvents(client, nodeRegistry, from, to);
-  const { hash: toHash } = await client.getBlock({ blockNumber: BigInt(to) });
-  await db.transaction().execute(async (tx) => {
-    for (const event of events) await applyNodeEvent(tx, event);
-    await writeCheckpoint(tx, ETH_CHAIN, to, toHash);
-  });
-  return { indexedBlock: to, headBlock, events: events.length };
+  const { db, ...init } = parameters;
+  const { indexedBlock, headBlock, events } = await indexChain(db, nodeRegistrySource(init));
+  return { indexedBlock, headBlock, events };
 }
 
 type NodeEvent = Awaited<ReturnType<typeof readRange>>[number];

@@ -3,17 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { MAX_METADATA_BYTES } from '@coliving/protocol';
-import type { Database, DatabaseEngine } from '../db/database.js';
-import type { DB } from '../db/schema.js';
-import { computeStateDigest } from '../db/stateDigest.js';
+import type { Database, DatabaseEngine } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { computeStateDigest } from '../../db/stateDigest.js';
 import {
   type ChainAction,
   ENGINES,
   openTestDatabase,
   requireEngine,
   submitActions,
-} from '../testing.js';
-import { type IndexBlocksParameters, indexBlocks } from './indexBlocks.js';
+} from '../../testing.js';
+import { type IndexBlocksParameters, indexBlocks } from './entityManager.js';
 
 const CID = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq';
 const track = (title: string) => ({ title, genre: 'Electronic', track_cid: CID, duration: 180 });
