@@ -24,7 +24,7 @@ export const discoveryNodeConfigSpec = {
   dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   pollInterval: env.duration().default(1000),
-  /** Memory for tracks kept as answered JSON (see api/trackJson.ts), in MiB; 0 keeps none. */
+  /** Memory for tracks kept as answered JSON (api/answer/trackJsonCache.ts), in MiB; 0: none. */
   trackCacheMb: env.int({ min: 0, max: 1_000_000 }).default(256),
   logLevel: env
     .oneOf(['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const)

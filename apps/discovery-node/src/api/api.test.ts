@@ -12,7 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
 import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
-import { GZIP_MIN_BYTES } from './gzipAnswer.js';
+import { GZIP_MIN_BYTES } from './answer/gzipAnswer.js';
 import { playlistSchema, trackSchema, userSchema } from './schemas.js';
 
 const SNAPSHOT = new URL('./__snapshots__/api.test.json', import.meta.url);

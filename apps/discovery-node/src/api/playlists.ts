@@ -11,17 +11,10 @@ import { loadPlaylists, loadTracks } from '../core/catalog.js';
 import { playlistIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchPlaylists } from '../core/search.js';
 import { trendingPlaylistIds } from '../core/trending.js';
-import {
-  type ApiComponents,
-  idPath,
-  pageParams,
-  query,
-  respond,
-  userIdParam,
-  viewerOf,
-} from './common.js';
+import { isPlaylistVisible, isTrackVisible } from '../core/visibility.js';
+import { respond } from './answer/respond.js';
+import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
 import { presentPlaylists, presentTracks } from './present.js';
-import { isScheduled } from './responses.js';
 import { dataOf, playlistList, trackList } from './schemas.js';
 import { SEARCH_SORTS, TRENDING_TIMES, trackIdByPermalink } from './tracks.js';
 
@@ -99,12 +92,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
   /** A playlist the viewer may see, or NotFoundError. */
   async function visiblePlaylist(id: number, given: string, viewerId: number | undefined) {
     const [playlist] = await loadPlaylists(db, [id], viewerId);
-    if (
-      !playlist ||
-      playlist.isDeleted ||
-      playlist.owner.isDeactivated ||
-      (playlist.isPrivate && viewerId !== playlist.ownerId)
-    )
+    if (!playlist || !isPlaylistVisible(playlist, viewerId))
       throw new NotFoundError(`Playlist ${given} not found`, { code: 'playlist_not_found' });
     return playlist;
   }
@@ -152,12 +140,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
             playlist.contents.map((c) => c.trackId),
             viewerId,
           )
-        ).filter(
-          (t) =>
-            !t.isDeleted &&
-            !t.owner.isDeactivated &&
-            (viewerId === t.ownerId || !isScheduled(t.releaseDate)),
-        );
+        ).filter((t) => isTrackVisible(t, viewerId));
         return presentTracks(components, [], viewerId, tracks);
       });
     },

@@ -1,4 +1,7 @@
 // Turns ids into wire objects: loads the views in bulk, works out access, and shapes them.
+// Tracks as anyone without a current user sees them come from kept JSON (answer/trackJsonCache.ts)
+// when they can: a track read is otherwise a database round trip, a dozen-key owner object and a
+// JSON encoding per request; from there it is a map lookup.
 import { ForbiddenError } from '@coliving/protocol';
 import {
   type PlaylistView,
@@ -8,8 +11,11 @@ import {
   loadUsers,
 } from '../core/catalog.js';
 import { checkStreamAccess } from '../core/streamAccess.js';
+import { isScheduled, isTrackVisible } from '../core/visibility.js';
+import { EncodedJson } from './answer/respond.js';
+import type { PublicTrack } from './answer/trackJsonCache.js';
 import { type ApiComponents, responseContext } from './common.js';
-import { toPlaylist, toTrack, toUser } from './responses.js';
+import { type ResponseContext, toPlaylist, toTrack, toUser } from './responses.js';
 
 /** Whether the current user may stream a track, from the one place the gates live. */
 export async function trackAccess(
@@ -84,4 +90,86 @@ export async function presentPlaylists(
       download: false,
     }),
   );
+}
+
+/**
+ * The context of answers without a current user, and its key: what a kept track's JSON depends
+ * on besides the catalog (where the content nodes are). Both are made once per node list and
+ * kept with the node's kept tracks, so a kept track's lookup hashes no new string.
+ */
+async function publicContext(
+  components: ApiComponents,
+): Promise<{ ctx: ResponseContext; key: string }> {
+  const nodes = await components.contentNodes.endpoints();
+  const cache = components.trackJson;
+  let entry = cache.publicContext;
+  if (entry?.nodes !== nodes) {
+    const ctx = await responseContext(components, undefined);
+    const key = `${ctx.publicUrl} ${ctx.replicationFactor} ${ctx.contentNodes.join(' ')}`;
+    entry = { nodes: ctx.contentNodes, ctx, key };
+    cache.publicContext = entry;
+  }
+  return entry;
+}
+
+/**
+ * Tracks as anyone without a current user sees them, in the order of `ids`; unknown ids are left
+ * out.
+ */
+export async function publicTracks(
+  components: ApiComponents,
+  ids: readonly number[],
+): Promise<PublicTrack[]> {
+  const cache = components.trackJson;
+  const { ctx, key: context } = await publicContext(components);
+  const found = new Map<number, PublicTrack>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const kept = cache.get(id, context);
+    if (kept) found.set(id, kept);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    const ticket = cache.ticket();
+    for (const view of await loadTracks(components.db, missing)) {
+      const track = await built(components, view, ctx);
+      found.set(view.trackId, track);
+      // A gated track's access is worked out per request, a scheduled one changes with the clock.
+      if (view.streamConditions === null && !isScheduled(view.releaseDate))
+        cache.set(track, context, ticket);
+    }
+  }
+  const out: PublicTrack[] = [];
+  for (const id of ids) {
+    const track = found.get(id);
+    if (track) out.push(track);
+  }
+  return out;
+}
+
+/**
+ * Tracks in the order of `ids`, as an answer's `data`: from kept JSON when no current user asks
+ * (a page is then a few lookups and a copy), else built for that user.
+ */
+export async function trackListData(
+  components: ApiComponents,
+  ids: readonly number[],
+  viewerId: number | undefined,
+): Promise<unknown> {
+  if (viewerId !== undefined) return presentTracks(components, ids, viewerId);
+  return EncodedJson.array((await publicTracks(components, ids)).map((t) => t.json));
+}
+
+async function built(
+  components: ApiComponents,
+  view: TrackView,
+  ctx: ResponseContext,
+): Promise<PublicTrack> {
+  const access = await trackAccess(components, view, undefined);
+  return {
+    trackId: view.trackId,
+    ownerId: view.ownerId,
+    isPublic: isTrackVisible(view),
+    json: Buffer.from(JSON.stringify(toTrack(view, ctx, access))),
+  };
 }

@@ -2,6 +2,7 @@
 // that Audius clients parse. Domain views (core/catalog.ts) stay separate from these.
 import { encodeHashId, rankNodes } from '@coliving/protocol';
 import type { ItemActivity, PlaylistView, TrackView, UserView } from '../core/catalog.js';
+import { isScheduled } from '../core/visibility.js';
 
 /** What a response needs beyond the views: where this node and the content nodes are. */
 export type ResponseContext = {
@@ -120,11 +121,6 @@ function favorites(activity: readonly ItemActivity[]): Record<string, unknown>[]
     user_id: encodeHashId(a.userId),
     created_at: iso(a.createdAt),
   }));
-}
-
-/** True while a release date lies ahead: the track is announced but not out. */
-export function isScheduled(releaseDate: Date | null, now = Date.now()): boolean {
-  return releaseDate !== null && releaseDate.getTime() > now;
 }
 
 /**

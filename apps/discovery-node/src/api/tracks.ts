@@ -16,22 +16,19 @@ import { itemActorIds, trackIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchTracks } from '../core/search.js';
 import { checkStreamAccess, signStreamUrl } from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
+import { isTrackVisible } from '../core/visibility.js';
+import { envelopeOf } from './answer/envelope.js';
+import { EncodedJson, respond, respondJson } from './answer/respond.js';
 import {
   type ApiComponents,
-  EncodedJson,
   MAX_LIMIT,
-  envelopeOf,
   idPath,
   pageParams,
   query,
-  respond,
-  respondJson,
   userIdParam,
   viewerOf,
 } from './common.js';
-import { presentTracks, presentUsers } from './present.js';
-import { isPublicById, publicTracks, trackListData } from './trackJson.js';
-import { isScheduled } from './responses.js';
+import { presentTracks, presentUsers, publicTracks, trackListData } from './present.js';
 import { dataOf, trackList, userList } from './schemas.js';
 
 type Q = Record<string, unknown> & { user_id?: string; limit: number; offset: number };
@@ -247,7 +244,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
             (await publicTracks(components, ids)).filter((t) => t.isPublic).map((t) => t.json),
           );
         const views = (await loadTracks(db, ids, viewerId)).filter(
-          (t) => viewerId === t.ownerId || isPublicById(t),
+          (t) => viewerId === t.ownerId || isTrackVisible(t),
         );
         return presentTracks(components, [], viewerId, views);
       });
@@ -280,7 +277,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       }
       return respond(components, request, reply, async () => {
         const [track] = await loadTracks(db, [id], viewerId);
-        if (!track || (viewerId !== track.ownerId && !isPublicById(track)))
+        if (!track || (viewerId !== track.ownerId && !isTrackVisible(track)))
           throw new NotFoundError(`Track ${request.params.id} not found`, {
             code: 'track_not_found',
           });
@@ -365,9 +362,15 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         .executeTakeFirst();
       if (
         !track ||
-        track.is_deleted ||
-        track.owner_deactivated ||
-        (listener !== Number(track.owner_id) && isScheduled(track.release_date))
+        !isTrackVisible(
+          {
+            ownerId: Number(track.owner_id),
+            isDeleted: track.is_deleted,
+            releaseDate: track.release_date,
+            owner: { isDeactivated: track.owner_deactivated },
+          },
+          listener,
+        )
       )
         throw new NotFoundError(`Track ${request.params.id} not found`, {
           code: 'track_not_found',

@@ -20,13 +20,13 @@ import {
   userTrackIds,
 } from '../core/lists.js';
 import { searchUsers } from '../core/search.js';
+import { respond } from './answer/respond.js';
 import {
   type ApiComponents,
   MAX_LIMIT,
   idPath,
   pageParams,
   query,
-  respond,
   userIdParam,
   viewerOf,
 } from './common.js';

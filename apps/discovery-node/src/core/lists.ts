@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { ConflictError } from '@coliving/protocol';
 import type { DB, ItemType } from '../db/schema.js';
+import { listedOwnPlaylist, listedOwnTrack } from './visibility.js';
 
 export type Page = { limit: number; offset: number };
 
@@ -34,9 +35,7 @@ export async function userTrackIds(
   const filter = params.query ? `%${escapeLike(params.query)}%` : undefined;
   const { rows } = await sql<{ track_id: number }>`
     select t.track_id from tracks t left join aggregate_track a on a.track_id = t.track_id
-    where t.owner_id = ${userId} and not t.is_deleted
-      and (${params.includeHidden} or (not t.is_unlisted
-        and (t.release_date is null or t.release_date <= now())))
+    where t.owner_id = ${userId} and ${listedOwnTrack('t', sql`now()`, params.includeHidden)}
       and (${filter ?? null}::text is null or t.title ilike ${filter ?? null})
     order by ${order} limit ${params.limit} offset ${params.offset}`.execute(db);
   return rows.map((r) => Number(r.track_id));
@@ -54,9 +53,9 @@ export async function userPlaylistIds(
   params: Page & { albums: boolean; includePrivate: boolean },
 ): Promise<number[]> {
   const { rows } = await sql<{ playlist_id: number }>`
-    select playlist_id from playlists
-    where owner_id = ${userId} and is_album = ${params.albums} and not is_deleted
-      and (${params.includePrivate} or not is_private)
+    select playlist_id from playlists p
+    where owner_id = ${userId} and is_album = ${params.albums}
+      and ${listedOwnPlaylist('p', params.includePrivate)}
     order by created_block desc, playlist_id desc limit ${params.limit} offset ${params.offset}`.execute(
     db,
   );

@@ -8,6 +8,14 @@ import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 import type { QueryWord, SlotList, TrackSearch, TrackSearchIndex } from './trackSearchIndex.js';
+import {
+  isScheduledAt,
+  listedPlaylistRow,
+  listedTrackRow,
+  listedTrackRowText,
+  ownerActive,
+  releasedBy,
+} from './visibility.js';
 
 export type SearchSort = 'relevant' | 'popular' | 'recent';
 export type SearchParams = {
@@ -173,7 +181,7 @@ export async function searchTracks(
     alternatives.length > 0 &&
     only.completions.length < PREFIX_WORDS &&
     alternatives.every((word) => only.common.includes(word));
-  const visible = sql`not t.is_deleted and not t.is_unlisted
+  const visible = sql`${listedTrackRow('t')}
     ${genres ? sql`and t.genre = any(${genres}::text[])` : sql``}
     ${moods ? sql`and t.mood = any(${moods}::text[])` : sql``}`;
   const titleWords = sql`to_tsvector('simple', search_fold(t.title))`;
@@ -185,7 +193,7 @@ export async function searchTracks(
     ),
     owners as (
       select u.user_id from users u, terms
-      where not u.is_deactivated and (${prefixOf(sql`search_fold(u.handle)`, q)}
+      where ${ownerActive(sql`u.is_deactivated`)} and (${prefixOf(sql`search_fold(u.handle)`, q)}
         or to_tsvector('simple', search_fold(u.name)) @@ terms.loose)
       limit ${OWNER_CANDIDATES}
     ),
@@ -220,7 +228,7 @@ export async function searchTracks(
     scored as (
       select track_id, owner_id, search_fold(title) as folded, created_at, max(score) as score
       from candidates
-      where release_date is null or release_date <= now()
+      where ${releasedBy('release_date', sql`now()`)}
       group by track_id, owner_id, title, release_date, created_at
     )
     select c.track_id
@@ -228,7 +236,7 @@ export async function searchTracks(
     cross join terms
     left join aggregate_track a on a.track_id = c.track_id
     -- a key lookup per candidate (as a join, the planner hashed every user)
-    where not (select o.is_deactivated from users o where o.user_id = c.owner_id)
+    where ${ownerActive(sql`(select o.is_deactivated from users o where o.user_id = c.owner_id)`)}
     order by ${order(
       sort,
       sql`greatest(case
@@ -380,7 +388,7 @@ function searchIndex(
   };
   const ranked: Ranked[] = [];
   for (const [slot, score] of scores) {
-    if (index.releaseAt(slot) > now) continue; // NaN (no date) is not
+    if (isScheduledAt(index.releaseAt(slot), now)) continue;
     if (!index.isActive(index.ownerId(slot))) continue;
     const start = index.titleStartsWith(slot, qBytes);
     const text =
@@ -434,8 +442,8 @@ export async function refreshSearchWords(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`delete from search_words`.execute(tx);
     await sql`insert into search_words (word, ndoc)
-      select word, ndoc from ts_stat($$select to_tsvector('simple', search_fold(title)) from tracks
-        where not is_deleted and not is_unlisted$$)`.execute(tx);
+      select word, ndoc from ts_stat($$select to_tsvector('simple', search_fold(t.title))
+        from tracks t where ${sql.raw(listedTrackRowText('t'))}$$)`.execute(tx);
     // Each common word's most popular visible tracks (popularity as search ranks it).
     await sql`delete from search_word_tracks`.execute(tx);
     await sql`insert into search_word_tracks (word, rank, track_id)
@@ -446,7 +454,7 @@ export async function refreshSearchWords(db: Kysely<DB>): Promise<void> {
         from tracks t
         cross join lateral unnest(to_tsvector('simple', search_fold(t.title))) as w(word)
         left join aggregate_track a on a.track_id = t.track_id
-        where not t.is_deleted and not t.is_unlisted
+        where ${listedTrackRow('t')}
           and w.word in (select word from search_words where ndoc > ${POPULAR_PER_WORD})
       ) ranked
       where rank <= ${POPULAR_PER_WORD}`.execute(tx);
@@ -493,7 +501,7 @@ export async function searchPlaylists(
 ): Promise<number[]> {
   const { q, sort, limit, offset } = checkParams(params);
   if (limit === 0) return [];
-  const visible = sql`not p.is_deleted and not p.is_private
+  const visible = sql`${listedPlaylistRow('p')}
     ${params.albums === undefined ? sql`` : sql`and p.is_album = ${params.albums}`}`;
   const name = sql`search_fold(p.playlist_name)`;
   // Plays join here once they are indexed (migration 0003): + the plays of the playlist's tracks.
@@ -512,7 +520,7 @@ export async function searchPlaylists(
     join playlists p on p.playlist_id = c.playlist_id
     join users o on o.user_id = p.owner_id
     left join aggregate_playlist a on a.playlist_id = p.playlist_id
-    where not o.is_deactivated
+    where ${ownerActive(sql`o.is_deactivated`)}
     order by ${order(sort, textRelevance(name, q), popularity, sql`p.created_at`, sql`p.playlist_id`)}
     limit ${limit} offset ${offset}`.execute(tx),
   );

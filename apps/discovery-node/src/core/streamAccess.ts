@@ -10,6 +10,7 @@ import {
   signStreamData,
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { isScheduled } from './visibility.js';
 
 /** What access and signing need to know of a track. */
 export type StreamTrack = {
@@ -57,7 +58,7 @@ export async function checkStreamAccess(
   if (isOwner) return;
   // A scheduled release is hidden until its date (§9), preview included; callers that list
   // tracks treat a ForbiddenError as "not streamable", so this is one rather than a NotFound.
-  if (track.releaseDate && track.releaseDate.getTime() > (options.now ?? Date.now())) {
+  if (isScheduled(track.releaseDate, options.now)) {
     throw new ForbiddenError('This track is not released yet', { code: 'not_released' });
   }
   if (options.preview) return;

@@ -15,6 +15,7 @@
 // (`search_fold`) and split into words (`to_tsvector('simple', …)`) by the database when rows are
 // read, and so is the query, so a query matches here exactly what it matches in SQL.
 import { type Kysely, sql } from 'kysely';
+import { listedTrackRow } from './visibility.js';
 import { widened } from './widened.js';
 import type { DB } from '../db/schema.js';
 
@@ -75,7 +76,7 @@ const TRACK_COLUMNS = sql`t.track_id, t.owner_id, search_fold(t.title) as folded
   (extract(epoch from t.release_date) * 1000)::float8 as release_ms,
   (coalesce(a.repost_count, 0) + coalesce(a.save_count, 0))::float8 as popularity`;
 const TRACK_FROM = sql`from tracks t left join aggregate_track a on a.track_id = t.track_id
-  where not t.is_deleted and not t.is_unlisted`;
+  where ${listedTrackRow('t')}`;
 const USER_COLUMNS = sql`u.user_id, search_fold(u.handle) as handle,
   tsvector_to_array(to_tsvector('simple', search_fold(u.name))) as name_words, u.is_deactivated`;
 

@@ -4,6 +4,7 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { listedPlaylistRow, listedTrack, ownerActive } from './visibility.js';
 
 export type TrendingTime = 'week' | 'month' | 'year' | 'allTime';
 
@@ -111,10 +112,7 @@ export async function recomputeTrending(db: Kysely<DB>, params: { now: Date }): 
       left join aggregate_user a on a.user_id = t.owner_id
       left join trending_item_stats s on s.item_type = 'track' and s.item_id = t.track_id
       left join play_counts p on p.track_id = t.track_id
-      where not t.is_deleted
-        and not t.is_unlisted
-        and not o.is_deactivated
-        and (t.release_date is null or t.release_date <= ${nowSql})
+      where ${listedTrack('t', 'o', nowSql)}
     `.execute(tx);
     await sql`analyze trending_track_stats`.execute(tx);
 
@@ -178,10 +176,9 @@ export async function recomputeTrending(db: Kysely<DB>, params: { now: Date }): 
         join users o on o.user_id = p.owner_id
         left join aggregate_user a on a.user_id = p.owner_id
         left join trending_item_stats s on s.item_type = 'playlist' and s.item_id = p.playlist_id
-        where not p.is_deleted
-          and not p.is_private
+        where ${listedPlaylistRow('p')}
           and not p.is_album
-          and not o.is_deactivated
+          and ${ownerActive(sql`o.is_deactivated`)}
           and exists (
             select from playlist_tracks pt
             join tracks tr on tr.track_id = pt.track_id

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type PublicTrack, TrackJsonCache } from './trackJson.js';
+import { type PublicTrack, TrackJsonCache } from './trackJsonCache.js';
 
 const track = (trackId: number, ownerId: number, bytes = 100): PublicTrack => ({
   trackId,

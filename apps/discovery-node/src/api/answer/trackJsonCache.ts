@@ -1,14 +1,9 @@
-// Tracks as anyone without a `user_id` sees them, kept as JSON bytes per track. A track read is
-// otherwise a database round trip, a dozen-key owner object and a JSON encoding per request;
-// from here it is a map lookup. The indexer drops a kept track as soon as it changes the track
-// or its owner (row or counts), so a kept answer is never older than the block it is served
-// under.
-import type { EntityChanges } from '../indexer/entityBatch.js';
-import { type TrackView, loadTracks } from '../core/catalog.js';
-import { widened } from '../core/widened.js';
-import { type ApiComponents, EncodedJson, responseContext } from './common.js';
-import { presentTracks, trackAccess } from './present.js';
-import { type ResponseContext, isScheduled, toTrack } from './responses.js';
+// Tracks as anyone without a `user_id` sees them, kept as JSON bytes per track (api/present.ts
+// fills and reads them). The indexer drops a kept track as soon as it changes the track or its
+// owner (row or counts), so a kept answer is never older than the block it is served under.
+import type { EntityChanges } from '../../core/entityChanges.js';
+import { widened } from '../../core/widened.js';
+import type { ResponseContext } from '../responses.js';
 
 /** A track as it answers without a current user. */
 export type PublicTrack = {
@@ -70,6 +65,11 @@ export class TrackJsonCache {
   private slotCount = 0;
   private bytes = 0;
   private changeCount = 0;
+  /**
+   * The response context the kept tracks are built in and its key, remade when the content-node
+   * list changes (see publicTracks in api/present.ts).
+   */
+  publicContext: { nodes: readonly string[]; ctx: ResponseContext; key: string } | undefined;
 
   constructor(readonly maxBytes: number) {
     this.chunkBytes = Math.max(0, Math.floor(maxBytes / CHUNKS));
@@ -255,91 +255,4 @@ export class TrackJsonCache {
     this.chunkNext = widened(this.chunkNext, capacity);
     this.chunkPrev = widened(this.chunkPrev, capacity);
   }
-}
-
-type PublicContext = { nodes: readonly string[]; ctx: ResponseContext; key: string };
-const publicContexts = new WeakMap<ApiComponents, PublicContext>();
-
-/**
- * The context of answers without a current user, and its key: what a kept track's JSON depends
- * on besides the catalog (where the content nodes are). Both are made once per node list, so a
- * kept track's lookup hashes no new string.
- */
-async function publicContext(components: ApiComponents): Promise<PublicContext> {
-  const nodes = await components.contentNodes.endpoints();
-  let entry = publicContexts.get(components);
-  if (entry?.nodes !== nodes) {
-    const ctx = await responseContext(components, undefined);
-    const key = `${ctx.publicUrl} ${ctx.replicationFactor} ${ctx.contentNodes.join(' ')}`;
-    entry = { nodes: ctx.contentNodes, ctx, key };
-    publicContexts.set(components, entry);
-  }
-  return entry;
-}
-
-/** A track anyone may fetch by id: not deleted, owner active, released. Unlisted ones are. */
-export function isPublicById(track: {
-  isDeleted: boolean;
-  releaseDate: Date | null;
-  owner: { isDeactivated: boolean };
-}): boolean {
-  return !track.isDeleted && !track.owner.isDeactivated && !isScheduled(track.releaseDate);
-}
-
-/** Tracks as anyone without a current user sees them, in the order of `ids`; unknown ids are left out. */
-export async function publicTracks(
-  components: ApiComponents,
-  ids: readonly number[],
-): Promise<PublicTrack[]> {
-  const cache = components.trackJson;
-  const { ctx, key: context } = await publicContext(components);
-  const found = new Map<number, PublicTrack>();
-  const missing: number[] = [];
-  for (const id of ids) {
-    const kept = cache.get(id, context);
-    if (kept) found.set(id, kept);
-    else missing.push(id);
-  }
-  if (missing.length > 0) {
-    const ticket = cache.ticket();
-    for (const view of await loadTracks(components.db, missing)) {
-      const track = await built(components, view, ctx);
-      found.set(view.trackId, track);
-      if (view.streamConditions === null && !isScheduled(view.releaseDate))
-        cache.set(track, context, ticket);
-    }
-  }
-  const out: PublicTrack[] = [];
-  for (const id of ids) {
-    const track = found.get(id);
-    if (track) out.push(track);
-  }
-  return out;
-}
-
-/**
- * Tracks in the order of `ids`, as an answer's `data`: from kept JSON when no current user asks
- * (a page is then a few lookups and a copy), else built for that user.
- */
-export async function trackListData(
-  components: ApiComponents,
-  ids: readonly number[],
-  viewerId: number | undefined,
-): Promise<unknown> {
-  if (viewerId !== undefined) return presentTracks(components, ids, viewerId);
-  return EncodedJson.array((await publicTracks(components, ids)).map((t) => t.json));
-}
-
-async function built(
-  components: ApiComponents,
-  view: TrackView,
-  ctx: ResponseContext,
-): Promise<PublicTrack> {
-  const access = await trackAccess(components, view, undefined);
-  return {
-    trackId: view.trackId,
-    ownerId: view.ownerId,
-    isPublic: isPublicById(view),
-    json: Buffer.from(JSON.stringify(toTrack(view, ctx, access))),
-  };
 }

@@ -1,4 +1,5 @@
 import { BufferPool } from '@coliving/server-kit';
+import { DATA_OPEN } from './envelope.js';
 import { BEST_LEVEL, FAST_LEVEL, type GzipHead, gzipHead } from './gzipAnswer.js';
 
 /**
@@ -112,6 +113,3 @@ export class ResponseCache {
 function sizeOf(answer: CachedAnswer): number {
   return (answer.slab ?? answer.head).length + (answer.gzip?.bytes.length ?? 0);
 }
-
-/** The API v1 envelope up to its data: every answer's head starts with it. */
-export const DATA_OPEN = Buffer.from('{"data":');
