@@ -15,7 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { findFfmpegBinaries } from '../apps/content-node/src/core/ffmpegBinaries.js';
 import { createStaticNetwork } from '../apps/content-node/src/core/network.js';
 import { ListenJournal } from '../apps/content-node/src/db/listenJournal.js';
-import { type ContentNode, createContentNode } from '../apps/content-node/src/server.js';
+import { type ContentNode, createContentNode } from '../apps/content-node/src/node.js';
 import { freePort } from '../apps/content-node/src/testing.js';
 
 const run = promisify(execFile);

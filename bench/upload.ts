@@ -9,15 +9,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { signRequest } from '@coliving/protocol';
+import { type UploadRecord, signRequest } from '@coliving/protocol';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { findFfmpegBinaries } from '../apps/content-node/src/core/ffmpegBinaries.js';
 import { createStaticNetwork } from '../apps/content-node/src/core/network.js';
 import { streamEncodeArgs } from '../apps/content-node/src/core/transcode.js';
 import { ListenJournal } from '../apps/content-node/src/db/listenJournal.js';
-import type { UploadRecord } from '../apps/content-node/src/db/uploadStore.js';
-import { createContentNode } from '../apps/content-node/src/server.js';
+import { createContentNode } from '../apps/content-node/src/node.js';
 import { freePort } from '../apps/content-node/src/testing.js';
 
 const run = promisify(execFile);

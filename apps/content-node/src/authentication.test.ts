@@ -10,7 +10,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import { type ContentNode, createContentNode } from './server.js';
+import { type ContentNode, createContentNode } from './node.js';
 
 const owner = privateKeyToAccount(
   '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',

@@ -11,7 +11,7 @@ import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.j
 import { type NodeInfo, type StaticNetwork, createStaticNetwork } from './core/network.js';
 import type { LiveAuthRecord } from './db/authStore.js';
 import { ListenJournal } from './db/listenJournal.js';
-import { type ContentNode, createContentNode } from './server.js';
+import { type ContentNode, createContentNode } from './node.js';
 import { freePort } from './testing.js';
 
 const owner = privateKeyToAccount(

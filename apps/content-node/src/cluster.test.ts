@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  type UploadRecord,
   encodeStreamSignatureParam,
   placementFor,
   rankNodes,
@@ -17,8 +18,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { type NodeInfo, type StaticNetwork, createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import type { UploadRecord } from './db/uploadStore.js';
-import { type ContentNode, createContentNode } from './server.js';
+import { type ContentNode, createContentNode } from './node.js';
 import { freePort, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);

@@ -24,3 +24,5 @@ export const DEFAULT_AUTH_WRITES_PER_HOUR = 30;
 export const AUTH_PEER_TIMEOUT_MS = 5_000;
 /** Login records per page of the repair listing (each is at most about 4.4 kB). */
 export const AUTH_RECORDS_PAGE_SIZE = 200;
+/** Stream ranges up to this size are read whole and sent in one write; longer ones stream. */
+export const MAX_BUFFERED_RANGE_BYTES = 1024 * 1024;

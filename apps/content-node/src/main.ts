@@ -15,7 +15,7 @@ import {
   createStaticNetwork,
 } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import { createContentNode } from './server.js';
+import { createContentNode } from './node.js';
 
 const VERSION = '0.1.0';
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  type UploadRecord,
   encodeStreamSignatureParam,
   placementFor,
   signRequest,
@@ -16,8 +17,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import type { UploadRecord } from './db/uploadStore.js';
-import { type ContentNode, createContentNode } from './server.js';
+import { type ContentNode, createContentNode } from './node.js';
 import { freePort, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);

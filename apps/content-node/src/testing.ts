@@ -1,6 +1,6 @@
 // Helpers for tests and benchmarks that run content nodes in this process.
 import { createServer } from 'node:net';
-import type { UploadRecord } from './db/uploadStore.js';
+import type { UploadRecord } from '@coliving/protocol';
 
 /** A loopback port that was free a moment ago, chosen by the OS. */
 export async function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 // `sdk.tracks`: every /v1/tracks read, the stream URL, uploads and the track writes.
-import { formatIssues, rankNodes, trackUpdateSchema } from '@coliving/protocol';
+import { TRANSCODE_RESULTS, formatIssues, rankNodes, trackUpdateSchema } from '@coliving/protocol';
 import { STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
 import {
   type SdkContext,
@@ -360,7 +360,7 @@ export function createTracksApi(ctx: SdkContext) {
         onProgress: p.onProgress,
         signal: p.signal,
       });
-      const trackCid = record.results['320'];
+      const trackCid = record.results[TRANSCODE_RESULTS.stream];
       if (!trackCid || record.durationSeconds === undefined) {
         throw new ColivingSdkError(
           'transcode_failed',
@@ -384,7 +384,8 @@ export function createTracksApi(ctx: SdkContext) {
         orig_file_cid: record.results.original ?? record.origFileCid,
         orig_filename: record.origFileName,
       };
-      if (record.results['320_preview']) files.preview_cid = record.results['320_preview'];
+      if (record.results[TRANSCODE_RESULTS.preview])
+        files.preview_cid = record.results[TRANSCODE_RESULTS.preview];
       if (record.results.peaks) files.waveform_cid = record.results.peaks;
       if (coverArtCid) files.cover_art_sizes = coverArtCid;
       return publish(

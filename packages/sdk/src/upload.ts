@@ -1,7 +1,7 @@
 // Uploads to content nodes (DESIGN §7): a node is chosen by rendezvous on the uploader's wallet,
 // the file is streamed as multipart with progress, and the upload is polled until its job is done.
 import type { LocalAccount } from 'viem';
-import { rankNodes, signRequest } from '@coliving/protocol';
+import { type UploadRecord, type UploadTemplate, rankNodes, signRequest } from '@coliving/protocol';
 import {
   HEALTH_CHECK_TIMEOUT_MS,
   MAX_POLL_ERRORS,
@@ -17,9 +17,7 @@ import {
   toColivingSdkError,
 } from './errors.js';
 import { type FetchFn, requestJson, sleep, throwIfAborted } from './http.js';
-import type { UploadRecord } from './types.js';
 
-export type UploadTemplate = 'audio' | 'img_square' | 'img_backdrop';
 /** A file to upload: a Blob (a browser File is one) or its bytes. */
 export type FileInput = Blob | Uint8Array;
 

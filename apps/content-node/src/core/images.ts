@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { UnprocessableError, ValidationError } from '@coliving/protocol';
+import type { VariantIndex } from '../db/variantIndex.js';
 
 /** The variants each image template has (DESIGN §7): squares are cropped, backdrops scaled. */
 export const IMAGE_VARIANTS = {
@@ -15,6 +16,26 @@ const JPEG_QUALITY = 90;
 
 export function isImageVariant(template: ImageTemplate, variant: string): variant is ImageVariant {
   return (IMAGE_VARIANTS[template] as readonly string[]).includes(variant);
+}
+
+/**
+ * Remembers the variant blobs an image job made, so /content/:cid/:variant serves them as they
+ * are.
+ */
+export async function indexVariants(
+  variants: VariantIndex,
+  results: Record<string, string>,
+): Promise<void> {
+  const original = results.original;
+  if (!original) return;
+  for (const [name, cid] of Object.entries(results)) {
+    if (
+      name !== original &&
+      (isImageVariant('img_square', name) || isImageVariant('img_backdrop', name))
+    ) {
+      await variants.set(original, name, cid);
+    }
+  }
 }
 
 /** Checks that `input` is an image sharp can decode; UnprocessableError (`not_an_image`) if not. */

@@ -35,3 +35,5 @@ export function createRateLimiter({
     },
   };
 }
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

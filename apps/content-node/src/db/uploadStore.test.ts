@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { NotFoundError, ValidationError } from '@coliving/protocol';
-import { type UploadRecord, UploadStore, newUploadId } from './uploadStore.js';
+import { NotFoundError, type UploadRecord, ValidationError } from '@coliving/protocol';
+import { UploadStore, newUploadId } from './uploadStore.js';
 
 const dirs: string[] = [];
 after(async () => {

@@ -1,33 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '@coliving/protocol';
+import {
+  NotFoundError,
+  UPLOAD_STATUSES,
+  UPLOAD_TEMPLATES,
+  type UploadRecord,
+  ValidationError,
+} from '@coliving/protocol';
 import { JsonRecordDir } from './jsonRecordDir.js';
-
-export type UploadTemplate = 'audio' | 'img_square' | 'img_backdrop';
-export type UploadStatus = 'new' | 'busy' | 'done' | 'error';
-
-/** What a content node knows about one upload; shared with peers so any node can answer for it. */
-export type UploadRecord = {
-  id: string;
-  template: UploadTemplate;
-  /** The uploader's wallet (checksummed). */
-  wallet: string;
-  /** The node that received the file and runs its job. */
-  host: string;
-  status: UploadStatus;
-  origFileName: string;
-  /** The original, as uploaded: kept, and named by its CID. */
-  origFileCid: string;
-  size: number;
-  previewStartSeconds?: number;
-  /** Result CIDs by name: `320`, `320_preview`, `peaks`, image variants. */
-  results: Record<string, string>;
-  durationSeconds?: number;
-  error?: string;
-  /** How many times the job has been started; a restart counts as a new attempt. */
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-};
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -44,8 +23,6 @@ export function parseUploadId(id: unknown): string {
   return id;
 }
 
-const TEMPLATES = ['audio', 'img_square', 'img_backdrop'];
-const STATUSES = ['new', 'busy', 'done', 'error'];
 const CID = /^bafkrei[a-z2-7]{52}$/;
 
 /** Checks a record received from a peer before it is stored; ValidationError if malformed. */
@@ -56,8 +33,8 @@ export function parseUploadRecord(value: unknown): UploadRecord {
     r !== null &&
     typeof r.id === 'string' &&
     ID_PATTERN.test(r.id) &&
-    TEMPLATES.includes(r.template as string) &&
-    STATUSES.includes(r.status as string) &&
+    (UPLOAD_TEMPLATES as readonly string[]).includes(r.template as string) &&
+    (UPLOAD_STATUSES as readonly string[]).includes(r.status as string) &&
     typeof r.wallet === 'string' &&
     /^0x[0-9a-fA-F]{40}$/.test(r.wallet) &&
     typeof r.host === 'string' &&

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  type UploadRecord,
   canonicalJson,
   encodeStreamSignatureParam,
   signRequest,
@@ -19,8 +20,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import type { UploadRecord } from './db/uploadStore.js';
-import { type ContentNode, createContentNode } from './server.js';
+import { type ContentNode, createContentNode } from './node.js';
 import { waitForUpload } from './testing.js';
 
 const run = promisify(execFile);

@@ -1,53 +1,56 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BaseError } from '@coliving/protocol';
+import { BaseError, TRANSCODE_RESULTS, type UploadRecord } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
-import type { UploadRecord, UploadStore } from '../db/uploadStore.js';
-import type { FfmpegBinaries } from './ffmpegBinaries.js';
-import { IMAGE_VARIANTS, renderImageVariant } from './images.js';
-import { transcodeAudio } from './transcode.js';
+import type { FfmpegBinaries } from '../core/ffmpegBinaries.js';
+import { IMAGE_VARIANTS, indexVariants, renderImageVariant } from '../core/images.js';
+import { jobDirOf } from '../core/jobDir.js';
+import { transcodeAudio } from '../core/transcode.js';
+import type { UploadStore } from '../db/uploadStore.js';
+import type { VariantIndex } from '../db/variantIndex.js';
+import type { ContentNodeMetrics } from '../metrics.js';
 
 export type ProcessUploadComponents = {
   store: BlobStore;
   uploads: UploadStore;
+  variants: VariantIndex;
   ffmpeg: FfmpegBinaries;
   /** Where jobs keep their working files: `<jobsDir>/<upload id>/`. */
   jobsDir: string;
-  /** Runs before the record says `done` (replication: nothing is done before it is on its replicas). */
-  beforeDone?: (results: Record<string, string>, signal: AbortSignal) => Promise<void>;
-  /**
-   * Replicates the original while the job transcodes (its CID is known from the start); the job
-   * waits for it before `done`, so a done upload's original is on its replicas too.
-   */
-  replicateOriginal?: (cid: string, signal: AbortSignal) => Promise<void>;
-  /**
-   * Told the final record (`done` or `error`) before this node writes it, so that once the
-   * uploader answers with the outcome its peers can too. It must not throw.
-   */
-  publish?: (record: UploadRecord) => Promise<void>;
+  /** Pushes blobs to the nodes their placement names; it must not throw (repair retries). */
+  replicate: (cids: string[]) => Promise<void>;
+  /** Sends a record to the other content nodes; it must not throw. */
+  shareRecord: (record: UploadRecord) => Promise<void>;
+  metrics: Pick<ContentNodeMetrics, 'uploads' | 'transcodeSeconds'>;
 };
 
-/** The working directory of an upload's job; it holds the original until the job ends. */
-export function jobDirOf(jobsDir: string, id: string): string {
-  return join(jobsDir, id);
-}
-
 /**
- * Gives a job directory its `original`: a hard link to `file` (blobs never change, so the two
- * names can share the bytes), or a copy where a link cannot be made (another disk). The copy is
- * renamed into place whole, so a crash never leaves a partial original for the job to transcode.
+ * Runs an upload's job: `new`/`busy` -> `done` with result CIDs, or `error` with a message; then
+ * counts the outcome. A job stopped midway stays `busy`, and the other nodes are told so.
  */
-export async function linkOriginal(file: string, dir: string): Promise<void> {
-  const original = join(dir, 'original');
+export async function processUpload(
+  components: ProcessUploadComponents,
+  id: string,
+  signal: AbortSignal,
+): Promise<UploadRecord> {
+  const { uploads, metrics } = components;
+  const started = performance.now();
   try {
-    await link(file, original);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-    await copyFile(file, `${original}.part`);
-    await rename(`${original}.part`, original);
+    return await runJob(components, id, signal);
+  } finally {
+    const record = await uploads.get(id);
+    if (record.status === 'done' || record.status === 'error') {
+      metrics.uploads.inc({ template: record.template, outcome: record.status });
+      metrics.transcodeSeconds.observe(
+        { template: record.template },
+        (performance.now() - started) / 1000,
+      );
+    } else {
+      // A stop leaves the upload busy; peers learn that too.
+      await components.shareRecord(record);
+    }
   }
 }
 
@@ -60,11 +63,10 @@ async function save(store: BlobStore, path: string, signal: AbortSignal): Promis
 }
 
 /**
- * Runs an upload's job: `new`/`busy` -> `done` with result CIDs, or `error` with a message.
- * A job interrupted by a restart runs again from the start (its record is still `busy`); the
- * original is taken from the job directory, or from storage if that is gone.
+ * The job itself. A job interrupted by a restart runs again from the start (its record is still
+ * `busy`); the original is taken from the job directory, or from storage if that is gone.
  */
-export async function processUpload(
+async function runJob(
   components: ProcessUploadComponents,
   id: string,
   signal: AbortSignal,
@@ -88,9 +90,11 @@ export async function processUpload(
         signal,
       });
     }
-    const originalReplicated = components.replicateOriginal?.(record.origFileCid, signal);
+    // The original goes to its replicas while the job transcodes (its CID is known from the
+    // start); the job waits for it before `done`, so a done upload's original is on its replicas.
+    const originalReplicated = components.replicate([record.origFileCid]);
     // Awaited below; a failure here must not surface as an unhandled rejection meanwhile.
-    originalReplicated?.catch(() => {});
+    originalReplicated.catch(() => {});
     let results: Record<string, string> = { original: record.origFileCid };
     let durationSeconds: number | undefined;
     if (record.template === 'audio') {
@@ -104,9 +108,9 @@ export async function processUpload(
       durationSeconds = Math.round(out.durationSeconds * 1000) / 1000;
       results = {
         ...results,
-        '320': await save(store, out.stream, signal),
-        '320_preview': await save(store, out.preview, signal),
-        peaks: await save(store, out.peaks, signal),
+        [TRANSCODE_RESULTS.stream]: await save(store, out.stream, signal),
+        [TRANSCODE_RESULTS.preview]: await save(store, out.preview, signal),
+        [TRANSCODE_RESULTS.peaks]: await save(store, out.peaks, signal),
       };
     } else {
       // Every variant of the template, so the record lists them and replicas receive them; a
@@ -125,7 +129,11 @@ export async function processUpload(
       }
     }
     await originalReplicated;
-    await components.beforeDone?.(results, signal);
+    // Nothing is done before it is on its replicas: the results follow the original out.
+    await indexVariants(components.variants, results);
+    await components.replicate(
+      [...new Set(Object.values(results))].filter((cid) => cid !== results.original),
+    );
     record = {
       ...record,
       status: 'done',
@@ -133,7 +141,9 @@ export async function processUpload(
       durationSeconds,
       updatedAt: new Date().toISOString(),
     };
-    await components.publish?.(record);
+    // Peers learn the outcome before this node records it, so that once the uploader answers
+    // `done` (or `error`) every reachable node answers the same.
+    await components.shareRecord(record);
     await uploads.put(record);
     await rm(dir, { recursive: true, force: true });
     return record;
@@ -143,7 +153,7 @@ export async function processUpload(
     const message =
       error instanceof BaseError ? error.shortMessage : 'The upload could not be processed';
     record = { ...record, status: 'error', error: message, updatedAt: new Date().toISOString() };
-    await components.publish?.(record);
+    await components.shareRecord(record);
     await uploads.put(record);
     await rm(dir, { recursive: true, force: true });
     throw error;

@@ -1,7 +1,7 @@
 import { placementFor } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
-import type { NodeInfo } from './network.js';
-import type { PeerClient } from './peerClient.js';
+import type { NodeInfo } from '../core/network.js';
+import type { PeerClient } from '../core/peerClient.js';
 
 export type ReplicateParameters = {
   store: BlobStore;

@@ -1,0 +1,57 @@
+import { statfs } from 'node:fs/promises';
+import { canonicalJson } from '@coliving/protocol';
+import type { HealthReport } from '@coliving/server-kit';
+import { type LocalAccount, keccak256, toBytes } from 'viem';
+import { MIN_FREE_DISK_BYTES } from '../constants.js';
+import type { JobQueue } from '../core/jobQueue.js';
+import type { RepairState } from '../jobs/repair.js';
+
+export type ServeHealthComponents = {
+  /** This node's delegate key: signs the report. */
+  account: LocalAccount;
+  jobs: JobQueue;
+  /** What the last repair pass saw of the peers, and did. */
+  repair: Pick<RepairState, 'peerHealth' | 'last'>;
+};
+
+export type ServeHealthInit = {
+  /** Where blobs and records live: its free space decides health. */
+  dataDir: string;
+  version: string;
+  /** This node's endpoint, as registered. */
+  self: string;
+};
+
+/** The `/health_check` report and its signature, for server-kit's registerHealthCheck. */
+export function serveHealth(
+  { account, jobs, repair }: ServeHealthComponents,
+  { dataDir, version, self }: ServeHealthInit,
+) {
+  async function check(): Promise<HealthReport> {
+    const fs = await statfs(dataDir);
+    const free = fs.bavail * fs.bsize;
+    return {
+      healthy: free >= MIN_FREE_DISK_BYTES,
+      diskHasSpace: free >= MIN_FREE_DISK_BYTES,
+      version,
+      endpoint: self,
+      delegateWallet: account.address,
+      freeDiskBytes: free,
+      queuedJobs: jobs.size,
+      peers: repair.peerHealth,
+      ...(repair.last ? { lastRepair: repair.last } : {}),
+    };
+  }
+
+  // Signed like stream data: personal_sign(keccak256(canonical JSON)), by the delegate key.
+  async function sign(report: HealthReport) {
+    return {
+      signer: account.address,
+      signature: await account.signMessage({
+        message: { raw: keccak256(toBytes(canonicalJson(report))) },
+      }),
+    };
+  }
+
+  return { check, sign };
+}

@@ -1,0 +1,238 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_REPLICATION_FACTOR, type UploadRecord } from '@coliving/protocol';
+import { type Logger, createApp } from '@coliving/server-kit';
+import type { BlobStore } from '@coliving/storage';
+import type { FastifyInstance } from 'fastify';
+import type { LocalAccount } from 'viem';
+import { createGuards } from './api/guards.js';
+import { serveAuthentication } from './api/serveAuthentication.js';
+import { serveContent } from './api/serveContent.js';
+import { serveHealth } from './api/serveHealth.js';
+import { serveInternal } from './api/serveInternal.js';
+import { serveStream } from './api/serveStream.js';
+import { serveUploads } from './api/serveUploads.js';
+import {
+  DEFAULT_AUTH_WRITES_PER_HOUR,
+  DEFAULT_CLEANUP_GRACE_MS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_REPAIR_INTERVAL_MS,
+  DEFAULT_TRANSCODE_WORKERS,
+  DEFAULT_UPLOADS_PER_HOUR,
+} from './constants.js';
+import { createAuthRecords } from './core/authRecords.js';
+import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
+import { type JobQueue, createJobQueue } from './core/jobQueue.js';
+import { type NetworkView, canonicalEndpoint } from './core/network.js';
+import { createPeerClient } from './core/peerClient.js';
+import { createRateLimiter } from './core/rateLimiter.js';
+import { AuthStore } from './db/authStore.js';
+import type { ListenJournal } from './db/listenJournal.js';
+import { UploadStore } from './db/uploadStore.js';
+import { VariantIndex } from './db/variantIndex.js';
+import { processUpload } from './jobs/processUpload.js';
+import { type RepairPassReport, type RepairState, repair } from './jobs/repair.js';
+import { replicate } from './jobs/replicate.js';
+import { mergeRecord, shareRecord } from './jobs/shareRecords.js';
+import { createMetrics } from './metrics.js';
+import { registerRoutes } from './routes.js';
+
+export type { RepairPassReport } from './jobs/repair.js';
+
+export type ContentNodeComponents = {
+  /** This node's delegate key: signs node-to-node calls. */
+  account: LocalAccount;
+  store: BlobStore;
+  listens: ListenJournal;
+  network: NetworkView;
+  ffmpeg: FfmpegBinaries;
+  logger: Logger | false;
+};
+
+export type ContentNodeInit = {
+  /** This node's endpoint, as registered. */
+  publicUrl: string;
+  /** Where upload records, job files and caches live. */
+  dataDir: string;
+  version: string;
+  maxUploadBytes?: number;
+  uploadsPerHour?: number;
+  /** Login record writes (creates, replaces, deletes) one wallet may make per hour. */
+  authWritesPerHour?: number;
+  transcodeWorkers?: number;
+  replicationFactor?: number;
+  /** How often repair and the record sweep run; 0 turns the timer off (tests run passes by hand). */
+  repairIntervalMs?: number;
+  /** How long a surplus copy is kept before cleanup may drop it. */
+  cleanupGraceMs?: number;
+};
+
+export type ContentNode = {
+  app: FastifyInstance;
+  uploads: UploadStore;
+  /** Hedgehog login records this node holds (tombstones included). */
+  auth: AuthStore;
+  jobs: JobQueue;
+  /** One repair pass and record sweep (the timer runs them every repairIntervalMs). */
+  repairOnce(): Promise<RepairPassReport>;
+  /** Resumes unfinished jobs and starts taking requests (call app.listen after). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * A content node: uploads and their jobs, content and stream serving, replication and repair.
+ * This builds the parts and starts and stops them; the routes are in routes.ts.
+ */
+export async function createContentNode(
+  components: ContentNodeComponents,
+  init: ContentNodeInit,
+): Promise<ContentNode> {
+  const { account, store, listens, network, ffmpeg, logger } = components;
+  const self = canonicalEndpoint(init.publicUrl);
+  const replicationFactor = init.replicationFactor ?? DEFAULT_REPLICATION_FACTOR;
+  const repairIntervalMs = init.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS;
+  const maxUploadBytes = init.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const jobsDir = join(init.dataDir, 'jobs');
+  await mkdir(jobsDir, { recursive: true });
+  const uploads = await UploadStore.open(join(init.dataDir, 'uploads'));
+  const auth = await AuthStore.open(join(init.dataDir, 'auth'));
+  const variants = await VariantIndex.open(join(init.dataDir, 'variants.json'));
+
+  const app = createApp({ logger });
+  const log = app.log;
+  const metrics = createMetrics(app);
+  const peers = createPeerClient(account);
+  const authRecords = createAuthRecords(
+    { store: auth, peers, network },
+    {
+      self,
+      replicationFactor,
+      onError: (what, error) => log.warn({ err: error }, `login records: ${what} failed`),
+    },
+  );
+  const share = (record: UploadRecord) => shareRecord({ peers, network, self, log }, record);
+  const merge = (value: unknown) => mergeRecord({ uploads, variants }, value);
+  /** Pushes blobs to the nodes their placement names; a failed push is left to repair. */
+  const pushToPlacement = async (cids: string[]): Promise<void> => {
+    await replicate({
+      store,
+      peers,
+      self,
+      nodes: network.contentNodes(),
+      replicationFactor,
+      cids,
+      onError: (peer, cid, error) =>
+        log.warn({ err: error, peer, cid }, 'push to a replica failed; repair will retry'),
+    });
+  };
+  const jobs = createJobQueue({
+    concurrency: init.transcodeWorkers ?? DEFAULT_TRANSCODE_WORKERS,
+    run: async (id, signal) => {
+      await processUpload(
+        {
+          store,
+          uploads,
+          variants,
+          ffmpeg,
+          jobsDir,
+          replicate: pushToPlacement,
+          shareRecord: share,
+          metrics,
+        },
+        id,
+        signal,
+      );
+    },
+    onError: (id, error) => log.warn({ err: error, upload: id }, 'upload job failed'),
+  });
+  const repairState: RepairState = { surplusSince: new Map(), peerHealth: [] };
+  const repairOnce = () =>
+    repair(
+      {
+        store,
+        uploads,
+        peers,
+        network,
+        authRecords,
+        mergeRecord: merge,
+        metrics,
+        log,
+        state: repairState,
+      },
+      {
+        self,
+        replicationFactor,
+        cleanupGraceMs: init.cleanupGraceMs ?? DEFAULT_CLEANUP_GRACE_MS,
+      },
+    );
+
+  const guards = createGuards({ network });
+  const { signerOf, peerOf } = guards;
+  await registerRoutes(
+    app,
+    {
+      guards,
+      limiters: {
+        uploads: createRateLimiter({
+          limit: init.uploadsPerHour ?? DEFAULT_UPLOADS_PER_HOUR,
+          windowMs: 3_600_000,
+          what: 'uploads',
+        }),
+        authWrites: createRateLimiter({
+          limit: init.authWritesPerHour ?? DEFAULT_AUTH_WRITES_PER_HOUR,
+          windowMs: 3_600_000,
+          what: 'login record writes',
+        }),
+      },
+      health: serveHealth(
+        { account, jobs, repair: repairState },
+        { dataDir: init.dataDir, version: init.version, self },
+      ),
+      uploads: serveUploads(
+        { store, uploads, ffmpeg, jobs, shareRecord: share, signerOf, metrics },
+        { self, jobsDir, maxUploadBytes },
+      ),
+      authentication: serveAuthentication({ authRecords, signerOf }),
+      content: serveContent({ store, variants }),
+      stream: serveStream({ store, listens, network, metrics, log }),
+      internal: serveInternal(
+        { store, uploads, auth, authRecords, mergeRecord: merge, peerOf },
+        { maxBlobBytes: maxUploadBytes * 2 },
+      ),
+    },
+    { maxUploadBytes },
+  );
+
+  let repairTimer: NodeJS.Timeout | undefined;
+  return {
+    app,
+    uploads,
+    auth,
+    jobs,
+    repairOnce,
+    async start() {
+      await network.start();
+      if (repairIntervalMs > 0) {
+        repairTimer = setInterval(
+          () =>
+            void repairOnce().catch((error: unknown) =>
+              log.error({ err: error }, 'repair pass failed'),
+            ),
+          repairIntervalMs,
+        );
+      }
+      // Jobs this node took and did not finish (a crash or a restart) run again.
+      for await (const record of uploads.list()) {
+        if (record.host === self && (record.status === 'new' || record.status === 'busy'))
+          jobs.enqueue(record.id);
+      }
+    },
+    async stop() {
+      clearInterval(repairTimer);
+      await app.close();
+      await jobs.stop();
+      await network.stop();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Every route of the content node on one screen, each with its guards on its line. `/metrics` is
+// added with the metrics (metrics.ts).
+import multipart from '@fastify/multipart';
+import { registerHealthCheck } from '@coliving/server-kit';
+import type { FastifyInstance } from 'fastify';
+import type { Guards } from './api/guards.js';
+import type { serveAuthentication } from './api/serveAuthentication.js';
+import type { serveContent } from './api/serveContent.js';
+import type { serveHealth } from './api/serveHealth.js';
+import type { serveInternal } from './api/serveInternal.js';
+import type { serveStream } from './api/serveStream.js';
+import type { serveUploads } from './api/serveUploads.js';
+import type { RateLimiter } from './core/rateLimiter.js';
+
+export type RoutesComponents = {
+  guards: Guards;
+  /** Per-wallet limits: uploads started, and login record writes (creates, replaces, deletes). */
+  limiters: { uploads: RateLimiter; authWrites: RateLimiter };
+  health: ReturnType<typeof serveHealth>;
+  uploads: ReturnType<typeof serveUploads>;
+  authentication: ReturnType<typeof serveAuthentication>;
+  content: ReturnType<typeof serveContent>;
+  stream: ReturnType<typeof serveStream>;
+  internal: ReturnType<typeof serveInternal>;
+};
+
+export type RoutesInit = { maxUploadBytes: number };
+
+/** Adds the body parsers, the health check and every route to `app`. */
+export async function registerRoutes(
+  app: FastifyInstance,
+  {
+    guards,
+    limiters,
+    health,
+    uploads,
+    authentication,
+    content,
+    stream,
+    internal,
+  }: RoutesComponents,
+  { maxUploadBytes }: RoutesInit,
+): Promise<void> {
+  const { signedBy, limitedBy, requirePeer } = guards;
+  await app.register(multipart, {
+    limits: { fileSize: maxUploadBytes, files: 10, fields: 10, fieldSize: 1024, parts: 20 },
+  });
+  // Blobs arrive as raw streams; store.put verifies them against their CID as they stream.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) =>
+    done(null, payload),
+  );
+  registerHealthCheck(app, health);
+
+  // Uploads: signed by the uploader's wallet.
+  app.post(
+    '/uploads',
+    { preHandler: [signedBy(() => '/uploads'), limitedBy(limiters.uploads)] },
+    uploads.serveUploadCreate,
+  );
+  app.get('/uploads/:id', uploads.serveUpload);
+
+  // Login records (Hedgehog): written and deleted by their wallet, read by anyone.
+  app.post(
+    '/authentication',
+    {
+      bodyLimit: 8 * 1024,
+      preHandler: [signedBy(() => '/authentication'), limitedBy(limiters.authWrites)],
+    },
+    authentication.serveAuthRecordWrite,
+  );
+  app.get('/authentication/:lookupKey', authentication.serveAuthRecord);
+  app.delete(
+    '/authentication/:lookupKey',
+    { preHandler: [signedBy(authentication.signedPathOf), limitedBy(limiters.authWrites)] },
+    authentication.serveAuthRecordDelete,
+  );
+
+  // Content: images and JSON, open to all; audio only through the signed stream route.
+  app.get('/content/:cid', content.serveContent);
+  app.get('/content/:cid/:variant', content.serveImageVariant);
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/tracks/cidstream/:cid',
+    exposeHeadRoute: false,
+    handler: stream.serveStream,
+  });
+
+  // Node to node: registered content nodes only.
+  app.put('/internal/blobs/:cid', { preHandler: requirePeer }, internal.serveBlobPush);
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/internal/blobs/:cid',
+    exposeHeadRoute: false,
+    preHandler: requirePeer,
+    handler: internal.serveBlob,
+  });
+  app.post('/internal/uploads', { preHandler: requirePeer }, internal.serveRecordPush);
+  app.get('/internal/uploads', { preHandler: requirePeer }, internal.serveRecords);
+  app.post('/internal/authentication', { preHandler: requirePeer }, internal.serveAuthRecordPush);
+  app.get(
+    '/internal/authentication/:lookupKey',
+    { preHandler: requirePeer },
+    internal.serveAuthRecordCopy,
+  );
+  app.get('/internal/authentication', { preHandler: requirePeer }, internal.serveAuthRecords);
+}
