@@ -329,7 +329,10 @@ export type ConfirmBlockComponents = { db: Kysely<DB>; client: PublicClient };
 export type ConfirmBlockParameters = { blockNumber: number; blockHash: Hex };
 export type ConfirmBlockReturnType = { blockFound: boolean; blockPassed: boolean };
 
-/** The indexer's name for the data chain in `indexing_checkpoints` (see indexer/indexBlocks.ts). */
+/**
+ * The indexer's name for the data chain in `indexing_checkpoints` (see
+ * indexer/sources/entityManager.ts).
+ */
 const DATA_CHAIN = 'data';
 
 /**

@@ -1,5 +1,5 @@
-// Reads of the nodes NodeRegistry lists (indexed by indexer/indexNodes.ts): what stream access,
-// image URLs and the health check use.
+// Reads of the nodes NodeRegistry lists (indexed by indexer/sources/nodeRegistry.ts): what stream
+// access, image URLs and the health check use.
 import type { Kysely } from 'kysely';
 import type { DB } from './schema.js';
 

@@ -1,7 +1,6 @@
 // Users: created by their wallet, updated (and deactivated) by themselves, following each other.
 // Every action is signed by a user's wallet, so every batch also loads the signers' users here.
-import type { Transaction } from 'kysely';
-import { sql } from 'kysely';
+import { type Transaction, sql } from 'kysely';
 import { isReservedHandle } from '@coliving/protocol';
 import type { DB } from '../../db/schema.js';
 import {
