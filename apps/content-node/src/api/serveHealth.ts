@@ -4,14 +4,13 @@ import type { HealthReport } from '@coliving/server-kit';
 import { type LocalAccount, keccak256, toBytes } from 'viem';
 import { MIN_FREE_DISK_BYTES } from '../constants.js';
 import type { JobQueue } from '../core/jobQueue.js';
-import type { RepairState } from '../jobs/repair.js';
 
 export type ServeHealthComponents = {
   /** This node's delegate key: signs the report. */
   account: LocalAccount;
   jobs: JobQueue;
-  /** What the last repair pass saw of the peers, and did. */
-  repair: Pick<RepairState, 'peerHealth' | 'last'>;
+  /** What the last repair pass saw of the peers, and did (read on every check). */
+  repair: { peerHealth: { endpoint: string; healthy: boolean }[]; last?: object };
 };
 
 export type ServeHealthInit = {
