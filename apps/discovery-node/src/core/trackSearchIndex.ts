@@ -15,12 +15,13 @@
 // (`search_fold`) and split into words (`to_tsvector('simple', …)`) by the database when rows are
 // read, and so is the query, so a query matches here exactly what it matches in SQL.
 import { type Kysely, sql } from 'kysely';
+import type { EntityChanges } from './entityChanges.js';
 import { listedTrackRow } from './visibility.js';
 import { widened } from './widened.js';
 import type { DB } from '../db/schema.js';
 
-/** What the indexer changed in one transaction (entity ids). */
-export type SearchChanges = { tracks: ReadonlySet<number>; users: ReadonlySet<number> };
+/** What the indexer changed in one transaction that search reads (entity ids). */
+export type SearchChanges = Pick<EntityChanges, 'tracks' | 'users'>;
 
 /** One query word, folded, with its place in the query. */
 export type QueryWord = { word: string; last: boolean };
