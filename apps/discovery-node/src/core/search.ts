@@ -7,9 +7,23 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
-import type { QueryWord, SlotList, TrackSearch, TrackSearchIndex } from './trackSearchIndex.js';
+import { searchTrackIndex } from './searchTrackIndex.js';
 import {
-  isScheduledAt,
+  GIN_SAMPLE,
+  OWNER_CANDIDATES,
+  OWNER_WEIGHT,
+  POPULARITY_WEIGHT,
+  POPULAR_CANDIDATES,
+  PREFIX_CANDIDATES,
+  PREFIX_WORDS,
+  PROBE_CANDIDATES,
+  SPELLINGS_PER_WORD,
+  type SearchSort,
+  TAGS_WEIGHT,
+  TITLE_WORDS_WEIGHT,
+} from './searchTuning.js';
+import type { TrackSearch } from './trackSearchIndex.js';
+import {
   listedPlaylistRow,
   listedTrackRow,
   listedTrackRowText,
@@ -17,7 +31,7 @@ import {
   releasedBy,
 } from './visibility.js';
 
-export type SearchSort = 'relevant' | 'popular' | 'recent';
+export type { SearchSort } from './searchTuning.js';
 export type SearchParams = {
   query: string;
   sortMethod?: SearchSort;
@@ -31,29 +45,6 @@ export type PlaylistSearchParams = SearchParams & { albums?: boolean }; // undef
 export const MAX_QUERY_LENGTH = 200;
 /** Most results one call returns; clients page for more. */
 export const MAX_SEARCH_LIMIT = 100;
-/**
- * Candidates each trigram probe may contribute. Paging ends where the candidates do: a query
- * whose words are in more rows than this sees a bounded sample of them, ranked.
- */
-const PROBE_CANDIDATES = 200;
-/** Candidates from the prefix probe (titles and handles that start with the query). */
-const PREFIX_CANDIDATES = 100;
-/**
- * gin_fuzzy_search_limit: a GIN scan of a word in more rows than this returns a random sample of
- * about this many, so that "love" in a million titles costs what a rare word does.
- */
-const GIN_SAMPLE = 5000;
-/** Users whose name or handle matches, whose tracks become track candidates. */
-const OWNER_CANDIDATES = 10;
-/**
- * Weight of popularity in the `relevant` order: score = relevance + weight * ln(1 + popularity).
- * An exact title (1.0) against a prefix (0.9) is worth about 150 reposts and saves; a typo
- * (about 0.5) needs far more to pass a clean match.
- */
-const POPULARITY_WEIGHT = 0.02;
-/** How much a match on a track's owner or tags counts against a match on its title. */
-const OWNER_WEIGHT = 0.6;
-const TAGS_WEIGHT = 0.5;
 
 /**
  * Word similarity a handle or name needs to match (pg_trgm's default, 0.6, stays for playlist
@@ -63,24 +54,16 @@ const WORD_SIMILARITY = 0.5;
 
 const SORTS: readonly SearchSort[] = ['relevant', 'popular', 'recent'];
 
-/** Spellings of a typo looked up per query word (the closest first). */
-const SPELLINGS_PER_WORD = 4;
 /** Query words used; the rest of a long query is ignored. */
 const MAX_QUERY_WORDS = 8;
 /** Titles (or tags) matching the words that are ranked; the index finds them, the rank sorts them. */
 const WORD_CANDIDATES = 400;
-/** Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). */
-const TITLE_WORDS_WEIGHT = 0.7;
 /**
  * The most popular tracks kept per common title word (`search_word_tracks`), and read per query
  * word or spelling: the popular matches of a common word are always among the ranked, whatever
  * the word index hands over first.
  */
 export const POPULAR_PER_WORD = 200;
-/** Known words a last, unfinished query word may be the start of, taken into the popular probe. */
-const PREFIX_WORDS = 4;
-/** Rows the popular probe reads: query words and spellings times POPULAR_PER_WORD, bounded. */
-const POPULAR_CANDIDATES = 2000;
 
 /**
  * Tracks matching `query`: by the words of their titles (each query word as typed, as the start
@@ -102,7 +85,7 @@ export async function searchTracks(
     const index = trackSearch.current;
     if (index) {
       if (words.length === 0) return [];
-      return searchIndex(index, folded, words, { sort, limit, offset, genres, moods });
+      return searchTrackIndex(index, folded, words, { sort, limit, offset, genres, moods });
     }
   }
   // The query's words, folded as titles are, each with its likely spellings.
@@ -251,185 +234,6 @@ export async function searchTracks(
     )}
     limit ${limit} offset ${offset}`.execute(db);
   return rows.map((r) => r.track_id);
-}
-
-/** pg_trgm's `%` threshold (similarity_threshold), which typo spellings are chosen with. */
-const TRIGRAM_SIMILARITY = 0.3;
-/** Words a last, unfinished query word expands to when the index is read (the most used). */
-const PREFIX_EXPANSION = 16;
-/**
- * Index entries one probe reads, at most, however few of them match: a query of two common
- * words reads this many of the rarer one's most popular titles (gin_fuzzy_search_limit's bound).
- */
-const PROBE_READS = GIN_SAMPLE;
-
-type IndexSearch = {
-  sort: SearchSort;
-  limit: number;
-  offset: number;
-  genres: string[] | undefined;
-  moods: string[] | undefined;
-};
-
-/**
- * The track search of `searchTracks`, from the in-memory index: the same words, spellings and
- * completions, the same relevance and order. The probes differ in one way: each word's tracks
- * are read most popular first, where the database handed them over in storage order, so a
- * common word's best matches are always among the ranked.
- */
-function searchIndex(
-  index: TrackSearchIndex,
-  q: string,
-  queryWords: QueryWord[],
-  { sort, limit, offset, genres, moods }: IndexSearch,
-): number[] {
-  const words = queryWords.map((w) => {
-    const completions = w.last ? index.completions(w.word, PREFIX_WORDS) : [];
-    const known = index.isKnown(w.word);
-    const spellings = known || (w.last && completions.length > 0) ? [] : spellingsOf(index, w.word);
-    return { word: w.word, spellings, completions };
-  });
-  const lastAt = words.length - 1;
-  // every word as typed (the last one also as the start of a word), or a spelling of it
-  const terms = words.map((w, i) => index.term(w.word, w.spellings, i === lastAt));
-  const qBytes = Buffer.from(q, 'utf8');
-  const now = Date.now();
-  const genreCodes = genres && index.codesOf(genres);
-  const moodCodes = moods && index.codesOf(moods);
-  const passes = (slot: number) =>
-    index.isAlive(slot) &&
-    (!genreCodes || genreCodes.includes(index.genre(slot))) &&
-    (!moodCodes || moodCodes.includes(index.mood(slot)));
-  const scores = new Map<number, number>();
-  /**
-   * From each list, the first `perList` slots that pass `check`, `total` in all, as the SQL
-   * probes' limits take them; PROBE_READS entries read at most.
-   */
-  const take = (
-    lists: SlotList[],
-    score: number,
-    perList: number,
-    total: number,
-    check: (slot: number) => boolean,
-  ) => {
-    let read = 0;
-    let takenAll = 0;
-    for (const parts of lists) {
-      let taken = 0;
-      list: for (const slots of parts)
-        for (let i = 0; i < slots.length; i++) {
-          const slot = slots[i]!;
-          if (taken >= perList) break list;
-          if (takenAll >= total || ++read > PROBE_READS) return;
-          if (!passes(slot) || !check(slot)) continue;
-          taken++;
-          takenAll++;
-          if ((scores.get(slot) ?? 0) < score) scores.set(slot, score);
-        }
-    }
-  };
-  // The rarest query word (with its spellings and, last, the words it starts) leads the probes.
-  const expansions = words.map((w, i) => [
-    ...new Set([
-      w.word,
-      ...w.spellings,
-      ...(i === lastAt ? index.completions(w.word, PREFIX_EXPANSION) : []),
-    ]),
-  ]);
-  const titles = (list: string[]) => list.reduce((n, word) => n + index.wordCount(word), 0);
-  const lead = expansions
-    .map((list) => ({ list, titles: titles(list) }))
-    .reduce((best, next) => (next.titles < best.titles ? next : best)).list;
-  take(
-    lead.map((word) => index.titleSlots(word)),
-    TITLE_WORDS_WEIGHT,
-    offset + limit,
-    POPULAR_CANDIDATES,
-    (slot) => index.titleMatches(slot, terms, true),
-  );
-  take(
-    [index.titlePrefixSlots(qBytes)],
-    TITLE_WORDS_WEIGHT,
-    Math.max(offset + limit, PREFIX_CANDIDATES),
-    Infinity,
-    () => true,
-  );
-  take(
-    lead.map((word) => index.tagSlots(word)),
-    TAGS_WEIGHT,
-    PROBE_CANDIDATES,
-    PROBE_CANDIDATES,
-    (slot) => index.tagsMatch(slot, terms, true),
-  );
-  const owners = new Set<number>();
-  for (const userId of index.handlePrefixUsers(q)) {
-    if (owners.size >= OWNER_CANDIDATES) break;
-    if (index.isActive(userId)) owners.add(userId);
-  }
-  for (const word of lead)
-    for (const userId of index.nameWordUsers(word)) {
-      if (owners.size >= OWNER_CANDIDATES) break;
-      if (index.isActive(userId) && index.nameMatches(userId, terms)) owners.add(userId);
-    }
-  take(
-    [...owners].map((userId) => index.ownerSlots(userId)),
-    OWNER_WEIGHT,
-    PROBE_CANDIDATES,
-    PROBE_CANDIDATES,
-    () => true,
-  );
-  type Ranked = {
-    trackId: number;
-    relevance: number;
-    /** relevance + POPULARITY_WEIGHT * ln(1 + popularity): the `relevant` order */
-    blended: number;
-    popularity: number;
-    createdMs: number;
-  };
-  const ranked: Ranked[] = [];
-  for (const [slot, score] of scores) {
-    if (isScheduledAt(index.releaseAt(slot), now)) continue;
-    if (!index.isActive(index.ownerId(slot))) continue;
-    const start = index.titleStartsWith(slot, qBytes);
-    const text =
-      start > 0
-        ? start
-        : score === TITLE_WORDS_WEIGHT && index.titleMatches(slot, terms, false)
-          ? 0.8
-          : 0;
-    const relevance = Math.max(text, score);
-    const popularity = index.popularity(slot);
-    ranked.push({
-      trackId: index.trackId(slot),
-      relevance,
-      blended: relevance + POPULARITY_WEIGHT * Math.log(1 + popularity),
-      popularity,
-      createdMs: index.createdAt(slot),
-    });
-  }
-  const byOrder: Record<SearchSort, (a: Ranked, b: Ranked) => number> = {
-    relevant: (a, b) =>
-      b.blended - a.blended || b.popularity - a.popularity || a.trackId - b.trackId,
-    popular: (a, b) =>
-      b.popularity - a.popularity || b.relevance - a.relevance || a.trackId - b.trackId,
-    recent: (a, b) => b.createdMs - a.createdMs || b.trackId - a.trackId,
-  };
-  ranked.sort(byOrder[sort]);
-  return ranked.slice(offset, offset + limit).map((r) => r.trackId);
-}
-
-/** A typo's likely spellings, as the words query picks them (closest, most used, in order). */
-function spellingsOf(index: TrackSearchIndex, word: string): string[] {
-  const length = [...word].length;
-  return index
-    .similarWords(word, TRIGRAM_SIMILARITY)
-    .filter(([known]) => Math.abs([...known].length - length) <= 1 + Math.floor(length / 6))
-    .sort(
-      ([a, x], [b, y]) =>
-        y - x || index.wordCount(b) - index.wordCount(a) || (a < b ? -1 : a > b ? 1 : 0),
-    )
-    .slice(0, SPELLINGS_PER_WORD)
-    .map(([known]) => known);
 }
 
 /**
