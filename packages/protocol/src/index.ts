@@ -1,5 +1,6 @@
 // @coliving/protocol: the wire formats every Coliving part agrees on. Pure code, no I/O, safe in
 // browsers; Node-only helpers live in `@coliving/protocol/node`.
+export * from './api/index.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './hashids.js';
@@ -13,4 +14,5 @@ export * from './relayRequest.js';
 export * from './requestSignature.js';
 export * from './placement.js';
 export * from './streamSignature.js';
+export * from './uploadRecord.js';
 export { formatIssues, parseWith } from './validate.js';

@@ -1,6 +1,16 @@
 // Wire shapes of API v1 (shared/reference/api-v1.md): the catalog's views turned into the JSON
 // that Audius clients parse. Domain views (core/catalog.ts) stay separate from these.
-import { encodeHashId, rankNodes } from '@coliving/protocol';
+import {
+  type Access,
+  type FolloweeFavorite,
+  type FolloweeRepost,
+  type Playlist,
+  type Track,
+  type UrlWithMirrors,
+  type User,
+  encodeHashId,
+  rankNodes,
+} from '@coliving/protocol';
 import type { ItemActivity, PlaylistView, TrackView, UserView } from '../core/catalog.js';
 import { isScheduled } from '../core/visibility.js';
 
@@ -20,25 +30,25 @@ const SQUARE_SIZES = ['150x150', '480x480', '1000x1000'] as const;
 const BACKDROP_SIZES = ['640x', '2000x'] as const;
 
 /** Image URLs on the node that ranks first for the CID, with the next ones as mirrors. */
-function imageUrls(
+function imageUrls<Size extends string>(
   ctx: ResponseContext,
   cid: unknown,
-  sizes: readonly string[],
-): Record<string, unknown> | null {
+  sizes: readonly Size[],
+): (Partial<Record<Size, string>> & { mirrors: string[] }) | null {
   if (typeof cid !== 'string' || cid === '') return null;
   const [first, ...mirrors] = rankNodes(ctx.contentNodes, cid).slice(0, ctx.replicationFactor);
   if (first === undefined) return null;
   const urls: Record<string, unknown> = {};
   for (const size of sizes) urls[size] = `${first}/content/${cid}/${size}.jpg`;
   urls.mirrors = mirrors;
-  return urls;
+  return urls as Partial<Record<Size, string>> & { mirrors: string[] };
 }
 
 /**
  * A JSON blob (waveform peaks) on the content node ranked first for it; `mirrors` are the other
  * holders' endpoints, where the same path answers.
  */
-function blobUrl(ctx: ResponseContext, cid: unknown): { url: string | null; mirrors: string[] } {
+function blobUrl(ctx: ResponseContext, cid: unknown): UrlWithMirrors {
   if (typeof cid !== 'string' || cid === '') return { url: null, mirrors: [] };
   const [first, ...mirrors] = rankNodes(ctx.contentNodes, cid).slice(0, ctx.replicationFactor);
   return { url: first === undefined ? null : `${first}/content/${cid}`, mirrors };
@@ -53,7 +63,7 @@ function str(value: unknown): string | null {
 }
 
 /** A User (api-v1.md, "User — required keys"). */
-export function toUser(user: UserView, ctx: ResponseContext): Record<string, unknown> {
+export function toUser(user: UserView, ctx: ResponseContext): User {
   const m = user.metadata;
   return {
     id: encodeHashId(user.userId),
@@ -106,7 +116,7 @@ export function toUser(user: UserView, ctx: ResponseContext): Record<string, unk
   };
 }
 
-function reposts(activity: readonly ItemActivity[]): Record<string, unknown>[] {
+function reposts(activity: readonly ItemActivity[]): FolloweeRepost[] {
   return activity.map((a) => ({
     repost_item_id: encodeHashId(a.itemId),
     repost_type: a.itemType,
@@ -114,7 +124,7 @@ function reposts(activity: readonly ItemActivity[]): Record<string, unknown>[] {
   }));
 }
 
-function favorites(activity: readonly ItemActivity[]): Record<string, unknown>[] {
+function favorites(activity: readonly ItemActivity[]): FolloweeFavorite[] {
   return activity.map((a) => ({
     favorite_item_id: encodeHashId(a.itemId),
     favorite_type: a.itemType,
@@ -127,11 +137,7 @@ function favorites(activity: readonly ItemActivity[]): Record<string, unknown>[]
  * A Track (api-v1.md, "Track — required keys"). `access` says whether the current user may
  * stream and download it; the caller decides (core/streamAccess.ts holds the rules).
  */
-export function toTrack(
-  track: TrackView,
-  ctx: ResponseContext,
-  access: { stream: boolean; download: boolean },
-): Record<string, unknown> {
+export function toTrack(track: TrackView, ctx: ResponseContext, access: Access): Track {
   const m = track.metadata;
   const id = encodeHashId(track.trackId);
   const streamUrl = `${ctx.publicUrl}/v1/tracks/${id}/stream`;
@@ -206,11 +212,7 @@ export function toTrack(
 }
 
 /** A Playlist (api-v1.md, "Playlist — required keys"); albums are playlists with is_album. */
-export function toPlaylist(
-  playlist: PlaylistView,
-  ctx: ResponseContext,
-  access: { stream: boolean; download: boolean },
-): Record<string, unknown> {
+export function toPlaylist(playlist: PlaylistView, ctx: ResponseContext, access: Access): Playlist {
   const m = playlist.metadata;
   const kind = playlist.isAlbum ? 'album' : 'playlist';
   const contents = playlist.contents.map((c) => ({

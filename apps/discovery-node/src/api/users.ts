@@ -31,7 +31,7 @@ import {
   viewerOf,
 } from './common.js';
 import { presentPlaylists, presentTracks, presentUsers } from './present.js';
-import { dataOf, playlistList, trackList, userList } from './schemas.js';
+import { dataOf, favoriteList, playlistList, repostList, trackList, userList } from './schemas.js';
 import { SEARCH_SORTS } from './tracks.js';
 
 type Q = { user_id?: string; limit: number; offset: number };
@@ -314,20 +314,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         tags: ['users'],
         params: idPath,
         querystring: query({ ...pageParams, ...userIdParam }),
-        response: {
-          200: dataOf({
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['item_type', 'timestamp', 'item'],
-              properties: {
-                item_type: { type: 'string', enum: ['track', 'playlist'] },
-                timestamp: { type: 'string' },
-                item: { type: 'object', additionalProperties: true },
-              },
-            },
-          }),
-        },
+        response: { 200: dataOf(repostList) },
       },
     },
     async function serveUserReposts(request, reply) {
@@ -368,21 +355,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         tags: ['users'],
         params: idPath,
         querystring: query({ ...pageParams, ...userIdParam }),
-        response: {
-          200: dataOf({
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['favorite_item_id', 'favorite_type', 'user_id', 'created_at'],
-              properties: {
-                favorite_item_id: { type: 'string' },
-                favorite_type: { type: 'string' },
-                user_id: { type: 'string' },
-                created_at: { type: 'string' },
-              },
-            },
-          }),
-        },
+        response: { 200: dataOf(favoriteList) },
       },
     },
     async function serveUserFavorites(request, reply) {
