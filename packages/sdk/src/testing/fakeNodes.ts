@@ -1,214 +1,36 @@
 // Test stand-ins for remote nodes (Node only; not exported by the package): tiny HTTP servers that
 // speak the wire formats the SDK talks to (a discovery node's API, health check and relay; a
-// content node's uploads and login records), over a shared in-memory "chain". The SDK is tested
-// against them as it would run against remote servers; the real nodes are tested in apps/.
+// content node's uploads and login records), over a shared in-memory "chain" (fakeChain.ts). The
+// SDK is tested against them as it would run against remote servers; the real nodes are tested in
+// apps/. The discovery node's answers (fakeAnswers.ts) are held to the real node's by
+// fakeNodes.compliance.test.ts.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
 import { recoverMessageAddress } from 'viem';
 import {
+  TRANSCODE_RESULTS,
+  type UploadRecord,
   cidFromBytes,
   decodeHashId,
   encodeHashId,
-  parseEntityMetadata,
   parseRelayRequest,
   recoverManageEntitySigner,
   verifyRequestSignature,
 } from '@coliving/protocol';
+import type { DiscoveryHealth } from '../types.js';
+import {
+  type FakeContext,
+  envelope,
+  errorBody,
+  notFound,
+  presentPlaylist,
+  presentTrack,
+  presentUser,
+} from './fakeAnswers.js';
+import { type FakeChain, type Json, createFakeChain, indexPending, timeOf } from './fakeChain.js';
 
-type Json = Record<string, unknown>;
-
-/** What the fake indexer keeps: rows by id, edges as `user:target` keys. */
-export type FakeChain = {
-  chainId: number;
-  entityManager: Address;
-  head: number;
-  indexed: number;
-  users: Map<number, { wallet: string; data: Json; deactivated: boolean; updated: number }>;
-  tracks: Map<number, { owner: number; data: Json; deleted: boolean; updated: number }>;
-  playlists: Map<number, { owner: number; data: Json; deleted: boolean; updated: number }>;
-  follows: Set<string>;
-  saves: Set<string>;
-  reposts: Set<string>;
-  /** Every relay body taken, in order. */
-  relayed: Json[];
-  /** Actions mined but not yet indexed. */
-  pending: { message: ReturnType<typeof parseRelayRequest>['message']; signer: string }[];
-  /** When true, the next indexed action is skipped (as the real indexer skips invalid ones). */
-  skipNext: boolean;
-  /** Nonces EntityManager has seen, by signer. */
-  nonces: Set<string>;
-  nextId: number;
-};
-
-export function createFakeChain(): FakeChain {
-  return {
-    chainId: 31338,
-    entityManager: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-    head: 100,
-    indexed: 100,
-    users: new Map(),
-    tracks: new Map(),
-    playlists: new Map(),
-    follows: new Set(),
-    saves: new Set(),
-    reposts: new Set(),
-    relayed: [],
-    pending: [],
-    skipNext: false,
-    nonces: new Set(),
-    nextId: 1000,
-  };
-}
-
-/** A minimal ISO time that grows with the block, as updated_at does. */
-const timeOf = (block: number) => new Date(Date.UTC(2030, 0, 1) + block * 1000).toISOString();
-
-/** Applies what was mined (the fake indexer): invalid actions are skipped, as on a real node. */
-function index(chain: FakeChain): void {
-  for (const { message, signer } of chain.pending.splice(0)) {
-    if (chain.skipNext) {
-      chain.skipNext = false;
-      continue;
-    }
-    const userId = Number(message.userId);
-    const id = Number(message.entityId);
-    const data = parseEntityMetadata(message.entityType, message.action, message.metadata).data;
-    const actor = chain.users.get(userId);
-    if (message.entityType === 'User' && message.action === 'Create') {
-      const taken = [...chain.users.values()].some(
-        (u) => String(u.data.handle).toLowerCase() === String(data!.handle).toLowerCase(),
-      );
-      if (!taken && !chain.users.has(id))
-        chain.users.set(id, {
-          wallet: signer,
-          data: data!,
-          deactivated: false,
-          updated: chain.head,
-        });
-      continue;
-    }
-    if (!actor || actor.wallet !== signer) continue;
-    const key = `${userId}:${message.entityType}:${id}`;
-    switch (`${message.entityType} ${message.action}`) {
-      case 'User Update':
-        actor.data = { ...actor.data, ...data };
-        actor.updated = chain.head;
-        if (typeof data!.is_deactivated === 'boolean') actor.deactivated = data!.is_deactivated;
-        break;
-      case 'User Follow':
-        chain.follows.add(`${userId}:${id}`);
-        break;
-      case 'User Unfollow':
-        chain.follows.delete(`${userId}:${id}`);
-        break;
-      case 'Track Create':
-        chain.tracks.set(id, { owner: userId, data: data!, deleted: false, updated: chain.head });
-        break;
-      case 'Playlist Create':
-        chain.playlists.set(id, {
-          owner: userId,
-          data: data!,
-          deleted: false,
-          updated: chain.head,
-        });
-        break;
-      case 'Track Update':
-      case 'Playlist Update': {
-        const rows = message.entityType === 'Track' ? chain.tracks : chain.playlists;
-        const row = rows.get(id);
-        if (row && row.owner === userId) {
-          row.data = { ...row.data, ...data };
-          row.updated = chain.head;
-        }
-        break;
-      }
-      case 'Track Delete':
-      case 'Playlist Delete': {
-        const row = (message.entityType === 'Track' ? chain.tracks : chain.playlists).get(id);
-        if (row && row.owner === userId) row.deleted = true;
-        break;
-      }
-      default: {
-        const set = message.action.endsWith('ave') ? chain.saves : chain.reposts;
-        if (message.action.startsWith('Un')) set.delete(key);
-        else set.add(key);
-      }
-    }
-  }
-  chain.indexed = chain.head;
-}
-
-function presentUser(chain: FakeChain, id: number, viewer?: number): Json | undefined {
-  const user = chain.users.get(id);
-  if (!user || user.deactivated) return undefined;
-  return {
-    id: encodeHashId(id),
-    handle: user.data.handle,
-    handle_lc: String(user.data.handle).toLowerCase(),
-    name: user.data.name,
-    bio: user.data.bio ?? null,
-    wallet: user.wallet,
-    follower_count: [...chain.follows].filter((f) => f.endsWith(`:${id}`)).length,
-    does_current_user_follow: viewer !== undefined && chain.follows.has(`${viewer}:${id}`),
-    blocknumber: 1,
-    created_at: timeOf(1),
-    updated_at: timeOf(user.updated),
-  };
-}
-
-function presentTrack(chain: FakeChain, id: number, viewer?: number): Json | undefined {
-  const track = chain.tracks.get(id);
-  if (!track || track.deleted) return undefined;
-  const owner = presentUser(chain, track.owner);
-  if (!owner) return undefined;
-  const slug = String(track.data.title)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-');
-  return {
-    id: encodeHashId(id),
-    title: track.data.title,
-    genre: track.data.genre,
-    user: owner,
-    user_id: encodeHashId(track.owner),
-    permalink: `/${String(owner.handle)}/${slug}`,
-    track_cid: track.data.track_cid,
-    preview_cid: track.data.preview_cid ?? null,
-    cover_art_sizes: track.data.cover_art_sizes ?? null,
-    duration: Math.round(Number(track.data.duration)),
-    track_segments: [],
-    is_delete: false,
-    has_current_user_saved: chain.saves.has(`${viewer}:Track:${id}`),
-    has_current_user_reposted: chain.reposts.has(`${viewer}:Track:${id}`),
-    repost_count: [...chain.reposts].filter((r) => r.endsWith(`:Track:${id}`)).length,
-    updated_at: timeOf(track.updated),
-    metadata: track.data,
-  };
-}
-
-function presentPlaylist(chain: FakeChain, id: number, viewer?: number): Json | undefined {
-  const playlist = chain.playlists.get(id);
-  if (!playlist || playlist.deleted) return undefined;
-  const contents = (
-    playlist.data.playlist_contents as { track_ids: { track: number; time: number }[] }
-  ).track_ids;
-  return {
-    id: encodeHashId(id),
-    playlist_name: playlist.data.playlist_name,
-    is_album: playlist.data.is_album === true,
-    user: presentUser(chain, playlist.owner),
-    user_id: encodeHashId(playlist.owner),
-    playlist_contents: contents.map((c) => ({
-      track_id: encodeHashId(c.track),
-      timestamp: c.time,
-      metadata_timestamp: c.time,
-    })),
-    has_current_user_saved: chain.saves.has(`${viewer}:Playlist:${id}`),
-    has_current_user_reposted: chain.reposts.has(`${viewer}:Playlist:${id}`),
-    is_delete: false,
-    updated_at: timeOf(playlist.updated),
-  };
-}
+export { type FakeChain, createFakeChain };
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -223,15 +45,6 @@ function send(response: ServerResponse, status: number, body?: unknown, headers:
   });
   response.end(body === undefined ? undefined : JSON.stringify(body));
 }
-
-const envelope = (chain: FakeChain, data: unknown) => ({
-  data,
-  latest_chain_block: chain.head,
-  latest_indexed_block: chain.indexed,
-  version: { service: 'discovery-node', version: 'fake' },
-});
-
-const notFound = (code: string) => ({ error: { code, message: `Not found (${code})` } });
 
 export type FakeNode = {
   endpoint: string;
@@ -249,7 +62,7 @@ async function listen(
     const url = new URL(request.url ?? '/', 'http://fake');
     requests.push(`${request.method} ${url.pathname}`);
     handler(request, response, url).catch((error: unknown) =>
-      send(response, 500, { error: { code: 'internal_error', message: String(error) } }),
+      send(response, 500, errorBody('internal_error', String(error))),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -288,27 +101,30 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
     const path = url.pathname;
     const q = url.searchParams;
     const viewer = q.get('user_id') ? decodeHashId(q.get('user_id')) : undefined;
+    const ctx: FakeContext = {
+      chain,
+      self,
+      contentNodes: options.contentNodes?.() ?? [],
+      viewer,
+    };
     if (path === '/health_check') {
       const healthy = options.healthy ?? true;
-      return send(response, healthy ? 200 : 503, {
-        data: {
-          healthy,
-          block_difference: options.blockDifference ?? 0,
-          latest_chain_block: chain.head,
-          latest_indexed_block: chain.indexed,
-          network: {
-            content_nodes: options.contentNodes?.() ?? [],
-            discovery_nodes: options.discoveryNodes?.() ?? [self],
-          },
-          chain: { data: { chain_id: chain.chainId, entity_manager: chain.entityManager } },
+      const health: DiscoveryHealth = {
+        healthy,
+        block_difference: options.blockDifference ?? 0,
+        latest_chain_block: chain.head,
+        latest_indexed_block: chain.indexed,
+        network: {
+          content_nodes: ctx.contentNodes.slice(),
+          discovery_nodes: options.discoveryNodes?.() ?? [self],
         },
-      });
+        chain: { data: { chain_id: chain.chainId, entity_manager: chain.entityManager } },
+      };
+      return send(response, healthy ? 200 : 503, { data: health });
     }
     if (path === '/relay' && request.method === 'POST') {
       if (options.relayDisabled) {
-        return send(response, 503, {
-          error: { code: 'relay_disabled', message: 'This node does not relay' },
-        });
+        return send(response, 503, errorBody('relay_disabled', 'This node does not relay'));
       }
       const body = JSON.parse((await readBody(request)).toString()) as Json;
       const { message, signature } = parseRelayRequest(body);
@@ -320,16 +136,18 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       });
       const nonce = `${signer}:${message.nonce}`;
       if (chain.nonces.has(nonce)) {
-        return send(response, 409, {
-          error: { code: 'nonce_used', message: 'This nonce was already used by its signer' },
-        });
+        return send(
+          response,
+          409,
+          errorBody('nonce_used', 'This nonce was already used by its signer'),
+        );
       }
       chain.nonces.add(nonce);
       chain.relayed.push(body);
       chain.head += 1;
       chain.pending.push({ message, signer });
       if (options.failAfterRelay) {
-        return send(response, 502, { error: { code: 'bad_gateway', message: 'crashed' } });
+        return send(response, 502, errorBody('bad_gateway', 'crashed'));
       }
       return send(response, 200, {
         data: {
@@ -343,12 +161,12 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       const wanted = Number(q.get('blocknumber'));
       const passed = chain.indexed >= wanted;
       // Indexing happens between polls: the first poll after a relay sees it not yet passed.
-      if (!passed) index(chain);
+      if (!passed) indexPending(chain);
       const found = passed && q.get('blockhash') === `0x${wanted.toString(16).padStart(64, '0')}`;
       return send(response, 200, { data: { block_found: found, block_passed: passed } });
     }
     if (options.failReads) {
-      return send(response, 500, { error: { code: 'internal_error', message: 'broken' } });
+      return send(response, 500, errorBody('internal_error', 'broken'));
     }
     const match = (pattern: RegExp) => pattern.exec(path);
     let m: RegExpExecArray | null;
@@ -358,17 +176,28 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
     if ((m = match(/^\/v1\/users\/handle\/([^/]+)$/))) {
       const handle = decodeURIComponent(m[1]!).toLowerCase();
       const id = [...chain.users].find(([, u]) => String(u.data.handle).toLowerCase() === handle);
-      const user = id && presentUser(chain, id[0], viewer);
+      const user = id && presentUser(ctx, id[0]);
       return user
         ? send(response, 200, envelope(chain, user))
         : send(response, 404, notFound('user_not_found'));
+    }
+    if (path === '/v1/tracks/trending') {
+      const tracks = [...chain.tracks.keys()].map((id) => presentTrack(ctx, id));
+      return send(
+        response,
+        200,
+        envelope(
+          chain,
+          tracks.filter((t) => t !== undefined),
+        ),
+      );
     }
     if ((m = match(/^\/v1\/(users|tracks|playlists)\/([^/]+)(\/stream)?$/))) {
       let id: number;
       try {
         id = decodeHashId(decodeURIComponent(m[2]!));
       } catch {
-        return send(response, 400, { error: { code: 'invalid_id', message: 'Invalid id' } });
+        return send(response, 400, errorBody('invalid_id', 'Invalid id'));
       }
       if (m[3]) {
         const track = chain.tracks.get(id);
@@ -393,16 +222,12 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       const kind = m[1]!;
       const item =
         kind === 'users'
-          ? presentUser(chain, id, viewer)
+          ? presentUser(ctx, id)
           : kind === 'tracks'
-            ? presentTrack(chain, id, viewer)
-            : presentPlaylist(chain, id, viewer);
+            ? presentTrack(ctx, id)
+            : presentPlaylist(ctx, id);
       if (!item) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
       return send(response, 200, envelope(chain, kind === 'playlists' ? [item] : item));
-    }
-    if (path === '/v1/tracks/trending') {
-      const tracks = [...chain.tracks.keys()].map((id) => presentTrack(chain, id, viewer));
-      return send(response, 200, envelope(chain, tracks.filter(Boolean)));
     }
     if (path === '/v1/resolve') {
       const parts = (q.get('url') ?? '')
@@ -415,12 +240,12 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         return send(response, 302, undefined, { location: `/v1/users/${encodeHashId(owner[0])}` });
       }
       const track = [...chain.tracks.keys()].find(
-        (id) => presentTrack(chain, id)?.permalink === `/${parts[0]}/${parts[1]}`,
+        (id) => presentTrack(ctx, id)?.permalink === `/${parts[0]}/${parts[1]}`,
       );
       if (track === undefined) return send(response, 404, notFound('permalink_not_found'));
       return send(response, 302, undefined, { location: `/v1/tracks/${encodeHashId(track)}` });
     }
-    return send(response, 404, { error: { code: 'route_not_found', message: path } });
+    return send(response, 404, errorBody('route_not_found', path));
   });
   self = node.endpoint;
   return node;
@@ -447,7 +272,7 @@ export async function startFakeContentNode(
   options: FakeContentNodeOptions = {},
 ): Promise<FakeNode & { uploads: FakeUpload[]; authWrites: string[] }> {
   const records = options.authRecords ?? new Map<string, Json>();
-  const jobs = new Map<string, { record: Json; polls: number }>();
+  const jobs = new Map<string, { record: UploadRecord; polls: number }>();
   const uploads: FakeUpload[] = [];
   const authWrites: string[] = [];
   const node = await listen(async (request, response, url) => {
@@ -472,22 +297,24 @@ export async function startFakeContentNode(
         if (typeof value === 'string') fields.push([name, value]);
         else file = value;
       }
-      if (!file) return send(response, 400, { error: { code: 'no_files', message: 'No files' } });
+      if (!file) return send(response, 400, errorBody('no_files', 'No files'));
       const bytes = new Uint8Array(await file.arrayBuffer());
       uploads.push({ fields, fileName: file.name, bytes, wallet });
-      const template = fields.find(([n]) => n === 'template')?.[1];
+      const template = fields.find(([n]) => n === 'template')?.[1] as UploadRecord['template'];
       const original = await cidFromBytes(bytes);
       const id = crypto.randomUUID();
-      const results: Json =
+      const derived = (what: string) =>
+        cidFromBytes(new TextEncoder().encode(`${what} ${original}`));
+      const results: UploadRecord['results'] =
         template === 'audio'
           ? {
               original,
-              '320': await cidFromBytes(new TextEncoder().encode(`320 of ${original}`)),
-              '320_preview': await cidFromBytes(new TextEncoder().encode(`preview ${original}`)),
-              peaks: await cidFromBytes(new TextEncoder().encode(`peaks ${original}`)),
+              [TRANSCODE_RESULTS.stream]: await derived('320 of'),
+              [TRANSCODE_RESULTS.preview]: await derived('preview'),
+              [TRANSCODE_RESULTS.peaks]: await derived('peaks'),
             }
           : { original };
-      const record = {
+      const record: UploadRecord = {
         id,
         template,
         wallet,
@@ -497,6 +324,7 @@ export async function startFakeContentNode(
         origFileCid: original,
         size: bytes.length,
         results: {},
+        attempts: 0,
         createdAt: timeOf(0),
         updatedAt: timeOf(0),
       };
@@ -504,10 +332,11 @@ export async function startFakeContentNode(
         record: {
           ...record,
           ...(template === 'audio' && options.failTranscode
-            ? { status: 'error', error: 'ffmpeg could not decode the audio' }
+            ? { status: 'error' as const, error: 'ffmpeg could not decode the audio', attempts: 1 }
             : {
-                status: 'done',
+                status: 'done' as const,
                 results,
+                attempts: 1,
                 ...(template === 'audio' ? { durationSeconds: 12.345 } : {}),
               }),
         },
@@ -522,7 +351,8 @@ export async function startFakeContentNode(
       job.polls += 1;
       // Busy on the first poll, finished after.
       return send(response, 200, {
-        data: job.polls === 1 ? { ...job.record, status: 'busy', results: {} } : job.record,
+        data:
+          job.polls === 1 ? { ...job.record, status: 'busy' as const, results: {} } : job.record,
       });
     }
     if (path === '/authentication' && request.method === 'POST') {
@@ -534,7 +364,7 @@ export async function startFakeContentNode(
       const input = JSON.parse((await readBody(request)).toString()) as Json;
       const current = records.get(String(input.lookupKey));
       if (current && current.wallet !== wallet) {
-        return send(response, 403, { error: { code: 'not_owner', message: 'Not yours' } });
+        return send(response, 403, errorBody('not_owner', 'Not yours'));
       }
       authWrites.push(String(input.lookupKey));
       const record = { ...input, wallet, updatedAt: new Date().toISOString() };
@@ -552,7 +382,7 @@ export async function startFakeContentNode(
         const current = records.get(key);
         if (!current) return send(response, 404, notFound('not_found'));
         if (current.wallet !== wallet)
-          return send(response, 403, { error: { code: 'not_owner', message: 'Not yours' } });
+          return send(response, 403, errorBody('not_owner', 'Not yours'));
         records.delete(key);
         return send(response, 204);
       }
@@ -561,7 +391,7 @@ export async function startFakeContentNode(
         ? send(response, 200, { data: record })
         : send(response, 404, notFound('not_found'));
     }
-    return send(response, 404, { error: { code: 'route_not_found', message: path } });
+    return send(response, 404, errorBody('route_not_found', path));
   });
   return Object.assign(node, { uploads, authWrites });
 }
