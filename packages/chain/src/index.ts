@@ -3,5 +3,6 @@
 export * from './constants.js';
 export * from './clients.js';
 export * from './startDevchain.js';
+export * from './devAccountKeys.js';
 export * from './deployAll.js';
 export * from './helpers.js';

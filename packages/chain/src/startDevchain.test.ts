@@ -20,12 +20,8 @@ import {
   resolveEndpoint,
 } from './clients.js';
 import { DEV_ACCOUNT_BALANCE, DEVNET_DATA_CHAIN_ID, DEVNET_ETH_CHAIN_ID } from './constants.js';
-import {
-  type Devchain,
-  DevchainJournalError,
-  devAccountKeys,
-  startDevchain,
-} from './startDevchain.js';
+import { devAccountKeys } from './devAccountKeys.js';
+import { type Devchain, DevchainJournalError, startDevchain } from './startDevchain.js';
 import { privateKeyToAccount } from 'viem/accounts';
 
 /** A port that was free a moment ago, chosen by the OS. */

@@ -26,7 +26,8 @@ import {
 import { createChainClient, createChainWallet } from './clients.js';
 import { DEVNET_DATA_CHAIN_ID, DEVNET_ETH_CHAIN_ID, type ProtocolParams } from './constants.js';
 import { type DeploymentManifest, deployAll } from './deployAll.js';
-import { type Devchain, devAccountKeys, startDevchain } from './startDevchain.js';
+import { devAccountKeys } from './devAccountKeys.js';
+import { type Devchain, startDevchain } from './startDevchain.js';
 
 export type TestNetwork = Awaited<ReturnType<typeof startTestNetwork>>;
 /** The typed contract handles of `contractsFor` and `impersonate`. */
