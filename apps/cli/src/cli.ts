@@ -9,29 +9,11 @@ import { nodeCommands } from './commands/node.js';
 import { socialCommands } from './commands/social.js';
 import { streamCommand } from './commands/stream.js';
 import { uploadCommand } from './commands/upload.js';
+import type { Command, CommandArgs } from './command.js';
 import type { CliIo } from './context.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** One command: its words (`account create`), options, positional names and what it does. */
-export type Command = {
-  words: string[];
-  summary: string;
-  usage: string;
-  options?: Options;
-  /** How many positionals it takes (exactly, unless `minPositionals`). */
-  positionals?: number;
-  /** Resolves with the exit code when it is not 0 (a status that found something down). */
-  run: (args: CommandArgs, io: CliIo) => Promise<void | number>;
-};
-
-export type CommandArgs = {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  json: boolean;
-  discovery?: string;
-};
 
 const GLOBAL_OPTIONS: Options = {
   json: { type: 'boolean' },

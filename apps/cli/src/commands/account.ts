@@ -1,7 +1,7 @@
 // `coliving account create | login | logout | whoami`: a Hedgehog login (the password never
 // leaves this machine), the profile made on chain, and the key kept in a 0600 file.
 import type { User } from '@coliving/sdk';
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import {
   discoveryEndpoints,
   loadSession,

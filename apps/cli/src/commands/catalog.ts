@@ -1,6 +1,6 @@
 // Reads: `track | user | playlist get | search` and `trending`.
 import type { Playlist, Track, User } from '@coliving/sdk';
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { output, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findPlaylist, findTrack, findUser } from '../targets.js';

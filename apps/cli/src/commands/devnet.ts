@@ -15,7 +15,7 @@ import {
   serveWeb,
   startNetwork,
 } from '@coliving/devnet';
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { type CliIo, output } from '../context.js';
 import { UsageError } from '../errors.js';
 

@@ -17,7 +17,7 @@ import {
 } from '@coliving/contracts';
 import { type Address, type Hex, formatUnits, getAddress, isAddress, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { Command, CommandArgs } from '../cli.js';
+import type { Command, CommandArgs } from '../command.js';
 import { type CliIo, findDevnetManifest, output } from '../context.js';
 import { UsageError } from '../errors.js';
 

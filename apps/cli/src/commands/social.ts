@@ -1,5 +1,5 @@
 // Signed actions: `follow | unfollow <user>`, `repost | save <track>`, `playlist create | add`.
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { output, requireSession, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findPlaylist, findTrack, findUser } from '../targets.js';

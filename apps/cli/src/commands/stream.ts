@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { loadSession, output, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findTrack } from '../targets.js';

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { GENRES } from '@coliving/protocol';
-import type { Command } from '../cli.js';
+import type { Command } from '../command.js';
 import { type CliIo, output, requireSession, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 
