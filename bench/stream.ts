@@ -17,6 +17,7 @@ import { createStaticNetwork } from '../apps/content-node/src/core/network.js';
 import { ListenJournal } from '../apps/content-node/src/db/listenJournal.js';
 import { type ContentNode, createContentNode } from '../apps/content-node/src/node.js';
 import { freePort } from '../apps/content-node/src/testing.js';
+import { assertNoErrorAnswers, printWrkReportIfVerbose, runWrkReport } from './wrk.js';
 
 const run = promisify(execFile);
 /** The stream route must answer at least this share of nginx's requests a second. */
@@ -144,28 +145,13 @@ async function runWrk(
   what: string,
   seconds = durationSeconds,
 ): Promise<WrkResult> {
-  const { stdout } = await run(
-    wrk,
-    [
-      `-t${WRK_THREADS}`,
-      `-c${WRK_CONNECTIONS}`,
-      `-d${seconds}s`,
-      '--timeout',
-      '10s',
-      '--latency',
-      '-s',
-      script,
-      url,
-    ],
-    { timeout: (seconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
-  );
-  // COLIVING_BENCH_VERBOSE=1 prints wrk's whole report (latency distribution, per-thread figures).
-  if (process.env.COLIVING_BENCH_VERBOSE) console.log(`wrk on ${what}:\n${stdout}`);
+  const load = { threads: WRK_THREADS, connections: WRK_CONNECTIONS, seconds };
+  const stdout = await runWrkReport(wrk, script, url, load);
+  printWrkReportIfVerbose(stdout, what);
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(stdout);
   const p99 = /^\s+99%\s+(\S+)/m.exec(stdout);
   if (!rps || !p99) throw new Error(`unreadable wrk output for ${what}:\n${stdout}`);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
-  if (non2xx) throw new Error(`${what} answered ${non2xx[1]} requests with an error:\n${stdout}`);
+  assertNoErrorAnswers(stdout, what);
   const errors = /Socket errors: (.*)/.exec(stdout);
   const total = /^\s+(\d+) requests in ([\d.]+\w+), ([\d.]+\w+) read/m.exec(stdout);
   return {
