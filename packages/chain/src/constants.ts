@@ -13,7 +13,7 @@ export const DEVCHAIN_BLOCK_GAS_LIMIT = 60_000_000;
 
 const DGCO = 10n ** 18n;
 
-/** Protocol parameters (DESIGN §4, facts from Audius's deployment). Governance can change them. */
+/** Protocol parameters (docs/design.md §4, facts from Audius's deployment). Governance can change them. */
 export const DEFAULT_PARAMS = {
   decreaseStakeLockupBlocks: 46_523n,
   deployerCutLockupBlocks: 46_523n,

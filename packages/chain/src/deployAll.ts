@@ -61,7 +61,7 @@ export type DeploymentManifest = {
 export type DeployAllParameters = {
   endpoints: ChainEndpoints;
   deployer: Account;
-  /** Receives the initial 1,000,000,000 DGCO; the deployer by default (DESIGN §4). */
+  /** Receives the initial 1,000,000,000 DGCO; the deployer by default (docs/design.md §4). */
   treasury?: Address;
   /** May veto proposals; the deployer by default. */
   guardian?: Address;

@@ -153,7 +153,7 @@ describe('EntityManager', () => {
     assert.equal((await eventsSignedBy(user.address)).length, 2);
   });
 
-  it('signs against the EIP-712 domain and type of DESIGN §6', async () => {
+  it('signs against the EIP-712 domain and type of docs/design.md §6', async () => {
     const { entityManager: em } = net.contractsFor(relayer);
     assert.equal(chainId, 31338);
     assert.equal(

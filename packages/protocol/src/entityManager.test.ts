@@ -57,7 +57,7 @@ function flipByte(signature: Hex, index: number): Hex {
 }
 
 describe('EntityManager typed data', () => {
-  it('uses the exact domain and type of DESIGN §6', () => {
+  it('uses the exact domain and type of docs/design.md §6', () => {
     // Compute the EIP-712 digest by hand from the type string, independent of viem's encoder.
     const typeString =
       'ManageEntity(uint256 userId,string entityType,uint256 entityId,string action,string metadata,bytes32 nonce)';

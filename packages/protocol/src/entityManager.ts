@@ -11,7 +11,7 @@ import {
 import { InvalidSignatureError, ValidationError } from './errors.js';
 import { MAX_ENTITY_ID, MAX_METADATA_BYTES } from './limits.js';
 
-/** Kinds of entity a ManageEntity action names (DESIGN §6, first set). */
+/** Kinds of entity a ManageEntity action names (docs/design.md §6, first set). */
 export const EntityType = {
   User: 'User',
   Track: 'Track',
@@ -116,7 +116,7 @@ export function assertManageEntityMessage(message: ManageEntityMessage): ManageE
     ['userId', userId],
     ['entityId', entityId],
   ] as const) {
-    // The chain takes any uint256, but ids are exact JS numbers (DESIGN §5): a larger id could
+    // The chain takes any uint256, but ids are exact JS numbers (docs/design.md §5): a larger id could
     // never be stored or served, so it is refused here, by clients, relays and indexers alike.
     if (typeof value !== 'bigint' || !isStorableEntityId(value)) {
       throw new ValidationError(`${field} must be an integer from 1 to ${MAX_ENTITY_ID}`, {

@@ -5,7 +5,7 @@ import Hashids from 'hashids';
 import { ValidationError } from './errors.js';
 import { HASHID_MIN_LENGTH, HASHID_SALT, decodeHashId, encodeHashId, isHashId } from './hashids.js';
 
-// Audius-compatible vectors (DESIGN §5 and the foundation issue).
+// Audius-compatible vectors (docs/design.md §5 and the foundation issue).
 const VECTORS: [number, string][] = [
   [1, '7eP5n'],
   [2, 'ML51L'],

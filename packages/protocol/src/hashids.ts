@@ -6,7 +6,7 @@
 import { ValidationError } from './errors.js';
 import { MAX_ENTITY_ID } from './limits.js';
 
-/** Audius-compatible hashid parameters (DESIGN §5). */
+/** Audius-compatible hashid parameters (docs/design.md §5). */
 export const HASHID_SALT = 'azowernasdfoia';
 export const HASHID_MIN_LENGTH = 5;
 

@@ -85,7 +85,7 @@ export const purchaseConditionSchema = z.strictObject({
   }),
 });
 
-/** Access gates of DESIGN §9: follow, tip or purchase. */
+/** Access gates of docs/design.md §9: follow, tip or purchase. */
 export const accessConditionsSchema = z.union([
   z.strictObject({ follow_user_id: entityId }),
   z.strictObject({ tip_user_id: entityId }),
@@ -241,7 +241,7 @@ export type EntityMetadata = { cid: string; data: Record<string, unknown> | null
 const textEncoder = new TextEncoder();
 
 /**
- * Parses and validates the inline metadata of a ManageEntity action (DESIGN §6). Creates and
+ * Parses and validates the inline metadata of a ManageEntity action (docs/design.md §6). Creates and
  * updates carry `{"cid":"","data":{...}}` checked against the entity's schema; other actions
  * carry `""`. Throws ValidationError (`invalid_metadata` or `metadata_too_large`).
  */

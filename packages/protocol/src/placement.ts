@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 
-/** How many nodes hold each blob by default (DESIGN §7). */
+/** How many nodes hold each blob by default (docs/design.md §7). */
 export const DEFAULT_REPLICATION_FACTOR = 3;
 
 /** The rendezvous weight of a node for a key: sha256(endpoint ‖ key), as bytes. */

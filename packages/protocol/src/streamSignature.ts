@@ -13,7 +13,7 @@ import { InvalidSignatureError } from './errors.js';
 import { MAX_CLOCK_SKEW_MS, MAX_ENTITY_ID, STREAM_SIGNATURE_MAX_AGE_MS } from './limits.js';
 import { formatIssues } from './validate.js';
 
-/** What a discovery node signs to let a content node serve one stream (DESIGN §8). */
+/** What a discovery node signs to let a content node serve one stream (docs/design.md §8). */
 export type StreamSignatureData = {
   cid: string;
   /** Milliseconds since the epoch when the discovery node signed. */

@@ -1,5 +1,5 @@
 // `sdk.auth`: sign up, log in and change the password with Hedgehog records on the content
-// nodes (DESIGN §5). Records are written to the top nodes of the lookup key's rendezvous ranking
+// nodes (docs/design.md §5). Records are written to the top nodes of the lookup key's rendezvous ranking
 // and read from them in rank order.
 import { type Address, type Hex, type LocalAccount, bytesToHex } from 'viem';
 import type { HDAccount } from 'viem/accounts';

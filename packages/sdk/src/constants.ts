@@ -18,13 +18,13 @@ export const TRANSCODE_TIMEOUT_MS = 30 * 60_000;
 export const NODE_BACKOFF_MS = 30_000;
 /** The selected discovery node's health is checked again after this long (it may fall behind). */
 export const HEALTH_TTL_MS = 60_000;
-/** Each login record is written to this many content nodes (DESIGN §5: placed like blobs). */
+/** Each login record is written to this many content nodes (docs/design.md §5: placed like blobs). */
 export const AUTH_REPLICATION_FACTOR = 3;
 /** Files are streamed to content nodes in pieces of this size, so progress moves smoothly. */
 export const UPLOAD_CHUNK_BYTES = 64 * 1024;
 /** Network errors tolerated in a row while polling an upload before the node counts as gone. */
 export const MAX_POLL_ERRORS = 8;
-/** Content nodes tried for a stream or a waveform: the placement's holders (DESIGN §7, R = 3). */
+/** Content nodes tried for a stream or a waveform: the placement's holders (docs/design.md §7, R = 3). */
 export const STREAM_REPLICAS = 3;
 /** A waveform is a small JSON array; a node that takes longer is passed for the next holder. */
 export const WAVEFORM_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-// Hedgehog-style login (DESIGN §5), the client's half: the wallet comes from 16 bytes of entropy,
+// Hedgehog-style login (docs/design.md §5), the client's half: the wallet comes from 16 bytes of entropy,
 // the entropy is encrypted in the client with a key made from the password, and the content
 // nodes keep only {lookupKey, iv, cipherText}. The password and the key never leave this file.
 import { scryptAsync } from '@noble/hashes/scrypt.js';
@@ -8,7 +8,7 @@ import { wordlist as english } from '@scure/bip39/wordlists/english';
 import { type HDAccount, mnemonicToAccount } from 'viem/accounts';
 import { ColivingSdkError } from './errors.js';
 
-/** scrypt's cost (DESIGN §5): about 32 MiB and a fraction of a second per derivation. */
+/** scrypt's cost (docs/design.md §5): about 32 MiB and a fraction of a second per derivation. */
 export const SCRYPT_PARAMS = { N: 32768, r: 8, p: 1, dkLen: 32 } as const;
 /** The fixed salt of lookup keys: one email and password give one key on every client. */
 export const LOOKUP_KEY_SALT = 'coliving:hedgehog:lookup-key:v1';

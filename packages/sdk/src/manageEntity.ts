@@ -1,4 +1,4 @@
-// The write path (DESIGN §6) from the client's side: sign a ManageEntity action, relay it through
+// The write path (docs/design.md §6) from the client's side: sign a ManageEntity action, relay it through
 // a discovery node, wait until a node has indexed its block, and read the result back.
 import type { Hex } from 'viem';
 import {

@@ -8,7 +8,7 @@ import { toEntityId } from './context.js';
 export type GenreInput = Genre | (string & {});
 export type MoodInput = Mood | (string & {});
 
-/** Who may stream (or download) a gated track (DESIGN §9). */
+/** Who may stream (or download) a gated track (docs/design.md §9). */
 export type AccessConditionsInput =
   | { followUserId: string }
   | { tipUserId: string }

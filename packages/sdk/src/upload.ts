@@ -1,4 +1,4 @@
-// Uploads to content nodes (DESIGN §7): a node is chosen by rendezvous on the uploader's wallet,
+// Uploads to content nodes (docs/design.md §7): a node is chosen by rendezvous on the uploader's wallet,
 // the file is streamed as multipart with progress, and the upload is polled until its job is done.
 import type { LocalAccount } from 'viem';
 import { type UploadRecord, type UploadTemplate, rankNodes, signRequest } from '@coliving/protocol';

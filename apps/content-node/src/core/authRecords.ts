@@ -25,7 +25,7 @@ export type AuthRecordsInit = {
 };
 
 /**
- * Hedgehog login records (DESIGN §5), placed like blobs: the top R nodes of the rendezvous
+ * Hedgehog login records (docs/design.md §5), placed like blobs: the top R nodes of the rendezvous
  * ranking of `sha256(endpoint ‖ lookupKey)` hold each one. Writes go to those nodes; reads are
  * answered by them; versions merge last writer wins, a tombstone winning a tie.
  */

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { UnprocessableError, ValidationError } from '@coliving/protocol';
 import type { VariantIndex } from '../db/variantIndex.js';
 
-/** The variants each image template has (DESIGN §7): squares are cropped, backdrops scaled. */
+/** The variants each image template has (docs/design.md §7): squares are cropped, backdrops scaled. */
 export const IMAGE_VARIANTS = {
   img_square: ['150x150', '480x480', '1000x1000'],
   img_backdrop: ['640x', '2000x'],

@@ -7,7 +7,7 @@ import type { FfmpegBinaries } from './ffmpegBinaries.js';
 
 const run = promisify(execFile);
 
-/** Stream files: MP3, 320 kbps, 48 kHz, stereo (DESIGN §7). */
+/** Stream files: MP3, 320 kbps, 48 kHz, stereo (docs/design.md §7). */
 export const STREAM_BITRATE = '320k';
 export const STREAM_SAMPLE_RATE = 48_000;
 /** Previews are this long, from the landlord's chosen start. */
@@ -162,7 +162,7 @@ export type TranscodeAudioReturnType = {
   peaks: string;
 };
 
-/** Makes the stream file, the preview and the waveform peaks of an audio upload (DESIGN §7). */
+/** Makes the stream file, the preview and the waveform peaks of an audio upload (docs/design.md §7). */
 export async function transcodeAudio({
   binaries,
   input,

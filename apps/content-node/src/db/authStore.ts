@@ -5,7 +5,7 @@ import { getAddress } from 'viem';
 /** The longest cipherText accepted, in base64 characters (an encrypted entropy is far shorter). */
 export const MAX_CIPHER_TEXT_LENGTH = 4096;
 
-/** What a client sends to store its login (DESIGN §5): nothing here can reveal the password. */
+/** What a client sends to store its login (docs/design.md §5): nothing here can reveal the password. */
 export type AuthRecordInput = {
   /** scrypt(email:::password, fixed salt), 32 bytes as lowercase hex. */
   lookupKey: string;

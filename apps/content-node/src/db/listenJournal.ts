@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** One listen: a stream request whose range started at byte 0 (DESIGN §8). */
+/** One listen: a stream request whose range started at byte 0 (docs/design.md §8). */
 export type Listen = {
   cid: string;
   trackId: number;

@@ -167,7 +167,7 @@ function blobsOf(records: UploadRecord[]): Set<string> {
 }
 
 /**
- * The blob half of a pass (DESIGN §7): pull every blob this node should hold but lacks, from the
+ * The blob half of a pass (docs/design.md §7): pull every blob this node should hold but lacks, from the
  * other nodes in rank order; drop a blob it should not hold only once the grace period has passed
  * and every node that should hold it confirms it does, so the last known copy is never dropped.
  */

@@ -14,7 +14,7 @@ export type ReplicateParameters = {
 };
 
 /**
- * Pushes each blob to the nodes its placement names (DESIGN §7) and returns, per CID, the nodes
+ * Pushes each blob to the nodes its placement names (docs/design.md §7) and returns, per CID, the nodes
  * that now hold it. A node that cannot be reached is skipped: repair will fill it in later.
  */
 export async function replicate({

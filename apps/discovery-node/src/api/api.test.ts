@@ -1,5 +1,5 @@
 // The API v1 against a fixture chain: every endpoint's exact JSON (a snapshot), every model's
-// required keys (api-v1.md), and the bad-input answers. The fixture is indexed from a real local
+// required keys (docs/api-v1.md), and the bad-input answers. The fixture is indexed from a real local
 // chain: users, tracks, playlists, an album, follows, saves and reposts, and registered nodes.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Wire shapes of API v1 (shared/reference/api-v1.md): the catalog's views turned into the JSON
+// Wire shapes of API v1 (docs/api-v1.md): the catalog's views turned into the JSON
 // that Audius clients parse. Domain views (core/catalog.ts) stay separate from these.
 import {
   type Access,
@@ -62,7 +62,7 @@ function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** A User (api-v1.md, "User — required keys"). */
+/** A User (docs/api-v1.md, "User — required keys"). */
 export function toUser(user: UserView, ctx: ResponseContext): User {
   const m = user.metadata;
   return {
@@ -134,7 +134,7 @@ function favorites(activity: readonly ItemActivity[]): FolloweeFavorite[] {
 }
 
 /**
- * A Track (api-v1.md, "Track — required keys"). `access` says whether the current user may
+ * A Track (docs/api-v1.md, "Track — required keys"). `access` says whether the current user may
  * stream and download it; the caller decides (core/streamAccess.ts holds the rules).
  */
 export function toTrack(track: TrackView, ctx: ResponseContext, access: Access): Track {
@@ -211,7 +211,7 @@ export function toTrack(track: TrackView, ctx: ResponseContext, access: Access):
   };
 }
 
-/** A Playlist (api-v1.md, "Playlist — required keys"); albums are playlists with is_album. */
+/** A Playlist (docs/api-v1.md, "Playlist — required keys"); albums are playlists with is_album. */
 export function toPlaylist(playlist: PlaylistView, ctx: ResponseContext, access: Access): Playlist {
   const m = playlist.metadata;
   const kind = playlist.isAlbum ? 'album' : 'playlist';

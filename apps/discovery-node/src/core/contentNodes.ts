@@ -1,4 +1,4 @@
-// The content nodes a stream can be sent to (DESIGN §8): the registered ones from NodeRegistry,
+// The content nodes a stream can be sent to (docs/design.md §8): the registered ones from NodeRegistry,
 // ranked for a CID by rendezvous hashing, and which of them answer their health check.
 import type { Kysely } from 'kysely';
 import { DEFAULT_REPLICATION_FACTOR, rankNodes } from '@coliving/protocol';

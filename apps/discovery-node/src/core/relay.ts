@@ -1,4 +1,4 @@
-// The relay (DESIGN §6): takes a user's signed ManageEntity action, checks it as the indexer
+// The relay (docs/design.md §6): takes a user's signed ManageEntity action, checks it as the indexer
 // will, rate-limits its signer and submits it to EntityManager from the node's gas wallet, so
 // users need no gas of their own. Everything that can be refused is refused before gas is spent.
 import type { Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// Who may stream what (DESIGN §9), and the signature that lets a content node serve it (§8).
+// Who may stream what (docs/design.md §9), and the signature that lets a content node serve it (§8).
 // Every gate is decided here and nowhere else.
 import type { Kysely } from 'kysely';
 import type { LocalAccount } from 'viem';
@@ -101,7 +101,7 @@ export type SignStreamUrlParameters = {
   now?: number;
 };
 
-/** The signed content-node URL: `<endpoint>/tracks/cidstream/<cid>?signature=<url-encoded {data, signature}>` per DESIGN §8. */
+/** The signed content-node URL: `<endpoint>/tracks/cidstream/<cid>?signature=<url-encoded {data, signature}>` per docs/design.md §8. */
 export async function signStreamUrl({
   account,
   endpoint,

@@ -1,4 +1,4 @@
-// Trending: the reference formula of api-v1.md ("pnagD"), computed in SQL over the whole catalog
+// Trending: the reference formula of docs/api-v1.md ("pnagD"), computed in SQL over the whole catalog
 // by `recomputeTrending` into score tables, and served from those tables in rank order. Scores
 // are a function of the entity tables, the plays and `now`; nothing is computed per request.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';

@@ -1,4 +1,4 @@
-// The rules of DESIGN §6 common to every entity type: whether a ManageEntity event is an action
+// The rules of docs/design.md §6 common to every entity type: whether a ManageEntity event is an action
 // at all, who may take it, and which handler (entities/registry.ts) decides the rest. Every
 // decision depends only on the event and the state before it, so every node decides alike.
 import {
