@@ -20,7 +20,7 @@ import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
 import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
 import { refreshSearchWords } from './core/search.js';
-import { TrackSearch } from './core/trackSearchIndex.js';
+import { TrackSearch } from './core/trackSearch.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import type { Database } from './db/database.js';

@@ -6,7 +6,7 @@ import type { LocalAccount } from 'viem';
 import { DEFAULT_REPLICATION_FACTOR, decodeHashId, encodeHashId } from '@coliving/protocol';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
-import type { TrackSearch } from '../core/trackSearchIndex.js';
+import type { TrackSearch } from '../core/trackSearch.js';
 import type { DB } from '../db/schema.js';
 import { envelopeOf } from './answer/envelope.js';
 import type { AnswerComponents } from './answer/respond.js';

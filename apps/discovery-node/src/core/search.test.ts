@@ -13,7 +13,7 @@ import {
   searchTracks,
   searchUsers,
 } from './search.js';
-import { TrackSearch } from './trackSearchIndex.js';
+import { TrackSearch } from './trackSearch.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 /** Rows are created a minute apart in id order, so `recent` is descending ids. */

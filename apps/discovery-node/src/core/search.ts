@@ -22,7 +22,7 @@ import {
   TAGS_WEIGHT,
   TITLE_WORDS_WEIGHT,
 } from './searchTuning.js';
-import type { TrackSearch } from './trackSearchIndex.js';
+import type { TrackSearch } from './trackSearch.js';
 import {
   listedPlaylistRow,
   listedTrackRow,

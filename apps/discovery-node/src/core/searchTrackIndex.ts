@@ -14,7 +14,8 @@ import {
   TAGS_WEIGHT,
   TITLE_WORDS_WEIGHT,
 } from './searchTuning.js';
-import type { QueryWord, SlotList, TrackSearchIndex } from './trackSearchIndex.js';
+import type { SlotList, TrackSearchIndex } from './trackSearchIndex.js';
+import type { QueryWord } from './trackSearchRows.js';
 import { isScheduledAt } from './visibility.js';
 
 /** pg_trgm's `%` threshold (similarity_threshold), which typo spellings are chosen with. */
