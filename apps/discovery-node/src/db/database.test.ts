@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ENGINES, openTestDatabase, requireEngine } from '../testing.js';
 import { listMigrations, migrate } from './migrate.js';
 
@@ -47,3 +48,29 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('database on pglite, idle', () => {
+  // pg closes a connection idle for 10 s by default; PGlite keeps the session's prepared
+  // statements, so the next connection re-preparing one inside a transaction aborted it.
+  it('runs a prepared read inside a transaction after 11 s idle', async (t) => {
+    if (!(await requireEngine(t, 'pglite'))) return;
+    const database = await openTestDatabase('pglite');
+    try {
+      const read = (db: typeof database.db) =>
+        db.selectFrom('indexing_checkpoints').select('chain').where('chain', '=', 'data').execute();
+      await read(database.db);
+      await sleep(11_000);
+      const rows = await database.db.transaction().execute(async (tx) => {
+        const found = await read(tx);
+        await tx
+          .insertInto('indexing_checkpoints')
+          .values({ chain: 'data', block_number: 1, block_hash: '0x01' })
+          .execute();
+        return found;
+      });
+      assert.deepEqual(rows, []);
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -71,6 +71,10 @@ export async function openDatabase(parameters: OpenDatabaseParameters = {}): Pro
     user: 'postgres',
     database: 'postgres',
     max: 1,
+    // PGlite is one session behind the socket: a new connection inherits the statements the
+    // last one prepared, and re-preparing one inside a transaction (42P05) aborts it. So the one
+    // connection is never closed for idleness (pg's default closes it after 10 s).
+    idleTimeoutMillis: 0,
   });
   pool.on('error', () => {});
   return finish(pool, 'pglite', async () => {
