@@ -1,5 +1,8 @@
 // The SDK's network behaviour against stand-in nodes (testing/fakeNodes.ts) on loopback: node
 // selection and failover, signed writes through the relay, uploads, and Hedgehog login.
+// One file over the ~500-line guideline on purpose: every part starts its stand-in network with
+// the same helpers (network, withUser, rejectsWith) and closes it after each test, and read
+// together they are the SDK's one walk through a network.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

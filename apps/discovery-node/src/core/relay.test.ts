@@ -1,3 +1,7 @@
+// The relay on a real local chain: signed actions submitted from the gas wallet, refusals, rate
+// limits, nonces and confirmations. One file over the ~500-line guideline on purpose: its tests run
+// in order on one chain, one database and one relay that no test resets, so each starts from the
+// nonces, rows and rate limits the ones before it left.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
