@@ -1,3 +1,6 @@
+// DelegateManager's tests, reverts included. One file over the ~500-line guideline on purpose: a
+// contract's tests read together (delegation, undelegation, slashing and reward sharing build on
+// the same stakes), and every test starts from the same reverted snapshot.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_PARAMS } from '@coliving/chain';

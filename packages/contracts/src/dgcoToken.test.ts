@@ -1,3 +1,6 @@
+// DgcoToken's tests, attacks included. One file over the ~500-line guideline on purpose: a
+// contract's tests read together (transfers, permits, votes, minting and initialization of one
+// token), and every test starts from the same reverted snapshot.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { colivingChain, createChainWallet } from '@coliving/chain';

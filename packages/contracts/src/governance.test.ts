@@ -1,3 +1,6 @@
+// Governance's tests, attacks included. One file over the ~500-line guideline on purpose: a
+// contract's tests read together (the proposal lifecycle, the setters it guards and the attacks on
+// it share one fixture and its helpers), and every test starts from the same reverted snapshot.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_PARAMS, fundAccounts, registerNode } from '@coliving/chain';

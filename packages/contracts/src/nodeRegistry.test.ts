@@ -1,3 +1,6 @@
+// NodeRegistry's tests, reverts included. One file over the ~500-line guideline on purpose: a
+// contract's tests read together (registering nodes, their stake and its lockups, deregistering
+// them: all on the same stake bounds), and every test starts from the same reverted snapshot.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_PARAMS } from '@coliving/chain';

@@ -1,3 +1,6 @@
+// Staking's tests, attacks included. One file over the ~500-line guideline on purpose: a
+// contract's tests read together (stakes, their history at past blocks and who may move them),
+// and every test starts from the same reverted snapshot.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { colivingChain, fundAccounts, registerNode } from '@coliving/chain';
