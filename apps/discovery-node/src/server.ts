@@ -224,7 +224,7 @@ export async function createDiscoveryNode(
           content_nodes: await nodeEndpoints('content-node'),
           discovery_nodes: await nodeEndpoints('discovery-node'),
         },
-        // What a client needs to sign ManageEntity actions for this node (DESIGN §6).
+        // What a client needs to sign ManageEntity actions for this node (docs/design.md §6).
         chain: {
           data: {
             chain_id: (components.dataChain ?? manifest.chains.data).chainId,

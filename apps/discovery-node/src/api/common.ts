@@ -28,7 +28,7 @@ export type ApiComponents = AnswerComponents & {
   publicUrl: string;
 };
 
-/** The reference caps pages at 500 items (api-v1.md). */
+/** The reference caps pages at 500 items (docs/api-v1.md). */
 export const MAX_LIMIT = 500;
 export const DEFAULT_LIMIT = 100;
 /** Deep pages cost a scan of everything before them; past this, clients narrow the query. */
