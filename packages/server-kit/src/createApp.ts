@@ -13,8 +13,9 @@ import {
   REQUEST_TIMEOUT_MS,
 } from './constants.js';
 import { toHttpError } from './httpError.js';
-import { registerCors } from './registerCors.js';
+import { CORS_HEADERS, registerCors } from './registerCors.js';
 import { registerErrorHandlers } from './registerErrorHandlers.js';
+import { answerClientError, registerServerRefusals } from './registerServerRefusals.js';
 
 export type CreateAppParameters = {
   /** A pino logger (see createLogger), or false for none. */
@@ -55,7 +56,8 @@ function splitValidatorFactory(): BuildValidator {
 
 /**
  * A fastify 5 app with the house defaults: the one JSON error handler, JSON 404s, a body limit,
- * request ids, strict schema validation, and CORS open to web apps on any origin.
+ * request ids, strict schema validation, and CORS open to web apps on any origin. Every refusal,
+ * including those made before any route runs, answers `{"error": {"code", "message"}}`.
  */
 export function createApp({
   logger,
@@ -74,15 +76,20 @@ export function createApp({
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
-    // Errors fastify raises before routing (a malformed URL) get the house error body too.
+    // What Node's HTTP parser refuses (control bytes, an oversized URL or header section, a
+    // request too slow to arrive) gets the house error body too (registerServerRefusals.ts).
+    clientErrorHandler: answerClientError,
+    // Errors fastify raises before routing (a malformed URL, an over-long path parameter) get the
+    // house error body too. No onSend hook runs for them, so they carry CORS headers here.
     frameworkErrors: (error, _request, reply) => {
       const http = toHttpError(error);
       void (reply as unknown as FastifyReply)
         .status(http.statusCode)
-        .headers(http.headers)
+        .headers({ ...http.headers, ...CORS_HEADERS, 'cache-control': 'no-store' })
         .send(http.body);
     },
-    return503OnClosing: true,
+    // fastify's drain-time 503 has its own body shape; registerServerRefusals answers ours.
+    return503OnClosing: false,
     // fastify's types describe this builder loosely; ours matches what fastify calls at runtime.
     schemaController: { compilersFactory: { buildValidator: splitValidatorFactory() as never } },
   };
@@ -92,5 +99,6 @@ export function createApp({
   });
   registerErrorHandlers(app);
   registerCors(app);
+  registerServerRefusals(app);
   return app;
 }

@@ -47,6 +47,7 @@ const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_VALIDATION: 'validation_error',
   FST_ERR_BAD_URL: 'bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
 /** Codes for other 4xx errors raised by fastify or its plugins (`FST_*` codes), by status. */

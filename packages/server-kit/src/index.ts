@@ -9,4 +9,5 @@ export * from './registerCors.js';
 export * from './registerErrorHandlers.js';
 export * from './registerHealthCheck.js';
 export * from './registerMetrics.js';
+export * from './registerServerRefusals.js';
 export * from './bufferPool.js';

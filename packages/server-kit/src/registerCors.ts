@@ -3,6 +3,11 @@ import { CORS_MAX_AGE_SECONDS } from './constants.js';
 
 /** Headers a browser app may read from our answers (fetch hides all others cross-origin). */
 const EXPOSED = ['content-range', 'accept-ranges', 'content-length', 'retry-after', 'x-request-id'];
+/** What every answer carries so that a web app on any origin can read it, errors included. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': EXPOSED.join(', '),
+};
 /** Request headers a browser app may send: JSON bodies, byte ranges and our request signatures. */
 const ALLOWED = [
   'content-type',
