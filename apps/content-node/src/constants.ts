@@ -4,6 +4,12 @@ import { availableParallelism } from 'node:os';
 export const DEFAULT_TRANSCODE_WORKERS = Math.max(1, availableParallelism() - 1);
 /** The largest upload accepted by default: a long lossless album side fits. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+/**
+ * An upload's job is started at most this many times. A job that crashes its node (or is killed
+ * with it) runs again at the next start; the bound keeps one bad file from taking the node down
+ * on every start. A clean stop does not count.
+ */
+export const MAX_UPLOAD_ATTEMPTS = 3;
 /** Uploads one wallet may start per hour. */
 export const DEFAULT_UPLOADS_PER_HOUR = 100;
 /** How often the list of registered nodes is read from the chain. */

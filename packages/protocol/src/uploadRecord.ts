@@ -40,7 +40,10 @@ export type UploadRecord = {
   results: Record<string, string>;
   durationSeconds?: number;
   error?: string;
-  /** How many times the job has been started; a restart counts as a new attempt. */
+  /**
+   * How many times the job has been started: a crash midway counts, a clean stop does not. A
+   * content node gives a job up after 3 (`error`).
+   */
   attempts: number;
   createdAt: string;
   updatedAt: string;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UnprocessableError } from '@coliving/protocol';
+import { diesWithParent } from './diesWithParent.js';
 import type { FfmpegBinaries } from './ffmpegBinaries.js';
 
 const run = promisify(execFile);
@@ -48,8 +49,15 @@ export async function probeAudio(
   let stdout: string;
   try {
     ({ stdout } = await run(
-      binaries.ffprobe,
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
+      ...diesWithParent(binaries.ffprobe, [
+        '-v',
+        'error',
+        '-print_format',
+        'json',
+        '-show_format',
+        '-show_streams',
+        input,
+      ]),
       { signal, maxBuffer: 4 * 1024 * 1024 },
     ));
   } catch (cause) {
@@ -82,10 +90,18 @@ async function ffmpeg(
   signal?: AbortSignal,
 ): Promise<void> {
   try {
-    await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
-      signal,
-      maxBuffer: 4 * 1024 * 1024,
-    });
+    // Through diesWithParent, so a node killed mid-job leaves no ffmpeg behind.
+    await run(
+      ...diesWithParent(binaries.ffmpeg, [
+        '-nostdin',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        ...args,
+      ]),
+      { signal, maxBuffer: 4 * 1024 * 1024 },
+    );
   } catch (cause) {
     signal?.throwIfAborted();
     throw new UnprocessableError('ffmpeg could not transcode the file', {
@@ -103,8 +119,7 @@ export async function waveformPeaks(
   signal?: AbortSignal,
 ): Promise<number[]> {
   const child = spawn(
-    binaries.ffmpeg,
-    [
+    ...diesWithParent(binaries.ffmpeg, [
       '-nostdin',
       '-loglevel',
       'error',
@@ -117,15 +132,20 @@ export async function waveformPeaks(
       '-f',
       's16le',
       'pipe:1',
-    ],
-    { signal, stdio: ['ignore', 'pipe', 'ignore'] },
+    ]),
+    // stdin is the pipe diesWithParent watches: it closes when this node dies.
+    { signal, stdio: ['pipe', 'pipe', 'ignore'] },
   );
-  const chunks: Buffer[] = [];
-  for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
-  const code = await new Promise<number | null>((resolve, reject) => {
+  // Listened to from the start: an abort emits 'error' while stdout is still being read, and an
+  // 'error' event with no listener would take the whole node down.
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', resolve);
   });
+  exited.catch(() => {});
+  const chunks: Buffer[] = [];
+  for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
+  const code = await exited;
   if (code !== 0)
     throw new UnprocessableError('ffmpeg could not decode the file for its waveform', {
       code: 'transcode_failed',

@@ -2,8 +2,14 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BaseError, TRANSCODE_RESULTS, type UploadRecord } from '@coliving/protocol';
+import {
+  BaseError,
+  TRANSCODE_RESULTS,
+  UnprocessableError,
+  type UploadRecord,
+} from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
+import { MAX_UPLOAD_ATTEMPTS } from '../constants.js';
 import type { FfmpegBinaries } from '../core/ffmpegBinaries.js';
 import { IMAGE_VARIANTS, indexVariants, renderImageVariant } from '../core/images.js';
 import { jobDirOf } from '../core/jobDir.js';
@@ -64,7 +70,8 @@ async function save(store: BlobStore, path: string, signal: AbortSignal): Promis
 
 /**
  * The job itself. A job interrupted by a restart runs again from the start (its record is still
- * `busy`); the original is taken from the job directory, or from storage if that is gone.
+ * `busy`); the original is taken from the job directory, or from storage if that is gone. A job
+ * already started MAX_UPLOAD_ATTEMPTS times is not started again: its upload is an error.
  */
 async function runJob(
   components: ProcessUploadComponents,
@@ -74,6 +81,7 @@ async function runJob(
   const { store, uploads, ffmpeg, jobsDir } = components;
   let record = await uploads.get(id);
   if (record.status === 'done' || record.status === 'error') return record;
+  if (record.attempts >= MAX_UPLOAD_ATTEMPTS) return giveUp(components, record);
   record = {
     ...record,
     status: 'busy',
@@ -148,8 +156,12 @@ async function runJob(
     await rm(dir, { recursive: true, force: true });
     return record;
   } catch (error) {
-    // A stop is not a failure: the record stays busy and the job runs again after a restart.
-    if (signal.aborted) throw error;
+    // A stop is not a failure, nor an attempt: the record stays busy, with the attempts it had,
+    // and the job runs again after a restart. Only a crash (no handler runs) counts.
+    if (signal.aborted) {
+      await uploads.put({ ...record, attempts: record.attempts - 1 });
+      throw error;
+    }
     const message =
       error instanceof BaseError ? error.shortMessage : 'The upload could not be processed';
     record = { ...record, status: 'error', error: message, updatedAt: new Date().toISOString() };
@@ -158,4 +170,26 @@ async function runJob(
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Ends an upload whose job was started MAX_UPLOAD_ATTEMPTS times without finishing: each time its
+ * node crashed or was killed midway. Marked `error` (peers too), its working files dropped, and
+ * thrown so the queue logs it.
+ */
+async function giveUp(components: ProcessUploadComponents, record: UploadRecord): Promise<never> {
+  const error = new UnprocessableError(
+    `The upload's job was started ${record.attempts} times and never finished; it is not tried again`,
+    { code: 'too_many_attempts' },
+  );
+  const failed: UploadRecord = {
+    ...record,
+    status: 'error',
+    error: error.shortMessage,
+    updatedAt: new Date().toISOString(),
+  };
+  await components.shareRecord(failed);
+  await components.uploads.put(failed);
+  await rm(jobDirOf(components.jobsDir, record.id), { recursive: true, force: true });
+  throw error;
 }
