@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { type Hex, keccak256, recoverMessageAddress, toBytes } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
+import { probeAudio } from './core/transcode.js';
 import { ListenJournal } from './db/listenJournal.js';
 import { type ContentNode, createContentNode } from './node.js';
 import { waitForUpload } from './testing.js';
@@ -201,8 +202,14 @@ describe('content node', () => {
     const head = await fetch(await streamUrl(running.url, stream), { method: 'HEAD' });
     assert.equal(head.headers.get('content-length'), String(bytes.length));
 
-    // (A 12 s track's 30 s preview is the whole track, so it is the same blob.)
-    assert.equal(preview, stream);
+    // A 12 s track's preview is a blob of its own, at most half of it: never the whole track.
+    assert.notEqual(preview, stream);
+    const previewBytes: Buffer[] = [];
+    for await (const c of await store.get(preview)) previewBytes.push(Buffer.from(c));
+    const previewFile = join(dir, 'preview.mp3');
+    await writeFile(previewFile, Buffer.concat(previewBytes));
+    const previewSeconds = (await probeAudio(ffmpeg, previewFile)).durationSeconds;
+    assert.ok(previewSeconds > 5.5 && previewSeconds <= 6, `preview ${previewSeconds} s`);
     // Signed by a stranger, for another blob, or too long ago: refused.
     assert.equal((await fetch(await streamUrl(running.url, stream, stranger))).status, 403);
     assert.equal(

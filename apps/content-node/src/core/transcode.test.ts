@@ -7,7 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { UnprocessableError } from '@coliving/protocol';
 import { type FfmpegBinaries, findFfmpegBinaries } from './ffmpegBinaries.js';
-import { PREVIEW_SECONDS, WAVEFORM_PEAKS, probeAudio, transcodeAudio } from './transcode.js';
+import {
+  PREVIEW_SECONDS,
+  WAVEFORM_PEAKS,
+  previewWindow,
+  probeAudio,
+  transcodeAudio,
+} from './transcode.js';
 
 const run = promisify(execFile);
 
@@ -64,7 +70,24 @@ describe('transcode', () => {
     return Number(match[1]);
   }
 
-  it('makes a 320 kbps 48 kHz MP3, a 30 s preview and waveform peaks', async () => {
+  /** A `seconds`-long stereo sine, as a WAV. */
+  async function tone(seconds: number): Promise<string> {
+    const file = join(dir, `tone-${seconds}.wav`);
+    await run(binaries.ffmpeg, [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=330:duration=${seconds}`,
+      '-ac',
+      '2',
+      file,
+    ]);
+    return file;
+  }
+
+  it('makes a 320 kbps 48 kHz MP3, a preview of half the track and waveform peaks', async () => {
     const out = await mkdtemp(join(dir, 'job-'));
     const result = await transcodeAudio({
       binaries,
@@ -94,9 +117,10 @@ describe('transcode', () => {
     assert.equal(audio?.bit_rate, '320000');
     assert.ok(Math.abs(Number(probe.format.duration) - 40) < 0.2);
 
+    // A 40 s track's preview is half of it, 20 s (at most 30 s, at most half).
     const preview = await probeAudio(binaries, result.preview);
     assert.ok(
-      Math.abs(preview.durationSeconds - PREVIEW_SECONDS) < 0.2,
+      preview.durationSeconds > 19.85 && preview.durationSeconds <= 20,
       `preview ${preview.durationSeconds}`,
     );
     // The preview starts where asked: its first second is as loud as the track's sixth (the
@@ -117,7 +141,7 @@ describe('transcode', () => {
     assert.ok(mean(peaks.slice(900)) > 4 * mean(peaks.slice(0, 100)));
   });
 
-  it('starts a preview early enough to last 30 s when asked to start near the end', async () => {
+  it('starts a preview early enough to last its length when asked to start near the end', async () => {
     const out = await mkdtemp(join(dir, 'job-'));
     const result = await transcodeAudio({
       binaries,
@@ -127,9 +151,39 @@ describe('transcode', () => {
     });
     const preview = await probeAudio(binaries, result.preview);
     assert.ok(
-      Math.abs(preview.durationSeconds - PREVIEW_SECONDS) < 0.2,
+      preview.durationSeconds > 19.85 && preview.durationSeconds <= 20,
       `preview ${preview.durationSeconds}`,
     );
+    // It is the track's second half: it ends as loud as the track does.
+    assert.ok(
+      Math.abs((await meanVolume(result.preview, 18.5)) - (await meanVolume(result.stream, 38.5))) <
+        0.5,
+    );
+  });
+
+  it('cuts a 20 s track a preview of at most 10 s, never the whole track', async () => {
+    const out = await mkdtemp(join(dir, 'job-'));
+    const result = await transcodeAudio({
+      binaries,
+      input: await tone(20),
+      outDir: out,
+      previewStartSeconds: 15,
+    });
+    assert.notEqual(result.preview, result.stream);
+    const preview = await probeAudio(binaries, result.preview);
+    assert.ok(
+      preview.durationSeconds > 9.85 && preview.durationSeconds <= 10,
+      `preview ${preview.durationSeconds}`,
+    );
+  });
+
+  it('makes previews at most 30 s and at most half the track, starting where they fit', () => {
+    assert.deepEqual(previewWindow(200, 50), { start: 50, seconds: PREVIEW_SECONDS });
+    assert.deepEqual(previewWindow(200, 190), { start: 170, seconds: PREVIEW_SECONDS });
+    assert.deepEqual(previewWindow(40, 5), { start: 5, seconds: 20 });
+    assert.deepEqual(previewWindow(20, 15), { start: 10, seconds: 10 });
+    assert.deepEqual(previewWindow(1, 0), { start: 0, seconds: 0.5 });
+    assert.deepEqual(previewWindow(20.0015, 0), { start: 0, seconds: 10 });
   });
 
   it('refuses what is not audio with a clear 422 error', async () => {

@@ -11,8 +11,10 @@ const run = promisify(execFile);
 /** Stream files: MP3, 320 kbps, 48 kHz, stereo (docs/design.md §7). */
 export const STREAM_BITRATE = '320k';
 export const STREAM_SAMPLE_RATE = 48_000;
-/** Previews are this long, from the landlord's chosen start. */
+/** Previews last at most this long, from the landlord's chosen start. */
 export const PREVIEW_SECONDS = 30;
+/** One MP3 frame of a stream file (1152 samples), the step a preview is cut in. */
+const MP3_FRAME_SECONDS = 1152 / STREAM_SAMPLE_RATE;
 /** Waveform resolution: how many peaks describe a whole track. */
 export const WAVEFORM_PEAKS = 1000;
 /** Peaks are computed on a mono 8 kHz decode: plenty for a drawing, cheap to read. */
@@ -162,6 +164,21 @@ export async function waveformPeaks(
   return peaks.map((p) => Math.round(p * 1000) / 1000);
 }
 
+/**
+ * Where a preview starts and how long it lasts: at most 30 s and at most half the track, so a
+ * preview is never the whole of a short (gated) track (docs/design.md §9); a start too late for
+ * that length moves earlier, so the preview is never cut short.
+ */
+export function previewWindow(
+  durationSeconds: number,
+  requestedStartSeconds: number,
+): { start: number; seconds: number } {
+  // Whole milliseconds, rounded down: ffmpeg reads the length as written.
+  const seconds = Math.floor(Math.min(PREVIEW_SECONDS, durationSeconds / 2) * 1000) / 1000;
+  const start = Math.max(0, Math.min(requestedStartSeconds, durationSeconds - seconds));
+  return { start, seconds };
+}
+
 export type TranscodeAudioParameters = {
   binaries: FfmpegBinaries;
   input: string;
@@ -176,7 +193,7 @@ export type TranscodeAudioReturnType = {
   durationSeconds: number;
   /** The 320 kbps stream file. */
   stream: string;
-  /** The 30 s preview: the stream file itself when the track is no longer than that. */
+  /** The preview: at most 30 s and at most half the track, never the whole of it. */
   preview: string;
   /** JSON `{"version": 1, "peaks": number[]}`. */
   peaks: string;
@@ -195,8 +212,7 @@ export async function transcodeAudio({
   const preview = join(outDir, '320_preview.mp3');
   const peaks = join(outDir, 'peaks.json');
   const encode = streamEncodeArgs();
-  // A start past the end would make an empty preview: start early enough for a full one.
-  const start = Math.max(0, Math.min(previewStartSeconds, durationSeconds - PREVIEW_SECONDS));
+  const { start, seconds } = previewWindow(durationSeconds, previewStartSeconds);
   // The stream encode (LAME, one core) and the peaks (read from the original, which has the same
   // waveform) run side by side. The preview is then cut from the stream file without re-encoding:
   // the same format, at no CPU cost, where a second encode beside the first slows it down.
@@ -206,16 +222,16 @@ export async function transcodeAudio({
       writeFile(peaks, JSON.stringify({ version: 1, peaks: values })),
     ),
   ]);
-  // A track no longer than a preview is its own preview: the same file, so the same blob.
-  if (durationSeconds <= PREVIEW_SECONDS)
-    return { durationSeconds, stream, preview: stream, peaks };
   await ffmpeg(
     binaries,
     [
       '-ss',
       start.toFixed(3),
       '-t',
-      String(PREVIEW_SECONDS),
+      // A cut without re-encoding keeps whole frames past both ends of the asked length (up to
+      // 2.4 frames over, as ffprobe counts it): ask three frames less, so the preview never
+      // outgrows its window.
+      Math.max(MP3_FRAME_SECONDS, seconds - 3 * MP3_FRAME_SECONDS).toFixed(3),
       '-i',
       stream,
       '-map_metadata',
