@@ -9,6 +9,7 @@ export * from './canonicalJson.js';
 export * from './entityManager.js';
 export * from './genres.js';
 export * from './handles.js';
+export * from './listenerProof.js';
 export * from './metadata.js';
 export * from './relayRequest.js';
 export * from './requestSignature.js';

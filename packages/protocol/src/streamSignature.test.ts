@@ -125,6 +125,24 @@ describe('stream signatures', () => {
     );
   });
 
+  it('refuses a signature past its expiresAt, however young, and keeps its 48 h cap', async () => {
+    const short = await param({ ...data, expiresAt: NOW + 5 * 60_000 });
+    assert.equal(
+      (await verifyStreamSignature({ param: short, cid: CID, now: NOW + 5 * 60_000 })).data
+        .expiresAt,
+      NOW + 5 * 60_000,
+    );
+    await rejectsWith(
+      verifyStreamSignature({ param: short, cid: CID, now: NOW + 10 * 60_000 }),
+      'signature_expired',
+    );
+    const long = await param({ ...data, expiresAt: NOW + 2 * STREAM_SIGNATURE_MAX_AGE_MS });
+    await rejectsWith(
+      verifyStreamSignature({ param: long, cid: CID, now: NOW + STREAM_SIGNATURE_MAX_AGE_MS + 1 }),
+      'signature_expired',
+    );
+  });
+
   it('refuses a signature for another CID', async () => {
     await rejectsWith(
       verifyStreamSignature({ param: await param(), cid: OTHER_CID, now: NOW }),
@@ -170,6 +188,8 @@ describe('stream signatures', () => {
       withData({ ...data, trackId: '12' }),
       withData({ ...data, timestamp: 1.5 }),
       withData({ ...data, shouldCache: 1 }),
+      withData({ ...data, expiresAt: '1' }),
+      withData({ ...data, expiresAt: -1 }),
       withData({ ...data, cid: '../../etc/passwd' }),
       withData({ cid: CID, timestamp: NOW }),
       withData([data]),

@@ -22,6 +22,11 @@ export type StreamSignatureData = {
   /** The listener, when known. */
   userId?: number;
   shouldCache: boolean;
+  /**
+   * Milliseconds since the epoch after which content nodes refuse the signature; set for gated
+   * tracks (minutes). Without it a signature lives STREAM_SIGNATURE_MAX_AGE_MS (48 h).
+   */
+  expiresAt?: number;
 };
 
 /** The `signature` query parameter of `/tracks/cidstream/:cid`, before URL encoding. */
@@ -34,6 +39,7 @@ const dataSchema = z.strictObject({
   trackId: entityId,
   userId: entityId.optional(),
   shouldCache: z.boolean(),
+  expiresAt: z.int().min(0).optional(),
 });
 const paramSchema = z.strictObject({
   data: z.string().max(1024),
@@ -137,17 +143,24 @@ export async function recoverStreamSigner({
   }
 }
 
-/** Refuses a signing time older than `maxAgeMs` or further in the future than the allowed skew. */
+/**
+ * Refuses a signing time older than `maxAgeMs` or further in the future than the allowed skew, and
+ * a signature past its own `expiresAt` (a gated track's, which lives minutes).
+ */
 export function assertSignatureFresh(
   timestamp: number,
-  { now = Date.now(), maxAgeMs = STREAM_SIGNATURE_MAX_AGE_MS } = {},
+  {
+    now = Date.now(),
+    maxAgeMs = STREAM_SIGNATURE_MAX_AGE_MS,
+    expiresAt,
+  }: { now?: number; maxAgeMs?: number; expiresAt?: number | undefined } = {},
 ): void {
   if (timestamp > now + MAX_CLOCK_SKEW_MS) {
     throw new InvalidSignatureError('Signature is dated in the future', {
       code: 'signature_from_future',
     });
   }
-  if (now - timestamp > maxAgeMs) {
+  if (now - timestamp > maxAgeMs || (expiresAt !== undefined && now > expiresAt)) {
     throw new InvalidSignatureError('Signature has expired', { code: 'signature_expired' });
   }
 }
@@ -165,7 +178,7 @@ export type VerifyStreamSignatureReturnType = { signer: Address; data: StreamSig
 
 /**
  * Verifies a stream signature for a request of `cid`: well-formed, canonical, for this CID, no
- * older than 48 h (or `maxAgeMs`), and recoverable. Returns the signer; the caller checks that it
+ * older than 48 h (or `maxAgeMs`), not past its `expiresAt`, and recoverable. Returns the signer; the caller checks that it
  * is a registered discovery node.
  */
 export async function verifyStreamSignature({
@@ -180,7 +193,11 @@ export async function verifyStreamSignature({
       code: 'signature_cid_mismatch',
     });
   }
-  assertSignatureFresh(parsed.data.timestamp, { now, maxAgeMs });
+  assertSignatureFresh(parsed.data.timestamp, {
+    now,
+    maxAgeMs,
+    expiresAt: parsed.data.expiresAt,
+  });
   const signer = await recoverStreamSigner(parsed);
   return { signer, data: parsed.data };
 }

@@ -44,7 +44,7 @@ export type TrackFieldsInput = {
   remixOf?: string[];
   streamConditions?: AccessConditionsInput | null;
   downloadConditions?: AccessConditionsInput | null;
-  /** Where the 30 s preview starts, in seconds. */
+  /** Where the preview (at most 30 s and half the track) starts, in seconds. */
   previewStartSeconds?: number;
 };
 

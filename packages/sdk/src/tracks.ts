@@ -1,5 +1,11 @@
 // `sdk.tracks`: every /v1/tracks read, the stream URL, uploads and the track writes.
-import { TRANSCODE_RESULTS, formatIssues, rankNodes, trackUpdateSchema } from '@coliving/protocol';
+import {
+  TRANSCODE_RESULTS,
+  formatIssues,
+  listenerProofData,
+  rankNodes,
+  trackUpdateSchema,
+} from '@coliving/protocol';
 import { STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
 import {
   type SdkContext,
@@ -35,11 +41,12 @@ export type SearchTracksParameters = Page &
   };
 export type BulkTracksParameters = Viewer & { ids?: string[]; permalinks?: string[] };
 export type StreamUrlOptions = {
-  /** The 30 s preview, which is never gated. */
+  /** The preview (at most 30 s and half the track), which is never gated. */
   preview?: boolean;
   /**
-   * The listener. With an account set, the SDK also signs `user_data` with it, which proves the
-   * listener to the node (needed for gated tracks; counted as their listen).
+   * The listener. With an account set, the SDK also signs `user_data` with it (the time and this
+   * track, good for 5 minutes), which proves the listener to the node (needed for gated tracks;
+   * counted as their listen).
    */
   userId?: string;
   skipPlayCount?: boolean;
@@ -81,12 +88,15 @@ export function createTracksApi(ctx: SdkContext) {
     );
   }
 
-  /** A signed content-node URL for the track's audio (valid 48 h). */
+  /**
+   * A signed content-node URL for the track's audio: valid 48 h, or for a gated track minutes past
+   * its duration (ask again after that).
+   */
   async function streamUrl(id: string, opts: StreamUrlOptions = {}): Promise<string> {
     const account = ctx.account();
     let proof: { user_data?: string; user_signature?: string } = {};
     if (opts.userId !== undefined && account) {
-      const userData = JSON.stringify({ timestamp: Date.now() });
+      const userData = listenerProofData({ trackId: id });
       proof = {
         user_data: userData,
         user_signature: await account.signMessage({ message: userData }),

@@ -41,6 +41,24 @@ describe('stream signature cache', () => {
     );
   });
 
+  it('refuses a remembered gated signature once past its expiresAt, as on first sight', async () => {
+    const verify = createStreamSignatureVerifier();
+    const gated = encodeStreamSignatureParam(
+      await signStreamData({
+        account: discovery,
+        data: { cid: CID, timestamp: NOW, trackId: 1, shouldCache: true, expiresAt: NOW + 300_000 },
+      }),
+    );
+    assert.equal((await verify(gated, CID, NOW)).signer, discovery.address);
+    assert.equal((await verify(gated, CID, NOW + 300_000)).signer, discovery.address);
+    await assert.rejects(
+      verify(gated, CID, NOW + 300_001),
+      (e: unknown) => e instanceof InvalidSignatureError && e.code === 'signature_expired',
+    );
+    // A public track's signature (no expiresAt) still lives 48 h.
+    assert.equal((await verify(await param(), CID, NOW + 47 * 3600_000)).signer, discovery.address);
+  });
+
   it('verifies any other bytes afresh, and forgets the oldest beyond its size', async () => {
     const verify = createStreamSignatureVerifier(1);
     const a = await param(NOW);

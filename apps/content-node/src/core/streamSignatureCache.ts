@@ -12,7 +12,8 @@ const DEFAULT_MAX_ENTRIES = 10_000;
 /**
  * Verifies stream signatures, remembering each recovered signer by the exact signature parameter
  * (recovery is most of a range request's CPU). A remembered signature is still checked on every
- * request against the requested CID and for freshness; any other bytes are verified afresh.
+ * request against the requested CID and for freshness (its 48 h and, for a gated track, its own
+ * `expiresAt`); any other bytes are verified afresh.
  */
 export function createStreamSignatureVerifier(maxEntries = DEFAULT_MAX_ENTRIES) {
   const recovered = new Map<string, VerifyStreamSignatureReturnType>();
@@ -28,7 +29,7 @@ export function createStreamSignatureVerifier(maxEntries = DEFAULT_MAX_ENTRIES) 
           code: 'signature_cid_mismatch',
         });
       }
-      assertSignatureFresh(hit.data.timestamp, { now });
+      assertSignatureFresh(hit.data.timestamp, { now, expiresAt: hit.data.expiresAt });
       // Least recently used goes first when the map is full.
       recovered.delete(param as string);
       recovered.set(param as string, hit);

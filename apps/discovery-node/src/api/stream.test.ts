@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
-import { encodeHashId, rankNodes, verifyStreamSignature } from '@coliving/protocol';
+import {
+  GATED_STREAM_SIGNATURE_TTL_MS,
+  encodeHashId,
+  listenerProofData,
+  rankNodes,
+  verifyStreamSignature,
+} from '@coliving/protocol';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
@@ -35,6 +41,10 @@ const STRANGER = 3;
 const PUBLIC_TRACK = 10;
 const GATED_TRACK = 11;
 const NO_PREVIEW_TRACK = 12;
+/** Gated, with its own file named as its preview (as uploads of 30 s or less once were). */
+const WHOLE_PREVIEW_TRACK = 13;
+const DURATION_SECONDS = 7.5;
+const MINUTE = 60_000;
 
 const h = encodeHashId;
 
@@ -101,7 +111,7 @@ before(async () => {
     title,
     genre: 'Electronic',
     track_cid: cid,
-    duration: 7.5,
+    duration: DURATION_SECONDS,
     ...extra,
   });
   const block = await submitActions(network, [
@@ -155,6 +165,17 @@ before(async () => {
       entityId: NO_PREVIEW_TRACK,
       action: 'Create',
       metadata: track('No Preview', {}),
+    },
+    {
+      account: artist,
+      userId: ARTIST,
+      entityType: 'Track',
+      entityId: WHOLE_PREVIEW_TRACK,
+      action: 'Create',
+      metadata: track('Whole Preview', {
+        preview_cid: cid,
+        stream_conditions: { follow_user_id: ARTIST },
+      }),
     },
     { account: fan, userId: FAN, entityType: 'User', entityId: ARTIST, action: 'Follow' },
   ]);
@@ -213,9 +234,19 @@ async function stream(trackId: number, query = ''): Promise<Answer> {
   };
 }
 
-/** The query proving `userId` is the listener, personal-signed by `account`. */
-async function proof(userId: number, account: LocalAccount): Promise<string> {
-  const userData = JSON.stringify({ timestamp: Date.now() });
+/**
+ * The query proving `userId` is the listener of `trackId`, personal-signed by `account`; with no
+ * `trackId`, a proof as clients that sign only a timestamp make it.
+ */
+async function proof(
+  userId: number,
+  account: LocalAccount,
+  { trackId, now = Date.now() }: { trackId?: number; now?: number } = {},
+): Promise<string> {
+  const userData = listenerProofData({
+    now,
+    ...(trackId !== undefined ? { trackId: h(trackId) } : {}),
+  });
   const signature = await account.signMessage({ message: userData });
   return new URLSearchParams({
     user_id: h(userId),
@@ -230,11 +261,12 @@ function errorCode(answer: Answer): unknown {
 
 /**
  * Asserts `url` is a stream URL on `endpoint` for `expectedCid`, signed now by this discovery
- * node's delegate for `trackId` (and `userId`, when given).
+ * node's delegate for `trackId` (and `userId`, when given); `gated` URLs expire minutes past the
+ * track's duration, others carry no expiry.
  */
 async function assertSignedUrl(
   url: string | undefined,
-  expected: { endpoint: string; cid: string; trackId: number; userId?: number },
+  expected: { endpoint: string; cid: string; trackId: number; userId?: number; gated?: boolean },
 ): Promise<void> {
   assert.ok(url, 'no URL');
   const prefix = `${expected.endpoint}/tracks/cidstream/${expected.cid}?signature=`;
@@ -245,8 +277,17 @@ async function assertSignedUrl(
   });
   assert.equal(signer, delegate.address);
   assert.ok(Math.abs(Date.now() - data.timestamp) < 60_000, 'signed long ago');
+  const { expiresAt, ...rest } = data;
+  if (expected.gated) {
+    assert.equal(
+      expiresAt,
+      data.timestamp + GATED_STREAM_SIGNATURE_TTL_MS + DURATION_SECONDS * 1000,
+    );
+  } else {
+    assert.equal(expiresAt, undefined);
+  }
   assert.deepEqual(
-    { ...data, timestamp: 0 },
+    { ...rest, timestamp: 0 },
     {
       cid: expected.cid,
       timestamp: 0,
@@ -325,6 +366,18 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
     assert.equal(errorCode(none), 'no_preview');
   });
 
+  it("never hands out a gated track's full file as its preview, not even to its owner", async () => {
+    for (const query of ['preview=true', `preview=true&${await proof(ARTIST, artist)}`]) {
+      const whole = await stream(WHOLE_PREVIEW_TRACK, query);
+      assert.equal(whole.status, 404, JSON.stringify(whole.body));
+      assert.equal(errorCode(whole), 'no_preview');
+      assert.equal(whole.location, undefined);
+    }
+    // The full stream is still the follower's.
+    const follower = await stream(WHOLE_PREVIEW_TRACK, await proof(FAN, fan));
+    assert.equal(follower.status, 302, JSON.stringify(follower.body));
+  });
+
   it('streams a follow-gated track to a proven follower and the owner, and to no one else', async () => {
     const anonymous = await stream(GATED_TRACK);
     assert.equal(anonymous.status, 403);
@@ -336,15 +389,19 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
     assert.equal(claimed.status, 403);
     assert.equal(errorCode(claimed), 'stream_gated');
 
-    const follower = await stream(GATED_TRACK, await proof(FAN, fan));
+    const follower = await stream(GATED_TRACK, await proof(FAN, fan, { trackId: GATED_TRACK }));
     assert.equal(follower.status, 302, JSON.stringify(follower.body));
     await assertSignedUrl(follower.location, {
       endpoint: ranking[0]!,
       cid,
       trackId: GATED_TRACK,
       userId: FAN,
+      gated: true,
     });
     await assertServes(follower.location!, blob);
+    // A proof of only a timestamp (as older clients sign it) still works while fresh.
+    const legacy = await stream(GATED_TRACK, await proof(FAN, fan));
+    assert.equal(legacy.status, 302, JSON.stringify(legacy.body));
 
     const owner = await stream(GATED_TRACK, await proof(ARTIST, artist));
     assert.equal(owner.status, 302, JSON.stringify(owner.body));
@@ -353,6 +410,7 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
       cid,
       trackId: GATED_TRACK,
       userId: ARTIST,
+      gated: true,
     });
 
     const notFollowing = await stream(GATED_TRACK, await proof(STRANGER, stranger));
@@ -362,6 +420,22 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
     const forged = await stream(GATED_TRACK, await proof(FAN, stranger));
     assert.equal(forged.status, 401);
     assert.equal(errorCode(forged), 'invalid_user_signature');
+  });
+
+  it("refuses a listener's proof 10 minutes old, 10 minutes ahead, or made for another track", async () => {
+    const cases: [string, string][] = [
+      ['10 minutes old', await proof(FAN, fan, { now: Date.now() - 10 * MINUTE })],
+      ['10 minutes ahead', await proof(FAN, fan, { now: Date.now() + 10 * MINUTE })],
+      ['for another track', await proof(FAN, fan, { trackId: PUBLIC_TRACK })],
+    ];
+    for (const [what, query] of cases) {
+      const answer = await stream(GATED_TRACK, query);
+      assert.equal(answer.status, 401, what);
+      assert.equal(errorCode(answer), 'invalid_user_data', what);
+      assert.equal(answer.location, undefined, what);
+    }
+    const fresh = await stream(GATED_TRACK, await proof(FAN, fan, { trackId: GATED_TRACK }));
+    assert.equal(fresh.status, 302, JSON.stringify(fresh.body));
   });
 
   it('fails over to the second-ranked node when the top one dies', async () => {

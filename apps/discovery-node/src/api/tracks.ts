@@ -1,12 +1,10 @@
 // `/v1/tracks/...`: trending, search, by id and permalink, who saved and reposted, unclaimed
 // ids, and the stream route, which checks access and redirects to a signed content-node URL.
 import type { FastifyInstance } from 'fastify';
-import { type Hex, recoverMessageAddress } from 'viem';
 import {
   GENRES,
   MOODS,
   NotFoundError,
-  UnauthorizedError,
   UnavailableError,
   ValidationError,
   decodeHashId,
@@ -14,7 +12,12 @@ import {
 import { loadTracks } from '../core/catalog.js';
 import { itemActorIds, trackIdBySlug, userIdByHandle } from '../core/lists.js';
 import { searchTracks } from '../core/search.js';
-import { checkStreamAccess, signStreamUrl } from '../core/streamAccess.js';
+import {
+  checkStreamAccess,
+  proveListener,
+  signStreamUrl,
+  streamUrlExpiry,
+} from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
 import { isTrackVisible } from '../core/visibility.js';
 import { envelopeOf } from './answer/envelope.js';
@@ -33,9 +36,6 @@ import { dataOf, trackList, userList } from './schemas.js';
 
 type Q = Record<string, unknown> & { user_id?: string; limit: number; offset: number };
 
-/** How long a listener's signed `user_data` proves who they are. */
-const USER_SIGNATURE_MAX_AGE_MS = 48 * 60 * 60 * 1000;
-
 export const TRENDING_TIMES = ['week', 'month', 'year', 'allTime'] as const;
 export const SEARCH_SORTS = ['relevant', 'popular', 'recent'] as const;
 
@@ -52,50 +52,6 @@ export async function trackIdByPermalink(
   if (!match) return undefined;
   const ownerId = await userIdByHandle(components.db, match[1]!);
   return ownerId === undefined ? undefined : trackIdBySlug(components.db, ownerId, match[2]!);
-}
-
-/**
- * The listener a stream request proves: `user_data` (a JSON text with a `timestamp` in ms)
- * personal-signed by the wallet of `user_id`. Without a signature the user id is only a claim.
- */
-async function provenListener(
-  components: ApiComponents,
-  q: { user_id?: string; user_data?: string; user_signature?: string },
-): Promise<number | undefined> {
-  if (q.user_id === undefined) return undefined;
-  const userId = decodeHashId(q.user_id);
-  if (q.user_data === undefined || q.user_signature === undefined) return undefined;
-  let timestamp: unknown;
-  try {
-    timestamp = (JSON.parse(q.user_data) as { timestamp?: unknown }).timestamp;
-  } catch {
-    timestamp = undefined;
-  }
-  if (typeof timestamp !== 'number' || Math.abs(Date.now() - timestamp) > USER_SIGNATURE_MAX_AGE_MS)
-    throw new UnauthorizedError('user_data must be JSON with a timestamp (ms) within 48 hours', {
-      code: 'invalid_user_data',
-    });
-  let signer: string;
-  try {
-    signer = await recoverMessageAddress({
-      message: q.user_data,
-      signature: q.user_signature as Hex,
-    });
-  } catch {
-    throw new UnauthorizedError('user_signature is not a valid signature of user_data', {
-      code: 'invalid_user_signature',
-    });
-  }
-  const user = await components.db
-    .selectFrom('users')
-    .select('wallet')
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (!user || user.wallet !== signer.toLowerCase())
-    throw new UnauthorizedError("user_signature is not from the user's wallet", {
-      code: 'invalid_user_signature',
-    });
-  return userId;
 }
 
 /** Registers the `/v1/tracks` routes. */
@@ -334,9 +290,11 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       schema: {
         summary: 'Stream a track: a 302 to a signed URL on a content node that holds it',
         description:
-          'Gated tracks need user_id, user_data (JSON with a timestamp in ms) and user_signature ' +
-          "(user_data personal-signed by the user's wallet). With no_redirect=true the URL comes " +
-          'back as {"data": url}. preview=true streams the 30 s preview, which is never gated.',
+          'Gated tracks need user_id, user_data (JSON with a timestamp in ms, at most 5 minutes ' +
+          'old, and optionally the track_id it is for) and user_signature (user_data ' +
+          "personal-signed by the user's wallet). With no_redirect=true the URL comes back as " +
+          '{"data": url}; a gated track\'s URL works for minutes past the track\'s duration. ' +
+          'preview=true streams the preview (at most 30 s and half the track), never gated.',
         tags: ['tracks'],
         params: idPath,
         querystring: query({
@@ -352,7 +310,20 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
     async function serveTrackStream(request, reply) {
       const q = request.query;
       const id = decodeHashId(request.params.id);
-      const listener = await provenListener(components, q);
+      // Without a signature the user id is only a claim: the listener stays anonymous.
+      let listener: number | undefined;
+      if (q.user_id !== undefined) {
+        const userId = decodeHashId(q.user_id);
+        if (q.user_data !== undefined && q.user_signature !== undefined) {
+          await proveListener(db, {
+            userId,
+            userData: q.user_data,
+            userSignature: q.user_signature,
+            trackId: id,
+          });
+          listener = userId;
+        }
+      }
       const track = await db
         .selectFrom('tracks')
         .innerJoin('users', 'users.user_id', 'tracks.owner_id')
@@ -377,27 +348,20 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         });
       const previewCid =
         typeof track.metadata.preview_cid === 'string' ? track.metadata.preview_cid : null;
-      let cid = track.track_cid;
-      if (q.preview) {
-        if (!previewCid)
-          throw new NotFoundError('This track has no preview', { code: 'no_preview' });
-        cid = previewCid;
-      } else {
-        await checkStreamAccess(
-          db,
-          {
-            trackId: id,
-            ownerId: Number(track.owner_id),
-            trackCid: track.track_cid,
-            previewCid,
-            streamConditions: track.stream_conditions,
-            isDeleted: track.is_deleted,
-            releaseDate: track.release_date,
-            isUnlisted: track.is_unlisted,
-          },
-          listener === undefined ? {} : { userId: listener },
-        );
-      }
+      const access = {
+        trackId: id,
+        ownerId: Number(track.owner_id),
+        trackCid: track.track_cid,
+        previewCid,
+        streamConditions: track.stream_conditions,
+        isDeleted: track.is_deleted,
+        releaseDate: track.release_date,
+        isUnlisted: track.is_unlisted,
+      };
+      await checkStreamAccess(db, access, listener === undefined ? {} : { userId: listener }, {
+        preview: q.preview === true,
+      });
+      const cid = q.preview ? previewCid! : track.track_cid;
       // A client that hangs up stops the health probes made on its behalf.
       const hangUp = new AbortController();
       // (The response's close, not the request's: a request closes once its body is read.)
@@ -414,12 +378,19 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
           code: 'no_content_node',
         });
       // Only a proven listener is signed into the URL: content nodes count the listen for them.
+      // The full audio of a gated track gets a URL that expires in minutes; previews are public.
+      const now = Date.now();
+      const expiresAt = q.preview
+        ? undefined
+        : streamUrlExpiry({ ...access, durationSeconds: track.duration }, now);
       const url = await signStreamUrl({
         account: components.account,
         endpoint,
         cid,
         trackId: id,
+        now,
         ...(listener !== undefined ? { userId: listener } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
       });
       reply.header('cache-control', 'no-store');
       if (q.no_redirect) {

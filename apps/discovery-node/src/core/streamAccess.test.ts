@@ -9,7 +9,9 @@ import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   ForbiddenError,
+  GATED_STREAM_SIGNATURE_TTL_MS,
   NotFoundError,
+  STREAM_SIGNATURE_MAX_AGE_MS,
   encodeStreamSignatureParam,
   rankNodes,
   signStreamData,
@@ -27,7 +29,12 @@ import {
 } from '../contentNodeProcesses.js';
 import { openTestDatabase } from '../testing.js';
 import { createContentNodes } from './contentNodes.js';
-import { type StreamTrack, checkStreamAccess, signStreamUrl } from './streamAccess.js';
+import {
+  type StreamTrack,
+  checkStreamAccess,
+  signStreamUrl,
+  streamUrlExpiry,
+} from './streamAccess.js';
 
 const OWNER = 1;
 const FAN = 2;
@@ -169,6 +176,23 @@ describe('checkStreamAccess', () => {
     );
   });
 
+  it("refuses as a gated track's preview its whole file, to its owner too", async () => {
+    const whole = trackWith({
+      previewCid: TRACK_CID,
+      streamConditions: { follow_user_id: OWNER },
+    });
+    for (const listener of [{}, { userId: FAN }, { userId: OWNER }]) {
+      await rejectsWith(
+        checkStreamAccess(db, whole, listener, { preview: true }),
+        NotFoundError,
+        'no_preview',
+      );
+    }
+    await checkStreamAccess(db, whole, { userId: FAN });
+    // A public track gives nothing away by it: anyone streams the whole file anyway.
+    await checkStreamAccess(db, trackWith({ previewCid: TRACK_CID }), {}, { preview: true });
+  });
+
   it('finds no deleted track, not even for its owner', async () => {
     const track = trackWith({ isDeleted: true });
     for (const listener of [{ userId: OWNER }, {}]) {
@@ -196,6 +220,25 @@ describe('checkStreamAccess', () => {
       'not_released',
     );
     await checkStreamAccess(db, track, { userId: FAN }, { now: now + 60_000 });
+  });
+});
+
+describe('streamUrlExpiry', () => {
+  it('lets a public track keep the 48 h signature, and a gated one minutes past its duration', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const expiry = (streamConditions: StreamTrack['streamConditions'], durationSeconds = 200) =>
+      streamUrlExpiry({ streamConditions, releaseDate: null, durationSeconds }, now);
+    assert.equal(expiry(null), undefined);
+    assert.equal(expiry({ follow_user_id: OWNER }), now + GATED_STREAM_SIGNATURE_TTL_MS + 200_000);
+    // An owner's claimed duration cannot push it past the 48 h every signature has.
+    assert.equal(expiry({ tip_user_id: OWNER }, 1e12), now + STREAM_SIGNATURE_MAX_AGE_MS);
+    // A scheduled release, streamed by its owner before its date, is kept as short.
+    const scheduled = {
+      streamConditions: null,
+      releaseDate: new Date(now + 1),
+      durationSeconds: 0,
+    };
+    assert.equal(streamUrlExpiry(scheduled, now), now + GATED_STREAM_SIGNATURE_TTL_MS);
   });
 });
 
@@ -372,6 +415,38 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
       ((await tampered.json()) as { error: { code: string } }).error.code,
       'unknown_signer',
     );
+  });
+
+  it("refuses a gated track's URL signed 10 minutes ago, and serves a public one as old", async () => {
+    const tenMinutesAgo = Date.now() - 10 * 60_000;
+    const gatedUrl = await signStreamUrl({
+      account: discovery,
+      endpoint: ranking[0]!,
+      cid,
+      trackId: 10,
+      userId: FAN,
+      now: tenMinutesAgo,
+      expiresAt: streamUrlExpiry(
+        { streamConditions: { follow_user_id: OWNER }, releaseDate: null, durationSeconds: 7.5 },
+        tenMinutesAgo,
+      ),
+    });
+    const gated = await fetch(gatedUrl, { headers: { range: 'bytes=0-99' } });
+    assert.equal(gated.status, 401);
+    assert.equal(
+      ((await gated.json()) as { error: { code: string } }).error.code,
+      'signature_expired',
+    );
+    const publicUrl = await signStreamUrl({
+      account: discovery,
+      endpoint: ranking[0]!,
+      cid,
+      trackId: 10,
+      now: tenMinutesAgo,
+    });
+    const open = await fetch(publicUrl, { headers: { range: 'bytes=0-99' } });
+    assert.equal(open.status, 206);
+    assert.deepEqual(new Uint8Array(await open.arrayBuffer()), blob.subarray(0, 100));
   });
 
   it('fails over to the next node in placement order when the top one dies, and back when it returns', async () => {

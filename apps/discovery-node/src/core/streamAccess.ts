@@ -1,11 +1,15 @@
 // Who may stream what (docs/design.md §9), and the signature that lets a content node serve it (§8).
 // Every gate is decided here and nowhere else.
 import type { Kysely } from 'kysely';
-import type { LocalAccount } from 'viem';
+import { type Hex, type LocalAccount, recoverMessageAddress } from 'viem';
 import {
   ForbiddenError,
+  GATED_STREAM_SIGNATURE_TTL_MS,
   NotFoundError,
+  STREAM_SIGNATURE_MAX_AGE_MS,
+  UnauthorizedError,
   accessConditionsSchema,
+  checkListenerProofData,
   encodeStreamSignatureParam,
   signStreamData,
 } from '@coliving/protocol';
@@ -27,7 +31,7 @@ export type StreamTrack = {
 export type StreamListener = { userId?: number };
 
 export type CheckStreamAccessOptions = {
-  /** The 30 s preview is asked for: never gated, but it must exist. */
+  /** The preview is asked for: never gated, but it must exist and not be the whole track. */
   preview?: boolean;
   /** Milliseconds since the epoch, for the release date; now by default. */
   now?: number;
@@ -54,6 +58,13 @@ export async function checkStreamAccess(
   const isOwner = userId !== undefined && userId === track.ownerId;
   if (options.preview && !track.previewCid) {
     throw new NotFoundError('This track has no preview', { code: 'no_preview' });
+  }
+  // A preview is never the whole audio (§9): a gated track whose metadata names its own file as
+  // the preview (as uploads of 30 s or less once did) has none, for its owner too.
+  if (options.preview && track.streamConditions !== null && track.previewCid === track.trackCid) {
+    throw new NotFoundError("This track's preview would be the whole track", {
+      code: 'no_preview',
+    });
   }
   if (isOwner) return;
   // A scheduled release is hidden until its date (§9), preview included; callers that list
@@ -90,6 +101,64 @@ export async function checkStreamAccess(
   throw gated('Purchase this track to stream it');
 }
 
+export type ProveListenerParameters = {
+  /** The claimed listener (the decoded `user_id`). */
+  userId: number;
+  /** `user_data`, exactly as signed. */
+  userData: string;
+  /** `user_signature`: `user_data` personal-signed by the user's wallet. */
+  userSignature: string;
+  /** The track streamed: a proof naming another track is refused. */
+  trackId: number;
+  now?: number;
+};
+
+/**
+ * Checks a listener's proof (docs/design.md §8): fresh `user_data` (5 minutes, 1 minute of skew;
+ * this track when it names one) personal-signed by the wallet of `userId`. UnauthorizedError
+ * (`invalid_user_data`, `invalid_user_signature`) otherwise.
+ */
+export async function proveListener(
+  db: Kysely<DB>,
+  { userId, userData, userSignature, trackId, now }: ProveListenerParameters,
+): Promise<void> {
+  checkListenerProofData({ userData, trackId, ...(now !== undefined ? { now } : {}) });
+  let signer: string;
+  try {
+    signer = await recoverMessageAddress({ message: userData, signature: userSignature as Hex });
+  } catch {
+    throw new UnauthorizedError('user_signature is not a valid signature of user_data', {
+      code: 'invalid_user_signature',
+    });
+  }
+  const user = await db
+    .selectFrom('users')
+    .select('wallet')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.wallet !== signer.toLowerCase())
+    throw new UnauthorizedError("user_signature is not from the user's wallet", {
+      code: 'invalid_user_signature',
+    });
+}
+
+/**
+ * When a signed URL for the full audio stops working: for a gated or scheduled track, minutes
+ * past its duration (a leaked URL soon opens nothing); undefined for a public one, whose
+ * signature lives 48 h so players and caches can reuse it.
+ */
+export function streamUrlExpiry(
+  track: Pick<StreamTrack, 'streamConditions' | 'releaseDate'> & { durationSeconds: number },
+  now = Date.now(),
+): number | undefined {
+  if (track.streamConditions === null && !isScheduled(track.releaseDate, now)) return undefined;
+  // The duration is the owner's claim; it can lengthen only their own track's URL, up to 48 h.
+  const playMs = Number.isFinite(track.durationSeconds)
+    ? Math.max(0, Math.round(track.durationSeconds * 1000))
+    : 0;
+  return now + Math.min(GATED_STREAM_SIGNATURE_TTL_MS + playMs, STREAM_SIGNATURE_MAX_AGE_MS);
+}
+
 export type SignStreamUrlParameters = {
   account: LocalAccount;
   /** A content node's endpoint; a trailing slash is dropped. */
@@ -99,6 +168,8 @@ export type SignStreamUrlParameters = {
   userId?: number;
   /** Signing time in milliseconds since the epoch; now by default. */
   now?: number;
+  /** When content nodes stop honouring the URL (streamUrlExpiry); 48 h after `now` without. */
+  expiresAt?: number;
 };
 
 /** The signed content-node URL: `<endpoint>/tracks/cidstream/<cid>?signature=<url-encoded {data, signature}>` per docs/design.md §8. */
@@ -109,6 +180,7 @@ export async function signStreamUrl({
   trackId,
   userId,
   now = Date.now(),
+  expiresAt,
 }: SignStreamUrlParameters): Promise<string> {
   const signature = await signStreamData({
     account,
@@ -118,6 +190,7 @@ export async function signStreamUrl({
       trackId,
       ...(userId !== undefined ? { userId } : {}),
       shouldCache: true,
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
     },
   });
   const param = encodeURIComponent(encodeStreamSignatureParam(signature));

@@ -1,0 +1,77 @@
+// A listener's proof of who they are when streaming (docs/design.md §8): `user_data`, a JSON text
+// with a `timestamp` in ms (and, from Coliving clients, the `track_id` it is for), personal-signed
+// by the user's wallet as `user_signature`. Clients that sign only a timestamp keep working; the
+// short window is what bounds a captured proof for them.
+import { UnauthorizedError } from './errors.js';
+import { decodeHashId } from './hashids.js';
+import { LISTENER_PROOF_MAX_AGE_MS, LISTENER_PROOF_MAX_SKEW_MS } from './limits.js';
+
+/**
+ * The `user_data` text a listener signs: `{"timestamp": ms, "track_id": "<hashid>"}`. Naming the
+ * track means a captured proof opens no other track.
+ */
+export function listenerProofData({
+  trackId,
+  now = Date.now(),
+}: {
+  /** The track's public id (a hashid). */
+  trackId?: string;
+  now?: number;
+}): string {
+  return JSON.stringify({
+    timestamp: now,
+    ...(trackId !== undefined ? { track_id: trackId } : {}),
+  });
+}
+
+function invalid(message: string): UnauthorizedError {
+  return new UnauthorizedError(message, { code: 'invalid_user_data' });
+}
+
+export type CheckListenerProofDataParameters = {
+  /** The `user_data` query parameter, exactly as signed. */
+  userData: string;
+  /** The track the request streams. */
+  trackId: number;
+  now?: number;
+};
+
+/**
+ * Refuses `user_data` (UnauthorizedError `invalid_user_data`) that is not a JSON object with an
+ * integer `timestamp`, that is older than 5 minutes or dated over a minute ahead, or whose
+ * `track_id` (optional, for clients that sign only a timestamp) is another track. Does not check
+ * the signature.
+ */
+export function checkListenerProofData({
+  userData,
+  trackId,
+  now = Date.now(),
+}: CheckListenerProofDataParameters): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(userData);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('user_data must be a JSON object with a timestamp (ms)');
+  }
+  const { timestamp, track_id: proofTrack } = parsed as { timestamp?: unknown; track_id?: unknown };
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp)) {
+    throw invalid('user_data must have a timestamp in milliseconds');
+  }
+  if (timestamp > now + LISTENER_PROOF_MAX_SKEW_MS) {
+    throw invalid('user_data is dated in the future: check the clock');
+  }
+  if (now - timestamp > LISTENER_PROOF_MAX_AGE_MS) {
+    throw invalid('user_data is older than 5 minutes: sign a fresh one');
+  }
+  if (proofTrack === undefined) return;
+  let provenTrack: number | undefined;
+  try {
+    provenTrack = decodeHashId(proofTrack);
+  } catch {
+    provenTrack = undefined;
+  }
+  if (provenTrack !== trackId) throw invalid('user_data is for another track');
+}
