@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type UploadRecord, signRequest } from '@coliving/protocol';
+import { type UploadRecord, contentSha256Of, signRequest } from '@coliving/protocol';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { findFfmpegBinaries } from '../apps/content-node/src/core/ffmpegBinaries.js';
@@ -122,7 +122,12 @@ async function main(): Promise<void> {
       form.append('files', new Blob([bytes]), 'song.wav');
       const res = await fetch(`${nodes[0]!.endpoint}/uploads`, {
         method: 'POST',
-        headers: await signRequest({ account: landlord, method: 'POST', path: '/uploads' }),
+        headers: await signRequest({
+          account: landlord,
+          method: 'POST',
+          path: '/uploads',
+          content: contentSha256Of(bytes),
+        }),
         body: form,
       });
       if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);

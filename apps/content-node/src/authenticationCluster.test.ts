@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { placementFor, rankNodes, signRequest } from '@coliving/protocol';
+import { placementFor, rankNodes, signAuthRecord, signRequest } from '@coliving/protocol';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.js';
@@ -84,19 +84,36 @@ describe('login records across a cluster of 5 content nodes (R = 3)', () => {
     m.stopped = true;
   }
 
-  async function write(endpoint: string, signer = owner): Promise<Response> {
-    return fetch(`${endpoint}/authentication`, {
-      method: 'POST',
+  /** A request signed for its JSON body by `signer`. */
+  async function send(
+    endpoint: string,
+    method: 'POST' | 'DELETE',
+    path: string,
+    json: unknown,
+    signer: typeof owner,
+  ): Promise<Response> {
+    const body = JSON.stringify(json);
+    return fetch(`${endpoint}${path}`, {
+      method,
       headers: {
-        ...(await signRequest({ account: signer, method: 'POST', path: '/authentication' })),
+        ...(await signRequest({ account: signer, method, path, body })),
         'content-type': 'application/json',
       },
-      body: JSON.stringify({
-        lookupKey,
-        iv: randomBytes(12).toString('hex'),
-        cipherText: randomBytes(64).toString('base64'),
-      }),
+      body,
     });
+  }
+
+  /** Writes a new version of the record, dated now (and after the last one) and signed by `signer`. */
+  async function write(endpoint: string, signer = owner): Promise<Response> {
+    const fields = {
+      lookupKey,
+      iv: randomBytes(12).toString('hex'),
+      cipherText: randomBytes(64).toString('base64'),
+    };
+    const after = latest ? Date.parse(latest.updatedAt) + 1 : 0;
+    const updatedAt = new Date(Math.max(Date.now(), after)).toISOString();
+    const signature = await signAuthRecord({ account: signer, version: { ...fields, updatedAt } });
+    return send(endpoint, 'POST', '/authentication', { ...fields, updatedAt, signature }, signer);
   }
 
   before(async () => {
@@ -155,6 +172,48 @@ describe('login records across a cluster of 5 content nodes (R = 3)', () => {
       assert.deepEqual(await byEndpoint(holder).node.auth.find(lookupKey), latest);
   });
 
+  it("refuses a registered node's unsigned, forged or far-future versions on every node", async () => {
+    // The attacker runs a registered content node: it signs node-to-node calls with its key.
+    const attacker = members[0]!;
+    const node = privateKeyToAccount(attacker.key);
+    const endOfTime = '9999-12-31T23:59:59.999Z';
+    const forge = async (updatedAt: string, wallet: string) => ({
+      lookupKey,
+      wallet,
+      updatedAt,
+      deleted: true,
+      signature: await signAuthRecord({
+        account: node,
+        version: { lookupKey, updatedAt, deleted: true },
+      }),
+    });
+    const versions: [string, unknown][] = [
+      ['unsigned', { lookupKey, wallet: owner.address, updatedAt: endOfTime, deleted: true }],
+      ['forged', await forge(new Date().toISOString(), owner.address)],
+      ['its own, at the end of time', await forge(endOfTime, node.address)],
+      ['its own', await forge(new Date().toISOString(), node.address)],
+    ];
+    const placement = placementFor(endpoints(), lookupKey, R);
+    for (const m of members) {
+      for (const [what, version] of versions) {
+        const res = await send(m.info.endpoint, 'POST', '/internal/authentication', version, node);
+        // A holder refuses each; a node outside the placement may also just not keep it.
+        const refused = res.status >= 400 && res.status < 500;
+        const ok = refused || (res.status === 204 && !placement.includes(m.info.endpoint));
+        assert.ok(ok, `${what} on ${m.info.endpoint}: ${res.status}`);
+      }
+      const kept = await m.node.auth.find(lookupKey);
+      if (kept !== undefined) assert.deepEqual(kept, latest, m.info.endpoint);
+    }
+    // Repair spreads nothing of it either, and the owner still logs in through every node.
+    for (const m of members) await m.node.repairOnce();
+    for (const m of members) {
+      const got = await fetch(`${m.info.endpoint}/authentication/${lookupKey}`);
+      assert.equal(got.status, 200, m.info.endpoint);
+      assert.deepEqual(await got.json(), { data: latest }, m.info.endpoint);
+    }
+  });
+
   it('gives a joining node that ranks in the top 3 the record through repair', async () => {
     let port = 0;
     for (let tries = 0; tries < 200 && port === 0; tries++) {
@@ -192,11 +251,20 @@ describe('login records across a cluster of 5 content nodes (R = 3)', () => {
 
     // Deleted through a node outside the placement, while one holder is down.
     const via = running().find((m) => !placement.includes(m.info.endpoint))!;
-    const path = `/authentication/${lookupKey}`;
-    const deleted = await fetch(`${via.info.endpoint}${path}`, {
-      method: 'DELETE',
-      headers: await signRequest({ account: owner, method: 'DELETE', path }),
+    const updatedAt = new Date(
+      Math.max(Date.now(), Date.parse(latest.updatedAt) + 1),
+    ).toISOString();
+    const signature = await signAuthRecord({
+      account: owner,
+      version: { lookupKey, updatedAt, deleted: true },
     });
+    const deleted = await send(
+      via.info.endpoint,
+      'DELETE',
+      `/authentication/${lookupKey}`,
+      { updatedAt, signature },
+      owner,
+    );
     assert.equal(deleted.status, 204);
     for (const holder of placement.filter((e) => e !== victim.info.endpoint))
       assert.equal((await byEndpoint(holder).node.auth.find(lookupKey))?.deleted, true, holder);

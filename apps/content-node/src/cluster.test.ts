@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   type UploadRecord,
+  contentSha256Of,
   encodeStreamSignatureParam,
   placementFor,
   rankNodes,
@@ -112,7 +113,12 @@ describe('a cluster of 5 content nodes (R = 3)', () => {
     const uploader = members[0]!;
     const res = await fetch(`${uploader.info.endpoint}/uploads`, {
       method: 'POST',
-      headers: await signRequest({ account: landlord, method: 'POST', path: '/uploads' }),
+      headers: await signRequest({
+        account: landlord,
+        method: 'POST',
+        path: '/uploads',
+        content: contentSha256Of(new Uint8Array(await (form.get('files') as Blob).arrayBuffer())),
+      }),
       body: form,
     });
     const [created] = ((await res.json()) as { data: UploadRecord[] }).data;

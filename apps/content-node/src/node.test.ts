@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import {
   type UploadRecord,
   canonicalJson,
+  contentSha256Of,
+  contentSha256OfCid,
   encodeStreamSignatureParam,
   signRequest,
   signStreamData,
@@ -93,7 +95,12 @@ describe('content node', () => {
     form.set('template', template);
     for (const [k, v] of Object.entries(extra)) form.set(k, v);
     form.append('files', file, name);
-    const headers = await signRequest({ account: signer, method: 'POST', path: '/uploads' });
+    const headers = await signRequest({
+      account: signer,
+      method: 'POST',
+      path: '/uploads',
+      content: contentSha256Of(new Uint8Array(await file.arrayBuffer())),
+    });
     return fetch(`${url}/uploads`, { method: 'POST', headers, body: form });
   }
 
@@ -358,7 +365,12 @@ describe('content node', () => {
         fileBytes.subarray(0, fileBytes.length >> 1),
       ]);
       const headers = {
-        ...(await signRequest({ account: landlord, method: 'POST', path: '/uploads' })),
+        ...(await signRequest({
+          account: landlord,
+          method: 'POST',
+          path: '/uploads',
+          content: contentSha256Of(fileBytes),
+        })),
         'content-type': `multipart/form-data; boundary=${boundary}`,
       };
       const res = await fetch(`${limited.url}/uploads`, { method: 'POST', headers, body });
@@ -388,7 +400,12 @@ describe('content node', () => {
     const res = await fetch(`${running.url}${path}`, {
       method: 'PUT',
       headers: {
-        ...(await sign({ account: nodeWallet, method: 'PUT', path })),
+        ...(await sign({
+          account: nodeWallet,
+          method: 'PUT',
+          path,
+          content: contentSha256OfCid(fake),
+        })),
         'content-type': 'application/octet-stream',
       },
       body: 'not hello',

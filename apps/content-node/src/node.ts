@@ -168,7 +168,7 @@ export async function createContentNode(
     );
 
   const guards = createGuards({ network });
-  const { signerOf, peerOf } = guards;
+  const { signerOf, peerOf, signedFilesOf } = guards;
   await registerRoutes(
     app,
     {
@@ -190,7 +190,7 @@ export async function createContentNode(
         { dataDir: init.dataDir, version: init.version, self },
       ),
       uploads: serveUploads(
-        { store, uploads, ffmpeg, jobs, shareRecord: share, signerOf, metrics },
+        { store, uploads, ffmpeg, jobs, shareRecord: share, signerOf, signedFilesOf, metrics },
         { self, jobsDir, maxUploadBytes },
       ),
       authentication: serveAuthentication({ authRecords, signerOf }),

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   type UploadRecord,
+  contentSha256Of,
   encodeStreamSignatureParam,
   placementFor,
   signRequest,
@@ -99,7 +100,12 @@ describe('content nodes together: placement, replication, shared records, repair
     form.set('template', 'audio');
     form.append('files', new Blob([await readFile(song)]), 'song.wav');
     const uploader = members[0]!;
-    const headers = await signRequest({ account: landlord, method: 'POST', path: '/uploads' });
+    const headers = await signRequest({
+      account: landlord,
+      method: 'POST',
+      path: '/uploads',
+      content: contentSha256Of(await readFile(song)),
+    });
     const res = await fetch(`${uploader.endpoint}/uploads`, {
       method: 'POST',
       headers,

@@ -41,7 +41,15 @@ export async function registerRoutes(
   }: RoutesComponents,
   { maxUploadBytes }: RoutesInit,
 ): Promise<void> {
-  const { signedBy, limitedBy, requirePeer } = guards;
+  const { signedBy, limitedBy, requirePeer, requirePeerBlob } = guards;
+  // JSON as fastify parses it, its raw bytes kept: request signatures sign them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    guards.keepRawJson(parseJson),
+  );
   await app.register(multipart, {
     limits: { fileSize: maxUploadBytes, files: 10, fields: 10, fieldSize: 1024, parts: 20 },
   });
@@ -51,10 +59,10 @@ export async function registerRoutes(
   );
   registerHealthCheck(app, health);
 
-  // Uploads: signed by the uploader's wallet.
+  // Uploads: signed by the uploader's wallet, for the files it sends.
   app.post(
     '/uploads',
-    { preHandler: [signedBy(() => '/uploads'), limitedBy(limiters.uploads)] },
+    { preHandler: [signedBy(() => '/uploads', 'files'), limitedBy(limiters.uploads)] },
     uploads.serveUploadCreate,
   );
   app.get('/uploads/:id', uploads.serveUpload);
@@ -71,7 +79,10 @@ export async function registerRoutes(
   app.get('/authentication/:lookupKey', authentication.serveAuthRecord);
   app.delete(
     '/authentication/:lookupKey',
-    { preHandler: [signedBy(authentication.signedPathOf), limitedBy(limiters.authWrites)] },
+    {
+      bodyLimit: 1024,
+      preHandler: [signedBy(authentication.signedPathOf), limitedBy(limiters.authWrites)],
+    },
     authentication.serveAuthRecordDelete,
   );
 
@@ -86,7 +97,7 @@ export async function registerRoutes(
   });
 
   // Node to node: registered content nodes only.
-  app.put('/internal/blobs/:cid', { preHandler: requirePeer }, internal.serveBlobPush);
+  app.put('/internal/blobs/:cid', { preHandler: requirePeerBlob }, internal.serveBlobPush);
   app.route({
     method: ['GET', 'HEAD'],
     url: '/internal/blobs/:cid',

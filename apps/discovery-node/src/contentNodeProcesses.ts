@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hex, LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { cidFromBytes, signRequest } from '@coliving/protocol';
+import { cidFromBytes, contentSha256OfCid, signRequest } from '@coliving/protocol';
 import { freePort } from './testing.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -164,7 +164,12 @@ export async function pushBlob(
       method: 'PUT',
       headers: {
         'content-type': 'application/octet-stream',
-        ...(await signRequest({ account: signer, method: 'PUT', path })),
+        ...(await signRequest({
+          account: signer,
+          method: 'PUT',
+          path,
+          content: contentSha256OfCid(cid),
+        })),
       },
       body: bytes,
       signal: AbortSignal.timeout(10_000),

@@ -4,6 +4,7 @@ export * from './api/index.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './hashids.js';
+export * from './authRecordSignature.js';
 export * from './cid.js';
 export * from './canonicalJson.js';
 export * from './entityManager.js';

@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { privateKeyToAccount } from 'viem/accounts';
-import { InvalidSignatureError, UnauthorizedError } from './errors.js';
+import { cidFromBytes } from './cid.js';
+import {
+  ConflictError,
+  InvalidSignatureError,
+  RateLimitedError,
+  UnauthorizedError,
+} from './errors.js';
 import {
   REQUEST_SIGNATURE_HEADERS as H,
+  ReplayCache,
+  contentSha256Of,
+  contentSha256OfCid,
   signRequest,
+  verifyRequestContent,
   verifyRequestSignature,
 } from './requestSignature.js';
 
@@ -36,15 +46,16 @@ describe('request signatures', () => {
       path: '/uploads',
       timestamp: NOW,
     });
-    assert.equal(
-      await verifyRequestSignature({
-        headers,
-        method: 'POST',
-        path: '/uploads?x=1',
-        now: NOW + 1000,
-      }),
-      landlord.address,
-    );
+    const verified = await verifyRequestSignature({
+      headers,
+      method: 'POST',
+      path: '/uploads?x=1',
+      now: NOW + 1000,
+    });
+    assert.equal(verified.wallet, landlord.address);
+    // No body is the empty body, and the signature is accepted until its time plus the skew.
+    assert.equal(verified.content, contentSha256Of(new Uint8Array()));
+    assert.equal(verified.expiresAt, NOW + 5 * 60_000);
   });
 
   it('refuse another route, another method, or a stale or future time', async () => {
@@ -114,6 +125,8 @@ describe('request signatures', () => {
       timestamp: NOW,
     });
     for (const [name, value] of [
+      [H.content, 'abc'],
+      [H.content, contentSha256Of('x').toUpperCase()],
       [H.wallet, 'not-an-address'],
       [H.timestamp, '12.5'],
       [H.timestamp, '1'.repeat(40)],
@@ -141,5 +154,107 @@ describe('request signatures', () => {
       UnauthorizedError,
       'signature_required',
     );
+  });
+
+  it('bind the body: another body, or another digest in the header, is refused', async () => {
+    const body = JSON.stringify({ lookupKey: 'a'.repeat(64), deleted: true });
+    const headers = await signRequest({
+      account: landlord,
+      method: 'POST',
+      path: '/internal/authentication',
+      body,
+      timestamp: NOW,
+    });
+    assert.equal(headers[H.content], contentSha256Of(new TextEncoder().encode(body)));
+    const verify = (h: Record<string, string>) =>
+      verifyRequestSignature({
+        headers: h,
+        method: 'POST',
+        path: '/internal/authentication',
+        now: NOW,
+      });
+    const verified = await verify(headers);
+    verifyRequestContent(verified, body);
+    assert.throws(
+      () => verifyRequestContent(verified, body.replace('true', 'false')),
+      (error: unknown) => error instanceof InvalidSignatureError && error.code === 'wrong_content',
+    );
+    // Naming the other body's digest in the header breaks the signature instead.
+    await rejectsWith(
+      verify({ ...headers, [H.content]: contentSha256Of('{}') }),
+      InvalidSignatureError,
+      'wrong_signer',
+    );
+    // A streamed blob is signed for its CID's digest: the same as hashing its bytes.
+    const bytes = new TextEncoder().encode('hello blob');
+    assert.equal(contentSha256OfCid(await cidFromBytes(bytes)), contentSha256Of(bytes));
+  });
+});
+
+describe('the replay cache', () => {
+  const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+  /** The same signature with s as n - s (and the other recovery bit): ECDSA verifies both. */
+  function malleate(signature: string): string {
+    const s = BigInt(`0x${signature.slice(66, 130)}`);
+    const v = signature.slice(130) === '1b' ? '1c' : '1b';
+    return `${signature.slice(0, 66)}${(N - s).toString(16).padStart(64, '0')}${v}`;
+  }
+
+  it('takes a signature once until it expires, however its bytes are reshaped', async () => {
+    let now = NOW;
+    const cache = new ReplayCache({ now: () => now });
+    const headers = await signRequest({
+      account: landlord,
+      method: 'GET',
+      path: '/internal/uploads',
+      timestamp: NOW,
+    });
+    const verify = (h: Record<string, string>) =>
+      verifyRequestSignature({ headers: h, method: 'GET', path: '/internal/uploads', now });
+    const replayed = (error: unknown) =>
+      error instanceof ConflictError && error.code === 'signature_replayed';
+    cache.take(await verify(headers));
+    const again = await verify(headers);
+    assert.throws(() => cache.take(again), replayed);
+    // The other valid form of the same signature names the same request.
+    const reshaped = { ...headers, [H.signature]: malleate(headers[H.signature]!) };
+    let sameRequest: Awaited<ReturnType<typeof verify>> | undefined;
+    try {
+      sameRequest = await verify(reshaped);
+    } catch (error) {
+      assert.ok(error instanceof InvalidSignatureError, String(error));
+    }
+    if (sameRequest) assert.throws(() => cache.take(sameRequest), replayed);
+    // Another request of the same wallet is another entry.
+    cache.take(
+      await verify(
+        await signRequest({
+          account: landlord,
+          method: 'GET',
+          path: '/internal/uploads',
+          timestamp: NOW + 1,
+        }),
+      ),
+    );
+    assert.equal(cache.size, 2);
+    // Once expired, verifyRequestSignature refuses its time; the cache no longer counts it.
+    now = NOW + 5 * 60_000 + 1;
+    cache.take(again);
+  });
+
+  it('refuses new signatures with 429 while full of valid ones, then sweeps expired ones', () => {
+    let now = NOW;
+    const cache = new ReplayCache({ maxEntries: 2, now: () => now });
+    cache.take({ replayKey: 'a', expiresAt: NOW + 1000 });
+    cache.take({ replayKey: 'b', expiresAt: NOW + 5000 });
+    assert.throws(
+      () => cache.take({ replayKey: 'c', expiresAt: NOW + 5000 }),
+      (error: unknown) => error instanceof RateLimitedError && error.code === 'replay_cache_full',
+    );
+    now = NOW + 2000;
+    cache.take({ replayKey: 'c', expiresAt: NOW + 5000 });
+    assert.equal(cache.size, 2);
+    assert.throws(() => cache.take({ replayKey: 'b', expiresAt: NOW + 5000 }), ConflictError);
   });
 });

@@ -3,7 +3,7 @@
 // and read from them in rank order.
 import { type Address, type Hex, type LocalAccount, bytesToHex } from 'viem';
 import type { HDAccount } from 'viem/accounts';
-import { placementFor, signRequest } from '@coliving/protocol';
+import { placementFor, signAuthRecord, signRequest } from '@coliving/protocol';
 import { AUTH_REPLICATION_FACTOR } from './constants.js';
 import type { SdkContext } from './context.js';
 import { ColivingSdkError, isFailoverError, toColivingSdkError } from './errors.js';
@@ -38,8 +38,17 @@ export type ChangePasswordParameters = {
   wallet?: string;
 };
 
-/** A login record as content nodes serve it. */
-type StoredAuthRecord = AuthRecordInput & { wallet: string; updatedAt: string };
+/** A login record as content nodes serve it (unsigned if stored before versions were signed). */
+type StoredAuthRecord = AuthRecordInput & { wallet: string; updatedAt: string; signature?: string };
+
+/**
+ * The time of a new version: now, or just after the version it replaces when that one is dated
+ * later (another device's fast clock), so the owner's write always wins.
+ */
+function nextUpdatedAt(current?: { updatedAt: string }): string {
+  const floor = current ? Date.parse(current.updatedAt) + 1 : 0;
+  return new Date(Math.max(Date.now(), Number.isNaN(floor) ? 0 : floor)).toISOString();
+}
 
 type Signal = { signal?: AbortSignal };
 
@@ -99,22 +108,53 @@ export function createAuthApi(ctx: SdkContext) {
     );
   }
 
-  /** Writes a record to its holders, signed by the wallet; one stored copy is enough. */
+  /**
+   * Sends a signed request with a JSON body to every holder, each with its own request
+   * signature (a node takes a signature once).
+   */
+  function sendToHolders(
+    nodes: readonly string[],
+    account: LocalAccount,
+    method: 'POST' | 'DELETE',
+    path: string,
+    json: unknown,
+    signal?: AbortSignal,
+  ) {
+    const body = JSON.stringify(json);
+    return Promise.allSettled(
+      nodes.map(async (node) =>
+        requestJson(ctx.fetch, `${node}${path}`, {
+          method,
+          headers: {
+            ...(await signRequest({ account, method, path, body })),
+            'content-type': 'application/json',
+          },
+          body,
+          signal,
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Writes a record to its holders as a version the wallet signs, dated after `current` (the
+   * version it replaces, when known); one stored copy is enough.
+   */
   async function writeRecord(
     account: LocalAccount,
     record: AuthRecordInput,
     signal?: AbortSignal,
+    current?: { updatedAt: string },
   ): Promise<void> {
-    const headers = await signRequest({ account, method: 'POST', path: '/authentication' });
-    const results = await Promise.allSettled(
-      (await holders(record.lookupKey, signal)).map((node) =>
-        requestJson(ctx.fetch, `${node}/authentication`, {
-          method: 'POST',
-          headers,
-          json: record,
-          signal,
-        }),
-      ),
+    const updatedAt = nextUpdatedAt(current);
+    const signature = await signAuthRecord({ account, version: { ...record, updatedAt } });
+    const results = await sendToHolders(
+      await holders(record.lookupKey, signal),
+      account,
+      'POST',
+      '/authentication',
+      { ...record, updatedAt, signature },
+      signal,
     );
     if (results.some((r) => r.status === 'fulfilled')) return;
     throwIfAborted(signal);
@@ -125,18 +165,28 @@ export function createAuthApi(ctx: SdkContext) {
     throw errors.find((e) => !isFailoverError(e)) ?? errors[0]!;
   }
 
-  /** Deletes a record from its holders; a holder without it is fine. */
+  /**
+   * Deletes a record from its holders with a tombstone the wallet signs, dated after `current`;
+   * a holder without it is fine.
+   */
   async function deleteRecord(
     account: LocalAccount,
-    lookupKey: string,
+    current: StoredAuthRecord,
     signal?: AbortSignal,
   ): Promise<void> {
-    const path = `/authentication/${lookupKey}`;
-    const headers = await signRequest({ account, method: 'DELETE', path });
-    const results = await Promise.allSettled(
-      (await holders(lookupKey, signal)).map((node) =>
-        requestJson(ctx.fetch, `${node}${path}`, { method: 'DELETE', headers, signal }),
-      ),
+    const { lookupKey } = current;
+    const updatedAt = nextUpdatedAt(current);
+    const signature = await signAuthRecord({
+      account,
+      version: { lookupKey, updatedAt, deleted: true },
+    });
+    const results = await sendToHolders(
+      await holders(lookupKey, signal),
+      account,
+      'DELETE',
+      `/authentication/${lookupKey}`,
+      { updatedAt, signature },
+      signal,
     );
     const errors = results
       .map((r) => (r.status === 'rejected' ? toColivingSdkError(r.reason) : undefined))
@@ -149,7 +199,7 @@ export function createAuthApi(ctx: SdkContext) {
     email: string,
     password: string,
     signal?: AbortSignal,
-  ): Promise<{ lookupKey: string; entropy: Uint8Array; account: HDAccount }> {
+  ): Promise<{ record: StoredAuthRecord; entropy: Uint8Array; account: HDAccount }> {
     const lookupKey = await lookupKeyOf(email, password);
     const record = await readRecord(lookupKey, signal);
     if (!record) {
@@ -166,7 +216,7 @@ export function createAuthApi(ctx: SdkContext) {
         { code: 'auth_record_mismatch' },
       );
     }
-    return { lookupKey, entropy, account };
+    return { record, entropy, account };
   }
 
   return {
@@ -201,7 +251,7 @@ export function createAuthApi(ctx: SdkContext) {
      * the user) stays the same. Sets it as the SDK's account.
      */
     async changePassword(p: ChangePasswordParameters & Signal): Promise<void> {
-      const { lookupKey, entropy, account } = await open(p.email, p.oldPassword, p.signal);
+      const { record: old, entropy, account } = await open(p.email, p.oldPassword, p.signal);
       if (p.wallet !== undefined && account.address.toLowerCase() !== p.wallet.toLowerCase()) {
         throw new ColivingSdkError(
           'wrong_credentials',
@@ -210,9 +260,10 @@ export function createAuthApi(ctx: SdkContext) {
         );
       }
       const record = await createAuthRecord(p.email, p.newPassword, entropy);
-      await writeRecord(account, record, p.signal);
-      // The same password again gives the same key: the record was just replaced, not moved.
-      if (record.lookupKey !== lookupKey) await deleteRecord(account, lookupKey, p.signal);
+      // The same password again gives the same key: the record is replaced, not moved.
+      const same = record.lookupKey === old.lookupKey;
+      await writeRecord(account, record, p.signal, same ? old : undefined);
+      if (!same) await deleteRecord(account, old, p.signal);
       ctx.setAccount(account);
     },
 

@@ -10,6 +10,7 @@ import {
 } from './constants.js';
 import type { SdkContext } from './context.js';
 import {
+import { fileSha256 } from './fileSha256.js';
   ColivingSdkError,
   errorFromResponse,
   isFailoverError,
@@ -171,7 +172,12 @@ export type SendUploadParameters = {
 /** `POST /uploads` with one file, signed by `account`; the node's new upload record. */
 export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Promise<UploadRecord> {
   const url = `${p.endpoint}/uploads`;
-  const headers = await signRequest({ account: p.account, method: 'POST', path: '/uploads' });
+  const headers = await signRequest({
+    account: p.account,
+    method: 'POST',
+    path: '/uploads',
+    content: await fileSha256(p.file),
+  });
   const fields: [string, string][] = [['template', p.template]];
   if (p.previewStartSeconds !== undefined)
     fields.push(['previewStartSeconds', String(p.previewStartSeconds)]);

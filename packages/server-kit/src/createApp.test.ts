@@ -222,7 +222,12 @@ describe('createApp', () => {
     assert.equal(preflight.headers['access-control-allow-origin'], '*');
     assert.match(String(preflight.headers['access-control-allow-methods']), /POST/);
     const allowed = String(preflight.headers['access-control-allow-headers']).split(', ');
-    for (const name of ['x-coliving-wallet', 'x-coliving-timestamp', 'x-coliving-signature']) {
+    for (const name of [
+      'x-coliving-wallet',
+      'x-coliving-timestamp',
+      'x-coliving-signature',
+      'x-coliving-content-sha256',
+    ]) {
       assert.ok(allowed.includes(name), name);
     }
   });

@@ -16,6 +16,7 @@ const ALLOWED = [
   'x-coliving-wallet',
   'x-coliving-timestamp',
   'x-coliving-signature',
+  'x-coliving-content-sha256',
 ];
 
 /**

@@ -1,5 +1,16 @@
-import { ForbiddenError, verifyRequestSignature } from '@coliving/protocol';
-import type { FastifyRequest } from 'fastify';
+import {
+  ForbiddenError,
+  InvalidSignatureError,
+  ReplayCache,
+  type VerifiedRequest,
+  cidFromSha256Digest,
+  contentSha256OfCid,
+  parseCid,
+  verifyRequestContent,
+  verifyRequestSignature,
+} from '@coliving/protocol';
+import type { FastifyBodyParser, FastifyRequest } from 'fastify';
+import { hexToBytes } from 'viem';
 import type { NetworkView, NodeInfo } from '../core/network.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
 
@@ -13,13 +24,72 @@ type SignedRequest = {
   method: string;
 };
 
+type ParserDone = (error: Error | null, body?: unknown) => void;
+/** Fastify's JSON parser (`app.getDefaultJsonParser`), in the callback form it has. */
+type JsonParser = (request: FastifyRequest, body: string, done: ParserDone) => void;
+
+/**
+ * How a route's body is bound to its request signature (docs/protocol.md, Signed requests):
+ * `raw`, the sha-256 of the bytes received (JSON bodies, or none); `files`, one digest per file
+ * of a multipart upload, which the handler checks as each file is staged (signedFilesOf); `blob`,
+ * the digest of the CID in the path, which the store checks as the blob streams in.
+ */
+export type BodyBinding = 'raw' | 'files' | 'blob';
+
 /**
  * The guards routes put on their line, and what they learned for the handler: the wallet that
- * signed a request (`signerOf`) and the content node that called (`peerOf`).
+ * signed a request (`signerOf`), the content node that called (`peerOf`) and the files an upload
+ * was signed for (`signedFilesOf`). Every signed request is taken once per node (ReplayCache).
  */
 export function createGuards({ network }: GuardsComponents) {
   const signers = new WeakMap<object, string>();
   const callers = new WeakMap<object, NodeInfo>();
+  const rawBodies = new WeakMap<object, Buffer>();
+  const signedFiles = new WeakMap<object, string[]>();
+  const replays = new ReplayCache();
+
+  /**
+   * The JSON body parser: `parse` (fastify's own) after keeping the raw bytes, which request
+   * signatures are checked against.
+   */
+  function keepRawJson(parse: FastifyBodyParser<string>) {
+    const parseText = parse as JsonParser;
+    return (request: FastifyRequest, body: Buffer, done: ParserDone): void => {
+      rawBodies.set(request, body);
+      parseText(request, body.toString('utf8'), done);
+    };
+  }
+
+  /** Checks the body against what was signed; refuses a signature taken before. */
+  function bindBody(
+    request: SignedRequest & { params?: unknown },
+    verified: VerifiedRequest,
+    binding: BodyBinding,
+  ): void {
+    if (binding === 'raw') {
+      const raw = rawBodies.get(request);
+      // A body some other parser read (text) was not kept: it cannot be checked, so it is refused.
+      if (raw === undefined && (request as { body?: unknown }).body !== undefined) {
+        throw new InvalidSignatureError('Signed requests send JSON bodies', {
+          code: 'wrong_content',
+        });
+      }
+      verifyRequestContent(verified, raw);
+    } else if (binding === 'blob') {
+      const cid = parseCid((request.params as { cid?: unknown } | undefined)?.cid);
+      if (verified.content !== contentSha256OfCid(cid)) {
+        throw new InvalidSignatureError('The request is signed for another blob', {
+          code: 'wrong_content',
+        });
+      }
+    } else {
+      signedFiles.set(
+        request,
+        verified.content.split(',').map((digest) => cidFromSha256Digest(hexToBytes(`0x${digest}`))),
+      );
+    }
+    replays.take(verified);
+  }
 
   /**
    * Requests signed by a wallet (a user's), over `pathOf(request)`: the route's path as the
@@ -27,14 +97,16 @@ export function createGuards({ network }: GuardsComponents) {
    */
   function signedBy<Request extends SignedRequest>(
     pathOf: (request: Request) => string,
+    binding: BodyBinding = 'raw',
   ): Guard<Request> {
     return async function requireSigner(request) {
-      const wallet = await verifyRequestSignature({
+      const verified = await verifyRequestSignature({
         headers: request.headers,
         method: request.method,
         path: pathOf(request),
       });
-      signers.set(request, wallet);
+      bindBody(request, verified, binding);
+      signers.set(request, verified.wallet);
     };
   }
 
@@ -46,19 +118,22 @@ export function createGuards({ network }: GuardsComponents) {
   }
 
   /** Node-to-node routes answer only registered content nodes, by their delegate wallet. */
-  async function requirePeer(request: SignedRequest & { url: string }): Promise<void> {
-    const wallet = await verifyRequestSignature({
-      headers: request.headers,
-      method: request.method,
-      path: request.url,
-    });
-    const node = network.contentNodeByWallet(wallet);
-    if (!node) {
-      throw new ForbiddenError('Only registered content nodes may call this', {
-        code: 'unknown_node',
+  function peerGuard(binding: BodyBinding) {
+    return async function requirePeer(request: SignedRequest & { url: string }): Promise<void> {
+      const verified = await verifyRequestSignature({
+        headers: request.headers,
+        method: request.method,
+        path: request.url,
       });
-    }
-    callers.set(request, node);
+      const node = network.contentNodeByWallet(verified.wallet);
+      if (!node) {
+        throw new ForbiddenError('Only registered content nodes may call this', {
+          code: 'unknown_node',
+        });
+      }
+      bindBody(request, verified, binding);
+      callers.set(request, node);
+    };
   }
 
   /** The content node that called (a route guarded by requirePeer). */
@@ -75,7 +150,24 @@ export function createGuards({ network }: GuardsComponents) {
     return wallet;
   }
 
-  return { signedBy, limitedBy, requirePeer, signerOf, peerOf };
+  /** The CIDs of the files an upload was signed for, in order (signedBy(..., 'files')). */
+  function signedFilesOf(request: object): string[] {
+    const cids = signedFiles.get(request);
+    if (cids === undefined) throw new Error('signedFilesOf: the route binds no files');
+    return cids;
+  }
+
+  return {
+    keepRawJson,
+    signedBy,
+    limitedBy,
+    requirePeer: peerGuard('raw'),
+    /** requirePeer for a blob push: the body is the blob the path's CID names. */
+    requirePeerBlob: peerGuard('blob'),
+    signerOf,
+    peerOf,
+    signedFilesOf,
+  };
 }
 
 export type Guards = ReturnType<typeof createGuards>;

@@ -66,7 +66,10 @@ export function serveInternal(components: ServeInternalComponents, init: ServeIn
     return { data };
   }
 
-  /** Takes a peer's login record version when it wins over this node's. */
+  /**
+   * Takes a peer's login record version when it wins over this node's: only one its wallet
+   * signed, not dated in the future, of the wallet that owns the record here.
+   */
   async function serveAuthRecordPush(request: FastifyRequest, reply: FastifyReply) {
     await authRecords.merge(request.body);
     return reply.status(204).send();

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import {
   BaseError,
+  InvalidSignatureError,
   PayloadTooLargeError,
   UPLOAD_TEMPLATES,
   type UploadRecord,
@@ -27,6 +28,8 @@ export type ServeUploadsComponents = {
   shareRecord: (record: UploadRecord) => Promise<void>;
   /** The wallet that signed the request (its route's signedBy guard). */
   signerOf: (request: object) => string;
+  /** The CIDs of the files the request was signed for, in order (its signedBy guard). */
+  signedFilesOf: (request: object) => string[];
   metrics: Pick<ContentNodeMetrics, 'uploads'>;
 };
 
@@ -52,6 +55,7 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
     template: UploadTemplate,
     previewStartSeconds: number | undefined,
     wallet: string,
+    signedCid: string | undefined,
   ): Promise<UploadRecord> {
     let bodyError: unknown;
     part.file.once('error', (error) => (bodyError = error));
@@ -79,6 +83,12 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
     try {
       if (part.file.truncated) {
         throw new PayloadTooLargeError(`Uploads are limited to ${maxUploadBytes} bytes`);
+      }
+      // A captured upload signature must not carry another file (docs/protocol.md).
+      if (staged.cid !== signedCid) {
+        throw new InvalidSignatureError('The uploaded file is not the one signed', {
+          code: 'wrong_content',
+        });
       }
       if (template === 'audio') await probeAudio(ffmpeg, staged.path);
       else await probeImage(staged.path);
@@ -115,6 +125,7 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
   /** Takes one or more files of one template; all or nothing. */
   async function serveUploadCreate(request: FastifyRequest, reply: FastifyReply) {
     const wallet = components.signerOf(request);
+    const signedCids = components.signedFilesOf(request);
     if (!request.isMultipart()) {
       throw new ValidationError('Send the upload as multipart/form-data', {
         code: 'not_multipart',
@@ -167,7 +178,8 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
             throw new ValidationError('Send the template field before the files', {
               code: 'template_first',
             });
-          created.push(await acceptFile(part, template, previewStartSeconds, wallet));
+          const signedCid = signedCids[created.length];
+          created.push(await acceptFile(part, template, previewStartSeconds, wallet, signedCid));
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
           if (part.type === 'file') part.file.resume();

@@ -1,10 +1,23 @@
-import { ForbiddenError, NotFoundError, UnavailableError, placementFor } from '@coliving/protocol';
+import {
+  ConflictError,
+  ForbiddenError,
+  MAX_CLOCK_SKEW_MS,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  placementFor,
+  verifyAuthRecordSignature,
+} from '@coliving/protocol';
 import { AUTH_PEER_TIMEOUT_MS } from '../constants.js';
 import {
+  type AuthDeletionInput,
   type AuthRecord,
   type AuthRecordInput,
   type AuthStore,
+  type AuthTombstone,
   type LiveAuthRecord,
+  isNewerAuthRecord,
+  isSameAuthRecord,
   newestAuthRecord,
   parseAuthRecord,
 } from '../db/authStore.js';
@@ -27,7 +40,9 @@ export type AuthRecordsInit = {
 /**
  * Hedgehog login records (docs/design.md §5), placed like blobs: the top R nodes of the rendezvous
  * ranking of `sha256(endpoint ‖ lookupKey)` hold each one. Writes go to those nodes; reads are
- * answered by them; versions merge last writer wins, a tombstone winning a tie.
+ * answered by them; versions merge last writer wins, a tombstone winning a tie. Every version is
+ * signed by its wallet, and no version is stored or sent on before its signature, its time and
+ * its owner are checked (accept), so no node can write a login it does not own.
  */
 export function createAuthRecords(
   { store, peers, network }: AuthRecordsComponents,
@@ -66,7 +81,7 @@ export function createAuthRecords(
               AbortSignal.timeout(AUTH_PEER_TIMEOUT_MS),
             );
             answered++;
-            return value === undefined ? undefined : parseAuthRecord(value);
+            return value === undefined ? undefined : await verified(value);
           } catch (error) {
             onError(`read login record from ${node}`, error);
             return undefined;
@@ -118,10 +133,47 @@ export function createAuthRecords(
     }
   }
 
-  /** Later than now and than the version it replaces, so it wins even against a fast clock. */
-  function nextUpdatedAt(current: AuthRecord | undefined): string {
-    const floor = current ? Date.parse(current.updatedAt) + 1 : 0;
-    return new Date(Math.max(Date.now(), floor)).toISOString();
+  /**
+   * A peer's version, checked as a client's would be: well formed, signed by its wallet and not
+   * dated in the future. Versions stored before records were signed never travel between nodes.
+   */
+  async function verified(value: unknown): Promise<AuthRecord> {
+    const record = parseAuthRecord(value);
+    if (record.signature === undefined) {
+      throw new ValidationError('Login records travel between nodes only signed by their wallet', {
+        code: 'record_signature_required',
+      });
+    }
+    await verifyAuthRecordSignature(record);
+    refuseFuture(record);
+    return record;
+  }
+
+  /** A version dated past the clock skew would outrank every later one its owner could write. */
+  function refuseFuture(record: AuthRecord): void {
+    if (Date.parse(record.updatedAt) > Date.now() + MAX_CLOCK_SKEW_MS) {
+      throw new ValidationError('updatedAt is in the future; check the clock', {
+        code: 'future_updated_at',
+      });
+    }
+  }
+
+  /**
+   * Stores a client's signed version: the owner's only, newer than the current one. The same
+   * version again (a client sends it to every holder, which also push it to each other) is fine.
+   */
+  async function accept(record: AuthRecord): Promise<void> {
+    await verifyAuthRecordSignature(record);
+    refuseFuture(record);
+    const current = await resolve(record.lookupKey);
+    requireOwner(current, record.wallet);
+    if (isSameAuthRecord(record, current)) return;
+    if (!isNewerAuthRecord(record, current)) {
+      throw new ConflictError('A newer version of this login record exists; sign a later one', {
+        code: 'stale_version',
+      });
+    }
+    await save(record);
   }
 
   return {
@@ -136,43 +188,56 @@ export function createAuthRecords(
       return record;
     },
 
-    /** Creates or replaces a record for `wallet`; ForbiddenError when another wallet owns it. */
+    /**
+     * Creates or replaces a record for `wallet` with the version it signed. ForbiddenError when
+     * another wallet owns it, InvalidSignatureError when `wallet` did not sign it, ConflictError
+     * when a newer version is stored, ValidationError when it is dated in the future.
+     */
     async write(wallet: string, input: AuthRecordInput): Promise<LiveAuthRecord> {
-      const current = await resolve(input.lookupKey);
-      requireOwner(current, wallet);
       const record: LiveAuthRecord = {
         lookupKey: input.lookupKey,
         iv: input.iv,
         cipherText: input.cipherText,
         wallet,
-        updatedAt: nextUpdatedAt(current),
+        updatedAt: input.updatedAt,
+        signature: input.signature,
       };
-      await save(record);
+      await accept(record);
       return record;
     },
 
     /**
-     * Deletes a record of `wallet`'s, leaving a tombstone; deleting it again does nothing.
-     * NotFoundError when there is no record, ForbiddenError when another wallet owns it.
+     * Deletes a record of `wallet`'s with the tombstone it signed; deleting it again does
+     * nothing. NotFoundError when there is no record, and the errors of `write`.
      */
-    async remove(wallet: string, lookupKey: string): Promise<void> {
+    async remove(wallet: string, lookupKey: string, input: AuthDeletionInput): Promise<void> {
       const current = await resolve(lookupKey);
       if (!current) {
         throw new NotFoundError('No login record for this lookupKey', { code: 'not_found' });
       }
       requireOwner(current, wallet);
       if (current.deleted) return;
-      await save({
+      const tombstone: AuthTombstone = {
         lookupKey,
         wallet: current.wallet,
-        updatedAt: nextUpdatedAt(current),
+        updatedAt: input.updatedAt,
+        signature: input.signature,
         deleted: true,
-      });
+      };
+      await accept(tombstone);
     },
 
-    /** Keeps a peer's version when it wins over this node's (a push or a repair pull). */
+    /**
+     * Keeps a peer's version when it wins over this node's (a push): signed by its wallet, not
+     * dated in the future, and of the wallet that owns the record here. An older version, or
+     * one this node does not hold, is not taken (false).
+     */
     async merge(value: unknown): Promise<boolean> {
-      return store.merge(parseAuthRecord(value));
+      const record = await verified(value);
+      // Only a node the placement names keeps a copy: another one's would be read as a holder's.
+      if (!placement(record.lookupKey).includes(self)) return false;
+      requireOwner(await store.find(record.lookupKey), record.wallet);
+      return store.merge(record);
     },
 
     /**
@@ -189,7 +254,8 @@ export function createAuthRecords(
       for (const key of await store.keys(after)) {
         if (!placementFor(all, key, replicationFactor).includes(holder)) continue;
         const record = await store.find(key);
-        if (record) data.push(record);
+        // An unsigned version (stored before versions were signed) stays where it is.
+        if (record?.signature !== undefined) data.push(record);
         if (data.length === limit) return { data, next: key };
       }
       return { data };
@@ -207,9 +273,17 @@ export function createAuthRecords(
           do {
             const page = await peers.fetchAuthRecords(peer, after);
             for (const value of page.data) {
-              const record = parseAuthRecord(value);
-              // The peer chose by its view of the network; this node keeps what its own places here.
-              if (!placement(record.lookupKey).includes(self)) continue;
+              let record: AuthRecord;
+              try {
+                record = await verified(value);
+                // The peer chose by its view of the network; this node keeps what its own places here.
+                if (!placement(record.lookupKey).includes(self)) continue;
+                requireOwner(await store.find(record.lookupKey), record.wallet);
+              } catch (error) {
+                // One bad version (forged, another wallet's) is skipped, not the peer's whole share.
+                onError(`take a login record from ${peer}`, error);
+                continue;
+              }
               if (await store.merge(record)) changed.add(record.lookupKey);
             }
             // A page must move forward, or a peer could keep this loop going forever.

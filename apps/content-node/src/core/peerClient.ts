@@ -1,31 +1,36 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { UnavailableError, signRequest } from '@coliving/protocol';
+import { UnavailableError, contentSha256OfCid, signRequest } from '@coliving/protocol';
 import type { LocalAccount } from 'viem';
 
 /** How long one node-to-node call may take before the peer counts as unreachable. */
 const PEER_TIMEOUT_MS = 30_000;
 
-/** Node-to-node calls, signed with this node's delegate key (peers accept only registered nodes). */
+/**
+ * Node-to-node calls, signed with this node's delegate key (peers accept only registered nodes),
+ * each with its body: a JSON body by its bytes, a streamed blob by its CID's digest.
+ */
 export function createPeerClient(account: LocalAccount) {
   async function call(
     peer: string,
     method: string,
     path: string,
-    init: RequestInit = {},
+    init: RequestInit & { content?: string } = {},
   ): Promise<Response> {
+    const { content, ...rest } = init;
+    const body = typeof rest.body === 'string' ? rest.body : undefined;
     const headers = {
-      ...(await signRequest({ account, method, path })),
+      ...(await signRequest({ account, method, path, body, content })),
       ...(init.headers as Record<string, string> | undefined),
     };
     try {
       return await fetch(`${peer}${path}`, {
-        ...init,
+        ...rest,
         method,
         headers,
-        signal: init.signal ?? AbortSignal.timeout(PEER_TIMEOUT_MS),
+        signal: rest.signal ?? AbortSignal.timeout(PEER_TIMEOUT_MS),
         // Streamed request bodies need half-duplex in Node's fetch.
-        ...(init.body ? { duplex: 'half' } : {}),
+        ...(rest.body ? { duplex: 'half' } : {}),
       });
     } catch (cause) {
       throw new UnavailableError(`Peer ${peer} is unreachable`, { cause });
@@ -38,6 +43,8 @@ export function createPeerClient(account: LocalAccount) {
       const res = await call(peer, 'PUT', `/internal/blobs/${cid}`, {
         body: Readable.toWeb(Readable.from(body)) as ReadableStream,
         headers: { 'content-type': 'application/octet-stream' },
+        // The peer checks the blob against the CID as it streams in: its digest is the body's.
+        content: contentSha256OfCid(cid),
       });
       if (!res.ok) throw new UnavailableError(`Peer ${peer} refused blob ${cid}: ${res.status}`);
     },

@@ -16,6 +16,9 @@ import {
   encodeHashId,
   parseRelayRequest,
   recoverManageEntitySigner,
+  type AuthRecordVersion,
+  verifyAuthRecordSignature,
+  verifyRequestContent,
   verifyRequestSignature,
 } from '@coliving/protocol';
 import type { DiscoveryHealth } from '../types.js';
@@ -282,7 +285,7 @@ export async function startFakeContentNode(
       return send(response, healthy ? 200 : 503, { data: { healthy } });
     }
     if (path === '/uploads' && request.method === 'POST') {
-      const wallet = await verifyRequestSignature({
+      const signed = await verifyRequestSignature({
         headers: request.headers,
         method: 'POST',
         path: '/uploads',
@@ -320,6 +323,7 @@ export async function startFakeContentNode(
         wallet,
         host: node.endpoint,
         status: 'new',
+      const wallet = signed.wallet;
         origFileName: file.name,
         origFileCid: original,
         size: bytes.length,
@@ -332,6 +336,8 @@ export async function startFakeContentNode(
         record: {
           ...record,
           ...(template === 'audio' && options.failTranscode
+      // As a content node does: the signature names the file it carries.
+      verifyRequestContent(signed, bytes);
             ? { status: 'error' as const, error: 'ffmpeg could not decode the audio', attempts: 1 }
             : {
                 status: 'done' as const,
@@ -356,25 +362,30 @@ export async function startFakeContentNode(
       });
     }
     if (path === '/authentication' && request.method === 'POST') {
-      const wallet = await verifyRequestSignature({
+      const signed = await verifyRequestSignature({
         headers: request.headers,
         method: 'POST',
         path: '/authentication',
       });
-      const input = JSON.parse((await readBody(request)).toString()) as Json;
+      const wallet = signed.wallet;
+      const raw = await readBody(request);
+      verifyRequestContent(signed, raw);
+      const input = JSON.parse(raw.toString()) as Json;
+      // As a content node does: the version is the wallet's, signed by it.
+      await verifyAuthRecordSignature({ ...(input as AuthRecordVersion), wallet });
       const current = records.get(String(input.lookupKey));
       if (current && current.wallet !== wallet) {
         return send(response, 403, errorBody('not_owner', 'Not yours'));
       }
       authWrites.push(String(input.lookupKey));
-      const record = { ...input, wallet, updatedAt: new Date().toISOString() };
+      const record = { ...input, wallet };
       records.set(String(input.lookupKey), record);
       return send(response, 201, { data: record });
     }
     if ((m = /^\/authentication\/([0-9a-f]{64})$/.exec(path))) {
       const key = m[1]!;
       if (request.method === 'DELETE') {
-        const wallet = await verifyRequestSignature({
+        const signed = await verifyRequestSignature({
           headers: request.headers,
           method: 'DELETE',
           path,
@@ -395,3 +406,14 @@ export async function startFakeContentNode(
   });
   return Object.assign(node, { uploads, authWrites });
 }
+        const wallet = signed.wallet;
+        const raw = await readBody(request);
+        verifyRequestContent(signed, raw);
+        const { updatedAt, signature } = JSON.parse(raw.toString()) as Json;
+        await verifyAuthRecordSignature({
+          lookupKey: key,
+          wallet,
+          updatedAt: String(updatedAt),
+          deleted: true,
+          signature,
+        });
