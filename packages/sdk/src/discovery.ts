@@ -1,8 +1,15 @@
 // Discovery-node selection: a node is chosen by its /health_check (healthy, close to the chain
-// head), calls fail over to another node when one is unreachable or answers 5xx, and the list of
+// head), calls fail over to another node when one is unreachable or answers 5xx, reads are hedged
+// to a second node when the first is slow to answer (a frozen node never does), and the list of
 // nodes grows with what the nodes report of the network.
 import type { Address } from 'viem';
-import { HEALTH_CHECK_TIMEOUT_MS, HEALTH_TTL_MS, NODE_BACKOFF_MS } from './constants.js';
+import {
+  HEALTH_CHECK_TIMEOUT_MS,
+  HEALTH_TTL_MS,
+  HEDGE_AFTER_MS,
+  NODE_BACKOFF_MS,
+  PROBE_TIMEOUT_MS,
+} from './constants.js';
 import { ColivingSdkError, isFailoverError, toColivingSdkError } from './errors.js';
 import {
   type FetchFn,
@@ -28,6 +35,14 @@ export type ChainTarget = { chainId: number; verifyingContract: Address };
 
 export type DiscoveryRequestOptions = { signal?: AbortSignal | undefined; timeoutMs?: number };
 
+export type DiscoveryRunOptions = {
+  /**
+   * The node's health check must have answered within this many ms, or it is checked again (with
+   * a short timeout) before `call` runs: for writes, which are not hedged.
+   */
+  maxHealthAgeMs?: number;
+};
+
 export type Discovery = {
   /** The selected node, selecting one first when needed. */
   current(signal?: AbortSignal): Promise<string>;
@@ -41,10 +56,24 @@ export type Discovery = {
   chainTarget(signal?: AbortSignal): Promise<ChainTarget>;
   /**
    * Runs `call` against the selected node; when the node is unreachable, too slow or answers
-   * 5xx, passes it over and runs `call` again against another, until none is left.
+   * 5xx, passes it over and runs `call` again against another, until none is left. One node at a
+   * time: what writes use.
    */
-  run<T>(call: (endpoint: string) => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** `GET path` on the selected node (with failover); the whole envelope. */
+  run<T>(
+    call: (endpoint: string) => Promise<T>,
+    signal?: AbortSignal,
+    options?: DiscoveryRunOptions,
+  ): Promise<T>;
+  /**
+   * Runs a read: against the selected node, and when it has not answered after HEDGE_AFTER_MS,
+   * against another healthy node as well; the first answer wins and the other call is aborted
+   * through its signal. A node that fails or loses is passed over for a while.
+   */
+  read<T>(
+    call: (endpoint: string, signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T>;
+  /** `GET path` on the selected node (hedged, with failover); the whole envelope. */
   get<T>(path: string, query?: Query, options?: DiscoveryRequestOptions): Promise<Envelope<T>>;
   /** Marks a node as failing: it is passed over for a while. */
   markDown(endpoint: string): void;
@@ -81,12 +110,16 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
     if (selected?.endpoint === endpoint) selected = undefined;
   }
 
-  async function probe(endpoint: string, signal: AbortSignal): Promise<Probe> {
+  async function probe(
+    endpoint: string,
+    signal: AbortSignal,
+    timeoutMs = HEALTH_CHECK_TIMEOUT_MS,
+  ): Promise<Probe> {
     try {
       const { status, body } = await requestJson<{ data?: DiscoveryHealth }>(
         fetchFn,
         `${endpoint}/health_check`,
-        { signal, timeoutMs: HEALTH_CHECK_TIMEOUT_MS, accept: (s) => s === 503 },
+        { signal, timeoutMs, accept: (s) => s === 503 },
       );
       const health = body?.data ?? {};
       const behind = health.block_difference;
@@ -116,12 +149,24 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
     }
   }
 
-  /** Probes the candidates at once; the first healthy answer wins and the others are dropped. */
-  async function select(signal: AbortSignal | undefined): Promise<Selected> {
+  /**
+   * Probes the candidates (the known nodes but `exclude`) at once; the first healthy answer wins
+   * and the others are dropped.
+   */
+  async function select(
+    signal: AbortSignal | undefined,
+    exclude?: ReadonlySet<string>,
+  ): Promise<Selected> {
     const at = now();
-    const up = known.filter((e) => (downUntil.get(e) ?? 0) <= at);
+    const pool = exclude ? known.filter((e) => !exclude.has(e)) : known;
+    const up = pool.filter((e) => (downUntil.get(e) ?? 0) <= at);
     // When every node failed lately, each gets another chance rather than none.
-    const candidates = up.length > 0 ? up : [...known];
+    const candidates = up.length > 0 ? up : [...pool];
+    if (candidates.length === 0) {
+      throw new ColivingSdkError('no_healthy_node', 'No other discovery node is known', {
+        code: 'no_other_node',
+      });
+    }
     const race = new AbortController();
     const probeSignal = anySignal([signal, race.signal]);
     const failures: ColivingSdkError[] = [];
@@ -162,16 +207,24 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
     }
   }
 
-  async function current(signal?: AbortSignal): Promise<string> {
-    return (await currentSelection(signal)).endpoint;
+  async function current(signal?: AbortSignal, maxAgeMs = HEALTH_TTL_MS): Promise<string> {
+    return (await currentSelection(signal, maxAgeMs)).endpoint;
   }
 
-  async function currentSelection(signal?: AbortSignal): Promise<Selected> {
+  async function currentSelection(
+    signal?: AbortSignal,
+    maxAgeMs = HEALTH_TTL_MS,
+  ): Promise<Selected> {
     throwIfAborted(signal);
-    if (selected && now() - selected.checkedAt < HEALTH_TTL_MS) return selected;
+    if (selected && now() - selected.checkedAt < maxAgeMs) return selected;
     if (selected) {
-      // Still healthy and caught up? Then it stays; otherwise another one is chosen.
-      const again = await probe(selected.endpoint, signal ?? new AbortController().signal);
+      // Still healthy and caught up? Then it stays; otherwise another one is chosen. It answered
+      // lately, so a slow answer now is a node that froze: the short timeout finds it out.
+      const again = await probe(
+        selected.endpoint,
+        signal ?? new AbortController().signal,
+        PROBE_TIMEOUT_MS,
+      );
       throwIfAborted(signal);
       if (again.ok) {
         learn(again.health.network?.discovery_nodes);
@@ -186,14 +239,18 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
     return selected;
   }
 
-  async function run<T>(call: (endpoint: string) => Promise<T>, signal?: AbortSignal) {
+  async function run<T>(
+    call: (endpoint: string) => Promise<T>,
+    signal?: AbortSignal,
+    options: DiscoveryRunOptions = {},
+  ) {
     let lastError: ColivingSdkError | undefined;
     // Every known node once, plus one more go at a node that came back.
     const attempts = known.length + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       let endpoint: string;
       try {
-        endpoint = await current(signal);
+        endpoint = await current(signal, options.maxHealthAgeMs);
       } catch (error) {
         // Every node is healthy yet fails this call: its 5xx says more than "none left".
         if (lastError?.type === 'server' && isColivingNoNode(error)) throw lastError;
@@ -212,11 +269,100 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
     throw lastError!;
   }
 
+  async function read<T>(
+    call: (endpoint: string, signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const first = await current(signal);
+    const race = new AbortController();
+    const callSignal = anySignal([signal, race.signal]);
+    const tried = new Set<string>();
+    // The health of the nodes chosen for a second request, to make the winner the selected node.
+    const chosen = new Map<string, Selected>();
+    let lastError: ColivingSdkError | undefined;
+    let selectError: unknown;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        let running = 0;
+        let finding = false;
+        let done = false;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const finish = (settle: () => void) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          settle();
+        };
+        const giveUp = () => {
+          if (running > 0 || finding) return;
+          finish(() => {
+            if (signal?.aborted) {
+              reject(new ColivingSdkError('aborted', 'The operation was aborted'));
+            } else if (lastError?.type === 'server' || !isColivingNoNode(selectError)) {
+              // Every node is healthy yet fails this call: its 5xx says more than "none left".
+              reject(lastError ?? toColivingSdkError(selectError));
+            } else {
+              reject(toColivingSdkError(selectError));
+            }
+          });
+        };
+        const another = async () => {
+          if (done || finding) return;
+          finding = true;
+          let next: Selected | undefined;
+          try {
+            next = await select(callSignal, tried);
+          } catch (error) {
+            selectError = error;
+          }
+          finding = false;
+          if (done) return;
+          if (next === undefined) return giveUp();
+          chosen.set(next.endpoint, next);
+          launch(next.endpoint);
+        };
+        const launch = (endpoint: string) => {
+          tried.add(endpoint);
+          running++;
+          clearTimeout(timer);
+          timer = setTimeout(() => void another(), HEDGE_AFTER_MS);
+          void call(endpoint, callSignal).then(
+            (value) =>
+              finish(() => {
+                // The nodes asked before this one and overtaken by it are slow or frozen.
+                for (const other of tried) {
+                  if (other === endpoint) break;
+                  markDown(other);
+                }
+                const health = chosen.get(endpoint);
+                if (health && selected?.endpoint !== endpoint) selected = health;
+                resolve(value);
+              }),
+            (error: unknown) => {
+              running--;
+              if (done) return;
+              const sdkError = toColivingSdkError(error);
+              if (signal?.aborted) return giveUp();
+              if (!isFailoverError(sdkError)) return finish(() => reject(sdkError));
+              markDown(endpoint);
+              lastError = sdkError;
+              void another();
+            },
+          );
+        };
+        launch(first);
+      });
+    } finally {
+      race.abort();
+    }
+  }
+
   return {
-    current,
+    current: (signal?: AbortSignal) => current(signal),
     endpoints: () => [...known],
     markDown,
     run,
+    read,
     async health(signal) {
       return (await currentSelection(signal)).health;
     },
@@ -248,9 +394,9 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
       return { chainId: data.chain_id, verifyingContract: data.entity_manager as Address };
     },
     async get<T>(path: string, query: Query = {}, options: DiscoveryRequestOptions = {}) {
-      return run(async (endpoint) => {
+      return read(async (endpoint, signal) => {
         const { body } = await requestJson<Envelope<T>>(fetchFn, buildUrl(endpoint, path, query), {
-          signal: options.signal,
+          signal,
           ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         });
         return body;

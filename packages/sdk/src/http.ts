@@ -69,6 +69,66 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Calls `call` for each of `targets` in order, the next one as soon as the one before has failed
+ * or has not answered within `hedgeAfterMs` (a frozen node takes the connection and never
+ * answers); the first success wins and the calls still running are aborted through their
+ * signal. Rejects with the last failure when every call failed.
+ */
+export function firstAnswer<T>(
+  targets: readonly string[],
+  call: (target: string, signal: AbortSignal) => Promise<T>,
+  options: { hedgeAfterMs: number; signal?: AbortSignal | undefined },
+): Promise<T> {
+  throwIfAborted(options.signal);
+  const race = new AbortController();
+  const signal = anySignal([options.signal, race.signal]);
+  return new Promise<T>((resolve, reject) => {
+    let next = 0;
+    let running = 0;
+    let done = false;
+    let lastError: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      race.abort();
+      settle();
+    };
+    const launch = () => {
+      clearTimeout(timer);
+      if (done) return;
+      const target = targets[next];
+      if (target === undefined) {
+        if (running === 0) finish(() => reject(toColivingSdkError(lastError)));
+        return;
+      }
+      next++;
+      running++;
+      timer = setTimeout(launch, options.hedgeAfterMs);
+      void call(target, signal).then(
+        (value) => finish(() => resolve(value)),
+        (error: unknown) => {
+          running--;
+          lastError = error;
+          if (options.signal?.aborted) {
+            const reason: unknown = options.signal.reason;
+            finish(() =>
+              reject(
+                new ColivingSdkError('aborted', 'The operation was aborted', { cause: reason }),
+              ),
+            );
+          } else {
+            launch();
+          }
+        },
+      );
+    };
+    launch();
+  });
+}
+
 export type RequestOptions = {
   method?: string;
   headers?: Record<string, string>;

@@ -10,7 +10,12 @@ import {
   signManageEntity,
   toRelayRequest,
 } from '@coliving/protocol';
-import { INDEXING_TIMEOUT_MS, RELAY_TIMEOUT_MS } from './constants.js';
+import {
+  HEALTH_CHECK_TIMEOUT_MS,
+  INDEXING_TIMEOUT_MS,
+  RELAY_TIMEOUT_MS,
+  WRITE_HEALTH_MAX_AGE_MS,
+} from './constants.js';
 import { type SdkContext, requireAccount } from './context.js';
 import { ColivingSdkError, toColivingSdkError } from './errors.js';
 import { buildUrl, requestJson, sleep, throwIfAborted } from './http.js';
@@ -73,32 +78,38 @@ export async function manageEntity<T>(ctx: SdkContext, p: ManageEntityParameters
 
   p.onStatus?.('relaying');
   let attempts = 0;
-  const landing = await ctx.discovery.run(async (endpoint): Promise<Landing> => {
-    attempts++;
-    try {
-      const { body: answer } = await requestJson<{
-        data: { block_number: number; block_hash: Hex; transaction_hash: Hex };
-      }>(ctx.fetch, `${endpoint}/relay`, {
-        method: 'POST',
-        json: body,
-        signal: p.signal,
-        timeoutMs: RELAY_TIMEOUT_MS,
-      });
-      return { blockNumber: answer.data.block_number, blockHash: answer.data.block_hash };
-    } catch (error) {
-      // The same signed action, sent again after a failed attempt, is refused once the first
-      // copy is mined: it was, in a block no later than the chain head now.
-      if (
-        attempts > 1 &&
-        error instanceof ColivingSdkError &&
-        error.type === 'conflict' &&
-        error.code === 'nonce_used'
-      ) {
-        return { blockNumber: await chainHead(ctx, endpoint, p.signal) };
+  // One node at a time, never hedged (mining takes seconds, and a copy would spend gas): so the
+  // node is checked alive just before, rather than found frozen after the relay's timeout.
+  const landing = await ctx.discovery.run(
+    async (endpoint): Promise<Landing> => {
+      attempts++;
+      try {
+        const { body: answer } = await requestJson<{
+          data: { block_number: number; block_hash: Hex; transaction_hash: Hex };
+        }>(ctx.fetch, `${endpoint}/relay`, {
+          method: 'POST',
+          json: body,
+          signal: p.signal,
+          timeoutMs: RELAY_TIMEOUT_MS,
+        });
+        return { blockNumber: answer.data.block_number, blockHash: answer.data.block_hash };
+      } catch (error) {
+        // The same signed action, sent again after a failed attempt, is refused once the first
+        // copy is mined: it was, in a block no later than the chain head now.
+        if (
+          attempts > 1 &&
+          error instanceof ColivingSdkError &&
+          error.type === 'conflict' &&
+          error.code === 'nonce_used'
+        ) {
+          return { blockNumber: await chainHead(ctx, endpoint, p.signal) };
+        }
+        throw error;
       }
-      throw error;
-    }
-  }, p.signal);
+    },
+    p.signal,
+    { maxHealthAgeMs: WRITE_HEALTH_MAX_AGE_MS },
+  );
 
   p.onStatus?.('indexing');
   return ctx.discovery.run(async (endpoint) => {
@@ -150,10 +161,11 @@ async function waitForBlock(
   const deadline = Date.now() + INDEXING_TIMEOUT_MS;
   for (;;) {
     throwIfAborted(signal);
+    // A node that froze since the relay fails this poll soon, and the wait moves to another.
     const { body } = await requestJson<{ data: { block_found: boolean; block_passed: boolean } }>(
       ctx.fetch,
       url,
-      { signal },
+      { signal, timeoutMs: HEALTH_CHECK_TIMEOUT_MS },
     );
     if (body.data.block_passed) {
       if (landing.blockHash !== undefined && !body.data.block_found) {

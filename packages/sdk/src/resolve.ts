@@ -19,11 +19,11 @@ export async function resolve(
   url: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<ResolveReturnType> {
-  return ctx.discovery.run(async (endpoint) => {
+  return ctx.discovery.read(async (endpoint, signal) => {
     const answer = await requestJson<Envelope<unknown>>(
       ctx.fetch,
       buildUrl(endpoint, '/v1/resolve', { url }),
-      { signal: options.signal },
+      { signal },
     );
     const match = /\/v1\/(users|tracks|playlists)\/([^/?#]+)(?:[?#]|$)/.exec(answer.url);
     const data = answer.body.data;

@@ -6,7 +6,7 @@ import {
   rankNodes,
   trackUpdateSchema,
 } from '@coliving/protocol';
-import { STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
+import { HEDGE_AFTER_MS, STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
 import {
   type SdkContext,
   getData,
@@ -16,6 +16,7 @@ import {
   toEntityId,
 } from './context.js';
 import { ColivingSdkError, toColivingSdkError } from './errors.js';
+import { anySignal, firstAnswer } from './http.js';
 import { manageEntity } from './manageEntity.js';
 import {
   type TrackFieldsInput,
@@ -303,30 +304,32 @@ export function createTracksApi(ctx: SdkContext) {
         first,
         ...(track.waveform?.mirrors ?? []).map((m) => `${new URL(m).origin}${pathname}`),
       ];
-      let lastError: unknown;
-      for (const url of urls) {
-        try {
-          const timeout = AbortSignal.timeout(WAVEFORM_TIMEOUT_MS);
-          const response = await ctx.fetch(url, {
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-          });
-          if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-          // A content node stores `{"version": 1, "peaks": [...]}`.
-          const body = (await response.json()) as { peaks?: unknown } | null;
-          const peaks = body?.peaks;
-          if (!Array.isArray(peaks) || !peaks.every((v) => typeof v === 'number')) {
-            throw new Error(`${url} holds no list of peaks`);
-          }
-          return peaks;
-        } catch (error) {
-          if (signal?.aborted) throw toColivingSdkError(signal.reason);
-          lastError = error;
-        }
+      try {
+        // A holder that has not answered within a second (frozen, overloaded) is raced by the next.
+        return await firstAnswer(
+          urls,
+          async (url, attempt) => {
+            const response = await ctx.fetch(url, {
+              signal: anySignal([attempt, AbortSignal.timeout(WAVEFORM_TIMEOUT_MS)]),
+            });
+            if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+            // A content node stores `{"version": 1, "peaks": [...]}`.
+            const body = (await response.json()) as { peaks?: unknown } | null;
+            const peaks = body?.peaks;
+            if (!Array.isArray(peaks) || !peaks.every((v) => typeof v === 'number')) {
+              throw new Error(`${url} holds no list of peaks`);
+            }
+            return peaks;
+          },
+          { hedgeAfterMs: HEDGE_AFTER_MS, signal },
+        );
+      } catch (error) {
+        if (signal?.aborted) throw toColivingSdkError(signal.reason);
+        throw new ColivingSdkError('network', `No node served the waveform of track ${track.id}`, {
+          code: 'waveform_unavailable',
+          cause: error,
+        });
       }
-      throw new ColivingSdkError('network', `No node served the waveform of track ${track.id}`, {
-        code: 'waveform_unavailable',
-        cause: lastError,
-      });
     },
 
     /**

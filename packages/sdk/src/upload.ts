@@ -1,23 +1,25 @@
 // Uploads to content nodes (docs/design.md §7): a node is chosen by rendezvous on the uploader's wallet,
-// the file is streamed as multipart with progress, and the upload is polled until its job is done.
+// the file is streamed as multipart with progress, and the upload is polled until its job is done,
+// through restarts of its node (the other nodes hold a copy of its record meanwhile).
 import type { LocalAccount } from 'viem';
 import { type UploadRecord, type UploadTemplate, rankNodes, signRequest } from '@coliving/protocol';
 import {
-  HEALTH_CHECK_TIMEOUT_MS,
-  MAX_POLL_ERRORS,
-  TRANSCODE_TIMEOUT_MS,
+  PROBE_TIMEOUT_MS,
+  STREAM_REPLICAS,
   UPLOAD_CHUNK_BYTES,
+  UPLOAD_STALL_TIMEOUT_MS,
 } from './constants.js';
 import type { SdkContext } from './context.js';
-import {
 import { fileSha256 } from './fileSha256.js';
+import {
   ColivingSdkError,
   errorFromResponse,
   isFailoverError,
   redactUrl,
   toColivingSdkError,
 } from './errors.js';
-import { type FetchFn, requestJson, sleep, throwIfAborted } from './http.js';
+import { type FetchFn, anySignal, requestJson, throwIfAborted } from './http.js';
+import { waitForUpload } from './waitForUpload.js';
 
 /** A file to upload: a Blob (a browser File is one) or its bytes. */
 export type FileInput = Blob | Uint8Array;
@@ -30,6 +32,12 @@ export type UploadProgressEvent = {
   total?: number;
   /** The upload's job status (stage `transcode`) or the step under way (stage `publish`). */
   status?: string;
+  /**
+   * True while the content node running the job does not answer (restarting, frozen or down):
+   * the SDK keeps waiting, through the other nodes' copies of the record, for up to 10 minutes.
+   * The next event without it says the node answers again.
+   */
+  nodeUnreachable?: boolean;
 };
 
 /** Is a content node up? Its `/health_check` answers 200 and does not say otherwise. */
@@ -42,7 +50,7 @@ export async function isContentNodeHealthy(
     const { body } = await requestJson<{ data?: { healthy?: boolean } }>(
       fetchFn,
       `${endpoint}/health_check`,
-      { signal, timeoutMs: HEALTH_CHECK_TIMEOUT_MS },
+      { signal, timeoutMs: PROBE_TIMEOUT_MS },
     );
     return body?.data?.healthy !== false;
   } catch {
@@ -169,7 +177,27 @@ export type SendUploadParameters = {
   signal?: AbortSignal | undefined;
 };
 
-/** `POST /uploads` with one file, signed by `account`; the node's new upload record. */
+/**
+ * A signal that fires with a TimeoutError once `touch` has not been called for `ms`: an upload
+ * whose bytes stopped moving (its node froze) is given up, however long a moving one takes.
+ */
+function stallSignal(ms: number): { signal: AbortSignal; touch: () => void; stop: () => void } {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      controller.abort(new DOMException(`No upload progress in ${ms / 1000} s`, 'TimeoutError'));
+    }, ms);
+  };
+  touch();
+  return { signal: controller.signal, touch, stop: () => clearTimeout(timer) };
+}
+
+/**
+ * `POST /uploads` with one file, signed by `account`; the node's new upload record. A `timeout`
+ * when no byte moved (or no answer came after the last one) for UPLOAD_STALL_TIMEOUT_MS.
+ */
 export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Promise<UploadRecord> {
   const url = `${p.endpoint}/uploads`;
   const headers = await signRequest({
@@ -192,7 +220,11 @@ export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Pro
   } else {
     const body = multipartBody(fields, { field: 'files', name: p.fileName, type, data: p.file });
     p.onProgress?.(0, body.total);
-    const stream = countingStream(body.parts, (sent) => p.onProgress?.(sent, body.total));
+    const stall = stallSignal(UPLOAD_STALL_TIMEOUT_MS);
+    const stream = countingStream(body.parts, (sent) => {
+      stall.touch();
+      p.onProgress?.(sent, body.total);
+    });
     let response: Response;
     try {
       // `duplex` (needed for a streamed body) is in Node's RequestInit but not yet the DOM's.
@@ -201,13 +233,15 @@ export async function sendUpload(fetchFn: FetchFn, p: SendUploadParameters): Pro
         headers: { ...headers, 'content-type': body.contentType, accept: 'application/json' },
         body: stream,
         duplex: 'half',
-        ...(p.signal ? { signal: p.signal } : {}),
+        signal: anySignal([p.signal, stall.signal]),
       };
       response = await fetchFn(url, init);
       text = await response.text();
     } catch (error) {
       throwIfAborted(p.signal);
-      throw toColivingSdkError(error, url);
+      throw toColivingSdkError(stall.signal.aborted ? stall.signal.reason : error, url);
+    } finally {
+      stall.stop();
     }
     status = response.status;
   }
@@ -244,10 +278,18 @@ function sendWithXhr(
     xhr.open('POST', url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (event) => p.onProgress?.(event.loaded, event.total);
+    const stall = stallSignal(UPLOAD_STALL_TIMEOUT_MS);
+    xhr.upload.onprogress = (event) => {
+      stall.touch();
+      p.onProgress?.(event.loaded, event.total);
+    };
     const onAbort = () => xhr.abort();
     p.signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => p.signal?.removeEventListener('abort', onAbort);
+    stall.signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      stall.stop();
+      p.signal?.removeEventListener('abort', onAbort);
+    };
     xhr.onload = () => {
       done();
       resolve({ status: xhr.status, text: xhr.responseText });
@@ -262,56 +304,14 @@ function sendWithXhr(
     };
     xhr.onabort = () => {
       done();
-      reject(new ColivingSdkError('aborted', 'The upload was aborted'));
+      reject(
+        stall.signal.aborted && !p.signal?.aborted
+          ? toColivingSdkError(stall.signal.reason, url)
+          : new ColivingSdkError('aborted', 'The upload was aborted'),
+      );
     };
     xhr.send(form);
   });
-}
-
-/**
- * Polls `GET /uploads/:id` until its job is `done`; `transcode_failed` when it ends in `error`.
- * A few network errors in a row are tolerated (a node restarting resumes its jobs).
- */
-export async function waitForUpload(
-  ctx: SdkContext,
-  endpoint: string,
-  id: string,
-  onStatus?: (status: string) => void,
-  signal?: AbortSignal,
-): Promise<UploadRecord> {
-  const url = `${endpoint}/uploads/${encodeURIComponent(id)}`;
-  const deadline = Date.now() + TRANSCODE_TIMEOUT_MS;
-  let errors = 0;
-  let last: string | undefined;
-  for (;;) {
-    throwIfAborted(signal);
-    let record: UploadRecord | undefined;
-    try {
-      record = (await requestJson<{ data: UploadRecord }>(ctx.fetch, url, { signal })).body.data;
-      errors = 0;
-    } catch (error) {
-      if (!isFailoverError(error) || ++errors >= MAX_POLL_ERRORS) throw error;
-    }
-    if (record) {
-      if (record.status !== last) onStatus?.(record.status);
-      last = record.status;
-      if (record.status === 'done') return record;
-      if (record.status === 'error') {
-        throw new ColivingSdkError(
-          'transcode_failed',
-          `The content node could not process the upload: ${record.error ?? 'unknown error'}`,
-          { code: 'transcode_failed', url },
-        );
-      }
-    }
-    if (Date.now() > deadline) {
-      throw new ColivingSdkError('timeout', `Upload ${id} is not done after 30 minutes`, {
-        code: 'transcode_timeout',
-        url,
-      });
-    }
-    await sleep(ctx.pollIntervalMs, signal);
-  }
 }
 
 export type UploadFileParameters = {
@@ -343,9 +343,23 @@ export async function uploadFile(
   }
   const stage = p.stage ?? 'upload';
   const fileName = p.fileName ?? defaultFileName(p.file, p.template);
+  // The next few nodes are checked while one is waited for, so a frozen node costs one short
+  // timeout, not one per node behind it.
+  const health = new Map<string, Promise<boolean>>();
+  const healthOf = (endpoint: string) => {
+    let check = health.get(endpoint);
+    if (!check) {
+      check = isContentNodeHealthy(ctx.fetch, endpoint, p.signal);
+      // Awaited below when its turn comes; an abort before then is reported there.
+      void check.catch(() => {});
+      health.set(endpoint, check);
+    }
+    return check;
+  };
   let lastError: ColivingSdkError | undefined;
-  for (const endpoint of nodes) {
-    if (!(await isContentNodeHealthy(ctx.fetch, endpoint, p.signal))) continue;
+  for (const [index, endpoint] of nodes.entries()) {
+    for (const ahead of nodes.slice(index, index + STREAM_REPLICAS)) void healthOf(ahead);
+    if (!(await healthOf(endpoint))) continue;
     let created: UploadRecord;
     try {
       created = await sendUpload(ctx.fetch, {
@@ -374,12 +388,14 @@ export async function uploadFile(
       ctx,
       endpoint,
       created.id,
-      (status) =>
-        p.onProgress?.(
+      (status, nodeUnreachable) => {
+        const event: UploadProgressEvent =
           p.template === 'audio'
             ? { stage: 'transcode', status }
-            : { stage, status: `processing ${p.template}: ${status}` },
-        ),
+            : { stage, status: `processing ${p.template}: ${status}` };
+        if (nodeUnreachable) event.nodeUnreachable = true;
+        p.onProgress?.(event);
+      },
       p.signal,
     );
     return { endpoint, record };

@@ -54,6 +54,13 @@ export type FakeNode = {
   server: Server;
   /** Paths requested, in order (without the query). */
   requests: string[];
+  /**
+   * From now on the node takes connections and requests and answers none, as a node stopped
+   * with SIGSTOP (or with a hung event loop) looks to its clients.
+   */
+  freeze(): void;
+  /** Drops every connection and refuses new ones for `downMs`, then listens on the same port. */
+  restart(downMs: number): void;
   close(): Promise<void>;
 };
 
@@ -61,9 +68,13 @@ async function listen(
   handler: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>,
 ): Promise<FakeNode> {
   const requests: string[] = [];
+  let frozen = false;
+  let closed = false;
+  let comeBack: ReturnType<typeof setTimeout> | undefined;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     requests.push(`${request.method} ${url.pathname}`);
+    if (frozen) return;
     handler(request, response, url).catch((error: unknown) =>
       send(response, 500, errorBody('internal_error', String(error))),
     );
@@ -74,10 +85,21 @@ async function listen(
     endpoint: `http://127.0.0.1:${port}`,
     server,
     requests,
+    freeze: () => (frozen = true),
+    restart(downMs) {
+      server.close();
+      server.closeAllConnections();
+      comeBack = setTimeout(() => {
+        if (!closed) server.listen(port, '127.0.0.1');
+      }, downMs);
+    },
     close: () =>
       new Promise((resolve) => {
+        closed = true;
+        clearTimeout(comeBack);
         server.closeAllConnections();
-        server.close(() => resolve());
+        if (server.listening) server.close(() => resolve());
+        else resolve();
       }),
   };
 }
@@ -260,6 +282,17 @@ export type FakeContentNodeOptions = {
   /** The audio job ends in `error`. */
   failTranscode?: boolean;
   healthy?: boolean;
+  /**
+   * Shared by the content nodes of a test: upload records as every node holds them (a real
+   * host sends each change of a record to all nodes). A fake job's outcome is known at once, so
+   * it is shared as soon as the upload is taken; a node answers a poll for another's upload
+   * from here.
+   */
+  uploadRecords?: Map<string, UploadRecord>;
+  /** Freezes the node (see FakeNode.freeze) right after it has answered an upload. */
+  freezeAfterUpload?: boolean;
+  /** At the first poll of a job the node restarts (see FakeNode.restart), down this long. */
+  restartOnFirstPoll?: number;
 };
 
 /** What a fake content node took: the uploads' fields and files. */
@@ -290,6 +323,7 @@ export async function startFakeContentNode(
         method: 'POST',
         path: '/uploads',
       });
+      const wallet = signed.wallet;
       const body = await readBody(request);
       const form = await new Response(body, {
         headers: { 'content-type': String(request.headers['content-type']) },
@@ -302,6 +336,8 @@ export async function startFakeContentNode(
       }
       if (!file) return send(response, 400, errorBody('no_files', 'No files'));
       const bytes = new Uint8Array(await file.arrayBuffer());
+      // As a content node does: the signature names the file it carries.
+      verifyRequestContent(signed, bytes);
       uploads.push({ fields, fileName: file.name, bytes, wallet });
       const template = fields.find(([n]) => n === 'template')?.[1] as UploadRecord['template'];
       const original = await cidFromBytes(bytes);
@@ -323,7 +359,6 @@ export async function startFakeContentNode(
         wallet,
         host: node.endpoint,
         status: 'new',
-      const wallet = signed.wallet;
         origFileName: file.name,
         origFileCid: original,
         size: bytes.length,
@@ -332,28 +367,36 @@ export async function startFakeContentNode(
         createdAt: timeOf(0),
         updatedAt: timeOf(0),
       };
-      jobs.set(id, {
-        record: {
-          ...record,
-          ...(template === 'audio' && options.failTranscode
-      // As a content node does: the signature names the file it carries.
-      verifyRequestContent(signed, bytes);
-            ? { status: 'error' as const, error: 'ffmpeg could not decode the audio', attempts: 1 }
-            : {
-                status: 'done' as const,
-                results,
-                attempts: 1,
-                ...(template === 'audio' ? { durationSeconds: 12.345 } : {}),
-              }),
-        },
-        polls: 0,
-      });
-      return send(response, 201, { data: [record] });
+      const outcome: UploadRecord = {
+        ...record,
+        ...(template === 'audio' && options.failTranscode
+          ? { status: 'error' as const, error: 'ffmpeg could not decode the audio', attempts: 1 }
+          : {
+              status: 'done' as const,
+              results,
+              attempts: 1,
+              ...(template === 'audio' ? { durationSeconds: 12.345 } : {}),
+            }),
+      };
+      jobs.set(id, { record: outcome, polls: 0 });
+      options.uploadRecords?.set(id, outcome);
+      send(response, 201, { data: [record] });
+      if (options.freezeAfterUpload) node.freeze();
+      return;
     }
     let m: RegExpExecArray | null;
     if ((m = /^\/uploads\/([^/]+)$/.exec(path))) {
       const job = jobs.get(m[1]!);
-      if (!job) return send(response, 404, notFound('not_found'));
+      if (!job) {
+        const copy = options.uploadRecords?.get(m[1]!);
+        return copy
+          ? send(response, 200, { data: copy })
+          : send(response, 404, notFound('not_found'));
+      }
+      if (job.polls === 0 && options.restartOnFirstPoll !== undefined) {
+        job.polls += 1;
+        return node.restart(options.restartOnFirstPoll);
+      }
       job.polls += 1;
       // Busy on the first poll, finished after.
       return send(response, 200, {
@@ -390,6 +433,17 @@ export async function startFakeContentNode(
           method: 'DELETE',
           path,
         });
+        const wallet = signed.wallet;
+        const raw = await readBody(request);
+        verifyRequestContent(signed, raw);
+        const { updatedAt, signature } = JSON.parse(raw.toString()) as Json;
+        await verifyAuthRecordSignature({
+          lookupKey: key,
+          wallet,
+          updatedAt: String(updatedAt),
+          deleted: true,
+          signature,
+        });
         const current = records.get(key);
         if (!current) return send(response, 404, notFound('not_found'));
         if (current.wallet !== wallet)
@@ -406,14 +460,3 @@ export async function startFakeContentNode(
   });
   return Object.assign(node, { uploads, authWrites });
 }
-        const wallet = signed.wallet;
-        const raw = await readBody(request);
-        verifyRequestContent(signed, raw);
-        const { updatedAt, signature } = JSON.parse(raw.toString()) as Json;
-        await verifyAuthRecordSignature({
-          lookupKey: key,
-          wallet,
-          updatedAt: String(updatedAt),
-          deleted: true,
-          signature,
-        });
