@@ -122,6 +122,26 @@ describe('the SDK against a local network', () => {
     );
   });
 
+  it('changes a password on the content nodes: the new one opens the wallet, the old one nothing', async () => {
+    const credentials = { email: 'mover@example.org', password: 'first pass 1' };
+    const owner = sdkOn(endpoints);
+    const { wallet } = await owner.auth.signUp(credentials);
+    // Each version the nodes store is signed by the wallet: the new record, the old one's tombstone.
+    await owner.auth.changePassword({
+      email: credentials.email,
+      oldPassword: credentials.password,
+      newPassword: 'second pass 2',
+    });
+    const device = sdkOn([...endpoints].reverse());
+    const moved = await device.auth.logIn({ email: credentials.email, password: 'second pass 2' });
+    assert.equal(moved.wallet, wallet);
+    await assert.rejects(device.auth.logIn(credentials), (error: unknown) => {
+      assert.ok(error instanceof ColivingSdkError, String(error));
+      assert.equal(error.type, 'wrong_credentials');
+      return true;
+    });
+  });
+
   it('uploads with progress events; the track is listed, searchable and streams its blob', async () => {
     const events: { stage: string; loaded?: number; total?: number }[] = [];
     const { trackId: id, track } = await landlord.tracks.upload({
