@@ -9,15 +9,32 @@ import { UsageError } from '../errors.js';
 const STAGES = ['upload', 'transcode', 'publish'] as const;
 type Stage = (typeof STAGES)[number];
 
-/** Draws `[####----] upload 42%` on a terminal, or one line per stage change elsewhere. */
+/**
+ * Printed when the content node running the job stops answering: a restart re-runs its jobs and
+ * the SDK waits up to 10 minutes for it, so the command carries on.
+ */
+export const NODE_AWAY_TEXT =
+  'The content node restarted or cannot be reached; still working (waiting up to 10 minutes)...';
+export const NODE_BACK_TEXT = 'The content node answers again.';
+
+/**
+ * Draws `[####----] upload 42%` on a terminal, or one line per stage change elsewhere; says so on
+ * a line of its own when the content node goes away and when it is back.
+ */
 function progressBar(io: CliIo): {
-  update: (e: { stage: Stage; loaded?: number; total?: number }) => void;
+  update: (e: { stage: Stage; loaded?: number; total?: number; nodeUnreachable?: boolean }) => void;
   done: () => void;
 } {
   let lastStage: Stage | undefined;
   let drawn = false;
+  let away = false;
   return {
-    update({ stage, loaded, total }) {
+    update({ stage, loaded, total, nodeUnreachable = false }) {
+      if (nodeUnreachable !== away) {
+        away = nodeUnreachable;
+        if (drawn) io.stderr('\n');
+        io.stderr(`${away ? NODE_AWAY_TEXT : NODE_BACK_TEXT}\n`);
+      }
       const share = total ? Math.min(1, (loaded ?? 0) / total) : undefined;
       if (io.isTty) {
         const width = 24;

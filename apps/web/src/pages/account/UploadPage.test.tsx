@@ -11,13 +11,15 @@ import { type TestNetwork, sdkOn, startTestNetwork } from './testNetwork.js';
 
 let network: TestNetwork;
 let failing: TestNetwork;
+let restarting: TestNetwork;
 
 beforeAll(async () => {
   network = await startTestNetwork();
   failing = await startTestNetwork({ failTranscode: true });
+  restarting = await startTestNetwork({ restartOnFirstPoll: 600 });
 });
 afterAll(async () => {
-  await Promise.all([network.close(), failing.close()]);
+  await Promise.all([network.close(), failing.close(), restarting.close()]);
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -107,6 +109,26 @@ describe('UploadPage', () => {
     // The form is back, with the file and fields kept, to try again.
     expect(screen.getByText('Midnight Chords.wav')).toBeTruthy();
   });
+
+  it('says the content node restarted and carries on to publish', async () => {
+    await renderSignedIn(restarting.endpoints, 'restarted');
+    chooseAudio();
+    fireEvent.change(screen.getByLabelText('Genre'), { target: { value: 'Ambient' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    });
+    const notice = await screen.findByText(
+      'The content node restarted or cannot be reached. Still working: keep this page open.',
+      {},
+      { timeout: 10_000 },
+    );
+    expect(screen.getByTestId('upload-stage').textContent).toBe('Transcoding');
+    expect(notice).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('upload-stage').textContent).toBe('Published'), {
+      timeout: 10_000,
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+  }, 20_000);
 
   it('cancels an upload under way', async () => {
     await renderSignedIn(network.endpoints, 'cancelling', { holdUploads: true });

@@ -1,5 +1,11 @@
 import { Link } from '../../router.js';
-import { type UploadState, percentOf, stageText, statusDetail } from './uploadProgress.js';
+import {
+  NODE_AWAY_TEXT,
+  type UploadState,
+  percentOf,
+  stageText,
+  statusDetail,
+} from './uploadProgress.js';
 
 const STEPS = [
   { phase: 'uploading', label: 'Upload' },
@@ -35,7 +41,9 @@ export function UploadProgressView({
       ? ''
       : state.phase === 'uploading'
         ? 'Uploading'
-        : text;
+        : detail === NODE_AWAY_TEXT
+          ? `${text}. ${detail}`
+          : text;
   const live = (
     <p className="visually-hidden" role="status" aria-live="polite">
       {announce}

@@ -8,7 +8,7 @@ import { fetch as nodeFetch } from 'undici';
 type FakeNode = { endpoint: string; close: () => Promise<void> };
 type FakeNodes = {
   createFakeChain: () => unknown;
-  startFakeContentNode: (options: { failTranscode?: boolean }) => Promise<FakeNode>;
+  startFakeContentNode: (options: TestNetworkOptions) => Promise<FakeNode>;
   startFakeDiscoveryNode: (options: {
     chain: unknown;
     contentNodes: () => string[];
@@ -24,10 +24,15 @@ const FAKE_NODES = resolve(
 
 export type TestNetwork = { endpoints: string[]; close: () => Promise<void> };
 
+export type TestNetworkOptions = {
+  /** The content node's audio jobs end in `error`. */
+  failTranscode?: boolean;
+  /** The content node restarts at the first poll of a job, down this many ms. */
+  restartOnFirstPoll?: number;
+};
+
 /** One discovery and one content node over a fresh chain. */
-export async function startTestNetwork(
-  options: { failTranscode?: boolean } = {},
-): Promise<TestNetwork> {
+export async function startTestNetwork(options: TestNetworkOptions = {}): Promise<TestNetwork> {
   const fakes = (await import(/* @vite-ignore */ FAKE_NODES)) as FakeNodes;
   const chain = fakes.createFakeChain();
   const content = await fakes.startFakeContentNode(options);

@@ -2,6 +2,7 @@ import { ColivingSdkError } from '@coliving/sdk';
 import { describe, expect, it } from 'vitest';
 import { publishedTrack } from './fixtures.js';
 import {
+  NODE_AWAY_TEXT,
   type UploadAction,
   type UploadState,
   describeUploadError,
@@ -51,6 +52,28 @@ describe('uploadReducer', () => {
       { type: 'progress', event: { stage: 'upload', loaded: 10, total: 10 } },
     ]);
     expect(state).toEqual({ phase: 'transcoding', status: 'new' });
+  });
+
+  it('says while the content node is away, and stops saying it once it answers', () => {
+    const away = run([
+      { type: 'start', total: 10 },
+      { type: 'progress', event: { stage: 'transcode', status: 'busy', nodeUnreachable: true } },
+    ]);
+    expect(away).toEqual({ phase: 'transcoding', status: 'busy', nodeUnreachable: true });
+    expect(stageText(away)).toBe('Transcoding');
+    expect(statusDetail(away)).toBe(NODE_AWAY_TEXT);
+    const back = run([{ type: 'progress', event: { stage: 'transcode', status: 'busy' } }], away);
+    expect(statusDetail(back)).toBe('Making the stream and the 30-second preview');
+    const artwork = run(
+      [
+        {
+          type: 'progress',
+          event: { stage: 'publish', status: 'processing img_square: new', nodeUnreachable: true },
+        },
+      ],
+      back,
+    );
+    expect(statusDetail(artwork)).toBe(NODE_AWAY_TEXT);
   });
 
   it('keeps the artwork upload inside the publish stage', () => {

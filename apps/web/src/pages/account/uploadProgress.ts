@@ -7,12 +7,13 @@ import { describeError } from '../../components/States.js';
 export type UploadState =
   | { phase: 'idle' }
   | { phase: 'uploading'; loaded: number; total: number }
-  | { phase: 'transcoding'; status: string | undefined }
+  | { phase: 'transcoding'; status: string | undefined; nodeUnreachable?: boolean }
   | {
       phase: 'publishing';
       status: string | undefined;
       loaded?: number | undefined;
       total?: number | undefined;
+      nodeUnreachable?: boolean;
     }
   | { phase: 'published'; track: Track }
   | { phase: 'failed'; message: string }
@@ -77,13 +78,31 @@ export function uploadReducer(state: UploadState, action: UploadAction): UploadS
             total: event.total ?? (state.phase === 'uploading' ? state.total : 0),
           };
         case 'transcoding':
-          return { phase, status: event.status };
+          return { phase, status: event.status, ...away(event) };
         case 'publishing':
-          return { phase, status: event.status, loaded: event.loaded, total: event.total };
+          return {
+            phase,
+            status: event.status,
+            loaded: event.loaded,
+            total: event.total,
+            ...away(event),
+          };
       }
     }
   }
 }
+
+/** The SDK's word that the content node running the job does not answer (yet). */
+function away(event: UploadProgressEvent): { nodeUnreachable?: boolean } {
+  return event.nodeUnreachable ? { nodeUnreachable: true } : {};
+}
+
+/**
+ * Shown while the content node running the job does not answer: a restart re-runs its jobs and
+ * the SDK waits minutes for it, so this is news, not a failure.
+ */
+export const NODE_AWAY_TEXT =
+  'The content node restarted or cannot be reached. Still working: keep this page open.';
 
 /** Whole percent of bytes sent, 0–100. */
 export function percentOf(loaded: number, total: number): number {
@@ -113,6 +132,9 @@ export function stageText(state: UploadState): string {
 
 /** The words for a stage's detail status (the content node's job status, the publish step). */
 export function statusDetail(state: UploadState): string | undefined {
+  if ((state.phase === 'transcoding' || state.phase === 'publishing') && state.nodeUnreachable) {
+    return NODE_AWAY_TEXT;
+  }
   if (state.phase === 'transcoding') {
     switch (state.status) {
       case 'new':
