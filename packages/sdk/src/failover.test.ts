@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import { decodeHashId } from '@coliving/protocol';
+import { decodeHashId, rankNodes } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { WRITE_HEALTH_MAX_AGE_MS } from './constants.js';
 import { createColivingSdk } from './createColivingSdk.js';
@@ -110,7 +110,7 @@ describe('a frozen discovery node', () => {
       assert.equal(await writer.discovery.current(), first.endpoint);
       const relayed = chain.relayed.length;
       const relaysToFirst = count(first, 'POST /relay');
-    const relaysToSecond = count(second, 'POST /relay');
+      const relaysToSecond = count(second, 'POST /relay');
 
       first.freeze();
       t.mock.timers.tick(WRITE_HEALTH_MAX_AGE_MS);
@@ -153,6 +153,39 @@ describe('a frozen content node', () => {
       }
     }
   });
+});
+
+describe('a content node that freezes while it takes an upload', () => {
+  it(
+    'sends the file to the next node once no byte has moved for 30 s',
+    { timeout: 45_000 },
+    async () => {
+      const chain = createFakeChain();
+      const frozen = await contentNode({ freezeOnUpload: true });
+      const live = await contentNode();
+      const endpoints = [frozen.endpoint, live.endpoint];
+      const { first } = await twoDiscoveryNodes(chain, () => endpoints);
+      // A wallet whose rendezvous ranking puts the freezing node first.
+      let account = privateKeyToAccount(generatePrivateKey());
+      while (rankNodes(endpoints, account.address)[0] !== frozen.endpoint)
+        account = privateKeyToAccount(generatePrivateKey());
+      const sdk = createColivingSdk({
+        discoveryNodes: [first.endpoint],
+        account,
+        pollIntervalMs: 5,
+      });
+      const { userId } = await sdk.users.create({ handle: 'stalled', name: 'Stalled' });
+      const { trackId } = await sdk.tracks.upload({
+        userId,
+        file: new Uint8Array(4096).fill(1),
+        fileName: 'stalled.wav',
+        metadata: { title: 'Stalled', genre: 'Ambient' },
+      });
+      assert.ok(chain.tracks.get(decodeHashId(trackId)));
+      assert.equal(count(frozen, 'POST /uploads'), 1, 'the frozen node was sent the file first');
+      assert.equal(live.uploads.length, 1);
+    },
+  );
 });
 
 describe('an upload whose content node goes away', () => {

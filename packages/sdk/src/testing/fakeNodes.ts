@@ -291,6 +291,8 @@ export type FakeContentNodeOptions = {
   uploadRecords?: Map<string, UploadRecord>;
   /** Freezes the node (see FakeNode.freeze) right after it has answered an upload. */
   freezeAfterUpload?: boolean;
+  /** Freezes the node when an upload arrives, before it reads a byte of it. */
+  freezeOnUpload?: boolean;
   /** At the first poll of a job the node restarts (see FakeNode.restart), down this long. */
   restartOnFirstPoll?: number;
 };
@@ -318,6 +320,7 @@ export async function startFakeContentNode(
       return send(response, healthy ? 200 : 503, { data: { healthy } });
     }
     if (path === '/uploads' && request.method === 'POST') {
+      if (options.freezeOnUpload) return node.freeze();
       const signed = await verifyRequestSignature({
         headers: request.headers,
         method: 'POST',
