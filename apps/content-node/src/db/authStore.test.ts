@@ -48,8 +48,17 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('parseAuthRecordInput', () => {
-  it('accepts exactly {lookupKey, iv, cipherText}', () => {
-    const input = { lookupKey: KEY, iv: '00112233445566778899aabb', cipherText: 'QUJD' };
+  // Every version a client sends carries its time and the wallet's signature over it (the
+  // signature itself is checked against the stored owner in core/authRecords.ts).
+  const VERSION = { updatedAt: '2026-11-24T00:00:00.000Z', signature: `0x${'1b'.repeat(65)}` };
+
+  it('accepts exactly {lookupKey, iv, cipherText, updatedAt, signature}', () => {
+    const input = {
+      lookupKey: KEY,
+      iv: '00112233445566778899aabb',
+      cipherText: 'QUJD',
+      ...VERSION,
+    };
     assert.deepEqual(parseAuthRecordInput(input), input);
     assert.deepEqual(parseAuthRecordInput({ ...input, cipherText: 'A'.repeat(4096) }), {
       ...input,
@@ -58,8 +67,12 @@ describe('parseAuthRecordInput', () => {
   });
 
   it('refuses anything else with a stable code', () => {
-    const ok = { lookupKey: KEY, iv: '00112233445566778899aabb', cipherText: 'QUJD' };
+    const ok = { lookupKey: KEY, iv: '00112233445566778899aabb', cipherText: 'QUJD', ...VERSION };
     const cases: [unknown, string][] = [
+      [{ ...ok, updatedAt: undefined }, 'invalid_updated_at'],
+      [{ ...ok, updatedAt: '2026-11-24T00:00:00Z' }, 'invalid_updated_at'],
+      [{ ...ok, signature: undefined }, 'record_signature_required'],
+      [{ ...ok, signature: '0x1234' }, 'record_signature_required'],
       [null, 'invalid_body'],
       ['text', 'invalid_body'],
       [[ok], 'invalid_body'],
