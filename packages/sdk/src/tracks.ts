@@ -6,7 +6,7 @@ import {
   rankNodes,
   trackUpdateSchema,
 } from '@coliving/protocol';
-import { HEDGE_AFTER_MS, STREAM_REPLICAS, WAVEFORM_TIMEOUT_MS } from './constants.js';
+import { STREAM_REPLICAS } from './constants.js';
 import {
   type SdkContext,
   getData,
@@ -15,8 +15,7 @@ import {
   requireAccount,
   toEntityId,
 } from './context.js';
-import { ColivingSdkError, toColivingSdkError } from './errors.js';
-import { anySignal, firstAnswer } from './http.js';
+import { ColivingSdkError } from './errors.js';
 import { manageEntity } from './manageEntity.js';
 import {
   type TrackFieldsInput,
@@ -27,6 +26,7 @@ import {
 import { type WriteOptions, readAs, toggle } from './social.js';
 import type { Page, Track, User, Viewer } from './types.js';
 import { type FileInput, type UploadProgressEvent, uploadFile, uploadImage } from './upload.js';
+import { readWaveform } from './waveform.js';
 
 export type TrendingTime = 'week' | 'month' | 'year' | 'allTime';
 export type SearchSortMethod = 'relevant' | 'popular' | 'recent';
@@ -292,45 +292,8 @@ export function createTracksApi(ctx: SdkContext) {
      * The track's waveform: its peaks (numbers in 0..1), read from the first holder that answers.
      * `not_found` when the track has none.
      */
-    async waveform(track: Pick<Track, 'id' | 'waveform'>, signal?: AbortSignal): Promise<number[]> {
-      const first = track.waveform?.url;
-      if (!first) {
-        throw new ColivingSdkError('not_found', `Track ${track.id} has no waveform`, {
-          code: 'no_waveform',
-        });
-      }
-      const { pathname } = new URL(first);
-      const urls = [
-        first,
-        ...(track.waveform?.mirrors ?? []).map((m) => `${new URL(m).origin}${pathname}`),
-      ];
-      try {
-        // A holder that has not answered within a second (frozen, overloaded) is raced by the next.
-        return await firstAnswer(
-          urls,
-          async (url, attempt) => {
-            const response = await ctx.fetch(url, {
-              signal: anySignal([attempt, AbortSignal.timeout(WAVEFORM_TIMEOUT_MS)]),
-            });
-            if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-            // A content node stores `{"version": 1, "peaks": [...]}`.
-            const body = (await response.json()) as { peaks?: unknown } | null;
-            const peaks = body?.peaks;
-            if (!Array.isArray(peaks) || !peaks.every((v) => typeof v === 'number')) {
-              throw new Error(`${url} holds no list of peaks`);
-            }
-            return peaks;
-          },
-          { hedgeAfterMs: HEDGE_AFTER_MS, signal },
-        );
-      } catch (error) {
-        if (signal?.aborted) throw toColivingSdkError(signal.reason);
-        throw new ColivingSdkError('network', `No node served the waveform of track ${track.id}`, {
-          code: 'waveform_unavailable',
-          cause: error,
-        });
-      }
-    },
+    waveform: (track: Pick<Track, 'id' | 'waveform'>, signal?: AbortSignal): Promise<number[]> =>
+      readWaveform(ctx, track, signal),
 
     /**
      * Uploads audio (and artwork), waits for the transcode and publishes the track: stages

@@ -5,6 +5,13 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** An entity id as clients see it: a hashid (`encodeHashId`). */
+/** Plain JSON types the models share. */
+export const int = Type.Integer();
+export const bool = Type.Boolean();
+export const str = Type.String();
+/** A text field that may be absent or null. */
+export const optionalText = Type.Optional(Nullable(Type.String()));
+
 export const HashId = Type.String({ description: 'a hashid' });
 
 /** JSON whose keys the API does not fix (access conditions, badges). */

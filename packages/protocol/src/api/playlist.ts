@@ -8,14 +8,13 @@ import {
   JsonObject,
   Nullable,
   SquareImage,
+  bool,
+  int,
+  optionalText,
+  str,
 } from './parts.js';
 import { Track } from './track.js';
 import { User } from './user.js';
-
-const int = Type.Integer();
-const bool = Type.Boolean();
-const str = Type.String();
-const optionalText = Type.Optional(Nullable(Type.String()));
 
 /** One track of a playlist; timestamps are unix seconds. */
 export const PlaylistEntry = Type.Object({

@@ -9,13 +9,12 @@ import {
   Nullable,
   SquareImage,
   UrlWithMirrors,
+  bool,
+  int,
+  optionalText,
+  str,
 } from './parts.js';
 import { User } from './user.js';
-
-const int = Type.Integer();
-const bool = Type.Boolean();
-const str = Type.String();
-const optionalText = Type.Optional(Nullable(Type.String()));
 
 /** Which of a track's fields its owner shows; all true unless the owner hid one. */
 export const FieldVisibility = Type.Object({

@@ -1,11 +1,16 @@
 // The API v1 User, in the order a discovery node writes its keys.
 import { type Static, Type } from '@sinclair/typebox';
-import { BackdropImage, HashId, JsonObject, Nullable, SquareImage } from './parts.js';
-
-const int = Type.Integer();
-const bool = Type.Boolean();
-const str = Type.String();
-const optionalText = Type.Optional(Nullable(Type.String()));
+import {
+  BackdropImage,
+  HashId,
+  JsonObject,
+  Nullable,
+  SquareImage,
+  bool,
+  int,
+  optionalText,
+  str,
+} from './parts.js';
 
 /** A user (`GET /v1/users/{id}`); extra keys may appear and clients ignore them. */
 export const User = Type.Object(
