@@ -1,10 +1,10 @@
 // `sdk.auth`: sign up, log in and change the password with Hedgehog records on the content
 // nodes (docs/design.md §5). Records are written to the top nodes of the lookup key's rendezvous ranking
-// and read from them in rank order.
+// and read from them in rank order, hedged: a holder that does not answer is raced by the next.
 import { type Address, type Hex, type LocalAccount, bytesToHex } from 'viem';
 import type { HDAccount } from 'viem/accounts';
 import { placementFor, signAuthRecord, signRequest } from '@coliving/protocol';
-import { AUTH_REPLICATION_FACTOR } from './constants.js';
+import { AUTH_READ_TIMEOUT_MS, AUTH_REPLICATION_FACTOR, HEDGE_AFTER_MS } from './constants.js';
 import type { SdkContext } from './context.js';
 import { ColivingSdkError, isFailoverError, toColivingSdkError } from './errors.js';
 import {
@@ -15,7 +15,7 @@ import {
   newEntropy,
   walletFromEntropy,
 } from './hedgehog.js';
-import { requestJson, throwIfAborted } from './http.js';
+import { firstAnswer, requestJson, throwIfAborted } from './http.js';
 
 export type Credentials = { email: string; password: string };
 export type AuthReturnType = {
@@ -69,8 +69,10 @@ export function createAuthApi(ctx: SdkContext) {
   }
 
   /**
-   * The record of a lookup key, read from its holders in rank order; undefined when those that
-   * answered have none. `no_healthy_node` when none answered at all.
+   * The record of a lookup key, read from its holders in rank order, the next one asked as soon
+   * as the one before has answered without it or has not answered within HEDGE_AFTER_MS (a frozen
+   * holder takes the connection and never answers); undefined when those that answered have none.
+   * `no_healthy_node` when none answered at all.
    */
   async function readRecord(
     lookupKey: string,
@@ -78,34 +80,38 @@ export function createAuthApi(ctx: SdkContext) {
   ): Promise<StoredAuthRecord | undefined> {
     const failures: ColivingSdkError[] = [];
     let answered = false;
-    for (const node of await holders(lookupKey, signal)) {
-      try {
-        const { body } = await requestJson<{ data: StoredAuthRecord }>(
-          ctx.fetch,
-          `${node}/authentication/${lookupKey}`,
-          { signal },
-        );
-        return body.data;
-      } catch (error) {
-        throwIfAborted(signal);
-        const sdkError = toColivingSdkError(error);
-        if (sdkError.type === 'not_found') {
-          answered = true;
-          continue;
-        }
-        if (!isFailoverError(sdkError)) throw sdkError;
-        failures.push(sdkError);
-      }
+    try {
+      return await firstAnswer(
+        await holders(lookupKey, signal),
+        async (node, attempt) => {
+          try {
+            const { body } = await requestJson<{ data: StoredAuthRecord }>(
+              ctx.fetch,
+              `${node}/authentication/${lookupKey}`,
+              { signal: attempt, timeoutMs: AUTH_READ_TIMEOUT_MS },
+            );
+            return body.data;
+          } catch (error) {
+            const sdkError = toColivingSdkError(error);
+            if (sdkError.type === 'not_found') answered = true;
+            else failures.push(sdkError);
+            throw sdkError;
+          }
+        },
+        { hedgeAfterMs: HEDGE_AFTER_MS, signal },
+      );
+    } catch (error) {
+      throwIfAborted(signal);
+      // A refusal (a malformed key) says more than a node being down or not holding the record.
+      const refusal = failures.find((e) => !isFailoverError(e));
+      if (refusal) throw refusal;
+      if (answered) return undefined;
+      throw new ColivingSdkError(
+        'no_healthy_node',
+        'No content node holding login records answered',
+        { code: 'auth_unavailable', cause: failures[0] ?? error },
+      );
     }
-    if (answered) return undefined;
-    throw new ColivingSdkError(
-      'no_healthy_node',
-      'No content node holding login records answered',
-      {
-        code: 'auth_unavailable',
-        cause: failures[0],
-      },
-    );
   }
 
   /**

@@ -20,6 +20,12 @@ export const NODE_BACKOFF_MS = 30_000;
 export const HEALTH_TTL_MS = 60_000;
 /** Each login record is written to this many content nodes (docs/design.md §5: placed like blobs). */
 export const AUTH_REPLICATION_FACTOR = 3;
+/**
+ * A login record read not answered in this long counts as failed: a record is a few hundred
+ * bytes. Reads are hedged (HEDGE_AFTER_MS), so this bounds only the case where every other holder
+ * said it has no record (a wrong password, a sign-up's check) while one holder stays silent.
+ */
+export const AUTH_READ_TIMEOUT_MS = 5_000;
 /** Files are streamed to content nodes in pieces of this size, so progress moves smoothly. */
 export const UPLOAD_CHUNK_BYTES = 64 * 1024;
 /**

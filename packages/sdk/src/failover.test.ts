@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import { decodeHashId, rankNodes } from '@coliving/protocol';
+import { decodeHashId, placementFor, rankNodes } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { WRITE_HEALTH_MAX_AGE_MS } from './constants.js';
 import { createColivingSdk } from './createColivingSdk.js';
+import { lookupKeyOf } from './hedgehog.js';
 import {
   type FakeChain,
   type FakeNode,
@@ -153,6 +154,43 @@ describe('a frozen content node', () => {
       }
     }
   });
+});
+
+describe('a frozen holder of a login record', () => {
+  it(
+    'logs in from the next holder instead of waiting for the frozen one',
+    { timeout: 10_000 },
+    async () => {
+      const contentNodes: FakeNode[] = [];
+      for (let i = 0; i < 4; i++) contentNodes.push(await contentNode());
+      const dn = await discoveryNode({
+        chain: createFakeChain(),
+        contentNodes: () => contentNodes.map((n) => n.endpoint),
+      });
+      const email = 'landlord@example.org';
+      const password = 'correct horse battery staple';
+      const { wallet } = await sdkOn([dn.endpoint]).auth.signUp({ email, password });
+      const lookupKey = await lookupKeyOf(email, password);
+      const [top] = placementFor(
+        contentNodes.map((n) => n.endpoint),
+        lookupKey,
+        3,
+      );
+      const frozen = contentNodes.find((n) => n.endpoint === top)!;
+      frozen.freeze();
+      const asked = count(frozen, `GET /authentication/${lookupKey}`);
+
+      // The frozen holder's read would hang until the request timeout (30 s before the fix), past
+      // this test's timeout; the next holder is asked once it has not answered within the hedge.
+      const device = createColivingSdk({ discoveryNodes: [dn.endpoint] });
+      assert.equal((await device.auth.logIn({ email, password })).wallet, wallet);
+      assert.equal(
+        count(frozen, `GET /authentication/${lookupKey}`),
+        asked + 1,
+        'the frozen holder was asked first',
+      );
+    },
+  );
 });
 
 describe('a content node that freezes while it takes an upload', () => {
