@@ -1,19 +1,23 @@
 // Test helpers: a fresh database on each engine, the test skipped (or, under CI, failed) when
 // the PostgreSQL server is not there.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import type { Hex, LocalAccount } from 'viem';
-import { createChainWallet } from '@coliving/chain';
+import { type Address, type Hex, type LocalAccount, parseEther } from 'viem';
+import { createChainWallet, fundAccounts, registerNode } from '@coliving/chain';
 import type { TestNetwork } from '@coliving/chain/testing';
 import { entityManagerAbi } from '@coliving/contracts';
 import {
+  type UploadReceipt,
+  cidFromBytes,
   encodeEntityMetadata,
   entityManagerDomain,
   manageEntityTypes,
   randomNonce,
+  signUploadReceipt,
 } from '@coliving/protocol';
+import { type ReceiptVerifier, createReceiptVerifier } from './core/uploadReceipts.js';
 import { type Database, type DatabaseEngine, openDatabase } from './db/database.js';
 
 /** The PostgreSQL server tests use: COLIVING_TEST_DATABASE_URL, or the local one. */
@@ -167,4 +171,86 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** The verifier of upload receipts a discovery node on `network` uses. */
+export function testReceiptVerifier(network: TestNetwork): ReceiptVerifier {
+  return createReceiptVerifier({
+    client: network.ethPublic,
+    nodeRegistry: network.manifest.contracts.eth.NodeRegistry,
+    confirmations: 0,
+  });
+}
+
+/** Signs upload receipts as content node `nodeId` (registered with `delegate`) does. */
+export type ReceiptSigner = {
+  nodeId: bigint;
+  /**
+   * `track` with the receipt of its audio, as if `uploader` had uploaded it: the receipt
+   * vouches for the track's own CIDs (made up where it names none) and duration.
+   */
+  withReceipt(
+    uploader: Address,
+    track: Record<string, unknown>,
+  ): Promise<Record<string, unknown> & { upload_receipt: UploadReceipt }>;
+};
+
+/** A receipt signer for a content node already registered with `delegate` as its wallet. */
+export async function receiptSigner(
+  network: TestNetwork,
+  delegate: LocalAccount,
+  nodeId: bigint,
+): Promise<ReceiptSigner> {
+  const { hash } = await network.ethPublic.getBlock();
+  let uploads = 0;
+  const madeUp = (name: string) => cidFromBytes(new TextEncoder().encode(`${name}-${uploads}`));
+  return {
+    nodeId,
+    async withReceipt(uploader, track) {
+      uploads += 1;
+      const upload_receipt = await signUploadReceipt({
+        account: delegate,
+        data: {
+          v: 1,
+          uploadId: randomUUID(),
+          uploader,
+          cid: String(track.track_cid),
+          previewCid: (track.preview_cid as string | undefined) ?? (await madeUp('preview')),
+          origCid: (track.orig_file_cid as string | undefined) ?? (await madeUp('original')),
+          ...(typeof track.waveform_cid === 'string' ? { waveformCid: track.waveform_cid } : {}),
+          durationSeconds: Number(track.duration),
+          nodeId: nodeId.toString(),
+          ethBlockHash: hash,
+          signedAt: Date.now(),
+        },
+      });
+      return { ...track, upload_receipt };
+    },
+  };
+}
+
+/**
+ * Registers a content node on `network` (owned by dev account 1, signing with `delegate`,
+ * dev account 18 unless given) and returns its receipt signer.
+ */
+export async function registerReceiptSigner(
+  network: TestNetwork,
+  delegate: LocalAccount = network.accounts[18]!,
+): Promise<ReceiptSigner> {
+  const owner = network.accounts[1]!;
+  await fundAccounts({
+    manifest: network.manifest,
+    from: network.deployer,
+    recipients: [owner.address],
+    dgco: parseEther('200000'),
+  });
+  const { nodeId } = await registerNode({
+    manifest: network.manifest,
+    owner,
+    serviceType: 'contentNode',
+    endpoint: `http://receipts-${delegate.address.slice(2, 10).toLowerCase()}.test`,
+    stake: parseEther('200000'),
+    delegateWallet: delegate.address,
+  });
+  return receiptSigner(network, delegate, nodeId);
 }

@@ -17,4 +17,5 @@ export * from './requestSignature.js';
 export * from './placement.js';
 export * from './streamSignature.js';
 export * from './uploadRecord.js';
+export * from './uploadReceipt.js';
 export { formatIssues, parseWith } from './validate.js';

@@ -11,6 +11,7 @@ import {
   MAX_TRACK_DESCRIPTION,
 } from './limits.js';
 import { formatIssues } from './validate.js';
+import { uploadReceiptSchema } from './uploadReceipt.js';
 
 // Every object is strict: an unknown field is an error, never silently dropped, so that two
 // nodes can never disagree about what a piece of metadata means.
@@ -114,6 +115,11 @@ const trackFields = {
     .max(24 * 60 * 60)
     .optional(),
   cover_art_sizes: cid.optional(),
+  /**
+   * The content node's signed receipt for the audio (docs/design.md §7): the indexer refuses a
+   * track whose audio its owner did not upload.
+   */
+  upload_receipt: uploadReceiptSchema.optional(),
   release_date: isoDate.optional(),
   is_unlisted: z.boolean().optional(),
   is_downloadable: z.boolean().optional(),

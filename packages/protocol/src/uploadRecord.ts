@@ -1,5 +1,6 @@
 // An upload as content nodes record it, share it with each other and answer it on
 // `GET /uploads/:id`: one shape for the nodes and their clients.
+import type { UploadReceipt } from './uploadReceipt.js';
 
 /** What an upload is for; each template has its own job and its own results. */
 export const UPLOAD_TEMPLATES = ['audio', 'img_square', 'img_backdrop'] as const;
@@ -40,6 +41,11 @@ export type UploadRecord = {
   results: Record<string, string>;
   durationSeconds?: number;
   error?: string;
+  /**
+   * For a finished audio upload on a content node registered on the eth chain: its signed
+   * receipt, which the track's metadata must carry (docs/design.md §7).
+   */
+  receipt?: UploadReceipt;
   /**
    * How many times the job has been started: a crash midway counts, a clean stop does not. A
    * content node gives a job up after 3 (`error`).

@@ -4,6 +4,7 @@ import {
   UPLOAD_STATUSES,
   UPLOAD_TEMPLATES,
   type UploadRecord,
+  uploadReceiptSchema,
   ValidationError,
 } from '@coliving/protocol';
 import { JsonRecordDir } from './jsonRecordDir.js';
@@ -49,6 +50,8 @@ export function parseUploadRecord(value: unknown): UploadRecord {
     Object.entries(r.results).every(
       ([k, v]) => k.length <= 32 && typeof v === 'string' && CID.test(v),
     ) &&
+    // A peer's receipt is only carried here; discovery nodes verify it (docs/design.md §7).
+    (r.receipt === undefined || uploadReceiptSchema.safeParse(r.receipt).success) &&
     Number.isSafeInteger(r.attempts) &&
     typeof r.createdAt === 'string' &&
     typeof r.updatedAt === 'string' &&

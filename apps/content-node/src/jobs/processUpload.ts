@@ -6,6 +6,7 @@ import {
   BaseError,
   TRANSCODE_RESULTS,
   UnprocessableError,
+  type UploadReceipt,
   type UploadRecord,
 } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
@@ -29,6 +30,8 @@ export type ProcessUploadComponents = {
   replicate: (cids: string[]) => Promise<void>;
   /** Sends a record to the other content nodes; it must not throw. */
   shareRecord: (record: UploadRecord) => Promise<void>;
+  /** The signed receipt of a finished upload (core/uploadReceipts.ts), when this node gives one. */
+  receiptFor: (record: UploadRecord) => Promise<UploadReceipt | undefined>;
   metrics: Pick<ContentNodeMetrics, 'uploads' | 'transcodeSeconds'>;
 };
 
@@ -149,6 +152,8 @@ async function runJob(
       durationSeconds,
       updatedAt: new Date().toISOString(),
     };
+    const receipt = await components.receiptFor(record);
+    if (receipt) record = { ...record, receipt };
     // Peers learn the outcome before this node records it, so that once the uploader answers
     // `done` (or `error`) every reachable node answers the same.
     await components.shareRecord(record);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { computeStateDigest } from '../db/stateDigest.js';
-import { openTestDatabase, submitActions } from '../testing.js';
+import { openTestDatabase, submitActions, testReceiptVerifier } from '../testing.js';
 import { ReorgError } from './checkpoints.js';
 import { indexBlocks } from './sources/entityManager.js';
 
@@ -32,6 +32,7 @@ function pass(db: Parameters<typeof indexBlocks>[0]['db'], confirmations: number
     confirmations,
     blocksPerRead: 100,
     eventsPerTransaction: 100,
+    receipts: testReceiptVerifier(network),
   });
 }
 

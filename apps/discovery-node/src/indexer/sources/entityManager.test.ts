@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
-import { MAX_METADATA_BYTES } from '@coliving/protocol';
+import { MAX_METADATA_BYTES, signUploadReceipt } from '@coliving/protocol';
 import type { Database, DatabaseEngine } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { computeStateDigest } from '../../db/stateDigest.js';
@@ -10,12 +10,15 @@ import {
   type ChainAction,
   ENGINES,
   openTestDatabase,
+  registerReceiptSigner,
   requireEngine,
   submitActions,
+  testReceiptVerifier,
 } from '../../testing.js';
 import { type IndexBlocksParameters, indexBlocks } from './entityManager.js';
 
 const CID = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq';
+const OTHER_CID = 'bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq';
 const track = (title: string) => ({ title, genre: 'Electronic', track_cid: CID, duration: 180 });
 const user = (handle: string) => ({ handle, name: handle.toUpperCase() });
 const playlist = (name: string, ids: number[], extra: Record<string, unknown> = {}) => ({
@@ -42,6 +45,7 @@ async function indexAll(
       confirmations: 0,
       blocksPerRead: 3,
       eventsPerTransaction: 4,
+      receipts: testReceiptVerifier(network),
       ...options,
     });
     if (pass.indexedBlock === pass.headBlock) return;
@@ -76,27 +80,119 @@ before(async () => {
     act(mallory, 19, 'User', 19, 'Create', { handle: 'mal3' }, 'invalid_metadata'),
     act(mallory, 20, 'User', 20, 'Create', user('mallory')),
   ]);
+  // A registered content node that signs upload receipts, and the audio each user uploaded.
+  const node = await registerReceiptSigner(network);
+  const audio = (account: typeof alice, title: string, cid = CID) =>
+    node.withReceipt(account!.address, { ...track(title), track_cid: cid });
+  const alicesAudio = await audio(alice, 'First');
   // Block 2: tracks.
   await submitActions(network, [
-    act(alice, 11, 'Track', 101, 'Create', track('First')),
-    act(alice, 11, 'Track', 102, 'Create', track('Second')),
-    act(bob, 12, 'Track', 201, 'Create', track('Bobs')),
-    act(alice, 11, 'Track', 101, 'Create', track('Again'), 'id_taken'),
+    act(alice, 11, 'Track', 101, 'Create', alicesAudio),
+    act(alice, 11, 'Track', 102, 'Create', await audio(alice, 'Second')),
+    act(bob, 12, 'Track', 201, 'Create', await audio(bob, 'Bobs')),
+    act(alice, 11, 'Track', 101, 'Create', await audio(alice, 'Again'), 'id_taken'),
     act(bob, 12, 'Track', 101, 'Update', { title: 'Mine now' }, 'not_owner'),
-    act(mallory, 11, 'Track', 103, 'Create', track('Forged'), 'wrong_signer'),
-    act(mallory, 99, 'Track', 104, 'Create', track('Nobody'), 'unknown_user'),
+    act(mallory, 11, 'Track', 103, 'Create', await audio(alice, 'Forged'), 'wrong_signer'),
+    act(mallory, 99, 'Track', 104, 'Create', await audio(mallory, 'Nobody'), 'unknown_user'),
     act(alice, 11, 'Track', 101, 'Follow', undefined, 'invalid_action'),
-    act(alice, 11, 'Track', 0, 'Create', track('Zero'), 'invalid_id'),
+    act(alice, 11, 'Track', 0, 'Create', await audio(alice, 'Zero'), 'invalid_id'),
     act(
       alice,
       11,
       'Track',
       105,
       'Create',
-      { ...track('Big'), description: 'x'.repeat(MAX_METADATA_BYTES) },
+      { ...(await audio(alice, 'Big')), description: 'x'.repeat(MAX_METADATA_BYTES) },
       'metadata_too_large',
     ),
     act(alice, 11, 'Track', 101, 'Update', { title: 'New title' }),
+  ]);
+  // Block 2b: a track may only name audio its owner uploaded (docs/design.md §7).
+  const receiptData = {
+    v: 1 as const,
+    uploadId: 'forged',
+    uploader: mallory!.address,
+    cid: CID,
+    previewCid: OTHER_CID,
+    origCid: OTHER_CID,
+    durationSeconds: 180,
+    nodeId: node.nodeId.toString(),
+    ethBlockHash: (await network.ethPublic.getBlock()).hash,
+    signedAt: Date.now(),
+  };
+  await submitActions(network, [
+    // Alice's receipt (a track's metadata is public) under Mallory's track.
+    act(
+      mallory,
+      20,
+      'Track',
+      110,
+      'Create',
+      { ...track('Taken'), upload_receipt: alicesAudio.upload_receipt },
+      'receipt_not_owner',
+    ),
+    act(mallory, 20, 'Track', 111, 'Create', track('No receipt'), 'no_upload_receipt'),
+    // A receipt Mallory signed herself, claiming to be the content node.
+    act(
+      mallory,
+      20,
+      'Track',
+      112,
+      'Create',
+      {
+        ...track('Self-signed'),
+        upload_receipt: await signUploadReceipt({ account: mallory!, data: receiptData }),
+      },
+      'receipt_signer_not_a_node',
+    ),
+    // The node's key, but a block that is not on the eth chain.
+    act(
+      mallory,
+      20,
+      'Track',
+      113,
+      'Create',
+      {
+        ...track('Nowhere'),
+        upload_receipt: await signUploadReceipt({
+          account: network.accounts[18]!,
+          data: { ...receiptData, ethBlockHash: `0x${'ab'.repeat(32)}` },
+        }),
+      },
+      'unknown_eth_block',
+    ),
+    act(
+      mallory,
+      20,
+      'Track',
+      114,
+      'Create',
+      { ...(await audio(mallory, 'Swapped', OTHER_CID)), track_cid: CID },
+      'receipt_mismatch',
+    ),
+    act(
+      mallory,
+      20,
+      'Track',
+      115,
+      'Create',
+      { ...track('Garbage'), upload_receipt: { data: '{}', signature: `0x${'11'.repeat(65)}` } },
+      'invalid_upload_receipt',
+    ),
+    act(mallory, 20, 'Track', 116, 'Create', await audio(mallory, 'Own')),
+    // Swapping the audio of a track needs a receipt for the new audio, uploaded by its owner.
+    act(mallory, 20, 'Track', 116, 'Update', { track_cid: OTHER_CID }, 'receipt_mismatch'),
+    act(
+      mallory,
+      20,
+      'Track',
+      116,
+      'Update',
+      { upload_receipt: alicesAudio.upload_receipt },
+      'receipt_not_owner',
+    ),
+    act(mallory, 20, 'Track', 116, 'Update', { upload_receipt: null }, 'no_upload_receipt'),
+    act(mallory, 20, 'Track', 116, 'Update', await audio(mallory, 'Own v2', OTHER_CID)),
   ]);
   // Block 3: follows, saves, reposts, playlists.
   await submitActions(network, [
@@ -128,9 +224,9 @@ before(async () => {
     act(bob, 12, 'Playlist', 999, 'Update', { playlist_name: 'Nope' }, 'unknown_playlist'),
     act(alice, 11, 'User', 11, 'Update', { bio: 'hi' }),
     act(alice, 11, 'User', 11, 'Update', { is_deactivated: true }),
-    act(alice, 11, 'Track', 106, 'Create', track('While away'), 'user_deactivated'),
+    act(alice, 11, 'Track', 106, 'Create', await audio(alice, 'While away'), 'user_deactivated'),
     act(alice, 11, 'User', 11, 'Update', { is_deactivated: false }),
-    act(alice, 11, 'Track', 107, 'Create', track('Back')),
+    act(alice, 11, 'Track', 107, 'Create', await audio(alice, 'Back')),
   ]);
 });
 
@@ -189,6 +285,7 @@ for (const engine of ENGINES) {
         { track_id: 101, owner_id: 11, title: 'New title', is_deleted: false },
         { track_id: 102, owner_id: 11, title: 'Second', is_deleted: true },
         { track_id: 107, owner_id: 11, title: 'Back', is_deleted: false },
+        { track_id: 116, owner_id: 20, title: 'Own v2', is_deleted: false },
         { track_id: 201, owner_id: 12, title: 'Bobs', is_deleted: false },
       ]);
       const playlists = await db
@@ -262,7 +359,7 @@ for (const engine of ENGINES) {
         },
         {
           user_id: 20,
-          track_count: 0,
+          track_count: 1,
           playlist_count: 0,
           album_count: 0,
           follower_count: 0,

@@ -4,7 +4,14 @@ import type { Kysely } from 'kysely';
 import type { Address, Hex, PublicClient } from 'viem';
 import type { EntityChanges } from '../../core/entityChanges.js';
 import type { DB } from '../../db/schema.js';
-import { applyEntityEvent, needRows, prepareEvent } from '../applyEntityEvent.js';
+import type { ReceiptVerifier } from '../../core/uploadReceipts.js';
+import {
+  type PreparedEvent,
+  applyEntityEvent,
+  checkReceipts,
+  needRows,
+  prepareEvent,
+} from '../applyEntityEvent.js';
 import {
   type ChainSource,
   type IndexChainOptions,
@@ -14,7 +21,7 @@ import {
 } from '../chainSource.js';
 import { ENTITY_TABLES } from '../entities/registry.js';
 import { EntityBatch } from '../entityBatch.js';
-import { type EntityEvent, readBlockTimes, readEntityEvents } from '../readEntityEvents.js';
+import { readBlockTimes, readEntityEvents } from '../readEntityEvents.js';
 
 /** The data chain's row in `indexing_checkpoints`. */
 export const DATA_CHAIN = 'data';
@@ -30,6 +37,8 @@ export type EntityManagerSourceInit = {
   blocksPerRead: number;
   /** Events per database transaction; a block is never split between two. */
   eventsPerTransaction: number;
+  /** Checks tracks' upload receipts against the eth chain (core/uploadReceipts.ts). */
+  receipts: ReceiptVerifier;
   /**
    * Runs after each transaction commits, before the pass reports its blocks indexed, with what
    * the transaction changed: kept views of those entities are stale from then on.
@@ -39,7 +48,8 @@ export type EntityManagerSourceInit = {
 
 /** Whole blocks of events, and the times of the blocks they are in. */
 type EntityPart = {
-  events: EntityEvent[];
+  /** Parsed, with their receipts checked. */
+  events: PreparedEvent[];
   blocks: Map<number, { hash: Hex; timestamp: number }>;
 };
 
@@ -55,12 +65,13 @@ export function entityManagerSource(init: EntityManagerSourceInit): ChainSource<
     blocksPerRead: init.blocksPerRead,
 
     async read(fromBlock, toBlock): Promise<SourcePart<EntityPart>[]> {
-      const events = await readEntityEvents({ client, entityManager, fromBlock, toBlock });
+      const read = await readEntityEvents({ client, entityManager, fromBlock, toBlock });
+      const events = await checkReceipts(read.map(prepareEvent), init.receipts);
       const withEvents = [...new Set(events.map((e) => e.blockNumber))];
       const blocks = await readBlockTimes(client, [...withEvents, toBlock]);
       // Whole blocks, in transactions of about eventsPerTransaction events.
-      const groups: EntityEvent[][] = [];
-      let group: EntityEvent[] = [];
+      const groups: PreparedEvent[][] = [];
+      let group: PreparedEvent[] = [];
       for (let i = 0; i < events.length; i++) {
         group.push(events[i]!);
         const blockEnds = events[i + 1]?.blockNumber !== events[i]!.blockNumber;
@@ -82,8 +93,7 @@ export function entityManagerSource(init: EntityManagerSourceInit): ChainSource<
       });
     },
 
-    async apply(tx, { events, blocks }, stage) {
-      const prepared = events.map(prepareEvent);
+    async apply(tx, { events: prepared, blocks }, stage) {
       const batch = new EntityBatch(ENTITY_TABLES);
       for (const event of prepared) needRows(batch, event);
       await batch.load(tx);
