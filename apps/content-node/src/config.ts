@@ -3,6 +3,7 @@ import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
 import {
   DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
+  DEFAULT_DEAD_NODE_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
@@ -48,6 +49,8 @@ export const contentNodeConfigSpec = {
   replicationFactor: env.int({ min: 1, max: 10 }).default(DEFAULT_REPLICATION_FACTOR),
   repairInterval: env.duration().default(DEFAULT_REPAIR_INTERVAL_MS),
   cleanupGrace: env.duration().default(DEFAULT_CLEANUP_GRACE_MS),
+  /** How long a peer stays unreachable before the next live nodes take its copies. */
+  deadNodeGrace: env.duration().default(DEFAULT_DEAD_NODE_GRACE_MS),
   ffmpegPath: env.string().optional(),
   ffprobePath: env.string().optional(),
 };

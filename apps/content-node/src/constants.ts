@@ -22,6 +22,15 @@ export const STREAM_HIGH_WATER_MARK = 256 * 1024;
 export const DEFAULT_REPAIR_INTERVAL_MS = 60_000;
 /** A surplus copy is kept this long before cleanup may drop it (a node may be rejoining). */
 export const DEFAULT_CLEANUP_GRACE_MS = 60 * 60 * 1000;
+/**
+ * A peer this node has not reached for this long counts as dead: the next live nodes in a
+ * blob's ranking take its copies. Minutes, so a restart or a short outage moves nothing.
+ */
+export const DEFAULT_DEAD_NODE_GRACE_MS = 5 * 60 * 1000;
+/** A lacking node looks for a holder among this many peers in rank order (R + 2 by default). */
+export const MISSING_BLOB_PEERS = 5;
+/** How long a lacking node waits for a peer to say whether it has a blob. */
+export const MISSING_BLOB_PEER_TIMEOUT_MS = 1_000;
 /** A peer that has not answered its health check in this long counts as unhealthy. */
 export const PEER_HEALTH_TIMEOUT_MS = 5_000;
 /** Login record writes (creates, replaces, deletes) one wallet may make per hour. */

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       replicationFactor: config.replicationFactor,
       repairIntervalMs: config.repairInterval,
       cleanupGraceMs: config.cleanupGrace,
+      deadNodeGraceMs: config.deadNodeGrace,
     },
   );
   await node.start();

@@ -15,6 +15,7 @@ import { serveUploads } from './api/serveUploads.js';
 import {
   DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
+  DEFAULT_DEAD_NODE_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
@@ -25,6 +26,8 @@ import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
 import { type JobQueue, createJobQueue } from './core/jobQueue.js';
 import { type NetworkView, canonicalEndpoint } from './core/network.js';
 import { createPeerClient } from './core/peerClient.js';
+import { createPeerLiveness } from './core/peerLiveness.js';
+import { createHolderFinder } from './core/findHolder.js';
 import { createRateLimiter } from './core/rateLimiter.js';
 import { AuthStore } from './db/authStore.js';
 import type { ListenJournal } from './db/listenJournal.js';
@@ -65,6 +68,8 @@ export type ContentNodeInit = {
   repairIntervalMs?: number;
   /** How long a surplus copy is kept before cleanup may drop it. */
   cleanupGraceMs?: number;
+  /** How long a peer stays unreachable before the next live nodes take its copies. */
+  deadNodeGraceMs?: number;
 };
 
 export type ContentNode = {
@@ -102,7 +107,10 @@ export async function createContentNode(
   const app = createApp({ logger });
   const log = app.log;
   const metrics = createMetrics(app);
-  const peers = createPeerClient(account);
+  const liveness = createPeerLiveness({
+    deadAfterMs: init.deadNodeGraceMs ?? DEFAULT_DEAD_NODE_GRACE_MS,
+  });
+  const peers = createPeerClient(account, liveness);
   const authRecords = createAuthRecords(
     { store: auth, peers, network },
     {
@@ -122,6 +130,7 @@ export async function createContentNode(
       nodes: network.contentNodes(),
       replicationFactor,
       cids,
+      isDead: (endpoint) => liveness.isDead(endpoint),
       onError: (peer, cid, error) =>
         log.warn({ err: error, peer, cid }, 'push to a replica failed; repair will retry'),
     });
@@ -154,6 +163,7 @@ export async function createContentNode(
         uploads,
         peers,
         network,
+        liveness,
         authRecords,
         mergeRecord: merge,
         metrics,
@@ -167,6 +177,7 @@ export async function createContentNode(
       },
     );
 
+  const findHolder = createHolderFinder({ peers, network, liveness }, { self });
   const guards = createGuards({ network });
   const { signerOf, peerOf, signedFilesOf } = guards;
   await registerRoutes(
@@ -194,8 +205,8 @@ export async function createContentNode(
         { self, jobsDir, maxUploadBytes },
       ),
       authentication: serveAuthentication({ authRecords, signerOf }),
-      content: serveContent({ store, variants }),
-      stream: serveStream({ store, listens, network, metrics, log }),
+      content: serveContent({ store, variants, findHolder }),
+      stream: serveStream({ store, listens, network, findHolder, metrics, log }),
       internal: serveInternal(
         { store, uploads, auth, authRecords, mergeRecord: merge, peerOf },
         { maxBlobBytes: maxUploadBytes * 2 },

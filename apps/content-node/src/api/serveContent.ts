@@ -1,17 +1,24 @@
 import { ForbiddenError, NotFoundError, ValidationError, parseCid } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FindHolder } from '../core/findHolder.js';
 import { IMAGE_VARIANTS, isImageVariant, renderImageVariant } from '../core/images.js';
 import { sniffContentType } from '../core/sniffContentType.js';
 import type { VariantIndex } from '../db/variantIndex.js';
+import { redirectToHolder } from './redirectToHolder.js';
 
 export type ServeContentComponents = {
   store: BlobStore;
   variants: VariantIndex;
+  /** A peer holding a blob this node lacks: the client is sent there. */
+  findHolder: FindHolder;
 };
 
-/** Images and JSON by CID, and image variants rendered once and then kept. Never audio. */
-export function serveContent({ store, variants }: ServeContentComponents) {
+/**
+ * Images and JSON by CID, and image variants rendered once and then kept. Never audio. A blob
+ * this node lacks is a redirect to a peer that has it (once: see redirectToHolder).
+ */
+export function serveContent({ store, variants, findHolder }: ServeContentComponents) {
   /** A blob's size and first bytes (enough to tell its type). */
   async function sniff(cid: string): Promise<{ size: number; head: Uint8Array }> {
     const info = await store.head(cid);
@@ -29,7 +36,13 @@ export function serveContent({ store, variants }: ServeContentComponents) {
     reply: FastifyReply,
   ) {
     const cid = parseCid(request.params.cid);
-    const { size, head } = await sniff(cid);
+    let sniffed: { size: number; head: Uint8Array };
+    try {
+      sniffed = await sniff(cid);
+    } catch (error) {
+      return redirectToHolder(findHolder, cid, request, reply, error);
+    }
+    const { size, head } = sniffed;
     const type = sniffContentType(head);
     // Audio is only ever served through the signed stream route.
     if (!type)
@@ -59,7 +72,13 @@ export function serveContent({ store, variants }: ServeContentComponents) {
     }
     let variantCid = variants.get(cid, variant);
     if (!variantCid || !(await store.head(variantCid))) {
-      const type = sniffContentType((await sniff(cid)).head);
+      let sniffed: { head: Uint8Array };
+      try {
+        sniffed = await sniff(cid);
+      } catch (error) {
+        return redirectToHolder(findHolder, cid, request, reply, error);
+      }
+      const type = sniffContentType(sniffed.head);
       if (!type?.startsWith('image/'))
         throw new ForbiddenError('Variants exist only for images', { code: 'not_an_image' });
       const chunks: Buffer[] = [];

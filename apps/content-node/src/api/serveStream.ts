@@ -5,15 +5,19 @@ import { type BlobStore, resolveRange } from '@coliving/storage';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_BUFFERED_RANGE_BYTES } from '../constants.js';
 import { parseRangeHeader } from '../core/httpRange.js';
+import type { FindHolder } from '../core/findHolder.js';
 import type { NetworkView } from '../core/network.js';
 import { createStreamSignatureVerifier } from '../core/streamSignatureCache.js';
 import type { ListenJournal } from '../db/listenJournal.js';
 import type { ContentNodeMetrics } from '../metrics.js';
+import { redirectToHolder } from './redirectToHolder.js';
 
 export type ServeStreamComponents = {
   store: BlobStore;
   listens: ListenJournal;
   network: NetworkView;
+  /** A peer holding a blob this node lacks: the listener is sent there. */
+  findHolder: FindHolder;
   metrics: Pick<ContentNodeMetrics, 'bytesServed' | 'listensLost'>;
   log: FastifyBaseLogger;
 };
@@ -25,9 +29,17 @@ type StreamRequest = FastifyRequest<{
 
 /**
  * Audio by CID, for GET and HEAD with ranges, to holders of a stream signature from a registered
- * discovery node. A stream from the first byte journals a listen.
+ * discovery node. A stream from the first byte journals a listen. A blob this node lacks is a
+ * redirect to a peer that has it (once: see redirectToHolder).
  */
-export function serveStream({ store, listens, network, metrics, log }: ServeStreamComponents) {
+export function serveStream({
+  store,
+  listens,
+  network,
+  findHolder,
+  metrics,
+  log,
+}: ServeStreamComponents) {
   const verifyStream = createStreamSignatureVerifier();
   const buffers = new BufferPool(64 * 1024, MAX_BUFFERED_RANGE_BYTES);
 
@@ -55,11 +67,22 @@ export function serveStream({ store, listens, network, metrics, log }: ServeStre
     let body: AsyncIterable<Uint8Array> | undefined;
     if (request.method === 'HEAD') {
       const info = await store.head(cid);
-      if (!info) throw new NotFoundError(`Blob ${cid} not found`);
+      if (!info)
+        return redirectToHolder(
+          findHolder,
+          cid,
+          request,
+          reply,
+          new NotFoundError(`Blob ${cid} not found`),
+        );
       size = info.size;
       ({ start, end } = resolveRange(range, size));
     } else {
-      ({ size, start, end, body } = await store.read(cid, { range, allocate: lend }));
+      try {
+        ({ size, start, end, body } = await store.read(cid, { range, allocate: lend }));
+      } catch (error) {
+        return redirectToHolder(findHolder, cid, request, reply, error);
+      }
       if (start === 0) {
         // A listen is journaled in the background (group commit); the stream does not wait for
         // the disk. A failed write is logged and counted, never silently dropped.

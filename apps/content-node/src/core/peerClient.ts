@@ -2,15 +2,17 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UnavailableError, contentSha256OfCid, signRequest } from '@coliving/protocol';
 import type { LocalAccount } from 'viem';
+import type { PeerLiveness } from './peerLiveness.js';
 
 /** How long one node-to-node call may take before the peer counts as unreachable. */
 const PEER_TIMEOUT_MS = 30_000;
 
 /**
  * Node-to-node calls, signed with this node's delegate key (peers accept only registered nodes),
- * each with its body: a JSON body by its bytes, a streamed blob by its CID's digest.
+ * each with its body: a JSON body by its bytes, a streamed blob by its CID's digest. Whether the
+ * peer answered goes into `liveness`, when given.
  */
-export function createPeerClient(account: LocalAccount) {
+export function createPeerClient(account: LocalAccount, liveness?: PeerLiveness) {
   async function call(
     peer: string,
     method: string,
@@ -23,8 +25,9 @@ export function createPeerClient(account: LocalAccount) {
       ...(await signRequest({ account, method, path, body, content })),
       ...(init.headers as Record<string, string> | undefined),
     };
+    let res: Response;
     try {
-      return await fetch(`${peer}${path}`, {
+      res = await fetch(`${peer}${path}`, {
         ...rest,
         method,
         headers,
@@ -33,8 +36,11 @@ export function createPeerClient(account: LocalAccount) {
         ...(rest.body ? { duplex: 'half' } : {}),
       });
     } catch (cause) {
+      liveness?.failed(peer);
       throw new UnavailableError(`Peer ${peer} is unreachable`, { cause });
     }
+    liveness?.answered(peer);
+    return res;
   }
 
   return {
@@ -57,8 +63,8 @@ export function createPeerClient(account: LocalAccount) {
       return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
     },
     /** Whether a peer holds a blob. */
-    async hasBlob(peer: string, cid: string): Promise<boolean> {
-      const res = await call(peer, 'HEAD', `/internal/blobs/${cid}`);
+    async hasBlob(peer: string, cid: string, signal?: AbortSignal): Promise<boolean> {
+      const res = await call(peer, 'HEAD', `/internal/blobs/${cid}`, { signal });
       return res.status === 200;
     },
     /** Sends an upload record to a peer. */

@@ -1,10 +1,12 @@
-import { type UploadRecord, placementFor, rankNodes } from '@coliving/protocol';
+import type { UploadRecord } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import { PEER_HEALTH_TIMEOUT_MS } from '../constants.js';
 import type { AuthRecords } from '../core/authRecords.js';
 import type { NetworkView } from '../core/network.js';
 import type { PeerClient } from '../core/peerClient.js';
+import type { PeerLiveness } from '../core/peerLiveness.js';
+import { keepsCopy, placeBlob } from '../core/placement.js';
 import type { UploadStore } from '../db/uploadStore.js';
 import type { ContentNodeMetrics } from '../metrics.js';
 
@@ -34,6 +36,8 @@ export type RepairComponents = {
   uploads: UploadStore;
   peers: PeerClient;
   network: NetworkView;
+  /** This node's own view of which peers answer; the health checks here feed it. */
+  liveness: PeerLiveness;
   authRecords: AuthRecords;
   /** Keeps a peer's upload record when it is newer (the record sweep). */
   mergeRecord: (value: unknown) => Promise<void>;
@@ -66,7 +70,7 @@ export async function repair(
 ): Promise<RepairPassReport> {
   const { network, metrics, state, log } = c;
   const nodes = network.contentNodes();
-  state.peerHealth = await checkPeers(network, self);
+  state.peerHealth = await checkPeers(network, c.liveness, self);
   // With too few healthy nodes, what looks missing may only be unreachable: pulling would
   // stampede the survivors and cleanup could not confirm copies. Wait for the next pass.
   const healthy = state.peerHealth.filter((p) => p.healthy).length + 1;
@@ -104,6 +108,8 @@ export async function repair(
     endpoints: nodes.map((n) => n.endpoint),
     replicationFactor,
     records,
+    isDead: (endpoint) => c.liveness.isDead(endpoint),
+    isDown: (endpoint) => c.liveness.isDown(endpoint),
     surplusSince: state.surplusSince,
     graceMs: cleanupGraceMs,
     now: Date.now(),
@@ -122,8 +128,15 @@ export async function repair(
   return { ...report, authRecords: authChanged };
 }
 
-/** Asks every other content node for its health (a peer that does not answer is unhealthy). */
-async function checkPeers(network: NetworkView, self: string): Promise<PeerHealth[]> {
+/**
+ * Asks every other content node for its health (a peer that does not answer is unhealthy), and
+ * notes in `liveness` which answered at all.
+ */
+async function checkPeers(
+  network: NetworkView,
+  liveness: PeerLiveness,
+  self: string,
+): Promise<PeerHealth[]> {
   return Promise.all(
     network
       .contentNodes()
@@ -133,8 +146,11 @@ async function checkPeers(network: NetworkView, self: string): Promise<PeerHealt
           const res = await fetch(`${endpoint}/health_check`, {
             signal: AbortSignal.timeout(PEER_HEALTH_TIMEOUT_MS),
           });
+          await res.body?.cancel();
+          liveness.answered(endpoint);
           return { endpoint, healthy: res.status === 200 };
         } catch {
+          liveness.failed(endpoint);
           return { endpoint, healthy: false };
         }
       }),
@@ -148,6 +164,10 @@ type RepairBlobsParameters = {
   endpoints: string[];
   replicationFactor: number;
   records: UploadRecord[];
+  /** Peers unreachable past the grace: the next live nodes in rank order hold in their place. */
+  isDead: (endpoint: string) => boolean;
+  /** Peers whose last call failed: not asked for a blob (they would only cost a timeout). */
+  isDown: (endpoint: string) => boolean;
   /** When this node first saw each blob it should not hold; cleanup waits `graceMs` after it. */
   surplusSince: Map<string, number>;
   graceMs: number;
@@ -167,19 +187,21 @@ function blobsOf(records: UploadRecord[]): Set<string> {
 }
 
 /**
- * The blob half of a pass (docs/design.md §7): pull every blob this node should hold but lacks, from the
- * other nodes in rank order; drop a blob it should not hold only once the grace period has passed
- * and every node that should hold it confirms it does, so the last known copy is never dropped.
+ * The blob half of a pass (docs/design.md §7): pull every blob this node should hold but lacks
+ * (it is among the first R live nodes of the blob's ranking), from the other nodes in rank order.
+ * A copy is kept while this node holds it or ranks within R + 2; past that it is surplus, and is
+ * dropped only once the grace period has passed and every live holder confirms it has the blob,
+ * so the last known copy is never dropped.
  */
 async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
   const endpoints = p.endpoints.includes(p.self) ? p.endpoints : [...p.endpoints, p.self];
   const report: RepairReport = { pulled: [], dropped: [] };
   const known = blobsOf(p.records);
   for (const cid of known) {
-    const placement = placementFor(endpoints, cid, p.replicationFactor);
-    if (!placement.includes(p.self) || (await p.store.head(cid))) continue;
-    for (const peer of rankNodes(endpoints, cid)) {
-      if (peer === p.self) continue;
+    const { ranking, holders } = placeBlob(endpoints, cid, p.replicationFactor, p.isDead);
+    if (!holders.includes(p.self) || (await p.store.head(cid))) continue;
+    for (const peer of ranking) {
+      if (peer === p.self || p.isDown(peer)) continue;
       try {
         const body = await p.peers.fetchBlob(peer, cid);
         if (!body) continue;
@@ -194,8 +216,8 @@ async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
   for await (const cid of p.store.list()) {
     // Blobs no record names (rendered image variants) are this node's own cache: kept.
     if (!known.has(cid)) continue;
-    const placement = placementFor(endpoints, cid, p.replicationFactor);
-    if (placement.includes(p.self)) {
+    const placement = placeBlob(endpoints, cid, p.replicationFactor, p.isDead);
+    if (keepsCopy(placement, p.self, p.replicationFactor)) {
       p.surplusSince.delete(cid);
       continue;
     }
@@ -203,14 +225,14 @@ async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
     p.surplusSince.set(cid, since);
     if (p.now - since < p.graceMs) continue;
     let confirmed = 0;
-    for (const peer of placement) {
+    for (const peer of placement.holders) {
       try {
         if (await p.peers.hasBlob(peer, cid)) confirmed++;
       } catch (error) {
         p.onError(`check ${cid} on ${peer}`, error);
       }
     }
-    if (confirmed === placement.length && confirmed > 0) {
+    if (confirmed === placement.holders.length && confirmed > 0) {
       await p.store.delete(cid);
       p.surplusSince.delete(cid);
       report.dropped.push(cid);

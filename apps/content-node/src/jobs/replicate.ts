@@ -1,7 +1,7 @@
-import { placementFor } from '@coliving/protocol';
 import type { BlobStore } from '@coliving/storage';
 import type { NodeInfo } from '../core/network.js';
 import type { PeerClient } from '../core/peerClient.js';
+import { placeBlob } from '../core/placement.js';
 
 export type ReplicateParameters = {
   store: BlobStore;
@@ -10,11 +10,13 @@ export type ReplicateParameters = {
   nodes: NodeInfo[];
   replicationFactor: number;
   cids: string[];
+  /** Peers unreachable past the grace: skipped, so the next live nodes take their copies. */
+  isDead: (endpoint: string) => boolean;
   onError: (peer: string, cid: string, error: unknown) => void;
 };
 
 /**
- * Pushes each blob to the nodes its placement names (docs/design.md §7) and returns, per CID, the nodes
+ * Pushes each blob to the live nodes its placement names (docs/design.md §7) and returns, per CID, the nodes
  * that now hold it. A node that cannot be reached is skipped: repair will fill it in later.
  */
 export async function replicate({
@@ -24,6 +26,7 @@ export async function replicate({
   nodes,
   replicationFactor,
   cids,
+  isDead,
   onError,
 }: ReplicateParameters): Promise<Map<string, string[]>> {
   const endpoints = nodes.map((n) => n.endpoint);
@@ -32,7 +35,7 @@ export async function replicate({
   // on each other.
   const pushed = await Promise.all(
     cids.map(async (cid) => {
-      const targets = placementFor(endpoints, cid, replicationFactor);
+      const targets = placeBlob(endpoints, cid, replicationFactor, isDead).holders;
       const held = await Promise.all(
         targets.map(async (node) => {
           if (node === self) return (await store.head(cid)) ? node : undefined;
