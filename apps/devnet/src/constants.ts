@@ -21,6 +21,12 @@ export const LOG_TAIL_LINES = 40;
 
 /** Discovery nodes poll the chains this often: a devnet block should be served at once. */
 export const DISCOVERY_POLL_INTERVAL = '250ms';
+/**
+ * User Creates a discovery node relays per client IP per hour on a devnet. Every demo account,
+ * and every account a developer or an end-to-end test signs up, comes from 127.0.0.1; the
+ * default (a few an hour) is for a public node, where one address is one household.
+ */
+export const DISCOVERY_USER_CREATES_PER_IP_HOUR = '200';
 /** Trending and the search dictionary are rebuilt this often, so new tracks show up quickly. */
 export const DISCOVERY_TRENDING_INTERVAL = '10s';
 /**

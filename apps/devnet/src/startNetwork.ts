@@ -19,6 +19,7 @@ import {
   DEFAULT_DISCOVERY_NODES,
   DISCOVERY_POLL_INTERVAL,
   DISCOVERY_TRENDING_INTERVAL,
+  DISCOVERY_USER_CREATES_PER_IP_HOUR,
 } from './constants.js';
 import { deployNetwork, userAccounts } from './deployNetwork.js';
 import type {
@@ -214,6 +215,7 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
         COLIVING_RELAYER_PRIVATE_KEY: n.relayer!.privateKey,
         COLIVING_POLL_INTERVAL: DISCOVERY_POLL_INTERVAL,
         COLIVING_TRENDING_INTERVAL: DISCOVERY_TRENDING_INTERVAL,
+        COLIVING_RELAY_USER_CREATES_PER_IP_HOUR: DISCOVERY_USER_CREATES_PER_IP_HOUR,
         ...init.env?.discoveryNode,
       };
     };

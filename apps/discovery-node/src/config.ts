@@ -20,6 +20,18 @@ export const discoveryNodeConfigSpec = {
   delegatePrivateKey: env.privateKey(),
   /** The gas wallet the relay submits from; without it POST /relay answers 503. */
   relayerPrivateKey: env.privateKey().optional(),
+  /**
+   * The reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the
+   * client; unset, the client is the socket's peer and the header is ignored (the relay limits
+   * sign-ups per client IP, so a forged header must not pass for another client).
+   */
+  trustProxy: env.string().optional(),
+  /** Relay limits (core/relay.ts, DEFAULT_RELAY_LIMITS when unset): User Creates per client IP per hour. */
+  relayUserCreatesPerIpHour: env.int({ min: 0, max: 1_000_000 }).optional(),
+  /** Actions one user may relay per minute, and track creates and other actions per hour. */
+  relayActionsPerUserMinute: env.int({ min: 0, max: 1_000_000 }).optional(),
+  relayTrackCreatesPerUserHour: env.int({ min: 0, max: 1_000_000 }).optional(),
+  relayActionsPerUserHour: env.int({ min: 0, max: 1_000_000 }).optional(),
   /** Blocks under the head before a block is indexed: 0 on a devnet, 12 elsewhere by default. */
   dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),

@@ -58,6 +58,17 @@ async function main(): Promise<void> {
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       trendingIntervalMs: config.trendingInterval,
       trackCacheBytes: config.trackCacheMb * 1024 * 1024,
+      ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+      relay: {
+        limits: {
+          userCreatesPerIpHour: config.relayUserCreatesPerIpHour,
+          actionsPerUserMinute: config.relayActionsPerUserMinute,
+          actionsPerUserHour: {
+            trackCreate: config.relayTrackCreatesPerUserHour,
+            social: config.relayActionsPerUserHour,
+          },
+        },
+      },
     },
   );
   await node.start();

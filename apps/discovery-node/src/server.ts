@@ -56,6 +56,8 @@ export type DiscoveryNodeInit = {
   blocksPerRead?: number;
   eventsPerTransaction?: number;
   relay?: RelayInit;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated). */
+  trustProxy?: string;
   /** This node's public base URL: the API's stream and image links are absolute. */
   publicUrl: string;
   /**
@@ -97,7 +99,10 @@ export async function createDiscoveryNode(
 ): Promise<DiscoveryNode> {
   const { database, manifest, dataClient, account } = components;
   const { db } = database;
-  const app = createApp({ logger: components.logger ?? false });
+  const app = createApp({
+    logger: components.logger ?? false,
+    ...(init.trustProxy ? { trustProxy: init.trustProxy } : {}),
+  });
   const log = app.log;
   const publicUrl = init.publicUrl.replace(/\/+$/, '');
   await app.register(swagger, {
@@ -277,8 +282,8 @@ export async function createDiscoveryNode(
     relay: {
       ...relay,
       // A relayed action's block is indexed at once rather than at the next poll.
-      submit: async (body) => {
-        const result = await relay.submit(body);
+      submit: async (body, caller) => {
+        const result = await relay.submit(body, caller);
         dataIndexer.poke();
         return result;
       },

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '@coliving/protocol';
 import {
   ColivingSdkError,
+  describeRefusal,
   errorFromResponse,
   errorTypeOfStatus,
   isColivingSdkError,
@@ -88,5 +89,55 @@ describe('error mapping', () => {
     assert.equal(isFailoverError(new Error('x')), false);
     assert.equal(isColivingSdkError(new ColivingSdkError('not_found', 'x'), 'not_found'), true);
     assert.equal(isColivingSdkError(new ColivingSdkError('not_found', 'x'), 'server'), false);
+  });
+
+  it('words every relay refusal for a person, with the wait of a limit', () => {
+    // The discovery node's skip codes (core/entityRules.ts) and its relay's limits.
+    const codes = [
+      'unknown_user',
+      'wrong_signer',
+      'user_deactivated',
+      'id_mismatch',
+      'id_taken',
+      'wallet_has_user',
+      'handle_reserved',
+      'handle_taken',
+      'not_owner',
+      'self_follow',
+      'unknown_target',
+      'unknown_track',
+      'unknown_playlist',
+      'deleted',
+      'target_deleted',
+      'no_op',
+      'ip_signups_limited',
+      'wallet_signups_limited',
+      'rate_limited',
+    ];
+    for (const code of codes) {
+      const sentence = describeRefusal({ code });
+      assert.ok(sentence && !/\d|0x|_/.test(sentence), `${code}: ${sentence}`);
+    }
+    const limited = errorFromResponse(
+      429,
+      {
+        error: {
+          code: 'ip_signups_limited',
+          message: 'Too many accounts were created from this network in the last hour',
+        },
+      },
+      'http://dn.test/relay',
+      '3420',
+    );
+    assert.equal(
+      describeRefusal(limited),
+      'Too many accounts were created from your network recently. Try again in about 57 minutes.',
+    );
+    assert.equal(
+      describeRefusal({ code: 'rate_limited', retryAfterSeconds: 50 }),
+      'You are doing that too often. Try again in about a minute.',
+    );
+    assert.equal(describeRefusal({ code: 'track_not_found' }), undefined);
+    assert.equal(describeRefusal({}), undefined);
   });
 });

@@ -182,3 +182,56 @@ export function isFailoverError(error: unknown): boolean {
     (error.type === 'network' || error.type === 'timeout' || error.type === 'server')
   );
 }
+
+/**
+ * What a person is told for each refusal a discovery node's relay answers before it spends gas:
+ * the indexer's skip codes (docs/design.md §6) and the relay's limits. Node messages name ids
+ * and wallets; these name what happened and what to do.
+ */
+const REFUSALS: Readonly<Record<string, string>> = {
+  unknown_user: 'Your account is not on the network yet. Wait a moment and try again.',
+  wrong_signer: 'This was not signed by your account. Log out, log in again and retry.',
+  user_deactivated: 'This account is deactivated. Reactivate it in settings first.',
+  id_mismatch: 'The new account was not set up correctly. Try again.',
+  id_taken: 'Something else just took the same id. Try again.',
+  wallet_has_user: 'This login already has an account. Log in instead.',
+  handle_reserved: 'That handle is reserved. Choose another one.',
+  handle_taken: 'That handle is taken. Choose another one.',
+  not_owner: 'Only its owner can change or delete this.',
+  self_follow: 'You cannot follow yourself.',
+  unknown_target: 'That no longer exists, or is not on this node yet.',
+  unknown_track: 'A track it names no longer exists, or is not on this node yet.',
+  unknown_playlist: 'That playlist no longer exists, or is not on this node yet.',
+  deleted: 'That has been deleted.',
+  target_deleted: 'That has been deleted.',
+  no_op: 'That is done already.',
+};
+
+/** A wait in words: "a few seconds", "about 2 minutes", "about an hour". */
+function waitInWords(seconds: number | undefined): string {
+  if (seconds === undefined || seconds < 45) return 'a few seconds';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return minutes === 1 ? 'about a minute' : `about ${minutes} minutes`;
+  return 'about an hour';
+}
+
+/**
+ * A sentence for a person about a refusal, from its code (and, when rate limited, how long to
+ * wait); undefined for a code this SDK does not know, so the caller falls back to its own words.
+ */
+export function describeRefusal(error: {
+  code?: string | undefined;
+  retryAfterSeconds?: number | undefined;
+}): string | undefined {
+  const wait = waitInWords(error.retryAfterSeconds);
+  switch (error.code) {
+    case 'ip_signups_limited':
+      return `Too many accounts were created from your network recently. Try again in ${wait}.`;
+    case 'wallet_signups_limited':
+      return `This account is still being created. Wait ${wait}, then log in.`;
+    case 'rate_limited':
+      return `You are doing that too often. Try again in ${wait}.`;
+    default:
+      return error.code === undefined ? undefined : REFUSALS[error.code];
+  }
+}

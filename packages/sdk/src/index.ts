@@ -4,6 +4,7 @@ export {
   type ColivingSdkErrorParameters,
   type ColivingSdkErrorType,
   ColivingSdkError,
+  describeRefusal,
   isColivingSdkError,
 } from './errors.js';
 export type { AuthReturnType, ChangePasswordParameters, Credentials } from './auth.js';

@@ -81,7 +81,7 @@ export async function manageEntity<T>(ctx: SdkContext, p: ManageEntityParameters
   // One node at a time, never hedged (mining takes seconds, and a copy would spend gas): so the
   // node is checked alive just before, rather than found frozen after the relay's timeout.
   const landing = await ctx.discovery.run(
-    async (endpoint): Promise<Landing> => {
+    async (endpoint): Promise<Landing | undefined> => {
       attempts++;
       try {
         const { body: answer } = await requestJson<{
@@ -94,6 +94,15 @@ export async function manageEntity<T>(ctx: SdkContext, p: ManageEntityParameters
         });
         return { blockNumber: answer.data.block_number, blockHash: answer.data.block_hash };
       } catch (error) {
+        // The relay refuses an action that would change nothing (a follow of someone followed):
+        // the state asked for is there already, and is read back below like any other.
+        if (
+          error instanceof ColivingSdkError &&
+          error.type === 'conflict' &&
+          error.code === 'no_op'
+        ) {
+          return undefined;
+        }
         // The same signed action, sent again after a failed attempt, is refused once the first
         // copy is mined: it was, in a block no later than the chain head now.
         if (
@@ -113,14 +122,16 @@ export async function manageEntity<T>(ctx: SdkContext, p: ManageEntityParameters
 
   p.onStatus?.('indexing');
   return ctx.discovery.run(async (endpoint) => {
-    await waitForBlock(ctx, endpoint, landing, p.signal);
+    if (landing) await waitForBlock(ctx, endpoint, landing, p.signal);
     const value = await p.readBack(endpoint);
     if (!p.isApplied(value)) {
       throw new ColivingSdkError(
         'rejected',
-        `The ${p.entityType} ${p.action} was mined in block ${landing.blockNumber} but the ` +
-          'indexer did not apply it (it was invalid by then: a taken handle or id, a missing ' +
-          'target, or no change)',
+        landing
+          ? `The ${p.entityType} ${p.action} was mined in block ${landing.blockNumber} but the ` +
+              'indexer did not apply it (it was invalid by then: a taken handle or id, a missing ' +
+              'target, or no change)'
+          : `The relay found the ${p.entityType} ${p.action} already done, but it is not`,
         { code: 'not_applied' },
       );
     }

@@ -22,8 +22,11 @@ export type CreateAppParameters = {
   logger: Logger | false;
   /** Largest request body in bytes for routes that do not set their own `bodyLimit`. */
   bodyLimit?: number;
-  /** Trust X-Forwarded-* from a reverse proxy in front of the node. */
-  trustProxy?: boolean;
+  /**
+   * Trust X-Forwarded-* from a reverse proxy in front of the node: true for any, or the proxies'
+   * addresses or CIDRs (comma-separated, as fastify takes them). False by default.
+   */
+  trustProxy?: boolean | string;
   /** Longest time a whole request may take to arrive, in ms. */
   requestTimeout?: number;
 };

@@ -26,7 +26,7 @@ export function registerRelayRoutes(
   { relay, db, client }: RelayRoutesComponents,
 ): void {
   app.post('/relay', async function serveRelay(request) {
-    const result = await relay.submit(request.body);
+    const result = await relay.submit(request.body, { ip: request.ip });
     return {
       data: {
         transaction_hash: result.transactionHash,

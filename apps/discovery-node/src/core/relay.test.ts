@@ -122,7 +122,8 @@ before(async () => {
   bob = network.accounts[2]!;
   mallory = network.accounts[3]!;
   gas = network.accounts[17]!;
-  app = relayApp();
+  // Every request here comes from one address: the app is configured for many sign-ups from it.
+  app = relayApp({}, { limits: { userCreatesPerIpHour: 1000 } });
   for (const [account, id, handle] of [
     [alice, ALICE, 'alice'],
     [bob, BOB, 'bob'],
@@ -200,7 +201,10 @@ describe('relay', () => {
     const byMallory = await post(app, await sign({ account: mallory, ...follow }));
     assert.equal(byMallory.statusCode, 401);
     assert.deepEqual(byMallory.json(), {
-      error: { code: 'wrong_signer', message: 'Action is not signed by the wallet of user 1' },
+      error: {
+        code: 'wrong_signer',
+        message: `Signed by ${mallory.address.toLowerCase()}, not by user 1`,
+      },
     });
 
     // A signature over other data recovers some other wallet.
@@ -311,7 +315,7 @@ describe('relay', () => {
     let clock = 1_700_000_000_000;
     const limited = relayApp(
       { account: network.accounts[16]! },
-      { limits: { social: 2, userCreate: 1 }, now: () => clock },
+      { limits: { actionsPerUserHour: { social: 2 } }, now: () => clock },
     );
     try {
       const follow = (account: LocalAccount, userId: number, entityId: number) =>
@@ -338,9 +342,17 @@ describe('relay', () => {
       // The first of the two leaves the window an hour after it was made.
       assert.equal(over.headers['retry-after'], String(50 * 60));
       assert.deepEqual(await chainState(), before);
-      // Other signers have limits of their own.
-      assert.equal((await post(limited, await follow(bob, BOB, ALICE))).statusCode, 200);
-      // Each kind of action has its own bucket.
+      // Other users have limits of their own.
+      const rename = await sign({
+        account: bob,
+        userId: BOB,
+        entityType: 'User',
+        entityId: BOB,
+        action: 'Update',
+        metadata: { name: 'Bob' },
+      });
+      assert.equal((await post(limited, rename)).statusCode, 200);
+      // A User Create counts against its wallet and address, not a user's budget.
       const newcomer = privateKeyToAccount(generatePrivateKey());
       const create = (id: number) =>
         sign({
@@ -352,7 +364,7 @@ describe('relay', () => {
           metadata: { handle: `new${id}`, name: 'New' },
         });
       assert.equal((await post(limited, await create(700))).statusCode, 200);
-      expectError(await post(limited, await create(701)), 429, 'rate_limited');
+      expectError(await post(limited, await create(701)), 429, 'wallet_signups_limited');
 
       clock += 50 * 60 * 1000 - 1;
       expectError(await post(limited, await follow(alice, ALICE, BOB)), 429, 'rate_limited');
@@ -433,6 +445,7 @@ describe('relay', () => {
   });
 
   it('answers 409 for a reused nonce without submitting it', async () => {
+    await indexAll(); // bob's unfollow above, so his follow is not a no-op
     const nonce = randomNonce();
     const follow = await sign({
       account: bob,
@@ -454,8 +467,9 @@ describe('relay', () => {
       account: bob,
       userId: BOB,
       entityType: 'User',
-      entityId: ALICE,
-      action: 'Unfollow',
+      entityId: BOB,
+      action: 'Update',
+      metadata: { name: 'Bob' },
       nonce,
     });
     expectError(await post(app, other), 409, 'nonce_used');
@@ -466,8 +480,9 @@ describe('relay', () => {
       account: bob,
       userId: BOB,
       entityType: 'User',
-      entityId: ALICE,
-      action: 'Unfollow',
+      entityId: BOB,
+      action: 'Update',
+      metadata: { name: 'Bobby' },
     });
     const both = await Promise.all([post(app, twice), post(app, twice)]);
     assert.deepEqual(both.map((res) => res.statusCode).sort(), [200, 409]);
@@ -533,8 +548,9 @@ describe('relay', () => {
           account: alice,
           userId: ALICE,
           entityType: 'User',
-          entityId: BOB,
-          action: 'Follow',
+          entityId: ALICE,
+          action: 'Update',
+          metadata: { name: 'Alice' },
         }),
       )
     ).json<RelayData>().data;

@@ -1,6 +1,7 @@
 // The relay (docs/design.md §6): takes a user's signed ManageEntity action, checks it as the indexer
-// will, rate-limits its signer and submits it to EntityManager from the node's gas wallet, so
-// users need no gas of their own. Everything that can be refused is refused before gas is spent.
+// will (relayChecks.ts), rate-limits its user, wallet and client IP, and submits it to
+// EntityManager from the node's gas wallet, so users need no gas of their own. Everything that can
+// be refused is refused before gas is spent.
 import type { Kysely } from 'kysely';
 import {
   type Address,
@@ -24,30 +25,45 @@ import {
   type Action,
   type EntityType,
   ConflictError,
-  InvalidSignatureError,
-  NotFoundError,
   RateLimitedError,
   UnavailableError,
-  ValidationError,
   parseEntityMetadata,
   parseRelayRequest,
   recoverManageEntitySigner,
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { type CheckedAction, checkState } from './relayChecks.js';
 
-/** The rate-limit buckets: account creation and uploads are costlier to the network than the rest. */
-export type RelayLimitKind = 'userCreate' | 'trackCreate' | 'social';
+/** The rate-limit buckets of a user's actions: a track is costlier to the network than a follow. */
+export type RelayLimitKind = 'trackCreate' | 'social';
 
-/** Actions per signer per rolling hour (the reference limits of Audius's relay). */
-export const DEFAULT_RELAY_LIMITS: Readonly<Record<RelayLimitKind, number>> = {
-  userCreate: 10,
-  trackCreate: 100,
-  social: 2000,
+/**
+ * How much one caller may relay. Wallets are free, so a fresh wallet gets one User Create and
+ * nothing else (every other action needs its user), and User Creates are also counted per
+ * client IP; a user's actions are counted per user, per minute and per hour.
+ */
+export type RelayLimits = {
+  /** User Creates relayed for one client IP per rolling hour. */
+  userCreatesPerIpHour: number;
+  /** User Creates relayed for one wallet per rolling hour (once indexed, its user refuses more). */
+  userCreatesPerWalletHour: number;
+  /** Actions relayed for one user per rolling minute, whatever their kind. */
+  actionsPerUserMinute: number;
+  /** Actions of each kind relayed for one user per rolling hour. */
+  actionsPerUserHour: Readonly<Record<RelayLimitKind, number>>;
 };
 
-/** The rate-limit window: limits are per rolling hour. */
-const RATE_WINDOW_MS = 60 * 60 * 1000;
-/** How often idle signers are dropped from the rate-limit map, so it cannot grow without end. */
+/** The defaults: a household may sign up a few people an hour; a user's hourly budgets are Audius's. */
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  userCreatesPerIpHour: 3,
+  userCreatesPerWalletHour: 1,
+  actionsPerUserMinute: 60,
+  actionsPerUserHour: { trackCreate: 100, social: 2000 },
+};
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** How often idle counters are dropped from the rate-limit map, so it cannot grow without end. */
 const RATE_SWEEP_INTERVAL_MS = 60 * 1000;
 /** Longest wait for a relayed transaction to be mined before the client is told to retry. */
 const RECEIPT_TIMEOUT_MS = 60 * 1000;
@@ -65,24 +81,40 @@ export type RelayComponents = {
 };
 
 export type RelayInit = {
-  limits?: Partial<Record<RelayLimitKind, number>>;
+  /** Overrides of DEFAULT_RELAY_LIMITS (config.ts reads them from COLIVING_RELAY_*). */
+  limits?: Partial<Omit<RelayLimits, 'actionsPerUserHour'>> & {
+    actionsPerUserHour?: Partial<Record<RelayLimitKind, number>>;
+  };
   /** Milliseconds since the epoch; tests move it to cross the rate-limit window. */
   now?: () => number;
 };
 
 export type RelayResult = { transactionHash: Hex; blockNumber: number; blockHash: Hex };
 
+/** Who sent a relay request, as the HTTP edge saw it. */
+export type RelayCaller = {
+  /** The client's address: the socket's, or a trusted proxy's X-Forwarded-For (config trustProxy). */
+  ip: string;
+};
+
 export type Relay = {
   /** Checks, rate-limits and submits one relay request body; resolves once it is mined. */
-  submit(body: unknown): Promise<RelayResult>;
+  submit(body: unknown, caller: RelayCaller): Promise<RelayResult>;
 };
 
 /** Builds the relay of one node; it is the only sender from `account`, which it keeps nonces for. */
 export function createRelay(components: RelayComponents, init: RelayInit = {}): Relay {
   const { db, client, account, chain, entityManager } = components;
-  const limits = { ...DEFAULT_RELAY_LIMITS, ...init.limits };
+  const limits: RelayLimits = {
+    ...DEFAULT_RELAY_LIMITS,
+    ...definedOf(init.limits ?? {}),
+    actionsPerUserHour: {
+      ...DEFAULT_RELAY_LIMITS.actionsPerUserHour,
+      ...definedOf(init.limits?.actionsPerUserHour ?? {}),
+    },
+  };
   const now = init.now ?? Date.now;
-  const rateLimiter = createRateLimiter(limits, now);
+  const rateLimiter = createRateLimiter(now);
   const wallet = createChainWallet('data', chain, account);
   // Requests between simulation and their receipt, by signer and nonce: a second copy of one
   // action would pass its simulation too and then revert on chain, at our expense.
@@ -130,7 +162,7 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
   }
 
   return {
-    async submit(body) {
+    async submit(body, caller) {
       const { message, signature } = parseRelayRequest(body);
       const signer = (
         await recoverManageEntitySigner({
@@ -140,9 +172,18 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
           signature,
         })
       ).toLowerCase();
-      parseEntityMetadata(message.entityType, message.action, message.metadata);
-      await checkState(db, message, signer);
-      rateLimiter.take(signer, limitKind(message.entityType, message.action));
+      const metadata = parseEntityMetadata(message.entityType, message.action, message.metadata);
+      // parseRelayRequest refuses ids that are not exact JS numbers.
+      const action = {
+        user: Number(message.userId),
+        entityType: message.entityType,
+        entity: Number(message.entityId),
+        action: message.action,
+        signer,
+        data: metadata.data,
+      };
+      await checkState(db, action);
+      rateLimiter.take(windowsOf(limits, action, caller));
 
       const key = `${signer}:${message.nonce}`;
       if (inFlight.has(key)) throw nonceUsed();
@@ -192,80 +233,105 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
 
 type ManageEntityArgs = readonly [bigint, string, bigint, string, string, Hex, Hex];
 
-type CheckedMessage = { userId: bigint; entityType: EntityType; entityId: bigint; action: Action };
-
-/**
- * The indexer's checks that need only our database: the acting user exists and signed. They
- * can be stale (the database trails the chain), so the indexer still decides; this only keeps
- * gas from being spent on actions that would be skipped anyway.
- */
-async function checkState(db: Kysely<DB>, message: CheckedMessage, signer: string): Promise<void> {
-  if (message.entityType === 'User' && message.action === 'Create') {
-    if (message.entityId !== message.userId) {
-      throw new ValidationError('A User Create must name the new user as its entity', {
-        code: 'id_mismatch',
-      });
-    }
-    return;
-  }
-  // userId fits a JS number: parseRelayRequest refuses larger ids.
-  const user = await db
-    .selectFrom('users')
-    .select('wallet')
-    .where('user_id', '=', Number(message.userId))
-    .executeTakeFirst();
-  if (!user) {
-    throw new NotFoundError(`User ${message.userId} does not exist`, { code: 'unknown_user' });
-  }
-  if (user.wallet !== signer) {
-    throw new InvalidSignatureError(
-      `Action is not signed by the wallet of user ${message.userId}`,
-      {
-        code: 'wrong_signer',
-        details: `recovered ${signer}, user wallet ${user.wallet}`,
-      },
-    );
-  }
+/** `values` without its undefined entries: an unset config field keeps the default. */
+function definedOf<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
 
-function limitKind(entityType: EntityType, action: Action): RelayLimitKind {
-  if (action === 'Create' && entityType === 'User') return 'userCreate';
+/** Which hourly budget of its user an action counts against. */
+export function limitKind(entityType: EntityType, action: Action): RelayLimitKind {
   if (action === 'Create' && entityType === 'Track') return 'trackCreate';
   return 'social';
 }
 
-/** A rolling-window counter per signer and bucket, in memory (one node's view is enough). */
-function createRateLimiter(limits: Record<RelayLimitKind, number>, now: () => number) {
-  const hits = new Map<string, number[]>();
+/** One rolling window an action counts in, and what a caller over it is told. */
+type RateWindow = { key: string; limit: number; ms: number; code: string; message: string };
+
+/** The windows an action counts in: its IP's and wallet's for a User Create, its user's otherwise. */
+function windowsOf(limits: RelayLimits, action: CheckedAction, caller: RelayCaller): RateWindow[] {
+  if (action.entityType === 'User' && action.action === 'Create') {
+    return [
+      {
+        key: `ip:${caller.ip}`,
+        limit: limits.userCreatesPerIpHour,
+        ms: HOUR_MS,
+        code: 'ip_signups_limited',
+        message: 'Too many accounts were created from this network in the last hour',
+      },
+      {
+        key: `wallet:${action.signer}`,
+        limit: limits.userCreatesPerWalletHour,
+        ms: HOUR_MS,
+        code: 'wallet_signups_limited',
+        message: 'This wallet has already created an account',
+      },
+    ];
+  }
+  const kind = limitKind(action.entityType, action.action);
+  return [
+    {
+      key: `user:${action.user}:minute`,
+      limit: limits.actionsPerUserMinute,
+      ms: MINUTE_MS,
+      code: 'rate_limited',
+      message: `Too many actions by user ${action.user} in the last minute`,
+    },
+    {
+      key: `user:${action.user}:${kind}`,
+      limit: limits.actionsPerUserHour[kind],
+      ms: HOUR_MS,
+      code: 'rate_limited',
+      message: `Too many ${kind} actions by user ${action.user} in the last hour`,
+    },
+  ];
+}
+
+/** Rolling-window counters by key, in memory (one node's view is enough: each pays its own gas). */
+function createRateLimiter(now: () => number) {
+  const hits = new Map<string, { ms: number; times: number[] }>();
   let lastSweep = now();
 
   function sweep(at: number): void {
-    for (const [key, times] of hits) {
-      if ((times.at(-1) ?? -Infinity) <= at - RATE_WINDOW_MS) hits.delete(key);
+    for (const [key, { ms, times }] of hits) {
+      if ((times.at(-1) ?? -Infinity) <= at - ms) hits.delete(key);
     }
     lastSweep = at;
   }
 
   return {
-    /** Counts one action of `kind` by `signer`, or throws RateLimitedError when over its limit. */
-    take(signer: string, kind: RelayLimitKind): void {
+    /**
+     * Counts one action in every window of `windows`, or in none and throws RateLimitedError
+     * (with the longest wait among them) when any is full.
+     */
+    take(windows: RateWindow[]): void {
       const at = now();
       if (at - lastSweep >= RATE_SWEEP_INTERVAL_MS) sweep(at);
-      const key = `${signer}:${kind}`;
-      const times = hits.get(key) ?? [];
-      const live = times.findIndex((t) => t > at - RATE_WINDOW_MS);
-      times.splice(0, live === -1 ? times.length : live);
-      const limit = limits[kind];
-      if (times.length >= limit) {
-        // The oldest action in the window leaves it first; then one more fits.
-        const oldest = times[times.length - limit] ?? at;
-        throw new RateLimitedError(`Too many ${kind} actions by ${signer} in the last hour`, {
-          code: 'rate_limited',
-          retryAfterSeconds: Math.max(1, Math.ceil((oldest + RATE_WINDOW_MS - at) / 1000)),
+      let refused: { window: RateWindow; seconds: number } | undefined;
+      const counters = windows.map((window) => {
+        const counter = hits.get(window.key) ?? { ms: window.ms, times: [] };
+        const { times } = counter;
+        const live = times.findIndex((t) => t > at - window.ms);
+        times.splice(0, live === -1 ? times.length : live);
+        if (times.length >= window.limit) {
+          // The oldest action in the window leaves it first; then one more fits.
+          const oldest = times[times.length - window.limit] ?? at;
+          const seconds = Math.max(1, Math.ceil((oldest + window.ms - at) / 1000));
+          if (!refused || seconds > refused.seconds) refused = { window, seconds };
+        }
+        return [window.key, counter] as const;
+      });
+      if (refused) {
+        throw new RateLimitedError(refused.window.message, {
+          code: refused.window.code,
+          retryAfterSeconds: refused.seconds,
         });
       }
-      times.push(at);
-      hits.set(key, times);
+      for (const [key, counter] of counters) {
+        counter.times.push(at);
+        hits.set(key, counter);
+      }
     },
   };
 }

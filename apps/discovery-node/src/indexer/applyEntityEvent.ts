@@ -10,6 +10,7 @@ import {
   isValidEntityAction,
   parseEntityMetadata,
 } from '@coliving/protocol';
+import { checkActor } from '../core/entityRules.js';
 import type { EntityBatch } from './entityBatch.js';
 import { type ActionContext, type ActionNeeds, SkipReason } from './entities/entityHandler.js';
 import { ENTITY_HANDLERS } from './entities/registry.js';
@@ -118,13 +119,11 @@ function applyOrThrow(batch: EntityBatch, event: PreparedEvent, block: EventBloc
     edge: { created_block: block.number, created_at: block.time },
   };
   if (rule.by === 'signer') return rule.apply(batch, context);
-  const actor = batch.table(users).get(event.user);
-  if (!actor) throw new SkipReason('unknown_user', `User ${event.user} does not exist`);
-  if (actor.wallet !== event.signer) {
-    throw new SkipReason('wrong_signer', `Signed by ${event.signer}, not by user ${actor.user_id}`);
-  }
-  if (rule.by !== 'user' && actor.is_deactivated) {
-    throw new SkipReason('user_deactivated', `User ${actor.user_id} is deactivated`);
-  }
+  const actor = checkActor(
+    batch.table(users).get(event.user),
+    event.user,
+    event.signer,
+    rule.by ?? 'active user',
+  );
   rule.apply(batch, context, actor);
 }

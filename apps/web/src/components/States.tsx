@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { describeRefusal } from '@coliving/sdk';
 
 /** A polite loading indicator for a region that is fetching. */
 export function Loading({ label = 'Loading' }: { label?: string }) {
@@ -31,7 +32,15 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 /** A sentence for any error the SDK (or the browser) throws. */
 export function describeError(error: unknown): string {
-  const e = error as { type?: string; message?: string } | null;
+  const e = error as {
+    type?: string;
+    message?: string;
+    code?: string;
+    retryAfterSeconds?: number;
+  } | null;
+  // A relay refusal or limit, in words (the node's own message names ids and wallets).
+  const refusal = e ? describeRefusal(e) : undefined;
+  if (refusal) return refusal;
   switch (e?.type) {
     case 'not_found':
       return 'We could not find that.';

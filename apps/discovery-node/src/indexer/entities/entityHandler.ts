@@ -6,6 +6,9 @@ import type { UsersTable } from '../../db/schema.js';
 import type { TableSpec } from '../batchTables.js';
 import type { EntityBatch } from '../entityBatch.js';
 
+// The rules themselves are shared with the relay, which refuses before gas what they would skip.
+export { SkipReason, owned } from '../../core/entityRules.js';
+
 /** A user as the indexer holds it: what the database reads back. */
 export type UserRow = Selectable<UsersTable>;
 
@@ -70,16 +73,6 @@ export type EntityHandler = {
   actions: Partial<Record<Action, ActionHandler>>;
 };
 
-/** Why an event was skipped: a stable code and a sentence. */
-export class SkipReason extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Applies an update's fields over the current ones: `null` removes a field. */
 export function merge(
   current: Record<string, unknown>,
@@ -98,19 +91,4 @@ export function without(data: Record<string, unknown>, ...keys: string[]): Recor
   const out = { ...data };
   for (const key of keys) delete out[key];
   return out;
-}
-
-/** `row`, when it exists, is not deleted and belongs to `actor`; otherwise why not. */
-export function owned<T extends { owner_id: number; is_deleted: boolean }>(
-  row: T | null | undefined,
-  kind: 'Track' | 'Playlist',
-  id: number,
-  actor: UserRow,
-): T {
-  if (!row) throw new SkipReason(`unknown_${kind.toLowerCase()}`, `${kind} ${id} does not exist`);
-  if (row.is_deleted) throw new SkipReason('deleted', `${kind} ${id} is deleted`);
-  if (row.owner_id !== actor.user_id) {
-    throw new SkipReason('not_owner', `${kind} ${id} belongs to user ${row.owner_id}`);
-  }
-  return row;
 }

@@ -1,13 +1,13 @@
 // Playlists and albums: created, updated (their track list with them) and deleted by their
 // owner; saved and reposted by anyone (social.ts).
 import type { Selectable } from 'kysely';
+import { checkAddedTrack, checkIdFree } from '../../core/entityRules.js';
 import type { PlaylistsTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
 import type { EntityBatch } from '../entityBatch.js';
 import {
   type ActionContext,
   type EntityHandler,
-  SkipReason,
   type UserRow,
   merge,
   owned,
@@ -114,9 +114,7 @@ function entriesOf(
   const rows = batch.table(tracks);
   for (const { track } of contents.track_ids) {
     if (had.has(track)) continue;
-    const row = rows.get(track);
-    if (!row) throw new SkipReason('unknown_track', `Track ${track} does not exist`);
-    if (row.is_deleted) throw new SkipReason('deleted', `Track ${track} is deleted`);
+    checkAddedTrack(track, rows.get(track));
   }
   return contents.track_ids.map((e) => ({ track_id: e.track, added_at: e.time }));
 }
@@ -143,9 +141,7 @@ function putPlaylist(batch: EntityBatch, row: PlaylistRow, entries?: PlaylistEnt
 
 function createPlaylist(batch: EntityBatch, action: ActionContext, actor: UserRow): void {
   const { entity: id, metadata, stamp } = action;
-  if (batch.table(playlists).get(id)) {
-    throw new SkipReason('id_taken', `Playlist ${id} already exists`);
-  }
+  checkIdFree(batch.table(playlists).get(id), 'Playlist', id);
   const data = metadata.data!;
   const entries = entriesOf(batch, data.playlist_contents as Contents);
   const columns = playlistColumns(data);

@@ -5,7 +5,8 @@ import type { Action } from '@coliving/protocol';
 import type { ItemType } from '../../db/schema.js';
 import { Counts, ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
 import type { ChangedKind } from '../../core/entityChanges.js';
-import { type ActionHandler, type EdgeRow, SkipReason } from './entityHandler.js';
+import { checkSocial } from '../../core/entityRules.js';
+import { type ActionHandler, type EdgeRow } from './entityHandler.js';
 import { userCounts } from './user.js';
 
 export const itemKey = (user: number, type: ItemType, item: number) => `${user}:${type}:${item}`;
@@ -112,23 +113,9 @@ function socialAction(item: SocialItem, action: SocialAction): ActionHandler {
   return {
     need: (batch, { user, entity }) => batch.table(edges).need(itemKey(user, type, entity)),
     apply(batch, { entity: id, edge }, actor) {
-      const target = batch.table(item.rows).get(id);
-      if (!target) throw new SkipReason('unknown_target', `The ${type} ${id} does not exist`);
-      if (on && target.is_deleted) {
-        throw new SkipReason('target_deleted', `The ${type} ${id} is deleted`);
-      }
       const key = itemKey(actor.user_id, type, id);
       const state = batch.table(edges);
-      const present = state.get(key) != null;
-      const verb = isSave ? 'saved' : 'reposted';
-      if (on === present) {
-        throw new SkipReason(
-          'no_op',
-          on
-            ? `User ${actor.user_id} already ${verb} the ${type} ${id}`
-            : `User ${actor.user_id} has not ${verb} the ${type} ${id}`,
-        );
-      }
+      checkSocial(action, actor, type, id, batch.table(item.rows).get(id), state.get(key) != null);
       state.set(key, on ? edge : null);
       const step = on ? 1 : -1;
       const counter = isSave ? 'save_count' : 'repost_count';

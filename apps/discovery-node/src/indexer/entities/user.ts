@@ -1,7 +1,7 @@
 // Users: created by their wallet, updated (and deactivated) by themselves, following each other.
 // Every action is signed by a user's wallet, so every batch also loads the signers' users here.
 import { type Transaction, sql } from 'kysely';
-import { isReservedHandle } from '@coliving/protocol';
+import { checkFollow, checkSelfUpdate, checkUserCreate } from '../../core/entityRules.js';
 import type { DB } from '../../db/schema.js';
 import {
   type BatchTable,
@@ -19,7 +19,6 @@ import {
   type ActionHandler,
   type EdgeRow,
   type EntityHandler,
-  SkipReason,
   type UserRow,
   merge,
   without,
@@ -211,26 +210,19 @@ export const userCounts: TableSpec<Counts<(typeof USER_COUNTS)[number]>> = {
 
 function createUser(batch: EntityBatch, action: ActionContext): void {
   const { user, entity, signer, metadata, stamp } = action;
-  if (entity !== user) {
-    throw new SkipReason('id_mismatch', 'A User Create names the new user as both user and entity');
-  }
   const rows = batch.table(users);
-  if (rows.get(user)) throw new SkipReason('id_taken', `User ${user} already exists`);
-  if (rows.idOfWallet(signer) != null) {
-    throw new SkipReason(
-      'wallet_has_user',
-      `Wallet ${signer} already has user ${rows.idOfWallet(signer)}`,
-    );
-  }
   const data = metadata.data!;
   const handle = data.handle as string;
   const handleLc = handle.toLowerCase();
-  if (isReservedHandle(handle)) {
-    throw new SkipReason('handle_reserved', `The handle "${handle}" is reserved`);
-  }
-  if (rows.idOfHandle(handleLc) != null) {
-    throw new SkipReason('handle_taken', `The handle "${handle}" is taken`);
-  }
+  checkUserCreate({
+    user,
+    entity,
+    signer,
+    handle,
+    idTaken: rows.get(user) != null,
+    walletUser: rows.idOfWallet(signer) ?? null,
+    handleTaken: rows.idOfHandle(handleLc) != null,
+  });
   rows.put({
     user_id: user,
     wallet: signer,
@@ -251,9 +243,7 @@ function createUser(batch: EntityBatch, action: ActionContext): void {
 
 function updateUser(batch: EntityBatch, action: ActionContext, actor: UserRow): void {
   const { entity, metadata, stamp } = action;
-  if (entity !== actor.user_id) {
-    throw new SkipReason('not_owner', `User ${actor.user_id} may only update itself`);
-  }
+  checkSelfUpdate(entity, actor);
   const update = metadata.data!;
   const next = merge(actor.metadata, without(update, 'is_deactivated'));
   batch.table(users).put({
@@ -274,23 +264,15 @@ function followAction(on: boolean): ActionHandler {
   return {
     need: (batch, { user, entity }) => batch.table(follows).need(followKey(user, entity)),
     apply(batch, { entity: target, edge }, actor) {
-      if (target === actor.user_id) {
-        throw new SkipReason('self_follow', 'A user cannot follow itself');
-      }
-      if (!batch.table(users).get(target)) {
-        throw new SkipReason('unknown_target', `User ${target} does not exist`);
-      }
       const edges = batch.table(follows);
       const key = followKey(actor.user_id, target);
-      const following = edges.get(key) != null;
-      if (on === following) {
-        throw new SkipReason(
-          'no_op',
-          on
-            ? `User ${actor.user_id} already follows ${target}`
-            : `User ${actor.user_id} does not follow ${target}`,
-        );
-      }
+      checkFollow(
+        on,
+        actor,
+        target,
+        batch.table(users).get(target) != null,
+        edges.get(key) != null,
+      );
       edges.set(key, on ? edge : null);
       const step = on ? 1 : -1;
       const counts = batch.table(userCounts);

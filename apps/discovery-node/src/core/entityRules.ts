@@ -1,0 +1,200 @@
+// The rules of docs/design.md §6 that decide whether a ManageEntity action applies, shared by the
+// indexer (which skips an action that breaks one and records why) and the relay (which refuses it
+// before paying gas). Each rule takes the state it needs as plain values: the indexer passes its
+// batch's rows, the relay rows it read from the database. Both throw the same SkipReason, so a
+// refusal and a skip carry the same stable code.
+import {
+  type Action,
+  type BaseError,
+  ConflictError,
+  type EntityType,
+  ForbiddenError,
+  InvalidSignatureError,
+  NotFoundError,
+  ValidationError,
+  isReservedHandle,
+} from '@coliving/protocol';
+
+/** Why an action does not apply: a stable code and a sentence. */
+export class SkipReason extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Who may take an action: any signer (User Create), a user even deactivated, an active user. */
+export type ActorRule = 'signer' | 'user' | 'active user';
+
+/** Who may take `action` on `entityType`: a user reactivates itself by Update. */
+export function actorRule(entityType: EntityType, action: Action): ActorRule {
+  if (entityType === 'User' && action === 'Create') return 'signer';
+  if (entityType === 'User' && action === 'Update') return 'user';
+  return 'active user';
+}
+
+/** The part of a user the rules read. */
+export type Actor = { user_id: number; wallet: string; is_deactivated: boolean };
+/** The part of a track or playlist the rules read. */
+export type Item = { owner_id: number; is_deleted: boolean };
+
+/** The acting user `id` as `rule` requires it: it exists, `signer` is its wallet, it is active. */
+export function checkActor<T extends Actor>(
+  actor: T | null | undefined,
+  id: number,
+  signer: string,
+  rule: Exclude<ActorRule, 'signer'>,
+): T {
+  if (!actor) throw new SkipReason('unknown_user', `User ${id} does not exist`);
+  if (actor.wallet !== signer) {
+    throw new SkipReason('wrong_signer', `Signed by ${signer}, not by user ${actor.user_id}`);
+  }
+  if (rule !== 'user' && actor.is_deactivated) {
+    throw new SkipReason('user_deactivated', `User ${actor.user_id} is deactivated`);
+  }
+  return actor;
+}
+
+/** What a User Create needs to know: who already holds its id, its wallet and its handle. */
+export type UserCreateState = {
+  user: number;
+  entity: number;
+  signer: string;
+  handle: string;
+  idTaken: boolean;
+  /** The user of the signing wallet, or null when it has none. */
+  walletUser: number | null;
+  /** Whether another user holds the handle, compared in lower case. */
+  handleTaken: boolean;
+};
+
+/** A User Create names a free id as both user and entity, from a wallet with no user, with a free handle. */
+export function checkUserCreate(s: UserCreateState): void {
+  if (s.entity !== s.user) {
+    throw new SkipReason('id_mismatch', 'A User Create names the new user as both user and entity');
+  }
+  if (s.idTaken) throw new SkipReason('id_taken', `User ${s.user} already exists`);
+  if (s.walletUser !== null) {
+    throw new SkipReason('wallet_has_user', `Wallet ${s.signer} already has user ${s.walletUser}`);
+  }
+  if (isReservedHandle(s.handle)) {
+    throw new SkipReason('handle_reserved', `The handle "${s.handle}" is reserved`);
+  }
+  if (s.handleTaken) throw new SkipReason('handle_taken', `The handle "${s.handle}" is taken`);
+}
+
+/** A user updates only itself. */
+export function checkSelfUpdate(entity: number, actor: { user_id: number }): void {
+  if (entity !== actor.user_id) {
+    throw new SkipReason('not_owner', `User ${actor.user_id} may only update itself`);
+  }
+}
+
+/** A Follow (`on`) or Unfollow of an existing other user that changes something. */
+export function checkFollow(
+  on: boolean,
+  actor: { user_id: number },
+  target: number,
+  targetExists: boolean,
+  following: boolean,
+): void {
+  if (target === actor.user_id) throw new SkipReason('self_follow', 'A user cannot follow itself');
+  if (!targetExists) throw new SkipReason('unknown_target', `User ${target} does not exist`);
+  if (on === following) {
+    throw new SkipReason(
+      'no_op',
+      on
+        ? `User ${actor.user_id} already follows ${target}`
+        : `User ${actor.user_id} does not follow ${target}`,
+    );
+  }
+}
+
+/** A Create's id is free. */
+export function checkIdFree(existing: unknown, kind: 'Track' | 'Playlist', id: number): void {
+  if (existing) throw new SkipReason('id_taken', `${kind} ${id} already exists`);
+}
+
+/** `row`, when it exists, is not deleted and belongs to `actor`; otherwise why not. */
+export function owned<T extends Item>(
+  row: T | null | undefined,
+  kind: 'Track' | 'Playlist',
+  id: number,
+  actor: { user_id: number },
+): T {
+  if (!row) {
+    // Spelled out, so every code a rule throws is a literal (relayRefusals.test.ts reads them).
+    if (kind === 'Track') throw new SkipReason('unknown_track', `Track ${id} does not exist`);
+    throw new SkipReason('unknown_playlist', `Playlist ${id} does not exist`);
+  }
+  if (row.is_deleted) throw new SkipReason('deleted', `${kind} ${id} is deleted`);
+  if (row.owner_id !== actor.user_id) {
+    throw new SkipReason('not_owner', `${kind} ${id} belongs to user ${row.owner_id}`);
+  }
+  return row;
+}
+
+/** A track a playlist adds exists and is not deleted. */
+export function checkAddedTrack(id: number, row: { is_deleted: boolean } | null | undefined): void {
+  if (!row) throw new SkipReason('unknown_track', `Track ${id} does not exist`);
+  if (row.is_deleted) throw new SkipReason('deleted', `Track ${id} is deleted`);
+}
+
+/** A Save, Unsave, Repost or Unrepost of an existing item that changes something. */
+export function checkSocial(
+  action: 'Save' | 'Unsave' | 'Repost' | 'Unrepost',
+  actor: { user_id: number },
+  type: 'track' | 'playlist',
+  id: number,
+  target: { is_deleted: boolean } | null | undefined,
+  present: boolean,
+): void {
+  const on = action === 'Save' || action === 'Repost';
+  if (!target) throw new SkipReason('unknown_target', `The ${type} ${id} does not exist`);
+  if (on && target.is_deleted) {
+    throw new SkipReason('target_deleted', `The ${type} ${id} is deleted`);
+  }
+  if (on === present) {
+    const verb = action === 'Save' || action === 'Unsave' ? 'saved' : 'reposted';
+    throw new SkipReason(
+      'no_op',
+      on
+        ? `User ${actor.user_id} already ${verb} the ${type} ${id}`
+        : `User ${actor.user_id} has not ${verb} the ${type} ${id}`,
+    );
+  }
+}
+
+type ErrorClass = new (message: string, parameters: { code: string }) => BaseError;
+
+/**
+ * The error the relay answers for each code a rule throws (and so for each skip the indexer
+ * records): a missing thing is 404, another's thing 403, a clash with state 409, a wrong
+ * signer 401, a request that can never apply 400. A code missing here is a 409.
+ */
+const REFUSALS: Readonly<Record<string, ErrorClass>> = {
+  unknown_user: NotFoundError,
+  unknown_target: NotFoundError,
+  unknown_track: NotFoundError,
+  unknown_playlist: NotFoundError,
+  wrong_signer: InvalidSignatureError,
+  user_deactivated: ForbiddenError,
+  not_owner: ForbiddenError,
+  id_mismatch: ValidationError,
+  handle_reserved: ValidationError,
+  self_follow: ValidationError,
+  id_taken: ConflictError,
+  wallet_has_user: ConflictError,
+  handle_taken: ConflictError,
+  deleted: ConflictError,
+  target_deleted: ConflictError,
+  no_op: ConflictError,
+};
+
+/** The domain error the relay answers for a rule the action breaks, with the same code. */
+export function refusalOf(reason: SkipReason): BaseError {
+  const ErrorOf = REFUSALS[reason.code] ?? ConflictError;
+  return new ErrorOf(reason.message, { code: reason.code });
+}

@@ -1,0 +1,215 @@
+// What the relay checks against its database before paying gas (docs/design.md §6): the rules the
+// indexer will apply (entityRules.ts), fed with rows read here. One check per action, in CHECKS;
+// a new rule for an action is one more line in its check.
+import type { Kysely } from 'kysely';
+import type { Action, EntityType } from '@coliving/protocol';
+import type { DB, ItemType } from '../db/schema.js';
+import {
+  type Actor,
+  SkipReason,
+  actorRule,
+  checkActor,
+  checkAddedTrack,
+  checkFollow,
+  checkIdFree,
+  checkSelfUpdate,
+  checkSocial,
+  checkUserCreate,
+  owned,
+  refusalOf,
+} from './entityRules.js';
+
+/** An action as the relay checks it: ids as numbers, its metadata's data when it carries any. */
+export type CheckedAction = {
+  user: number;
+  entityType: EntityType;
+  entity: number;
+  action: Action;
+  /** The wallet that signed it, lower case. */
+  signer: string;
+  data: Record<string, unknown> | null | undefined;
+};
+
+/** What one action's check gets: the action, the database, and the acting user once checked. */
+export type CheckContext = CheckedAction & { db: Kysely<DB>; actor: Actor | undefined };
+
+type ActionCheck = (c: CheckContext) => Promise<void>;
+
+/**
+ * Refuses, before gas, an action the indexer would skip given what this node has indexed: the
+ * acting user exists, signed and may act, and the action's own rules hold. The database trails
+ * the chain, so the indexer still decides; a refusal here names the same code its skip would.
+ * Returns the acting user (none for a User Create).
+ */
+export async function checkState(
+  db: Kysely<DB>,
+  action: CheckedAction,
+): Promise<Actor | undefined> {
+  try {
+    const rule = actorRule(action.entityType, action.action);
+    const actor =
+      rule === 'signer'
+        ? undefined
+        : checkActor(await userById(db, action.user), action.user, action.signer, rule);
+    await CHECKS[action.entityType][action.action]?.({ ...action, db, actor });
+    return actor;
+  } catch (error) {
+    throw error instanceof SkipReason ? refusalOf(error) : error;
+  }
+}
+
+function userById(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('users')
+    .select(['user_id', 'wallet', 'is_deactivated'])
+    .where('user_id', '=', id)
+    .executeTakeFirst();
+}
+
+function trackById(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('tracks')
+    .select(['owner_id', 'is_deleted'])
+    .where('track_id', '=', id)
+    .executeTakeFirst();
+}
+
+function playlistById(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('playlists')
+    .select(['owner_id', 'is_deleted'])
+    .where('playlist_id', '=', id)
+    .executeTakeFirst();
+}
+
+async function createUser({ db, user, entity, signer, data }: CheckContext): Promise<void> {
+  const handle = data!.handle as string;
+  const [byId, byWallet, byHandle] = await Promise.all([
+    userById(db, user),
+    db.selectFrom('users').select('user_id').where('wallet', '=', signer).executeTakeFirst(),
+    db
+      .selectFrom('users')
+      .select('user_id')
+      .where('handle_lc', '=', handle.toLowerCase())
+      .executeTakeFirst(),
+  ]);
+  checkUserCreate({
+    user,
+    entity,
+    signer,
+    handle,
+    idTaken: byId !== undefined,
+    walletUser: byWallet?.user_id ?? null,
+    handleTaken: byHandle !== undefined,
+  });
+}
+
+function follow(on: boolean): ActionCheck {
+  return async ({ db, entity, actor }) => {
+    const [target, edge] = await Promise.all([
+      userById(db, entity),
+      db
+        .selectFrom('follows')
+        .select('follower_id')
+        .where('follower_id', '=', actor!.user_id)
+        .where('followee_id', '=', entity)
+        .executeTakeFirst(),
+    ]);
+    checkFollow(on, actor!, entity, target !== undefined, edge !== undefined);
+  };
+}
+
+type SocialAction = 'Save' | 'Unsave' | 'Repost' | 'Unrepost';
+
+function social(type: ItemType): Record<SocialAction, ActionCheck> {
+  const check =
+    (action: SocialAction): ActionCheck =>
+    async ({ db, entity, actor }) => {
+      const table = action === 'Save' || action === 'Unsave' ? 'saves' : 'reposts';
+      const [target, edge] = await Promise.all([
+        type === 'track' ? trackById(db, entity) : playlistById(db, entity),
+        db
+          .selectFrom(table)
+          .select('user_id')
+          .where('user_id', '=', actor!.user_id)
+          .where('item_type', '=', type)
+          .where('item_id', '=', entity)
+          .executeTakeFirst(),
+      ]);
+      checkSocial(action, actor!, type, entity, target, edge !== undefined);
+    };
+  return {
+    Save: check('Save'),
+    Unsave: check('Unsave'),
+    Repost: check('Repost'),
+    Unrepost: check('Unrepost'),
+  };
+}
+
+type Contents = { track_ids: { track: number }[] };
+
+/** Tracks a playlist's metadata adds to its list exist and are not deleted. */
+async function checkAddedTracks(
+  db: Kysely<DB>,
+  contents: Contents | undefined,
+  playlist?: number,
+): Promise<void> {
+  if (!contents) return;
+  const had = new Set<number>();
+  if (playlist !== undefined) {
+    const rows = await db
+      .selectFrom('playlist_tracks')
+      .select('track_id')
+      .where('playlist_id', '=', playlist)
+      .execute();
+    for (const row of rows) had.add(row.track_id);
+  }
+  const added = [...new Set(contents.track_ids.map((e) => e.track))].filter((id) => !had.has(id));
+  const rows =
+    added.length === 0
+      ? []
+      : await db
+          .selectFrom('tracks')
+          .select(['track_id', 'is_deleted'])
+          .where('track_id', 'in', added)
+          .execute();
+  const found = new Map(rows.map((row) => [row.track_id, row]));
+  // In list order, so the first bad track is the one the indexer names.
+  for (const id of contents.track_ids.map((e) => e.track)) {
+    if (!had.has(id)) checkAddedTrack(id, found.get(id));
+  }
+}
+
+/** Each action's own rules, beyond who may act (checkState checks that for all). */
+const CHECKS: Readonly<Record<EntityType, Partial<Record<Action, ActionCheck>>>> = {
+  User: {
+    Create: createUser,
+    Update: async ({ entity, actor }) => checkSelfUpdate(entity, actor!),
+    Follow: follow(true),
+    Unfollow: follow(false),
+  },
+  Track: {
+    Create: async ({ db, entity }) => checkIdFree(await trackById(db, entity), 'Track', entity),
+    Update: async ({ db, entity, actor }) => {
+      owned(await trackById(db, entity), 'Track', entity, actor!);
+    },
+    Delete: async ({ db, entity, actor }) => {
+      owned(await trackById(db, entity), 'Track', entity, actor!);
+    },
+    ...social('track'),
+  },
+  Playlist: {
+    Create: async ({ db, entity, data }) => {
+      checkIdFree(await playlistById(db, entity), 'Playlist', entity);
+      await checkAddedTracks(db, data!.playlist_contents as Contents);
+    },
+    Update: async ({ db, entity, actor, data }) => {
+      owned(await playlistById(db, entity), 'Playlist', entity, actor!);
+      await checkAddedTracks(db, data!.playlist_contents as Contents | undefined, entity);
+    },
+    Delete: async ({ db, entity, actor }) => {
+      owned(await playlistById(db, entity), 'Playlist', entity, actor!);
+    },
+    ...social('playlist'),
+  },
+};
