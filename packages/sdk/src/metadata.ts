@@ -1,7 +1,7 @@
 // The SDK's camelCase inputs as the snake_case metadata the indexer reads
 // (packages/protocol/src/metadata.ts). Ids come in as hashids and go on chain as numbers.
 import type { Address } from 'viem';
-import type { Genre, Mood } from '@coliving/protocol';
+import type { Genre, Mood, UploadReceipt } from '@coliving/protocol';
 import { toEntityId } from './context.js';
 
 /** A genre from the fixed list (any string is accepted here and checked before signing). */
@@ -61,6 +61,11 @@ export type TrackFilesInput = {
   duration: number;
   /** The artwork image's CID (its original; nodes render the sizes). */
   coverArtCid?: string;
+  /**
+   * The upload's receipt (`receipt` of its finished upload record): discovery nodes refuse a
+   * track whose audio has no receipt for its owner's wallet.
+   */
+  uploadReceipt: UploadReceipt;
 };
 
 /** A track's metadata at creation. */
@@ -93,6 +98,7 @@ const TRACK_KEYS: Record<string, string> = {
   waveformCid: 'waveform_cid',
   duration: 'duration',
   coverArtCid: 'cover_art_sizes',
+  uploadReceipt: 'upload_receipt',
 };
 
 function isoDate(value: string | Date): string {

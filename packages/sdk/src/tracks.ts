@@ -344,6 +344,13 @@ export function createTracksApi(ctx: SdkContext) {
           { code: 'no_stream_file' },
         );
       }
+      if (!record.receipt) {
+        throw new ColivingSdkError(
+          'transcode_failed',
+          'The content node that took the upload gave no upload receipt (is it registered on the eth chain?), so the track cannot be published',
+          { code: 'no_upload_receipt' },
+        );
+      }
       const publishing = (status: string) => p.onProgress?.({ stage: 'publish', status });
       let coverArtCid: string | undefined;
       if (p.artwork !== undefined) {
@@ -359,6 +366,7 @@ export function createTracksApi(ctx: SdkContext) {
         duration: record.durationSeconds,
         orig_file_cid: record.results.original ?? record.origFileCid,
         orig_filename: record.origFileName,
+        upload_receipt: record.receipt,
       };
       if (record.results[TRANSCODE_RESULTS.preview])
         files.preview_cid = record.results[TRANSCODE_RESULTS.preview];
