@@ -36,27 +36,37 @@ export type ContentNodeProcess = ContentNodeSpec & {
   exited: Promise<number | null>;
 };
 
+/**
+ * Variables set over the defaults below; one set to undefined is removed (e.g. `COLIVING_PEERS`,
+ * for a node that reads its network from the chain).
+ */
+export type ContentNodeEnv = Record<string, string | undefined>;
+
 /** Starts one content node on `spec`'s port and data dir; it trusts `discoverySigner`. */
 export function spawnContentNode(
   spec: ContentNodeSpec,
   peers: string,
   discoverySigner: string,
+  extraEnv: ContentNodeEnv = {},
 ): ContentNodeProcess {
+  const env: ContentNodeEnv = {
+    ...process.env,
+    COLIVING_PUBLIC_URL: spec.endpoint,
+    COLIVING_PORT: String(spec.port),
+    COLIVING_DATA_DIR: spec.dataDir,
+    COLIVING_DELEGATE_PRIVATE_KEY: spec.privateKey,
+    COLIVING_PEERS: peers,
+    COLIVING_DISCOVERY_SIGNERS: discoverySigner,
+    COLIVING_LOG_LEVEL: 'warn',
+    // Repair would move blobs while a test watches placement; it is not what is tested here.
+    COLIVING_REPAIR_INTERVAL: '1h',
+    ...extraEnv,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', CONTENT_NODE_MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      COLIVING_PUBLIC_URL: spec.endpoint,
-      COLIVING_PORT: String(spec.port),
-      COLIVING_DATA_DIR: spec.dataDir,
-      COLIVING_DELEGATE_PRIVATE_KEY: spec.privateKey,
-      COLIVING_PEERS: peers,
-      COLIVING_DISCOVERY_SIGNERS: discoverySigner,
-      COLIVING_LOG_LEVEL: 'warn',
-      // Repair would move blobs while a test watches placement; it is not what is tested here.
-      COLIVING_REPAIR_INTERVAL: '1h',
-    },
+    env,
   });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -82,7 +92,15 @@ export async function startContentNodes(
   count: number,
   dir: string,
   discoverySigner: string,
+  env: ContentNodeEnv = {},
 ): Promise<StartContentNodesReturnType> {
+  const specs = await contentNodeSpecs(count, dir);
+  const peers = specs.map((s) => `${s.account.address}@${s.endpoint}`).join(',');
+  return { nodes: await spawnContentNodes(specs, peers, discoverySigner, env), peers };
+}
+
+/** Who `count` content nodes will be: free ports, fresh keys, data dirs under `dir`. */
+export async function contentNodeSpecs(count: number, dir: string): Promise<ContentNodeSpec[]> {
   const specs: ContentNodeSpec[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
@@ -95,15 +113,24 @@ export async function startContentNodes(
       dataDir: join(dir, `node-${i}`),
     });
   }
-  const peers = specs.map((s) => `${s.account.address}@${s.endpoint}`).join(',');
-  const nodes = specs.map((spec) => spawnContentNode(spec, peers, discoverySigner));
+  return specs;
+}
+
+/** Starts a content node per spec; resolves once every one answers its health check. */
+export async function spawnContentNodes(
+  specs: readonly ContentNodeSpec[],
+  peers: string,
+  discoverySigner: string,
+  env: ContentNodeEnv = {},
+): Promise<ContentNodeProcess[]> {
+  const nodes = specs.map((spec) => spawnContentNode(spec, peers, discoverySigner, env));
   try {
     await Promise.all(nodes.map(waitUntilHealthy));
   } catch (error) {
     await Promise.all(nodes.map(stopContentNode));
     throw error;
   }
-  return { nodes, peers };
+  return nodes;
 }
 
 /** Polls the node's health check until it answers 200; fails at the deadline or if it exits. */

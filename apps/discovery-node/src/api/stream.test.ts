@@ -29,10 +29,10 @@ import {
 import { createContentNodes } from '../core/contentNodes.js';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
-import { openTestDatabase, submitActions } from '../testing.js';
+import { openTestDatabase, receiptSigner, submitActions } from '../testing.js';
 
-/** Short, so a dead node is noticed within a poll or two of the failover test. */
-const HEALTH_TTL_MS = 200;
+/** Short, so a node is asked again within a poll or two of the failover tests. */
+const DOWN_RETRY_MS = 200;
 const STAKE = 200_000n * 10n ** 18n;
 
 const ARTIST = 1;
@@ -88,8 +88,9 @@ before(async () => {
     recipients: [operator.address],
     dgco: STAKE * 5n,
   });
+  const nodeIds: bigint[] = [];
   for (const contentNode of nodes) {
-    await registerNode({
+    const { nodeId } = await registerNode({
       manifest: network.manifest,
       owner: operator,
       serviceType: 'contentNode',
@@ -97,7 +98,10 @@ before(async () => {
       stake: STAKE,
       delegateWallet: contentNode.account.address,
     });
+    nodeIds.push(nodeId);
   }
+  // The artist's audio as if uploaded to the first content node, which signs its receipt.
+  const receipts = await receiptSigner(network, nodes[0]!.account, nodeIds[0]!);
   await registerNode({
     manifest: network.manifest,
     owner: operator,
@@ -107,13 +111,14 @@ before(async () => {
     delegateWallet: delegate.address,
   });
 
-  const track = (title: string, extra: Record<string, unknown>) => ({
-    title,
-    genre: 'Electronic',
-    track_cid: cid,
-    duration: DURATION_SECONDS,
-    ...extra,
-  });
+  const track = (title: string, extra: Record<string, unknown>) =>
+    receipts.withReceipt(artist.address, {
+      title,
+      genre: 'Electronic',
+      track_cid: cid,
+      duration: DURATION_SECONDS,
+      ...extra,
+    });
   const block = await submitActions(network, [
     {
       account: artist,
@@ -145,7 +150,7 @@ before(async () => {
       entityType: 'Track',
       entityId: PUBLIC_TRACK,
       action: 'Create',
-      metadata: track('Open Air', { preview_cid: previewCid }),
+      metadata: await track('Open Air', { preview_cid: previewCid }),
     },
     {
       account: artist,
@@ -153,7 +158,7 @@ before(async () => {
       entityType: 'Track',
       entityId: GATED_TRACK,
       action: 'Create',
-      metadata: track('Followers Only', {
+      metadata: await track('Followers Only', {
         preview_cid: previewCid,
         stream_conditions: { follow_user_id: ARTIST },
       }),
@@ -164,7 +169,7 @@ before(async () => {
       entityType: 'Track',
       entityId: NO_PREVIEW_TRACK,
       action: 'Create',
-      metadata: track('No Preview', {}),
+      metadata: await track('No Preview', {}),
     },
     {
       account: artist,
@@ -172,7 +177,7 @@ before(async () => {
       entityType: 'Track',
       entityId: WHOLE_PREVIEW_TRACK,
       action: 'Create',
-      metadata: track('Whole Preview', {
+      metadata: await track('Whole Preview', {
         preview_cid: cid,
         stream_conditions: { follow_user_id: ARTIST },
       }),
@@ -188,7 +193,11 @@ before(async () => {
       dataClient: network.dataPublic,
       ethClient: network.ethPublic,
       account: delegate,
-      contentNodes: createContentNodes({ db: database.db, healthTtlMs: HEALTH_TTL_MS }),
+      contentNodes: createContentNodes({
+        db: database.db,
+        holderRefreshMs: 0,
+        downRetryMs: DOWN_RETRY_MS,
+      }),
     },
     {
       version: 'test',
@@ -441,12 +450,13 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
   it('fails over to the second-ranked node when the top one dies', async () => {
     const top = nodes.find((n) => n.endpoint === ranking[0])!;
     await stopContentNode(top);
-    // Within the health TTL the cached answer may still name the dead node; past it, not.
+    // The answer cached before the death may name the dead node once; its refused probe marks it
+    // down, and the stream goes to the next holder.
     const answer = await pollUntil(
       () => stream(PUBLIC_TRACK),
       (a) => a.status === 302 && a.location?.startsWith(`${ranking[1]}/`) === true,
       'a redirect to the second-ranked node',
-      HEALTH_TTL_MS + 10_000,
+      DOWN_RETRY_MS + 10_000,
     );
     await assertSignedUrl(answer.location, { endpoint: ranking[1]!, cid, trackId: PUBLIC_TRACK });
     await assertServes(answer.location!, blob);
@@ -458,7 +468,7 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
       () => stream(PUBLIC_TRACK),
       (a) => a.status !== 302,
       'an answer other than a redirect',
-      HEALTH_TTL_MS + 10_000,
+      DOWN_RETRY_MS + 10_000,
     );
     assert.equal(answer.status, 503, JSON.stringify(answer.body));
     assert.equal(errorCode(answer), 'no_content_node');

@@ -15,7 +15,7 @@ import { searchTracks } from '../core/search.js';
 import {
   checkStreamAccess,
   proveListener,
-  signStreamUrl,
+  signStreamPath,
   streamUrlExpiry,
 } from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
@@ -362,14 +362,29 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         preview: q.preview === true,
       });
       const cid = q.preview ? previewCid! : track.track_cid;
-      // A client that hangs up stops the health probes made on its behalf.
+      // Only a proven listener is signed into the URL: content nodes count the listen for them.
+      // The full audio of a gated track gets a URL that expires in minutes; previews are public.
+      const now = Date.now();
+      const expiresAt = q.preview
+        ? undefined
+        : streamUrlExpiry({ ...access, durationSeconds: track.duration }, now);
+      // Signed first: the path names no node, and holders are asked for the blob with it.
+      const path = await signStreamPath({
+        account: components.account,
+        cid,
+        trackId: id,
+        now,
+        ...(listener !== undefined ? { userId: listener } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+      });
+      // A client that hangs up stops the probes made on its behalf.
       const hangUp = new AbortController();
       // (The response's close, not the request's: a request closes once its body is read.)
       const onClose = () => hangUp.abort(new Error('the client closed the connection'));
       reply.raw.once('close', onClose);
       let endpoint: string | undefined;
       try {
-        endpoint = await components.contentNodes.firstHealthy(cid, hangUp.signal);
+        endpoint = await components.contentNodes.holderFor(cid, path, hangUp.signal);
       } finally {
         reply.raw.off('close', onClose);
       }
@@ -377,21 +392,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         throw new UnavailableError('No content node holding this track answers right now', {
           code: 'no_content_node',
         });
-      // Only a proven listener is signed into the URL: content nodes count the listen for them.
-      // The full audio of a gated track gets a URL that expires in minutes; previews are public.
-      const now = Date.now();
-      const expiresAt = q.preview
-        ? undefined
-        : streamUrlExpiry({ ...access, durationSeconds: track.duration }, now);
-      const url = await signStreamUrl({
-        account: components.account,
-        endpoint,
-        cid,
-        trackId: id,
-        now,
-        ...(listener !== undefined ? { userId: listener } : {}),
-        ...(expiresAt !== undefined ? { expiresAt } : {}),
-      });
+      const url = `${endpoint}${path}`;
       reply.header('cache-control', 'no-store');
       if (q.no_redirect) {
         return reply.send(envelopeOf(components, url));

@@ -1,59 +1,90 @@
-// The content nodes a stream can be sent to (docs/design.md §8): the registered ones from NodeRegistry,
-// ranked for a CID by rendezvous hashing, and which of them answer their health check.
+// The content nodes a stream can be sent to (docs/design.md §8): the registered ones from
+// NodeRegistry, ranked for a CID by rendezvous hashing, and which of them answered lately for that
+// CID. A stream goes only to a node seen holding the blob; a node that refuses a connection is
+// down at once for every CID, and the next holder in rank order (a live fallback the content
+// nodes' repair placed, when top ones are dead) takes the stream.
 import type { Kysely } from 'kysely';
 import { DEFAULT_REPLICATION_FACTOR, rankNodes } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 import { listNodes } from '../db/nodes.js';
 
-/** A health answer is trusted this long: streams start without a probe, and a dead node is retried soon. */
-export const DEFAULT_HEALTH_TTL_MS = 10_000;
-/** A node slower than this to answer its health check is too slow to start a stream from. */
-export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
+/** A node seen holding a blob is sent streams for it this long without asking it again. */
+export const DEFAULT_HOLDER_TTL_MS = 60_000;
+/**
+ * Past this, a stream still goes to the holder seen, and the holder is asked again in the
+ * background: the common case costs no round trip, and a node killed since is found down within
+ * about this long of its next stream.
+ */
+export const DEFAULT_HOLDER_REFRESH_MS = 1_000;
+/** A node that answered "not here" (404, a redirect) for a blob is skipped for it this long. */
+export const DEFAULT_LACKS_TTL_MS = 5_000;
+/** A node that did not answer is skipped this long before it is asked again (in the background). */
+export const DEFAULT_DOWN_RETRY_MS = 2_000;
+/** A node slower than this to answer for a blob is too slow to start a stream from. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 1_000;
 /** NodeRegistry changes rarely; a second or two of staleness spares a query per stream. */
 export const DEFAULT_NODE_LIST_TTL_MS = 2_000;
-/** Nodes probed at once while looking for a healthy one: the holders of a blob, side by side. */
+/** Nodes asked at once while looking for a holder: the holders of a blob, side by side. */
 const PROBE_BATCH = DEFAULT_REPLICATION_FACTOR;
+/** Past this many cached answers, expired ones are swept out. */
+const MAX_ENTRIES = 10_000;
 
 export type ContentNodes = {
   /** Registered content-node endpoints (no trailing slash), by node id. */
   endpoints(): Promise<string[]>;
   /** All registered endpoints ranked for `key` (a CID) by rendezvous. */
   ranked(key: string): Promise<string[]>;
-  /** The first healthy node in placement order for `key`, or undefined when none answers. */
-  firstHealthy(key: string, signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * The first node in rank order for `cid` that answered lately for it: known holders at no
+   * cost, other nodes asked with `HEAD <node><path>` (`path` is the signed stream path, which
+   * names no node). Undefined when no node holds it or answers.
+   */
+  holderFor(cid: string, path: string, signal?: AbortSignal): Promise<string | undefined>;
 };
 
 export type ContentNodesInit = {
   db: Kysely<DB>;
-  healthTtlMs?: number;
-  healthTimeoutMs?: number;
+  holderTtlMs?: number;
+  holderRefreshMs?: number;
+  lacksTtlMs?: number;
+  downRetryMs?: number;
+  probeTimeoutMs?: number;
   nodeListTtlMs?: number;
   fetch?: typeof fetch;
 };
 
-type HealthEntry = { healthy: boolean; expiresAt: number };
+/** What asking a node for a blob found: it holds it, it does not, or it did not answer. */
+type Probe = 'holds' | 'lacks' | 'down';
 
-/** Content nodes from the database, with their health cached per endpoint. */
+/** Content nodes from the database, with what each answered for each blob cached briefly. */
 export function createContentNodes(init: ContentNodesInit): ContentNodes {
   const {
     db,
-    healthTtlMs = DEFAULT_HEALTH_TTL_MS,
-    healthTimeoutMs = DEFAULT_HEALTH_TIMEOUT_MS,
+    holderTtlMs = DEFAULT_HOLDER_TTL_MS,
+    holderRefreshMs = DEFAULT_HOLDER_REFRESH_MS,
+    lacksTtlMs = DEFAULT_LACKS_TTL_MS,
+    downRetryMs = DEFAULT_DOWN_RETRY_MS,
+    probeTimeoutMs = DEFAULT_PROBE_TIMEOUT_MS,
     nodeListTtlMs = DEFAULT_NODE_LIST_TTL_MS,
     fetch: fetchFn = globalThis.fetch,
   } = init;
 
   let list: { endpoints: Promise<string[]>; expiresAt: number } | undefined;
-  const health = new Map<string, HealthEntry>();
-  const probing = new Map<string, Promise<boolean>>();
+  /** `endpoint cid` -> when the node last answered that it holds the blob. */
+  const holds = new Map<string, number>();
+  /** `endpoint cid` -> until when the node counts as lacking the blob. */
+  const lacks = new Map<string, number>();
+  /** endpoint -> when it may be asked again, for nodes that did not answer. */
+  const down = new Map<string, number>();
+  /** Probes in flight, by `endpoint cid`: callers share one. */
+  const probing = new Map<string, Promise<Probe>>();
 
   function endpoints(): Promise<string[]> {
     if (list && Date.now() < list.expiresAt) return list.endpoints;
     const loading = listNodes(db, 'content-node').then((nodes) => {
       const current = [...new Set(nodes.map((n) => n.endpoint.replace(/\/+$/, '')))];
-      // Forget the health of nodes that left, so the cache cannot outgrow the registry.
-      for (const endpoint of health.keys())
-        if (!current.includes(endpoint)) health.delete(endpoint);
+      // Forget nodes that left, so the caches cannot outgrow the registry.
+      for (const endpoint of down.keys()) if (!current.includes(endpoint)) down.delete(endpoint);
       return current;
     });
     const entry = { endpoints: loading, expiresAt: Date.now() + nodeListTtlMs };
@@ -65,38 +96,81 @@ export function createContentNodes(init: ContentNodesInit): ContentNodes {
     return loading;
   }
 
-  /** Asks one node; any failure, timeout or unhealthy answer is false. Never throws. */
-  async function probe(endpoint: string): Promise<boolean> {
+  function sweep(): void {
+    if (holds.size + lacks.size < MAX_ENTRIES) return;
+    const now = Date.now();
+    for (const [key, at] of holds) if (now - at >= holderTtlMs) holds.delete(key);
+    for (const [key, until] of lacks) if (now >= until) lacks.delete(key);
+  }
+
+  /** Asks one node whether it serves the blob; never throws. */
+  async function ask(endpoint: string, path: string): Promise<Probe> {
     try {
-      const res = await fetchFn(`${endpoint}/health_check`, {
-        signal: AbortSignal.timeout(healthTimeoutMs),
-        redirect: 'error',
+      // HEAD: the node checks the signature and looks the blob up, and no listen is counted.
+      // Not followed: a node that lacks the blob redirects to one that has it, and the stream
+      // should go to that one directly.
+      const res = await fetchFn(`${endpoint}${path}`, {
+        method: 'HEAD',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(probeTimeoutMs),
       });
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        return false;
-      }
-      const body = (await res.json()) as { data?: { healthy?: unknown } } | null;
-      return body?.data?.healthy === true;
+      await res.body?.cancel();
+      if (res.status === 200 || res.status === 206) return 'holds';
+      return res.status >= 500 ? 'down' : 'lacks';
     } catch {
-      return false;
+      // Refused, reset or too slow: down from the first failure, for every blob.
+      return 'down';
     }
   }
 
-  /** The node's health: cached, or one shared probe however many callers ask at once. */
-  function isHealthy(endpoint: string): Promise<boolean> {
-    const cached = health.get(endpoint);
-    if (cached && Date.now() < cached.expiresAt) return Promise.resolve(cached.healthy);
-    let pending = probing.get(endpoint);
+  /** One shared probe of `endpoint` for `cid`, its answer recorded. */
+  function probe(endpoint: string, cid: string, path: string): Promise<Probe> {
+    const key = `${endpoint} ${cid}`;
+    let pending = probing.get(key);
     if (!pending) {
-      pending = probe(endpoint).then((healthy) => {
-        health.set(endpoint, { healthy, expiresAt: Date.now() + healthTtlMs });
-        probing.delete(endpoint);
-        return healthy;
+      pending = ask(endpoint, path).then((answer) => {
+        probing.delete(key);
+        sweep();
+        if (answer === 'holds') {
+          holds.set(key, Date.now());
+          lacks.delete(key);
+          down.delete(endpoint);
+        } else if (answer === 'lacks') {
+          holds.delete(key);
+          lacks.set(key, Date.now() + lacksTtlMs);
+          down.delete(endpoint);
+        } else {
+          holds.delete(key);
+          down.set(endpoint, Date.now() + downRetryMs);
+        }
+        return answer;
       });
-      probing.set(endpoint, pending);
+      probing.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * What is known of `endpoint` for `cid` without waiting: a holder (asked again in the
+   * background once the answer is older than the refresh), a node to skip, or unknown.
+   */
+  function known(endpoint: string, cid: string, path: string): 'holds' | 'skip' | 'unknown' {
+    const key = `${endpoint} ${cid}`;
+    const retryAt = down.get(endpoint);
+    if (retryAt !== undefined) {
+      // A down node is asked again in the background; streams skip it until it answers.
+      if (Date.now() >= retryAt) void probe(endpoint, cid, path);
+      return 'skip';
+    }
+    const until = lacks.get(key);
+    if (until !== undefined) {
+      if (Date.now() < until) return 'skip';
+      lacks.delete(key);
+    }
+    const at = holds.get(key);
+    if (at === undefined || Date.now() - at >= holderTtlMs) return 'unknown';
+    if (Date.now() - at >= holderRefreshMs) void probe(endpoint, cid, path);
+    return 'holds';
   }
 
   /** Waits for `promise`, or rejects with the signal's reason; the work itself goes on (it is shared). */
@@ -122,16 +196,31 @@ export function createContentNodes(init: ContentNodesInit): ContentNodes {
   return {
     endpoints,
     ranked,
-    async firstHealthy(key, signal) {
-      const order = await orAbort(ranked(key), signal);
-      // Probe a batch at a time, side by side, so a dead top node costs one timeout rather than
-      // one per dead node; the first healthy node in rank order wins.
-      for (let i = 0; i < order.length; i += PROBE_BATCH) {
-        const batch = order.slice(i, i + PROBE_BATCH);
-        const checks = batch.map((endpoint) => isHealthy(endpoint));
-        for (const [j, check] of checks.entries()) {
-          if (await orAbort(check, signal)) return batch[j];
+    async holderFor(cid, path, signal) {
+      const order = await orAbort(ranked(cid), signal);
+      const candidates: { endpoint: string; state: 'holds' | 'unknown' }[] = [];
+      for (const endpoint of order) {
+        const state = known(endpoint, cid, path);
+        // The common case: the first candidate is a known holder, and nothing is awaited.
+        if (state === 'holds' && candidates.length === 0) return endpoint;
+        if (state !== 'skip') candidates.push({ endpoint, state });
+      }
+      // Ask a batch at a time, side by side, so a dead or empty node costs one timeout rather
+      // than one per node; the first holder in rank order wins.
+      for (let i = 0; i < candidates.length; i += PROBE_BATCH) {
+        const batch = candidates.slice(i, i + PROBE_BATCH);
+        const answers = batch.map(({ endpoint, state }) =>
+          state === 'holds' ? Promise.resolve<Probe>('holds') : probe(endpoint, cid, path),
+        );
+        for (const [j, answer] of answers.entries()) {
+          if ((await orAbort(answer, signal)) === 'holds') return batch[j]!.endpoint;
         }
+      }
+      // Every node skipped or without it: those down may be back (a restart), so ask them now.
+      const retried = order.filter((e) => down.has(e));
+      const answers = retried.map((endpoint) => probe(endpoint, cid, path));
+      for (const [j, answer] of answers.entries()) {
+        if ((await orAbort(answer, signal)) === 'holds') return retried[j];
       }
       return undefined;
     },

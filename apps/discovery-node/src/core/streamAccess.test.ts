@@ -32,6 +32,7 @@ import { createContentNodes } from './contentNodes.js';
 import {
   type StreamTrack,
   checkStreamAccess,
+  signStreamPath,
   signStreamUrl,
   streamUrlExpiry,
 } from './streamAccess.js';
@@ -252,15 +253,17 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
   let cid: string;
   /** The content nodes in placement order for `cid`. */
   let ranking: string[];
-  /** health_check requests per endpoint, as the node sees them through the fetch we pass. */
-  const healthRequests = new Map<string, number>();
+  /** Probes (HEAD on the stream path) per endpoint, as the node sees them through our fetch. */
+  const probeRequests = new Map<string, number>();
   const countingFetch: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
-    if (url.pathname === '/health_check') {
-      healthRequests.set(url.origin, (healthRequests.get(url.origin) ?? 0) + 1);
+    if (init?.method === 'HEAD') {
+      probeRequests.set(url.origin, (probeRequests.get(url.origin) ?? 0) + 1);
     }
     return fetch(input, init);
   };
+  /** The signed stream path for `cid`, as the stream route makes it. */
+  const pathFor = () => signStreamPath({ account: discovery, cid, trackId: 10 });
 
   const byEndpoint = (endpoint: string) => nodes.find((n) => n.endpoint === endpoint)!;
 
@@ -323,41 +326,54 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
     assert.deepEqual(await contentNodes.ranked(cid), ranking);
   });
 
-  it('sends a stream to the top-ranked node, which serves the signed range byte-exact', async () => {
+  it('sends a stream to the top-ranked holder, which serves the signed range byte-exact', async () => {
     const contentNodes = createContentNodes({ db: database.db, fetch: countingFetch });
-    const endpoint = await contentNodes.firstHealthy(cid);
+    const path = await signStreamPath({ account: discovery, cid, trackId: 10, userId: FAN });
+    const endpoint = await contentNodes.holderFor(cid, path);
     assert.equal(endpoint, ranking[0]);
-    const url = await signStreamUrl({
-      account: discovery,
-      endpoint: `${endpoint!}/`,
-      cid,
-      trackId: 10,
-      userId: FAN,
-    });
-    assert.ok(url.startsWith(`${ranking[0]}/tracks/cidstream/${cid}?signature=`), url);
-    const res = await fetch(url, { headers: { range: 'bytes=1000-4999' } });
+    assert.ok(path.startsWith(`/tracks/cidstream/${cid}?signature=`), path);
+    const res = await fetch(`${endpoint!}${path}`, { headers: { range: 'bytes=1000-4999' } });
     assert.equal(res.status, 206);
     assert.equal(res.headers.get('content-range'), `bytes 1000-4999/${blob.length}`);
     assert.deepEqual(new Uint8Array(await res.arrayBuffer()), blob.subarray(1000, 5000));
+    // The URL form is the same path on the node.
+    assert.equal(
+      await signStreamUrl({
+        account: discovery,
+        endpoint: `${endpoint!}/`,
+        cid,
+        trackId: 10,
+        now: 5,
+      }),
+      `${endpoint!}${await signStreamPath({ account: discovery, cid, trackId: 10, now: 5 })}`,
+    );
   });
 
-  it('shares one health request among concurrent callers, and caches it', async () => {
-    healthRequests.clear();
-    const contentNodes = createContentNodes({ db: database.db, fetch: countingFetch });
+  it('asks a holder once for concurrent callers, and not again while its answer is fresh', async () => {
+    probeRequests.clear();
+    const contentNodes = createContentNodes({
+      db: database.db,
+      fetch: countingFetch,
+      holderRefreshMs: 60_000,
+    });
+    const path = await pathFor();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => contentNodes.firstHealthy(cid)),
+      Array.from({ length: 20 }, () => contentNodes.holderFor(cid, path)),
     );
     assert.deepEqual(new Set(answers), new Set([ranking[0]]));
-    assert.equal(healthRequests.get(ranking[0]!), 1);
-    await contentNodes.firstHealthy(cid);
-    assert.equal(healthRequests.get(ranking[0]!), 1);
+    assert.equal(probeRequests.get(ranking[0]!), 1);
+    await contentNodes.holderFor(cid, path);
+    assert.equal(probeRequests.get(ranking[0]!), 1);
   });
 
   it('gives up waiting when the caller aborts', async () => {
     const contentNodes = createContentNodes({ db: database.db });
     const controller = new AbortController();
     controller.abort(new Error('client went away'));
-    await assert.rejects(contentNodes.firstHealthy(cid, controller.signal), /client went away/);
+    await assert.rejects(
+      contentNodes.holderFor(cid, await pathFor(), controller.signal),
+      /client went away/,
+    );
   });
 
   it('is refused by the node when the signature is stale, forged or for another blob', async () => {
@@ -449,65 +465,63 @@ describe('content nodes and signed stream URLs, against real content nodes', () 
     assert.deepEqual(new Uint8Array(await open.arrayBuffer()), blob.subarray(0, 100));
   });
 
-  it('fails over to the next node in placement order when the top one dies, and back when it returns', async () => {
-    const ttl = 300;
+  it('marks a node down on its first refused connection, sends streams to the next holder, and back when it returns', async () => {
+    // Every use of a known holder asks it again in the background; a down node waits a minute.
     const contentNodes = createContentNodes({
       db: database.db,
-      healthTtlMs: ttl,
       fetch: countingFetch,
+      holderRefreshMs: 0,
+      downRetryMs: 60_000,
     });
-    assert.equal(await contentNodes.firstHealthy(cid), ranking[0]);
+    const path = await pathFor();
+    assert.equal(await contentNodes.holderFor(cid, path), ranking[0]);
 
     const top = byEndpoint(ranking[0]!);
     await stopContentNode(top);
-    // Within the TTL the cached answer stands; after it, the dead node is skipped.
+    // The answer cached before the death may name it once more; its refused probe marks it down.
     const next = await pollUntil(
-      () => contentNodes.firstHealthy(cid),
+      () => contentNodes.holderFor(cid, path),
       (endpoint) => endpoint === ranking[1],
       'failover to the second-ranked node',
     );
-    const res = await fetch(
-      await signStreamUrl({ account: discovery, endpoint: next!, cid, trackId: 10 }),
-      {
-        headers: { range: 'bytes=0-' },
-      },
-    );
+    const res = await fetch(`${next!}${path}`, { headers: { range: 'bytes=0-' } });
     assert.equal(res.status, 206);
     assert.deepEqual(new Uint8Array(await res.arrayBuffer()), blob);
 
-    // A dead node is not asked again until its TTL is over.
-    healthRequests.clear();
-    await contentNodes.firstHealthy(cid);
-    await contentNodes.firstHealthy(cid);
-    assert.ok(
-      (healthRequests.get(ranking[0]!) ?? 0) <= 1,
-      'the dead node was asked more than once in one TTL',
-    );
+    // A node down is skipped without a request while others hold the blob.
+    probeRequests.clear();
+    for (let i = 0; i < 5; i++) assert.equal(await contentNodes.holderFor(cid, path), ranking[1]);
+    assert.equal(probeRequests.get(ranking[0]!) ?? 0, 0);
 
-    // It comes back on the same port and data dir: after its TTL it ranks first again.
+    // It comes back on the same port with an empty disk: it answers, but lacks the blob (it
+    // would redirect a listener), so streams keep going to a node that has it.
     const restarted = spawnContentNode(
       {
         privateKey: top.privateKey,
         account: top.account,
         port: top.port,
         endpoint: top.endpoint,
-        dataDir: top.dataDir,
+        dataDir: `${top.dataDir}-empty`,
       },
       peers,
       discovery.address,
     );
     nodes[nodes.indexOf(top)] = restarted;
     await waitUntilHealthy(restarted);
+    const fresh = createContentNodes({ db: database.db, fetch: countingFetch });
+    assert.equal(await fresh.holderFor(cid, path), ranking[1]);
+    // Once it holds the blob again (repair, here a push), it ranks first again.
+    await pushBlob([restarted], blob, byEndpoint(ranking[1]!).account);
     await pollUntil(
-      () => contentNodes.firstHealthy(cid),
+      () => createContentNodes({ db: database.db }).holderFor(cid, path),
       (endpoint) => endpoint === ranking[0],
       'the restarted node ranking first again',
     );
   });
 
-  it('answers undefined when no node is healthy', async () => {
+  it('answers undefined when no node answers', async () => {
     await Promise.all(nodes.map(stopContentNode));
-    const contentNodes = createContentNodes({ db: database.db, healthTimeoutMs: 1_000 });
-    assert.equal(await contentNodes.firstHealthy(cid), undefined);
+    const contentNodes = createContentNodes({ db: database.db, probeTimeoutMs: 1_000 });
+    assert.equal(await contentNodes.holderFor(cid, await pathFor()), undefined);
   });
 });

@@ -159,10 +159,8 @@ export function streamUrlExpiry(
   return now + Math.min(GATED_STREAM_SIGNATURE_TTL_MS + playMs, STREAM_SIGNATURE_MAX_AGE_MS);
 }
 
-export type SignStreamUrlParameters = {
+export type SignStreamPathParameters = {
   account: LocalAccount;
-  /** A content node's endpoint; a trailing slash is dropped. */
-  endpoint: string;
   cid: string;
   trackId: number;
   userId?: number;
@@ -172,16 +170,24 @@ export type SignStreamUrlParameters = {
   expiresAt?: number;
 };
 
-/** The signed content-node URL: `<endpoint>/tracks/cidstream/<cid>?signature=<url-encoded {data, signature}>` per docs/design.md §8. */
-export async function signStreamUrl({
+export type SignStreamUrlParameters = SignStreamPathParameters & {
+  /** A content node's endpoint; a trailing slash is dropped. */
+  endpoint: string;
+};
+
+/**
+ * The signed path on any content node: `/tracks/cidstream/<cid>?signature=<url-encoded {data,
+ * signature}>` per docs/design.md §8. The signature names no node, so the same path is good on
+ * every holder (and survives a content node's redirect to another).
+ */
+export async function signStreamPath({
   account,
-  endpoint,
   cid,
   trackId,
   userId,
   now = Date.now(),
   expiresAt,
-}: SignStreamUrlParameters): Promise<string> {
+}: SignStreamPathParameters): Promise<string> {
   const signature = await signStreamData({
     account,
     data: {
@@ -194,5 +200,13 @@ export async function signStreamUrl({
     },
   });
   const param = encodeURIComponent(encodeStreamSignatureParam(signature));
-  return `${endpoint.replace(/\/+$/, '')}/tracks/cidstream/${cid}?signature=${param}`;
+  return `/tracks/cidstream/${cid}?signature=${param}`;
+}
+
+/** The signed content-node URL: `<endpoint>` and signStreamPath. */
+export async function signStreamUrl({
+  endpoint,
+  ...parameters
+}: SignStreamUrlParameters): Promise<string> {
+  return `${endpoint.replace(/\/+$/, '')}${await signStreamPath(parameters)}`;
 }
