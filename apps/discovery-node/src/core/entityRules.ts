@@ -12,8 +12,12 @@ import {
   InvalidSignatureError,
   NotFoundError,
   ValidationError,
+  type UploadReceiptData,
   isReservedHandle,
+  readUploadReceipt,
+  receiptMismatch,
 } from '@coliving/protocol';
+import type { ReceiptVerdict } from './uploadReceipts.js';
 
 /** Why an action does not apply: a stable code and a sentence. */
 export class SkipReason extends Error {
@@ -191,10 +195,62 @@ const REFUSALS: Readonly<Record<string, ErrorClass>> = {
   deleted: ConflictError,
   target_deleted: ConflictError,
   no_op: ConflictError,
+  no_upload_receipt: ValidationError,
+  invalid_upload_receipt: ValidationError,
+  unknown_eth_block: ValidationError,
+  receipt_signer_not_a_node: ValidationError,
+  receipt_mismatch: ValidationError,
+  receipt_not_owner: ForbiddenError,
 };
 
 /** The domain error the relay answers for a rule the action breaks, with the same code. */
 export function refusalOf(reason: SkipReason): BaseError {
   const ErrorOf = REFUSALS[reason.code] ?? ConflictError;
   return new ErrorOf(reason.message, { code: reason.code });
+}
+
+/** Applies an update's fields over the current ones: `null` removes a field. */
+export function merge(
+  current: Record<string, unknown>,
+  update: Record<string, unknown>,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+/**
+ * A track may only name audio its owner uploaded (docs/design.md §7): its metadata, once the
+ * action applies, carries an upload receipt that a registered content node signed for the
+ * owner's wallet, and every audio field it names is the receipt's. A receipt already stored with
+ * the track was checked when it arrived; a new one comes with its verdict (uploadReceipts.ts).
+ */
+export function checkAudio(
+  data: Record<string, unknown>,
+  actor: Pick<Actor, 'wallet'>,
+  newReceipt: ReceiptVerdict | undefined,
+): void {
+  let receipt: UploadReceiptData;
+  if (newReceipt) {
+    if (!newReceipt.ok) throw new SkipReason(newReceipt.code, newReceipt.message);
+    receipt = newReceipt.data;
+  } else if (data.upload_receipt !== undefined) {
+    receipt = readUploadReceipt(data.upload_receipt);
+  } else {
+    throw new SkipReason(
+      'no_upload_receipt',
+      'A track must carry the upload receipt of its audio from the content node that took it',
+    );
+  }
+  if (receipt.uploader.toLowerCase() !== actor.wallet.toLowerCase()) {
+    throw new SkipReason(
+      'receipt_not_owner',
+      `The audio was uploaded by ${receipt.uploader}, not by the track's owner`,
+    );
+  }
+  const mismatch = receiptMismatch(data, receipt);
+  if (mismatch) throw new SkipReason('receipt_mismatch', mismatch);
 }

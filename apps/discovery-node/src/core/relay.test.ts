@@ -14,7 +14,13 @@ import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
 import { indexBlocks } from '../indexer/sources/entityManager.js';
-import { type ChainAction, freePort, openTestDatabase, signChainAction } from '../testing.js';
+import {
+  type ChainAction,
+  freePort,
+  openTestDatabase,
+  signChainAction,
+  testReceiptVerifier,
+} from '../testing.js';
 import { type RelayInit, createRelay } from './relay.js';
 
 const ALICE = 1;
@@ -65,6 +71,7 @@ function relayApp(
     account: gas,
     chain: network.manifest.chains.data,
     entityManager: network.manifest.contracts.data.EntityManager,
+    receipts: testReceiptVerifier(network),
     ...overrides,
   };
   const relayApp = createApp({ logger: false });
@@ -100,6 +107,7 @@ async function indexAll(): Promise<void> {
       confirmations: 0,
       blocksPerRead: 50,
       eventsPerTransaction: 100,
+      receipts: testReceiptVerifier(network),
     });
     if (pass.indexedBlock === pass.headBlock) return;
   }

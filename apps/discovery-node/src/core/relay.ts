@@ -33,6 +33,7 @@ import {
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 import { type CheckedAction, checkState } from './relayChecks.js';
+import type { ReceiptVerifier } from './uploadReceipts.js';
 
 /** The rate-limit buckets of a user's actions: a track is costlier to the network than a follow. */
 export type RelayLimitKind = 'trackCreate' | 'social';
@@ -78,6 +79,8 @@ export type RelayComponents = {
   account: LocalAccount;
   chain: ChainEndpoint;
   entityManager: Address;
+  /** Checks tracks' upload receipts, as the indexer does (the server's one verifier). */
+  receipts: ReceiptVerifier;
 };
 
 export type RelayInit = {
@@ -182,7 +185,7 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
         signer,
         data: metadata.data,
       };
-      await checkState(db, action);
+      await checkState(db, action, components.receipts);
       rateLimiter.take(windowsOf(limits, action, caller));
 
       const key = `${signer}:${message.nonce}`;

@@ -10,14 +10,17 @@ import {
   actorRule,
   checkActor,
   checkAddedTrack,
+  checkAudio,
   checkFollow,
   checkIdFree,
   checkSelfUpdate,
   checkSocial,
   checkUserCreate,
+  merge,
   owned,
   refusalOf,
 } from './entityRules.js';
+import type { ReceiptVerifier } from './uploadReceipts.js';
 
 /** An action as the relay checks it: ids as numbers, its metadata's data when it carries any. */
 export type CheckedAction = {
@@ -31,7 +34,12 @@ export type CheckedAction = {
 };
 
 /** What one action's check gets: the action, the database, and the acting user once checked. */
-export type CheckContext = CheckedAction & { db: Kysely<DB>; actor: Actor | undefined };
+export type CheckContext = CheckedAction & {
+  db: Kysely<DB>;
+  actor: Actor | undefined;
+  /** Checks a track's upload receipt as the indexer will (uploadReceipts.ts). */
+  receipts: ReceiptVerifier;
+};
 
 type ActionCheck = (c: CheckContext) => Promise<void>;
 
@@ -44,6 +52,7 @@ type ActionCheck = (c: CheckContext) => Promise<void>;
 export async function checkState(
   db: Kysely<DB>,
   action: CheckedAction,
+  receipts: ReceiptVerifier,
 ): Promise<Actor | undefined> {
   try {
     const rule = actorRule(action.entityType, action.action);
@@ -51,7 +60,7 @@ export async function checkState(
       rule === 'signer'
         ? undefined
         : checkActor(await userById(db, action.user), action.user, action.signer, rule);
-    await CHECKS[action.entityType][action.action]?.({ ...action, db, actor });
+    await CHECKS[action.entityType][action.action]?.({ ...action, db, actor, receipts });
     return actor;
   } catch (error) {
     throw error instanceof SkipReason ? refusalOf(error) : error;
@@ -66,10 +75,16 @@ function userById(db: Kysely<DB>, id: number) {
     .executeTakeFirst();
 }
 
+/** The verdict on the upload receipt `data` brings, if it brings one. */
+async function verdictOf(receipts: ReceiptVerifier, data: Record<string, unknown>) {
+  const receipt = data.upload_receipt;
+  return receipt === undefined || receipt === null ? undefined : receipts.verify(receipt);
+}
+
 function trackById(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('tracks')
-    .select(['owner_id', 'is_deleted'])
+    .select(['owner_id', 'is_deleted', 'metadata'])
     .where('track_id', '=', id)
     .executeTakeFirst();
 }
@@ -189,9 +204,13 @@ const CHECKS: Readonly<Record<EntityType, Partial<Record<Action, ActionCheck>>>>
     Unfollow: follow(false),
   },
   Track: {
-    Create: async ({ db, entity }) => checkIdFree(await trackById(db, entity), 'Track', entity),
-    Update: async ({ db, entity, actor }) => {
-      owned(await trackById(db, entity), 'Track', entity, actor!);
+    Create: async ({ db, entity, actor, data, receipts }) => {
+      checkIdFree(await trackById(db, entity), 'Track', entity);
+      checkAudio(data!, actor!, await verdictOf(receipts, data!));
+    },
+    Update: async ({ db, entity, actor, data, receipts }) => {
+      const track = owned(await trackById(db, entity), 'Track', entity, actor!);
+      checkAudio(merge(track.metadata, data!), actor!, await verdictOf(receipts, data!));
     },
     Delete: async ({ db, entity, actor }) => {
       owned(await trackById(db, entity), 'Track', entity, actor!);

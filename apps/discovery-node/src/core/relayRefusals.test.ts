@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { signUploadReceipt } from '@coliving/protocol';
 import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
@@ -42,6 +43,9 @@ let network: TestNetwork;
 let database: Database;
 let gas: LocalAccount;
 let app: FastifyInstance;
+/** Alice's first track's metadata, with its upload receipt; and the node that signed it. */
+let kept: Awaited<ReturnType<Awaited<ReturnType<typeof registerReceiptSigner>>['withReceipt']>>;
+let receiptNode: bigint;
 let alice: LocalAccount;
 let bob: LocalAccount;
 let carol: LocalAccount;
@@ -58,6 +62,7 @@ function relayApp(init: RelayInit = {}, trustProxy?: string): FastifyInstance {
         account: gas,
         chain: network.manifest.chains.data,
         entityManager: network.manifest.contracts.data.EntityManager,
+        receipts: testReceiptVerifier(network),
       },
       init,
     ),
@@ -178,7 +183,8 @@ before(async () => {
   const byAlice = by(alice, ALICE);
   // Alice's audio, with the upload receipts of a registered content node.
   const receipts = await registerReceiptSigner(network);
-  const kept = await receipts.withReceipt(alice.address, track('Kept'));
+  kept = await receipts.withReceipt(alice.address, track('Kept'));
+  receiptNode = receipts.nodeId;
   const gone = await receipts.withReceipt(alice.address, track('Gone'));
   // In rounds, each indexed before the next: every action is checked against what is indexed.
   const rounds: ChainAction[][] = [
@@ -353,19 +359,74 @@ describe('relay refusals', () => {
         'target_deleted',
       ],
     };
-    // The upload-receipt skips (track.ts) the relay does not check yet: they arrived with upload
-    // receipts, and their relay check follows. Each code leaves this list with its case above.
-    const notYetChecked = ['no_upload_receipt', 'receipt_not_owner', 'receipt_mismatch'];
+    // A track names only audio its owner uploaded: the receipt rules, and a receipt's verdicts.
+    const newTrack = (
+      account: LocalAccount,
+      userId: number,
+      metadata: Record<string, unknown>,
+    ) => ({
+      ...a(userId, account),
+      entityType: 'Track',
+      entityId: 30,
+      action: 'Create',
+      metadata,
+    });
+    const forged = {
+      v: 1 as const,
+      uploadId: 'forged',
+      uploader: bob.address,
+      cid: CID,
+      previewCid: CID,
+      origCid: CID,
+      durationSeconds: 180,
+      nodeId: receiptNode.toString(),
+      ethBlockHash: (await network.ethPublic.getBlock()).hash,
+      signedAt: Date.now(),
+    };
+    walk.no_upload_receipt = [newTrack(alice, ALICE, track('Bare')), 400, 'no_upload_receipt'];
+    walk.receipt_not_owner = [newTrack(bob, BOB, kept), 403, 'receipt_not_owner'];
+    walk.receipt_mismatch = [
+      newTrack(alice, ALICE, { ...kept, duration: 999 }),
+      400,
+      'receipt_mismatch',
+    ];
     const { codes, dynamic } = await skipCodesInSources();
     assert.deepEqual(
       [...codes].sort(),
-      [...Object.keys(walk), ...notYetChecked].sort(),
+      Object.keys(walk).sort(),
       'every skip code has a case here',
     );
     // The codes that are not literals: the metadata's own (parseEntityMetadata), which the relay
     // runs on the same bytes before anything else, shown here by one of them; and a receipt's
-    // verdict (core/uploadReceipts.ts), not checked by the relay yet.
+    // verdicts (core/uploadReceipts.ts), each shown.
     assert.deepEqual(dynamic.sort(), ['event.parsed.code', 'newReceipt.code']);
+    walk.receipt_signer_not_a_node = [
+      newTrack(bob, BOB, {
+        ...track('Self-signed'),
+        upload_receipt: await signUploadReceipt({ account: bob, data: forged }),
+      }),
+      400,
+      'receipt_signer_not_a_node',
+    ];
+    walk.unknown_eth_block = [
+      newTrack(bob, BOB, {
+        ...track('Nowhere'),
+        upload_receipt: await signUploadReceipt({
+          account: network.accounts[18]!,
+          data: { ...forged, ethBlockHash: `0x${'ab'.repeat(32)}` },
+        }),
+      }),
+      400,
+      'unknown_eth_block',
+    ];
+    walk.invalid_upload_receipt = [
+      newTrack(bob, BOB, {
+        ...track('Garbage'),
+        upload_receipt: { data: '{}', signature: `0x${'11'.repeat(65)}` },
+      }),
+      400,
+      'invalid_upload_receipt',
+    ];
     walk.invalid_metadata = [
       {
         ...a(ALICE, alice),

@@ -11,6 +11,7 @@ import {
   parseEntityMetadata,
 } from '@coliving/protocol';
 import { checkActor } from '../core/entityRules.js';
+import type { ReceiptVerdict, ReceiptVerifier } from '../core/uploadReceipts.js';
 import type { EntityBatch } from './entityBatch.js';
 import { type ActionContext, type ActionNeeds, SkipReason } from './entities/entityHandler.js';
 import { ENTITY_HANDLERS } from './entities/registry.js';
@@ -23,6 +24,8 @@ export type PreparedEvent = EntityEvent & {
   user: number | undefined;
   entity: number | undefined;
   parsed: EntityMetadata | ValidationError | undefined;
+  /** The verdict on the upload receipt its metadata carries, if it carries one. */
+  receipt?: ReceiptVerdict;
 };
 
 function idOf(value: bigint): number | undefined {
@@ -45,6 +48,24 @@ export function prepareEvent(event: EntityEvent): PreparedEvent {
     }
   }
   return { ...event, user: idOf(event.userId), entity: idOf(event.entityId), parsed };
+}
+
+/**
+ * Checks the upload receipts that events' metadata carry (a track's audio), against the eth
+ * chain: asynchronous, so it runs while the blocks are read, before their transaction.
+ */
+export async function checkReceipts(
+  events: PreparedEvent[],
+  verifier: ReceiptVerifier,
+): Promise<PreparedEvent[]> {
+  return Promise.all(
+    events.map(async (event) => {
+      const data = event.parsed instanceof ValidationError ? undefined : event.parsed?.data;
+      const receipt = data?.upload_receipt;
+      if (receipt === undefined || receipt === null) return event;
+      return { ...event, receipt: await verifier.verify(receipt) };
+    }),
+  );
 }
 
 /** Asks `batch` to load every row `event` may read: the signer's user, then its handler's. */
@@ -117,6 +138,7 @@ function applyOrThrow(batch: EntityBatch, event: PreparedEvent, block: EventBloc
     metadata: event.parsed!,
     stamp: { block: block.number, time: block.time, tx: event.txHash },
     edge: { created_block: block.number, created_at: block.time },
+    ...(event.receipt ? { receipt: event.receipt } : {}),
   };
   if (rule.by === 'signer') return rule.apply(batch, context);
   const actor = checkActor(

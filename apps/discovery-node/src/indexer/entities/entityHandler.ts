@@ -2,12 +2,13 @@
 // the rows its actions need loaded, and how each action applies. registry.ts lists them.
 import type { Selectable } from 'kysely';
 import type { Action, EntityMetadata } from '@coliving/protocol';
+import type { ReceiptVerdict } from '../../core/uploadReceipts.js';
 import type { UsersTable } from '../../db/schema.js';
 import type { TableSpec } from '../batchTables.js';
 import type { EntityBatch } from '../entityBatch.js';
 
 // The rules themselves are shared with the relay, which refuses before gas what they would skip.
-export { SkipReason, owned } from '../../core/entityRules.js';
+export { SkipReason, merge, owned } from '../../core/entityRules.js';
 
 /** A user as the indexer holds it: what the database reads back. */
 export type UserRow = Selectable<UsersTable>;
@@ -42,6 +43,8 @@ export type ActionContext = {
   stamp: Stamp;
   /** The edge a follow, save or repost made by this action records. */
   edge: EdgeRow;
+  /** The verdict on the upload receipt its metadata carries (a track's audio), if any. */
+  receipt?: ReceiptVerdict;
 };
 
 /**
@@ -72,19 +75,6 @@ export type EntityHandler = {
   /** Its actions, by name: exactly those @coliving/protocol allows the type. */
   actions: Partial<Record<Action, ActionHandler>>;
 };
-
-/** Applies an update's fields over the current ones: `null` removes a field. */
-export function merge(
-  current: Record<string, unknown>,
-  update: Record<string, unknown>,
-): Record<string, unknown> {
-  const next: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(update)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
-}
 
 /** `data` without `keys`. */
 export function without(data: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {

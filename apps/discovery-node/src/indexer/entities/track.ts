@@ -1,7 +1,6 @@
 // Tracks: created, updated and deleted by their owner; saved and reposted by anyone (social.ts).
 import type { Selectable } from 'kysely';
-import { type UploadReceiptData, readUploadReceipt, receiptMismatch } from '@coliving/protocol';
-import type { ReceiptVerdict } from '../../core/uploadReceipts.js';
+import { checkAudio } from '../../core/entityRules.js';
 import type { TracksTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
 import type { EntityBatch } from '../entityBatch.js';
@@ -78,39 +77,6 @@ function trackColumns(data: Record<string, unknown>) {
     stream_conditions: (data.stream_conditions as Record<string, unknown> | undefined) ?? null,
     download_conditions: (data.download_conditions as Record<string, unknown> | undefined) ?? null,
   };
-}
-
-/**
- * A track may only name audio its owner uploaded (docs/design.md §7): its metadata, once the
- * action applies, carries an upload receipt that a registered content node signed for the
- * owner's wallet, and every audio field it names is the receipt's. A receipt already stored with
- * the track was checked when it arrived; a new one comes with its verdict (core/uploadReceipts.ts).
- */
-export function checkAudio(
-  data: Record<string, unknown>,
-  actor: Pick<UserRow, 'wallet'>,
-  newReceipt: ReceiptVerdict | undefined,
-): void {
-  let receipt: UploadReceiptData;
-  if (newReceipt) {
-    if (!newReceipt.ok) throw new SkipReason(newReceipt.code, newReceipt.message);
-    receipt = newReceipt.data;
-  } else if (data.upload_receipt !== undefined) {
-    receipt = readUploadReceipt(data.upload_receipt);
-  } else {
-    throw new SkipReason(
-      'no_upload_receipt',
-      'A track must carry the upload receipt of its audio from the content node that took it',
-    );
-  }
-  if (receipt.uploader.toLowerCase() !== actor.wallet.toLowerCase()) {
-    throw new SkipReason(
-      'receipt_not_owner',
-      `The audio was uploaded by ${receipt.uploader}, not by the track's owner`,
-    );
-  }
-  const mismatch = receiptMismatch(data, receipt);
-  if (mismatch) throw new SkipReason('receipt_mismatch', mismatch);
 }
 
 const ownedTrack = (batch: EntityBatch, actor: UserRow, id: number): TrackRow =>
