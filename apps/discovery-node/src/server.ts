@@ -12,6 +12,7 @@ import { EnvelopeTail } from './api/answer/envelope.js';
 import { answerBufferPool } from './api/answer/respond.js';
 import { ResponseCache } from './api/answer/responseCache.js';
 import { TrackJsonCache } from './api/answer/trackJsonCache.js';
+import { registerCidRoutes } from './api/cids.js';
 import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
@@ -207,6 +208,13 @@ export async function createDiscoveryNode(
   registerTrackRoutes(app, api);
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);
+  registerCidRoutes(app, {
+    db,
+    dataChain: () => {
+      const { halted, error, indexedBlock } = dataIndexer.status;
+      return { healthy: !halted && error === undefined && indexedBlock !== undefined, ...blocks() };
+    },
+  });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async function serveOpenApi() {
     return app.swagger();
   });
