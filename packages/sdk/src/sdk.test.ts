@@ -64,7 +64,8 @@ async function rejectsWith(promise: Promise<unknown>, type: string, code?: strin
 /** A network of one chain, `discovery` discovery nodes and `content` content nodes. */
 async function network(discovery = 2, content = 3, chain: FakeChain = createFakeChain()) {
   const contentNodes: Awaited<ReturnType<typeof startFakeContentNode>>[] = [];
-  for (let i = 0; i < content; i++) contentNodes.push(await contentNode());
+  // Content nodes take uploads only from the wallet of a user on the chain, as real ones do.
+  for (let i = 0; i < content; i++) contentNodes.push(await contentNode({ chain }));
   const discoveryNodes: FakeNode[] = [];
   for (let i = 0; i < discovery; i++) {
     discoveryNodes.push(
@@ -183,6 +184,35 @@ describe('discovery node selection', () => {
 });
 
 describe('writes through the relay', () => {
+  it('creates a user with pictures: the User Create first, then the uploads and a User Update', async () => {
+    // Content nodes refuse uploads from a wallet with no user (docs/design.md §7), so pictures
+    // chosen at sign-up are uploaded once the user exists, and set by an update.
+    const { chain, endpoints, contentNodes } = await network();
+    const account = privateKeyToAccount(generatePrivateKey());
+    const sdk = sdkOn(endpoints, account);
+    const picture = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const { userId, user } = await sdk.users.create({
+      handle: 'pictured',
+      name: 'Pictured',
+      profilePicture: picture,
+    });
+    const messages = chain.relayed.map((r) => parseRelayRequest(r).message);
+    assert.deepEqual(
+      messages.map((m) => m.action),
+      ['Create', 'Update'],
+    );
+    const [create, update] = messages as [(typeof messages)[0], (typeof messages)[0]];
+    const dataOf = (m: typeof create) =>
+      (JSON.parse(m.metadata) as { data: Record<string, unknown> }).data;
+    assert.deepEqual(dataOf(create), { handle: 'pictured', name: 'Pictured' });
+    assert.equal(update.entityId, BigInt(decodeHashId(userId)));
+    const uploaded = contentNodes.flatMap((n) => n.uploads);
+    assert.equal(uploaded.length, 1);
+    assert.equal(uploaded[0]?.wallet, account.address);
+    assert.equal(typeof dataOf(update).profile_picture_sizes, 'string');
+    assert.ok(user.profile_picture, 'the user answered has the picture');
+  });
+
   it('creates a user signed for the chain the node reports, and reads it back', async () => {
     const { chain, endpoints } = await network();
     const account = privateKeyToAccount(generatePrivateKey());

@@ -182,8 +182,10 @@ export function createUsersApi(ctx: SdkContext) {
     },
 
     /**
-     * Creates the user of the account set now (one user per wallet): uploads the images, signs
-     * the User Create and answers the indexed user. A taken handle is a `conflict`.
+     * Creates the user of the account set now (one user per wallet): signs the User Create, then,
+     * when there are pictures, uploads them and signs a User Update that sets them (content nodes
+     * take uploads only from the wallet of an existing user), and answers the indexed user. A
+     * taken handle is a `conflict`.
      */
     async create(p: CreateUserParameters): Promise<CreateUserReturnType> {
       const account = requireAccount(ctx);
@@ -192,15 +194,6 @@ export function createUsersApi(ctx: SdkContext) {
           code: 'handle_taken',
         });
       }
-      const images = { signal: p.signal, onProgress: p.onProgress };
-      const profilePictureCid =
-        p.profilePicture === undefined
-          ? undefined
-          : await uploadImage(ctx, account, p.profilePicture, 'img_square', images);
-      const coverPhotoCid =
-        p.coverPhoto === undefined
-          ? undefined
-          : await uploadImage(ctx, account, p.coverPhoto, 'img_backdrop', images);
       const userId = await unclaimedId(p.signal);
       const id = toEntityId(userId);
       const user = await manageEntity<User>(ctx, {
@@ -217,8 +210,6 @@ export function createUsersApi(ctx: SdkContext) {
           ...(p.allowAiAttribution !== undefined
             ? { allowAiAttribution: p.allowAiAttribution }
             : {}),
-          ...(profilePictureCid ? { profilePictureCid } : {}),
-          ...(coverPhotoCid ? { coverPhotoCid } : {}),
         }),
         readBack: (endpoint) => getDataOn<User>(ctx, endpoint, path(userId), {}, p.signal),
         isApplied: (u) =>
@@ -226,7 +217,33 @@ export function createUsersApi(ctx: SdkContext) {
         signal: p.signal,
         ...(p.onStatus ? { onStatus: p.onStatus } : {}),
       });
-      return { userId, user };
+      if (p.profilePicture === undefined && p.coverPhoto === undefined) return { userId, user };
+      const images: UserFieldsInput = {};
+      const image = { signal: p.signal, onProgress: p.onProgress };
+      if (p.profilePicture !== undefined)
+        images.profilePictureCid = await uploadImage(
+          ctx,
+          account,
+          p.profilePicture,
+          'img_square',
+          image,
+        );
+      if (p.coverPhoto !== undefined)
+        images.coverPhotoCid = await uploadImage(ctx, account, p.coverPhoto, 'img_backdrop', image);
+      return {
+        userId,
+        user: await manageEntity<User>(ctx, {
+          userId: id,
+          entityType: 'User',
+          entityId: id,
+          action: 'Update',
+          data: toUserMetadata(images),
+          readBack: (endpoint) => getDataOn<User>(ctx, endpoint, path(userId), {}, p.signal),
+          isApplied: (u) => u !== undefined && u.updated_at > user.updated_at,
+          signal: p.signal,
+          ...(p.onStatus ? { onStatus: p.onStatus } : {}),
+        }),
+      };
     },
 
     /** Changes a user's profile (`null` clears a field); answers the user after. */

@@ -277,6 +277,11 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
 }
 
 export type FakeContentNodeOptions = {
+  /**
+   * The network's chain: when given, an upload signed by a wallet with no active user on it is
+   * refused (403 not_a_user), as content nodes do.
+   */
+  chain?: FakeChain;
   /** Shared by all content nodes of a test: login records as the network holds them. */
   authRecords?: Map<string, Json>;
   /** The audio job ends in `error`. */
@@ -327,6 +332,18 @@ export async function startFakeContentNode(
         path: '/uploads',
       });
       const wallet = signed.wallet;
+      if (
+        options.chain &&
+        ![...options.chain.users.values()].some(
+          (u) => !u.deactivated && u.wallet.toLowerCase() === wallet.toLowerCase(),
+        )
+      ) {
+        return send(
+          response,
+          403,
+          errorBody('not_a_user', 'Uploads must be signed by the wallet of a user'),
+        );
+      }
       const body = await readBody(request);
       const form = await new Response(body, {
         headers: { 'content-type': String(request.headers['content-type']) },
