@@ -20,7 +20,7 @@ import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.j
 import { type NodeInfo, type StaticNetwork, createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
 import { type ContentNode, createContentNode } from './node.js';
-import { freePort, waitForUpload } from './testing.js';
+import { everyWalletIsAUserForTests, freePort, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);
 const landlord = privateKeyToAccount(
@@ -59,7 +59,15 @@ describe('a cluster of 5 content nodes (R = 3)', () => {
     const listens = await ListenJournal.open(join(dataDir, 'listens.jsonl'));
     const network = createStaticNetwork(nodes, [discovery.address]);
     const node = await createContentNode(
-      { account, store, listens, ffmpeg, logger: false, network },
+      {
+        account,
+        store,
+        listens,
+        ffmpeg,
+        logger: false,
+        network,
+        discovery: everyWalletIsAUserForTests(),
+      },
       {
         publicUrl: info.endpoint,
         dataDir,

@@ -7,7 +7,12 @@ import {
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
+  DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
+  DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY,
+  DEFAULT_UPLOAD_RETENTION_MS,
   DEFAULT_UPLOADS_PER_HOUR,
+  DEFAULT_UPLOADS_PER_IP_PER_HOUR,
+  RETENTION_INTERVAL_MS,
 } from './constants.js';
 
 const address = env.string({
@@ -42,8 +47,19 @@ export const contentNodeConfigSpec = {
     .default([]),
   /** With `peers`: the delegate wallets of discovery nodes allowed to sign streams. */
   discoverySigners: env.list(address).default([]),
+  /** With `peers`: the discovery nodes asked who is a user and what is referenced. */
+  discoveryNodes: env.list(env.url()).default([]),
   maxUploadBytes: env.bytes().default(DEFAULT_MAX_UPLOAD_BYTES),
   uploadsPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_UPLOADS_PER_HOUR),
+  uploadsPerIpPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_UPLOADS_PER_IP_PER_HOUR),
+  uploadBytesPerUserPerDay: env.bytes().default(DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY),
+  uploadBytesPerIpPerDay: env.bytes().default(DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY),
+  /** How long an upload may stay unreferenced by any track, user or playlist before deletion. */
+  uploadRetention: env.duration().default(DEFAULT_UPLOAD_RETENTION_MS),
+  /** How often retention looks for unreferenced uploads. */
+  retentionInterval: env.duration().default(RETENTION_INTERVAL_MS),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (per-IP upload limits). */
+  trustProxy: env.bool().default(false),
   authWritesPerHour: env.int({ min: 1, max: 1_000_000 }).default(DEFAULT_AUTH_WRITES_PER_HOUR),
   transcodeWorkers: env.int({ min: 1, max: 64 }).default(DEFAULT_TRANSCODE_WORKERS),
   replicationFactor: env.int({ min: 1, max: 10 }).default(DEFAULT_REPLICATION_FACTOR),

@@ -12,6 +12,24 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
 export const MAX_UPLOAD_ATTEMPTS = 3;
 /** Uploads one wallet may start per hour. */
 export const DEFAULT_UPLOADS_PER_HOUR = 100;
+/** Uploads one client IP may start per hour: wallets and users are free, addresses less so. */
+export const DEFAULT_UPLOADS_PER_IP_PER_HOUR = 300;
+/** Bytes one user may upload a day: a few albums of lossless audio. */
+export const DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY = 4 * 1024 ** 3;
+/** Bytes one client IP may upload a day: a few users' worth (a household, a studio, a NAT). */
+export const DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY = 16 * 1024 ** 3;
+/** An upload no track, user or playlist names after this long is deleted. */
+export const DEFAULT_UPLOAD_RETENTION_MS = 7 * 86_400_000;
+/** How often retention looks for unreferenced uploads. */
+export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** "This wallet is a user" is believed this long: users are rarely deactivated. */
+export const DISCOVERY_USER_TTL_MS = 10 * 60 * 1000;
+/** "No user" is believed only briefly, so a user just created can upload soon after. */
+export const DISCOVERY_NOT_USER_TTL_MS = 5_000;
+/** One question to a discovery node waits at most this long. */
+export const DISCOVERY_TIMEOUT_MS = 3_000;
+/** Retention asks only discovery nodes at most this many blocks behind the data chain. */
+export const MAX_DISCOVERY_BLOCK_DIFFERENCE = 5;
 /** How often the list of registered nodes is read from the chain. */
 export const NETWORK_REFRESH_MS = 30_000;
 /** Report unhealthy when less than this is free where blobs are stored. */

@@ -35,13 +35,18 @@ async function main(): Promise<void> {
         endpoint: canonicalEndpoint(entry.slice(at + 1)),
       };
     });
-    network = createStaticNetwork(nodes, config.discoverySigners as Address[]);
+    network = createStaticNetwork(
+      nodes,
+      config.discoverySigners as Address[],
+      config.discoveryNodes,
+    );
   } else {
     const endpoint = await resolveEndpoint(config.ethRpcUrl!);
     network = createChainNetwork({
       client: createChainClient('eth', endpoint),
       nodeRegistry: config.nodeRegistryAddress as Address,
       refreshMs: NETWORK_REFRESH_MS,
+      selfWallet: account.address,
       onError: (error) => logger.warn({ err: error }, 'reading the node registry failed'),
     });
   }
@@ -60,6 +65,12 @@ async function main(): Promise<void> {
       version: VERSION,
       maxUploadBytes: config.maxUploadBytes,
       uploadsPerHour: config.uploadsPerHour,
+      uploadsPerIpPerHour: config.uploadsPerIpPerHour,
+      uploadBytesPerUserPerDay: config.uploadBytesPerUserPerDay,
+      uploadBytesPerIpPerDay: config.uploadBytesPerIpPerDay,
+      uploadRetentionMs: config.uploadRetention,
+      retentionIntervalMs: config.retentionInterval,
+      trustProxy: config.trustProxy,
       authWritesPerHour: config.authWritesPerHour,
       transcodeWorkers: config.transcodeWorkers,
       replicationFactor: config.replicationFactor,

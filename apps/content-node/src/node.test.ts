@@ -24,7 +24,7 @@ import { createStaticNetwork } from './core/network.js';
 import { probeAudio } from './core/transcode.js';
 import { ListenJournal } from './db/listenJournal.js';
 import { type ContentNode, createContentNode } from './node.js';
-import { waitForUpload } from './testing.js';
+import { everyWalletIsAUserForTests, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);
 const landlord = privateKeyToAccount(
@@ -63,6 +63,7 @@ describe('content node', () => {
         listens,
         ffmpeg,
         logger: false,
+        discovery: everyWalletIsAUserForTests(),
         network: createStaticNetwork(
           [{ endpoint: 'http://127.0.0.1:1', delegateWallet: nodeWallet.address }],
           [discovery.address],

@@ -19,9 +19,19 @@ import {
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
+  DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
+  DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY,
+  DEFAULT_UPLOAD_RETENTION_MS,
   DEFAULT_UPLOADS_PER_HOUR,
+  DEFAULT_UPLOADS_PER_IP_PER_HOUR,
+  DISCOVERY_NOT_USER_TTL_MS,
+  DISCOVERY_TIMEOUT_MS,
+  DISCOVERY_USER_TTL_MS,
+  MAX_DISCOVERY_BLOCK_DIFFERENCE,
+  RETENTION_INTERVAL_MS,
 } from './constants.js';
 import { createAuthRecords } from './core/authRecords.js';
+import { type Discovery, createDiscovery } from './core/discovery.js';
 import type { FfmpegBinaries } from './core/ffmpegBinaries.js';
 import { type JobQueue, createJobQueue } from './core/jobQueue.js';
 import { type NetworkView, canonicalEndpoint } from './core/network.js';
@@ -29,10 +39,14 @@ import { createPeerClient } from './core/peerClient.js';
 import { createPeerLiveness } from './core/peerLiveness.js';
 import { createHolderFinder } from './core/findHolder.js';
 import { createRateLimiter } from './core/rateLimiter.js';
+import { createUploadQuota } from './core/uploadQuota.js';
 import { AuthStore } from './db/authStore.js';
+import { ExpiredUploads } from './db/expiredUploads.js';
 import type { ListenJournal } from './db/listenJournal.js';
 import { UploadStore } from './db/uploadStore.js';
 import { VariantIndex } from './db/variantIndex.js';
+import { receiptFor } from './core/uploadReceipts.js';
+import { type ExpireReport, expireUploads } from './jobs/expireUploads.js';
 import { processUpload } from './jobs/processUpload.js';
 import { type RepairPassReport, type RepairState, repair } from './jobs/repair.js';
 import { replicate } from './jobs/replicate.js';
@@ -40,6 +54,7 @@ import { mergeRecord, shareRecord } from './jobs/shareRecords.js';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
+export type { ExpireReport } from './jobs/expireUploads.js';
 export type { RepairPassReport } from './jobs/repair.js';
 
 export type ContentNodeComponents = {
@@ -50,6 +65,12 @@ export type ContentNodeComponents = {
   network: NetworkView;
   ffmpeg: FfmpegBinaries;
   logger: Logger | false;
+  /**
+   * Who may upload (the wallet of a user) and which uploads are referenced: the discovery nodes
+   * of `network`, unless given. Only tests give one (testing.ts), when upload access is not what
+   * they test; the process (main.ts) never does.
+   */
+  discovery?: Discovery;
 };
 
 export type ContentNodeInit = {
@@ -60,6 +81,15 @@ export type ContentNodeInit = {
   version: string;
   maxUploadBytes?: number;
   uploadsPerHour?: number;
+  uploadsPerIpPerHour?: number;
+  uploadBytesPerUserPerDay?: number;
+  uploadBytesPerIpPerDay?: number;
+  /** How long an upload may go unreferenced before retention deletes it. */
+  uploadRetentionMs?: number;
+  /** How often retention runs; 0 turns the timer off (tests run passes by hand). */
+  retentionIntervalMs?: number;
+  /** Take the client IP from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy?: boolean;
   /** Login record writes (creates, replaces, deletes) one wallet may make per hour. */
   authWritesPerHour?: number;
   transcodeWorkers?: number;
@@ -80,6 +110,8 @@ export type ContentNode = {
   jobs: JobQueue;
   /** One repair pass and record sweep (the timer runs them every repairIntervalMs). */
   repairOnce(): Promise<RepairPassReport>;
+  /** One retention pass (the timer runs one every retentionIntervalMs). */
+  expireUploadsOnce(): Promise<ExpireReport>;
   /** Resumes unfinished jobs and starts taking requests (call app.listen after). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -103,8 +135,21 @@ export async function createContentNode(
   const uploads = await UploadStore.open(join(init.dataDir, 'uploads'));
   const auth = await AuthStore.open(join(init.dataDir, 'auth'));
   const variants = await VariantIndex.open(join(init.dataDir, 'variants.json'));
+  const expired = await ExpiredUploads.open(join(init.dataDir, 'expired'));
+  const discovery =
+    components.discovery ??
+    createDiscovery(
+      { network },
+      {
+        userTtlMs: DISCOVERY_USER_TTL_MS,
+        notUserTtlMs: DISCOVERY_NOT_USER_TTL_MS,
+        timeoutMs: DISCOVERY_TIMEOUT_MS,
+        maxBlockDifference: MAX_DISCOVERY_BLOCK_DIFFERENCE,
+      },
+    );
+  const retentionIntervalMs = init.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
 
-  const app = createApp({ logger });
+  const app = createApp({ logger, trustProxy: init.trustProxy ?? false });
   const log = app.log;
   const metrics = createMetrics(app);
   const liveness = createPeerLiveness({
@@ -120,7 +165,7 @@ export async function createContentNode(
     },
   );
   const share = (record: UploadRecord) => shareRecord({ peers, network, self, log }, record);
-  const merge = (value: unknown) => mergeRecord({ uploads, variants }, value);
+  const merge = (value: unknown) => mergeRecord({ uploads, variants, expired }, value);
   /** Pushes blobs to the nodes their placement names; a failed push is left to repair. */
   const pushToPlacement = async (cids: string[]): Promise<void> => {
     await replicate({
@@ -147,6 +192,7 @@ export async function createContentNode(
           jobsDir,
           replicate: pushToPlacement,
           shareRecord: share,
+          receiptFor: (record) => receiptFor(account, network, record),
           metrics,
         },
         id,
@@ -177,9 +223,16 @@ export async function createContentNode(
       },
     );
 
+  const referencedAt = new Map<string, number>();
+  const expireUploadsOnce = () =>
+    expireUploads(
+      { store, uploads, expired, discovery, log, referencedAt },
+      { retentionMs: init.uploadRetentionMs ?? DEFAULT_UPLOAD_RETENTION_MS, jobsDir },
+    );
+
   const findHolder = createHolderFinder({ peers, network, liveness }, { self });
   const guards = createGuards({ network });
-  const { signerOf, peerOf, signedFilesOf } = guards;
+  const { signerOf, peerOf, signedFilesOf, uploadMeterOf } = guards;
   await registerRoutes(
     app,
     {
@@ -190,18 +243,39 @@ export async function createContentNode(
           windowMs: 3_600_000,
           what: 'uploads',
         }),
+        uploadsPerIp: createRateLimiter({
+          limit: init.uploadsPerIpPerHour ?? DEFAULT_UPLOADS_PER_IP_PER_HOUR,
+          windowMs: 3_600_000,
+          what: 'uploads from this address',
+          code: 'ip_upload_rate',
+        }),
         authWrites: createRateLimiter({
           limit: init.authWritesPerHour ?? DEFAULT_AUTH_WRITES_PER_HOUR,
           windowMs: 3_600_000,
           what: 'login record writes',
         }),
       },
+      discovery,
+      uploadQuota: createUploadQuota({
+        bytesPerUserPerDay: init.uploadBytesPerUserPerDay ?? DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY,
+        bytesPerIpPerDay: init.uploadBytesPerIpPerDay ?? DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
+      }),
       health: serveHealth(
         { account, jobs, repair: repairState },
         { dataDir: init.dataDir, version: init.version, self },
       ),
       uploads: serveUploads(
-        { store, uploads, ffmpeg, jobs, shareRecord: share, signerOf, signedFilesOf, metrics },
+        {
+          store,
+          uploads,
+          ffmpeg,
+          jobs,
+          shareRecord: share,
+          signerOf,
+          signedFilesOf,
+          uploadMeterOf,
+          metrics,
+        },
         { self, jobsDir, maxUploadBytes },
       ),
       authentication: serveAuthentication({ authRecords, signerOf }),
@@ -216,12 +290,14 @@ export async function createContentNode(
   );
 
   let repairTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
   return {
     app,
     uploads,
     auth,
     jobs,
     repairOnce,
+    expireUploadsOnce,
     async start() {
       await network.start();
       if (repairIntervalMs > 0) {
@@ -233,6 +309,15 @@ export async function createContentNode(
           repairIntervalMs,
         );
       }
+      if (retentionIntervalMs > 0) {
+        retentionTimer = setInterval(
+          () =>
+            void expireUploadsOnce().catch((error: unknown) =>
+              log.warn({ err: error }, 'retention pass failed or was skipped'),
+            ),
+          retentionIntervalMs,
+        );
+      }
       // Jobs this node took and did not finish (a crash or a restart) run again.
       for await (const record of uploads.list()) {
         if (record.host === self && (record.status === 'new' || record.status === 'busy'))
@@ -241,6 +326,7 @@ export async function createContentNode(
     },
     async stop() {
       clearInterval(repairTimer);
+      clearInterval(retentionTimer);
       await app.close();
       await jobs.stop();
       await network.stop();

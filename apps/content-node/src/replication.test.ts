@@ -19,7 +19,7 @@ import { findFfmpegBinaries } from './core/ffmpegBinaries.js';
 import { createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
 import { type ContentNode, createContentNode } from './node.js';
-import { freePort, waitForUpload } from './testing.js';
+import { everyWalletIsAUserForTests, freePort, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);
 const landlord = privateKeyToAccount(
@@ -70,6 +70,7 @@ describe('content nodes together: placement, replication, shared records, repair
             ffmpeg,
             logger: false,
             network: createStaticNetwork(nodes, [discovery.address]),
+            discovery: everyWalletIsAUserForTests(),
           },
           {
             publicUrl: endpoint,

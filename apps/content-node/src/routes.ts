@@ -10,12 +10,21 @@ import type { serveHealth } from './api/serveHealth.js';
 import type { serveInternal } from './api/serveInternal.js';
 import type { serveStream } from './api/serveStream.js';
 import type { serveUploads } from './api/serveUploads.js';
+import type { Discovery } from './core/discovery.js';
 import type { RateLimiter } from './core/rateLimiter.js';
+import type { UploadQuota } from './core/uploadQuota.js';
 
 export type RoutesComponents = {
   guards: Guards;
-  /** Per-wallet limits: uploads started, and login record writes (creates, replaces, deletes). */
-  limiters: { uploads: RateLimiter; authWrites: RateLimiter };
+  /**
+   * Uploads started per wallet and per client IP, and login record writes (creates, replaces,
+   * deletes) per wallet.
+   */
+  limiters: { uploads: RateLimiter; uploadsPerIp: RateLimiter; authWrites: RateLimiter };
+  /** Who is a user (uploads need one). */
+  discovery: Discovery;
+  /** Upload bytes a day per user and per IP. */
+  uploadQuota: UploadQuota;
   health: ReturnType<typeof serveHealth>;
   uploads: ReturnType<typeof serveUploads>;
   authentication: ReturnType<typeof serveAuthentication>;
@@ -32,6 +41,8 @@ export async function registerRoutes(
   {
     guards,
     limiters,
+    discovery,
+    uploadQuota,
     health,
     uploads,
     authentication,
@@ -41,7 +52,8 @@ export async function registerRoutes(
   }: RoutesComponents,
   { maxUploadBytes }: RoutesInit,
 ): Promise<void> {
-  const { signedBy, limitedBy, requirePeer, requirePeerBlob } = guards;
+  const { signedBy, limitedBy, limitedByIp, requireUser, limitUploadBytes } = guards;
+  const { requirePeer, requirePeerBlob } = guards;
   // JSON as fastify parses it, its raw bytes kept: request signatures sign them.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -59,10 +71,19 @@ export async function registerRoutes(
   );
   registerHealthCheck(app, health);
 
-  // Uploads: signed by the uploader's wallet, for the files it sends.
+  // Uploads: counted per IP, signed by a user's wallet for the files it sends, counted per user,
+  // and their bytes counted against the user's and the IP's daily quota before any is stored.
   app.post(
     '/uploads',
-    { preHandler: [signedBy(() => '/uploads', 'files'), limitedBy(limiters.uploads)] },
+    {
+      preHandler: [
+        limitedByIp(limiters.uploadsPerIp),
+        signedBy(() => '/uploads', 'files'),
+        requireUser(discovery),
+        limitedBy(limiters.uploads),
+        limitUploadBytes(uploadQuota),
+      ],
+    },
     uploads.serveUploadCreate,
   );
   app.get('/uploads/:id', uploads.serveUpload);

@@ -1,6 +1,7 @@
 // Helpers for tests and benchmarks that run content nodes in this process.
 import { createServer } from 'node:net';
 import type { UploadRecord } from '@coliving/protocol';
+import type { Discovery } from './core/discovery.js';
 
 /** A loopback port that was free a moment ago, chosen by the OS. */
 export async function freePort(): Promise<number> {
@@ -25,4 +26,17 @@ export async function waitForUpload(
       throw new Error(`upload ${record.id} is still ${record.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/**
+ * A test seam for createContentNode's `discovery`, for tests about transcoding, replication or
+ * streaming rather than who may upload: every wallet is a user (its id taken from the wallet, so
+ * wallets stay distinct users) and every CID is referenced (retention deletes nothing). Who may
+ * upload and retention are tested against real discovery nodes (uploadAccess.test.ts).
+ */
+export function everyWalletIsAUserForTests(): Discovery {
+  return {
+    userOf: async (wallet) => Number.parseInt(wallet.slice(2, 14), 16),
+    referencedCids: async (cids) => new Set(cids),
+  };
 }

@@ -11,8 +11,10 @@ import {
 } from '@coliving/protocol';
 import type { FastifyBodyParser, FastifyRequest } from 'fastify';
 import { hexToBytes } from 'viem';
+import type { Discovery } from '../core/discovery.js';
 import type { NetworkView, NodeInfo } from '../core/network.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
+import type { UploadQuota } from '../core/uploadQuota.js';
 
 export type GuardsComponents = { network: NetworkView };
 
@@ -46,6 +48,8 @@ export function createGuards({ network }: GuardsComponents) {
   const callers = new WeakMap<object, NodeInfo>();
   const rawBodies = new WeakMap<object, Buffer>();
   const signedFiles = new WeakMap<object, string[]>();
+  const users = new WeakMap<object, number>();
+  const meters = new WeakMap<object, (bytes: number) => void>();
   const replays = new ReplayCache();
 
   /**
@@ -117,6 +121,47 @@ export function createGuards({ network }: GuardsComponents) {
     };
   }
 
+  /** Counts the request against its client IP's window (fastify's `request.ip`: trustProxy). */
+  function limitedByIp(limiter: RateLimiter): Guard<{ ip: string }> {
+    return async function rateLimitIp(request) {
+      limiter.take(request.ip);
+    };
+  }
+
+  /**
+   * The signer (after signedBy) must be the wallet of an existing, active user, as the discovery
+   * nodes say (cached): a fresh wallet may not upload (docs/design.md §7).
+   */
+  function requireUser(discovery: Discovery): Guard<object> {
+    return async function requireUploader(request) {
+      const userId = await discovery.userOf(signerOf(request));
+      if (userId === undefined) {
+        throw new ForbiddenError(
+          'Uploads must be signed by the wallet of a user: create the user first',
+          { code: 'not_a_user' },
+        );
+      }
+      users.set(request, userId);
+    };
+  }
+
+  /**
+   * Counts the upload's bytes against its user's and its IP's daily quota (after requireUser)
+   * before any is stored: a declared content-length at once, a streamed body as it arrives
+   * (uploadMeterOf, which the handler runs the files through).
+   */
+  function limitUploadBytes(quota: UploadQuota): Guard<FastifyRequest> {
+    return async function limitBytes(request) {
+      const userId = userOf(request);
+      const declared = Number(request.headers['content-length']);
+      if (request.headers['content-length'] !== undefined && Number.isSafeInteger(declared)) {
+        quota.take(userId, request.ip, declared);
+      } else {
+        meters.set(request, (bytes) => quota.take(userId, request.ip, bytes));
+      }
+    };
+  }
+
   /** Node-to-node routes answer only registered content nodes, by their delegate wallet. */
   function peerGuard(binding: BodyBinding) {
     return async function requirePeer(request: SignedRequest & { url: string }): Promise<void> {
@@ -150,6 +195,21 @@ export function createGuards({ network }: GuardsComponents) {
     return wallet;
   }
 
+  /** The user who signed the request (a route guarded by requireUser). */
+  function userOf(request: object): number {
+    const userId = users.get(request);
+    if (userId === undefined) throw new Error('userOf: the route has no requireUser guard');
+    return userId;
+  }
+
+  /**
+   * What counts a streamed upload's bytes as they arrive (throwing past the quota), or undefined
+   * when its declared length was counted already (limitUploadBytes).
+   */
+  function uploadMeterOf(request: object): ((bytes: number) => void) | undefined {
+    return meters.get(request);
+  }
+
   /** The CIDs of the files an upload was signed for, in order (signedBy(..., 'files')). */
   function signedFilesOf(request: object): string[] {
     const cids = signedFiles.get(request);
@@ -161,12 +221,17 @@ export function createGuards({ network }: GuardsComponents) {
     keepRawJson,
     signedBy,
     limitedBy,
+    limitedByIp,
+    requireUser,
+    limitUploadBytes,
     requirePeer: peerGuard('raw'),
     /** requirePeer for a blob push: the body is the blob the path's CID names. */
     requirePeerBlob: peerGuard('blob'),
     signerOf,
     peerOf,
     signedFilesOf,
+    userOf,
+    uploadMeterOf,
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
 import {
   BaseError,
@@ -30,6 +31,11 @@ export type ServeUploadsComponents = {
   signerOf: (request: object) => string;
   /** The CIDs of the files the request was signed for, in order (its signedBy guard). */
   signedFilesOf: (request: object) => string[];
+  /**
+   * Counts a streamed upload's bytes against its quota as they arrive, throwing past it
+   * (its limitUploadBytes guard); undefined when the declared length was counted already.
+   */
+  uploadMeterOf: (request: object) => ((bytes: number) => void) | undefined;
   metrics: Pick<ContentNodeMetrics, 'uploads'>;
 };
 
@@ -56,12 +62,13 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
     previewStartSeconds: number | undefined,
     wallet: string,
     signedCid: string | undefined,
+    meter: ((bytes: number) => void) | undefined,
   ): Promise<UploadRecord> {
     let bodyError: unknown;
     part.file.once('error', (error) => (bodyError = error));
     let staged: StagedBlob;
     try {
-      staged = await store.stage(part.file);
+      staged = await store.stage(meter ? metered(part.file, meter) : part.file);
     } catch (error) {
       // The upload stream itself failed (the body broke off mid-file): the client's fault,
       // unless it is the size limit's 413. Anything else (a full disk) stays a server error.
@@ -126,6 +133,7 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
   async function serveUploadCreate(request: FastifyRequest, reply: FastifyReply) {
     const wallet = components.signerOf(request);
     const signedCids = components.signedFilesOf(request);
+    const meter = components.uploadMeterOf(request);
     if (!request.isMultipart()) {
       throw new ValidationError('Send the upload as multipart/form-data', {
         code: 'not_multipart',
@@ -179,7 +187,9 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
               code: 'template_first',
             });
           const signedCid = signedCids[created.length];
-          created.push(await acceptFile(part, template, previewStartSeconds, wallet, signedCid));
+          created.push(
+            await acceptFile(part, template, previewStartSeconds, wallet, signedCid, meter),
+          );
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
           if (part.type === 'file') part.file.resume();
@@ -220,4 +230,24 @@ export function serveUploads(components: ServeUploadsComponents, init: ServeUplo
   }
 
   return { serveUploadCreate, serveUpload };
+}
+
+/**
+ * `file` through a counter: each chunk is counted by `meter` before it goes on, and a chunk past
+ * the quota fails the stream (so nothing past it is stored). The file's own errors go through.
+ */
+function metered(file: MultipartFile['file'], meter: (bytes: number) => void): Transform {
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        meter(chunk.length);
+        callback(null, chunk);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  file.once('error', (error) => counted.destroy(error));
+  // On a refusal the file is unpiped and read to its end by the caller (part.file.resume()).
+  return file.pipe(counted);
 }

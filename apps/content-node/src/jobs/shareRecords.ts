@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { indexVariants } from '../core/images.js';
 import type { NetworkView } from '../core/network.js';
 import type { PeerClient } from '../core/peerClient.js';
+import type { ExpiredUploads } from '../db/expiredUploads.js';
 import { type UploadStore, parseUploadRecord } from '../db/uploadStore.js';
 import type { VariantIndex } from '../db/variantIndex.js';
 
@@ -33,13 +34,18 @@ export async function shareRecord(
 export type MergeRecordComponents = {
   uploads: UploadStore;
   variants: VariantIndex;
+  expired: ExpiredUploads;
 };
 
-/** Stores a peer's record when it is newer, and learns its image variants. */
+/**
+ * Stores a peer's record when it is newer, and learns its image variants. A record this node's
+ * retention deleted is not taken back (its blobs would be pulled again).
+ */
 export async function mergeRecord(
-  { uploads, variants }: MergeRecordComponents,
+  { uploads, variants, expired }: MergeRecordComponents,
   value: unknown,
 ): Promise<void> {
   const record = parseUploadRecord(value);
+  if (await expired.has(record.id)) return;
   if (await uploads.merge(record)) await indexVariants(variants, record.results);
 }
