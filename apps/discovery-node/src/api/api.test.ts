@@ -13,7 +13,13 @@ import { cidFromBytes, encodeHashId } from '@coliving/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
-import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
+import {
+  type ChainAction,
+  type ReceiptSigner,
+  openTestDatabase,
+  receiptSigner,
+  submitActions,
+} from '../testing.js';
 import { GZIP_MIN_BYTES } from './answer/gzipAnswer.js';
 import { playlistSchema, trackSchema, userSchema } from './schemas.js';
 
@@ -29,6 +35,7 @@ const dgco = (amount: number) => BigInt(amount) * 10n ** 18n;
 
 before(async () => {
   network = await startTestNetwork();
+  let receipts!: ReceiptSigner;
   const [alice, bob, carol, dave] = network.accounts.slice(1, 5) as [
     (typeof network.accounts)[number],
     (typeof network.accounts)[number],
@@ -47,7 +54,7 @@ before(async () => {
     'http://cn3.test',
     'http://cn4.test',
   ].entries()) {
-    await registerNode({
+    const { nodeId } = await registerNode({
       manifest: network.manifest,
       owner: alice,
       serviceType: 'contentNode',
@@ -55,6 +62,8 @@ before(async () => {
       stake: dgco(200_000),
       delegateWallet: network.accounts[11 + i]!.address,
     });
+    // cn1 took every upload: its receipts go with the tracks.
+    if (i === 0) receipts = await receiptSigner(network, network.accounts[11]!, nodeId);
   }
   await registerNode({
     manifest: network.manifest,
@@ -69,13 +78,18 @@ before(async () => {
     profile_picture_sizes: await cid('alice-pic'),
     cover_photo_sizes: await cid('alice-cover'),
   };
-  const track = async (title: string, extra: Record<string, unknown> = {}) => ({
-    title,
-    genre: 'Electronic',
-    track_cid: await cid(`${title}-stream`),
-    duration: 201.4,
-    ...extra,
-  });
+  const track = async (
+    title: string,
+    extra: Record<string, unknown> = {},
+    uploader: { address: `0x${string}` } = alice,
+  ) =>
+    receipts.withReceipt(uploader.address, {
+      title,
+      genre: 'Electronic',
+      track_cid: await cid(`${title}-stream`),
+      duration: 201.4,
+      ...extra,
+    });
   const actions: ChainAction[] = [
     {
       account: alice,
@@ -144,7 +158,7 @@ before(async () => {
       entityType: 'Track',
       entityId: 12,
       action: 'Create',
-      metadata: await track('Café del Mar', { genre: 'Ambient' }),
+      metadata: await track('Café del Mar', { genre: 'Ambient' }, bob),
     },
     {
       account: bob,
@@ -152,7 +166,7 @@ before(async () => {
       entityType: 'Track',
       entityId: 13,
       action: 'Create',
-      metadata: await track('Hidden Demo', { is_unlisted: true }),
+      metadata: await track('Hidden Demo', { is_unlisted: true }, bob),
     },
     {
       account: bob,
@@ -160,7 +174,7 @@ before(async () => {
       entityType: 'Track',
       entityId: 14,
       action: 'Create',
-      metadata: await track('Members Only', { stream_conditions: { follow_user_id: 2 } }),
+      metadata: await track('Members Only', { stream_conditions: { follow_user_id: 2 } }, bob),
     },
     {
       account: alice,
