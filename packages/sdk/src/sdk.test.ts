@@ -22,6 +22,7 @@ import {
   type FakeChain,
   type FakeNode,
   createFakeChain,
+  fakeUploadReceipt,
   startFakeContentNode,
   startFakeDiscoveryNode,
 } from './testing/fakeNodes.js';
@@ -336,6 +337,11 @@ describe('writes through the relay', () => {
         genre: 'Ambient',
         trackCid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
         duration: 61,
+        uploadReceipt: await fakeUploadReceipt(
+          landlord.sdk.account!.address,
+          'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+          61,
+        ),
       },
     });
     const reposted = await fan.sdk.tracks.repost(fan.userId, trackId);
@@ -389,6 +395,11 @@ describe('writes through the relay', () => {
         genre: 'Ambient',
         trackCid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
         duration: 61,
+        uploadReceipt: await fakeUploadReceipt(
+          landlord.sdk.account!.address,
+          'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+          61,
+        ),
       },
     });
     const user = await landlord.sdk.resolve('https://coliving.example/landlord');
@@ -417,7 +428,13 @@ describe('stream sources and waveforms', () => {
     const trackCid = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
     const { trackId } = await landlord.sdk.tracks.create({
       userId: landlord.userId,
-      metadata: { title: 'Echoes', genre: 'Ambient', trackCid, duration: 90 },
+      metadata: {
+        title: 'Echoes',
+        genre: 'Ambient',
+        trackCid,
+        duration: 90,
+        uploadReceipt: await fakeUploadReceipt(landlord.sdk.account!.address, trackCid, 90),
+      },
     });
     const sources = await landlord.sdk.tracks.streamSources(trackId);
     const signed = new URL(sources[0]!);

@@ -8,7 +8,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Hex } from 'viem';
 import { recoverMessageAddress } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
+  signUploadReceipt,
   TRANSCODE_RESULTS,
   type UploadRecord,
   cidFromBytes,
@@ -311,6 +313,36 @@ export type FakeUpload = {
 };
 
 /** A content node stand-in: uploads (with a job that finishes on the second poll), login records. */
+/**
+ * A receipt for audio `cid` uploaded by `uploader`, signed as a content node signs it but by a
+ * key of its own: the stand-in discovery node does not check receipts against a chain.
+ */
+export function fakeUploadReceipt(
+  uploader: string,
+  cid: string,
+  durationSeconds: number,
+  key: Parameters<typeof signUploadReceipt>[0]['account'] = privateKeyToAccount(
+    generatePrivateKey(),
+  ),
+  uploadId: string = crypto.randomUUID(),
+) {
+  return signUploadReceipt({
+    account: key,
+    data: {
+      v: 1,
+      uploadId,
+      uploader: uploader as Hex,
+      cid,
+      previewCid: cid,
+      origCid: cid,
+      durationSeconds,
+      nodeId: '1',
+      ethBlockHash: `0x${'00'.repeat(32)}`,
+      signedAt: 0,
+    },
+  });
+}
+
 export async function startFakeContentNode(
   options: FakeContentNodeOptions = {},
 ): Promise<FakeNode & { uploads: FakeUpload[]; authWrites: string[] }> {
@@ -318,6 +350,7 @@ export async function startFakeContentNode(
   const jobs = new Map<string, { record: UploadRecord; polls: number }>();
   const uploads: FakeUpload[] = [];
   const authWrites: string[] = [];
+  const receiptKey = privateKeyToAccount(generatePrivateKey());
   const node = await listen(async (request, response, url) => {
     const path = url.pathname;
     if (path === '/health_check') {
@@ -387,8 +420,30 @@ export async function startFakeContentNode(
         createdAt: timeOf(0),
         updatedAt: timeOf(0),
       };
+      // A done audio upload carries a receipt, signed as a content node signs it (by this stand-in's
+      // own key: the stand-in discovery node does not check receipts against a chain).
+      const receipt =
+        template === 'audio' && !options.failTranscode
+          ? await signUploadReceipt({
+              account: receiptKey,
+              data: {
+                v: 1,
+                uploadId: id,
+                uploader: wallet as Hex,
+                cid: results[TRANSCODE_RESULTS.stream]!,
+                previewCid: results[TRANSCODE_RESULTS.preview]!,
+                origCid: original,
+                waveformCid: results[TRANSCODE_RESULTS.peaks]!,
+                durationSeconds: 12.345,
+                nodeId: '1',
+                ethBlockHash: `0x${'00'.repeat(32)}`,
+                signedAt: 0,
+              },
+            })
+          : undefined;
       const outcome: UploadRecord = {
         ...record,
+        ...(receipt ? { receipt } : {}),
         ...(template === 'audio' && options.failTranscode
           ? { status: 'error' as const, error: 'ffmpeg could not decode the audio', attempts: 1 }
           : {
