@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { ConfigError } from '@coliving/server-kit';
 import { canonicalJson } from '@coliving/protocol';
-import { keccak256, recoverMessageAddress, toBytes } from 'viem';
+import { fundAccounts, registerNode } from '@coliving/chain';
+import { keccak256, parseEther, recoverMessageAddress, toBytes } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { loadDiscoveryNodeConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -102,6 +103,38 @@ describe('discovery node', () => {
       signature: body.signature,
     });
     assert.equal(signer, delegate.address);
+  });
+});
+
+describe('the health check under load', () => {
+  it('answers from memory while every database connection is taken, with a node registered since', async () => {
+    const owner = network.accounts[5]!;
+    await fundAccounts({
+      manifest: network.manifest,
+      from: network.deployer,
+      recipients: [owner.address],
+      dgco: parseEther('200000'),
+    });
+    await registerNode({
+      manifest: network.manifest,
+      owner,
+      serviceType: 'contentNode',
+      endpoint: 'http://registered-since.test',
+      stake: parseEther('200000'),
+      delegateWallet: network.accounts[6]!.address,
+    });
+    await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
+    // PGlite's pool has one connection: while it is held, any query of the check would wait for
+    // it past the check's own timeout (5 s), and the answer would be a 503.
+    const held = await database.pool.connect();
+    try {
+      const res = await node.app.inject({ method: 'GET', url: '/health_check' });
+      assert.equal(res.statusCode, 200, res.body);
+      const { data } = res.json<{ data: { network: { content_nodes: string[] } } }>();
+      assert.ok(data.network.content_nodes.includes('http://registered-since.test'));
+    } finally {
+      held.release();
+    }
   });
 });
 

@@ -24,9 +24,9 @@ import { refreshSearchWords } from './core/search.js';
 import { TrackSearch } from './core/trackSearch.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
+import { registeredNodes } from './core/registeredNodes.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
-import { listNodes } from './db/nodes.js';
 import { type Indexer, runIndexers } from './indexer/runIndexer.js';
 import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager.js';
 import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
@@ -155,14 +155,18 @@ export async function createDiscoveryNode(
       blocksPerRead,
     }),
   ];
+  // The health check reports these from memory (core/registeredNodes.ts).
+  const nodeEndpoints = registeredNodes(db);
   const indexers = runIndexers({
     db,
     sources,
     pollIntervalMs: init.pollIntervalMs,
     onError: (source, error) => log.error({ err: error }, `indexing the ${source.name} failed`),
-    onPass: (source, result) => {
+    onPass: async (source, result) => {
       if (result.indexedBlock !== undefined)
         indexedBlock.set({ chain: source.checkpoint }, result.indexedBlock);
+      // Before the pass counts as done, so the list is never older than the block reported.
+      if (source.checkpoint === ETH_CHAIN) await nodeEndpoints.refresh(result.indexedBlock);
     },
   });
   const dataIndexer = indexers.get(DATA_CHAIN)!;
@@ -226,17 +230,14 @@ export async function createDiscoveryNode(
       const ok = (s: typeof data) =>
         !s.halted && s.error === undefined && s.indexedBlock !== undefined;
       const { indexed, chain } = blocks();
-      const nodeEndpoints = async (type: 'content-node' | 'discovery-node') =>
-        (await listNodes(db, type)).map((n) => n.endpoint);
+      // From memory, no query: the check must answer while the database pool is busy.
+      const network = await nodeEndpoints.endpoints();
       return {
         healthy: ok(data) && ok(eth),
         block_difference: chain - indexed,
         latest_indexed_block: indexed,
         latest_chain_block: chain,
-        network: {
-          content_nodes: await nodeEndpoints('content-node'),
-          discovery_nodes: await nodeEndpoints('discovery-node'),
-        },
+        network: { content_nodes: network.content_nodes, discovery_nodes: network.discovery_nodes },
         // What a client needs to sign ManageEntity actions for this node (docs/design.md §6).
         chain: {
           data: {

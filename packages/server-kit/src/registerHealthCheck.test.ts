@@ -37,6 +37,28 @@ describe('registerHealthCheck', () => {
     await app.close();
   });
 
+  it('signs a report once, and again when it changes', async () => {
+    const app = createApp({ logger: false });
+    let block = 1;
+    const signed: number[] = [];
+    registerHealthCheck(app, {
+      check: async () => ({ healthy: true, block }),
+      sign: async (report) => {
+        signed.push(report.block as number);
+        return { signer: '0xabc', signature: `sig:${String(report.block)}` };
+      },
+    });
+    const signatureOf = async () =>
+      (await app.inject({ method: 'GET', url: '/health_check' })).json<{ signature: string }>()
+        .signature;
+    assert.equal(await signatureOf(), 'sig:1');
+    assert.equal(await signatureOf(), 'sig:1');
+    block = 2;
+    assert.equal(await signatureOf(), 'sig:2');
+    assert.deepEqual(signed, [1, 2]);
+    await app.close();
+  });
+
   it('answers 503 without internals when the check throws', async () => {
     const app = createApp({ logger: false });
     registerHealthCheck(app, {

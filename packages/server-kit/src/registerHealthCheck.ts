@@ -21,6 +21,22 @@ export function registerHealthCheck(
   app: FastifyInstance,
   { check, timeoutMs = HEALTH_CHECK_TIMEOUT_MS, sign }: RegisterHealthCheckParameters,
 ): void {
+  // A report is the same from one probe to the next until a block is indexed, so its signature
+  // (an ECDSA signature, about a millisecond of the event loop) is made once per report: probes
+  // stay cheap under load, and a flood of them costs no signing.
+  let lastSigned:
+    { json: string; signed: Promise<{ signer: string; signature: string }> } | undefined;
+  const signOnce = (report: HealthReport) => {
+    const json = JSON.stringify(report);
+    if (lastSigned?.json !== json) {
+      const signed = sign!(report);
+      lastSigned = { json, signed };
+      signed.catch(() => {
+        if (lastSigned?.signed === signed) lastSigned = undefined; // not kept: the next tries again
+      });
+    }
+    return lastSigned.signed;
+  };
   app.get('/health_check', async (request, reply) => {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -41,7 +57,7 @@ export function registerHealthCheck(
     } finally {
       clearTimeout(timer);
     }
-    const signed = sign ? await sign(report) : {};
+    const signed = sign ? await signOnce(report) : {};
     return reply.status(report.healthy ? 200 : 503).send({ data: report, ...signed });
   });
 }

@@ -108,8 +108,11 @@ export type RunIndexersParameters = {
   sources: readonly ChainSource[];
   pollIntervalMs: number;
   onError: (source: ChainSource, error: unknown) => void;
-  /** Runs after each pass that succeeded (metrics). */
-  onPass?: (source: ChainSource, result: IndexChainReturnType) => void;
+  /**
+   * Runs after each pass that succeeded (metrics, what is kept in memory of the indexed state);
+   * the pass is done, and the indexer's status moves, once it has. A throw fails the pass.
+   */
+  onPass?: (source: ChainSource, result: IndexChainReturnType) => void | Promise<void>;
 };
 
 /**
@@ -132,7 +135,7 @@ export function runIndexers({
         onError: (error) => onError(source, error),
         pass: async () => {
           const result = await indexChain(db, source);
-          onPass?.(source, result);
+          await onPass?.(source, result);
           return result;
         },
       }),
