@@ -13,7 +13,10 @@
 // Env: COLIVING_BENCH_ENGINES=postgres|pglite (default both), COLIVING_BENCH_KEEP_DB=1 keeps the
 // loaded PostgreSQL database, COLIVING_BENCH_DATABASE=<name> runs against a kept one,
 // COLIVING_BENCH_ONLY=<text>[,<text>...] measures only the routes whose name has one of those texts
-// (and hello world).
+// (and hello world); "concurrency" selects the concurrency run.
+// The concurrency run (apiConcurrency.ts): 200 readers at once over a mix of routes, with the p99
+// target beside it, /health_check's latency meanwhile, and where requests wait (event loop,
+// database pool).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +40,8 @@ import {
   postgresUnavailable,
 } from '../apps/discovery-node/src/testing.js';
 import { type Scale, TYPOS, loadCatalog, n, scaleOf, seconds } from './apiCatalog.js';
-import { type Endpoint, apiEndpoints, getData } from './apiEndpoints.js';
+import { READERS, runConcurrency } from './apiConcurrency.js';
+import { type Endpoint, apiEndpoints, concurrencyRun, getData } from './apiEndpoints.js';
 import { WRK_CONNECTIONS, WRK_THREADS, type WrkResult, ensureWrk, runWrk } from './apiWrk.js';
 
 /** Search must answer 95% of requests within this many milliseconds. */
@@ -308,6 +312,19 @@ async function benchEngine(
       if (endpoint.target === 'p95')
         line += `  (target p95 <= ${TARGET_SEARCH_P95_MS} ms: ${verdict(r.p95 <= TARGET_SEARCH_P95_MS)})`;
       console.log(line);
+    }
+    // The concurrency run (its name for COLIVING_BENCH_ONLY: "concurrency").
+    if (!only || only.some((text) => 'concurrency'.includes(text))) {
+      const userIds: string[] = [];
+      for (let i = 0; i < Math.min(SCRIPT_TRACK_IDS, scale.users); i++)
+        userIds.push(encodeHashId(1 + Math.floor(Math.random() * scale.users)));
+      const run = await concurrencyRun(publicUrl, ids, userIds, write);
+      try {
+        await runConcurrency(ctx.wrk, run, database.pool);
+      } catch (error) {
+        ok = false;
+        console.log(`  concurrency (${READERS} readers): FAILED: ${(error as Error).message}`);
+      }
     }
     console.log(`  process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     return ok;

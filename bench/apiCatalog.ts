@@ -35,7 +35,7 @@ const TITLE_SUFFIXES = [
   ' (Radio Edit)',
   ' Interlude',
 ];
-const FIRST_NAMES = (
+export const FIRST_NAMES = (
   'nova luna kai milo zara eli ivy jules rio sage theo maya leo aria finn nina omar lila ' +
   'ezra cleo dante freya hugo iris jasper kira lena marco noor otis pia quinn remy sofia ' +
   'tariq uma vince wren xavi yara'

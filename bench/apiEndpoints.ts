@@ -1,6 +1,6 @@
 // The routes the api bench measures, each with the wrk script that drives it.
 import { performance } from 'node:perf_hooks';
-import { TYPOS, n, seconds } from './apiCatalog.js';
+import { FIRST_NAMES, TYPOS, n, seconds } from './apiCatalog.js';
 
 /** GET /v1/tracks takes this many ids at once (the API's page cap). */
 const MAX_IDS_PER_READ = 500;
@@ -8,7 +8,7 @@ const MAX_IDS_PER_READ = 500;
  * What browsers and fetch send. The routes are measured without it (every byte as JSON) and,
  * where the answer is large enough to be compressed, with it too.
  */
-const AS_BROWSERS_ASK = 'Accept-Encoding: gzip, deflate, br';
+export const AS_BROWSERS_ASK = 'Accept-Encoding: gzip, deflate, br';
 
 /** The Lua that every script shares: a per-thread seed and a p50/p95/p99 report. */
 const LUA_COMMON = `
@@ -59,6 +59,93 @@ request = function()
   return wrk.format("GET", path)
 end
 `;
+}
+
+/**
+ * The concurrency run's mix: what a listening app asks a discovery node for, by share of requests.
+ * Track pages and players read tracks by id; home screens read trending; search boxes search
+ * (half of them new searches, half the popular ones other users just made); profiles read a user
+ * and their tracks. Every request takes gzip, as browsers and fetch do.
+ */
+export const MIX: readonly { share: number; what: string }[] = [
+  { share: 35, what: 'GET /v1/tracks/{id}' },
+  { share: 15, what: 'GET /v1/tracks/trending' },
+  { share: 8, what: 'GET /v1/tracks/search?query=<typo>, new' },
+  { share: 7, what: 'GET /v1/tracks/search?query=<typo>, popular' },
+  { share: 15, what: 'GET /v1/users/{id}' },
+  { share: 12, what: 'GET /v1/users/{id}/tracks' },
+  { share: 3, what: 'GET /v1/users/search?query=<name>' },
+  { share: 5, what: 'GET /v1/tracks?id=<5 ids>' },
+];
+
+function mixScript(trackIds: string[], userIds: string[]): string {
+  const shares = MIX.map((m) => m.share);
+  return `${LUA_COMMON}
+local tracks = {}
+for id in string.gmatch("${trackIds.join(',')}", "[^,]+") do tracks[#tracks + 1] = id end
+local users = {}
+for id in string.gmatch("${userIds.join(',')}", "[^,]+") do users[#users + 1] = id end
+local typos = {${TYPOS.map((t) => `"${encodeURIComponent(t)}"`).join(', ')}}
+local names = {${FIRST_NAMES.map((name) => `"${name}"`).join(', ')}}
+local shares = {${shares.join(', ')}}
+local total = ${shares.reduce((a, b) => a + b, 0)}
+local function track() return tracks[math.random(#tracks)] end
+request = function()
+  seed()
+  counter = counter + 1
+  local pick = math.random(total)
+  local kind = 1
+  while pick > shares[kind] do pick = pick - shares[kind]; kind = kind + 1 end
+  local path
+  if kind == 1 then path = "/v1/tracks/" .. track()
+  elseif kind == 2 then path = "/v1/tracks/trending"
+  elseif kind == 3 then
+    path = "/v1/tracks/search?query=" .. typos[math.random(#typos)] .. "&app_name=bench-" .. (tid or 0) .. "-" .. counter
+  elseif kind == 4 then path = "/v1/tracks/search?query=" .. typos[math.random(#typos)]
+  elseif kind == 5 then path = "/v1/users/" .. users[math.random(#users)]
+  elseif kind == 6 then path = "/v1/users/" .. users[math.random(#users)] .. "/tracks"
+  elseif kind == 7 then path = "/v1/users/search?query=" .. names[math.random(#names)]
+  else
+    path = "/v1/tracks?id=" .. track() .. "&id=" .. track() .. "&id=" .. track() .. "&id=" .. track() .. "&id=" .. track()
+  end
+  return wrk.format("GET", path)
+end
+`;
+}
+
+/**
+ * GET /health_check at most ten times a second (a load balancer's or an SDK's probe, not a load
+ * of its own), for its latency while the mix runs.
+ */
+const healthScript = `${LUA_COMMON}
+function delay()
+  return 100
+end
+`;
+
+/** The concurrency run: its mix, and the health check probed beside it. */
+export type ConcurrencyRun = {
+  mix: { path: string; script: string };
+  health: { path: string; script: string };
+};
+
+/** The concurrency run's scripts, written with `write`; `trackIds` and `userIds` are hashids. */
+export async function concurrencyRun(
+  publicUrl: string,
+  trackIds: string[],
+  userIds: string[],
+  write: (file: string, text: string) => Promise<string>,
+): Promise<ConcurrencyRun> {
+  return {
+    mix: {
+      path: `${publicUrl}/v1/tracks/trending`,
+      script: await write('mix.lua', mixScript(trackIds, userIds)),
+    },
+    health: {
+      path: `${publicUrl}/health_check`,
+      script: await write('health.lua', healthScript),
+    },
+  };
 }
 
 /** A plain GET of the URL's path. */
