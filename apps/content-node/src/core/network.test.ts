@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { nodeRegistryAbi } from '@coliving/contracts';
+import {
+  TRANSCODE_RESULTS,
+  type UploadRecord,
+  cidFromBytes,
+  recoverUploadReceipt,
+} from '@coliving/protocol';
 import { parseEther } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createChainNetwork } from './network.js';
+import { receiptFor } from './uploadReceipts.js';
 
 describe('the network from NodeRegistry', () => {
   let net: TestNetwork;
@@ -80,6 +89,80 @@ describe('the network from NodeRegistry', () => {
       assert.deepEqual(errors, []);
     } finally {
       await network.stop();
+    }
+  });
+
+  it('finds its own registration, and signs receipts a discovery node can check against it', async () => {
+    const [, , cnWallet] = net.accounts;
+    const network = createChainNetwork({
+      client: net.ethPublic,
+      nodeRegistry: net.manifest.contracts.eth.NodeRegistry,
+      refreshMs: 60_000,
+      onError: () => undefined,
+      selfWallet: cnWallet!.address,
+    });
+    const stranger = createChainNetwork({
+      client: net.ethPublic,
+      nodeRegistry: net.manifest.contracts.eth.NodeRegistry,
+      refreshMs: 60_000,
+      onError: () => undefined,
+      selfWallet: privateKeyToAccount(generatePrivateKey()).address,
+    });
+    await Promise.all([network.start(), stranger.start()]);
+    try {
+      const registration = network.registration();
+      assert.ok(registration, 'a registered node knows its id and a block');
+      assert.equal(stranger.registration(), undefined, 'an unregistered wallet has none');
+      // The block it names is one in which NodeRegistry gives this node this delegate.
+      const { number } = await net.ethPublic.getBlock({ blockHash: registration.blockHash });
+      const node = await net.ethPublic.readContract({
+        address: net.manifest.contracts.eth.NodeRegistry,
+        abi: nodeRegistryAbi,
+        functionName: 'getNode',
+        args: [registration.nodeId],
+        blockNumber: number,
+      });
+      assert.equal(node.delegateWallet, cnWallet!.address);
+
+      const cid = (n: number) => cidFromBytes(new Uint8Array([n]));
+      const record: UploadRecord = {
+        id: '0b9d7a4e-8c1f-4a6e-9d2b-3f5e7c9a1b2d',
+        template: 'audio',
+        wallet: net.accounts[5]!.address,
+        host: 'http://127.0.0.1:4101',
+        status: 'done',
+        origFileName: 'a.wav',
+        origFileCid: await cid(1),
+        size: 10,
+        results: {
+          original: await cid(1),
+          [TRANSCODE_RESULTS.stream]: await cid(2),
+          [TRANSCODE_RESULTS.preview]: await cid(3),
+          [TRANSCODE_RESULTS.peaks]: await cid(4),
+        },
+        durationSeconds: 61.5,
+        attempts: 1,
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      };
+      const receipt = await receiptFor(cnWallet!, network, record);
+      assert.ok(receipt);
+      const { data, signer } = await recoverUploadReceipt(receipt);
+      assert.equal(signer, cnWallet!.address);
+      assert.deepEqual(
+        [data.uploader, data.cid, data.previewCid, data.origCid, data.waveformCid],
+        [record.wallet, await cid(2), await cid(3), await cid(1), await cid(4)],
+      );
+      assert.equal(data.durationSeconds, 61.5);
+      assert.equal(data.nodeId, registration.nodeId.toString());
+      // No receipt from a node that is not registered, nor for an image.
+      assert.equal(await receiptFor(cnWallet!, stranger, record), undefined);
+      assert.equal(
+        await receiptFor(cnWallet!, network, { ...record, template: 'img_square' }),
+        undefined,
+      );
+    } finally {
+      await Promise.all([network.stop(), stranger.stop()]);
     }
   });
 });
