@@ -25,6 +25,7 @@ import { TrackSearch } from './core/trackSearch.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import { registeredNodes } from './core/registeredNodes.js';
+import { createReceiptVerifier } from './core/uploadReceipts.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { type Indexer, runIndexers } from './indexer/runIndexer.js';
@@ -133,6 +134,12 @@ export async function createDiscoveryNode(
     log.error({ err: error }, 'reading changes into the track search index failed'),
   );
   const blocksPerRead = init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ;
+  // One verifier of upload receipts for the indexer and the relay, so both decide alike.
+  const receipts = createReceiptVerifier({
+    client: components.ethClient,
+    nodeRegistry: manifest.contracts.eth.NodeRegistry,
+    confirmations: init.ethConfirmations,
+  });
   // What the node indexes: one source per contract, each with its own checkpoint and loop.
   const sources = [
     entityManagerSource({
@@ -142,6 +149,7 @@ export async function createDiscoveryNode(
       confirmations: init.dataConfirmations,
       blocksPerRead,
       eventsPerTransaction: init.eventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
+      receipts,
       onChanges: (changes) => {
         trackJson.invalidate(changes);
         trackSearch.onChanges(changes);
@@ -277,6 +285,7 @@ export async function createDiscoveryNode(
           account: components.relayer,
           chain: components.dataChain ?? manifest.chains.data,
           entityManager: manifest.contracts.data.EntityManager,
+          receipts,
         },
         init.relay,
       )
