@@ -1,0 +1,458 @@
+// The attacker's tour of issue 21 (docs/security.md): one real network (a local chain pair, a
+// discovery node and three content nodes, each a real process), one landlord with a follow-gated
+// track, one follower, one attacker, and every attack tried over real HTTP, each refused with its
+// status and stable code; the legitimate paths (a follower streams the gated track in full, the
+// owner changes their password) still work. The nodes trust X-Forwarded-For from 127.0.0.1, so
+// each actor is its own client address and the per-IP limits run at their production values
+// (3 sign-ups an hour) or small configured ones (2 uploads an hour).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createChainClient, createChainWallet } from '@coliving/chain';
+import { entityManagerAbi } from '@coliving/contracts';
+import {
+  type Action,
+  type EntityType,
+  type UploadReceipt,
+  cidFromBytes,
+  contentSha256Of,
+  decodeHashId,
+  encodeHashId,
+  encodeEntityMetadata,
+  encodeStreamSignatureParam,
+  listenerProofData,
+  parseEntityMetadata,
+  parseStreamSignatureParam,
+  randomNonce,
+  readUploadReceipt,
+  signAuthRecord,
+  signManageEntity,
+  signRequest,
+  signStreamData,
+  signUploadReceipt,
+  toRelayRequest,
+} from '@coliving/protocol';
+import { type ColivingSdk, type Track, createColivingSdk, lookupKeyOf } from '@coliving/sdk';
+import type { Hex, LocalAccount } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+
+/** The relay's production allowance of User Creates per client address per hour. */
+const SIGNUPS_PER_IP_HOUR = 3;
+/** Audio uploads per client address per hour, small so that a farm of users reaches it. */
+const UPLOADS_PER_IP_HOUR = 2;
+/** The gated track: short, so its preview must be cut to half of it (10 s). */
+const TRACK_SECONDS = 20;
+/** The stream file is MP3 at 320 kbps, constant bit rate (docs/design.md §7): 40,000 bytes a second. */
+const STREAM_BYTES_PER_SECOND = 40_000;
+const EMAIL = 'landlord@example.com';
+
+type Answer = {
+  status: number;
+  body: { data?: unknown; error?: { code: string; message: string } };
+};
+
+/** One actor: a wallet, an SDK that speaks from its own client address, and its user. */
+type Actor = { account: LocalAccount; sdk: ColivingSdk; ip: string; userId: string };
+
+let dir: string;
+let network: StartNetworkReturnType;
+let discovery: string;
+let contentNodes: string[];
+let landlord: Actor;
+let follower: Actor;
+let mallory: Actor;
+/** The landlord's follow-gated track as the API shows it. */
+let gated: Track & { track_cid: string; preview_cid?: string };
+/** The Track Create the landlord signed, as anyone can read it from the data chain. */
+let gatedCreate: Record<string, unknown>;
+
+/** `fetch` that says it comes from `ip` (the nodes trust X-Forwarded-For from 127.0.0.1). */
+function fetchFrom(ip: string): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('x-forwarded-for', ip);
+    return fetch(input, { ...init, headers });
+  };
+}
+
+async function answerOf(res: Response): Promise<Answer> {
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
+}
+
+/** Asserts a refusal: its status and stable code, in the house error shape. */
+function assertRefused(answer: Answer, status: number, code: string): void {
+  assert.equal(answer.status, status, JSON.stringify(answer.body));
+  assert.equal(answer.body.error?.code, code, JSON.stringify(answer.body));
+  assert.equal(typeof answer.body.error?.message, 'string');
+}
+
+/** `/v1/...` on the discovery node. */
+async function get(path: string, ip = '10.0.0.1'): Promise<Answer> {
+  return answerOf(await fetchFrom(ip)(`${discovery}${path}`));
+}
+
+/** A new wallet whose SDK speaks from `ip`. */
+function walletAt(ip: string, account = privateKeyToAccount(generatePrivateKey())) {
+  const sdk = createColivingSdk({
+    discoveryNodes: [discovery],
+    account,
+    pollIntervalMs: 100,
+    fetch: fetchFrom(ip),
+  });
+  return { account, sdk, ip };
+}
+
+/** A new wallet with a user on the chain, made from `ip`. */
+async function newActor(handle: string, ip: string): Promise<Actor> {
+  const wallet = walletAt(ip);
+  const { userId } = await wallet.sdk.users.create({ handle, name: handle });
+  return { ...wallet, userId };
+}
+
+type Write = {
+  userId: number;
+  entityType: EntityType;
+  entityId: number;
+  action: Action;
+  data?: Record<string, unknown>;
+};
+
+async function signWrite(account: LocalAccount, w: Write) {
+  const message = {
+    userId: BigInt(w.userId),
+    entityType: w.entityType,
+    entityId: BigInt(w.entityId),
+    action: w.action,
+    metadata: w.data === undefined ? '' : encodeEntityMetadata(w.data),
+    nonce: randomNonce(),
+  };
+  const signature = await signManageEntity({
+    account,
+    chainId: network.chains.data.chainId,
+    verifyingContract: network.contracts.data.EntityManager,
+    message,
+  });
+  return { message, signature };
+}
+
+/** `POST /relay` of an action `account` signs, from `ip`. */
+async function relay(account: LocalAccount, w: Write, ip: string): Promise<Answer> {
+  const { message, signature } = await signWrite(account, w);
+  return answerOf(
+    await fetchFrom(ip)(`${discovery}/relay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(toRelayRequest(message, signature)),
+    }),
+  );
+}
+
+/** How many transactions the discovery node's gas wallet has sent: the relay's spending. */
+async function relayerNonce(): Promise<number> {
+  return createChainClient('data', network.chains.data).getTransactionCount({
+    address: network.discoveryNodes[0]!.relayerWallet,
+    blockTag: 'pending',
+  });
+}
+
+/** Waits, with a bounded deadline, until `check` holds. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+/** `seconds` of a sine tone as a 16-bit mono 8 kHz WAV: real audio for the transcoder. */
+function sineWav(seconds: number, frequency: number): Uint8Array {
+  const rate = 8_000;
+  const samples = seconds * rate;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++)
+    wav.writeInt16LE(
+      Math.round(8_000 * Math.sin((2 * Math.PI * frequency * i) / rate)),
+      44 + i * 2,
+    );
+  return new Uint8Array(wav);
+}
+
+/** The gated track's stream as `actor` asks for it, proving who they are with `proof`. */
+async function streamAs(
+  actor: Pick<Actor, 'account' | 'userId' | 'ip'>,
+  proof: { now?: number; trackId?: string } = {},
+): Promise<Answer> {
+  const userData = listenerProofData({
+    trackId: proof.trackId ?? gated.id,
+    now: proof.now ?? Date.now(),
+  });
+  const query = new URLSearchParams({
+    no_redirect: 'true',
+    user_id: actor.userId,
+    user_data: userData,
+    user_signature: await actor.account.signMessage({ message: userData }),
+  });
+  return get(`/v1/tracks/${gated.id}/stream?${query}`, actor.ip);
+}
+
+/** The bytes of a signed content node URL, read whole. */
+async function download(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200, `${url}: ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Sends raw bytes to `endpoint` over a loopback socket; the status and JSON body of the answer. */
+function rawRequest(endpoint: string, request: string): Promise<Answer> {
+  const { hostname, port } = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const chunks: Buffer[] = [];
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+      try {
+        resolve({ status, body: JSON.parse(body) as Answer['body'] });
+      } catch {
+        reject(new Error(`not a JSON answer: ${text.slice(0, 300)}`));
+      }
+    });
+    socket.end(request);
+  });
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coliving-security-'));
+  network = await startNetwork({
+    dir: join(dir, 'devnet'),
+    contentNodes: 3,
+    discoveryNodes: 1,
+    env: {
+      discoveryNode: {
+        COLIVING_TRUST_PROXY: '127.0.0.1',
+        COLIVING_RELAY_USER_CREATES_PER_IP_HOUR: String(SIGNUPS_PER_IP_HOUR),
+      },
+      contentNode: {
+        COLIVING_TRUST_PROXY: 'true',
+        COLIVING_UPLOADS_PER_IP_PER_HOUR: String(UPLOADS_PER_IP_HOUR),
+      },
+    },
+  });
+  discovery = network.discoveryNodes[0]!.endpoint;
+  contentNodes = network.contentNodes.map((n) => n.endpoint);
+
+  // The landlord is a real Hedgehog owner: a login record on the content nodes opens their wallet.
+  const signup = walletAt('10.1.0.1');
+  const { account } = await signup.sdk.auth.signUp({ email: EMAIL, password: 'first secret' });
+  const { userId } = await signup.sdk.users.create({ handle: 'nightowl', name: 'Night Owl' });
+  landlord = { account, sdk: signup.sdk, ip: signup.ip, userId };
+  [follower, mallory] = await Promise.all([
+    newActor('follower', '10.1.0.2'),
+    newActor('mallory', '10.1.0.3'),
+  ]);
+  await follower.sdk.users.follow(follower.userId, landlord.userId);
+  const { trackId } = await landlord.sdk.tracks.upload({
+    userId: landlord.userId,
+    file: sineWav(TRACK_SECONDS, 440),
+    fileName: 'exclusive.wav',
+    metadata: {
+      title: 'Exclusive',
+      genre: 'Electronic',
+      streamConditions: { followUserId: landlord.userId },
+    },
+  });
+  gated = (await get(`/v1/tracks/${trackId}`)).body.data as typeof gated;
+  assert.equal(typeof gated.track_cid, 'string');
+
+  // What an attacker reads from the data chain: the landlord's signed Track Create, receipt and all.
+  const events = await createChainClient('data', network.chains.data).getContractEvents({
+    address: network.contracts.data.EntityManager,
+    abi: entityManagerAbi,
+    eventName: 'ManageEntity',
+    args: { userId: BigInt(decodeHashId(landlord.userId)) },
+    fromBlock: 0n,
+  });
+  const create = events.find(
+    (e) => e.args.entityType === 'Track' && e.args.action === 'Create',
+  )!.args;
+  gatedCreate = parseEntityMetadata('Track', 'Create', create.metadata!).data!;
+  assert.ok(gatedCreate.upload_receipt, 'the landlord’s receipt is public on the chain');
+});
+
+after(async () => {
+  await network?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe(
+  'security: every attack of issue 21 is refused on a real network',
+  { timeout: 600_000 },
+  () => {
+    describe('the legitimate paths', () => {
+      it('a follower streams the follow-gated track in full: the bytes are its stream file', async () => {
+        const answer = await streamAs(follower);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        const bytes = await download(answer.body.data as string);
+        assert.equal(await cidFromBytes(bytes), gated.track_cid);
+        assert.ok(bytes.length >= (TRACK_SECONDS - 1) * STREAM_BYTES_PER_SECOND, `${bytes.length}`);
+      });
+
+      it('a non-follower is refused the full track (403 stream_gated), proven or not', async () => {
+        assertRefused(await streamAs(mallory), 403, 'stream_gated');
+        const anonymous = await get(`/v1/tracks/${gated.id}/stream?no_redirect=true`);
+        assertRefused(anonymous, 403, 'stream_gated');
+        // A user id without a proof is only a claim: the follower's id opens nothing.
+        const claimed = await get(
+          `/v1/tracks/${gated.id}/stream?no_redirect=true&user_id=${follower.userId}`,
+        );
+        assertRefused(claimed, 403, 'stream_gated');
+      });
+    });
+
+    describe('item 1: a track may only name audio its owner uploaded', () => {
+      /** Mallory's public Track Create naming the gated audio, with `receipt` (none when undefined). */
+      async function stolenTrack(receipt: UploadReceipt | undefined, cids = {}) {
+        const { stream_conditions: _gate, upload_receipt: _receipt, ...rest } = gatedCreate;
+        const data: Record<string, unknown> = { ...rest, title: 'Not stolen at all', ...cids };
+        if (receipt) data.upload_receipt = receipt;
+        const unclaimed = (await get('/v1/tracks/unclaimed_id')).body.data as string;
+        return {
+          userId: decodeHashId(mallory.userId),
+          entityType: 'Track' as const,
+          entityId: decodeHashId(unclaimed),
+          action: 'Create' as const,
+          data,
+        };
+      }
+
+      /** A receipt Mallory signs herself, naming a registered content node. */
+      async function selfSignedReceipt(cids: { cid: string; previewCid: string; origCid: string }) {
+        const real = readUploadReceipt(gatedCreate.upload_receipt);
+        return signUploadReceipt({
+          account: mallory.account,
+          data: { ...real, ...cids, uploader: mallory.account.address },
+        });
+      }
+
+      it('refuses the owner’s receipt copied from the chain (403 receipt_not_owner), at no gas', async () => {
+        const nonce = await relayerNonce();
+        const write = await stolenTrack(gatedCreate.upload_receipt as UploadReceipt);
+        assertRefused(await relay(mallory.account, write, mallory.ip), 403, 'receipt_not_owner');
+        assert.equal(await relayerNonce(), nonce, 'the relay paid no gas');
+      });
+
+      it('skips the same track sent straight to the chain: it never appears', async () => {
+        const write = await stolenTrack(gatedCreate.upload_receipt as UploadReceipt);
+        const { message, signature } = await signWrite(mallory.account, write);
+        // Mallory pays her own gas: the chain takes any signed action, the indexer decides.
+        const gas = privateKeyToAccount(network.accounts[9]!.privateKey);
+        const wallet = createChainWallet('data', network.chains.data, gas);
+        const hash = await wallet.writeContract({
+          address: network.contracts.data.EntityManager,
+          abi: entityManagerAbi,
+          functionName: 'manageEntity',
+          args: [
+            message.userId,
+            message.entityType,
+            message.entityId,
+            message.action,
+            message.metadata,
+            message.nonce,
+            signature as Hex,
+          ],
+        });
+        const receipt = await createChainClient(
+          'data',
+          network.chains.data,
+        ).waitForTransactionReceipt({ hash });
+        assert.equal(receipt.status, 'success');
+        await until('the discovery node has indexed the block', async () => {
+          const confirmed = await get(
+            `/block_confirmation?blocknumber=${receipt.blockNumber}&blockhash=${receipt.blockHash}`,
+          );
+          return (confirmed.body.data as { block_passed?: boolean }).block_passed === true;
+        });
+        const track = await get(`/v1/tracks/${encodeHashId(write.entityId)}`);
+        assertRefused(track, 404, 'track_not_found');
+        const mine = (await get(`/v1/users/${mallory.userId}/tracks`)).body.data as Track[];
+        assert.equal(mine.length, 0, 'Mallory has no track');
+      });
+
+      it('refuses the gated audio with no receipt (400 no_upload_receipt)', async () => {
+        const write = await stolenTrack(undefined);
+        assertRefused(await relay(mallory.account, write, mallory.ip), 400, 'no_upload_receipt');
+      });
+
+      it('refuses a receipt the uploader signed herself (400 receipt_signer_not_a_node)', async () => {
+        const receipt = await selfSignedReceipt({
+          cid: gated.track_cid,
+          previewCid: gatedCreate.preview_cid as string,
+          origCid: gatedCreate.orig_file_cid as string,
+        });
+        const write = await stolenTrack(receipt);
+        assertRefused(
+          await relay(mallory.account, write, mallory.ip),
+          400,
+          'receipt_signer_not_a_node',
+        );
+      });
+
+      it('refuses the owner’s receipt with its uploader changed (400 receipt_signer_not_a_node)', async () => {
+        const real = gatedCreate.upload_receipt as UploadReceipt;
+        const data = JSON.parse(real.data) as Record<string, unknown>;
+        data.uploader = mallory.account.address;
+        const keys = Object.keys(data).sort();
+        const tampered = JSON.stringify(Object.fromEntries(keys.map((k) => [k, data[k]])));
+        const write = await stolenTrack({ data: tampered, signature: real.signature });
+        assertRefused(
+          await relay(mallory.account, write, mallory.ip),
+          400,
+          'receipt_signer_not_a_node',
+        );
+      });
+
+      it('refuses a track naming a CID no node accepted, with or without a receipt', async () => {
+        const cids = {
+          track_cid: await cidFromBytes(randomBytes(64)),
+          preview_cid: await cidFromBytes(randomBytes(64)),
+          orig_file_cid: await cidFromBytes(randomBytes(64)),
+        };
+        const bare = await stolenTrack(undefined, cids);
+        assertRefused(await relay(mallory.account, bare, mallory.ip), 400, 'no_upload_receipt');
+        const receipt = await selfSignedReceipt({
+          cid: cids.track_cid,
+          previewCid: cids.preview_cid,
+          origCid: cids.orig_file_cid,
+        });
+        const signed = await stolenTrack(receipt, cids);
+        assertRefused(
+          await relay(mallory.account, signed, mallory.ip),
+          400,
+          'receipt_signer_not_a_node',
+        );
+      });
+    });
+  },
+);
