@@ -16,6 +16,7 @@ import { findFfmpegBinaries } from '../apps/content-node/src/core/ffmpegBinaries
 import { createStaticNetwork } from '../apps/content-node/src/core/network.js';
 import { ListenJournal } from '../apps/content-node/src/db/listenJournal.js';
 import { type ContentNode, createContentNode } from '../apps/content-node/src/node.js';
+import { everyWalletIsAUserForTests } from '../apps/content-node/src/testing.js';
 import { freePort } from '../apps/content-node/src/testing.js';
 import { assertNoErrorAnswers, printWrkReportIfVerbose, runWrkReport } from './wrk.js';
 
@@ -283,6 +284,8 @@ async function main(): Promise<number> {
           [{ endpoint, delegateWallet: nodeAccount.address }],
           [discovery.address],
         ),
+        // No discovery node in this bench: every signed wallet counts as a user.
+        discovery: everyWalletIsAUserForTests(),
       },
       { publicUrl: endpoint, dataDir, version: 'bench', repairIntervalMs: 0 },
     );

@@ -17,6 +17,7 @@ import { createStaticNetwork } from '../apps/content-node/src/core/network.js';
 import { streamEncodeArgs } from '../apps/content-node/src/core/transcode.js';
 import { ListenJournal } from '../apps/content-node/src/db/listenJournal.js';
 import { createContentNode } from '../apps/content-node/src/node.js';
+import { everyWalletIsAUserForTests } from '../apps/content-node/src/testing.js';
 import { freePort } from '../apps/content-node/src/testing.js';
 
 const run = promisify(execFile);
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
           ffmpeg,
           logger: false,
           network: createStaticNetwork(nodes, [discovery.address]),
+          // No discovery node in this bench: every signed wallet counts as a user.
+          discovery: everyWalletIsAUserForTests(),
         },
         { publicUrl: nodes[i]!.endpoint, dataDir, version: 'bench', repairIntervalMs: 0 },
       );

@@ -429,7 +429,7 @@ export async function startFakeContentNode(
               data: {
                 v: 1,
                 uploadId: id,
-                uploader: wallet as Hex,
+                uploader: wallet,
                 cid: results[TRANSCODE_RESULTS.stream]!,
                 previewCid: results[TRANSCODE_RESULTS.preview]!,
                 origCid: original,
