@@ -4,7 +4,12 @@
 import { type Address, type Hex, type LocalAccount, bytesToHex } from 'viem';
 import type { HDAccount } from 'viem/accounts';
 import { placementFor, signAuthRecord, signRequest } from '@coliving/protocol';
-import { AUTH_READ_TIMEOUT_MS, AUTH_REPLICATION_FACTOR, HEDGE_AFTER_MS } from './constants.js';
+import {
+  AUTH_READ_TIMEOUT_MS,
+  AUTH_REPLICATION_FACTOR,
+  AUTH_WRITE_GRACE_MS,
+  HEDGE_AFTER_MS,
+} from './constants.js';
 import type { SdkContext } from './context.js';
 import { ColivingSdkError, isFailoverError, toColivingSdkError } from './errors.js';
 import {
@@ -118,28 +123,55 @@ export function createAuthApi(ctx: SdkContext) {
    * Sends a signed request with a JSON body to every holder, each with its own request
    * signature (a node takes a signature once).
    */
-  function sendToHolders(
+  /**
+   * Sends one signed write to every holder. Answers once every holder has answered, or
+   * AUTH_WRITE_GRACE_MS after the first that `took` it, with the answers so far: a frozen holder
+   * does not hold a write up for its request timeout.
+   */
+  async function sendToHolders(
     nodes: readonly string[],
     account: LocalAccount,
     method: 'POST' | 'DELETE',
     path: string,
     json: unknown,
+    took: (answer: PromiseSettledResult<unknown>) => boolean,
     signal?: AbortSignal,
-  ) {
+  ): Promise<PromiseSettledResult<unknown>[]> {
     const body = JSON.stringify(json);
-    return Promise.allSettled(
-      nodes.map(async (node) =>
-        requestJson(ctx.fetch, `${node}${path}`, {
-          method,
-          headers: {
-            ...(await signRequest({ account, method, path, body })),
-            'content-type': 'application/json',
-          },
-          body,
-          signal,
-        }),
-      ),
+    const answers: PromiseSettledResult<unknown>[] = [];
+    let stored!: () => void;
+    const firstStored = new Promise<void>((resolve) => (stored = resolve));
+    const all = Promise.all(
+      nodes.map(async (node) => {
+        let answer: PromiseSettledResult<unknown>;
+        try {
+          const value = await requestJson(ctx.fetch, `${node}${path}`, {
+            method,
+            headers: {
+              ...(await signRequest({ account, method, path, body })),
+              'content-type': 'application/json',
+            },
+            body,
+            signal,
+          });
+          answer = { status: 'fulfilled', value };
+        } catch (reason) {
+          answer = { status: 'rejected', reason };
+        }
+        answers.push(answer);
+        if (took(answer)) stored();
+      }),
     );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = firstStored.then(
+      () => new Promise<void>((resolve) => (timer = setTimeout(resolve, AUTH_WRITE_GRACE_MS))),
+    );
+    try {
+      await Promise.race([all, grace]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return [...answers];
   }
 
   /**
@@ -160,6 +192,7 @@ export function createAuthApi(ctx: SdkContext) {
       'POST',
       '/authentication',
       { ...record, updatedAt, signature },
+      (answer) => answer.status === 'fulfilled',
       signal,
     );
     if (results.some((r) => r.status === 'fulfilled')) return;
@@ -192,12 +225,18 @@ export function createAuthApi(ctx: SdkContext) {
       'DELETE',
       `/authentication/${lookupKey}`,
       { updatedAt, signature },
+      gone,
       signal,
     );
-    const errors = results
-      .map((r) => (r.status === 'rejected' ? toColivingSdkError(r.reason) : undefined))
-      .filter((e): e is ColivingSdkError => e !== undefined && e.type !== 'not_found');
-    if (errors.length === results.length) throw errors[0]!;
+    if (results.some(gone)) return;
+    throw results.map((r) =>
+      toColivingSdkError(r.status === 'rejected' ? r.reason : undefined),
+    )[0]!;
+  }
+
+  /** A holder that deleted the record, or never had it. */
+  function gone(answer: PromiseSettledResult<unknown>): boolean {
+    return answer.status === 'fulfilled' || toColivingSdkError(answer.reason).type === 'not_found';
   }
 
   /** Opens the record of an email and password: its entropy and the wallet it makes. */

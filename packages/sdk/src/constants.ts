@@ -67,3 +67,10 @@ export const UPLOAD_STALL_TIMEOUT_MS = 30_000;
 export const STREAM_REPLICAS = 3;
 /** A waveform is a small JSON array; a node that takes longer is passed for the next holder. */
 export const WAVEFORM_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a login-record write waits for the other holders once one has stored it: long enough
+ * that healthy holders all confirm, short enough that a frozen one does not hold a sign-up or a
+ * password change up for its request timeout (holders pass records on to each other).
+ */
+export const AUTH_WRITE_GRACE_MS = 2_000;

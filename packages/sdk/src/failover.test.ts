@@ -191,6 +191,34 @@ describe('a frozen holder of a login record', () => {
       );
     },
   );
+  it(
+    'changes a password while one holder is frozen, without waiting for it',
+    { timeout: 15_000 },
+    async () => {
+      const contentNodes: FakeNode[] = [];
+      for (let i = 0; i < 4; i++) contentNodes.push(await contentNode());
+      const dn = await discoveryNode({
+        chain: createFakeChain(),
+        contentNodes: () => contentNodes.map((n) => n.endpoint),
+      });
+      const email = 'resident@example.org';
+      const password = 'first password here';
+      const sdk = sdkOn([dn.endpoint]);
+      const { wallet } = await sdk.auth.signUp({ email, password });
+      const newPassword = 'second password here';
+      // Every holder of the new record but one answers; the frozen one would hold the write up
+      // for the 30 s request timeout, past this test's timeout.
+      const [top] = placementFor(
+        contentNodes.map((n) => n.endpoint),
+        await lookupKeyOf(email, newPassword),
+        3,
+      );
+      contentNodes.find((n) => n.endpoint === top)!.freeze();
+      await sdk.auth.changePassword({ email, oldPassword: password, newPassword });
+      const device = createColivingSdk({ discoveryNodes: [dn.endpoint] });
+      assert.equal((await device.auth.logIn({ email, password: newPassword })).wallet, wallet);
+    },
+  );
 });
 
 describe('a content node that freezes while it takes an upload', () => {
