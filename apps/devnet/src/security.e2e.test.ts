@@ -21,6 +21,7 @@ import {
   cidFromBytes,
   contentSha256Of,
   authRecordMessage,
+  canonicalJson,
   decodeHashId,
   encodeHashId,
   encodeEntityMetadata,
@@ -38,7 +39,7 @@ import {
   toRelayRequest,
 } from '@coliving/protocol';
 import { type ColivingSdk, type Track, createColivingSdk, lookupKeyOf } from '@coliving/sdk';
-import type { Hex, LocalAccount } from 'viem';
+import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
@@ -220,7 +221,7 @@ async function streamAs(
     user_data: userData,
     user_signature: await actor.account.signMessage({ message: userData }),
   });
-  return get(`/v1/tracks/${gated.id}/stream?${query}`, actor.ip);
+  return get(`/v1/tracks/${gated.id}/stream?${query.toString()}`, actor.ip);
 }
 
 /** The bytes of a signed content node URL, read whole. */
@@ -390,7 +391,7 @@ describe(
             message.action,
             message.metadata,
             message.nonce,
-            signature as Hex,
+            signature,
           ],
         });
         const receipt = await createChainClient(
@@ -432,9 +433,7 @@ describe(
       it('refuses the owner’s receipt with its uploader changed (400 receipt_signer_not_a_node)', async () => {
         const real = gatedCreate.upload_receipt as UploadReceipt;
         const data = JSON.parse(real.data) as Record<string, unknown>;
-        data.uploader = mallory.account.address;
-        const keys = Object.keys(data).sort();
-        const tampered = JSON.stringify(Object.fromEntries(keys.map((k) => [k, data[k]])));
+        const tampered = canonicalJson({ ...data, uploader: mallory.account.address });
         const write = await stolenTrack({ data: tampered, signature: real.signature });
         assertRefused(
           await relay(mallory.account, write, mallory.ip),
@@ -530,7 +529,7 @@ describe(
         const streamWith = async (data: typeof signed.data) => {
           const param = encodeStreamSignatureParam(await signStreamData({ account: signer, data }));
           const query = new URLSearchParams({ signature: param });
-          return answerOf(await fetch(`${url.origin}${url.pathname}?${query}`));
+          return answerOf(await fetch(`${url.origin}${url.pathname}?${query.toString()}`));
         };
         const now = Date.now();
         const old = { ...signed.data, timestamp: now - 10 * 60_000, expiresAt: now - 60_000 };
@@ -710,7 +709,7 @@ describe(
         for (let i = 0; i < SIGNUPS_PER_IP_HOUR; i++) farm.push(await newActor(`farm${i}`, farmIp));
         const nonce = await relayerNonce();
         const extra = privateKeyToAccount(generatePrivateKey());
-        const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data as string);
+        const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data);
         const signup = await relay(
           extra,
           {
@@ -780,7 +779,7 @@ describe(
         const ip = '10.5.0.1';
         const [a, b] = await Promise.all(
           [0, 1].map(async (i) => {
-            const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data as string);
+            const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data);
             const handle = `twice${i}`;
             return relay(
               wallet,
@@ -802,7 +801,7 @@ describe(
           'the first user is indexed',
           async () => (await get(`/v1/users/account/${wallet.address}`)).status === 200,
         );
-        const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data as string);
+        const id = decodeHashId((await get('/v1/users/unclaimed_id')).body.data);
         const later = await relay(
           wallet,
           {
