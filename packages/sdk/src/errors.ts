@@ -205,6 +205,20 @@ const REFUSALS: Readonly<Record<string, string>> = {
   deleted: 'That has been deleted.',
   target_deleted: 'That has been deleted.',
   no_op: 'That is done already.',
+  // A track's audio must be an upload of its owner's (docs/design.md §7).
+  no_upload_receipt:
+    'This audio was not uploaded through a content node of the network. Upload the file again.',
+  invalid_upload_receipt: 'The upload receipt of this audio is damaged. Upload the file again.',
+  receipt_signer_not_a_node:
+    'The content node that took this audio is not registered on the network. Upload the file again.',
+  unknown_eth_block: 'The upload receipt of this audio is not recognised. Upload the file again.',
+  receipt_not_owner:
+    'This audio was uploaded by another account. Only its uploader can publish it.',
+  receipt_mismatch: 'The track does not match the audio that was uploaded. Upload the file again.',
+  // Content nodes take uploads only from users, within quotas.
+  not_a_user:
+    'Only a signed-in account that exists on the network can upload. Wait a moment after signing up and try again.',
+  discovery_unavailable: 'The content node cannot check accounts right now. Try again in a minute.',
 };
 
 /** A wait in words: "a few seconds", "about 2 minutes", "about an hour". */
@@ -231,6 +245,11 @@ export function describeRefusal(error: {
       return `This account is still being created. Wait ${wait}, then log in.`;
     case 'rate_limited':
       return `You are doing that too often. Try again in ${wait}.`;
+    case 'user_upload_quota':
+      return `You have uploaded as much as an account may in a day. Try again in ${wait}.`;
+    case 'ip_upload_quota':
+    case 'ip_upload_rate':
+      return `Too much has been uploaded from your network recently. Try again in ${wait}.`;
     default:
       return error.code === undefined ? undefined : REFUSALS[error.code];
   }
