@@ -7,6 +7,8 @@ import {
   dgcoTokenBytecode,
   entityManagerAbi,
   entityManagerBytecode,
+  playLogAbi,
+  playLogBytecode,
   governanceAbi,
   governanceBytecode,
   nodeRegistryAbi,
@@ -43,7 +45,7 @@ export const ETH_CONTRACTS = [
   'PaymentRouter',
 ] as const;
 export type EthContractName = (typeof ETH_CONTRACTS)[number];
-export const DATA_CONTRACTS = ['EntityManager'] as const;
+export const DATA_CONTRACTS = ['EntityManager', 'PlayLog'] as const;
 export type DataContractName = (typeof DATA_CONTRACTS)[number];
 
 /** Everything a node, client or tool needs to find Coliving on its chains. Plain JSON. */
@@ -163,6 +165,7 @@ export async function deployAll({
   ]);
   const paymentRouter = await deploy(eth, paymentRouterAbi, paymentRouterBytecode, []);
   const entityManager = await deploy(data, entityManagerAbi, entityManagerBytecode, []);
+  const playLog = await deploy(data, playLogAbi, playLogBytecode, []);
 
   await call(eth, token.address, dgcoTokenAbi, 'initialize', [[claimsManager.address]]);
   await call(eth, staking.address, stakingAbi, 'initialize', [
@@ -204,8 +207,14 @@ export async function deployAll({
   }
   return {
     chains: endpoints,
-    contracts: { eth: ethAddresses, data: { EntityManager: entityManager.address } },
-    deployBlocks: { eth: ethBlocks, data: { EntityManager: entityManager.block } },
+    contracts: {
+      eth: ethAddresses,
+      data: { EntityManager: entityManager.address, PlayLog: playLog.address },
+    },
+    deployBlocks: {
+      eth: ethBlocks,
+      data: { EntityManager: entityManager.block, PlayLog: playLog.block },
+    },
     deployer: deployer.address,
     treasury: treasuryAddress,
     guardian: guardianAddress,

@@ -6,9 +6,10 @@ export { entityManagerAbi, entityManagerBytecode } from './EntityManager.js';
 export { governanceAbi, governanceBytecode } from './Governance.js';
 export { nodeRegistryAbi, nodeRegistryBytecode } from './NodeRegistry.js';
 export { paymentRouterAbi, paymentRouterBytecode } from './PaymentRouter.js';
+export { playLogAbi, playLogBytecode } from './PlayLog.js';
 export { serviceTypeManagerAbi, serviceTypeManagerBytecode } from './ServiceTypeManager.js';
 export { stakingAbi, stakingBytecode } from './Staking.js';
 
 export const SOLC_VERSION = '0.8.37+commit.f401782d.Emscripten.clang';
 /** sha256 over every contract's name and bytecode: changes whenever any contract changes. */
-export const BUILD_DIGEST = '0x5cbe230576de9b1a9a0a2465e669361635bf3ba2065a8c2ae5ba8915ae4e43ba';
+export const BUILD_DIGEST = '0x6cea52fea3202b0883f1d8b100c3aecc4d5699a8ff18cb6a682dafaa7ea1e929';
