@@ -160,6 +160,11 @@ export async function startDevchain({
   // can report (hardhat's server never settles its listen promise then) and stop() is prompt.
   const handler = new JsonRpcHandler(served);
   const server = createServer((req, res) => void handler.handleHttp(req, res));
+  // Clients in the same process (tests, benches) may block the event loop for seconds; with
+  // Node's 5 s keep-alive the server could close an idle connection just as a client reused it
+  // ("other side closed"). Idle connections are kept for a minute, and the client (told so by
+  // the Keep-Alive header) closes its own first.
+  server.keepAliveTimeout = 60_000;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -6,6 +6,7 @@ import {
   type Hex,
   type LocalAccount,
   getAddress,
+  hashMessage,
   keccak256,
   recoverMessageAddress,
   toBytes,
@@ -81,6 +82,14 @@ function receiptDigest(dataJson: string): Hex {
 
 function invalid(message: string, code = 'invalid_upload_receipt'): InvalidSignatureError {
   return new InvalidSignatureError(message, { code });
+}
+
+/**
+ * The hash a receipt's signature signs (the personal_sign hash of receiptDigest), for verifiers
+ * that recover the signer with their own secp256k1 (a discovery node checks thousands a second).
+ */
+export function uploadReceiptHash(dataJson: string): Hex {
+  return hashMessage({ raw: receiptDigest(dataJson) });
 }
 
 /** Signs a receipt as `personal_sign(keccak256("coliving upload receipt\n" + canonicalJson(data)))`. */

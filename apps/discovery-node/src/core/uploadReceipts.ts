@@ -6,8 +6,10 @@ import { ServiceType, nodeRegistryAbi } from '@coliving/contracts';
 import {
   BaseError,
   UnavailableError,
+  type UploadReceipt,
   type UploadReceiptData,
-  recoverUploadReceipt,
+  readUploadReceipt,
+  uploadReceiptHash,
 } from '@coliving/protocol';
 import {
   type Address,
@@ -17,6 +19,7 @@ import {
   type PublicClient,
   getAddress,
 } from 'viem';
+import { recoverSigner } from './recoverSigner.js';
 
 /** What a receipt proves: the audio it vouches for, or why it proves nothing. */
 export type ReceiptVerdict =
@@ -52,23 +55,34 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
 
 export function createReceiptVerifier(init: ReceiptVerifierInit): ReceiptVerifier {
   const { client, nodeRegistry, confirmations } = init;
-  const registrations = new Map<string, Registration>();
+  const registrations = new Map<string, Promise<Registration>>();
   const verdicts = new Map<string, ReceiptVerdict>();
 
-  async function registrationAt(nodeId: string, blockHash: Hex): Promise<Registration> {
+  /**
+   * The registration a receipt names, asked of the chain once per (node, block) however many
+   * receipts name it at once (a batch of blocks checks all its receipts together); a failure to
+   * read is not kept.
+   */
+  function registrationAt(nodeId: string, blockHash: Hex): Promise<Registration> {
     const key = `${nodeId}@${blockHash}`;
     const known = registrations.get(key);
     if (known) return known;
+    const asked = readRegistration(nodeId, blockHash);
+    void remember(registrations, key, asked).catch(() => registrations.delete(key));
+    return asked;
+  }
+
+  async function readRegistration(nodeId: string, blockHash: Hex): Promise<Registration> {
     let number: bigint;
     try {
       number = (await client.getBlock({ blockHash })).number;
     } catch (error) {
       if (!(error instanceof BlockNotFoundError)) throw unavailable(error);
       // Not a block of the chain: nobody can produce a hash that only later becomes one.
-      return remember(registrations, key, {
+      return {
         code: 'unknown_eth_block',
         message: `The receipt's eth block ${blockHash} is not on the eth chain`,
-      });
+      };
     }
     const head = await client.getBlockNumber().catch((error: unknown) => {
       throw unavailable(error);
@@ -82,10 +96,10 @@ export function createReceiptVerifier(init: ReceiptVerifierInit): ReceiptVerifie
       throw unavailable(error);
     });
     if (canonical.hash !== blockHash) {
-      return remember(registrations, key, {
+      return {
         code: 'unknown_eth_block',
         message: `The receipt's eth block ${blockHash} is not on the canonical eth chain`,
-      });
+      };
     }
     let node: { serviceType: Hex; delegateWallet: Address };
     try {
@@ -98,29 +112,34 @@ export function createReceiptVerifier(init: ReceiptVerifierInit): ReceiptVerifie
       });
     } catch (error) {
       if (!(error instanceof ContractFunctionExecutionError)) throw unavailable(error);
-      return remember(registrations, key, {
+      return {
         code: 'receipt_signer_not_a_node',
         message: `Node ${nodeId} was not registered at eth block ${number}`,
-      });
+      };
     }
     if (node.serviceType !== ServiceType.contentNode) {
-      return remember(registrations, key, {
+      return {
         code: 'receipt_signer_not_a_node',
         message: `Node ${nodeId} is not a content node`,
-      });
+      };
     }
-    return remember(registrations, key, { delegate: getAddress(node.delegateWallet) });
+    return { delegate: getAddress(node.delegateWallet) };
   }
 
   async function decide(receipt: unknown): Promise<ReceiptVerdict> {
-    let recovered: Awaited<ReturnType<typeof recoverUploadReceipt>>;
+    let data: UploadReceiptData;
+    let signer: Address;
     try {
-      recovered = await recoverUploadReceipt(receipt);
+      data = readUploadReceipt(receipt);
+      const { data: json, signature } = receipt as UploadReceipt;
+      signer = recoverSigner(uploadReceiptHash(json), signature);
     } catch (error) {
-      if (!(error instanceof BaseError)) throw error;
-      return { ok: false, code: 'invalid_upload_receipt', message: error.shortMessage };
+      const message =
+        error instanceof BaseError
+          ? error.shortMessage
+          : 'The receipt signature cannot be recovered';
+      return { ok: false, code: 'invalid_upload_receipt', message };
     }
-    const { data, signer } = recovered;
     const registration = await registrationAt(data.nodeId, data.ethBlockHash);
     if ('code' in registration) return { ok: false, ...registration };
     if (registration.delegate !== signer) {
