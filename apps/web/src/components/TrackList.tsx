@@ -1,22 +1,45 @@
 import type { Track } from '@coliving/sdk';
+import type { ReactNode } from 'react';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Link } from '../router.js';
 import { Artwork } from './Artwork.js';
 import { formatCount, formatDuration } from './format.js';
 
+/** "1 play", "15,320 plays": the exact count, for titles and screen readers. */
+export function playsInWords(count: number): string {
+  // A count the node left out reads as none rather than "NaN plays".
+  const n = Number.isFinite(count) ? count : 0;
+  return `${n.toLocaleString()} ${n === 1 ? 'play' : 'plays'}`;
+}
+
+/** The track's play count, unless its landlord hid it. */
+export function visiblePlays(track: Track): number | null {
+  return track.field_visibility?.play_count === false ? null : track.play_count;
+}
+
 /**
  * A numbered list of tracks; playing one queues the whole list from there, as a listener expects
- * from an album, a chart or a search.
+ * from an album, a chart or a search. `detail` adds a column per row (when it was played).
  */
-export function TrackList({ tracks, label }: { tracks: Track[]; label: string }) {
+export function TrackList({
+  tracks,
+  label,
+  detail,
+}: {
+  tracks: Track[];
+  label: string;
+  detail?: (track: Track, index: number) => ReactNode;
+}) {
   const player = usePlayer();
   return (
-    <ol className="track-list" aria-label={label}>
+    <ol className={detail ? 'track-list track-list-detailed' : 'track-list'} aria-label={label}>
       {tracks.map((track, i) => {
         const isCurrent = player.current?.id === track.id;
         const isPlaying = isCurrent && player.playing;
+        const plays = visiblePlays(track);
         return (
-          <li key={track.id} className={isCurrent ? 'track-row current' : 'track-row'}>
+          // A list may hold a track twice (a playlist can), so the position is part of the key.
+          <li key={`${i}:${track.id}`} className={isCurrent ? 'track-row current' : 'track-row'}>
             <button
               type="button"
               className="track-play"
@@ -34,9 +57,14 @@ export function TrackList({ tracks, label }: { tracks: Track[]; label: string })
                 {track.user.name}
               </Link>
             </div>
-            <span className="track-plays" title={`${track.play_count} plays`}>
-              {formatCount(track.play_count)}
-              <span className="visually-hidden"> plays</span>
+            {detail && <span className="track-detail">{detail(track, i)}</span>}
+            <span className="track-plays" title={plays === null ? undefined : playsInWords(plays)}>
+              {plays === null ? null : (
+                <>
+                  {formatCount(plays)}
+                  <span className="visually-hidden"> {plays === 1 ? 'play' : 'plays'}</span>
+                </>
+              )}
             </span>
             <span className="track-duration">{formatDuration(track.duration)}</span>
           </li>

@@ -6,6 +6,7 @@ import { TrackList } from '../components/TrackList.js';
 import { useAsync } from '../components/useAsync.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Waveform } from '../player/Waveform.js';
+import { usePlayWithRest } from '../player/usePlayWithRest.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
@@ -96,6 +97,21 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
     [sdk, track.id],
   );
 
+  const more = useAsync(
+    async (signal) => {
+      const theirs = await sdk.users.tracks(track.user_id, {
+        sort: 'plays',
+        limit: MORE_LIMIT + 1,
+        signal,
+      });
+      return theirs.filter((t) => t.id !== track.id).slice(0, MORE_LIMIT);
+    },
+    [sdk, track.user_id, track.id],
+  );
+
+  // Play goes on into the landlord's other tracks, so Next keeps playing.
+  const playFromHere = usePlayWithRest(track, more.status === 'ok' ? more.data : null);
+
   // A seek on a track that is not loaded starts it, then moves to the point. The player loads the
   // new track in its own effect, which runs after this (child) one, so the seek waits a tick.
   const pendingSeek = useRef<number | null>(null);
@@ -114,21 +130,9 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
       return;
     }
     pendingSeek.current = fraction;
-    player.playQueue([track]);
+    playFromHere();
   };
   const progress = isCurrent && player.duration > 0 ? player.position / player.duration : 0;
-
-  const more = useAsync(
-    async (signal) => {
-      const theirs = await sdk.users.tracks(track.user_id, {
-        sort: 'plays',
-        limit: MORE_LIMIT + 1,
-        signal,
-      });
-      return theirs.filter((t) => t.id !== track.id).slice(0, MORE_LIMIT);
-    },
-    [sdk, track.user_id, track.id],
-  );
 
   const showPlays = track.field_visibility?.play_count !== false;
   return (
@@ -151,7 +155,7 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
               type="button"
               className="play-big"
               aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
-              onClick={() => (isCurrent ? player.toggle() : player.playQueue([track]))}
+              onClick={() => (isCurrent ? player.toggle() : playFromHere())}
             >
               <span aria-hidden="true">{isPlaying ? '❚❚' : '▶'}</span>
             </button>

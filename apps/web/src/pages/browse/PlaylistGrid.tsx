@@ -1,5 +1,6 @@
 import type { Playlist } from '@coliving/sdk';
 import { Artwork } from '../../components/Artwork.js';
+import { playsInWords } from '../../components/TrackList.js';
 import { Link } from '../../router.js';
 
 /** "Album · 8 tracks" */
@@ -27,6 +28,7 @@ export function PlaylistGrid({ playlists, label }: { playlists: Playlist[]; labe
             {playlist.user.name}
           </Link>
           <span className="card-sub">{playlistSummary(playlist)}</span>
+          <span className="card-sub">{playsInWords(playlist.total_play_count)}</span>
         </li>
       ))}
     </ul>
