@@ -143,6 +143,27 @@ describe('stream signatures', () => {
     );
   });
 
+  it('carries skipPlayCount, signed like every other field', async () => {
+    const signed = await signStreamData({
+      account: discovery,
+      data: { ...data, skipPlayCount: true },
+    });
+    assert.match(signed.data, /"shouldCache":true,"skipPlayCount":true,"timestamp":/);
+    const { data: verified } = await verifyStreamSignature({
+      param: encodeStreamSignatureParam(signed),
+      cid: CID,
+      now: NOW,
+    });
+    assert.equal(verified.skipPlayCount, true);
+    // Dropping it from the signed data (to make a preview count) breaks the signature.
+    const stripped = encodeStreamSignatureParam({
+      data: canonicalJson(data),
+      signature: signed.signature,
+    });
+    const { signer } = await verifyStreamSignature({ param: stripped, cid: CID, now: NOW });
+    assert.notEqual(signer, discovery.address);
+  });
+
   it('refuses a signature for another CID', async () => {
     await rejectsWith(
       verifyStreamSignature({ param: await param(), cid: OTHER_CID, now: NOW }),
@@ -190,6 +211,8 @@ describe('stream signatures', () => {
       withData({ ...data, shouldCache: 1 }),
       withData({ ...data, expiresAt: '1' }),
       withData({ ...data, expiresAt: -1 }),
+      withData({ ...data, skipPlayCount: 'true' }),
+      withData({ ...data, skipPlayCount: 1 }),
       withData({ ...data, cid: '../../etc/passwd' }),
       withData({ cid: CID, timestamp: NOW }),
       withData([data]),

@@ -27,6 +27,11 @@ export type StreamSignatureData = {
    * tracks (minutes). Without it a signature lives STREAM_SIGNATURE_MAX_AGE_MS (48 h).
    */
   expiresAt?: number;
+  /**
+   * Set (always `true`) when the stream is not a listen: a preview, or a request with
+   * `skip_play_count=true`. Content nodes journal no play for it (docs/design.md §11).
+   */
+  skipPlayCount?: boolean;
 };
 
 /** The `signature` query parameter of `/tracks/cidstream/:cid`, before URL encoding. */
@@ -40,6 +45,7 @@ const dataSchema = z.strictObject({
   userId: entityId.optional(),
   shouldCache: z.boolean(),
   expiresAt: z.int().min(0).optional(),
+  skipPlayCount: z.boolean().optional(),
 });
 const paramSchema = z.strictObject({
   data: z.string().max(1024),

@@ -275,7 +275,15 @@ function errorCode(answer: Answer): unknown {
  */
 async function assertSignedUrl(
   url: string | undefined,
-  expected: { endpoint: string; cid: string; trackId: number; userId?: number; gated?: boolean },
+  expected: {
+    endpoint: string;
+    cid: string;
+    trackId: number;
+    userId?: number;
+    gated?: boolean;
+    /** Signed as not a listen (a preview, or skip_play_count=true). */
+    skip?: boolean;
+  },
 ): Promise<void> {
   assert.ok(url, 'no URL');
   const prefix = `${expected.endpoint}/tracks/cidstream/${expected.cid}?signature=`;
@@ -303,6 +311,7 @@ async function assertSignedUrl(
       trackId: expected.trackId,
       ...(expected.userId !== undefined ? { userId: expected.userId } : {}),
       shouldCache: true,
+      ...(expected.skip ? { skipPlayCount: true } : {}),
     },
   );
 }
@@ -367,12 +376,26 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
         endpoint: previewRanking[0]!,
         cid: previewCid,
         trackId,
+        skip: true,
       });
       await assertServes(answer.location!, preview);
     }
     const none = await stream(NO_PREVIEW_TRACK, 'preview=true');
     assert.equal(none.status, 404);
     assert.equal(errorCode(none), 'no_preview');
+  });
+
+  it('signs skip_play_count=true as not a listen, and only then', async () => {
+    const skipped = await stream(PUBLIC_TRACK, 'skip_play_count=true');
+    assert.equal(skipped.status, 302, JSON.stringify(skipped.body));
+    await assertSignedUrl(skipped.location, {
+      endpoint: ranking[0]!,
+      cid,
+      trackId: PUBLIC_TRACK,
+      skip: true,
+    });
+    const counted = await stream(PUBLIC_TRACK, 'skip_play_count=false');
+    await assertSignedUrl(counted.location, { endpoint: ranking[0]!, cid, trackId: PUBLIC_TRACK });
   });
 
   it("never hands out a gated track's full file as its preview, not even to its owner", async () => {

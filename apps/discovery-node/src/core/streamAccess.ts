@@ -168,6 +168,8 @@ export type SignStreamPathParameters = {
   now?: number;
   /** When content nodes stop honouring the URL (streamUrlExpiry); 48 h after `now` without. */
   expiresAt?: number;
+  /** Not a listen (a preview, or `skip_play_count=true`): content nodes journal no play. */
+  skipPlayCount?: boolean;
 };
 
 export type SignStreamUrlParameters = SignStreamPathParameters & {
@@ -187,6 +189,7 @@ export async function signStreamPath({
   userId,
   now = Date.now(),
   expiresAt,
+  skipPlayCount,
 }: SignStreamPathParameters): Promise<string> {
   const signature = await signStreamData({
     account,
@@ -197,6 +200,8 @@ export async function signStreamPath({
       ...(userId !== undefined ? { userId } : {}),
       shouldCache: true,
       ...(expiresAt !== undefined ? { expiresAt } : {}),
+      // Only a stream that is not a listen carries it; a listen's signed data is as before.
+      ...(skipPlayCount ? { skipPlayCount: true } : {}),
     },
   });
   const param = encodeURIComponent(encodeStreamSignatureParam(signature));
