@@ -294,7 +294,8 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
           'old, and optionally the track_id it is for) and user_signature (user_data ' +
           "personal-signed by the user's wallet). With no_redirect=true the URL comes back as " +
           '{"data": url}; a gated track\'s URL works for minutes past the track\'s duration. ' +
-          'preview=true streams the preview (at most 30 s and half the track), never gated.',
+          'preview=true streams the preview (at most 30 s and half the track), never gated. ' +
+          'A full stream from byte 0 counts as a play unless skip_play_count=true; a preview never does.',
         tags: ['tracks'],
         params: idPath,
         querystring: query({
@@ -376,6 +377,8 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         now,
         ...(listener !== undefined ? { userId: listener } : {}),
         ...(expiresAt !== undefined ? { expiresAt } : {}),
+        // A preview, or a stream the client asks not to count, is never a listen (§11).
+        ...(q.preview || q.skip_play_count ? { skipPlayCount: true } : {}),
       });
       // A client that hangs up stops the probes made on its behalf.
       const hangUp = new AbortController();
