@@ -2,7 +2,6 @@
 // by the delegate wallet that a registered content node had in the eth block the receipt names.
 // The answer depends only on the receipt and the eth chain, so every discovery node (and a
 // reindex) decides alike; the indexer and the relay ask the same verifier.
-import { ServiceType, nodeRegistryAbi } from '@coliving/contracts';
 import {
   BaseError,
   UnavailableError,
@@ -11,14 +10,8 @@ import {
   readUploadReceipt,
   uploadReceiptHash,
 } from '@coliving/protocol';
-import {
-  type Address,
-  BlockNotFoundError,
-  ContractFunctionExecutionError,
-  type Hex,
-  type PublicClient,
-  getAddress,
-} from 'viem';
+import type { Address, Hex, PublicClient } from 'viem';
+import { type NodeRegistrations, createNodeRegistrations } from './nodeRegistration.js';
 import { recoverSigner } from './recoverSigner.js';
 
 /** What a receipt proves: the audio it vouches for, or why it proves nothing. */
@@ -39,12 +32,11 @@ export type ReceiptVerifierInit = {
   nodeRegistry: Address;
   /** Blocks the head must be past the receipt's block (the eth indexer's confirmations). */
   confirmations: number;
+  /** Registrations shared with the play log (core/nodeRegistration.ts); made here when absent. */
+  registrations?: NodeRegistrations;
 };
 
-/** The delegate a content node had at a block, or why there is none. */
-type Registration = { delegate: Address } | { code: string; message: string };
-
-/** Answers kept per (node, block) and per signature; both are facts of the chain. */
+/** Verdicts kept per signature: facts of the chain. */
 const MAX_CACHED = 10_000;
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
@@ -54,76 +46,43 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
 }
 
 export function createReceiptVerifier(init: ReceiptVerifierInit): ReceiptVerifier {
-  const { client, nodeRegistry, confirmations } = init;
-  const registrations = new Map<string, Promise<Registration>>();
+  const registrations = init.registrations ?? createNodeRegistrations(init);
   const verdicts = new Map<string, ReceiptVerdict>();
 
-  /**
-   * The registration a receipt names, asked of the chain once per (node, block) however many
-   * receipts name it at once (a batch of blocks checks all its receipts together); a failure to
-   * read is not kept.
-   */
-  function registrationAt(nodeId: string, blockHash: Hex): Promise<Registration> {
-    const key = `${nodeId}@${blockHash}`;
-    const known = registrations.get(key);
-    if (known) return known;
-    const asked = readRegistration(nodeId, blockHash);
-    void remember(registrations, key, asked).catch(() => registrations.delete(key));
-    return asked;
-  }
-
-  async function readRegistration(nodeId: string, blockHash: Hex): Promise<Registration> {
-    let number: bigint;
-    try {
-      number = (await client.getBlock({ blockHash })).number;
-    } catch (error) {
-      if (!(error instanceof BlockNotFoundError)) throw unavailable(error);
-      // Not a block of the chain: nobody can produce a hash that only later becomes one.
-      return {
-        code: 'unknown_eth_block',
-        message: `The receipt's eth block ${blockHash} is not on the eth chain`,
-      };
+  /** The delegate a content node had at the receipt's block, or why it proves nothing. */
+  async function registrationAt(
+    nodeId: string,
+    blockHash: Hex,
+  ): Promise<{ delegate: Address } | { code: string; message: string }> {
+    const registration = await registrations.at(nodeId, blockHash);
+    if ('delegate' in registration) return registration;
+    switch (registration.missing) {
+      case 'unknown_block':
+        return {
+          code: 'unknown_eth_block',
+          message: `The receipt's eth block ${blockHash} is not on the eth chain`,
+        };
+      case 'not_canonical':
+        return {
+          code: 'unknown_eth_block',
+          message: `The receipt's eth block ${blockHash} is not on the canonical eth chain`,
+        };
+      case 'unconfirmed':
+        throw new UnavailableError(
+          `The receipt's eth block ${registration.block} is not confirmed yet`,
+          { code: 'receipt_block_unconfirmed' },
+        );
+      case 'not_registered':
+        return {
+          code: 'receipt_signer_not_a_node',
+          message: `Node ${nodeId} was not registered at eth block ${registration.block}`,
+        };
+      case 'not_a_content_node':
+        return {
+          code: 'receipt_signer_not_a_node',
+          message: `Node ${nodeId} is not a content node`,
+        };
     }
-    const head = await client.getBlockNumber().catch((error: unknown) => {
-      throw unavailable(error);
-    });
-    if (number > head - BigInt(confirmations)) {
-      throw new UnavailableError(`The receipt's eth block ${number} is not confirmed yet`, {
-        code: 'receipt_block_unconfirmed',
-      });
-    }
-    const canonical = await client.getBlock({ blockNumber: number }).catch((error: unknown) => {
-      throw unavailable(error);
-    });
-    if (canonical.hash !== blockHash) {
-      return {
-        code: 'unknown_eth_block',
-        message: `The receipt's eth block ${blockHash} is not on the canonical eth chain`,
-      };
-    }
-    let node: { serviceType: Hex; delegateWallet: Address };
-    try {
-      node = await client.readContract({
-        address: nodeRegistry,
-        abi: nodeRegistryAbi,
-        functionName: 'getNode',
-        args: [BigInt(nodeId)],
-        blockNumber: number,
-      });
-    } catch (error) {
-      if (!(error instanceof ContractFunctionExecutionError)) throw unavailable(error);
-      return {
-        code: 'receipt_signer_not_a_node',
-        message: `Node ${nodeId} was not registered at eth block ${number}`,
-      };
-    }
-    if (node.serviceType !== ServiceType.contentNode) {
-      return {
-        code: 'receipt_signer_not_a_node',
-        message: `Node ${nodeId} is not a content node`,
-      };
-    }
-    return { delegate: getAddress(node.delegateWallet) };
   }
 
   async function decide(receipt: unknown): Promise<ReceiptVerdict> {
@@ -166,11 +125,4 @@ export function createReceiptVerifier(init: ReceiptVerifierInit): ReceiptVerifie
       return key === undefined ? verdict : remember(verdicts, key, verdict);
     },
   };
-}
-
-function unavailable(cause: unknown): UnavailableError {
-  return new UnavailableError('The eth chain could not be read to check an upload receipt', {
-    code: 'eth_chain_unavailable',
-    cause,
-  });
 }
