@@ -36,17 +36,8 @@ export type CheckListenerProofDataParameters = {
   now?: number;
 };
 
-/**
- * Refuses `user_data` (UnauthorizedError `invalid_user_data`) that is not a JSON object with an
- * integer `timestamp`, that is older than 5 minutes or dated over a minute ahead, or whose
- * `track_id` (optional, for clients that sign only a timestamp) is another track. Does not check
- * the signature.
- */
-export function checkListenerProofData({
-  userData,
-  trackId,
-  now = Date.now(),
-}: CheckListenerProofDataParameters): void {
+/** The JSON object in `user_data`, its time checked: fresh (5 minutes) and not ahead (1 minute). */
+function parseProofData(userData: string, now: number): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(userData);
@@ -56,7 +47,7 @@ export function checkListenerProofData({
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalid('user_data must be a JSON object with a timestamp (ms)');
   }
-  const { timestamp, track_id: proofTrack } = parsed as { timestamp?: unknown; track_id?: unknown };
+  const { timestamp } = parsed as { timestamp?: unknown };
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp)) {
     throw invalid('user_data must have a timestamp in milliseconds');
   }
@@ -66,6 +57,23 @@ export function checkListenerProofData({
   if (now - timestamp > LISTENER_PROOF_MAX_AGE_MS) {
     throw invalid('user_data is older than 5 minutes: sign a fresh one');
   }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Refuses `user_data` (UnauthorizedError `invalid_user_data`) that is not a JSON object with an
+ * integer `timestamp`, that is older than 5 minutes or dated over a minute ahead, whose
+ * `track_id` (optional, for clients that sign only a timestamp) is another track, or that was
+ * signed for something else (a `scope`, such as reading one's history). Does not check the
+ * signature.
+ */
+export function checkListenerProofData({
+  userData,
+  trackId,
+  now = Date.now(),
+}: CheckListenerProofDataParameters): void {
+  const { track_id: proofTrack, scope } = parseProofData(userData, now);
+  if (scope !== undefined) throw invalid('user_data was signed for something other than a stream');
   if (proofTrack === undefined) return;
   let provenTrack: number | undefined;
   try {
@@ -74,4 +82,35 @@ export function checkListenerProofData({
     provenTrack = undefined;
   }
   if (provenTrack !== trackId) throw invalid('user_data is for another track');
+}
+
+/** The `scope` of a proof that reads its signer's own listening history, and nothing else. */
+export const HISTORY_PROOF_SCOPE = 'history';
+
+/**
+ * The `user_data` a user signs to read their own listening history:
+ * `{"timestamp": ms, "scope": "history"}`. The scope keeps it from opening a stream, and a stream's
+ * proof from opening the history.
+ */
+export function historyProofData({ now = Date.now() }: { now?: number } = {}): string {
+  return JSON.stringify({ timestamp: now, scope: HISTORY_PROOF_SCOPE });
+}
+
+/**
+ * Refuses (UnauthorizedError `invalid_user_data`) `user_data` that is not a fresh proof with the
+ * history scope (see historyProofData). Does not check the signature.
+ */
+export function checkHistoryProofData({
+  userData,
+  now = Date.now(),
+}: {
+  userData: string;
+  now?: number;
+}): void {
+  const { scope } = parseProofData(userData, now);
+  if (scope !== HISTORY_PROOF_SCOPE) {
+    throw invalid(
+      'user_data must be signed for reading the history: {"timestamp", "scope": "history"}',
+    );
+  }
 }

@@ -56,6 +56,7 @@ export type { FileInput, UploadProgressEvent } from './upload.js';
 export type {
   CreateUserParameters,
   CreateUserReturnType,
+  ListenCountsMonthlyParameters,
   UpdateUserChanges,
   UserTracksParameters,
   UsersApi,

@@ -24,7 +24,7 @@ import {
   toTrackMetadata,
 } from './metadata.js';
 import { type WriteOptions, readAs, toggle } from './social.js';
-import type { Page, Track, User, Viewer } from './types.js';
+import type { Page, TopListener, Track, User, Viewer } from './types.js';
 import { type FileInput, type UploadProgressEvent, uploadFile, uploadImage } from './upload.js';
 import { readWaveform } from './waveform.js';
 
@@ -256,6 +256,19 @@ export function createTracksApi(ctx: SdkContext) {
       return getData<User[]>(
         ctx,
         `${path(id)}/reposts`,
+        { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
+        opts.signal,
+      );
+    },
+
+    /** Who listened to the track most: each listener with their counted plays, most first. */
+    async topListeners(
+      id: string,
+      opts: Page & Viewer & { signal?: AbortSignal } = {},
+    ): Promise<TopListener[]> {
+      return getData<TopListener[]>(
+        ctx,
+        `${path(id)}/top_listeners`,
         { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
         opts.signal,
       );

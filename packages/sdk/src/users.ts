@@ -1,4 +1,5 @@
 // `sdk.users`: every /v1/users read, account creation, profile updates and follows.
+import { historyProofData } from '@coliving/protocol';
 import {
   type SdkContext,
   getData,
@@ -12,7 +13,17 @@ import { manageEntity } from './manageEntity.js';
 import { type UserFieldsInput, toUserMetadata } from './metadata.js';
 import { type WriteOptions, readAs, toggle } from './social.js';
 import type { SearchSortMethod } from './tracks.js';
-import type { Favorite, Page, Playlist, Repost, Track, User, Viewer } from './types.js';
+import type {
+  Favorite,
+  ListenCountsMonthly,
+  Page,
+  Playlist,
+  Repost,
+  Track,
+  TrackActivity,
+  User,
+  Viewer,
+} from './types.js';
 import { type FileInput, type UploadProgressEvent, uploadImage } from './upload.js';
 
 export type CreateUserParameters = {
@@ -48,6 +59,15 @@ export type UserTracksParameters = Page &
   };
 
 type Signal = { signal?: AbortSignal };
+
+export type ListenCountsMonthlyParameters = {
+  /** From this time on (included): a Date or a date string (`2026-01-01`, ISO 8601). */
+  startTime: Date | string;
+  /** Up to this time (excluded). */
+  endTime: Date | string;
+};
+
+const timeParam = (time: Date | string) => (time instanceof Date ? time.toISOString() : time);
 
 /** The user API. */
 export function createUsersApi(ctx: SdkContext) {
@@ -179,6 +199,44 @@ export function createUsersApi(ctx: SdkContext) {
     /** A user's saves, newest first (ids of the saved tracks and playlists). */
     async favorites(id: string, opts: Page & Viewer & Signal = {}): Promise<Favorite[]> {
       return getData<Favorite[]>(ctx, `${path(id)}/favorites`, paged(opts), opts.signal);
+    },
+
+    /**
+     * The listens of the user's tracks within a time range, by UTC month
+     * (`"2026-01-01T00:00:00 Z"`) and track; track ids in it are integers, as Audius answers
+     * (`encodeHashId` makes them public ids).
+     */
+    async listenCountsMonthly(
+      id: string,
+      opts: ListenCountsMonthlyParameters & Signal,
+    ): Promise<ListenCountsMonthly> {
+      return getData<ListenCountsMonthly>(
+        ctx,
+        `${path(id)}/listen_counts_monthly`,
+        { start_time: timeParam(opts.startTime), end_time: timeParam(opts.endTime) },
+        opts.signal,
+      );
+    },
+
+    /**
+     * The tracks the user listened to, each once, most recently played first. A history is read
+     * only by its user: the SDK signs a history proof with the account set now, which must be the
+     * user's (`unauthorized` without an account, `forbidden` for another user's).
+     */
+    async history(id: string, opts: Page & Signal = {}): Promise<TrackActivity[]> {
+      const account = requireAccount(ctx);
+      const userData = historyProofData();
+      return getData<TrackActivity[]>(
+        ctx,
+        `${path(id)}/history/tracks`,
+        {
+          limit: opts.limit,
+          offset: opts.offset,
+          user_data: userData,
+          user_signature: await account.signMessage({ message: userData }),
+        },
+        opts.signal,
+      );
     },
 
     /**

@@ -4,9 +4,12 @@ import {
   EnvelopeFields,
   Favorite,
   HashId,
+  ListenCountsMonthly,
   Playlist,
   Repost,
+  TopListener,
   Track,
+  TrackActivity,
   User,
 } from '@coliving/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -66,6 +69,9 @@ export const playlistList = listOf(Playlist);
 export const repostList = listOf(Repost);
 export const favoriteList = listOf(Favorite);
 export const hashId = jsonOf(HashId);
+export const topListenerList = listOf(TopListener);
+export const trackActivityList = listOf(TrackActivity);
+export const listenCountsMonthly = jsonOf(ListenCountsMonthly);
 
 const envelopeFields = jsonOf(EnvelopeFields) as { required: string[]; properties: JsonSchema };
 

@@ -8,9 +8,11 @@ import {
   UnavailableError,
   ValidationError,
   decodeHashId,
+  encodeHashId,
 } from '@coliving/protocol';
 import { loadTracks } from '../core/catalog.js';
 import { itemActorIds, trackIdBySlug, userIdByHandle } from '../core/lists.js';
+import { topListeners } from '../core/plays.js';
 import { searchTracks } from '../core/search.js';
 import {
   checkStreamAccess,
@@ -32,7 +34,7 @@ import {
   viewerOf,
 } from './common.js';
 import { presentTracks, presentUsers, publicTracks, trackListData } from './present.js';
-import { dataOf, trackList, userList } from './schemas.js';
+import { dataOf, topListenerList, trackList, userList } from './schemas.js';
 
 type Q = Record<string, unknown> & { user_id?: string; limit: number; offset: number };
 
@@ -273,6 +275,38 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       },
     );
   }
+
+  app.get<{ Params: { id: string }; Querystring: Q }>(
+    '/v1/tracks/:id/top_listeners',
+    {
+      schema: {
+        summary: 'Who listened to a track most: each listener and their counted plays',
+        tags: ['tracks'],
+        params: idPath,
+        querystring: query({ ...pageParams, ...userIdParam }),
+        response: { 200: dataOf(topListenerList) },
+      },
+    },
+    async function serveTopListeners(request, reply) {
+      const id = decodeHashId(request.params.id);
+      const q = request.query;
+      const viewerId = viewerOf(q);
+      return respond(components, request, reply, async () => {
+        await requireTrack(components, id, request.params.id);
+        const listeners = await topListeners(db, id, q);
+        const users = await presentUsers(
+          components,
+          listeners.map((l) => l.userId),
+          viewerId,
+        );
+        const byId = new Map(users.map((u) => [u.id, u]));
+        return listeners.flatMap((l) => {
+          const user = byId.get(encodeHashId(l.userId));
+          return user ? [{ user, count: l.count }] : [];
+        });
+      });
+    },
+  );
 
   app.get<{
     Params: { id: string };

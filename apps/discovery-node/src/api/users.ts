@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isAddress } from 'viem';
 import {
+  ForbiddenError,
   NotFoundError,
   ValidationError,
   encodeHashId,
@@ -19,7 +20,14 @@ import {
   userPlaylistIds,
   userTrackIds,
 } from '../core/lists.js';
+import {
+  listenCountsByMonth,
+  listenRange,
+  listeningHistory,
+  proveHistoryReader,
+} from '../core/plays.js';
 import { searchUsers } from '../core/search.js';
+import { envelopeOf } from './answer/envelope.js';
 import { respond } from './answer/respond.js';
 import {
   type ApiComponents,
@@ -31,7 +39,16 @@ import {
   viewerOf,
 } from './common.js';
 import { presentPlaylists, presentTracks, presentUsers } from './present.js';
-import { dataOf, favoriteList, playlistList, repostList, trackList, userList } from './schemas.js';
+import {
+  dataOf,
+  favoriteList,
+  listenCountsMonthly,
+  playlistList,
+  repostList,
+  trackActivityList,
+  trackList,
+  userList,
+} from './schemas.js';
 import { SEARCH_SORTS } from './tracks.js';
 
 type Q = { user_id?: string; limit: number; offset: number };
@@ -371,6 +388,119 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
           created_at: a.createdAt.toISOString(),
         }));
       });
+    },
+  );
+
+  app.get<{ Params: P; Querystring: { start_time: string; end_time: string } }>(
+    '/v1/users/:id/listen_counts_monthly',
+    {
+      schema: {
+        summary: "Listens of a user's tracks by month and track, from start_time to end_time",
+        description:
+          'Months are UTC, keyed by their first instant ("2026-01-01T00:00:00 Z"); listens from ' +
+          'start_time (included) to end_time (excluded) count. Track ids are integers, as in ' +
+          "Audius's answer.",
+        tags: ['users'],
+        params: idPath,
+        querystring: query(
+          {
+            start_time: { type: 'string', minLength: 1, maxLength: 40 },
+            end_time: { type: 'string', minLength: 1, maxLength: 40 },
+          },
+          ['start_time', 'end_time'],
+        ),
+        response: { 200: dataOf(listenCountsMonthly) },
+      },
+    },
+    async function serveListenCountsMonthly(request, reply) {
+      const id = decodeHashId(request.params.id);
+      const range = listenRange(request.query.start_time, request.query.end_time);
+      return respond(components, request, reply, async () => {
+        await requireUser(components, id, request.params.id);
+        const months: Record<
+          string,
+          {
+            totalListens: number;
+            trackIds: number[];
+            listenCounts: { trackId: number; date: string; listens: number }[];
+          }
+        > = {};
+        for (const row of await listenCountsByMonth(db, id, range)) {
+          const month = (months[row.month] ??= { totalListens: 0, trackIds: [], listenCounts: [] });
+          month.totalListens += row.listens;
+          month.trackIds.push(row.trackId);
+          month.listenCounts.push({ trackId: row.trackId, date: row.month, listens: row.listens });
+        }
+        return months;
+      });
+    },
+  );
+
+  app.get<{ Params: P; Querystring: Q & { user_data?: string; user_signature?: string } }>(
+    '/v1/users/:id/history/tracks',
+    {
+      schema: {
+        summary: 'The tracks a user listened to, most recent first: only the user reads it',
+        description:
+          'A listening history is personal data. The request carries user_data ' +
+          '{"timestamp": ms, "scope": "history"} (at most 5 minutes old) and user_signature, ' +
+          "user_data personal-signed by the user's own wallet; anyone else is refused (401 " +
+          "without a valid proof, 403 with another wallet's). Never cached.",
+        tags: ['users'],
+        params: idPath,
+        querystring: query({
+          ...pageParams,
+          ...userIdParam,
+          user_data: { type: 'string', maxLength: 1000 },
+          user_signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+        }),
+        response: { 200: dataOf(trackActivityList) },
+      },
+    },
+    async function serveListeningHistory(request, reply) {
+      const id = decodeHashId(request.params.id);
+      const q = request.query;
+      if (q.user_id !== undefined && viewerOf(q) !== id)
+        throw new ForbiddenError('Only the user themself may read their listening history', {
+          code: 'history_forbidden',
+        });
+      await requireUser(components, id, request.params.id);
+      await proveHistoryReader(db, {
+        userId: id,
+        userData: q.user_data,
+        userSignature: q.user_signature,
+      });
+      // Not through the response cache, and no cache on the way may keep it: it is one person's.
+      const blocks = components.blocks();
+      const entries = await listeningHistory(db, id, q);
+      const tracks = await presentTracks(
+        components,
+        [],
+        id,
+        await loadTracks(
+          db,
+          entries.map((e) => e.trackId),
+          id,
+        ),
+      );
+      const byId = new Map(tracks.map((t) => [t.id, t]));
+      const data = entries.flatMap((e) => {
+        const itemId = encodeHashId(e.trackId);
+        const item = byId.get(itemId);
+        return item
+          ? [
+              {
+                class: 'track_activity_full',
+                item_type: 'track',
+                item_id: itemId,
+                timestamp: e.lastPlayedAt.toISOString(),
+                item,
+              },
+            ]
+          : [];
+      });
+      reply.header('cache-control', 'private, no-store');
+      return reply.send(envelopeOf(components, data, blocks));
     },
   );
 }

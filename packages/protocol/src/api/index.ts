@@ -14,4 +14,5 @@ export * from './user.js';
 export * from './track.js';
 export * from './playlist.js';
 export * from './activity.js';
+export * from './plays.js';
 export * from './envelope.js';
