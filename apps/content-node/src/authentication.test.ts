@@ -17,6 +17,7 @@ import { type FfmpegBinaries, findFfmpegBinaries } from './core/ffmpegBinaries.j
 import { createStaticNetwork } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
 import { type ContentNode, createContentNode } from './node.js';
+import { everyWalletIsAUserForTests } from './testing.js';
 
 const owner = privateKeyToAccount(
   '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
@@ -74,6 +75,8 @@ describe('login records on one content node', () => {
           [{ endpoint: 'http://127.0.0.1:1', delegateWallet: nodeWallet.address }],
           [discovery.address],
         ),
+        // Uploads here are about their signatures, not who may upload (uploadAccess.test.ts).
+        discovery: everyWalletIsAUserForTests(),
       },
       {
         publicUrl: 'http://127.0.0.1:1',
