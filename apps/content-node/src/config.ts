@@ -1,10 +1,11 @@
-import { DEFAULT_REPLICATION_FACTOR } from '@coliving/protocol';
+import { DEFAULT_REPLICATION_FACTOR, PLAY_LIMITS } from '@coliving/protocol';
 import { type ConfigOf, env, loadConfig } from '@coliving/server-kit';
 import {
   DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
   DEFAULT_DEAD_NODE_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_PLAY_SUBMIT_INTERVAL_MS,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
   DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
@@ -36,6 +37,18 @@ export const contentNodeConfigSpec = {
   /** The eth chain and NodeRegistry, where peers and stream signers are registered. */
   ethRpcUrl: env.url().optional(),
   nodeRegistryAddress: address.optional(),
+  /**
+   * The data chain and its PlayLog, where this node submits the plays it served (from its
+   * delegate wallet, which needs data-chain gas). Without both, listens are journaled only.
+   */
+  dataRpcUrl: env.url().optional(),
+  playLogAddress: address.optional(),
+  /** How often journaled plays are sent (a full batch goes at once). */
+  playSubmitInterval: env.duration().default(DEFAULT_PLAY_SUBMIT_INTERVAL_MS),
+  /** Listens one IP may make of one track, per hour, day and week, before they stop counting. */
+  playLimitTrackIpHour: env.int({ min: 1, max: 1_000_000 }).default(PLAY_LIMITS.trackIp.hour),
+  playLimitTrackIpDay: env.int({ min: 1, max: 1_000_000 }).default(PLAY_LIMITS.trackIp.day),
+  playLimitTrackIpWeek: env.int({ min: 1, max: 1_000_000 }).default(PLAY_LIMITS.trackIp.week),
   /** A fixed network instead of the chain (tests): `0xWallet@http://host:port`, comma-separated. */
   peers: env
     .list(
@@ -82,6 +95,9 @@ export function loadContentNodeConfig(
     throw new Error(
       'Set COLIVING_ETH_RPC_URL and COLIVING_NODE_REGISTRY_ADDRESS (or COLIVING_PEERS for a fixed network)',
     );
+  }
+  if ((config.dataRpcUrl === undefined) !== (config.playLogAddress === undefined)) {
+    throw new Error('Set both COLIVING_DATA_RPC_URL and COLIVING_PLAY_LOG_ADDRESS, or neither');
   }
   return config;
 }

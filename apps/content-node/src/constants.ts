@@ -59,3 +59,17 @@ export const AUTH_PEER_TIMEOUT_MS = 5_000;
 export const AUTH_RECORDS_PAGE_SIZE = 200;
 /** Stream ranges up to this size are read whole and sent in one write; longer ones stream. */
 export const MAX_BUFFERED_RANGE_BYTES = 1024 * 1024;
+/** Journaled plays are sent to the data chain this often (or at once when a batch is full). */
+export const DEFAULT_PLAY_SUBMIT_INTERVAL_MS = 5_000;
+/**
+ * After a restart, a batch sent before it may take this long to show up mined before its plays
+ * are sent again (their ids keep them counted once either way).
+ */
+export const PLAY_RECEIPT_TIMEOUT_MS = 120_000;
+/** The listen journal drops what is on chain once that is this large (a few hours at full load). */
+export const LISTEN_JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024;
+/**
+ * (track, IP) pairs the play limits hold at most: about 150 bytes each, so 30 MB. Past it the
+ * least recently heard pair is forgotten (its count starts again; it can only loosen a limit).
+ */
+export const DEFAULT_PLAY_LIMIT_KEYS = 200_000;

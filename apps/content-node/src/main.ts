@@ -1,6 +1,6 @@
 // The content node process: reads its config, wires the parts, serves until SIGINT/SIGTERM.
 import { join, resolve } from 'node:path';
-import { createChainClient, resolveEndpoint } from '@coliving/chain';
+import { createChainClient, createChainWallet, resolveEndpoint } from '@coliving/chain';
 import { createLogger } from '@coliving/server-kit';
 import { openBlobStore } from '@coliving/storage';
 import type { Address } from 'viem';
@@ -15,7 +15,7 @@ import {
   createStaticNetwork,
 } from './core/network.js';
 import { ListenJournal } from './db/listenJournal.js';
-import { createContentNode } from './node.js';
+import { type PlayLogChain, createContentNode } from './node.js';
 
 const VERSION = '0.1.0';
 
@@ -50,6 +50,15 @@ async function main(): Promise<void> {
       onError: (error) => logger.warn({ err: error }, 'reading the node registry failed'),
     });
   }
+  let playLog: PlayLogChain | undefined;
+  if (config.dataRpcUrl && config.playLogAddress) {
+    const data = await resolveEndpoint(config.dataRpcUrl);
+    playLog = {
+      client: createChainClient('data', data),
+      wallet: createChainWallet('data', data, account),
+      address: config.playLogAddress as Address,
+    };
+  }
   const node = await createContentNode(
     {
       account,
@@ -58,6 +67,7 @@ async function main(): Promise<void> {
       network,
       ffmpeg: await findFfmpegBinaries({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath }),
       logger,
+      ...(playLog ? { playLog } : {}),
     },
     {
       publicUrl: config.publicUrl,
@@ -77,6 +87,12 @@ async function main(): Promise<void> {
       repairIntervalMs: config.repairInterval,
       cleanupGraceMs: config.cleanupGrace,
       deadNodeGraceMs: config.deadNodeGrace,
+      playSubmitIntervalMs: config.playSubmitInterval,
+      playLimitsPerTrackIp: {
+        hour: config.playLimitTrackIpHour,
+        day: config.playLimitTrackIpDay,
+        week: config.playLimitTrackIpWeek,
+      },
     },
   );
   await node.start();

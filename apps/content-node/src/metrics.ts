@@ -32,6 +32,22 @@ export function createMetrics(app: FastifyInstance) {
       help: 'Listens that could not be written to the journal',
       registers: [registry],
     }),
+    listensOverLimit: new Counter({
+      name: 'coliving_content_node_listens_over_limit_total',
+      help: 'Listens not journaled because their (track, IP) pair was over its play limits',
+      registers: [registry],
+    }),
+    playsSubmitted: new Counter({
+      name: 'coliving_content_node_plays_submitted_total',
+      help: 'Plays put on the data chain (PlayLog batches mined)',
+      registers: [registry],
+    }),
+    playBatches: new Counter({
+      name: 'coliving_content_node_play_batches_total',
+      help: 'PlayLog batches by outcome (mined, failed, resumed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     repairBlobs: new Counter({
       name: 'coliving_content_node_repair_blobs_total',
       help: 'Blobs pulled or dropped by repair',

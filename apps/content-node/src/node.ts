@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_REPLICATION_FACTOR, type UploadRecord } from '@coliving/protocol';
+import {
+  DEFAULT_REPLICATION_FACTOR,
+  MAX_PLAYS_PER_BATCH,
+  PLAY_LIMITS,
+  type UploadRecord,
+} from '@coliving/protocol';
 import { type Logger, createApp } from '@coliving/server-kit';
 import type { BlobStore } from '@coliving/storage';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +22,8 @@ import {
   DEFAULT_CLEANUP_GRACE_MS,
   DEFAULT_DEAD_NODE_GRACE_MS,
   DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_PLAY_LIMIT_KEYS,
+  DEFAULT_PLAY_SUBMIT_INTERVAL_MS,
   DEFAULT_REPAIR_INTERVAL_MS,
   DEFAULT_TRANSCODE_WORKERS,
   DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
@@ -27,7 +34,9 @@ import {
   DISCOVERY_NOT_USER_TTL_MS,
   DISCOVERY_TIMEOUT_MS,
   DISCOVERY_USER_TTL_MS,
+  LISTEN_JOURNAL_COMPACT_BYTES,
   MAX_DISCOVERY_BLOCK_DIFFERENCE,
+  PLAY_RECEIPT_TIMEOUT_MS,
   RETENTION_INTERVAL_MS,
 } from './constants.js';
 import { createAuthRecords } from './core/authRecords.js';
@@ -38,10 +47,12 @@ import { type NetworkView, canonicalEndpoint } from './core/network.js';
 import { createPeerClient } from './core/peerClient.js';
 import { createPeerLiveness } from './core/peerLiveness.js';
 import { createHolderFinder } from './core/findHolder.js';
+import { type PlayLimitWindows, createPlayLimiter } from './core/playLimits.js';
 import { createRateLimiter } from './core/rateLimiter.js';
 import { createUploadQuota } from './core/uploadQuota.js';
 import { AuthStore } from './db/authStore.js';
 import { ExpiredUploads } from './db/expiredUploads.js';
+import { JsonRecordDir } from './db/jsonRecordDir.js';
 import type { ListenJournal } from './db/listenJournal.js';
 import { UploadStore } from './db/uploadStore.js';
 import { VariantIndex } from './db/variantIndex.js';
@@ -50,12 +61,14 @@ import { type ExpireReport, expireUploads } from './jobs/expireUploads.js';
 import { processUpload } from './jobs/processUpload.js';
 import { type RepairPassReport, type RepairState, repair } from './jobs/repair.js';
 import { replicate } from './jobs/replicate.js';
+import { type PlayLogChain, type SubmitState, createPlaySubmitter } from './jobs/submitPlays.js';
 import { mergeRecord, shareRecord } from './jobs/shareRecords.js';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
 export type { ExpireReport } from './jobs/expireUploads.js';
 export type { RepairPassReport } from './jobs/repair.js';
+export type { PlayLogChain, PlaysStatus } from './jobs/submitPlays.js';
 
 export type ContentNodeComponents = {
   /** This node's delegate key: signs node-to-node calls. */
@@ -71,6 +84,11 @@ export type ContentNodeComponents = {
    * they test; the process (main.ts) never does.
    */
   discovery?: Discovery;
+  /**
+   * The data chain's PlayLog and this node's delegate wallet there: journaled listens go on
+   * chain as plays. Without it (or without a registration on NodeRegistry) they stay journaled.
+   */
+  playLog?: PlayLogChain;
 };
 
 export type ContentNodeInit = {
@@ -100,6 +118,12 @@ export type ContentNodeInit = {
   cleanupGraceMs?: number;
   /** How long a peer stays unreachable before the next live nodes take its copies. */
   deadNodeGraceMs?: number;
+  /** Listens per (track, IP) per hour, day and week this node journals (PLAY_LIMITS.trackIp). */
+  playLimitsPerTrackIp?: PlayLimitWindows;
+  /** How often journaled plays are sent; 0 turns the timer off (tests submit by hand). */
+  playSubmitIntervalMs?: number;
+  /** The journal drops what is on chain once it is this many bytes. */
+  listenJournalCompactBytes?: number;
 };
 
 export type ContentNode = {
@@ -112,6 +136,8 @@ export type ContentNode = {
   repairOnce(): Promise<RepairPassReport>;
   /** One retention pass (the timer runs one every retentionIntervalMs). */
   expireUploadsOnce(): Promise<ExpireReport>;
+  /** Sends every journaled listen not yet on chain (the timer does every playSubmitIntervalMs). */
+  submitPlaysOnce(): Promise<void>;
   /** Resumes unfinished jobs and starts taking requests (call app.listen after). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -230,6 +256,26 @@ export async function createContentNode(
       { retentionMs: init.uploadRetentionMs ?? DEFAULT_UPLOAD_RETENTION_MS, jobsDir },
     );
 
+  const plays = createPlaySubmitter(
+    {
+      listens,
+      network,
+      chain: components.playLog,
+      state: await JsonRecordDir.open<SubmitState>(join(init.dataDir, 'plays')),
+      metrics,
+      log,
+    },
+    {
+      receiptTimeoutMs: PLAY_RECEIPT_TIMEOUT_MS,
+      compactBytes: init.listenJournalCompactBytes ?? LISTEN_JOURNAL_COMPACT_BYTES,
+    },
+  );
+  const submitPlaysOnce = () => plays.submitOnce();
+  const playSubmitIntervalMs = init.playSubmitIntervalMs ?? DEFAULT_PLAY_SUBMIT_INTERVAL_MS;
+  const playLimits = createPlayLimiter(init.playLimitsPerTrackIp ?? PLAY_LIMITS.trackIp, {
+    maxKeys: DEFAULT_PLAY_LIMIT_KEYS,
+  });
+
   const findHolder = createHolderFinder({ peers, network, liveness }, { self });
   const guards = createGuards({ network });
   const { signerOf, peerOf, signedFilesOf, uploadMeterOf } = guards;
@@ -261,7 +307,7 @@ export async function createContentNode(
         bytesPerIpPerDay: init.uploadBytesPerIpPerDay ?? DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
       }),
       health: serveHealth(
-        { account, jobs, repair: repairState },
+        { account, jobs, repair: repairState, plays: plays.status },
         { dataDir: init.dataDir, version: init.version, self },
       ),
       uploads: serveUploads(
@@ -280,7 +326,7 @@ export async function createContentNode(
       ),
       authentication: serveAuthentication({ authRecords, signerOf }),
       content: serveContent({ store, variants, findHolder }),
-      stream: serveStream({ store, listens, network, findHolder, metrics, log }),
+      stream: serveStream({ store, listens, playLimits, network, findHolder, metrics, log }),
       internal: serveInternal(
         { store, uploads, auth, authRecords, mergeRecord: merge, peerOf },
         { maxBlobBytes: maxUploadBytes * 2 },
@@ -291,6 +337,12 @@ export async function createContentNode(
 
   let repairTimer: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let playsTimer: NodeJS.Timeout | undefined;
+  let stopWatchingListens: (() => void) | undefined;
+  const submitInBackground = () =>
+    void submitPlaysOnce().catch((error: unknown) =>
+      log.warn({ err: error }, 'submitting plays failed; the next pass retries'),
+    );
   return {
     app,
     uploads,
@@ -298,6 +350,7 @@ export async function createContentNode(
     jobs,
     repairOnce,
     expireUploadsOnce,
+    submitPlaysOnce,
     async start() {
       await network.start();
       if (repairIntervalMs > 0) {
@@ -318,6 +371,18 @@ export async function createContentNode(
           retentionIntervalMs,
         );
       }
+      if (playSubmitIntervalMs > 0) {
+        playsTimer = setInterval(submitInBackground, playSubmitIntervalMs);
+        // A full batch goes at once rather than at the next tick.
+        let counted = 0;
+        stopWatchingListens = listens.onWritten((written) => {
+          if (written - counted < MAX_PLAYS_PER_BATCH) return;
+          counted = written;
+          submitInBackground();
+        });
+        // What an earlier run journaled and did not send goes first.
+        submitInBackground();
+      }
       // Jobs this node took and did not finish (a crash or a restart) run again.
       for await (const record of uploads.list()) {
         if (record.host === self && (record.status === 'new' || record.status === 'busy'))
@@ -327,6 +392,8 @@ export async function createContentNode(
     async stop() {
       clearInterval(repairTimer);
       clearInterval(retentionTimer);
+      clearInterval(playsTimer);
+      stopWatchingListens?.();
       await app.close();
       await jobs.stop();
       await network.stop();

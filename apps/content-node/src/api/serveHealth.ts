@@ -11,6 +11,8 @@ export type ServeHealthComponents = {
   jobs: JobQueue;
   /** What the last repair pass saw of the peers, and did (read on every check). */
   repair: { peerHealth: { endpoint: string; healthy: boolean }[]; last?: object };
+  /** Whether journaled plays go to the data chain, and if not, why (read on every check). */
+  plays?: () => object;
 };
 
 export type ServeHealthInit = {
@@ -23,7 +25,7 @@ export type ServeHealthInit = {
 
 /** The `/health_check` report and its signature, for server-kit's registerHealthCheck. */
 export function serveHealth(
-  { account, jobs, repair }: ServeHealthComponents,
+  { account, jobs, repair, plays }: ServeHealthComponents,
   { dataDir, version, self }: ServeHealthInit,
 ) {
   async function check(): Promise<HealthReport> {
@@ -39,6 +41,7 @@ export function serveHealth(
       queuedJobs: jobs.size,
       peers: repair.peerHealth,
       ...(repair.last ? { lastRepair: repair.last } : {}),
+      ...(plays ? { plays: plays() } : {}),
     };
   }
 

@@ -7,6 +7,7 @@ import { MAX_BUFFERED_RANGE_BYTES } from '../constants.js';
 import { parseRangeHeader } from '../core/httpRange.js';
 import type { FindHolder } from '../core/findHolder.js';
 import type { NetworkView } from '../core/network.js';
+import type { PlayLimiter } from '../core/playLimits.js';
 import { createStreamSignatureVerifier } from '../core/streamSignatureCache.js';
 import type { ListenJournal } from '../db/listenJournal.js';
 import type { ContentNodeMetrics } from '../metrics.js';
@@ -15,10 +16,12 @@ import { redirectToHolder } from './redirectToHolder.js';
 export type ServeStreamComponents = {
   store: BlobStore;
   listens: ListenJournal;
+  /** Per (track, IP) limits a listen must be within to be journaled. */
+  playLimits: PlayLimiter;
   network: NetworkView;
   /** A peer holding a blob this node lacks: the listener is sent there. */
   findHolder: FindHolder;
-  metrics: Pick<ContentNodeMetrics, 'bytesServed' | 'listensLost'>;
+  metrics: Pick<ContentNodeMetrics, 'bytesServed' | 'listensLost' | 'listensOverLimit'>;
   log: FastifyBaseLogger;
 };
 
@@ -29,12 +32,13 @@ type StreamRequest = FastifyRequest<{
 
 /**
  * Audio by CID, for GET and HEAD with ranges, to holders of a stream signature from a registered
- * discovery node. A stream from the first byte journals a listen. A blob this node lacks is a
+ * discovery node. A full stream from the first byte journals a listen (docs/design.md §11). A blob this node lacks is a
  * redirect to a peer that has it (once: see redirectToHolder).
  */
 export function serveStream({
   store,
   listens,
+  playLimits,
   network,
   findHolder,
   metrics,
@@ -83,20 +87,26 @@ export function serveStream({
       } catch (error) {
         return redirectToHolder(findHolder, cid, request, reply, error);
       }
-      if (start === 0) {
-        // A listen is journaled in the background (group commit); the stream does not wait for
-        // the disk. A failed write is logged and counted, never silently dropped.
-        listens
-          .record({
-            cid,
-            trackId: data.trackId,
-            ...(data.userId ? { userId: data.userId } : {}),
-            at: Date.now(),
-          })
-          .catch((error: unknown) => {
-            metrics.listensLost.inc();
-            log.error({ err: error, cid }, 'a listen could not be journaled');
-          });
+      // A listen: the audio from its first byte, signed as one (a preview or skip_play_count is
+      // signed skipPlayCount), within the per (track, IP) limits; one over them is only counted.
+      if (start === 0 && data.skipPlayCount !== true) {
+        if (!playLimits.admit(data.trackId, request.ip)) {
+          metrics.listensOverLimit.inc();
+        } else {
+          // Journaled in the background (group commit); the stream does not wait for the disk. A
+          // failed write is logged and counted, never silently dropped.
+          listens
+            .record({
+              cid,
+              trackId: data.trackId,
+              ...(data.userId ? { userId: data.userId } : {}),
+              at: Date.now(),
+            })
+            .catch((error: unknown) => {
+              metrics.listensLost.inc();
+              log.error({ err: error, cid }, 'a listen could not be journaled');
+            });
+        }
       }
     }
     const length = Math.max(0, end - start + 1);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -30,7 +30,9 @@ describe('ListenJournal', () => {
     );
     await journal.record({ cid: CID, trackId: 4, userId: 9, at: 2000 });
     const next = await journal.read(first.next);
-    assert.deepEqual(next.listens, [{ cid: CID, trackId: 4, userId: 9, at: 2000 }]);
+    const { id, ...listen } = next.listens[0]!;
+    assert.deepEqual(listen, { cid: CID, trackId: 4, userId: 9, at: 2000 });
+    assert.match(id, /^0x[0-9a-f]{32}$/, 'a 16-byte play id');
     assert.deepEqual((await journal.read(next.next)).listens, []);
     await journal.close();
   });
@@ -62,7 +64,8 @@ describe('ListenJournal', () => {
     await journal.flush();
     await pending;
     assert.equal(written, true);
-    assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { cid: CID, trackId: 7, at: 7 });
+    const { id: _id, ...line } = JSON.parse(await readFile(path, 'utf8')) as { id: string };
+    assert.deepEqual(line, { cid: CID, trackId: 7, at: 7 });
     await journal.close();
   });
 
@@ -77,6 +80,66 @@ describe('ListenJournal', () => {
     assert.deepEqual(
       (await reopened.read()).listens.map((l) => l.trackId),
       [1, 2],
+    );
+    await reopened.close();
+  });
+
+  it('gives lines written before play ids an id once, and keeps them across reopens', async () => {
+    const path = await freshPath();
+    await writeFile(
+      path,
+      `${JSON.stringify({ cid: CID, trackId: 1, at: 1 })}\n${JSON.stringify({ cid: CID, trackId: 2, userId: 5, at: 2 })}\n`,
+    );
+    const journal = await ListenJournal.open(path);
+    await journal.record({ cid: CID, trackId: 3, at: 3 });
+    const { listens } = await journal.read();
+    await journal.close();
+    assert.deepEqual(
+      listens.map((l) => [l.trackId, l.userId]),
+      [
+        [1, undefined],
+        [2, 5],
+        [3, undefined],
+      ],
+    );
+    assert.equal(new Set(listens.map((l) => l.id)).size, 3);
+    for (const l of listens) assert.match(l.id, /^0x[0-9a-f]{32}$/);
+    const reopened = await ListenJournal.open(path);
+    assert.deepEqual((await reopened.read()).listens, listens, 'the same ids on every read');
+    await reopened.close();
+  });
+
+  it('reads in pieces, and keeps offsets across a compaction and a restart', async () => {
+    const path = await freshPath();
+    const journal = await ListenJournal.open(path);
+    for (let trackId = 1; trackId <= 5; trackId += 1)
+      void journal.record({ cid: CID, trackId, at: trackId });
+    const two = await journal.read(0, 2);
+    assert.deepEqual(
+      two.listens.map((l) => l.trackId),
+      [1, 2],
+    );
+    const end = await journal.end();
+    await journal.compact(two.next);
+    // Listens recorded while and after it compacts are kept, in order.
+    await Promise.all([6, 7].map((trackId) => journal.record({ cid: CID, trackId, at: trackId })));
+    const rest = await journal.read(two.next);
+    assert.deepEqual(
+      rest.listens.map((l) => l.trackId),
+      [3, 4, 5, 6, 7],
+    );
+    assert.ok((await journal.end()) > end);
+    assert.equal(journal.bytesBefore(two.next), 0);
+    await journal.close();
+    assert.ok(
+      !(await readFile(path, 'utf8')).includes('"trackId":1,'),
+      'the first listens are gone',
+    );
+    const reopened = await ListenJournal.open(path);
+    assert.deepEqual((await reopened.read(two.next)).listens, rest.listens);
+    assert.deepEqual(
+      (await reopened.read(rest.next - 1 - JSON.stringify(rest.listens[4]).length)).listens,
+      [rest.listens[4]],
     );
     await reopened.close();
   });
