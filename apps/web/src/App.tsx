@@ -16,6 +16,8 @@ const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage.js'));
 const TrackPage = lazy(() => import('./pages/TrackPage.js'));
 const PlaylistPage = lazy(() => import('./pages/PlaylistPage.js'));
+const StatsPage = lazy(() => import('./pages/StatsPage.js'));
+const HistoryPage = lazy(() => import('./pages/HistoryPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 export type RouteMatch = {
@@ -32,6 +34,9 @@ const FIXED: Record<string, ComponentType<Record<string, string>>> = {
   '/login': LogInPage,
   '/signup': SignUpPage,
   '/settings': SettingsPage,
+  // Both are reserved handles (@coliving/protocol's RESERVED_HANDLES), so no profile hides behind.
+  '/dashboard': StatsPage,
+  '/history': HistoryPage,
 };
 
 /** Maps a path to its page: fixed pages first, then /handle, /handle/slug, /handle/playlist/slug. */
@@ -79,6 +84,11 @@ function Nav() {
           </Link>
         </li>
         <li>
+          <Link to="/history" aria-current={current('/history')}>
+            History
+          </Link>
+        </li>
+        <li>
           <Link to="/upload" aria-current={current('/upload')}>
             Upload
           </Link>
@@ -88,7 +98,12 @@ function Nav() {
         {session.status === 'signed-in' ? (
           <>
             {session.user ? (
-              <Link to={`/${session.user.handle}`}>@{session.user.handle}</Link>
+              <>
+                <Link to={`/${session.user.handle}`}>@{session.user.handle}</Link>
+                <Link to="/dashboard" aria-current={current('/dashboard')}>
+                  Your stats
+                </Link>
+              </>
             ) : (
               <span>Signed in</span>
             )}

@@ -21,9 +21,14 @@ export function FollowButton({
   if (viewer.kind === 'loading') return null;
   if (viewer.kind === 'user' && viewer.handle.toLowerCase() === handle.toLowerCase()) {
     return (
-      <Link to="/settings" className="button-secondary">
-        Edit profile
-      </Link>
+      <>
+        <Link to="/settings" className="button-secondary">
+          Edit profile
+        </Link>
+        <Link to="/dashboard" className="button-secondary">
+          Your stats
+        </Link>
+      </>
     );
   }
   if (viewer.kind !== 'user') {
