@@ -40,6 +40,11 @@ const ETHER = 10n ** 18n;
 export const OPERATOR_ETH = 10n * ETHER;
 /** ETH each discovery node's relayer gets: it pays the gas of every relayed action. */
 export const RELAYER_ETH = 1_000n * ETHER;
+/**
+ * ETH each content node's delegate wallet gets (on both chains; it spends it on the data chain):
+ * a PlayLog batch of 1,000 plays costs about a million gas, so this pays for many millions of plays.
+ */
+export const CONTENT_DELEGATE_ETH = 100n * ETHER;
 /** Dev accounts handed out as users (index 0 deploys and holds the treasury, so it is not one). */
 export const USER_ACCOUNT_INDEXES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 /** DGCO each user account gets, enough to tip and buy on a devnet. */

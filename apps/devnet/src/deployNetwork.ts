@@ -13,7 +13,13 @@ import {
 } from '@coliving/chain';
 import { ServiceType, type ServiceTypeName, serviceTypeManagerAbi } from '@coliving/contracts';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { OPERATOR_ETH, RELAYER_ETH, USER_ACCOUNT_INDEXES, USER_DGCO } from './constants.js';
+import {
+  CONTENT_DELEGATE_ETH,
+  OPERATOR_ETH,
+  RELAYER_ETH,
+  USER_ACCOUNT_INDEXES,
+  USER_DGCO,
+} from './constants.js';
 import type { DevnetAccount, NodeKind, PlannedNode } from './networkTypes.js';
 
 function newAccount(): DevnetAccount {
@@ -40,7 +46,7 @@ export type DeployNetworkParameters = {
 
 /**
  * A new devnet on empty chains: deploys every contract, gives each node fresh keys, funds the
- * operators, relayers and user accounts, and registers every node with the minimum stake.
+ * operators, relayers, content nodes' delegates and user accounts, and registers every node with the minimum stake.
  */
 export async function deployNetwork({
   dir,
@@ -114,6 +120,13 @@ export async function deployNetwork({
     from: deployer,
     recipients: planned.flatMap((n) => (n.relayer ? [n.relayer.address] : [])),
     eth: RELAYER_ETH,
+  });
+  // Content nodes pay for their PlayLog batches on the data chain from their delegate wallets.
+  await fundAccounts({
+    manifest,
+    from: deployer,
+    recipients: planned.flatMap((n) => (n.kind === 'contentNode' ? [n.delegate.address] : [])),
+    eth: CONTENT_DELEGATE_ETH,
   });
   await fundAccounts({
     manifest,

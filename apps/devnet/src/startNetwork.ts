@@ -204,6 +204,9 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
           ...common,
           COLIVING_ETH_RPC_URL: manifest.chains.eth.rpcUrl,
           COLIVING_NODE_REGISTRY_ADDRESS: manifest.contracts.eth.NodeRegistry,
+          // Plays go to the data chain's PlayLog, paid by the node's delegate wallet.
+          COLIVING_DATA_RPC_URL: manifest.chains.data.rpcUrl,
+          COLIVING_PLAY_LOG_ADDRESS: manifest.contracts.data.PlayLog,
           COLIVING_REPAIR_INTERVAL: CONTENT_REPAIR_INTERVAL,
           ...init.env?.contentNode,
         };
