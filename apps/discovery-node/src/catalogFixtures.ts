@@ -1,6 +1,7 @@
 // Catalog rows written straight into a discovery database, for tests of what reads them
 // (trending, counts, the API's loaders): users with their counts, tracks, playlists, reposts,
 // saves and plays, dated relative to a fixed NOW.
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, ItemType } from './db/schema.js';
 
@@ -151,10 +152,15 @@ export async function addPlays(
   await db
     .insertInto('plays')
     .values(
+      // Not from a chain: made-up ids and position (the play log indexer fills real ones).
       Array.from({ length: count }, () => ({
+        play_id: randomBytes(16),
         track_id: track,
         user_id: null,
         created_at: ago(daysAgo),
+        block_number: 0,
+        log_index: 0,
+        node_id: 0,
       })),
     )
     .execute();

@@ -25,12 +25,14 @@ import { TrackSearch } from './core/trackSearch.js';
 import { recomputeTrending } from './core/trending.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import { registeredNodes } from './core/registeredNodes.js';
+import { createNodeRegistrations } from './core/nodeRegistration.js';
 import { createReceiptVerifier } from './core/uploadReceipts.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { type Indexer, runIndexers } from './indexer/runIndexer.js';
 import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager.js';
 import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
+import { PLAYS_CHECKPOINT, playLogSource } from './indexer/sources/playLog.js';
 
 export type DiscoveryNodeComponents = {
   database: Database;
@@ -57,6 +59,8 @@ export type DiscoveryNodeInit = {
   pollIntervalMs: number;
   blocksPerRead?: number;
   eventsPerTransaction?: number;
+  /** Plays per play log transaction (a block is never split). */
+  playsPerTransaction?: number;
   relay?: RelayInit;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated). */
   trustProxy?: string;
@@ -75,6 +79,8 @@ export type DiscoveryNode = {
   app: FastifyInstance;
   dataIndexer: Indexer;
   ethIndexer: Indexer;
+  /** The play log's indexer (its own checkpoint on the data chain, never past dataIndexer's). */
+  playsIndexer: Indexer;
   /**
    * Rebuilds trending and the search dictionary now, and the track search index when it is
    * missing or a twentieth of it changed (start() runs it, then periodically).
@@ -88,6 +94,7 @@ export type DiscoveryNode = {
 
 const DEFAULT_BLOCKS_PER_READ = 500;
 const DEFAULT_EVENTS_PER_TRANSACTION = 5000;
+const DEFAULT_PLAYS_PER_TRANSACTION = 20_000;
 /** Trending moves with days-long windows; a recompute every few minutes keeps it current. */
 const DEFAULT_TRENDING_INTERVAL_MS = 5 * 60 * 1000;
 /** Answers that depend on the clock (scheduled releases) are recomputed at least this often. */
@@ -134,11 +141,18 @@ export async function createDiscoveryNode(
     log.error({ err: error }, 'reading changes into the track search index failed'),
   );
   const blocksPerRead = init.blocksPerRead ?? DEFAULT_BLOCKS_PER_READ;
+  // Content nodes' registrations as of eth blocks, asked by upload receipts and play batches.
+  const registrations = createNodeRegistrations({
+    client: components.ethClient,
+    nodeRegistry: manifest.contracts.eth.NodeRegistry,
+    confirmations: init.ethConfirmations,
+  });
   // One verifier of upload receipts for the indexer and the relay, so both decide alike.
   const receipts = createReceiptVerifier({
     client: components.ethClient,
     nodeRegistry: manifest.contracts.eth.NodeRegistry,
     confirmations: init.ethConfirmations,
+    registrations,
   });
   // What the node indexes: one source per contract, each with its own checkpoint and loop.
   const sources = [
@@ -162,6 +176,16 @@ export async function createDiscoveryNode(
       confirmations: init.ethConfirmations,
       blocksPerRead,
     }),
+    playLogSource({
+      client: dataClient,
+      playLog: manifest.contracts.data.PlayLog,
+      deployBlock: manifest.deployBlocks.data.PlayLog,
+      confirmations: init.dataConfirmations,
+      blocksPerRead,
+      playsPerTransaction: init.playsPerTransaction ?? DEFAULT_PLAYS_PER_TRANSACTION,
+      registrations,
+      onChanges: (changes) => trackJson.invalidate(changes),
+    }),
   ];
   // The health check reports these from memory (core/registeredNodes.ts).
   const nodeEndpoints = registeredNodes(db);
@@ -175,10 +199,13 @@ export async function createDiscoveryNode(
         indexedBlock.set({ chain: source.checkpoint }, result.indexedBlock);
       // Before the pass counts as done, so the list is never older than the block reported.
       if (source.checkpoint === ETH_CHAIN) await nodeEndpoints.refresh(result.indexedBlock);
+      // The play log waits for the entity tables' blocks (its ceiling): it may go on now.
+      if (source.checkpoint === DATA_CHAIN) playsIndexer.poke();
     },
   });
   const dataIndexer = indexers.get(DATA_CHAIN)!;
   const ethIndexer = indexers.get(ETH_CHAIN)!;
+  const playsIndexer = indexers.get(PLAYS_CHECKPOINT)!;
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
   let derivedRun = 0;
@@ -200,7 +227,11 @@ export async function createDiscoveryNode(
 
   const blocks = () => {
     const indexed = dataIndexer.status.indexedBlock ?? 0;
-    return { indexed, chain: Math.max(dataIndexer.status.headBlock ?? 0, indexed) };
+    return {
+      indexed,
+      chain: Math.max(dataIndexer.status.headBlock ?? 0, indexed),
+      playsIndexed: playsIndexer.status.indexedBlock ?? 0,
+    };
   };
   const api: ApiComponents = {
     db,
@@ -235,6 +266,7 @@ export async function createDiscoveryNode(
     check: async () => {
       const data = dataIndexer.status;
       const eth = ethIndexer.status;
+      const plays = playsIndexer.status;
       const ok = (s: typeof data) =>
         !s.halted && s.error === undefined && s.indexedBlock !== undefined;
       const { indexed, chain } = blocks();
@@ -266,6 +298,12 @@ export async function createDiscoveryNode(
           indexedBlock: eth.indexedBlock ?? null,
           headBlock: eth.headBlock ?? null,
           ...(eth.error ? { error: eth.error } : {}),
+        },
+        // Reported, not part of `healthy`: a stalled play log leaves counts behind, not wrong.
+        playLog: {
+          indexedBlock: plays.indexedBlock ?? null,
+          headBlock: plays.headBlock ?? null,
+          ...(plays.error ? { error: plays.error } : {}),
         },
       };
     },
@@ -318,6 +356,7 @@ export async function createDiscoveryNode(
     app,
     dataIndexer,
     ethIndexer,
+    playsIndexer,
     refreshDerived: refreshDerivedNow,
     trackSearch,
     async start() {

@@ -167,6 +167,7 @@ export type DB = {
   node_owners: NodeOwnersTable;
   indexing_checkpoints: IndexingCheckpointsTable;
   plays: PlaysTable;
+  skipped_plays: SkippedPlaysTable;
   aggregate_plays: AggregatePlaysTable;
   trending_track_scores: TrendingTrackScoresTable;
   underground_trending_scores: UndergroundTrendingScoresTable;
@@ -174,14 +175,30 @@ export type DB = {
   trending_state: TrendingStateTable;
 };
 
-// Trending (migrations/0003_trending.sql).
+// Plays from the play log (migrations/0009_play_log.sql); bytea is read as a Buffer.
 export type PlaysTable = {
-  play_id: Generated<number>;
+  /** The play's 16-byte id. */
+  play_id: Uint8Array;
   track_id: number;
   user_id: number | null;
+  /** The listen's time. */
   created_at: Timestamp;
+  block_number: number;
+  log_index: number;
+  node_id: number;
 };
 
+/** A play log batch (play_index -1) or one of its plays that counts nowhere, and why. */
+export type SkippedPlaysTable = {
+  block_number: number;
+  log_index: number;
+  play_index: number;
+  play_id: Uint8Array | null;
+  reason_code: string;
+  reason: string;
+};
+
+// Trending (migrations/0003_trending.sql).
 export type TrendingTimeRange = 'week' | 'month' | 'year' | 'allTime';
 
 export type TrendingTrackScoresTable = {

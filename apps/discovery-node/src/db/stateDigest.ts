@@ -19,21 +19,35 @@ export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }
   { table: 'aggregate_track', key: ['track_id'] },
   { table: 'aggregate_playlist', key: ['playlist_id'] },
   { table: 'skipped_actions', key: ['block_number', 'log_index'] },
+  // The play log's (indexer/sources/playLog.ts): on the same chain, at its own checkpoint.
+  { table: 'plays', key: ['play_id'] },
+  { table: 'skipped_plays', key: ['block_number', 'log_index', 'play_index'] },
 ];
+
+/** The play log's row in `indexing_checkpoints` (indexer/sources/playLog.ts names it too). */
+export const PLAYS_CHECKPOINT = 'plays';
 
 /** Rows read per query while hashing. */
 const PAGE_ROWS = 5000;
 
-/** One value in its canonical form: times as ISO strings, JSON with sorted keys. */
+/** One value in its canonical form: times as ISO strings, bytes as 0x hex, JSON with sorted keys. */
 function canonicalValue(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
   return value;
 }
 
-export type StateDigest = { block: number; digest: `0x${string}` };
+export type StateDigest = {
+  /** The last data-chain block the entity tables hold. */
+  block: number;
+  /** The last data-chain block the play tables hold (the play log's own checkpoint). */
+  plays_block: number;
+  digest: `0x${string}`;
+};
 
 /**
- * A sha-256 over a canonical dump of the entity state as of the last indexed data-chain block:
+ * A sha-256 over a canonical dump of the state as of the last indexed data-chain blocks (the
+ * entity tables' and the play tables', each at its source's checkpoint):
  * for each table in a fixed order, its name, then every row in primary-key order as canonical
  * JSON. Read in one repeatable-read transaction, so the rows and the block agree. Two nodes on
  * the same chain at the same block give the same digest.
@@ -43,11 +57,13 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
-      const checkpoint = await tx
+      const checkpoints = await tx
         .selectFrom('indexing_checkpoints')
-        .select('block_number')
-        .where('chain', '=', chain)
-        .executeTakeFirst();
+        .select(['chain', 'block_number'])
+        .where('chain', 'in', [chain, PLAYS_CHECKPOINT])
+        .execute();
+      const blockOf = (name: string) =>
+        checkpoints.find((c) => c.chain === name)?.block_number ?? 0;
       const hash = createHash('sha256');
       for (const { table, key } of DIGEST_TABLES) {
         hash.update(`table ${table}\n`);
@@ -75,7 +91,8 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
         }
       }
       return {
-        block: checkpoint?.block_number ?? 0,
+        block: blockOf(chain),
+        plays_block: blockOf(PLAYS_CHECKPOINT),
         digest: `0x${hash.digest('hex')}`,
       };
     });

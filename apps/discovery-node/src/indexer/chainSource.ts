@@ -52,6 +52,11 @@ export interface ChainSource<Data = unknown> {
   read(fromBlock: number, toBlock: number): Promise<SourcePart<Data>[]>;
   /** Applies one part's data inside its transaction, before the checkpoint moves. */
   apply(tx: Transaction<DB>, data: Data, stage: Stage): Promise<PartApplied>;
+  /**
+   * The last block it may index now, when it reads state another source writes (the play log
+   * reads the tracks EntityManager makes); no limit but the confirmations when absent.
+   */
+  ceiling?(db: Kysely<DB>): Promise<number>;
 }
 
 export type IndexChainOptions = {
@@ -63,6 +68,8 @@ export type IndexChainReturnType = {
   /** The last block now indexed, or undefined when nothing is (the chain is behind). */
   indexedBlock: number | undefined;
   headBlock: number;
+  /** Whether it indexed every block it may now (confirmations and its ceiling allow). */
+  caughtUp: boolean;
   events: number;
   applied: number;
   skipped: number;
@@ -86,10 +93,12 @@ export async function indexChain<Data>(
   const headBlock = Number(await source.client.getBlockNumber({ cacheTime: 0 }));
   const checkpoint = await readCheckpointOnChain(db, source.client, source.checkpoint);
   const from = checkpoint ? checkpoint.block_number + 1 : source.deployBlock;
-  const last = headBlock - source.confirmations;
+  const ceiling = (await source.ceiling?.(db)) ?? Infinity;
+  const last = Math.min(headBlock - source.confirmations, ceiling);
   const result: IndexChainReturnType = {
     indexedBlock: checkpoint?.block_number,
     headBlock,
+    caughtUp: true,
     events: 0,
     applied: 0,
     skipped: 0,
@@ -101,6 +110,7 @@ export async function indexChain<Data>(
     return result;
   }
   const to = Math.min(last, from + source.blocksPerRead - 1);
+  result.caughtUp = to === last;
   const parts = await source.read(from, to);
   result.readMs = performance.now() - started;
 

@@ -4,7 +4,15 @@ import { type ChainSource, type IndexChainReturnType, indexChain } from './chain
 import { ReorgError } from './checkpoints.js';
 
 /** What one pass of an indexer reports. */
-export type PassResult = { indexedBlock: number | undefined; headBlock: number };
+export type PassResult = {
+  indexedBlock: number | undefined;
+  headBlock: number;
+  /**
+   * Whether nothing more may be indexed now; by default, when the indexed block is the head.
+   * A source held back by confirmations or a ceiling says so, and pauses instead of spinning.
+   */
+  caughtUp?: boolean;
+};
 
 export type IndexerStatus = {
   indexedBlock: number | undefined;
@@ -47,7 +55,9 @@ export function runIndexer({ name, pass, pollIntervalMs, onError }: RunIndexerPa
         status.indexedBlock = result.indexedBlock;
         status.headBlock = result.headBlock;
         status.error = undefined;
-        caughtUp = result.indexedBlock === undefined || result.indexedBlock >= result.headBlock;
+        caughtUp =
+          result.caughtUp ??
+          (result.indexedBlock === undefined || result.indexedBlock >= result.headBlock);
         for (const waiter of waiters) {
           if ((result.indexedBlock ?? -1) >= waiter.block) {
             waiters.delete(waiter);

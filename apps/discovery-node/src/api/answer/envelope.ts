@@ -6,8 +6,11 @@
 /** The API v1 envelope up to its data: every answer's head starts with it. */
 export const DATA_OPEN = Buffer.from('{"data":');
 
-/** The last block the node indexed, and the chain's head as it last saw it. */
-export type Blocks = { indexed: number; chain: number };
+/**
+ * The last data-chain block the node indexed, the chain's head as it last saw it, and the last
+ * block its play log indexer has (plays run at their own checkpoint, on the same chain).
+ */
+export type Blocks = { indexed: number; chain: number; playsIndexed: number };
 
 /** What the envelope tells besides the data: the node's version and blocks. */
 export type EnvelopeSource = { version: string; blocks(): Blocks };
@@ -31,8 +34,9 @@ function envelope(
     data,
     latest_chain_block: blocks.chain,
     latest_indexed_block: blocks.indexed,
-    latest_chain_slot_plays: 0,
-    latest_indexed_slot_plays: 0,
+    // The play log is on the data chain: its head is the data chain's.
+    latest_chain_slot_plays: blocks.chain,
+    latest_indexed_slot_plays: blocks.playsIndexed,
     timestamp: new Date(now).toISOString(),
     version: { service: 'discovery-node', version },
   };
@@ -44,7 +48,7 @@ function envelope(
  * is no small part.
  */
 export class EnvelopeTail {
-  private last: { indexed: number; chain: number; ms: number; bytes: Buffer } | undefined;
+  private last: (Blocks & { ms: number; bytes: Buffer }) | undefined;
 
   constructor(readonly version: string) {}
 
@@ -52,11 +56,16 @@ export class EnvelopeTail {
   bytes(blocks: Blocks): Buffer {
     const now = Date.now();
     const last = this.last;
-    if (last?.ms === now && last.indexed === blocks.indexed && last.chain === blocks.chain)
+    if (
+      last?.ms === now &&
+      last.indexed === blocks.indexed &&
+      last.chain === blocks.chain &&
+      last.playsIndexed === blocks.playsIndexed
+    )
       return last.bytes;
     const json = JSON.stringify(envelope(this.version, null, blocks, now));
     const bytes = Buffer.from(json.slice('{"data":null'.length));
-    this.last = { indexed: blocks.indexed, chain: blocks.chain, ms: now, bytes };
+    this.last = { ...blocks, ms: now, bytes };
     return bytes;
   }
 }

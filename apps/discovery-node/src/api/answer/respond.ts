@@ -29,7 +29,7 @@ export type AnswerComponents = {
   answerBuffers: BufferPool;
   envelopeTail: EnvelopeTail;
   version: string;
-  /** The data chain's head and the last block indexed (read before a query runs). */
+  /** The data chain's head and the last blocks indexed (read before a query runs). */
   blocks(): Blocks;
   /** Changes whenever a cached answer may be stale for reasons other than a new block. */
   epoch(): string;
@@ -54,7 +54,8 @@ export async function respond(
   compute: () => Promise<unknown>,
 ): Promise<FastifyReply> {
   const blocks = components.blocks();
-  const generation = `${blocks.indexed}:${components.epoch()}`;
+  // Play counts move with the play log's block, not only the entity tables'.
+  const generation = `${blocks.indexed}:${blocks.playsIndexed}:${components.epoch()}`;
   let answer = components.cache.get(request.url, generation);
   if (answer === undefined) {
     // The cache keeps UTF-8 bytes, not strings: encoding a long string on every answer cost more

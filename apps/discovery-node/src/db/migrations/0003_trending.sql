@@ -2,10 +2,8 @@
 -- from the entity tables. The score tables are derived and node-local (they depend on when they
 -- were computed), so the state digest leaves them out.
 
--- One listen of a track. The plays pipeline will fill this from the chain's play log; until it
--- exists the table stays empty and every plays term of the formula is 0.
--- Not in the state digest yet: it joins DIGEST_TABLES once the plays pipeline fills it from the
--- chain (and then its key should be the play log's position, not this serial).
+-- One listen of a track. Migration 0009 makes this table again, keyed by the play's own id, as
+-- the play log indexer fills it from the chain; from then on it is in the state digest.
 create table plays (
   play_id bigserial primary key,
   track_id bigint not null,

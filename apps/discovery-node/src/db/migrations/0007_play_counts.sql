@@ -2,8 +2,8 @@
 -- in `plays` on every read: free while the table is empty, but a hit track will have millions of
 -- plays, and a read must not scan without bound (GET /v1/tracks/{id}, a playlist's total, a
 -- landlord's tracks sorted by plays). A trigger keeps the count exact in the same transaction as
--- the rows, whoever writes them (the plays pipeline, a test, a repair). Node-local and derived,
--- like `plays` itself: not in the state digest.
+-- the rows, whoever writes them (the play log indexer, a test, a repair). Derived from `plays`,
+-- which is in the state digest (since migration 0009), so the counts are not digested again.
 create table aggregate_plays (
   track_id bigint primary key,
   play_count bigint not null default 0
