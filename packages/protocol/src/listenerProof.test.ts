@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { UnauthorizedError } from './errors.js';
 import { encodeHashId } from './hashids.js';
 import { LISTENER_PROOF_MAX_AGE_MS, LISTENER_PROOF_MAX_SKEW_MS } from './limits.js';
-import { checkListenerProofData, listenerProofData } from './listenerProof.js';
+import {
+  checkHistoryProofData,
+  checkListenerProofData,
+  historyProofData,
+  listenerProofData,
+} from './listenerProof.js';
 
 const NOW = 1_764_000_000_000;
 const MINUTE = 60_000;
@@ -69,5 +74,23 @@ describe('listener proofs', () => {
     ]) {
       refused(userData);
     }
+  });
+
+  it('keeps history proofs and stream proofs apart: neither opens the other', () => {
+    const history = historyProofData({ now: NOW });
+    assert.equal(history, `{"timestamp":${NOW},"scope":"history"}`);
+    checkHistoryProofData({ userData: history, now: NOW + 4 * MINUTE });
+    refused(history, NOW, /something other than a stream/);
+    const historyRefused = (userData: string, now = NOW) =>
+      assert.throws(
+        () => checkHistoryProofData({ userData, now }),
+        (error: unknown) =>
+          error instanceof UnauthorizedError && error.code === 'invalid_user_data',
+        userData,
+      );
+    historyRefused(listenerProofData({ trackId: encodeHashId(TRACK), now: NOW }));
+    historyRefused(listenerProofData({ now: NOW }));
+    historyRefused(history, NOW + 6 * MINUTE);
+    historyRefused(JSON.stringify({ timestamp: NOW, scope: 'stream' }));
   });
 });

@@ -1,6 +1,8 @@
 // The API v1 against a fixture chain: every endpoint's exact JSON (a snapshot), every model's
 // required keys (docs/api-v1.md), and the bad-input answers. The fixture is indexed from a real local
-// chain: users, tracks, playlists, an album, follows, saves and reposts, and registered nodes.
+// chain: users, tracks, playlists, an album, follows, saves and reposts, and registered nodes;
+// and plays, written into `plays` as the play log indexer writes them (its own tests index them
+// from a chain).
 // One file over the ~500-line guideline on purpose: every test reads the one fixture, which takes
 // a chain and an indexing run to build, and the snapshot it checks is written from this file.
 import assert from 'node:assert/strict';
@@ -9,7 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { devAccountKeys, fundAccounts, registerNode } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
-import { cidFromBytes, encodeHashId } from '@coliving/protocol';
+import {
+  cidFromBytes,
+  encodeHashId,
+  historyProofData,
+  listenerProofData,
+} from '@coliving/protocol';
+import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
@@ -235,8 +243,52 @@ before(async () => {
   await node.start();
   await node.dataIndexer.waitFor(block);
   await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
+  // Plays: recent ones of Alice's track 10 (Bob 5, Carol 4, anonymous 3), 60 of her track 11
+  // early in 2025 (all-time trending and her monthly listens), Carol's older plays of Bob's.
+  const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+  await insertPlays([
+    ...Array.from({ length: 5 }, (_, i) => ({ trackId: 10, userId: 2, at: hoursAgo(10 + i) })),
+    ...Array.from({ length: 4 }, (_, i) => ({ trackId: 10, userId: 3, at: hoursAgo(1 + i) })),
+    ...Array.from({ length: 3 }, (_, i) => ({ trackId: 10, at: hoursAgo(20 + i) })),
+    ...Array.from({ length: 60 }, (_, i) => ({
+      trackId: 11,
+      userId: 2 + (i % 3),
+      at: new Date(Date.UTC(2025, i < 20 ? 0 : i < 45 ? 1 : 2, 1 + (i % 27), 12)),
+    })),
+    { trackId: 12, userId: 3, at: new Date('2025-02-10T08:00:00Z') },
+    { trackId: 12, userId: 3, at: new Date('2025-02-11T08:00:00Z') },
+    { trackId: 13, userId: 3, at: new Date('2025-03-01T08:00:00Z') },
+  ]);
   await node.refreshDerived();
 });
+
+/**
+ * Writes plays as the play log indexer does (the columns the read side relies on, and each other
+ * NOT NULL column with a value of its type: a play id, a chain position, a node).
+ */
+let playSeq = 0;
+async function insertPlays(plays: { trackId: number; userId?: number; at: Date }[]) {
+  const { rows: columns } = await sql<{ name: string; type: string; required: boolean }>`
+    select column_name as name, data_type as type,
+      (is_nullable = 'NO' and column_default is null) as required
+    from information_schema.columns where table_name = 'plays'`.execute(database.db);
+  const extra = columns.filter(
+    (c) => c.required && !['track_id', 'user_id', 'created_at'].includes(c.name),
+  );
+  for (const play of plays) {
+    const i = playSeq++;
+    const values = extra.map((c) =>
+      c.type === 'bytea'
+        ? sql`${Buffer.from(i.toString(16).padStart(32, '0'), 'hex')}`
+        : sql`${i + 1}`,
+    );
+    const names = extra.map((c) => sql.ref(c.name));
+    await sql`insert into plays (track_id, user_id, created_at${sql.raw(extra.length ? ', ' : '')}${sql.join(names, sql`, `)})
+      values (${play.trackId}, ${play.userId ?? null}, ${play.at.toISOString()}::timestamptz${sql.raw(extra.length ? ', ' : '')}${sql.join(values, sql`, `)})`.execute(
+      database.db,
+    );
+  }
+}
 
 after(async () => {
   await node?.stop();
@@ -244,7 +296,17 @@ after(async () => {
   await network?.stop();
 });
 
+/** `user_data` and `user_signature` of a history proof signed by `account` now. */
+async function historyProof(account: { signMessage(a: { message: string }): Promise<string> }) {
+  const data = historyProofData();
+  const signature = await account.signMessage({ message: data });
+  return `user_data=${encodeURIComponent(data)}&user_signature=${signature}`;
+}
+
 async function get(url: string) {
+  // A route that needs a fresh proof is written with `<carol's history proof>` in its place.
+  if (url.includes(CAROL_PROOF))
+    url = url.replace(CAROL_PROOF, await historyProof(network.accounts[3]!));
   const res = await node.app.inject({ method: 'GET', url });
   return {
     status: res.statusCode,
@@ -262,7 +324,13 @@ function stable(value: unknown): unknown {
         if (['created_at', 'updated_at', 'timestamp'].includes(k) && typeof v === 'string')
           return [k, '<time>'];
         if (
-          ['blocknumber', 'latest_chain_block', 'latest_indexed_block'].includes(k) &&
+          [
+            'blocknumber',
+            'latest_chain_block',
+            'latest_indexed_block',
+            'latest_chain_slot_plays',
+            'latest_indexed_slot_plays',
+          ].includes(k) &&
           typeof v === 'number'
         )
           return [k, '<block>'];
@@ -274,6 +342,7 @@ function stable(value: unknown): unknown {
 }
 
 const h = encodeHashId;
+const CAROL_PROOF = "<carol's history proof>";
 const ENDPOINTS = [
   '/v1/tracks/trending',
   '/v1/tracks/trending?time=allTime&genre=Electronic',
@@ -288,6 +357,8 @@ const ENDPOINTS = [
   '/v1/tracks/search?query=cafe&genre=Ambient',
   `/v1/tracks/${h(10)}/favorites`,
   `/v1/tracks/${h(10)}/reposts`,
+  `/v1/tracks/${h(10)}/top_listeners`,
+  `/v1/tracks/${h(11)}/top_listeners?limit=2&offset=1`,
   `/v1/users?id=${h(1)}&id=${h(2)}`,
   `/v1/users/${h(1)}`,
   `/v1/users/${h(1)}?user_id=${h(3)}`,
@@ -303,6 +374,9 @@ const ENDPOINTS = [
   `/v1/users/${h(3)}/following`,
   `/v1/users/${h(3)}/reposts`,
   `/v1/users/${h(3)}/favorites`,
+  `/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-01-01&end_time=2025-04-01`,
+  `/v1/users/${h(2)}/listen_counts_monthly?start_time=2025-02-11T00:00:00Z&end_time=2025-03-01`,
+  `/v1/users/${h(3)}/history/tracks?${CAROL_PROOF}`,
   `/v1/playlists/${h(20)}`,
   `/v1/playlists/${h(20)}/tracks`,
   '/v1/playlists/search?query=road',
@@ -423,6 +497,112 @@ describe('API v1 on an indexed fixture chain', () => {
         401,
         'invalid_user_data',
       ],
+    ];
+    for (const [url, status, code] of cases) {
+      const res = await get(url);
+      assert.equal(res.status, status, `${url}: ${JSON.stringify(res.body)}`);
+      assert.equal((res.body!.error as { code: string }).code, code, url);
+    }
+  });
+
+  it("counts the indexed plays: tracks, playlists, a landlord's tracks sorted by plays", async () => {
+    const tracks = (await get(`/v1/tracks?id=${h(10)}&id=${h(11)}&id=${h(12)}`)).body!.data as {
+      id: string;
+      play_count: number;
+    }[];
+    assert.deepEqual(
+      tracks.map((t) => [t.id, t.play_count]),
+      [
+        [h(10), 12],
+        [h(11), 60],
+        [h(12), 2],
+      ],
+    );
+    // Road Trip holds tracks 10 and 12.
+    const [playlist] = (await get(`/v1/playlists/${h(20)}`)).body!.data as {
+      total_play_count: number;
+    }[];
+    assert.equal(playlist!.total_play_count, 14);
+    const byPlays = (await get(`/v1/users/${h(1)}/tracks?sort_method=plays`)).body!.data as {
+      id: string;
+    }[];
+    assert.deepEqual(
+      byPlays.map((t) => t.id),
+      [h(11), h(10)],
+    );
+  });
+
+  it("reads a listening history only with its user's own history proof", async () => {
+    const [bob, carol] = [network.accounts[2]!, network.accounts[3]!];
+    const url = `/v1/users/${h(3)}/history/tracks`;
+    const own = await node.app.inject({
+      method: 'GET',
+      url: `${url}?${await historyProof(carol)}`,
+    });
+    assert.equal(own.statusCode, 200, own.body);
+    assert.equal(own.headers['cache-control'], 'private, no-store');
+    const items = own.json<{ data: { item_id: string; class: string }[] }>().data;
+    assert.deepEqual(
+      items.map((i) => i.item_id),
+      [h(10), h(11), h(13), h(12)],
+    );
+    const stale = historyProofData({ now: Date.now() - 6 * 60_000 });
+    const streamProof = listenerProofData({ trackId: h(10) });
+    const cases: [string, number, string][] = [
+      [url, 401, 'listener_proof_required'],
+      // Bob's valid proof does not open Carol's history.
+      [`${url}?${await historyProof(bob)}`, 403, 'history_forbidden'],
+      [`${url}?${await historyProof(carol)}&user_id=${h(2)}`, 403, 'history_forbidden'],
+      [
+        `${url}?user_data=${encodeURIComponent(stale)}&user_signature=${await carol.signMessage({ message: stale })}`,
+        401,
+        'invalid_user_data',
+      ],
+      // A proof made for a stream (as it travels in stream URLs) opens no history...
+      [
+        `${url}?user_data=${encodeURIComponent(streamProof)}&user_signature=${await carol.signMessage({ message: streamProof })}`,
+        401,
+        'invalid_user_data',
+      ],
+      [
+        `${url}?${(await historyProof(carol)).replace(/user_signature=0x\w+/, `user_signature=0x${'0'.repeat(130)}`)}`,
+        401,
+        'invalid_user_signature',
+      ],
+      [`/v1/users/${h(999)}/history/tracks?${await historyProof(carol)}`, 404, 'user_not_found'],
+      // ...and a history proof streams nothing.
+      [
+        `/v1/tracks/${h(10)}/stream?user_id=${h(3)}&${await historyProof(carol)}`,
+        401,
+        'invalid_user_data',
+      ],
+    ];
+    for (const [target, status, code] of cases) {
+      const res = await node.app.inject({ method: 'GET', url: target });
+      assert.equal(res.statusCode, status, `${target}: ${res.body}`);
+      assert.equal(res.json<{ error: { code: string } }>().error.code, code, target);
+    }
+  });
+
+  it("refuses a bad time range for monthly listens and an unknown track's listeners", async () => {
+    const cases: [string, number, string][] = [
+      [`/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-01-01`, 400, 'validation_error'],
+      [
+        `/v1/users/${h(1)}/listen_counts_monthly?start_time=yesterday&end_time=2025-01-01`,
+        400,
+        'invalid_time_range',
+      ],
+      [
+        `/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-02-01&end_time=2025-01-01`,
+        400,
+        'invalid_time_range',
+      ],
+      [
+        `/v1/users/${h(999)}/listen_counts_monthly?start_time=2025-01-01&end_time=2025-02-01`,
+        404,
+        'user_not_found',
+      ],
+      [`/v1/tracks/${h(999)}/top_listeners`, 404, 'track_not_found'],
     ];
     for (const [url, status, code] of cases) {
       const res = await get(url);
@@ -613,5 +793,25 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal((await both()).user.name, 'Bob Two');
     await step({ account: bob, userId: 2, entityType: 'Track', entityId: 12, action: 'Delete' });
     assert.equal((await get(url)).status, 404);
+  });
+
+  it('trends on plays: week and all time differ, and underground lists a track once it qualifies', async () => {
+    const ids = async (url: string) =>
+      ((await get(url)).body!.data as { id: string }[]).map((t) => t.id);
+    // This week Track 10 is played (and reposted); over all time Track 11's 60 plays lead.
+    assert.equal((await ids('/v1/tracks/trending?time=week'))[0], h(10));
+    assert.deepEqual((await ids('/v1/tracks/trending?time=allTime')).slice(0, 2), [h(11), h(10)]);
+    // Underground needs 50 plays: Track 11 has them, Track 10 (12) not yet...
+    assert.deepEqual(await ids('/v1/tracks/trending/underground'), [h(11)]);
+    await insertPlays(
+      Array.from({ length: 38 }, (_, i) => ({
+        trackId: 10,
+        userId: 4,
+        at: new Date(Date.now() - (i + 1) * 60_000),
+      })),
+    );
+    await node.refreshDerived();
+    // ...and with its 50th it is listed, first on this week's plays.
+    assert.deepEqual(await ids('/v1/tracks/trending/underground'), [h(10), h(11)]);
   });
 });

@@ -1,15 +1,18 @@
 // What the stand-in discovery node answers (Node only; not exported by the package): the fake
 // chain's rows as API v1 models, typed against the models in @coliving/protocol and held to the
 // real node's answers by fakeNodes.compliance.test.ts. Values the fake chain does not track
-// (plays, balances, verification) are the ones a real node gives a new catalog.
+// (balances, verification) are the ones a real node gives a new catalog; plays are counted from
+// the chain's `plays`, as a real node counts the indexed play log.
 import {
   DEFAULT_REPLICATION_FACTOR,
   type Envelope,
   type ErrorBody,
   type FolloweeFavorite,
   type FolloweeRepost,
+  type ListenCountsMonthly,
   type Playlist,
   type Track,
+  type TrackActivity,
   type UrlWithMirrors,
   type User,
   encodeHashId,
@@ -202,7 +205,7 @@ export function presentTrack(ctx: FakeContext, id: number): Track | undefined {
     repost_count,
     favorite_count,
     comment_count: 0,
-    play_count: 0,
+    play_count: playCount(ctx.chain, id),
     is_downloadable: d.is_downloadable === true,
     access: { stream: streamConditions === null || ctx.viewer === track.owner, download: false },
     blocknumber: 1,
@@ -276,7 +279,7 @@ export function presentPlaylist(ctx: FakeContext, id: number): Playlist | undefi
     added_timestamps: entries,
     repost_count,
     favorite_count,
-    total_play_count: 0,
+    total_play_count: contents.reduce((sum, c) => sum + playCount(ctx.chain, c.track), 0),
     track_count: entries.length,
     user: owner,
     user_id: encodeHashId(playlist.owner),
@@ -296,6 +299,86 @@ export function presentPlaylist(ctx: FakeContext, id: number): Playlist | undefi
     stream_conditions: streamConditions,
     is_scheduled_release: releaseDate !== null && Date.parse(releaseDate) > Date.now(),
   };
+}
+
+/** A track's counted plays. */
+export function playCount(chain: FakeChain, trackId: number): number {
+  return chain.plays.filter((p) => p.trackId === trackId).length;
+}
+
+/** `GET /v1/tracks/{id}/top_listeners`: listeners by their plays, most first, ties by id. */
+export function presentTopListeners(
+  ctx: FakeContext,
+  trackId: number,
+  page: { limit: number; offset: number },
+): { user: User; count: number }[] {
+  const counts = new Map<number, number>();
+  for (const p of ctx.chain.plays)
+    if (p.trackId === trackId && p.userId !== undefined)
+      counts.set(p.userId, (counts.get(p.userId) ?? 0) + 1);
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || a - b)
+    .flatMap(([userId, count]) => {
+      const user = presentUser(ctx, userId);
+      return user ? [{ user, count }] : [];
+    })
+    .slice(page.offset, page.offset + page.limit);
+}
+
+/** `GET /v1/users/{id}/listen_counts_monthly` over plays from `start` to `end` (ms, end excluded). */
+export function presentListenCountsMonthly(
+  chain: FakeChain,
+  ownerId: number,
+  start: number,
+  end: number,
+): ListenCountsMonthly {
+  const byMonthTrack = new Map<string, Map<number, number>>();
+  for (const p of [...chain.plays].sort((a, b) => a.at - b.at || a.trackId - b.trackId)) {
+    if (chain.tracks.get(p.trackId)?.owner !== ownerId || p.at < start || p.at >= end) continue;
+    const d = new Date(p.at);
+    const month = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01T00:00:00 Z`;
+    const tracks = byMonthTrack.get(month) ?? new Map<number, number>();
+    tracks.set(p.trackId, (tracks.get(p.trackId) ?? 0) + 1);
+    byMonthTrack.set(month, tracks);
+  }
+  const out: ListenCountsMonthly = {};
+  for (const [month, tracks] of byMonthTrack) {
+    const ids = [...tracks.keys()].sort((a, b) => a - b);
+    out[month] = {
+      totalListens: ids.reduce((sum, id) => sum + tracks.get(id)!, 0),
+      trackIds: ids,
+      listenCounts: ids.map((trackId) => ({ trackId, date: month, listens: tracks.get(trackId)! })),
+    };
+  }
+  return out;
+}
+
+/** `GET /v1/users/{id}/history/tracks`: each track the user played once, last played first. */
+export function presentHistory(
+  ctx: FakeContext,
+  userId: number,
+  page: { limit: number; offset: number },
+): TrackActivity[] {
+  const last = new Map<number, number>();
+  for (const p of ctx.chain.plays)
+    if (p.userId === userId) last.set(p.trackId, Math.max(last.get(p.trackId) ?? 0, p.at));
+  return [...last]
+    .sort(([a, x], [b, y]) => y - x || b - a)
+    .flatMap(([trackId, at]): TrackActivity[] => {
+      const item = presentTrack({ ...ctx, viewer: userId }, trackId);
+      return item
+        ? [
+            {
+              class: 'track_activity_full',
+              item_type: 'track',
+              item_id: item.id,
+              timestamp: new Date(at).toISOString(),
+              item,
+            },
+          ]
+        : [];
+    })
+    .slice(page.offset, page.offset + page.limit);
 }
 
 /** `data` in the API v1 envelope, at the fake chain's heights. */

@@ -18,6 +18,8 @@ export type FakeChain = {
   follows: Set<string>;
   saves: Set<string>;
   reposts: Set<string>;
+  /** Counted plays, as a discovery node indexes them from the play log (`at`: ms). */
+  plays: { trackId: number; userId?: number; at: number }[];
   /** Every relay body taken, in order. */
   relayed: Json[];
   /** Actions mined but not yet indexed. */
@@ -42,6 +44,7 @@ export function createFakeChain(): FakeChain {
     follows: new Set(),
     saves: new Set(),
     reposts: new Set(),
+    plays: [],
     relayed: [],
     pending: [],
     skipNext: false,

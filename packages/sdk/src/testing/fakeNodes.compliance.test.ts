@@ -11,13 +11,18 @@ import {
   ErrorBody,
   Favorite,
   HashId,
+  ListenCountsMonthly,
   Playlist,
   Repost,
+  TopListener,
   Track,
+  TrackActivity,
   User,
   cidFromBytes,
   encodeHashId,
+  historyProofData,
 } from '@coliving/protocol';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import {
@@ -41,6 +46,9 @@ type Schema = TSchema & {
 
 /** Answers by route, each route with the schema of its `data`; the first match wins. */
 const ROUTES: [route: string, pattern: RegExp, data: Schema][] = [
+  ['top listeners', /^\/v1\/tracks\/[^/]+\/top_listeners/, Type.Array(TopListener)],
+  ['monthly listens', /^\/v1\/users\/[^/]+\/listen_counts_monthly/, ListenCountsMonthly],
+  ['history', /^\/v1\/users\/[^/]+\/history\/tracks/, Type.Array(TrackActivity)],
   ['unclaimed id', /^\/v1\/(users|tracks|playlists)\/unclaimed_id$/, HashId],
   [
     'track list',
@@ -173,6 +181,10 @@ async function realAnswers(): Promise<Map<string, { url: string; body: unknown }
 
 const h = encodeHashId;
 const cid = (text: string) => cidFromBytes(new TextEncoder().encode(text));
+/** Carol's key: her history is read with a proof she signs. */
+const carol = privateKeyToAccount(generatePrivateKey());
+/** In a URL, stands for a fresh history proof of Carol's (as in the real node's snapshot). */
+const CAROL_PROOF = "<carol's history proof>";
 const CONTENT_NODES = ['http://cn1.test', 'http://cn2.test', 'http://cn3.test', 'http://cn4.test'];
 
 /** A catalog with every optional field both set and unset, and a viewer who follows someone. */
@@ -201,10 +213,7 @@ async function fillChain(chain: FakeChain): Promise<void> {
     2,
     user('0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', { handle: 'bob', name: 'Bob' }),
   );
-  chain.users.set(
-    3,
-    user('0x90F79bf6EB2c4f870365E785982E1f101E93b906', { handle: 'carol', name: 'C' }),
-  );
+  chain.users.set(3, user(carol.address, { handle: 'carol', name: 'C' }));
   chain.tracks.set(10, {
     owner: 1,
     deleted: false,
@@ -258,6 +267,15 @@ async function fillChain(chain: FakeChain): Promise<void> {
   for (const edge of ['3:1', '3:2', '2:1']) chain.follows.add(edge);
   for (const key of ['2:Track:10', '2:Playlist:20', '3:Track:11']) chain.reposts.add(key);
   for (const key of ['2:Track:10', '3:Track:10', '2:Playlist:20']) chain.saves.add(key);
+  // Plays: Bob and Carol of track 10 this month, Carol of track 11 in January 2025, and anonymous.
+  const at = (iso: string) => Date.parse(iso);
+  chain.plays.push(
+    { trackId: 10, userId: 2, at: at('2025-02-03T10:00:00Z') },
+    { trackId: 10, userId: 2, at: at('2025-02-04T10:00:00Z') },
+    { trackId: 10, userId: 3, at: at('2025-02-05T10:00:00Z') },
+    { trackId: 10, at: at('2025-02-06T10:00:00Z') },
+    { trackId: 11, userId: 3, at: at('2025-01-20T10:00:00Z') },
+  );
 }
 
 /** What the stand-in answers, by URL, for each route it serves. */
@@ -273,6 +291,9 @@ const FAKE_URLS = [
   '/v1/tracks/trending',
   `/v1/tracks/trending?user_id=${h(1)}`,
   '/v1/users/unclaimed_id',
+  `/v1/tracks/${h(10)}/top_listeners`,
+  `/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-01-01&end_time=2025-04-01`,
+  `/v1/users/${h(3)}/history/tracks?${CAROL_PROOF}`,
 ];
 
 /** Error answers the stand-in gives, with their statuses. */
@@ -283,6 +304,9 @@ const FAKE_ERRORS: [url: string, status: number][] = [
   ['/v1/tracks/not-an-id!', 400],
   ['/v1/users/handle/nobody', 404],
   ['/v1/nothing', 404],
+  [`/v1/users/${h(3)}/history/tracks`, 401],
+  [`/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-02-01&end_time=2025-01-01`, 400],
+  [`/v1/tracks/${h(999)}/top_listeners`, 404],
 ];
 
 let node: FakeNode;
@@ -296,6 +320,14 @@ before(async () => {
 after(() => node?.close());
 
 async function fakeAnswer(url: string): Promise<{ status: number; body: unknown }> {
+  if (url.includes(CAROL_PROOF)) {
+    const data = historyProofData();
+    const signature = await carol.signMessage({ message: data });
+    url = url.replace(
+      CAROL_PROOF,
+      `user_data=${encodeURIComponent(data)}&user_signature=${signature}`,
+    );
+  }
   const response = await fetch(`${node.endpoint}${url}`);
   return { status: response.status, body: await response.json() };
 }
@@ -346,6 +378,36 @@ describe('the stand-in discovery node', () => {
     assert.ok(tracks.some((t) => typeof t.description === 'string'));
     assert.ok(tracks.some((t) => t.user.profile_picture === null));
     assert.ok(tracks.some((t) => t.user.profile_picture !== null));
+  });
+
+  it("counts plays and reads a history only with its user's proof, as the real node does", async () => {
+    const track = (await fakeAnswer(`/v1/tracks/${h(10)}`)).body as { data: Track };
+    assert.equal(track.data.play_count, 4);
+    const top = (await fakeAnswer(`/v1/tracks/${h(10)}/top_listeners`)).body as {
+      data: TopListener[];
+    };
+    assert.deepEqual(
+      top.data.map((l) => [l.user.handle, l.count]),
+      [
+        ['bob', 2],
+        ['carol', 1],
+      ],
+    );
+    const history = (await fakeAnswer(`/v1/users/${h(3)}/history/tracks?${CAROL_PROOF}`)).body as {
+      data: TrackActivity[];
+    };
+    assert.deepEqual(
+      history.data.map((a) => a.item_id),
+      [h(10), h(11)],
+    );
+    // Another wallet's proof: refused as the real node refuses it.
+    const data = historyProofData();
+    const other = privateKeyToAccount(generatePrivateKey());
+    const signature = await other.signMessage({ message: data });
+    const refused = await fakeAnswer(
+      `/v1/users/${h(3)}/history/tracks?user_data=${encodeURIComponent(data)}&user_signature=${signature}`,
+    );
+    assert.equal(refused.status, 403);
   });
 
   it('answers errors in the one error body', async () => {

@@ -10,10 +10,12 @@ import type { Hex } from 'viem';
 import { recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
+  BaseError,
   signUploadReceipt,
   TRANSCODE_RESULTS,
   type UploadRecord,
   cidFromBytes,
+  checkHistoryProofData,
   decodeHashId,
   encodeHashId,
   parseRelayRequest,
@@ -29,7 +31,10 @@ import {
   envelope,
   errorBody,
   notFound,
+  presentHistory,
+  presentListenCountsMonthly,
   presentPlaylist,
+  presentTopListeners,
   presentTrack,
   presentUser,
 } from './fakeAnswers.js';
@@ -255,6 +260,60 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
             : presentPlaylist(ctx, id);
       if (!item) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
       return send(response, 200, envelope(chain, kind === 'playlists' ? [item] : item));
+    }
+    if (
+      (m = match(
+        /^\/v1\/(tracks|users)\/([^/]+)\/(top_listeners|listen_counts_monthly|history\/tracks)$/,
+      ))
+    ) {
+      let id: number;
+      try {
+        id = decodeHashId(decodeURIComponent(m[2]!));
+      } catch {
+        return send(response, 400, errorBody('invalid_id', 'Invalid id'));
+      }
+      const page = { limit: Number(q.get('limit') ?? 100), offset: Number(q.get('offset') ?? 0) };
+      if (m[3] === 'top_listeners') {
+        if (!chain.tracks.get(id) || chain.tracks.get(id)!.deleted)
+          return send(response, 404, notFound('track_not_found'));
+        return send(response, 200, envelope(chain, presentTopListeners(ctx, id, page)));
+      }
+      const user = chain.users.get(id);
+      if (!user || user.deactivated) return send(response, 404, notFound('user_not_found'));
+      if (m[3] === 'listen_counts_monthly') {
+        const [start, end] = [q.get('start_time'), q.get('end_time')].map((t) =>
+          t === null ? NaN : Date.parse(t),
+        );
+        if (Number.isNaN(start) || Number.isNaN(end) || end! <= start!)
+          return send(response, 400, errorBody('invalid_time_range', 'Give start_time < end_time'));
+        return send(
+          response,
+          200,
+          envelope(chain, presentListenCountsMonthly(chain, id, start!, end!)),
+        );
+      }
+      // A history is read only with its user's own history proof, as on a real node.
+      const userData = q.get('user_data');
+      const userSignature = q.get('user_signature');
+      if (userData === null || userSignature === null)
+        return send(response, 401, errorBody('listener_proof_required', 'Sign a history proof'));
+      try {
+        checkHistoryProofData({ userData });
+      } catch (error) {
+        if (!(error instanceof BaseError)) throw error;
+        return send(response, 401, errorBody(error.code, error.message));
+      }
+      const signer = await recoverMessageAddress({
+        message: userData,
+        signature: userSignature as Hex,
+      }).catch(() => undefined);
+      if (signer === undefined)
+        return send(response, 401, errorBody('invalid_user_signature', 'Not a signature'));
+      if (signer.toLowerCase() !== user.wallet.toLowerCase())
+        return send(response, 403, errorBody('history_forbidden', 'Only the user reads it'));
+      return send(response, 200, envelope(chain, presentHistory(ctx, id, page)), {
+        'cache-control': 'private, no-store',
+      });
     }
     if (path === '/v1/resolve') {
       const parts = (q.get('url') ?? '')
