@@ -73,12 +73,13 @@ export async function expireUploads(
     if (!expiring.has(record.id)) continue;
     // The tombstone first: a peer's copy of the record arriving meanwhile is not taken back.
     await c.expired.add(record.id);
-    await c.uploads.remove(record.id);
-    await rm(jobDirOf(jobsDir, record.id), { recursive: true, force: true });
+    // The blobs before the record: once the record answers 404, its blobs are gone too.
     for (const cid of new Set(blobsOf(record))) {
       if (kept.has(cid) || referenced.has(cid)) continue;
       if (await c.store.delete(cid)) report.deletedBlobs.push(cid);
     }
+    await rm(jobDirOf(jobsDir, record.id), { recursive: true, force: true });
+    await c.uploads.remove(record.id);
     c.referencedAt.delete(record.id);
     report.expired.push(record.id);
     c.log.info({ upload: record.id, wallet: record.wallet }, 'unreferenced upload deleted');
