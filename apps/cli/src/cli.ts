@@ -6,6 +6,7 @@ import { accountCommands } from './commands/account.js';
 import { catalogCommands } from './commands/catalog.js';
 import { devnetCommands } from './commands/devnet.js';
 import { nodeCommands } from './commands/node.js';
+import { playsCommands } from './commands/plays.js';
 import { socialCommands } from './commands/social.js';
 import { streamCommand } from './commands/stream.js';
 import { uploadCommand } from './commands/upload.js';
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   ...catalogCommands,
   ...socialCommands,
   streamCommand,
+  ...playsCommands,
   ...nodeCommands,
   ...devnetCommands,
 ];
