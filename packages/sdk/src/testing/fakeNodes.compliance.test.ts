@@ -291,6 +291,7 @@ const FAKE_URLS = [
   '/v1/tracks/trending',
   `/v1/tracks/trending?user_id=${h(1)}`,
   '/v1/users/unclaimed_id',
+  `/v1/users/${h(1)}/tracks?sort=plays`,
   `/v1/tracks/${h(10)}/top_listeners`,
   `/v1/users/${h(1)}/listen_counts_monthly?start_time=2025-01-01&end_time=2025-04-01`,
   `/v1/users/${h(3)}/history/tracks?${CAROL_PROOF}`,

@@ -261,6 +261,24 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       if (!item) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
       return send(response, 200, envelope(chain, kind === 'playlists' ? [item] : item));
     }
+    if ((m = match(/^\/v1\/users\/([^/]+)\/tracks$/))) {
+      let owner: number;
+      try {
+        owner = decodeHashId(decodeURIComponent(m[1]!));
+      } catch {
+        return send(response, 400, errorBody('invalid_id', 'Invalid id'));
+      }
+      if (!chain.users.has(owner)) return send(response, 404, notFound('user_not_found'));
+      const tracks = [...chain.tracks]
+        .filter(([, t]) => t.owner === owner)
+        .map(([id]) => presentTrack(ctx, id))
+        .filter((t) => t !== undefined);
+      // `sort=plays`, most played first, as the stats page and "More by" read them.
+      if (q.get('sort') === 'plays') tracks.sort((a, b) => b.play_count - a.play_count);
+      const offset = Number(q.get('offset') ?? 0);
+      const page = tracks.slice(offset, offset + Number(q.get('limit') ?? 100));
+      return send(response, 200, envelope(chain, page));
+    }
     if (
       (m = match(
         /^\/v1\/(tracks|users)\/([^/]+)\/(top_listeners|listen_counts_monthly|history\/tracks)$/,

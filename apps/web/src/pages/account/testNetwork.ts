@@ -2,12 +2,21 @@
 // node wire formats over an in-memory chain) and a real SDK on them, so page tests exercise the
 // real SDK instead of a mock of it.
 import { resolve } from 'node:path';
+import type { UploadReceipt } from '@coliving/protocol';
 import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import { fetch as nodeFetch } from 'undici';
 
 type FakeNode = { endpoint: string; close: () => Promise<void> };
+/** A play the stand-in indexer holds: numeric ids (no user: anonymous), `at` in ms. */
+export type FakePlay = { trackId: number; userId?: number; at: number };
+type FakeChain = { plays: FakePlay[] };
 type FakeNodes = {
-  createFakeChain: () => unknown;
+  createFakeChain: () => FakeChain;
+  fakeUploadReceipt: (
+    uploader: string,
+    cid: string,
+    durationSeconds: number,
+  ) => Promise<UploadReceipt>;
   startFakeContentNode: (options: TestNetworkOptions) => Promise<FakeNode>;
   startFakeDiscoveryNode: (options: {
     chain: unknown;
@@ -22,7 +31,14 @@ const FAKE_NODES = resolve(
   '../../../../../packages/sdk/src/testing/fakeNodes.ts',
 );
 
-export type TestNetwork = { endpoints: string[]; close: () => Promise<void> };
+export type TestNetwork = {
+  endpoints: string[];
+  close: () => Promise<void>;
+  /** Records plays as the indexer would have read them from the play log. */
+  recordPlays: (plays: FakePlay[]) => void;
+  /** An upload receipt for publishing a track from a CID (no upload in between). */
+  uploadReceipt: (uploader: string, cid: string, durationSeconds: number) => Promise<UploadReceipt>;
+};
 
 export type TestNetworkOptions = {
   /** The content node's audio jobs end in `error`. */
@@ -42,6 +58,8 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
   });
   return {
     endpoints: [discovery.endpoint],
+    recordPlays: (plays) => void chain.plays.push(...plays),
+    uploadReceipt: fakes.fakeUploadReceipt,
     close: async () => {
       await Promise.all([discovery.close(), content.close()]);
     },
