@@ -171,11 +171,10 @@ describe('discovery node selection', () => {
     await rejectsWith(sdk.tracks.get('zzzzzzzz'), 'not_found', 'invalid_id');
     await rejectsWith(sdk.playlists.get('7eP5n'), 'not_found', 'playlist_not_found');
     await rejectsWith(sdk.users.byHandle('nobody'), 'not_found', 'user_not_found');
-    // A node without the route (an older version) answers its own 404.
     await rejectsWith(
       sdk.users.byWallet('0x9858EfFD232B4033E47d90003D41EC34EcaEda94'),
       'not_found',
-      'route_not_found',
+      'user_not_found',
     );
     const dead = await discoveryNode({ chain: createFakeChain() });
     await dead.close();

@@ -1,5 +1,6 @@
-// An upload survives a restart of its content node: two real content nodes run as processes (a
-// fixed network, COLIVING_PEERS, so they share upload records), the SDK uploads real audio, the
+// An upload survives a restart of its content node: two real content nodes run as processes,
+// registered on a local eth chain (so they share upload records and sign upload receipts), the
+// SDK uploads real audio, the
 // node that took it is stopped (SIGTERM) while it transcodes and started again on the same port
 // and data directory, and the SDK's upload still resolves with the finished record. The discovery
 // node is the stand-in (testing/fakeNodes.ts): what is under test is the content node going away.
@@ -12,9 +13,17 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type UploadRecord, TRANSCODE_RESULTS, decodeHashId, rankNodes } from '@coliving/protocol';
+import { parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { fundAccounts, registerNode } from '@coliving/chain';
+import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { createColivingSdk } from './createColivingSdk.js';
-import { type FakeNode, createFakeChain, startFakeDiscoveryNode } from './testing/fakeNodes.js';
+import {
+  type FakeChain,
+  type FakeNode,
+  createFakeChain,
+  startFakeDiscoveryNode,
+} from './testing/fakeNodes.js';
 import type { UploadProgressEvent } from './upload.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -102,14 +111,51 @@ describe('an upload through a restart of its content node', () => {
   let nodes: ContentNodeProcess[] = [];
   let discovery: FakeNode | undefined;
 
+  let chain: FakeChain;
+  let net: TestNetwork | undefined;
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coliving-sdk-restart-'));
+    // The stand-in discovery node, up first: content nodes ask it whether an uploader is a user.
+    chain = createFakeChain();
+    discovery = await startFakeDiscoveryNode({
+      chain,
+      contentNodes: () => nodes.map((node) => node.endpoint),
+    });
     const keys = [generatePrivateKey(), generatePrivateKey()];
     const ports = [await freePort(), await freePort()];
     const endpoints = ports.map((port) => `http://127.0.0.1:${port}`);
-    const peers = keys
-      .map((key, i) => `${privateKeyToAccount(key).address}@${endpoints[i]!}`)
-      .join(',');
+    // The nodes are registered on a local eth chain, as on a real network: they find each other
+    // and the discovery node there, and sign upload receipts that name their registration.
+    net = await startTestNetwork();
+    const owner = net.accounts[1]!;
+    await fundAccounts({
+      manifest: net.manifest,
+      from: net.deployer,
+      recipients: [owner.address],
+      dgco: parseEther('1000000'),
+    });
+    const register = (
+      serviceType: 'contentNode' | 'discoveryNode',
+      endpoint: string,
+      wallet: `0x${string}`,
+    ) =>
+      registerNode({
+        manifest: net!.manifest,
+        owner,
+        serviceType,
+        endpoint,
+        stake: parseEther('200000'),
+        delegateWallet: wallet,
+      });
+    for (const [i, key] of keys.entries()) {
+      await register('contentNode', endpoints[i]!, privateKeyToAccount(key).address);
+    }
+    await register(
+      'discoveryNode',
+      discovery.endpoint,
+      privateKeyToAccount(generatePrivateKey()).address,
+    );
     nodes = keys.map((key, i) =>
       contentNodeProcess(
         {
@@ -117,7 +163,8 @@ describe('an upload through a restart of its content node', () => {
           COLIVING_PUBLIC_URL: endpoints[i]!,
           COLIVING_DATA_DIR: join(dir, `node-${i}`),
           COLIVING_DELEGATE_PRIVATE_KEY: key,
-          COLIVING_PEERS: peers,
+          COLIVING_ETH_RPC_URL: net!.manifest.chains.eth.rpcUrl,
+          COLIVING_NODE_REGISTRY_ADDRESS: net!.manifest.contracts.eth.NodeRegistry,
           COLIVING_LOG_LEVEL: 'warn',
           COLIVING_TRANSCODE_WORKERS: '1',
         },
@@ -130,6 +177,7 @@ describe('an upload through a restart of its content node', () => {
   after(async () => {
     await discovery?.close();
     await Promise.all(nodes.map((node) => node.stop()));
+    await net?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -137,16 +185,11 @@ describe('an upload through a restart of its content node', () => {
     'resolves with the finished record when the node restarts mid-transcode',
     { timeout: 180_000 },
     async () => {
-      const chain = createFakeChain();
-      discovery = await startFakeDiscoveryNode({
-        chain,
-        contentNodes: () => nodes.map((node) => node.endpoint),
-      });
       const account = privateKeyToAccount(generatePrivateKey());
       // Every request the SDK makes, to find the upload's id in its polls.
       const urls: string[] = [];
       const sdk = createColivingSdk({
-        discoveryNodes: [discovery.endpoint],
+        discoveryNodes: [discovery!.endpoint],
         account,
         pollIntervalMs: 50,
         fetch: (input, init) => {

@@ -17,6 +17,7 @@ describe('compileContracts', () => {
         'Governance',
         'NodeRegistry',
         'PaymentRouter',
+        'PlayLog',
         'ServiceTypeManager',
         'Staking',
       ],

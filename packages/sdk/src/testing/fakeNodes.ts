@@ -213,6 +213,15 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         ? send(response, 200, envelope(chain, user))
         : send(response, 404, notFound('user_not_found'));
     }
+    if ((m = match(/^\/v1\/users\/account\/([^/]+)$/))) {
+      // As content nodes ask before they take an upload: the user a wallet belongs to.
+      const wallet = decodeURIComponent(m[1]!).toLowerCase();
+      const id = [...chain.users].find(([, u]) => u.wallet.toLowerCase() === wallet);
+      const user = id && presentUser(ctx, id[0]);
+      return user
+        ? send(response, 200, envelope(chain, user))
+        : send(response, 404, notFound('user_not_found'));
+    }
     if (path === '/v1/tracks/trending') {
       const tracks = [...chain.tracks.keys()].map((id) => presentTrack(ctx, id));
       return send(
