@@ -58,6 +58,14 @@ export const SYNTH_CONCURRENCY = 2;
 export const IMAGE_CONCURRENCY = 2;
 /** Track uploads at once: each is transcoded by a content node, which is CPU-bound. */
 export const UPLOAD_CONCURRENCY = 2;
+/**
+ * Listens the most popular demo track gets (fewer for the others). Every demo resident streams
+ * from 127.0.0.1, and a content node counts 20 listens of a track per IP an hour (PLAY_LIMITS):
+ * this leaves a developer's own listens in the browser room to count.
+ */
+export const DEMO_MAX_TRACK_LISTENS = 12;
+/** Demo listens (whole streams) at once: each is a short read of one content node's file. */
+export const LISTEN_CONCURRENCY = 4;
 /** Profiles created at once (two image uploads and a write each). */
 export const ACCOUNT_CONCURRENCY = 4;
 /** Social writes in flight at once: each mostly waits for its block to be indexed. */

@@ -359,6 +359,33 @@ describe('seedDemoCatalog on a local network', () => {
     }
   });
 
+  // Before any test streams a track itself: the counts are the residents' listens alone.
+  it('plays the tracks as the residents: each counts its planned listens, on chain', async () => {
+    const plan = planDemoSocial(scale.landlords, scale.residents, seeded.trackIds.length);
+    const planned = seeded.trackIds.map((_, t) =>
+      plan.listens.filter(([, k]) => k === t).reduce((sum, [, , count]) => sum + count, 0),
+    );
+    assert.ok(
+      planned.every((n) => n > 0),
+      `every track is listened to: ${planned.join(', ')}`,
+    );
+    assert.ok(new Set(planned).size > 1, `tracks get different numbers: ${planned.join(', ')}`);
+    // The content nodes submit their journals every few seconds; then the play log is indexed.
+    await until('every seeded track shows its planned plays', async () => {
+      const counts = await Promise.all(
+        seeded.trackIds.map(async (id) => (await sdk.tracks.get(id)).play_count),
+      );
+      for (const [t, n] of counts.entries())
+        assert.ok(n <= planned[t]!, `${counts.join(', ')} > ${planned.join(', ')}`);
+      return counts.every((n, t) => n === planned[t]) || `counts ${counts.join(', ')}`;
+    });
+    const resident = await sdk.users.byHandle(DEMO_RESIDENTS[0]!.handle);
+    const top = await sdk.tracks.topListeners(seeded.trackIds[1]!);
+    const theirs = plan.listens.find(([who, k]) => who === scale.landlords && k === 1)?.[2];
+    assert.ok(theirs, 'the first resident listens to the second track');
+    assert.equal(top.find((l) => l.user.id === resident.id)?.count, theirs);
+  });
+
   it('lists each landlord’s tracks with metadata and artwork, and streams them', async () => {
     const all: Track[] = [];
     for (const landlord of DEMO_LANDLORDS.slice(0, scale.landlords)) {

@@ -1,5 +1,7 @@
 // The demo catalog's social life: who follows whom, which tracks are reposted and saved, and the
 // weighted picks that fill its playlists.
+import { PLAY_LIMITS } from '@coliving/protocol';
+import { DEMO_MAX_TRACK_LISTENS } from './constants.js';
 import { seededRandom } from './seededRandom.js';
 
 /**
@@ -50,7 +52,41 @@ export function planDemoSocial(landlords: number, residents: number, tracks: num
       if (w === 1 || random() < Math.min(0.95, 2.2 * w)) saves.push([residentIndex(r), t]);
     }
   }
-  return { follows, reposts, saves, order, weight };
+  return {
+    follows,
+    reposts,
+    saves,
+    order,
+    weight,
+    listens: planListens(landlords, residents, weight),
+  };
+}
+
+/**
+ * Who listens to what, and how often: each track gets listens by its popularity (the favourite
+ * DEMO_MAX_TRACK_LISTENS, the least popular one or two), dealt out among the residents from a
+ * seeded starting point, no resident more than a user's hourly limit, so every one counts.
+ * Members are numbered as above: landlords first.
+ */
+function planListens(landlords: number, residents: number, weight: Map<number, number>) {
+  // Its own seed: the follows, reposts and saves above stay what they were.
+  const random = seededRandom('coliving-demo-listens');
+  const listens: [member: number, track: number, count: number][] = [];
+  for (const [track, w] of weight) {
+    let total = Math.min(
+      residents * PLAY_LIMITS.trackUser.hour,
+      Math.max(1, Math.round(DEMO_MAX_TRACK_LISTENS * w ** 0.6)),
+    );
+    const counts = new Array<number>(residents).fill(0);
+    for (let r = Math.floor(random() * residents); total > 0; r = (r + 1) % residents) {
+      if (counts[r]! >= PLAY_LIMITS.trackUser.hour) continue;
+      counts[r]!++;
+      total--;
+    }
+    for (const [r, count] of counts.entries())
+      if (count > 0) listens.push([landlords + r, track, count]);
+  }
+  return listens;
 }
 
 /** Picks `n` distinct items, each with a chance proportional to its weight. */

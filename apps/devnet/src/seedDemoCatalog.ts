@@ -9,6 +9,7 @@ import { keyName } from './composeTrack.js';
 import {
   ACCOUNT_CONCURRENCY,
   IMAGE_CONCURRENCY,
+  LISTEN_CONCURRENCY,
   SYNTH_CONCURRENCY,
   UPLOAD_CONCURRENCY,
   WRITE_CONCURRENCY,
@@ -103,10 +104,11 @@ function checkScale(scale: DemoCatalogScale): void {
 /**
  * Seeds the demo catalog into a running network through the SDK: signs up every account (email
  * and password, so each can log in later), creates profiles with pictures, synthesizes and
- * uploads the tracks with artwork, makes albums and playlists, and has residents follow, repost
- * and save. On a devnet seeded partly before (a start that stopped midway), it finishes the job:
- * accounts log in, users, tracks and playlists that exist are kept, and follows, reposts and
- * saves are sent again (a repeat changes nothing).
+ * uploads the tracks with artwork, makes albums and playlists, and has residents follow, repost,
+ * save and listen (whole streams, counted as plays). On a devnet seeded partly before (a start
+ * that stopped midway), it finishes the job: accounts log in, users, tracks and playlists that
+ * exist are kept, follows, reposts and saves are sent again (a repeat changes nothing), and
+ * residents seeded before do not listen again.
  */
 export async function seedDemoCatalog(
   p: SeedDemoCatalogParameters,
@@ -370,6 +372,41 @@ export async function seedDemoCatalog(
     ),
   );
 
+  // Residents listen as a player does: the discovery node's stream URL with their listener
+  // proof, the whole file from byte 0, so each listen goes the real way (the content node's
+  // journal, the data chain's PlayLog, every discovery node's play count). A track's listens
+  // start once it is uploaded. A resident seeded before has listened before: not again.
+  const listenLimit = limiter(LISTEN_CONCURRENCY);
+  const listen = (m: Member, k: number) =>
+    step(`as @${m.profile.handle} listening to "${planned[k]!.title}"`, () =>
+      listenLimit(() =>
+        retrying(
+          `listening to "${planned[k]!.title}"`,
+          async () => {
+            const url = await m.sdk.tracks.streamUrl(trackIds[k]!, {
+              userId: userIdOf(m),
+              signal,
+            });
+            const res = await fetch(url, { signal });
+            if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+            await res.arrayBuffer();
+          },
+          retry,
+        ),
+      ),
+    );
+  const listening = social.listens.filter(([who]) => members[who]!.existed !== true);
+  const listenCount = listening.reduce((sum, [, , count]) => sum + count, 0);
+  const listens = later(
+    Promise.all(
+      listening.map(([who, t, count]) =>
+        tracksDone[t]!.then(async () => {
+          for (let i = 0; i < count; i++) await listen(members[who]!, t);
+        }),
+      ),
+    ).then(() => say(`${listenCount} listens by residents`)),
+  );
+
   await Promise.all(tracksDone);
   say(`uploaded ${planned.length} tracks in ${seconds(started)}`);
 
@@ -459,7 +496,7 @@ export async function seedDemoCatalog(
       }
     }
   }
-  await Promise.all([follows, trackActions, ...listActions]);
+  await Promise.all([follows, trackActions, listens, ...listActions]);
   if (synthTimes.length > 0) {
     const mean = synthTimes.reduce((a, b) => a + b, 0) / synthTimes.length;
     say(`synthesized ${synthTimes.length} tracks, ${Math.round(mean)} ms each on average`);
