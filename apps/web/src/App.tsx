@@ -93,17 +93,19 @@ function Nav() {
             Upload
           </Link>
         </li>
+        {session.user && (
+          <li>
+            <Link to="/dashboard" aria-current={current('/dashboard')}>
+              Your stats
+            </Link>
+          </li>
+        )}
       </ul>
       <div className="account">
         {session.status === 'signed-in' ? (
           <>
             {session.user ? (
-              <>
-                <Link to={`/${session.user.handle}`}>@{session.user.handle}</Link>
-                <Link to="/dashboard" aria-current={current('/dashboard')}>
-                  Your stats
-                </Link>
-              </>
+              <Link to={`/${session.user.handle}`}>@{session.user.handle}</Link>
             ) : (
               <span>Signed in</span>
             )}

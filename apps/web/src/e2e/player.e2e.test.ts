@@ -1,6 +1,7 @@
 // The web player end to end, in Debian's Chromium against a devnet started as a user starts it:
-// sign up, upload with progress, the track on the profile, play and seek by the waveform,
-// follow, search, a reload that restores the queue, and a content node killed mid-track.
+// sign up, upload with progress, the track on the profile, play and seek by the waveform, the
+// listen counted (History, the stats page), follow, search, a reload that restores the queue,
+// and a content node killed mid-track.
 // Screenshots of every page go to apps/web/test-artifacts/.
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
@@ -202,6 +203,35 @@ describe('the web player in a browser', { skip: missing }, () => {
       return a.currentTime > sought.currentTime + 1 ? a : undefined;
     });
     assert.equal(later.paused, false);
+  });
+
+  it('counts the listen: the track is in History and on the stats page', async () => {
+    // The content node sends its journal to the play log every few seconds and the discovery
+    // node indexes it from there, so the listen shows up soon after the play, not at once.
+    await until(
+      'the listen in History',
+      async () => {
+        await page.goto(`${web}/history`);
+        const list = page.getByRole('list', { name: 'Recently played' });
+        await list
+          .or(page.getByText(/Nothing played yet/))
+          .first()
+          .waitFor({ timeout: 30_000 });
+        return (await list.getByRole('link', { name: title }).count()) > 0 ? true : undefined;
+      },
+      120_000,
+    );
+    await shot('history');
+    await page.goto(`${web}/dashboard`);
+    const table = page.getByRole('table', { name: 'Plays per track' });
+    await table.waitFor({ timeout: 60_000 });
+    const row = table.getByRole('row').filter({ has: page.getByRole('button', { name: title }) });
+    const cells = await row.getByRole('cell').allTextContents();
+    // Last 7 days, 30, 365 and all time: the play just made is in each.
+    assert.equal(cells.length, 4);
+    assert.ok(Number(cells[3]) >= 1, `all-time plays ${cells[3]}`);
+    assert.deepEqual(cells.slice(0, 3), [cells[3], cells[3], cells[3]]);
+    await shot('stats');
   });
 
   it('follows a landlord, and the follow holds after a reload', async () => {

@@ -79,11 +79,13 @@ function Stats({ user }: { user: User }) {
 
   return (
     <div className="page stats-page">
-      <h1>{TITLE}</h1>
-      <p className="muted">
-        Plays of the tracks by <Link to={`/${user.handle}`}>@{user.handle}</Link>, as counted on the
-        chain.
-      </p>
+      <header>
+        <h1>{TITLE}</h1>
+        <p className="muted">
+          Plays of the tracks by <Link to={`/${user.handle}`}>@{user.handle}</Link>, as counted on
+          the chain.
+        </p>
+      </header>
       {loaded.status === 'loading' ? (
         <Loading label="Counting your plays" />
       ) : loaded.status === 'error' ? (
