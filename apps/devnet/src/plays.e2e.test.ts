@@ -22,6 +22,7 @@ import { allocatePorts } from './allocatePorts.js';
 import { DISCOVERY_POLL_INTERVAL } from './constants.js';
 import { type NodeProcess, spawnNodeProcess, waitForHealth } from './spawnNodeProcess.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+import { sineWav } from './sineWav.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Short, so every full listen is a small download. */
@@ -43,31 +44,6 @@ let bob: Actor;
 let track: Track & { track_cid: string; preview_cid?: string };
 /** The discovery node started on an empty database, stopped in after(). */
 let fresh: NodeProcess | undefined;
-
-/** `seconds` of a sine tone as a 16-bit mono 8 kHz WAV: real audio for the transcoder. */
-function sineWav(seconds: number, frequency: number): Uint8Array {
-  const rate = 8_000;
-  const samples = seconds * rate;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++)
-    wav.writeInt16LE(
-      Math.round(8_000 * Math.sin((2 * Math.PI * frequency * i) / rate)),
-      44 + i * 2,
-    );
-  return new Uint8Array(wav);
-}
 
 /** A new wallet with a user on the chain, its SDK on the first discovery node. */
 async function newActor(handle: string): Promise<Actor> {

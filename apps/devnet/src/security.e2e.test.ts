@@ -42,6 +42,7 @@ import { type ColivingSdk, type Track, createColivingSdk, lookupKeyOf } from '@c
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
+import { sineWav } from './sineWav.js';
 
 /** The relay's production allowance of User Creates per client address per hour. */
 const SIGNUPS_PER_IP_HOUR = 3;
@@ -179,31 +180,6 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((done) => setTimeout(done, 200));
   }
-}
-
-/** `seconds` of a sine tone as a 16-bit mono 8 kHz WAV: real audio for the transcoder. */
-function sineWav(seconds: number, frequency: number): Uint8Array {
-  const rate = 8_000;
-  const samples = seconds * rate;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++)
-    wav.writeInt16LE(
-      Math.round(8_000 * Math.sin((2 * Math.PI * frequency * i) / rate)),
-      44 + i * 2,
-    );
-  return new Uint8Array(wav);
 }
 
 /** The gated track's stream as `actor` asks for it, proving who they are with `proof`. */

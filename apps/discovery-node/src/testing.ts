@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import type { TestContext } from 'node:test';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { type Address, type Hex, type LocalAccount, parseEther } from 'viem';
 import { createChainWallet, fundAccounts, registerNode } from '@coliving/chain';
@@ -19,6 +20,8 @@ import {
 } from '@coliving/protocol';
 import { type ReceiptVerifier, createReceiptVerifier } from './core/uploadReceipts.js';
 import { type Database, type DatabaseEngine, openDatabase } from './db/database.js';
+import type { DB } from './db/schema.js';
+import { indexBlocks } from './indexer/sources/entityManager.js';
 
 /** The PostgreSQL server tests use: COLIVING_TEST_DATABASE_URL, or the local one. */
 export const TEST_POSTGRES_URL =
@@ -253,4 +256,22 @@ export async function registerReceiptSigner(
     delegateWallet: delegate.address,
   });
   return receiptSigner(network, delegate, nodeId);
+}
+
+/** Indexes the data chain's EntityManager into `db` until it has every block of `network`. */
+export async function indexEntityManager(db: Kysely<DB>, network: TestNetwork): Promise<void> {
+  const receipts = testReceiptVerifier(network);
+  for (;;) {
+    const pass = await indexBlocks({
+      db,
+      client: network.dataPublic,
+      entityManager: network.manifest.contracts.data.EntityManager,
+      deployBlock: network.manifest.deployBlocks.data.EntityManager,
+      confirmations: 0,
+      blocksPerRead: 50,
+      eventsPerTransaction: 100,
+      receipts,
+    });
+    if (pass.indexedBlock === pass.headBlock) return;
+  }
 }

@@ -336,11 +336,11 @@ describe('writes through the relay', () => {
         genre: 'Ambient',
         trackCid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
         duration: 61,
-        uploadReceipt: await fakeUploadReceipt(
-          landlord.sdk.account!.address,
-          'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
-          61,
-        ),
+        uploadReceipt: await fakeUploadReceipt({
+          uploader: landlord.sdk.account!.address,
+          cid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+          durationSeconds: 61,
+        }),
       },
     });
     const reposted = await fan.sdk.tracks.repost(fan.userId, trackId);
@@ -394,11 +394,11 @@ describe('writes through the relay', () => {
         genre: 'Ambient',
         trackCid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
         duration: 61,
-        uploadReceipt: await fakeUploadReceipt(
-          landlord.sdk.account!.address,
-          'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
-          61,
-        ),
+        uploadReceipt: await fakeUploadReceipt({
+          uploader: landlord.sdk.account!.address,
+          cid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+          durationSeconds: 61,
+        }),
       },
     });
     const user = await landlord.sdk.resolve('https://coliving.example/landlord');
@@ -432,7 +432,11 @@ describe('stream sources and waveforms', () => {
         genre: 'Ambient',
         trackCid,
         duration: 90,
-        uploadReceipt: await fakeUploadReceipt(landlord.sdk.account!.address, trackCid, 90),
+        uploadReceipt: await fakeUploadReceipt({
+          uploader: landlord.sdk.account!.address,
+          cid: trackCid,
+          durationSeconds: 90,
+        }),
       },
     });
     const sources = await landlord.sdk.tracks.streamSources(trackId);

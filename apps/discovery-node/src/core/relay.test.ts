@@ -13,10 +13,10 @@ import { randomNonce } from '@coliving/protocol';
 import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
-import { indexBlocks } from '../indexer/sources/entityManager.js';
 import {
   type ChainAction,
   freePort,
+  indexEntityManager,
   openTestDatabase,
   signChainAction,
   testReceiptVerifier,
@@ -98,19 +98,7 @@ async function chainState() {
 
 /** Runs the indexer until it has every block of the chain. */
 async function indexAll(): Promise<void> {
-  for (;;) {
-    const pass = await indexBlocks({
-      db: database.db,
-      client: network.dataPublic,
-      entityManager: network.manifest.contracts.data.EntityManager,
-      deployBlock: network.manifest.deployBlocks.data.EntityManager,
-      confirmations: 0,
-      blocksPerRead: 50,
-      eventsPerTransaction: 100,
-      receipts: testReceiptVerifier(network),
-    });
-    if (pass.indexedBlock === pass.headBlock) return;
-  }
+  await indexEntityManager(database.db, network);
 }
 
 function expectError(

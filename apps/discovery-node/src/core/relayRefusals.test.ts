@@ -13,9 +13,9 @@ import { signUploadReceipt } from '@coliving/protocol';
 import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
-import { indexBlocks } from '../indexer/sources/entityManager.js';
 import {
   type ChainAction,
+  indexEntityManager,
   openTestDatabase,
   registerReceiptSigner,
   signChainAction,
@@ -108,19 +108,7 @@ async function chainState() {
 }
 
 async function indexAll(): Promise<void> {
-  for (;;) {
-    const pass = await indexBlocks({
-      db: database.db,
-      client: network.dataPublic,
-      entityManager: network.manifest.contracts.data.EntityManager,
-      deployBlock: network.manifest.deployBlocks.data.EntityManager,
-      confirmations: 0,
-      blocksPerRead: 50,
-      eventsPerTransaction: 100,
-      receipts: testReceiptVerifier(network),
-    });
-    if (pass.indexedBlock === pass.headBlock) return;
-  }
+  await indexEntityManager(database.db, network);
 }
 
 type Answer = { statusCode: number; headers: Record<string, unknown>; json: () => unknown };

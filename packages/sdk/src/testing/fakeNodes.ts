@@ -398,30 +398,32 @@ export type FakeUpload = {
   wallet: string;
 };
 
-/** A content node stand-in: uploads (with a job that finishes on the second poll), login records. */
 /**
  * A receipt for audio `cid` uploaded by `uploader`, signed as a content node signs it but by a
- * key of its own: the stand-in discovery node does not check receipts against a chain.
+ * key of its own: the stand-in discovery node does not check receipts against a chain. The
+ * preview and original are `cid` unless given.
  */
-export function fakeUploadReceipt(
-  uploader: string,
-  cid: string,
-  durationSeconds: number,
-  key: Parameters<typeof signUploadReceipt>[0]['account'] = privateKeyToAccount(
-    generatePrivateKey(),
-  ),
-  uploadId: string = crypto.randomUUID(),
-) {
+export function fakeUploadReceipt(p: {
+  uploader: string;
+  cid: string;
+  durationSeconds: number;
+  previewCid?: string;
+  origCid?: string;
+  waveformCid?: string;
+  uploadId?: string;
+  key?: Parameters<typeof signUploadReceipt>[0]['account'];
+}) {
   return signUploadReceipt({
-    account: key,
+    account: p.key ?? privateKeyToAccount(generatePrivateKey()),
     data: {
       v: 1,
-      uploadId,
-      uploader: uploader as Hex,
-      cid,
-      previewCid: cid,
-      origCid: cid,
-      durationSeconds,
+      uploadId: p.uploadId ?? crypto.randomUUID(),
+      uploader: p.uploader as Hex,
+      cid: p.cid,
+      previewCid: p.previewCid ?? p.cid,
+      origCid: p.origCid ?? p.cid,
+      ...(p.waveformCid ? { waveformCid: p.waveformCid } : {}),
+      durationSeconds: p.durationSeconds,
       nodeId: '1',
       ethBlockHash: `0x${'00'.repeat(32)}`,
       signedAt: 0,
@@ -429,6 +431,7 @@ export function fakeUploadReceipt(
   });
 }
 
+/** A content node stand-in: uploads (with a job that finishes on the second poll), login records. */
 export async function startFakeContentNode(
   options: FakeContentNodeOptions = {},
 ): Promise<FakeNode & { uploads: FakeUpload[]; authWrites: string[] }> {
@@ -510,21 +513,15 @@ export async function startFakeContentNode(
       // own key: the stand-in discovery node does not check receipts against a chain).
       const receipt =
         template === 'audio' && !options.failTranscode
-          ? await signUploadReceipt({
-              account: receiptKey,
-              data: {
-                v: 1,
-                uploadId: id,
-                uploader: wallet,
-                cid: results[TRANSCODE_RESULTS.stream]!,
-                previewCid: results[TRANSCODE_RESULTS.preview]!,
-                origCid: original,
-                waveformCid: results[TRANSCODE_RESULTS.peaks]!,
-                durationSeconds: 12.345,
-                nodeId: '1',
-                ethBlockHash: `0x${'00'.repeat(32)}`,
-                signedAt: 0,
-              },
+          ? await fakeUploadReceipt({
+              uploader: wallet,
+              cid: results[TRANSCODE_RESULTS.stream]!,
+              previewCid: results[TRANSCODE_RESULTS.preview]!,
+              origCid: original,
+              waveformCid: results[TRANSCODE_RESULTS.peaks]!,
+              durationSeconds: 12.345,
+              uploadId: id,
+              key: receiptKey,
             })
           : undefined;
       const outcome: UploadRecord = {
