@@ -12,11 +12,11 @@ export type FakePlay = { trackId: number; userId?: number; at: number };
 type FakeChain = { plays: FakePlay[] };
 type FakeNodes = {
   createFakeChain: () => FakeChain;
-  fakeUploadReceipt: (
-    uploader: string,
-    cid: string,
-    durationSeconds: number,
-  ) => Promise<UploadReceipt>;
+  fakeUploadReceipt: (p: {
+    uploader: string;
+    cid: string;
+    durationSeconds: number;
+  }) => Promise<UploadReceipt>;
   startFakeContentNode: (options: TestNetworkOptions) => Promise<FakeNode>;
   startFakeDiscoveryNode: (options: {
     chain: unknown;
@@ -59,7 +59,8 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
   return {
     endpoints: [discovery.endpoint],
     recordPlays: (plays) => void chain.plays.push(...plays),
-    uploadReceipt: fakes.fakeUploadReceipt,
+    uploadReceipt: (uploader, cid, durationSeconds) =>
+      fakes.fakeUploadReceipt({ uploader, cid, durationSeconds }),
     close: async () => {
       await Promise.all([discovery.close(), content.close()]);
     },
