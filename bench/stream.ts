@@ -1,10 +1,12 @@
 // Benchmarks the signed stream route: wrk sends 256 KiB Range reads at random 256 KiB-aligned
 // offsets of a ~10 MB MP3 to /tracks/cidstream/<cid> (with a valid discovery signature) on an
-// in-process content node, and then the same reads of the same file to nginx, in the same run.
+// in-process content node, and then the same reads of the same file to nginx and to a floor (bare
+// node:http sending the ranges from memory), in the same run.
 // nginx and wrk come from Debian's packages (installed here when missing; needs root).
-// Usage: npm run bench:stream [-- <seconds per wrk run, default 10> <rounds, default 3>]
+// Usage: npm run bench:stream [-- <seconds per wrk run, default 10> <rounds, default 5>]
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { type Server, createServer } from 'node:http';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +41,7 @@ const STARTUP_TIMEOUT_MS = 15_000;
 const durationSeconds = Number(process.argv[2] ?? 10);
 if (!Number.isInteger(durationSeconds) || durationSeconds < 1)
   throw new Error(`seconds per wrk run must be a positive integer, got "${process.argv[2]}"`);
-const rounds = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[3] ?? 5);
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`rounds must be a positive integer, got "${process.argv[3]}"`);
 
@@ -194,6 +196,35 @@ http {
 `;
 }
 
+/**
+ * The floor: bare node:http answering the same Range reads from the file held in memory (no
+ * framework, no disk read, no signature, no play counting). What one Node process can send on
+ * this machine, so the content node's gap to nginx splits into Node's and the route's.
+ */
+function startFloorServer(file: Buffer, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    const match = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
+    if (!match) {
+      response.writeHead(416).end();
+      return;
+    }
+    const start = Number(match[1]);
+    const end = Math.min(Number(match[2]), file.length - 1);
+    response.writeHead(206, {
+      'accept-ranges': 'bytes',
+      'content-type': 'audio/mpeg',
+      'content-length': String(end - start + 1),
+      'content-range': `bytes ${start}-${end}/${file.length}`,
+    });
+    response.end(file.subarray(start, end + 1));
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
 /** Stops a child by its own PID and waits for it to exit (SIGKILL after 5 s). */
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
@@ -241,6 +272,7 @@ async function main(): Promise<number> {
   let node: ContentNode | undefined;
   let store: BlobStore | undefined;
   let listens: ListenJournal | undefined;
+  let floor: Server | undefined;
   try {
     const mp3 = join(dir, 'song.mp3');
     await run(ffmpeg.ffmpeg, [
@@ -262,7 +294,7 @@ async function main(): Promise<number> {
     ]);
     const file = await readFile(mp3);
 
-    const [nodePort, nginxPort] = [await freePort(), await freePort()];
+    const [nodePort, nginxPort, floorPort] = [await freePort(), await freePort(), await freePort()];
     const endpoint = `http://127.0.0.1:${nodePort}`;
     const dataDir = join(dir, 'node');
     store = await openBlobStore(join(dataDir, 'blobs'));
@@ -327,7 +359,10 @@ async function main(): Promise<number> {
       data: { cid, timestamp: Date.now(), trackId: 1, userId: 1, shouldCache: true },
     });
     const nodeUrl = `${endpoint}/tracks/cidstream/${cid}?signature=${encodeURIComponent(encodeStreamSignatureParam(signature))}`;
+    floor = await startFloorServer(file, floorPort);
+    const floorUrl = `http://127.0.0.1:${floorPort}/${cid}.mp3`;
     await checkRangeRead(nginxUrl, 'nginx', file);
+    await checkRangeRead(floorUrl, 'bare node:http', file);
     await checkRangeRead(nodeUrl, 'content node', file);
 
     const script = join(dir, 'range.lua');
@@ -351,19 +386,24 @@ async function main(): Promise<number> {
     // (the JIT has not compiled the hot path yet), which says nothing about a node in service.
     await runWrk(tools.wrk, script, nginxUrl, 'nginx', WARMUP_SECONDS);
     await runWrk(tools.wrk, script, nodeUrl, 'content node', WARMUP_SECONDS);
+    await runWrk(tools.wrk, script, floorUrl, 'bare node:http', WARMUP_SECONDS);
     const nginxRuns: WrkResult[] = [];
     const nodeRuns: WrkResult[] = [];
+    const floorRuns: WrkResult[] = [];
     for (let round = 1; round <= rounds; round++) {
       nginxRuns.push(await runWrk(tools.wrk, script, nginxUrl, 'nginx'));
       nodeRuns.push(await runWrk(tools.wrk, script, nodeUrl, 'content node'));
+      floorRuns.push(await runWrk(tools.wrk, script, floorUrl, 'bare node:http'));
       console.log(
         `  round ${round}/${rounds}: nginx ${nginxRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s, p99 ` +
           `${nginxRuns.at(-1)!.p99Ms.toFixed(2)} ms; content node ${nodeRuns.at(-1)!.requestsPerSecond.toFixed(0)} ` +
-          `req/s, p99 ${nodeRuns.at(-1)!.p99Ms.toFixed(2)} ms`,
+          `req/s, p99 ${nodeRuns.at(-1)!.p99Ms.toFixed(2)} ms; bare node:http ` +
+          `${floorRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s, p99 ${floorRuns.at(-1)!.p99Ms.toFixed(2)} ms`,
       );
     }
     const ofNginx = medianOf(nginxRuns);
     const ofNode = medianOf(nodeRuns);
+    const ofFloor = medianOf(floorRuns);
     const rpsRatio = ofNode.requestsPerSecond / ofNginx.requestsPerSecond;
     const p99Ratio = ofNode.p99Ms / ofNginx.p99Ms;
     console.log(
@@ -371,6 +411,12 @@ async function main(): Promise<number> {
     );
     console.log(
       `content node: ${ofNode.requestsPerSecond.toFixed(0)} req/s, p99 ${ofNode.p99Ms.toFixed(2)} ms (${ofNode.summary})`,
+    );
+    console.log(
+      `floor, bare node:http from memory: ${ofFloor.requestsPerSecond.toFixed(0)} req/s, p99 ${ofFloor.p99Ms.toFixed(2)} ms: ` +
+        `${(ofFloor.requestsPerSecond / ofNginx.requestsPerSecond).toFixed(2)}× nginx's req/s, p99 ` +
+        `${(ofFloor.p99Ms / ofNginx.p99Ms).toFixed(2)}×; the content node is ` +
+        `${(ofNode.requestsPerSecond / ofFloor.requestsPerSecond).toFixed(2)}× the floor`,
     );
     console.log(
       `ratio req/s: ${rpsRatio.toFixed(2)} (target >= ${TARGET_RPS_RATIO})${verdict(rpsRatio >= TARGET_RPS_RATIO)}`,
@@ -381,6 +427,10 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     if (nginx) await stopChild(nginx);
+    if (floor) {
+      floor.closeAllConnections();
+      await new Promise((resolve) => floor!.close(resolve));
+    }
     if (node) await node.stop();
     await listens?.close();
     await store?.close();

@@ -4,6 +4,7 @@ import {
   DEFAULT_AUTH_WRITES_PER_HOUR,
   DEFAULT_CLEANUP_GRACE_MS,
   DEFAULT_DEAD_NODE_GRACE_MS,
+  DEFAULT_STREAM_CACHE_BYTES,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_PLAY_SUBMIT_INTERVAL_MS,
   DEFAULT_REPAIR_INTERVAL_MS,
@@ -80,6 +81,8 @@ export const contentNodeConfigSpec = {
   cleanupGrace: env.duration().default(DEFAULT_CLEANUP_GRACE_MS),
   /** How long a peer stays unreachable before the next live nodes take its copies. */
   deadNodeGrace: env.duration().default(DEFAULT_DEAD_NODE_GRACE_MS),
+  /** Memory for the blobs read most (a blob read twice is kept); 0 turns the cache off. */
+  streamCacheBytes: env.bytes().default(DEFAULT_STREAM_CACHE_BYTES),
   ffmpegPath: env.string().optional(),
   ffprobePath: env.string().optional(),
 };

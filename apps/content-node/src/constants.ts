@@ -59,6 +59,10 @@ export const AUTH_PEER_TIMEOUT_MS = 5_000;
 export const AUTH_RECORDS_PAGE_SIZE = 200;
 /** Stream ranges up to this size are read whole and sent in one write; longer ones stream. */
 export const MAX_BUFFERED_RANGE_BYTES = 1024 * 1024;
+/** Memory for the blobs streamed most (storage's withReadCache): about 25 tracks at 320 kbps. */
+export const DEFAULT_STREAM_CACHE_BYTES = 256 * 1024 * 1024;
+/** A blob bigger than this is streamed from the store every time. */
+export const STREAM_CACHE_MAX_BLOB_BYTES = 32 * 1024 * 1024;
 /** Journaled plays are sent to the data chain this often (or at once when a batch is full). */
 export const DEFAULT_PLAY_SUBMIT_INTERVAL_MS = 5_000;
 /**

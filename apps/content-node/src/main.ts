@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       repairIntervalMs: config.repairInterval,
       cleanupGraceMs: config.cleanupGrace,
       deadNodeGraceMs: config.deadNodeGrace,
+      streamCacheBytes: config.streamCacheBytes,
       playSubmitIntervalMs: config.playSubmitInterval,
       playLimitsPerTrackIp: {
         hour: config.playLimitTrackIpHour,

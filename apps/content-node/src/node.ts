@@ -7,7 +7,7 @@ import {
   type UploadRecord,
 } from '@coliving/protocol';
 import { type Logger, createApp } from '@coliving/server-kit';
-import type { BlobStore } from '@coliving/storage';
+import { type BlobStore, withReadCache } from '@coliving/storage';
 import type { FastifyInstance } from 'fastify';
 import type { LocalAccount } from 'viem';
 import { createGuards } from './api/guards.js';
@@ -25,6 +25,7 @@ import {
   DEFAULT_PLAY_LIMIT_KEYS,
   DEFAULT_PLAY_SUBMIT_INTERVAL_MS,
   DEFAULT_REPAIR_INTERVAL_MS,
+  DEFAULT_STREAM_CACHE_BYTES,
   DEFAULT_TRANSCODE_WORKERS,
   DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
   DEFAULT_UPLOAD_BYTES_PER_USER_PER_DAY,
@@ -38,6 +39,7 @@ import {
   MAX_DISCOVERY_BLOCK_DIFFERENCE,
   PLAY_RECEIPT_TIMEOUT_MS,
   RETENTION_INTERVAL_MS,
+  STREAM_CACHE_MAX_BLOB_BYTES,
 } from './constants.js';
 import { createAuthRecords } from './core/authRecords.js';
 import { type Discovery, createDiscovery } from './core/discovery.js';
@@ -118,6 +120,8 @@ export type ContentNodeInit = {
   cleanupGraceMs?: number;
   /** How long a peer stays unreachable before the next live nodes take its copies. */
   deadNodeGraceMs?: number;
+  /** Memory for the blobs read most (withReadCache); 0 turns it off. */
+  streamCacheBytes?: number;
   /** Listens per (track, IP) per hour, day and week this node journals (PLAY_LIMITS.trackIp). */
   playLimitsPerTrackIp?: PlayLimitWindows;
   /** How often journaled plays are sent; 0 turns the timer off (tests submit by hand). */
@@ -151,7 +155,12 @@ export async function createContentNode(
   components: ContentNodeComponents,
   init: ContentNodeInit,
 ): Promise<ContentNode> {
-  const { account, store, listens, network, ffmpeg, logger } = components;
+  const { account, listens, network, ffmpeg, logger } = components;
+  // Every part of the node reads and deletes through the cache, so a deleted blob leaves it too.
+  const store = withReadCache(components.store, {
+    maxBytes: init.streamCacheBytes ?? DEFAULT_STREAM_CACHE_BYTES,
+    maxBlobBytes: STREAM_CACHE_MAX_BLOB_BYTES,
+  });
   const self = canonicalEndpoint(init.publicUrl);
   const replicationFactor = init.replicationFactor ?? DEFAULT_REPLICATION_FACTOR;
   const repairIntervalMs = init.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS;

@@ -23,6 +23,11 @@ export type BlobRead = {
   start: number;
   end: number;
   body: AsyncIterable<Uint8Array>;
+  /**
+   * The range's bytes when the store holds them in memory already (the read cache): the same
+   * bytes as `body`, which then needs no iterating or closing.
+   */
+  bytes?: Uint8Array;
 };
 
 export type PutBlobOptions = {

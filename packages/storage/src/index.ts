@@ -4,3 +4,4 @@ export * from './fileBlobStore.js';
 export * from './memoryBlobStore.js';
 export * from './s3BlobStore.js';
 export * from './openBlobStore.js';
+export * from './readCache.js';

@@ -69,6 +69,7 @@ export function serveStream({
     // sent, for HEAD as for GET) and, for GET, the bytes.
     let size: number, start: number, end: number;
     let body: AsyncIterable<Uint8Array> | undefined;
+    let inMemory: Uint8Array | undefined;
     if (request.method === 'HEAD') {
       const info = await store.head(cid);
       if (!info)
@@ -83,7 +84,16 @@ export function serveStream({
       ({ start, end } = resolveRange(range, size));
     } else {
       try {
-        ({ size, start, end, body } = await store.read(cid, { range, allocate: lend }));
+        ({
+          size,
+          start,
+          end,
+          body,
+          bytes: inMemory,
+        } = await store.read(cid, {
+          range,
+          allocate: lend,
+        }));
       } catch (error) {
         return redirectToHolder(findHolder, cid, request, reply, error);
       }
@@ -118,6 +128,10 @@ export function serveStream({
     if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
     if (body === undefined) return reply.send();
     metrics.bytesServed.inc(length);
+    // A blob in the read cache: its range is a view of the cached buffer, sent as it is.
+    if (inMemory) {
+      return reply.send(Buffer.from(inMemory.buffer, inMemory.byteOffset, inMemory.byteLength));
+    }
     if (length > MAX_BUFFERED_RANGE_BYTES) {
       // A long range (a whole-file download) streams, at the pace the client takes it.
       lent.length = 0;

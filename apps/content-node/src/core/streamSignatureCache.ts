@@ -30,9 +30,8 @@ export function createStreamSignatureVerifier(maxEntries = DEFAULT_MAX_ENTRIES) 
         });
       }
       assertSignatureFresh(hit.data.timestamp, { now, expiresAt: hit.data.expiresAt });
-      // Least recently used goes first when the map is full.
-      recovered.delete(param as string);
-      recovered.set(param as string, hit);
+      // The oldest goes first when the map is full (not the least recently used: moving a key
+      // on every range cost more than an occasional second recovery of a signature in use).
       return hit;
     }
     const result = await verifyStreamSignature({ param, cid, now });
