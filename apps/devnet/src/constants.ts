@@ -64,6 +64,14 @@ export const UPLOAD_CONCURRENCY = 2;
  * this leaves a developer's own listens in the browser room to count.
  */
 export const DEMO_MAX_TRACK_LISTENS = 12;
+/**
+ * The demo catalog's past: a fresh devnet's data chain starts a little before the first of these
+ * (days ago), and tracks are published, reposted and saved in three eras (planDemoHistory), so
+ * that week, month and year trending differ: a track from 200 days ago trends only in the year's
+ * list, one from 20 days ago in the month's and the year's. Listens are all in the present (a
+ * content node stamps them with its own clock).
+ */
+export const DEMO_HISTORY_DAYS = [200, 20, 0] as const;
 /** Demo listens (whole streams) at once: each is a short read of one content node's file. */
 export const LISTEN_CONCURRENCY = 4;
 /** Profiles created at once (two image uploads and a write each). */

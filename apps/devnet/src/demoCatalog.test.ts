@@ -10,7 +10,9 @@ import { type ColivingSdk, type Track, createColivingSdk } from '@coliving/sdk';
 import { composeTrack } from './composeTrack.js';
 import { DEMO_LANDLORDS, DEMO_RESIDENTS } from './demoCatalogContent.js';
 import { demoImageGraph, renderDemoImage } from './demoImages.js';
-import { planDemoSocial } from './planDemoSocial.js';
+import { advanceChainClock } from './chainClock.js';
+import { DEMO_HISTORY_DAYS } from './constants.js';
+import { planDemoHistory, planDemoSocial } from './planDemoSocial.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import {
   DEMO_PASSWORD,
@@ -19,6 +21,8 @@ import {
 } from './seedDemoCatalog.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 import { type SynthesizeTrackReturnType, synthesizeTrack } from './synthesizeTrack.js';
+
+const DAY_MS = 86_400_000;
 
 /** Analysis rate: enough for the spectrum's musical range, and quick to decode. */
 const RATE = 22_050;
@@ -279,7 +283,13 @@ describe('seedDemoCatalog on a local network', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coliving-demo-'));
-    network = await startNetwork({ dir: join(dir, 'devnet'), contentNodes: 2, discoveryNodes: 1 });
+    // As `npm start` does: the data chain starts in the past and the seeding gives it a history.
+    network = await startNetwork({
+      dir: join(dir, 'devnet'),
+      contentNodes: 2,
+      discoveryNodes: 1,
+      dataChainGenesis: new Date(Date.now() - (DEMO_HISTORY_DAYS[0] + 1) * DAY_MS),
+    });
     const discoveryNodes = network.discoveryNodes.map((n) => n.endpoint);
     seeded = await seedDemoCatalog({
       discoveryNodes,
@@ -287,6 +297,7 @@ describe('seedDemoCatalog on a local network', () => {
       cacheDir: join(dir, 'cache'),
       scale,
       onProgress: (message) => progress.push(message),
+      history: { advanceTo: (at) => advanceChainClock(network.chains.data.rpcUrl, at) },
     });
     sdk = createColivingSdk({ discoveryNodes, pollIntervalMs: 100 });
   });
@@ -470,6 +481,46 @@ describe('seedDemoCatalog on a local network', () => {
       const missing = seeded.trackIds.filter((id) => !ids.includes(id));
       if (missing.length > 0) return `missing ${missing.join(', ')}`;
       return trending[0]!.repost_count === most || `first has ${trending[0]!.repost_count} reposts`;
+    });
+  });
+
+  it('gives the catalog a past: tracks of 200 and 20 days ago, so week, month and year trending differ', async () => {
+    const social = planDemoSocial(scale.landlords, scale.residents, seeded.trackIds.length);
+    const { trackEra } = planDemoHistory(social, DEMO_HISTORY_DAYS.length);
+    const tracks = await Promise.all(seeded.trackIds.map((id) => sdk.tracks.get(id)));
+    for (const [k, track] of tracks.entries()) {
+      const days = (Date.now() - Date.parse(track.created_at)) / DAY_MS;
+      const planned = DEMO_HISTORY_DAYS[trackEra[k]!]!;
+      // Each era's writes take a few seconds of chain time after its start.
+      assert.ok(
+        Math.abs(days - planned) < 0.1,
+        `"${track.title}" is ${days} days old, planned ${planned}`,
+      );
+    }
+    assert.deepEqual(
+      [...new Set(trackEra)].sort(),
+      [0, 1, 2],
+      'the four tracks fall in all three eras',
+    );
+    // The chain ends in the present: the plays were counted (the test above) and a new write is now.
+    const latest = await fetch(network.chains.data.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'eth_getBlockByNumber',
+        params: ['latest', false],
+      }),
+    }).then(async (res) => (await res.json()) as { result: { timestamp: string } });
+    assert.ok(Math.abs(Number(latest.result.timestamp) * 1000 - Date.now()) < 60_000);
+
+    const order = async (time: 'week' | 'month' | 'year') =>
+      (await sdk.tracks.trending({ time })).map((t) => t.id).join(',');
+    await until('week, month and year trending rank the tracks differently', async () => {
+      const [week, month, year] = await Promise.all([order('week'), order('month'), order('year')]);
+      if (week.split(',').length < seeded.trackIds.length) return `week lists ${week}`;
+      return (week !== month && month !== year) || `week ${week}, month ${month}, year ${year}`;
     });
   });
 

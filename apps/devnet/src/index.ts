@@ -9,7 +9,8 @@ export {
   webSourceFingerprint,
 } from './buildWeb.js';
 export { type TrackRecipe, composeTrack } from './composeTrack.js';
-export { DEFAULT_CONTENT_NODES, DEFAULT_DISCOVERY_NODES } from './constants.js';
+export { advanceChainClock } from './chainClock.js';
+export { DEFAULT_CONTENT_NODES, DEFAULT_DISCOVERY_NODES, DEMO_HISTORY_DAYS } from './constants.js';
 export {
   type DemoImageKind,
   type RenderDemoImageParameters,

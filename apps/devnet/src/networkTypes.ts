@@ -27,6 +27,13 @@ export type StartNetworkParameters = {
    * must agree with the saved network.
    */
   resume?: boolean;
+  /**
+   * A new devnet's data chain starts this far in the past (default: now), so that a seeding can
+   * give it a history (seedDemoCatalog's `history`); ignored on a resume. Whoever sets it must
+   * bring the chain to the present (advanceDataChain) before anyone listens: a play is counted
+   * only within 10 minutes after its block's time.
+   */
+  dataChainGenesis?: Date;
 };
 
 /** A funded key pair. */

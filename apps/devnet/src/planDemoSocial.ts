@@ -89,6 +89,29 @@ function planListens(landlords: number, residents: number, weight: Map<number, n
   return listens;
 }
 
+/**
+ * When each thing happens, as an era index into `eras` (0 the oldest): each track is published
+ * in one era, its reposts and saves in that era or a later one. Tracks take eras by popularity
+ * from the newest down (the favourite is new, so it tops this week's trending too), and the next
+ * most popular are older, so each window has its own leaders. One era puts everything now.
+ */
+export function planDemoHistory(
+  social: Pick<ReturnType<typeof planDemoSocial>, 'order' | 'reposts' | 'saves'>,
+  eras: number,
+) {
+  const random = seededRandom('coliving-demo-history');
+  const trackEra = new Array<number>(social.order.length).fill(0);
+  social.order.forEach((track, rank) => {
+    trackEra[track] = eras - 1 - (rank % eras);
+  });
+  const fromEra = (era: number) => era + Math.floor(random() * (eras - era));
+  return {
+    trackEra,
+    repostEra: social.reposts.map(([, track]) => fromEra(trackEra[track]!)),
+    saveEra: social.saves.map(([, track]) => fromEra(trackEra[track]!)),
+  };
+}
+
 /** Picks `n` distinct items, each with a chance proportional to its weight. */
 export function weightedSample<T>(
   random: () => number,

@@ -8,6 +8,7 @@ import type { Address } from 'viem';
 import { keyName } from './composeTrack.js';
 import {
   ACCOUNT_CONCURRENCY,
+  DEMO_HISTORY_DAYS,
   IMAGE_CONCURRENCY,
   LISTEN_CONCURRENCY,
   SYNTH_CONCURRENCY,
@@ -24,7 +25,7 @@ import {
 import { type DemoImageKind, renderDemoImage } from './demoImages.js';
 import { DemoCatalogError } from './errors.js';
 import { limiter } from './limiter.js';
-import { planDemoSocial, weightedSample } from './planDemoSocial.js';
+import { planDemoHistory, planDemoSocial, weightedSample } from './planDemoSocial.js';
 import { messageOf, retrying } from './retrying.js';
 import { seededRandom } from './seededRandom.js';
 import { synthesizeTrack } from './synthesizeTrack.js';
@@ -70,6 +71,14 @@ export type SeedDemoCatalogParameters = {
   /** Told what is happening, a line at a time. */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * Gives the catalog a past, on a devnet whose data chain started DEMO_HISTORY_DAYS[0] days ago
+   * or earlier (startNetwork's `dataChainGenesis`): the seeding moves the chain's clock forward
+   * era by era (DEMO_HISTORY_DAYS, planDemoHistory), publishing tracks and making reposts and
+   * saves in each, and ends in the present, where the listens are. Without it everything
+   * happens now.
+   */
+  history?: { advanceTo(at: Date): Promise<void> };
 };
 
 export type SeedDemoCatalogReturnType = {
@@ -178,6 +187,44 @@ export async function seedDemoCatalog(
       seed: `${landlord.handle}/${index}`,
     })),
   );
+
+  // Eras (with `history`): each era's work starts once the data chain's clock is moved to it, and
+  // the clock moves on once that work is done. A failure anywhere rejects every gate not open.
+  const eraDays: readonly number[] = p.history ? DEMO_HISTORY_DAYS : [0];
+  const social = planDemoSocial(scale.landlords, scale.residents, planned.length);
+  const eras = planDemoHistory(social, eraDays.length);
+  const eraWork: Promise<unknown>[][] = eraDays.map(() => []);
+  const openEra: (() => void)[] = [];
+  const failEra: ((reason: unknown) => void)[] = [];
+  const eraOpen = eraDays.map((_, e) =>
+    later(
+      new Promise<void>((resolve, reject) => {
+        openEra[e] = resolve;
+        failEra[e] = reject;
+      }),
+    ),
+  );
+  signal.addEventListener('abort', () => failEra.forEach((fail) => fail(signal.reason)), {
+    once: true,
+  });
+  const inEra = <T>(e: number, work: Promise<T>): Promise<T> => {
+    eraWork[e]!.push(work);
+    return work;
+  };
+  const lastEra = eraDays.length - 1;
+  const moveClockTo = async (e: number) => {
+    if (!p.history) return;
+    const days = eraDays[e]!;
+    const at = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    await step(`moving the data chain's clock to ${at.toISOString()}`, () =>
+      p.history!.advanceTo(at),
+    );
+    say(
+      days > 0
+        ? `the data chain's clock is at ${days} days ago`
+        : "the data chain's clock is at today",
+    );
+  };
 
   const imageLimit = limiter(IMAGE_CONCURRENCY);
   const image = async (kind: DemoImageKind, seed: string) => {
@@ -296,7 +343,7 @@ export async function seedDemoCatalog(
   let uploaded = 0;
   const uploadTrack = (t: PlannedTrack, k: number, landlordReady: Promise<void>) =>
     step(`uploading "${t.title}"`, async () => {
-      const [synth] = await Promise.all([audio[k]!, landlordReady]);
+      const [synth] = await Promise.all([audio[k]!, landlordReady, eraOpen[eras.trackEra[k]!]]);
       const landlord = landlordProfiles[t.landlord]!;
       const m = members[t.landlord]!;
       const { trackId } = await uploadLimit(async () => {
@@ -328,42 +375,60 @@ export async function seedDemoCatalog(
       say(`uploaded "${t.title}" by @${landlord.handle} (${++uploaded}/${planned.length})`);
     });
 
+  await moveClockTo(0);
+  openEra[0]!();
   const landlordsReady = members.slice(0, scale.landlords).map((m) => later(createMember(m)));
-  const tracksDone = planned.map((t, k) => later(uploadTrack(t, k, landlordsReady[t.landlord]!)));
+  const tracksDone = planned.map((t, k) =>
+    inEra(eras.trackEra[k]!, later(uploadTrack(t, k, landlordsReady[t.landlord]!))),
+  );
   const residentsReady = members.slice(scale.landlords).map((m) => later(createMember(m)));
   await Promise.all([...landlordsReady, ...residentsReady]);
   say(`created ${members.length} accounts in ${seconds(started)}`);
 
   // Social writes run alongside the uploads: follows now, track actions once a track exists.
-  const social = planDemoSocial(scale.landlords, scale.residents, planned.length);
   const writeLimit = limiter(WRITE_CONCURRENCY);
   // Follows, reposts and saves may simply be sent again: a repeat changes nothing.
   const write = <T>(what: string, task: () => Promise<T>) =>
     step(what, () => writeLimit(() => retrying(what, task, retry)));
-  const follows = later(
-    Promise.all(
-      social.follows.map(([from, to]) => {
-        const [a, b] = [members[from]!, members[to]!];
-        return write(`as @${a.profile.handle} following @${b.profile.handle}`, () =>
-          a.sdk.users.follow(userIdOf(a), userIdOf(b), { signal }),
-        );
-      }),
-    ).then(() => say(`${social.follows.length} follows`)),
+  const follows = inEra(
+    0,
+    later(
+      eraOpen[0]!.then(() =>
+        Promise.all(
+          social.follows.map(([from, to]) => {
+            const [a, b] = [members[from]!, members[to]!];
+            return write(`as @${a.profile.handle} following @${b.profile.handle}`, () =>
+              a.sdk.users.follow(userIdOf(a), userIdOf(b), { signal }),
+            );
+          }),
+        ).then(() => say(`${social.follows.length} follows`)),
+      ),
+    ),
   );
 
   const trackActions = later(
     Promise.all([
-      ...social.reposts.map(([who, t]) =>
-        tracksDone[t]!.then(() =>
-          write(`as @${members[who]!.profile.handle} reposting "${planned[t]!.title}"`, () =>
-            members[who]!.sdk.tracks.repost(userIdOf(members[who]!), trackIds[t]!, { signal }),
+      ...social.reposts.map(([who, t], i) =>
+        inEra(
+          eras.repostEra[i]!,
+          later(
+            Promise.all([tracksDone[t]!, eraOpen[eras.repostEra[i]!]]).then(() =>
+              write(`as @${members[who]!.profile.handle} reposting "${planned[t]!.title}"`, () =>
+                members[who]!.sdk.tracks.repost(userIdOf(members[who]!), trackIds[t]!, { signal }),
+              ),
+            ),
           ),
         ),
       ),
-      ...social.saves.map(([who, t]) =>
-        tracksDone[t]!.then(() =>
-          write(`as @${members[who]!.profile.handle} saving "${planned[t]!.title}"`, () =>
-            members[who]!.sdk.tracks.save(userIdOf(members[who]!), trackIds[t]!, { signal }),
+      ...social.saves.map(([who, t], i) =>
+        inEra(
+          eras.saveEra[i]!,
+          later(
+            Promise.all([tracksDone[t]!, eraOpen[eras.saveEra[i]!]]).then(() =>
+              write(`as @${members[who]!.profile.handle} saving "${planned[t]!.title}"`, () =>
+                members[who]!.sdk.tracks.save(userIdOf(members[who]!), trackIds[t]!, { signal }),
+              ),
+            ),
           ),
         ),
       ),
@@ -400,14 +465,25 @@ export async function seedDemoCatalog(
   const listens = later(
     Promise.all(
       listening.map(([who, t, count]) =>
-        tracksDone[t]!.then(async () => {
+        Promise.all([tracksDone[t]!, eraOpen[lastEra]]).then(async () => {
           for (let i = 0; i < count; i++) await listen(members[who]!, t);
         }),
       ),
     ).then(() => say(`${listenCount} listens by residents`)),
   );
 
-  await Promise.all(tracksDone);
+  // The clock, era by era: once an era's work is done, the clock moves on and the next opens.
+  const history = later(
+    (async () => {
+      for (let e = 1; e <= lastEra; e++) {
+        await Promise.all(eraWork[e - 1]!);
+        await moveClockTo(e);
+        openEra[e]!();
+      }
+    })(),
+  );
+
+  await Promise.all([history, ...tracksDone]);
   say(`uploaded ${planned.length} tracks in ${seconds(started)}`);
 
   // Albums (half the landlords, all their tracks) and playlists (a few residents, popular picks).

@@ -166,6 +166,7 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
         chainId: DEVNET_DATA_CHAIN_ID,
         port: dataPort,
         journal: journalOf(dir, 'data'),
+        ...(init.dataChainGenesis && !saved ? { genesisTime: init.dataChainGenesis } : {}),
       }),
     ]);
     for (const result of started) if (result.status === 'fulfilled') chains.push(result.value);

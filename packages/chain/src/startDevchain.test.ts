@@ -323,6 +323,37 @@ describe('startDevchain with a journal', () => {
     }
   });
 
+  it('starts in the past at genesisTime, moves forward, and keeps both over a restart', async () => {
+    const journal = join(dir, 'past.journal');
+    const genesisTime = new Date('2026-01-01T00:00:00Z');
+    const chain = await startDevchain({ chainId: ETH, journal, genesisTime });
+    const client = () => createChainClient('eth', endpointOf(chain));
+    let hashes: Hex[];
+    try {
+      const genesis = await createChainClient('eth', endpointOf(chain)).getBlock({
+        blockNumber: 0n,
+      });
+      assert.equal(genesis.timestamp, BigInt(genesisTime.getTime() / 1000));
+      await rpc(chain, 'evm_mine');
+      const first = await client().getBlock({ blockTag: 'latest' });
+      assert.ok(first.timestamp - genesis.timestamp < 60n, 'the clock runs on from genesis');
+      const later = Math.floor(new Date('2026-06-01T00:00:00Z').getTime() / 1000);
+      await rpc(chain, 'evm_setNextBlockTimestamp', [later]);
+      await rpc(chain, 'evm_mine');
+      assert.equal((await client().getBlock({ blockTag: 'latest' })).timestamp, BigInt(later));
+      hashes = await blockHashes(chain);
+    } finally {
+      await chain.stop();
+    }
+    // A journal's genesis wins over a different genesisTime given again.
+    const again = await startDevchain({ chainId: ETH, journal, genesisTime: new Date() });
+    try {
+      assert.deepEqual(await blockHashes(again), hashes);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('refuses snapshots, reverts, resets and other mining modes, over HTTP and in process', async () => {
     const chain = await startDevchain({ chainId: ETH, journal: join(dir, 'refuses.journal') });
     try {

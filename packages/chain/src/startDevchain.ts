@@ -38,6 +38,11 @@ export type StartDevchainParameters = {
    * `chainId` and `accounts`: they make the genesis block.
    */
   journal?: string;
+  /**
+   * The genesis block's time for a new chain (default: now). A chain that starts in the past can
+   * be given a history (evm_setNextBlockTimestamp forward); a journal's genesis wins over it.
+   */
+  genesisTime?: Date;
 };
 
 export type Devchain = {
@@ -81,6 +86,7 @@ export async function startDevchain({
   port = 0,
   accounts = [],
   journal: journalPath,
+  genesisTime,
 }: StartDevchainParameters): Promise<Devchain> {
   // Hardhat's provider and server are internal modules of hardhat 2; nothing else of hardhat
   // (no config file, no project) is needed.
@@ -126,7 +132,11 @@ export async function startDevchain({
       enableTransientStorage: false,
       enableRip7212: false,
       // The genesis block's timestamp is part of its hash, and so of every block's after it.
-      ...(journal ? { initialDate: new Date(journal.header.genesis.timestamp * 1000) } : {}),
+      ...(journal
+        ? { initialDate: new Date(journal.header.genesis.timestamp * 1000) }
+        : genesisTime
+          ? { initialDate: genesisTime }
+          : {}),
     },
     { enabled: false },
   );

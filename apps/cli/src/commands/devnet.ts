@@ -6,9 +6,11 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  DEMO_HISTORY_DAYS,
   type DemoAccount,
   type StartNetworkReturnType,
   type WebServer,
+  advanceChainClock,
   allocatePorts,
   buildWeb,
   seedDemoCatalog,
@@ -18,6 +20,8 @@ import {
 import type { Command } from '../command.js';
 import { type CliIo, output } from '../context.js';
 import { UsageError } from '../errors.js';
+
+const DAY_MS = 86_400_000;
 
 /** What `.coliving/devnet.json` holds: the shape tools and tests read (issue: npm start). */
 export type DevnetManifestFile = {
@@ -245,6 +249,8 @@ export const devnetCommands: Command[] = [
                 'discovery-nodes',
               ),
               ...withPortBase(portBaseOf(io)),
+              // The demo catalog gets a past: the data chain starts a day before its first era.
+              dataChainGenesis: new Date(Date.now() - (DEMO_HISTORY_DAYS[0] + 1) * DAY_MS),
             }),
       });
       let web: WebServer | undefined;
@@ -282,6 +288,7 @@ export const devnetCommands: Command[] = [
             cacheDir: join(dir, 'cache'),
             ...(catalog === 'small' ? { scale: SMALL_CATALOG } : {}),
             onProgress: (message) => say(`  ${message}`),
+            history: { advanceTo: (at) => advanceChainClock(network.chains.data.rpcUrl, at) },
           });
           accounts = seededCatalog.accounts;
           seeded = true;
@@ -291,6 +298,9 @@ export const devnetCommands: Command[] = [
           say('Waiting for trending to include the catalog ...');
           await waitForTrending(network.discoveryNodes.map((n) => n.endpoint));
         }
+        // However the seeding went (or if it ran before), the data chain's clock is the present:
+        // a content node's plays count only within 10 minutes after their block's time.
+        await advanceChainClock(network.chains.data.rpcUrl, new Date());
       } catch (error) {
         await stop();
         throw error;
