@@ -15,6 +15,7 @@ export * from './metadata.js';
 export * from './relayRequest.js';
 export * from './requestSignature.js';
 export * from './placement.js';
+export * from './payments.js';
 export * from './plays.js';
 export * from './streamSignature.js';
 export * from './uploadRecord.js';

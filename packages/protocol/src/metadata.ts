@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PRICE_WEI, percentageToBasisPoints } from './payments.js';
 import { type Action, type EntityType } from './entityManager.js';
 import { isCid } from './cid.js';
 import { ValidationError } from './errors.js';
@@ -70,19 +71,41 @@ export const handleSchema = z
     'may only contain letters, digits, "_" and ".", and may not start with "."',
   );
 
-/** A purchase gate: the price in DGCO wei and how the payment is split, in basis points. */
+/**
+ * A purchase gate (docs/design.md §9): the price in DGCO wei as a decimal string (lossless: DGCO
+ * has 18 decimals, "2500000000000000000" is 2.5 DGCO), at most the supply cap, and how the
+ * payment splits among users by percentage (at most two decimals, summing to 100; without
+ * splits, all to the owner). payments.ts purchaseShares turns these into what a payment carries.
+ */
 export const purchaseConditionSchema = z.strictObject({
   dgco_purchase: z.strictObject({
     price: z
       .string()
-      .regex(/^[1-9][0-9]{0,35}$/, 'must be a positive integer amount of DGCO wei, as a string'),
+      .regex(/^[1-9][0-9]{0,27}$/, 'must be a positive whole amount of DGCO wei, as a string')
+      .refine((price) => BigInt(price) <= MAX_PRICE_WEI, {
+        message: 'must be at most the DGCO supply (1,000,000,000 DGCO)',
+      }),
     splits: z
-      .array(z.strictObject({ wallet: address, basis_points: z.int().min(1).max(10_000) }))
+      .array(
+        z.strictObject({
+          user_id: entityId,
+          percentage: z.number().refine((p) => percentageToBasisPoints(p) !== undefined, {
+            message: 'must be above 0 and at most 100, with at most two decimals',
+          }),
+        }),
+      )
       .min(1)
       .max(10)
-      .refine((splits) => splits.reduce((sum, s) => sum + s.basis_points, 0) === 10_000, {
-        message: 'basis_points must sum to 10000',
-      }),
+      .refine(
+        (splits) =>
+          splits.reduce((sum, s) => sum + (percentageToBasisPoints(s.percentage) ?? 0), 0) ===
+          10_000,
+        { message: 'percentages must sum to 100' },
+      )
+      .refine((splits) => new Set(splits.map((s) => s.user_id)).size === splits.length, {
+        message: 'each user may appear once',
+      })
+      .optional(),
   }),
 });
 

@@ -12,4 +12,4 @@ export { stakingAbi, stakingBytecode } from './Staking.js';
 
 export const SOLC_VERSION = '0.8.37+commit.f401782d.Emscripten.clang';
 /** sha256 over every contract's name and bytecode: changes whenever any contract changes. */
-export const BUILD_DIGEST = '0x6cea52fea3202b0883f1d8b100c3aecc4d5699a8ff18cb6a682dafaa7ea1e929';
+export const BUILD_DIGEST = '0x753ebebfd5e5a68d7ffbbaf0388aac796d5ea2edc83a1705e8d9d097f3b7cc6e';
