@@ -235,11 +235,11 @@ export async function seedDemoCatalog(
   };
 
   // Music first, with each track's artwork: the longest job, and it needs nothing from the
-  // network. In catalog order, so the first landlord's tracks are ready to upload first.
+  // network. Era by era, and in catalog order within an era.
   const synthLimit = limiter(SYNTH_CONCURRENCY);
   const synthTimes: number[] = [];
   let synthesized = 0;
-  const audio = planned.map((t) =>
+  const synthesize = (t: PlannedTrack) =>
     later(
       step(`synthesizing "${t.title}"`, () =>
         synthLimit(async () => {
@@ -259,8 +259,14 @@ export async function seedDemoCatalog(
           return { ...result, artwork };
         }),
       ),
-    ),
-  );
+    );
+  // The oldest era's music first: an era's uploads wait for its audio, and the next era waits
+  // for those uploads.
+  const audio = new Array<ReturnType<typeof synthesize>>(planned.length);
+  const synthOrder = planned
+    .map((_, k) => k)
+    .sort((a, b) => eras.trackEra[a]! - eras.trackEra[b]! || a - b);
+  for (const k of synthOrder) audio[k] = synthesize(planned[k]!);
 
   // Accounts: sign up, then a profile with a picture and a cover photo. Sign-ups run one at a
   // time: scrypt keeps this thread busy, so running several only makes each finish later (and
