@@ -173,6 +173,11 @@ export type DB = {
   underground_trending_scores: UndergroundTrendingScoresTable;
   trending_playlist_scores: TrendingPlaylistScoresTable;
   trending_state: TrendingStateTable;
+  content_conditions: ContentConditionsTable;
+  payments: PaymentsTable;
+  payment_shares: PaymentSharesTable;
+  purchases: PurchasesTable;
+  tips: TipsTable;
 };
 
 // Plays from the play log (migrations/0009_play_log.sql); bytea is read as a Buffer.
@@ -217,3 +222,70 @@ export type TrendingPlaylistScoresTable = {
 };
 
 export type TrendingStateTable = { singleton: Generated<boolean>; computed_at: Timestamp };
+
+// Payments (migrations/0010_payments.sql). numeric columns (DGCO wei) are read as strings.
+/** Written as a bigint or a decimal string; read as a decimal string. */
+type Wei = ColumnType<string, bigint | string, bigint | string>;
+
+/** A track's or playlist's conditions after a data-chain block that changed it. */
+export type ContentConditionsTable = {
+  content_type: ItemType;
+  content_id: number;
+  block_number: number;
+  block_time: Timestamp;
+  owner_id: number;
+  stream_conditions: Json | null;
+  download_conditions: Json | null;
+  is_deleted: boolean;
+};
+
+export type PaymentKind = 'purchase' | 'tip' | 'transfer';
+
+/** Every PaymentRouter Payment event. */
+export type PaymentsTable = {
+  block_number: number;
+  log_index: number;
+  block_time: Timestamp;
+  tx_hash: string;
+  payer: string;
+  token: string;
+  payer_user_id: number | null;
+  amount: Wei;
+  ref: string;
+  nonce: Wei;
+  kind: PaymentKind;
+  reason_code: string | null;
+  reason: string | null;
+};
+
+export type PaymentSharesTable = {
+  block_number: number;
+  log_index: number;
+  position: number;
+  recipient: string;
+  user_id: number | null;
+  basis_points: number;
+  amount: Wei;
+};
+
+export type PurchasesTable = {
+  block_number: number;
+  log_index: number;
+  buyer_user_id: number;
+  seller_user_id: number;
+  content_type: ItemType;
+  content_id: number;
+  amount: Wei;
+  created_at: Timestamp;
+  tx_hash: string;
+};
+
+export type TipsTable = {
+  block_number: number;
+  log_index: number;
+  sender_user_id: number;
+  receiver_user_id: number;
+  amount: Wei;
+  created_at: Timestamp;
+  tx_hash: string;
+};

@@ -22,6 +22,13 @@ export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }
   // The play log's (indexer/sources/playLog.ts): on the same chain, at its own checkpoint.
   { table: 'plays', key: ['play_id'] },
   { table: 'skipped_plays', key: ['block_number', 'log_index', 'play_index'] },
+  // The conditions history (EntityManager's) and the payments judged against it (the eth
+  // chain's PaymentRouter, indexer/sources/paymentRouter.ts, at its own checkpoint).
+  { table: 'content_conditions', key: ['content_type', 'content_id', 'block_number'] },
+  { table: 'payments', key: ['block_number', 'log_index'] },
+  { table: 'payment_shares', key: ['block_number', 'log_index', 'position'] },
+  { table: 'purchases', key: ['block_number', 'log_index'] },
+  { table: 'tips', key: ['block_number', 'log_index'] },
 ];
 
 /** The play log's row in `indexing_checkpoints` (indexer/sources/playLog.ts names it too). */
