@@ -4,6 +4,14 @@ import { DEFAULT_MAX_BLOCK_DIFFERENCE, DEFAULT_POLL_INTERVAL_MS } from './consta
 import type { SdkContext } from './context.js';
 import { type ChainTarget, createDiscovery } from './discovery.js';
 import type { FetchFn } from './http.js';
+import {
+  type PurchasesApi,
+  type TipsApi,
+  type WalletApi,
+  createPurchasesApi,
+  createTipsApi,
+  createWalletApi,
+} from './payments.js';
 import { type PlaylistsApi, createPlaylistsApi } from './playlists.js';
 import { type ResolveReturnType, resolve } from './resolve.js';
 import { type TracksApi, createTracksApi } from './tracks.js';
@@ -42,6 +50,12 @@ export type ColivingSdk = {
   tracks: TracksApi;
   users: UsersApi;
   playlists: PlaylistsApi;
+  /** The account's DGCO on the eth chain. */
+  wallet: WalletApi;
+  /** Tips between users, signed by the account and relayed by a discovery node. */
+  tips: TipsApi;
+  /** Purchases of priced tracks and playlists, signed by the account and relayed. */
+  purchases: PurchasesApi;
   /** What a permalink or app URL names: a user, a track or a playlist. */
   resolve(url: string, options?: { signal?: AbortSignal }): Promise<ResolveReturnType>;
   auth: AuthApi;
@@ -81,6 +95,9 @@ export function createColivingSdk(init: ColivingSdkInit): ColivingSdk {
     tracks: createTracksApi(ctx),
     users: createUsersApi(ctx),
     playlists: createPlaylistsApi(ctx),
+    wallet: createWalletApi(ctx),
+    tips: createTipsApi(ctx),
+    purchases: createPurchasesApi(ctx),
     resolve: (url, options) => resolve(ctx, url, options),
     auth: createAuthApi(ctx),
   };

@@ -79,7 +79,9 @@ export function isColivingSdkError(
 /** The error type a node's HTTP status means. */
 export function errorTypeOfStatus(status: number): ColivingSdkErrorType {
   switch (status) {
+    // 402: a payment the payer cannot make (insufficient_balance, insufficient_allowance).
     case 400:
+    case 402:
     case 413:
     case 415:
     case 416:
@@ -219,6 +221,26 @@ const REFUSALS: Readonly<Record<string, string>> = {
   not_a_user:
     'Only a signed-in account that exists on the network can upload. Wait a moment after signing up and try again.',
   discovery_unavailable: 'The content node cannot check accounts right now. Try again in a minute.',
+  // Payments (POST /relay/payment): refused before any money moves.
+  invalid_payment: 'The payment was not made correctly. Try again.',
+  authorization_expired: 'The payment waited too long and expired. Try again.',
+  invalid_signature: 'The payment was not signed by your account. Log in again and retry.',
+  nonce_used: 'This payment was already made.',
+  insufficient_balance: 'Your wallet does not hold enough DGCO for this.',
+  insufficient_allowance: 'The payment was not allowed to spend your DGCO. Try again.',
+  own_content: 'You cannot buy your own track or album.',
+  already_owned: 'You already own this.',
+  not_for_sale: 'This is not for sale.',
+  wrong_amount: 'The price changed. Reload and try again.',
+  wrong_splits: 'How the price is shared changed. Reload and try again.',
+  unknown_content: 'That no longer exists, or is not on this node yet.',
+  deleted_content: 'That has been deleted.',
+  tip_too_small: 'A tip must be at least 0.1 DGCO.',
+  self_tip: 'You cannot tip yourself.',
+  wrong_recipient: 'The tip does not go to the user it names. Try again.',
+  unknown_ref: 'The payment does not say what it is for.',
+  invalid_amount: 'Enter an amount of DGCO above zero, such as 2.5.',
+  relay_disabled: 'This node does not relay payments. Try again later.',
 };
 
 /** A wait in words: "a few seconds", "about 2 minutes", "about an hour". */

@@ -30,6 +30,21 @@ export type {
   TrackUpdateInput,
   UserFieldsInput,
 } from './metadata.js';
+export {
+  type AmountInput,
+  type BuyParameters,
+  type ListTipsParameters,
+  type PaymentOptions,
+  type PaymentReturnType,
+  type PaymentStatus,
+  type PurchasesApi,
+  type SendTipParameters,
+  type TipsApi,
+  type WalletApi,
+  DGCO_DECIMALS,
+  formatDgco,
+  toWei,
+} from './payments.js';
 export type {
   CreatePlaylistParameters,
   CreatePlaylistReturnType,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeHashId, parseEntityMetadata } from '@coliving/protocol';
 import { toEntityId } from './context.js';
-import { ColivingSdkError } from './errors.js';
+import { ColivingSdkError, isColivingSdkError } from './errors.js';
 import {
   playlistContents,
   toPlaylistMetadata,
@@ -100,9 +100,46 @@ describe('metadata', () => {
         playlist_name: 'Late',
         is_album: true,
         playlist_image_sizes_multihash: CID,
-        stream_conditions: { dgco_purchase: { price: '1000000000000000000', splits: [] } },
+        // No splits: all to the owner.
+        stream_conditions: { dgco_purchase: { price: '1000000000000000000' } },
       },
     );
+  });
+
+  it('takes a price in DGCO or wei and splits by user id and percentage', () => {
+    assert.deepEqual(
+      toTrackMetadata({
+        streamConditions: {
+          purchase: {
+            price: '2.5',
+            splits: [
+              { userId: '7eP5n', percentage: 12.5 },
+              { userId: 'ML51L', percentage: 87.5 },
+            ],
+          },
+        },
+        downloadConditions: { purchase: { price: 7n } },
+      }),
+      {
+        stream_conditions: {
+          dgco_purchase: {
+            price: '2500000000000000000',
+            splits: [
+              { user_id: 1, percentage: 12.5 },
+              { user_id: 2, percentage: 87.5 },
+            ],
+          },
+        },
+        download_conditions: { dgco_purchase: { price: '7' } },
+      },
+    );
+    for (const price of ['0', '-1', '1.0000000000000000001', 'abc', 0n]) {
+      assert.throws(
+        () => toTrackMetadata({ streamConditions: { purchase: { price } } }),
+        (error: unknown) => isColivingSdkError(error, 'invalid_input'),
+        String(price),
+      );
+    }
   });
 
   it('keeps the time a kept track was added and stamps new ones now', () => {

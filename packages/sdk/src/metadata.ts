@@ -1,8 +1,8 @@
 // The SDK's camelCase inputs as the snake_case metadata the indexer reads
 // (packages/protocol/src/metadata.ts). Ids come in as hashids and go on chain as numbers.
-import type { Address } from 'viem';
 import type { Genre, Mood, UploadReceipt } from '@coliving/protocol';
 import { toEntityId } from './context.js';
+import { toWei } from './payments.js';
 
 /** A genre from the fixed list (any string is accepted here and checked before signing). */
 export type GenreInput = Genre | (string & {});
@@ -14,9 +14,13 @@ export type AccessConditionsInput =
   | { tipUserId: string }
   | {
       purchase: {
-        /** The price in DGCO wei. */
+        /** The price: a bigint of DGCO wei, or a decimal string of DGCO ("2.5"). */
         price: bigint | string;
-        splits: { wallet: Address; basisPoints: number }[];
+        /**
+         * Who gets what share of each sale: user ids and percentages (at most two decimals)
+         * summing to 100. Unset or empty: all to the owner.
+         */
+        splits?: { userId: string; percentage: number }[];
       };
     };
 
@@ -109,13 +113,19 @@ function isoDate(value: string | Date): string {
 export function toAccessConditions(input: AccessConditionsInput): Record<string, unknown> {
   if ('followUserId' in input) return { follow_user_id: toEntityId(input.followUserId, 'user id') };
   if ('tipUserId' in input) return { tip_user_id: toEntityId(input.tipUserId, 'user id') };
+  const { price, splits } = input.purchase;
   return {
     dgco_purchase: {
-      price: String(input.purchase.price),
-      splits: input.purchase.splits.map((s) => ({
-        wallet: s.wallet,
-        basis_points: s.basisPoints,
-      })),
+      // Wei as a decimal string: lossless, as the indexer reads it.
+      price: toWei(price).toString(),
+      ...(splits && splits.length > 0
+        ? {
+            splits: splits.map((s) => ({
+              user_id: toEntityId(s.userId, 'user id'),
+              percentage: s.percentage,
+            })),
+          }
+        : {}),
     },
   };
 }

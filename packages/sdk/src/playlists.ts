@@ -12,7 +12,7 @@ import { manageEntity } from './manageEntity.js';
 import { type PlaylistFieldsInput, playlistContents, toPlaylistMetadata } from './metadata.js';
 import { type WriteOptions, toggle } from './social.js';
 import type { SearchSortMethod, TrendingTime } from './tracks.js';
-import type { Page, Playlist, Track, Viewer } from './types.js';
+import type { AccessInfo, Page, Playlist, Track, Viewer } from './types.js';
 import { type FileInput, uploadImage } from './upload.js';
 
 export type CreatePlaylistParameters = {
@@ -144,6 +144,18 @@ export function createPlaylistsApi(ctx: SdkContext) {
     get,
     unclaimedId,
     update,
+
+    /**
+     * Whether `userId` may stream and download the playlist (an album bought unlocks its
+     * tracks), and what unlocks it; without `userId`, as an anonymous listener.
+     */
+    async accessInfo(id: string, opts: Viewer & Signal = {}): Promise<AccessInfo> {
+      return readById(
+        getData<AccessInfo>(ctx, `${path(id)}/access-info`, { user_id: opts.userId }, opts.signal),
+        'playlist',
+        id,
+      );
+    },
 
     /** The playlist's tracks, in order (deleted and unreleased ones left out). */
     async tracks(id: string, opts: Viewer & Signal = {}): Promise<Track[]> {

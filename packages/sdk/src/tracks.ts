@@ -24,7 +24,7 @@ import {
   toTrackMetadata,
 } from './metadata.js';
 import { type WriteOptions, readAs, toggle } from './social.js';
-import type { Page, TopListener, Track, User, Viewer } from './types.js';
+import type { AccessInfo, Page, TopListener, Track, User, Viewer } from './types.js';
 import { type FileInput, type UploadProgressEvent, uploadFile, uploadImage } from './upload.js';
 import { readWaveform } from './waveform.js';
 
@@ -271,6 +271,21 @@ export function createTracksApi(ctx: SdkContext) {
         `${path(id)}/top_listeners`,
         { limit: opts.limit, offset: opts.offset, user_id: opts.userId },
         opts.signal,
+      );
+    },
+
+    /**
+     * Whether `userId` may stream and download the track, and what unlocks it (the conditions:
+     * a price and splits, a tip or a follow); without `userId`, as an anonymous listener.
+     */
+    async accessInfo(
+      id: string,
+      opts: { userId?: string; signal?: AbortSignal } = {},
+    ): Promise<AccessInfo> {
+      return readById(
+        getData<AccessInfo>(ctx, `${path(id)}/access-info`, { user_id: opts.userId }, opts.signal),
+        'track',
+        id,
       );
     },
 

@@ -15,6 +15,10 @@ import { type WriteOptions, readAs, toggle } from './social.js';
 import type { SearchSortMethod } from './tracks.js';
 import type {
   Favorite,
+  Purchase,
+  SalesAggregate,
+  Supporter,
+  Supporting,
   ListenCountsMonthly,
   Page,
   Playlist,
@@ -352,6 +356,49 @@ export function createUsersApi(ctx: SdkContext) {
         signal: options.signal,
         ...(options.onStatus ? { onStatus: options.onStatus } : {}),
       });
+    },
+
+    /** What the user bought, newest first (`signature` is the eth-chain transaction). */
+    async purchases(id: string, opts: Page & Signal = {}): Promise<Purchase[]> {
+      return getData<Purchase[]>(ctx, `${path(id)}/purchases`, paged(opts), opts.signal);
+    },
+
+    /** What others bought from the user, newest first. */
+    async sales(id: string, opts: Page & Signal = {}): Promise<Purchase[]> {
+      return getData<Purchase[]>(ctx, `${path(id)}/sales`, paged(opts), opts.signal);
+    },
+
+    /** The user's sales by item: how many times each was bought and for how much in all. */
+    async salesAggregate(id: string, opts: Page & Signal = {}): Promise<SalesAggregate[]> {
+      return getData<SalesAggregate[]>(
+        ctx,
+        `${path(id)}/sales/aggregate`,
+        paged(opts),
+        opts.signal,
+      );
+    },
+
+    /** Who bought the user's content (one item with `contentType` and `contentId`). */
+    async purchasers(
+      id: string,
+      opts: Page & Signal & { contentType?: 'track' | 'playlist'; contentId?: string } = {},
+    ): Promise<User[]> {
+      return getData<User[]>(
+        ctx,
+        `${path(id)}/purchasers`,
+        { content_type: opts.contentType, content_id: opts.contentId, ...paged(opts) },
+        opts.signal,
+      );
+    },
+
+    /** Who tipped the user, ranked by total tipped (wei). */
+    async supporters(id: string, opts: Page & Signal = {}): Promise<Supporter[]> {
+      return getData<Supporter[]>(ctx, `${path(id)}/supporters`, paged(opts), opts.signal);
+    },
+
+    /** Whom the user tipped, ranked by total tipped (wei). */
+    async supporting(id: string, opts: Page & Signal = {}): Promise<Supporting[]> {
+      return getData<Supporting[]>(ctx, `${path(id)}/supporting`, paged(opts), opts.signal);
     },
 
     /** `userId` follows `targetUserId`; answers the target as `userId` now sees it. */
