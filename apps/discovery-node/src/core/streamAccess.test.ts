@@ -32,6 +32,7 @@ import { createContentNodes } from './contentNodes.js';
 import {
   type StreamTrack,
   checkStreamAccess,
+  contentAccess,
   signStreamPath,
   signStreamUrl,
   streamUrlExpiry,
@@ -62,6 +63,79 @@ async function addUser(db: Kysely<DB>, userId: number): Promise<void> {
       updated_at: at,
       tx_hash: '0x',
     })
+    .execute();
+}
+
+let logIndex = 0;
+const paymentStamp = () => ({
+  block_number: 5,
+  log_index: logIndex++,
+  amount: '1000000000000000000',
+  created_at: new Date('2026-01-02T00:00:00Z'),
+  tx_hash: '0x',
+});
+
+async function addTip(db: Kysely<DB>, sender: number, receiver: number): Promise<void> {
+  await db
+    .insertInto('tips')
+    .values({ ...paymentStamp(), sender_user_id: sender, receiver_user_id: receiver })
+    .execute();
+}
+
+async function addPurchase(
+  db: Kysely<DB>,
+  buyer: number,
+  contentType: 'track' | 'playlist',
+  contentId: number,
+): Promise<void> {
+  await db
+    .insertInto('purchases')
+    .values({
+      ...paymentStamp(),
+      buyer_user_id: buyer,
+      seller_user_id: OWNER,
+      content_type: contentType,
+      content_id: contentId,
+    })
+    .execute();
+}
+
+async function addPlaylist(
+  db: Kysely<DB>,
+  playlistId: number,
+  isAlbum: boolean,
+  trackIds: number[],
+): Promise<void> {
+  const at = new Date('2026-01-01T00:00:00Z');
+  await db
+    .insertInto('playlists')
+    .values({
+      playlist_id: playlistId,
+      owner_id: OWNER,
+      playlist_name: `Playlist ${playlistId}`,
+      is_album: isAlbum,
+      is_private: false,
+      is_deleted: false,
+      stream_conditions: null,
+      metadata: {},
+      metadata_cid: '',
+      created_block: 1,
+      created_at: at,
+      updated_block: 1,
+      updated_at: at,
+      tx_hash: '0x',
+    })
+    .execute();
+  await db
+    .insertInto('playlist_tracks')
+    .values(
+      trackIds.map((track_id, position) => ({
+        playlist_id: playlistId,
+        position,
+        track_id,
+        added_at: 0,
+      })),
+    )
     .execute();
 }
 
@@ -137,23 +211,103 @@ describe('checkStreamAccess', () => {
     await checkStreamAccess(db, otherGate, { userId: STRANGER });
   });
 
-  it('lets only the owner stream tip- and purchase-gated tracks (no tips or purchases indexed yet)', async () => {
-    const gates = [
-      { tip_user_id: OWNER },
-      {
-        dgco_purchase: {
-          price: '1000000000000000000',
-          splits: [{ wallet: `0x${'ab'.repeat(20)}`, basis_points: 10_000 }],
-        },
+  it('lets the owner and tippers of the gate user stream a tip-gated track, and no one else', async () => {
+    const track = trackWith({ streamConditions: { tip_user_id: OWNER } });
+    await checkStreamAccess(db, track, { userId: OWNER });
+    for (const listener of [{ userId: FAN }, { userId: STRANGER }, {}]) {
+      await rejectsWith(checkStreamAccess(db, track, listener), ForbiddenError, 'stream_gated');
+    }
+    // A tip to someone else opens nothing; one to the gate's user does.
+    await addTip(db, FAN, STRANGER);
+    await rejectsWith(
+      checkStreamAccess(db, track, { userId: FAN }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await addTip(db, FAN, OWNER);
+    await checkStreamAccess(db, track, { userId: FAN });
+    await rejectsWith(
+      checkStreamAccess(db, track, { userId: STRANGER }),
+      ForbiddenError,
+      'stream_gated',
+    );
+  });
+
+  it('lets the owner and buyers (of the track, or of an album holding it) stream a purchase-gated track, with the price in the refusal', async () => {
+    const streamConditions = {
+      dgco_purchase: {
+        price: '2500000000000000000',
+        splits: [{ user_id: OWNER, percentage: 100 }],
       },
-    ];
-    for (const streamConditions of gates) {
-      const track = trackWith({ streamConditions });
+    };
+    const bought = trackWith({ trackId: 20, streamConditions });
+    const inAlbum = trackWith({ trackId: 21, streamConditions });
+    const inPlaylist = trackWith({ trackId: 22, streamConditions });
+    await addPlaylist(db, 30, true, [21]);
+    await addPlaylist(db, 31, false, [22]);
+    for (const track of [bought, inAlbum, inPlaylist]) {
       await checkStreamAccess(db, track, { userId: OWNER });
-      for (const listener of [{ userId: FAN }, { userId: STRANGER }, {}]) {
-        await rejectsWith(checkStreamAccess(db, track, listener), ForbiddenError, 'stream_gated');
+      for (const listener of [{ userId: FAN }, {}]) {
+        await assert.rejects(checkStreamAccess(db, track, listener), (error: unknown) => {
+          assert.ok(error instanceof ForbiddenError);
+          assert.equal(error.code, 'stream_gated');
+          assert.match(error.message, /2\.5 DGCO/);
+          return true;
+        });
       }
     }
+    // Another user's purchase, or a purchase of another track, opens nothing.
+    await addPurchase(db, STRANGER, 'track', 20);
+    await addPurchase(db, FAN, 'track', 99);
+    await rejectsWith(
+      checkStreamAccess(db, bought, { userId: FAN }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await addPurchase(db, FAN, 'track', 20);
+    await checkStreamAccess(db, bought, { userId: FAN });
+    // An album's purchase opens its tracks; a (non-album) playlist's does not.
+    await addPurchase(db, FAN, 'playlist', 30);
+    await addPurchase(db, FAN, 'playlist', 31);
+    await checkStreamAccess(db, inAlbum, { userId: FAN });
+    await rejectsWith(
+      checkStreamAccess(db, inPlaylist, { userId: FAN }),
+      ForbiddenError,
+      'stream_gated',
+    );
+    await rejectsWith(
+      checkStreamAccess(db, inAlbum, { userId: STRANGER }),
+      ForbiddenError,
+      'stream_gated',
+    );
+  });
+
+  it('reports stream and download access apart, the owner and a deleted content aside', async () => {
+    const content = {
+      type: 'track' as const,
+      id: 40,
+      ownerId: OWNER,
+      isDeleted: false,
+      streamConditions: null,
+      downloadConditions: { follow_user_id: OWNER },
+    };
+    assert.deepEqual(await contentAccess(db, content, STRANGER), { stream: true, download: false });
+    assert.deepEqual(await contentAccess(db, content, undefined), {
+      stream: true,
+      download: false,
+    });
+    assert.deepEqual(await contentAccess(db, content, FAN), { stream: true, download: true });
+    assert.deepEqual(await contentAccess(db, content, OWNER), { stream: true, download: true });
+    const gated = {
+      ...content,
+      streamConditions: { tip_user_id: OWNER },
+      downloadConditions: null,
+    };
+    assert.deepEqual(await contentAccess(db, gated, STRANGER), { stream: false, download: true });
+    assert.deepEqual(await contentAccess(db, { ...content, isDeleted: true }, OWNER), {
+      stream: false,
+      download: false,
+    });
   });
 
   it('refuses conditions it does not know, even to followers', async () => {

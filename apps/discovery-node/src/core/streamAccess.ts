@@ -1,7 +1,7 @@
 // Who may stream what (docs/design.md §9), and the signature that lets a content node serve it (§8).
 // Every gate is decided here and nowhere else.
 import type { Kysely } from 'kysely';
-import { type Hex, type LocalAccount, recoverMessageAddress } from 'viem';
+import { type Hex, type LocalAccount, formatEther, recoverMessageAddress } from 'viem';
 import {
   ForbiddenError,
   GATED_STREAM_SIGNATURE_TTL_MS,
@@ -14,6 +14,7 @@ import {
   signStreamData,
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { hasPurchased } from './payments.js';
 import { isScheduled } from './visibility.js';
 
 /** What access and signing need to know of a track. */
@@ -76,29 +77,95 @@ export async function checkStreamAccess(
   // Unlisted tracks stay off listings but stream to anyone with the link, as on Audius.
   if (track.streamConditions === null) return;
 
+  const refused = await unmetCondition(db, track.streamConditions, userId, {
+    type: 'track',
+    id: track.trackId,
+  });
+  if (refused) throw gated(refused);
+}
+
+/** What access conditions guard: a track, or a playlist (an album's purchase). */
+export type GatedContent = { type: 'track' | 'playlist'; id: number };
+
+const GATE_MESSAGES = {
+  follow: 'Follow the artist to unlock this',
+  tip: 'Tip the artist to unlock this',
+  unknown: 'This has access conditions this node does not know',
+} as const;
+
+/**
+ * Why `userId` does not meet `conditions` (words for the listener), or undefined when they do:
+ * a follow gate needs a follow of its user; a tip gate a counted tip to its user (core/payments.ts
+ * judges what counts); a purchase gate a purchase of the content or, for a track, of an album
+ * holding it. The gate's own user (follow, tip) passes. Owners are the caller's to let through.
+ */
+export async function unmetCondition(
+  db: Kysely<DB>,
+  conditions: Record<string, unknown> | null,
+  userId: number | undefined,
+  content: GatedContent,
+): Promise<string | undefined> {
+  if (conditions === null) return undefined;
   // The indexer stores only conditions that passed this schema; anything else is refused rather
   // than guessed at.
-  const parsed = accessConditionsSchema.safeParse(track.streamConditions);
-  if (!parsed.success) throw gated('This track has access conditions this node does not know');
-  const conditions = parsed.data;
-
-  if ('follow_user_id' in conditions) {
-    if (userId === undefined) throw gated('Follow the artist to stream this track');
+  const parsed = accessConditionsSchema.safeParse(conditions);
+  if (!parsed.success) return GATE_MESSAGES.unknown;
+  const gate = parsed.data;
+  if ('follow_user_id' in gate) {
+    if (userId === undefined) return GATE_MESSAGES.follow;
     // The gate's own user cannot follow themselves (self-follows are refused), so they pass.
-    if (userId === conditions.follow_user_id) return;
+    if (userId === gate.follow_user_id) return undefined;
     const follow = await db
       .selectFrom('follows')
       .select('follower_id')
       .where('follower_id', '=', userId)
-      .where('followee_id', '=', conditions.follow_user_id)
+      .where('followee_id', '=', gate.follow_user_id)
       .executeTakeFirst();
-    if (!follow) throw gated('Follow the artist to stream this track');
-    return;
+    return follow ? undefined : GATE_MESSAGES.follow;
   }
-  // Tips and purchases are not indexed yet (no tips or purchases tables), so no listener can
-  // prove one: only the owner streams these until that indexing exists.
-  if ('tip_user_id' in conditions) throw gated('Tip the artist to stream this track');
-  throw gated('Purchase this track to stream it');
+  if ('tip_user_id' in gate) {
+    if (userId === undefined) return GATE_MESSAGES.tip;
+    if (userId === gate.tip_user_id) return undefined;
+    const tip = await db
+      .selectFrom('tips')
+      .select('sender_user_id')
+      .where('sender_user_id', '=', userId)
+      .where('receiver_user_id', '=', gate.tip_user_id)
+      .limit(1)
+      .executeTakeFirst();
+    return tip ? undefined : GATE_MESSAGES.tip;
+  }
+  // The price is in the answer, so a client can offer the purchase at once.
+  const price = `Purchase this for ${formatEther(BigInt(gate.dgco_purchase.price))} DGCO to unlock it`;
+  if (userId === undefined) return price;
+  return (await hasPurchased(db, userId, content.type, content.id)) ? undefined : price;
+}
+
+/** What a content's access-info reports: whether `userId` may stream it and download it. */
+export type ContentAccess = { stream: boolean; download: boolean };
+
+/**
+ * Whether `userId` (anonymous when undefined) may stream and download a track or playlist, as
+ * checkStreamAccess decides for the stream: the owner always; otherwise each set of conditions
+ * met (none: open). A deleted content opens to no one.
+ */
+export async function contentAccess(
+  db: Kysely<DB>,
+  content: GatedContent & {
+    ownerId: number;
+    isDeleted: boolean;
+    streamConditions: Record<string, unknown> | null;
+    downloadConditions: Record<string, unknown> | null;
+  },
+  userId: number | undefined,
+): Promise<ContentAccess> {
+  if (content.isDeleted) return { stream: false, download: false };
+  if (userId !== undefined && userId === content.ownerId) return { stream: true, download: true };
+  const [stream, download] = await Promise.all([
+    unmetCondition(db, content.streamConditions, userId, content),
+    unmetCondition(db, content.downloadConditions, userId, content),
+  ]);
+  return { stream: stream === undefined, download: download === undefined };
 }
 
 export type ProveListenerParameters = {

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { checkAddedTrack, checkIdFree } from '../../core/entityRules.js';
 import type { PlaylistsTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
+import { conditionsOf, writeContentConditions } from './contentConditions.js';
 import type { EntityBatch } from '../entityBatch.js';
 import {
   type ActionContext,
@@ -57,6 +58,10 @@ export const playlists: TableSpec<Rows<number, PlaylistRow>> = {
             )
             .execute();
         }
+        await writeContentConditions(
+          tx,
+          rows.map((row) => conditionsOf('playlist', row, row.playlist_id)),
+        );
       },
     }),
 };

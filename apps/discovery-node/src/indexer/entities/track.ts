@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { checkAudio } from '../../core/entityRules.js';
 import type { TracksTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
+import { conditionsOf, writeContentConditions } from './contentConditions.js';
 import type { EntityBatch } from '../entityBatch.js';
 import {
   type ActionContext,
@@ -59,6 +60,10 @@ export const tracks: TableSpec<Rows<number, TrackRow>> = {
             )
             .execute();
         }
+        await writeContentConditions(
+          tx,
+          rows.map((row) => conditionsOf('track', row, row.track_id)),
+        );
       },
     }),
 };
