@@ -5,14 +5,17 @@ import { ColivingSdkError } from '@coliving/sdk';
 import { accountCommands } from './commands/account.js';
 import { catalogCommands } from './commands/catalog.js';
 import { devnetCommands } from './commands/devnet.js';
+import { faucetCommand } from './commands/faucet.js';
+import { moneyCommands } from './commands/money.js';
 import { nodeCommands } from './commands/node.js';
 import { playsCommands } from './commands/plays.js';
 import { socialCommands } from './commands/social.js';
 import { streamCommand } from './commands/stream.js';
+import { trackEditCommands } from './commands/trackEdit.js';
 import { uploadCommand } from './commands/upload.js';
 import type { Command, CommandArgs } from './command.js';
 import type { CliIo } from './context.js';
-import { UsageError } from './errors.js';
+import { CommandFailure, UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,12 +28,15 @@ const GLOBAL_OPTIONS: Options = {
 const COMMANDS: Command[] = [
   ...accountCommands,
   uploadCommand,
+  ...trackEditCommands,
   ...catalogCommands,
   ...socialCommands,
+  ...moneyCommands,
   streamCommand,
   ...playsCommands,
   ...nodeCommands,
   ...devnetCommands,
+  faucetCommand,
 ];
 
 function helpText(): string {
@@ -45,6 +51,40 @@ function helpText(): string {
     'network; also COLIVING_DISCOVERY_URL). Without them, the local devnet (.coliving/devnet.json)',
     'is used. Your login is kept in $COLIVING_HOME (default ~/.coliving), readable by you only.',
   ].join('\n');
+}
+
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * `rest` with each negative number (`-1`, `-2.5`) made something parseArgs takes as a value
+ * rather than an unknown option: after a string option it joins it (`--price=-1`), elsewhere it
+ * becomes a stand-in positional, mapped back by `negatives`. So `tip @bob -1` reaches the command,
+ * which says what is wrong with the amount, instead of "Unknown option '-1'".
+ */
+function withNegativeNumbers(
+  rest: string[],
+  options: Options,
+): { args: string[]; negatives: Map<string, string> } {
+  const args: string[] = [];
+  const negatives = new Map<string, string>();
+  for (const arg of rest) {
+    if (arg === '--') break;
+    if (!NEGATIVE_NUMBER.test(arg)) {
+      args.push(arg);
+      continue;
+    }
+    const previous = args.at(-1);
+    const name = previous?.startsWith('--') && !previous.includes('=') ? previous.slice(2) : '';
+    if (options[name]?.type === 'string') {
+      args[args.length - 1] = `${previous}=${arg}`;
+    } else {
+      const standIn = `\u0000${negatives.size}:${arg}`;
+      negatives.set(standIn, arg);
+      args.push(standIn);
+    }
+  }
+  const end = rest.indexOf('--');
+  return { args: end === -1 ? args : [...args, ...rest.slice(end)], negatives };
 }
 
 /** The command the words start with (longest match), and the rest of the arguments. */
@@ -72,17 +112,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { command, rest } = found;
   let json = rest.includes('--json');
   try {
+    const options = { ...GLOBAL_OPTIONS, ...command.options };
+    const { args, negatives } = withNegativeNumbers(rest, options);
     let parsed;
     try {
-      parsed = parseArgs({
-        args: rest,
-        options: { ...GLOBAL_OPTIONS, ...command.options },
-        allowPositionals: true,
-        strict: true,
-      });
+      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (cause) {
       throw new UsageError(`${(cause as Error).message}\nUsage: coliving ${command.usage}`);
     }
+    parsed.positionals = parsed.positionals.map((p) => negatives.get(p) ?? p);
     const values = parsed.values as CommandArgs['values'];
     json = values.json === true;
     if (values.help) {
@@ -114,14 +152,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 function report(error: unknown, io: CliIo, json: boolean): number {
   const usage = error instanceof UsageError;
   const sdk = error instanceof ColivingSdkError ? error : undefined;
+  const failure = error instanceof CommandFailure ? error : undefined;
+  const code = sdk?.code ?? failure?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
     io.stdout(
-      `${JSON.stringify({ error: { type: usage ? 'usage' : (sdk?.type ?? 'failed'), ...(sdk?.code ? { code: sdk.code } : {}), message } }, null, 2)}\n`,
+      `${JSON.stringify({ error: { type: usage ? 'usage' : (sdk?.type ?? 'failed'), ...(code ? { code } : {}), message } }, null, 2)}\n`,
     );
   } else {
     io.stderr(`coliving: ${message}\n`);
   }
-  if (!usage && !sdk && io.env.COLIVING_DEBUG) io.stderr(`${(error as Error).stack ?? ''}\n`);
+  if (!usage && !sdk && !failure && io.env.COLIVING_DEBUG)
+    io.stderr(`${(error as Error).stack ?? ''}\n`);
   return usage ? 2 : 1;
 }

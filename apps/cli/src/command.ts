@@ -18,7 +18,8 @@ export type Command = {
 };
 
 export type CommandArgs = {
-  values: Record<string, string | boolean | undefined>;
+  /** Option values; an option declared `multiple` gives an array. */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
   json: boolean;
   discovery?: string;

@@ -1,7 +1,7 @@
 // What a command's <track>, <user> or <playlist> argument may be: a hashid, a numeric id, a
 // permalink path (`/alice/sunset`) or full URL, or for users a handle (`@alice` or `alice`).
 import type { ColivingSdk } from '@coliving/sdk';
-import { UsageError } from './errors.js';
+import { CommandFailure, UsageError } from './errors.js';
 
 type Track = Awaited<ReturnType<ColivingSdk['tracks']['get']>>;
 type User = Awaited<ReturnType<ColivingSdk['users']['get']>>;
@@ -42,4 +42,58 @@ export async function findUser(sdk: ColivingSdk, target: string): Promise<User> 
     if (!isNotFound(error)) throw error;
     return sdk.users.byHandle(target);
   }
+}
+
+/** What `buy` takes: a track, or a playlist or album. */
+export type Content = { kind: 'track'; track: Track } | { kind: 'playlist'; playlist: Playlist };
+
+async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The track or playlist `target` names. A permalink says which; an id may be either (tracks and
+ * playlists are numbered apart), so with no `kind` both are looked up and, when both exist, the
+ * one for sale is taken; when that does not decide, the user is asked to say which.
+ */
+export async function findContent(
+  sdk: ColivingSdk,
+  target: string,
+  kind?: 'track' | 'playlist',
+): Promise<Content> {
+  if (isLink(target)) {
+    const resolved = await sdk.resolve(target);
+    if (resolved.kind === 'user')
+      throw new UsageError(`${target} is a user, not a track or playlist`);
+    if (kind && resolved.kind !== kind)
+      throw new UsageError(`${target} is a ${resolved.kind}, not a ${kind}`);
+    return resolved.kind === 'track'
+      ? { kind: 'track', track: await sdk.tracks.get(resolved.id) }
+      : { kind: 'playlist', playlist: await sdk.playlists.get(resolved.id) };
+  }
+  if (kind === 'track') return { kind, track: await sdk.tracks.get(target) };
+  if (kind === 'playlist') return { kind, playlist: await sdk.playlists.get(target) };
+  const [track, playlist] = await Promise.all([
+    orUndefined(sdk.tracks.get(target)),
+    orUndefined(sdk.playlists.get(target)),
+  ]);
+  const forSale = (item: { stream_conditions?: unknown } | undefined) =>
+    item !== undefined &&
+    typeof item.stream_conditions === 'object' &&
+    item.stream_conditions !== null &&
+    'dgco_purchase' in item.stream_conditions;
+  if (track && (!playlist || (forSale(track) && !forSale(playlist))))
+    return { kind: 'track', track };
+  if (playlist && (!track || (forSale(playlist) && !forSale(track))))
+    return { kind: 'playlist', playlist };
+  if (track && playlist)
+    throw new UsageError(
+      `${target} is both a track ("${track.title}") and a playlist ("${playlist.playlist_name}"): add --track or --playlist, or give its permalink`,
+    );
+  throw new CommandFailure('not_found', `No track or playlist has the id ${target}`);
 }

@@ -2,6 +2,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { GENRES } from '@coliving/protocol';
+import {
+  ACCESS_OPTIONS,
+  ACCESS_USAGE,
+  describeAccess,
+  parseAccess,
+  resolveAccess,
+} from '../access.js';
 import type { Command } from '../command.js';
 import { type CliIo, output, requireSession, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -58,9 +65,9 @@ function progressBar(io: CliIo): {
 
 export const uploadCommand: Command = {
   words: ['upload'],
-  usage:
-    'upload <file> --title <t> --genre <g> [--artwork <image>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>]',
-  summary: 'Publish a track: upload, transcode, publish',
+  usage: `upload <file> --title <t> --genre <g> [--artwork <image>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>] ${ACCESS_USAGE}`,
+  summary:
+    'Publish a track: upload, transcode, publish (public, or for sale, follow- or tip-gated)',
   positionals: 1,
   options: {
     title: { type: 'string' },
@@ -70,6 +77,7 @@ export const uploadCommand: Command = {
     mood: { type: 'string' },
     tags: { type: 'string' },
     'preview-start': { type: 'string' },
+    ...ACCESS_OPTIONS,
   },
   async run({ positionals, values, json, discovery }, io) {
     const { title, genre } = values;
@@ -81,6 +89,7 @@ export const uploadCommand: Command = {
       values['preview-start'] === undefined ? undefined : Number(values['preview-start']);
     if (previewStart !== undefined && (!Number.isFinite(previewStart) || previewStart < 0))
       throw new UsageError('--preview-start is a number of seconds, 0 or more');
+    const access = parseAccess(values);
     const path = resolve(io.cwd, positionals[0]!);
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`${positionals[0]!} is not a file`);
@@ -91,6 +100,8 @@ export const uploadCommand: Command = {
 
     const session = await requireSession(io);
     const sdk = await sdkFor(io, { discovery }, session);
+    // Split users are looked up before the upload: a wrong handle costs no transcode.
+    const accessFields = await resolveAccess(sdk, access, session.userId!);
     const bar = progressBar(io);
     let result;
     try {
@@ -106,6 +117,7 @@ export const uploadCommand: Command = {
           ...(typeof values.mood === 'string' ? { mood: values.mood } : {}),
           ...(typeof values.tags === 'string' ? { tags: values.tags } : {}),
           ...(previewStart !== undefined ? { previewStartSeconds: previewStart } : {}),
+          ...accessFields,
         },
         onProgress: (event) => bar.update(event),
       });
@@ -113,8 +125,27 @@ export const uploadCommand: Command = {
       bar.done();
     }
     const { trackId, track } = result;
-    output(io, json, { trackId, permalink: track.permalink, title: track.title }, () =>
-      [`Published "${track.title}"`, `id ${trackId}`, `permalink ${track.permalink}`].join('\n'),
+    const conditions = track.stream_conditions;
+    output(
+      io,
+      json,
+      {
+        trackId,
+        permalink: track.permalink,
+        title: track.title,
+        streamConditions: conditions ?? null,
+        isUnlisted: track.is_unlisted,
+        isDownloadable: track.is_downloadable,
+      },
+      () =>
+        [
+          `Published "${track.title}"`,
+          `id ${trackId}`,
+          `permalink ${track.permalink}`,
+          ...(conditions || track.is_unlisted
+            ? [`access ${describeAccess(conditions)}${track.is_unlisted ? ', unlisted' : ''}`]
+            : []),
+        ].join('\n'),
     );
   },
 };

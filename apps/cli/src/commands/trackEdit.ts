@@ -1,0 +1,148 @@
+// A landlord's own tracks: `track edit <track>` (its fields, artwork and access: a price and
+// splits, a follow or tip gate, public, listed, downloadable) and `track delete <track>`.
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { GENRES, encodeHashId } from '@coliving/protocol';
+import type { ColivingSdk, UpdateTrackChanges } from '@coliving/sdk';
+import {
+  ACCESS_OPTIONS,
+  ACCESS_USAGE,
+  asksForChange,
+  describeAccess,
+  parseAccess,
+  resolveAccess,
+} from '../access.js';
+import type { Command } from '../command.js';
+import { output, requireSession, sdkFor } from '../context.js';
+import { CommandFailure, UsageError } from '../errors.js';
+import { findTrack } from '../targets.js';
+
+/** The text fields `track edit` changes; an empty value clears an optional one. */
+const TEXT_FIELDS = ['title', 'genre', 'description', 'mood', 'tags'] as const;
+
+/** The user names each split's user id by, for printing a track's access. */
+export async function splitHandles(
+  sdk: ColivingSdk,
+  conditions: unknown,
+): Promise<Map<string, string>> {
+  const splits =
+    (conditions as { dgco_purchase?: { splits?: { user_id: number | string }[] } } | null)
+      ?.dgco_purchase?.splits ?? [];
+  const handles = new Map<string, string>();
+  await Promise.all(
+    splits.map(async (s) => {
+      const id = typeof s.user_id === 'number' ? encodeHashId(s.user_id) : s.user_id;
+      const user = await sdk.users.get(id).catch(() => undefined);
+      if (user) handles.set(String(s.user_id), `@${user.handle}`);
+    }),
+  );
+  return handles;
+}
+
+export const trackEditCommands: Command[] = [
+  {
+    words: ['track', 'edit'],
+    usage: `track edit <track> [--title <t>] [--genre <g>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>] [--artwork <image>] ${ACCESS_USAGE}`,
+    summary:
+      'Change one of your tracks: its fields, artwork, price and splits, gate, listing, download',
+    positionals: 1,
+    options: {
+      title: { type: 'string' },
+      genre: { type: 'string' },
+      description: { type: 'string' },
+      mood: { type: 'string' },
+      tags: { type: 'string' },
+      'preview-start': { type: 'string' },
+      artwork: { type: 'string' },
+      ...ACCESS_OPTIONS,
+    },
+    async run({ positionals, values, json, discovery }, io) {
+      const access = parseAccess(values);
+      const changes: UpdateTrackChanges = {};
+      for (const name of TEXT_FIELDS) {
+        const value = values[name];
+        if (typeof value !== 'string') continue;
+        if (name === 'title' && value.trim() === '')
+          throw new UsageError('--title cannot be empty');
+        if (name === 'genre' && !(GENRES as readonly string[]).includes(value))
+          throw new UsageError(`--genre must be one of: ${GENRES.join(', ')}`);
+        changes[name] = name === 'title' || name === 'genre' || value !== '' ? value : null;
+      }
+      if (values['preview-start'] !== undefined) {
+        const seconds = Number(values['preview-start']);
+        if (!Number.isFinite(seconds) || seconds < 0)
+          throw new UsageError('--preview-start is a number of seconds, 0 or more');
+        changes.previewStartSeconds = seconds;
+      }
+      if (typeof values.artwork === 'string') {
+        const path = resolve(io.cwd, values.artwork);
+        if (!(await stat(path).catch(() => undefined))?.isFile())
+          throw new UsageError(`${values.artwork} is not a file`);
+        changes.artwork = new Uint8Array(await readFile(path));
+      }
+      if (Object.keys(changes).length === 0 && !asksForChange(access))
+        throw new UsageError(
+          `nothing to change: give at least one option\nUsage: coliving ${trackEditCommands[0]!.usage}`,
+        );
+
+      const session = await requireSession(io);
+      const sdk = await sdkFor(io, { discovery }, session);
+      const track = await findTrack(sdk, positionals[0]!);
+      if (track.user.id !== session.userId)
+        throw new CommandFailure(
+          'forbidden',
+          `"${track.title}" is @${track.user.handle}'s track: you can edit only your own`,
+        );
+      Object.assign(changes, await resolveAccess(sdk, access, track.user.id));
+      const after = await sdk.tracks.update(session.userId, track.id, changes);
+      const conditions = after.stream_conditions;
+      const accessText = describeAccess(conditions, await splitHandles(sdk, conditions));
+      output(
+        io,
+        json,
+        {
+          trackId: after.id,
+          title: after.title,
+          permalink: after.permalink,
+          genre: after.genre,
+          isUnlisted: after.is_unlisted,
+          isDownloadable: after.is_downloadable,
+          streamConditions: after.stream_conditions ?? null,
+          downloadConditions: after.download_conditions ?? null,
+        },
+        () =>
+          [
+            `Updated "${after.title}" (${after.id})`,
+            `access ${accessText}; ${after.is_unlisted ? 'unlisted' : 'listed'}; ${after.is_downloadable ? 'downloadable' : 'not downloadable'}`,
+            `permalink ${after.permalink}`,
+          ].join('\n'),
+      );
+    },
+  },
+  {
+    words: ['track', 'delete'],
+    usage: 'track delete <track> --yes',
+    summary: 'Delete one of your tracks (--yes: it cannot be undone)',
+    positionals: 1,
+    options: { yes: { type: 'boolean' } },
+    async run({ positionals, values, json, discovery }, io) {
+      if (values.yes !== true)
+        throw new UsageError('deleting a track cannot be undone: add --yes to confirm');
+      const session = await requireSession(io);
+      const sdk = await sdkFor(io, { discovery }, session);
+      const track = await findTrack(sdk, positionals[0]!);
+      if (track.user.id !== session.userId)
+        throw new CommandFailure(
+          'forbidden',
+          `"${track.title}" is @${track.user.handle}'s track: you can delete only your own`,
+        );
+      await sdk.tracks.remove(session.userId, track.id);
+      output(
+        io,
+        json,
+        { action: 'delete', trackId: track.id, title: track.title },
+        () => `Deleted "${track.title}" (${track.id})`,
+      );
+    },
+  },
+];
