@@ -38,7 +38,10 @@ export const CONTENT_REPAIR_INTERVAL = '5s';
 const ETHER = 10n ** 18n;
 /** ETH each node operator gets for gas (registration, later staking and governance). */
 export const OPERATOR_ETH = 10n * ETHER;
-/** ETH each discovery node's relayer gets: it pays the gas of every relayed action. */
+/**
+ * ETH each discovery node's relayer gets, on both chains: it pays the gas of every relayed action
+ * (EntityManager writes on the data chain, PaymentRouter payments on the eth chain).
+ */
 export const RELAYER_ETH = 1_000n * ETHER;
 /**
  * ETH each content node's delegate wallet gets (on both chains; it spends it on the data chain):
@@ -49,6 +52,13 @@ export const CONTENT_DELEGATE_ETH = 100n * ETHER;
 export const USER_ACCOUNT_INDEXES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 /** DGCO each user account gets, enough to tip and buy on a devnet. */
 export const USER_DGCO = 10_000n * ETHER;
+/**
+ * DGCO each demo resident (a Hedgehog wallet made at sign-up) gets from the treasury when the
+ * catalog is seeded: a few hundred purchases or tips at the demo's prices.
+ */
+export const DEMO_RESIDENT_DGCO = 1_000n * ETHER;
+/** What `coliving faucet` sends when not told an amount. */
+export const FAUCET_DGCO = 100n * ETHER;
 
 // The demo catalog's seeding.
 

@@ -11,11 +11,13 @@ import { composeTrack } from './composeTrack.js';
 import { DEMO_LANDLORDS, DEMO_RESIDENTS } from './demoCatalogContent.js';
 import { demoImageGraph, renderDemoImage } from './demoImages.js';
 import { advanceChainClock } from './chainClock.js';
-import { DEMO_HISTORY_DAYS } from './constants.js';
-import { planDemoHistory, planDemoSocial } from './planDemoSocial.js';
+import { DEMO_HISTORY_DAYS, DEMO_RESIDENT_DGCO } from './constants.js';
+import { dgcoBalance } from './payFromTreasury.js';
+import { planDemoAccess, planDemoHistory, planDemoSocial } from './planDemoSocial.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import {
   DEMO_PASSWORD,
+  FULL_DEMO_CATALOG,
   type SeedDemoCatalogReturnType,
   seedDemoCatalog,
 } from './seedDemoCatalog.js';
@@ -273,6 +275,30 @@ describe('synthesizeTrack', () => {
   });
 });
 
+describe('the demo catalog’s gates', () => {
+  it('gates, in the full catalog, one album for sale, a priced track split with another landlord, a tip gate and a follow gate', () => {
+    const { landlords, tracksPerLandlord } = FULL_DEMO_CATALOG;
+    const { trackGates, albumForSale } = planDemoAccess(landlords, tracksPerLandlord);
+    // The last of the three albums; the first two stay free.
+    assert.equal(albumForSale, 2);
+    const at = (landlord: number, index: number) =>
+      trackGates[landlord * tracksPerLandlord + index];
+    for (let i = 0; i < tracksPerLandlord; i++) assert.deepEqual(at(2, i), { kind: 'album' });
+    assert.deepEqual(at(4, 4), { kind: 'purchase', collaborator: 3 });
+    assert.deepEqual(at(3, 4), { kind: 'tip' });
+    assert.deepEqual(at(4, 3), { kind: 'follow' });
+    assert.equal(trackGates.filter(Boolean).length, tracksPerLandlord + 3);
+    // Every landlord has free music: their first two tracks, unless their album is for sale.
+    for (let l = 0; l < landlords; l++) {
+      if (l !== albumForSale) assert.equal(at(l, 0) ?? at(l, 1), undefined);
+    }
+    // A small catalog (tests, --catalog small) has nothing gated: every track is heard.
+    const small = planDemoAccess(2, 2);
+    assert.equal(small.albumForSale, undefined);
+    assert.equal(small.trackGates.filter(Boolean).length, 0);
+  });
+});
+
 describe('seedDemoCatalog on a local network', () => {
   const scale = { landlords: 2, tracksPerLandlord: 2, residents: 2 };
   let dir: string;
@@ -298,6 +324,7 @@ describe('seedDemoCatalog on a local network', () => {
       scale,
       onProgress: (message) => progress.push(message),
       history: { advanceTo: (at) => advanceChainClock(network.chains.data.rpcUrl, at) },
+      treasury: { eth: network.chains.eth, token: network.contracts.eth.DgcoToken },
     });
     sdk = createColivingSdk({ discoveryNodes, pollIntervalMs: 100 });
   });
@@ -351,6 +378,17 @@ describe('seedDemoCatalog on a local network', () => {
       progress.some((m) => m.startsWith('demo catalog seeded in')),
       progress.join('\n'),
     );
+  });
+
+  it('gives each resident 1,000 DGCO from the treasury, and the landlords none', async () => {
+    const treasury = { eth: network.chains.eth, token: network.contracts.eth.DgcoToken };
+    for (const account of seeded.accounts) {
+      assert.equal(
+        await dgcoBalance({ ...treasury, wallet: account.wallet }),
+        account.role === 'resident' ? DEMO_RESIDENT_DGCO : 0n,
+        `@${account.handle}`,
+      );
+    }
   });
 
   it('gives every user a bio, a location, a profile picture and a cover photo', async () => {

@@ -240,3 +240,19 @@ export function residentProfile(i: number): DemoResidentProfile {
   const n = i + 1;
   return { ...base, handle: `demo_resident_${n}`, name: `Demo Resident ${n}` };
 }
+
+/**
+ * What the demo catalog's gated music costs, in DGCO (a demo resident starts with 1,000): a
+ * priced track, split with a collaborating landlord, and an album whose tracks are also sold one
+ * by one (the album is the better deal).
+ */
+export const DEMO_PRICES = {
+  /** The priced track. */
+  track: '5',
+  /** The collaborator's share of the priced track, in percent; the rest is its landlord's. */
+  collaboratorPercentage: 30,
+  /** Each track of the album for sale, bought alone. */
+  albumTrack: '2',
+  /** The album for sale, all its tracks. */
+  album: '8',
+} as const;

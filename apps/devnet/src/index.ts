@@ -10,7 +10,13 @@ export {
 } from './buildWeb.js';
 export { type TrackRecipe, composeTrack } from './composeTrack.js';
 export { advanceChainClock } from './chainClock.js';
-export { DEFAULT_CONTENT_NODES, DEFAULT_DISCOVERY_NODES, DEMO_HISTORY_DAYS } from './constants.js';
+export {
+  DEFAULT_CONTENT_NODES,
+  DEFAULT_DISCOVERY_NODES,
+  DEMO_HISTORY_DAYS,
+  DEMO_RESIDENT_DGCO,
+  FAUCET_DGCO,
+} from './constants.js';
 export {
   type DemoImageKind,
   type RenderDemoImageParameters,
@@ -24,6 +30,15 @@ export {
   PortInUseError,
   WebBuildError,
 } from './errors.js';
+export {
+  type DevnetTreasury,
+  type PayFromTreasuryParameters,
+  type PayFromTreasuryReturnType,
+  dgcoBalance,
+  devnetTreasuryAccount,
+  payFromTreasury,
+} from './payFromTreasury.js';
+export { type DemoTrackGate, planDemoAccess } from './planDemoSocial.js';
 export { FfmpegError } from './runFfmpeg.js';
 export {
   DEMO_PASSWORD,

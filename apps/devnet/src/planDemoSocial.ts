@@ -130,3 +130,45 @@ export function weightedSample<T>(
   }
   return picked;
 }
+
+/** How a demo track is gated (docs/design.md §9); a track without one is free to stream. */
+export type DemoTrackGate =
+  | { kind: 'follow' }
+  | { kind: 'tip' }
+  /** Priced on its own, the price split with another landlord (a member index). */
+  | { kind: 'purchase'; collaborator: number }
+  /** Sold with its landlord's album (the album's purchase unlocks it), or on its own. */
+  | { kind: 'album' };
+
+/**
+ * Which demo tracks are gated, and which album is for sale, so a fresh devnet shows every kind
+ * of lock: the last album (when there are two or more, so the first stays free) is sold and its
+ * tracks gated by purchase; among the landlords without an album, their later tracks (never a
+ * landlord's first two, so each has free music) take a priced track split with another landlord,
+ * a tip gate and a follow gate, in that order. Tracks are numbered landlord by landlord.
+ */
+export function planDemoAccess(landlords: number, tracksPerLandlord: number) {
+  const albums = Math.ceil(landlords / 2);
+  const albumForSale = albums >= 2 ? albums - 1 : undefined;
+  const trackGates = new Array<DemoTrackGate | undefined>(landlords * tracksPerLandlord);
+  if (albumForSale !== undefined) {
+    for (let index = 0; index < tracksPerLandlord; index++)
+      trackGates[albumForSale * tracksPerLandlord + index] = { kind: 'album' };
+  }
+  const candidates: { landlord: number; index: number }[] = [];
+  for (let index = tracksPerLandlord - 1; index >= 2; index--)
+    for (let landlord = landlords - 1; landlord >= albums; landlord--)
+      candidates.push({ landlord, index });
+  const kinds: DemoTrackGate[] = [
+    { kind: 'purchase', collaborator: 0 },
+    { kind: 'tip' },
+    { kind: 'follow' },
+  ];
+  for (const [i, gate] of kinds.entries()) {
+    const at = candidates[i];
+    if (!at) break;
+    trackGates[at.landlord * tracksPerLandlord + at.index] =
+      gate.kind === 'purchase' ? { kind: 'purchase', collaborator: at.landlord - 1 } : gate;
+  }
+  return { trackGates, albumForSale };
+}

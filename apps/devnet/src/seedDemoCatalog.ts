@@ -1,5 +1,6 @@
-// The devnet's demo catalog: landlords with profiles, albums and generated music, residents who
-// follow, repost, save and make playlists. Seeded through @coliving/sdk exactly as users would
+// The devnet's demo catalog: landlords with profiles, albums and generated music (some of it
+// gated: followers only, tippers only, for sale), residents who follow, repost, save and make
+// playlists, with DGCO from the treasury to tip and buy with. Seeded through @coliving/sdk exactly as users would
 // (sign up with an email and a password, create a profile, upload, follow...), never by writing
 // to a node's database, so a fresh devnet has something to play, search and trend.
 import { readFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { keyName } from './composeTrack.js';
 import {
   ACCOUNT_CONCURRENCY,
   DEMO_HISTORY_DAYS,
+  DEMO_RESIDENT_DGCO,
   IMAGE_CONCURRENCY,
   LISTEN_CONCURRENCY,
   SYNTH_CONCURRENCY,
@@ -17,6 +19,7 @@ import {
 } from './constants.js';
 import {
   DEMO_PLAYLISTS,
+  DEMO_PRICES,
   type DemoResidentProfile,
   demoTrackTitle,
   landlordProfile,
@@ -25,11 +28,17 @@ import {
 import { type DemoImageKind, renderDemoImage } from './demoImages.js';
 import { DemoCatalogError } from './errors.js';
 import { limiter } from './limiter.js';
-import { planDemoHistory, planDemoSocial, weightedSample } from './planDemoSocial.js';
+import { type DevnetTreasury, dgcoBalance, payFromTreasury } from './payFromTreasury.js';
+import {
+  planDemoAccess,
+  planDemoHistory,
+  planDemoSocial,
+  weightedSample,
+} from './planDemoSocial.js';
 import { messageOf, retrying } from './retrying.js';
 import { seededRandom } from './seededRandom.js';
 import { synthesizeTrack } from './synthesizeTrack.js';
-import { slug, trackMetadata } from './trackMetadata.js';
+import { demoStreamConditions, dgcoWei, slug, trackMetadata } from './trackMetadata.js';
 import { waitForContentNodes } from './waitForContentNodes.js';
 
 /** Every demo account's password (the devnet manifest lists them; devnet only). */
@@ -79,6 +88,12 @@ export type SeedDemoCatalogParameters = {
    * happens now.
    */
   history?: { advanceTo(at: Date): Promise<void> };
+  /**
+   * The devnet's treasury (its eth chain and DgcoToken; the deployer's key is the devnet's own):
+   * each demo resident without DGCO gets DEMO_RESIDENT_DGCO from it, to tip and buy with.
+   * Without it the residents hold none.
+   */
+  treasury?: DevnetTreasury;
 };
 
 export type SeedDemoCatalogReturnType = {
@@ -192,6 +207,7 @@ export async function seedDemoCatalog(
   // the clock moves on once that work is done. A failure anywhere rejects every gate not open.
   const eraDays: readonly number[] = p.history ? DEMO_HISTORY_DAYS : [0];
   const social = planDemoSocial(scale.landlords, scale.residents, planned.length);
+  const access = planDemoAccess(scale.landlords, scale.tracksPerLandlord);
   const eras = planDemoHistory(social, eraDays.length);
   const eraWork: Promise<unknown>[][] = eraDays.map(() => []);
   const openEra: (() => void)[] = [];
@@ -349,9 +365,23 @@ export async function seedDemoCatalog(
   let uploaded = 0;
   const uploadTrack = (t: PlannedTrack, k: number, landlordReady: Promise<void>) =>
     step(`uploading "${t.title}"`, async () => {
-      const [synth] = await Promise.all([audio[k]!, landlordReady, eraOpen[eras.trackEra[k]!]]);
+      const gate = access.trackGates[k];
+      const collaborator = gate?.kind === 'purchase' ? gate.collaborator : undefined;
+      const [synth] = await Promise.all([
+        audio[k]!,
+        landlordReady,
+        eraOpen[eras.trackEra[k]!],
+        collaborator === undefined ? undefined : landlordsReady[collaborator],
+      ]);
       const landlord = landlordProfiles[t.landlord]!;
       const m = members[t.landlord]!;
+      const streamConditions =
+        gate &&
+        demoStreamConditions(
+          gate,
+          userIdOf(m),
+          collaborator === undefined ? undefined : userIdOf(members[collaborator]!),
+        );
       const { trackId } = await uploadLimit(async () => {
         const file = new Uint8Array(await readFile(synth.file));
         const artwork = new Uint8Array(await readFile(synth.artwork));
@@ -363,7 +393,7 @@ export async function seedDemoCatalog(
               file,
               fileName: `${slug(t.title)}.flac`,
               artwork,
-              metadata: trackMetadata(landlord, t.index, t.title, synth.recipe),
+              metadata: trackMetadata(landlord, t.index, t.title, synth.recipe, streamConditions),
               signal,
             }),
           {
@@ -390,6 +420,23 @@ export async function seedDemoCatalog(
   const residentsReady = members.slice(scale.landlords).map((m) => later(createMember(m)));
   await Promise.all([...landlordsReady, ...residentsReady]);
   say(`created ${members.length} accounts in ${seconds(started)}`);
+
+  // Money to tip and buy with: each resident without any gets DEMO_RESIDENT_DGCO (a seeding
+  // that runs again gives none twice).
+  const treasury = p.treasury;
+  const funding = treasury
+    ? later(
+        Promise.all(
+          members.slice(scale.landlords).map((m) =>
+            step(`giving @${m.profile.handle} DGCO from the treasury`, async () => {
+              const wallet = m.wallet!;
+              if ((await dgcoBalance({ ...treasury, wallet })) > 0n) return;
+              await payFromTreasury({ ...treasury, to: wallet, amount: DEMO_RESIDENT_DGCO });
+            }),
+          ),
+        ).then(() => say(`residents hold ${DEMO_RESIDENT_DGCO / 10n ** 18n} DGCO each`)),
+      )
+    : Promise.resolve();
 
   // Social writes run alongside the uploads: follows now, track actions once a track exists.
   const writeLimit = limiter(WRITE_CONCURRENCY);
@@ -466,7 +513,17 @@ export async function seedDemoCatalog(
         ),
       ),
     );
-  const listening = social.listens.filter(([who]) => members[who]!.existed !== true);
+  // Gated tracks are heard by those they unlock for: a follow gate by the landlord's followers;
+  // the tip and purchase gates by no one yet (a resident has not paid).
+  const mayListen = (who: number, k: number) => {
+    const gate = access.trackGates[k];
+    if (!gate) return true;
+    const owner = planned[k]!.landlord;
+    return gate.kind === 'follow' && social.follows.some(([a, b]) => a === who && b === owner);
+  };
+  const listening = social.listens.filter(
+    ([who, k]) => members[who]!.existed !== true && mayListen(who, k),
+  );
   const listenCount = listening.reduce((sum, [, , count]) => sum + count, 0);
   const listens = later(
     Promise.all(
@@ -503,12 +560,14 @@ export async function seedDemoCatalog(
     ...Array.from({ length: albumCount }, (_, l) => ({
       owner: members[l]!,
       isAlbum: true,
+      forSale: l === access.albumForSale,
       ...landlordProfiles[l]!.album,
       tracks: planned.flatMap((t, k) => (t.landlord === l ? [k] : [])),
     })),
     ...Array.from({ length: playlistCount }, (_, r) => ({
       owner: members[scale.landlords + r]!,
       isAlbum: false,
+      forSale: false,
       ...DEMO_PLAYLISTS[r]!,
       tracks: weightedSample(
         random,
@@ -549,6 +608,17 @@ export async function seedDemoCatalog(
             },
           ),
         );
+        // An album for sale is priced once its tracks are in it: buying it unlocks each of them.
+        if (list.forSale) {
+          await write(`as @${owner.profile.handle} pricing "${list.name}"`, () =>
+            owner.sdk.playlists.update(
+              userIdOf(owner),
+              playlistId,
+              { streamConditions: { purchase: { price: dgcoWei(DEMO_PRICES.album) } } },
+              { signal },
+            ),
+          );
+        }
         return playlistId;
       }),
     ),
@@ -578,7 +648,7 @@ export async function seedDemoCatalog(
       }
     }
   }
-  await Promise.all([follows, trackActions, listens, ...listActions]);
+  await Promise.all([follows, trackActions, listens, funding, ...listActions]);
   if (synthTimes.length > 0) {
     const mean = synthTimes.reduce((a, b) => a + b, 0) / synthTimes.length;
     say(`synthesized ${synthTimes.length} tracks, ${Math.round(mean)} ms each on average`);

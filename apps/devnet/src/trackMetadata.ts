@@ -1,6 +1,10 @@
-// What a demo track says about itself: its metadata, written from its landlord and its music.
-import type { DemoLandlordProfile } from './demoCatalogContent.js';
+// What a demo track says about itself: its metadata, written from its landlord and its music,
+// and who may stream it.
+import type { AccessConditionsInput } from '@coliving/sdk';
+import { parseUnits } from 'viem';
+import { DEMO_PRICES, type DemoLandlordProfile } from './demoCatalogContent.js';
 import { type TrackRecipe, keyName } from './composeTrack.js';
+import type { DemoTrackGate } from './planDemoSocial.js';
 
 /** The description of a track: the landlord's words, then what the music is. */
 function describe(landlord: DemoLandlordProfile, recipe: TrackRecipe): string {
@@ -33,12 +37,49 @@ export function slug(title: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** The metadata a demo track is uploaded with. */
+/** DGCO (a decimal string) as wei. */
+export const dgcoWei = (dgco: string): bigint => parseUnits(dgco, 18);
+
+/**
+ * A demo gate as stream conditions: `ownerId` is the track's landlord, `collaboratorId` the
+ * landlord a priced track's price is split with (user hashids).
+ */
+export function demoStreamConditions(
+  gate: DemoTrackGate,
+  ownerId: string,
+  collaboratorId?: string,
+): AccessConditionsInput {
+  switch (gate.kind) {
+    case 'follow':
+      return { followUserId: ownerId };
+    case 'tip':
+      return { tipUserId: ownerId };
+    case 'album':
+      return { purchase: { price: dgcoWei(DEMO_PRICES.albumTrack) } };
+    case 'purchase': {
+      if (collaboratorId === undefined)
+        throw new Error('a priced demo track needs its collaborator');
+      const theirs = DEMO_PRICES.collaboratorPercentage;
+      return {
+        purchase: {
+          price: dgcoWei(DEMO_PRICES.track),
+          splits: [
+            { userId: collaboratorId, percentage: theirs },
+            { userId: ownerId, percentage: 100 - theirs },
+          ],
+        },
+      };
+    }
+  }
+}
+
+/** The metadata a demo track is uploaded with; `streamConditions` when it is gated. */
 export function trackMetadata(
   landlord: DemoLandlordProfile,
   index: number,
   title: string,
   recipe: TrackRecipe,
+  streamConditions?: AccessConditionsInput,
 ) {
   const tags = [...landlord.tags, recipe.mode.replace(' ', ''), recipe.drums.toLowerCase()];
   return {
@@ -51,5 +92,6 @@ export function trackMetadata(
     musicalKey: keyName(recipe),
     // The preview starts where the full band has come in.
     previewStartSeconds: Math.min(8, recipe.seconds - 30),
+    ...(streamConditions ? { streamConditions } : {}),
   };
 }

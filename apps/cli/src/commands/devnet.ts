@@ -289,6 +289,7 @@ export const devnetCommands: Command[] = [
             ...(catalog === 'small' ? { scale: SMALL_CATALOG } : {}),
             onProgress: (message) => say(`  ${message}`),
             history: { advanceTo: (at) => advanceChainClock(network.chains.data.rpcUrl, at) },
+            treasury: { eth: network.chains.eth, token: network.contracts.eth.DgcoToken },
           });
           accounts = seededCatalog.accounts;
           seeded = true;
