@@ -32,6 +32,14 @@ export const discoveryNodeConfigSpec = {
   relayActionsPerUserMinute: env.int({ min: 0, max: 1_000_000 }).optional(),
   relayTrackCreatesPerUserHour: env.int({ min: 0, max: 1_000_000 }).optional(),
   relayActionsPerUserHour: env.int({ min: 0, max: 1_000_000 }).optional(),
+  /**
+   * Payment relay limits (core/paymentRelay.ts, DEFAULT_PAYMENT_RELAY_LIMITS when unset):
+   * payments relayed per payer wallet and per client IP, per minute and per hour.
+   */
+  relayPaymentsPerWalletMinute: env.int({ min: 0, max: 1_000_000 }).optional(),
+  relayPaymentsPerWalletHour: env.int({ min: 0, max: 1_000_000 }).optional(),
+  relayPaymentsPerIpMinute: env.int({ min: 0, max: 1_000_000 }).optional(),
+  relayPaymentsPerIpHour: env.int({ min: 0, max: 1_000_000 }).optional(),
   /** Blocks under the head before a block is indexed: 0 on a devnet, 12 elsewhere by default. */
   dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),

@@ -69,6 +69,14 @@ async function main(): Promise<void> {
           },
         },
       },
+      paymentRelay: {
+        limits: {
+          paymentsPerWalletMinute: config.relayPaymentsPerWalletMinute,
+          paymentsPerWalletHour: config.relayPaymentsPerWalletHour,
+          paymentsPerIpMinute: config.relayPaymentsPerIpMinute,
+          paymentsPerIpHour: config.relayPaymentsPerIpHour,
+        },
+      },
     },
   );
   await node.start();

@@ -14,6 +14,7 @@ import { ResponseCache } from './api/answer/responseCache.js';
 import { TrackJsonCache } from './api/answer/trackJsonCache.js';
 import { registerCidRoutes } from './api/cids.js';
 import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
+import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { registerModelSchemas } from './api/schemas.js';
@@ -23,6 +24,7 @@ import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
 import { refreshSearchWords } from './core/search.js';
 import { TrackSearch } from './core/trackSearch.js';
 import { recomputeTrending } from './core/trending.js';
+import { type PaymentRelayInit, createPaymentRelay } from './core/paymentRelay.js';
 import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import { registeredNodes } from './core/registeredNodes.js';
 import { createNodeRegistrations } from './core/nodeRegistration.js';
@@ -62,6 +64,8 @@ export type DiscoveryNodeInit = {
   /** Plays per play log transaction (a block is never split). */
   playsPerTransaction?: number;
   relay?: RelayInit;
+  /** The payment relay's limits (core/paymentRelay.ts). */
+  paymentRelay?: PaymentRelayInit;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated). */
   trustProxy?: string;
   /** This node's public base URL: the API's stream and image links are absolute. */
@@ -346,6 +350,25 @@ export async function createDiscoveryNode(
     },
     db,
     client: dataClient,
+  });
+
+  // Payments (docs/design.md §9): POST /relay/payment pays gas on the eth chain from the same
+  // relayer key; GET /v1/payments/info answers without one.
+  registerPaymentRelayRoutes(app, {
+    relay: createPaymentRelay(
+      {
+        db,
+        client: components.ethClient,
+        account: components.relayer,
+        token: manifest.contracts.eth.DgcoToken,
+        paymentRouter: manifest.contracts.eth.PaymentRouter,
+      },
+      init.paymentRelay,
+    ),
+    // The payment's block is read at once; the data chain too, since payments wait for its time.
+    onRelayed: () => {
+      for (const indexer of indexers.values()) indexer.poke();
+    },
   });
 
   app.get('/v1/state_digest', async function serveStateDigest() {
