@@ -1,6 +1,8 @@
 import { type ComponentType, Suspense, lazy, useEffect, useRef } from 'react';
 import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { Loading } from './components/States.js';
+import { formatDgco } from './money/dgco.js';
+import { useWallet } from './money/wallet.js';
 import { PlayerBar } from './player/PlayerBar.js';
 import { Link, useLocation } from './router.js';
 import { useSession } from './session.js';
@@ -18,6 +20,8 @@ const TrackPage = lazy(() => import('./pages/TrackPage.js'));
 const PlaylistPage = lazy(() => import('./pages/PlaylistPage.js'));
 const StatsPage = lazy(() => import('./pages/StatsPage.js'));
 const HistoryPage = lazy(() => import('./pages/HistoryPage.js'));
+const WalletPage = lazy(() => import('./pages/WalletPage.js'));
+const SalesPage = lazy(() => import('./pages/SalesPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 export type RouteMatch = {
@@ -34,9 +38,11 @@ const FIXED: Record<string, ComponentType<Record<string, string>>> = {
   '/login': LogInPage,
   '/signup': SignUpPage,
   '/settings': SettingsPage,
-  // Both are reserved handles (@coliving/protocol's RESERVED_HANDLES), so no profile hides behind.
+  // All are reserved handles (@coliving/protocol's RESERVED_HANDLES), so no profile hides behind.
   '/dashboard': StatsPage,
   '/history': HistoryPage,
+  '/wallet': WalletPage,
+  '/dashboard/sales': SalesPage,
 };
 
 /** Maps a path to its page: fixed pages first, then /handle, /handle/slug, /handle/playlist/slug. */
@@ -94,11 +100,18 @@ function Nav() {
           </Link>
         </li>
         {session.user && (
-          <li>
-            <Link to="/dashboard" aria-current={current('/dashboard')}>
-              Your stats
-            </Link>
-          </li>
+          <>
+            <li>
+              <Link to="/dashboard" aria-current={current('/dashboard')}>
+                Your stats
+              </Link>
+            </li>
+            <li>
+              <Link to="/dashboard/sales" aria-current={current('/dashboard/sales')}>
+                Sales
+              </Link>
+            </li>
+          </>
         )}
       </ul>
       <div className="account">
@@ -109,6 +122,7 @@ function Nav() {
             ) : (
               <span>Signed in</span>
             )}
+            <NavBalance current={current('/wallet')} />
             <Link to="/settings">Settings</Link>
             <button type="button" className="link-button" onClick={() => session.logOut()}>
               Log out
@@ -124,6 +138,22 @@ function Nav() {
         ) : null}
       </div>
     </nav>
+  );
+}
+
+/** The wallet's DGCO balance, linking to the wallet page. */
+function NavBalance({ current }: { current: 'page' | undefined }) {
+  const { balance } = useWallet();
+  const words = balance === null ? 'Wallet' : formatDgco(balance);
+  return (
+    <Link
+      to="/wallet"
+      className="nav-balance"
+      aria-current={current}
+      aria-label={balance === null ? 'Wallet' : `Wallet: ${words}`}
+    >
+      {words}
+    </Link>
   );
 }
 

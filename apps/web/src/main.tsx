@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { loadConfig } from './config.js';
+import { WalletProvider } from './money/wallet.js';
 import { PlayerProvider } from './player/PlayerProvider.js';
 import { SdkContext } from './sdk.js';
 import { SessionProvider } from './session.js';
@@ -17,9 +18,11 @@ async function start(root: HTMLElement) {
       <StrictMode>
         <SdkContext.Provider value={sdk}>
           <SessionProvider>
-            <PlayerProvider>
-              <App />
-            </PlayerProvider>
+            <WalletProvider>
+              <PlayerProvider>
+                <App />
+              </PlayerProvider>
+            </WalletProvider>
           </SessionProvider>
         </SdkContext.Provider>
       </StrictMode>,

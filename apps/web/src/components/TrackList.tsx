@@ -1,5 +1,6 @@
 import type { Track } from '@coliving/sdk';
 import type { ReactNode } from 'react';
+import { GateLock, buyableTrack } from '../money/Lock.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Link } from '../router.js';
 import { Artwork } from './Artwork.js';
@@ -57,6 +58,9 @@ export function TrackList({
                 {track.user.name}
               </Link>
             </div>
+            <span className="track-lock">
+              <GateLock content={buyableTrack(track)} compact />
+            </span>
             {detail && <span className="track-detail">{detail(track, i)}</span>}
             <span className="track-plays" title={plays === null ? undefined : playsInWords(plays)}>
               {plays === null ? null : (

@@ -2,6 +2,7 @@ import type { Playlist } from '@coliving/sdk';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
 import { useAsync } from '../components/useAsync.js';
+import { formatDgco } from '../money/dgco.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { isNotFound } from './browse/Missing.js';
@@ -22,6 +23,7 @@ const TABS = [
   { key: 'favorites', label: 'Favorites' },
   { key: 'reposts', label: 'Reposts' },
   { key: 'playlists', label: 'Your playlists' },
+  { key: 'purchases', label: 'Purchases' },
 ] as const;
 type TabKey = (typeof TABS)[number]['key'];
 
@@ -64,6 +66,8 @@ export default function LibraryPage() {
           <Favorites userId={viewer.userId} />
         ) : tab === 'reposts' ? (
           <Reposts userId={viewer.userId} />
+        ) : tab === 'purchases' ? (
+          <Purchases userId={viewer.userId} />
         ) : (
           <Playlists userId={viewer.userId} />
         )}
@@ -188,6 +192,77 @@ function Playlists({ userId }: { userId: string }) {
             </section>
           )}
         </>
+      )}
+    </>
+  );
+}
+
+/** What the resident bought: tracks (they play in full) and albums, newest first. */
+function Purchases({ userId }: { userId: string }) {
+  const sdk = useSdk();
+  const bought = useAsync(
+    async (signal) => {
+      const rows = await sdk.users.purchases(userId, { limit: LIST_LIMIT, signal });
+      const trackIds = [
+        ...new Set(rows.filter((r) => r.content_type === 'track').map((r) => r.content_id)),
+      ];
+      const playlistIds = [
+        ...new Set(rows.filter((r) => r.content_type === 'playlist').map((r) => r.content_id)),
+      ];
+      const [tracks, playlists] = await Promise.all([
+        trackIds.length > 0
+          ? sdk.tracks.bulk({ ids: trackIds, userId, signal })
+          : Promise.resolve([]),
+        Promise.all(
+          playlistIds.map((id) =>
+            sdk.playlists.get(id, { userId, signal }).catch((error: unknown) => {
+              if (isNotFound(error)) return null;
+              throw error;
+            }),
+          ),
+        ),
+      ]);
+      const paid = new Map(rows.map((r) => [`${r.content_type}:${r.content_id}`, r]));
+      return {
+        tracks: inOrder(trackIds, tracks).filter((t) => !t.is_delete),
+        playlists: playlists.filter((p): p is Playlist => p !== null && !p.is_delete),
+        paid,
+      };
+    },
+    [sdk, userId],
+  );
+  if (bought.status === 'loading') return <Loading label="Loading your purchases" />;
+  if (bought.status === 'error')
+    return <ErrorState error={bought.error} onRetry={() => bought.reload()} />;
+  const { tracks, playlists, paid } = bought.data;
+  if (tracks.length + playlists.length === 0) {
+    return (
+      <Empty>
+        You have not bought anything yet. Tracks with a price show it beside a Buy button; what you
+        buy is yours to play in full, and shows up here.
+      </Empty>
+    );
+  }
+  return (
+    <>
+      {tracks.length > 0 && (
+        <section className="page-section">
+          <h3>Tracks</h3>
+          <TrackList
+            tracks={tracks}
+            label="Tracks you bought"
+            detail={(track) => {
+              const row = paid.get(`track:${track.id}`);
+              return row ? formatDgco(row.amount) : null;
+            }}
+          />
+        </section>
+      )}
+      {playlists.length > 0 && (
+        <section className="page-section">
+          <h3>Albums</h3>
+          <PlaylistGrid playlists={playlists} label="Albums you bought" />
+        </section>
       )}
     </>
   );

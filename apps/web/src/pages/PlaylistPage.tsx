@@ -3,6 +3,7 @@ import { Artwork } from '../components/Artwork.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
 import { formatDuration } from '../components/format.js';
+import { GateLock } from '../money/Lock.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
@@ -148,6 +149,19 @@ function PlaylistDetails({
             <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
             <ShareButton url={`${window.location.origin}${playlist.permalink}`} />
           </div>
+          <p className="hero-lock">
+            <GateLock
+              content={{
+                id: playlist.id,
+                title: playlist.playlist_name,
+                user: playlist.user,
+                stream_conditions: playlist.stream_conditions,
+                access: playlist.access,
+                kind: playlist.is_album ? 'album' : 'playlist',
+                trackIds: tracks.map((t) => t.id),
+              }}
+            />
+          </p>
           <Counts
             items={[
               { label: 'Plays', value: playlist.total_play_count },

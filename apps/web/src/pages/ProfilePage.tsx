@@ -3,6 +3,8 @@ import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
 import { useAsync } from '../components/useAsync.js';
 import { navigate, useLocation, useTitle } from '../router.js';
+import { Supporters, TipButton } from '../money/TipButton.js';
+import { useWallet } from '../money/wallet.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
 import { PlaylistGrid } from './browse/PlaylistGrid.js';
@@ -16,6 +18,8 @@ import './pages.css';
 
 /** Items per tab: a page of them; the API pages further with offset. */
 const TAB_LIMIT = 50;
+/** The top supporters shown on a profile. */
+const SUPPORTERS_LIMIT = 10;
 
 const TABS = [
   { key: 'tracks', label: 'Tracks' },
@@ -61,20 +65,42 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
   const sdk = useSdk();
   const { path, query } = useLocation();
   const tab: TabKey = TABS.find((t) => t.key === query.get('tab'))?.key ?? 'tracks';
+  const wallet = useWallet();
   const follow = useOptimisticToggle(
     user.does_current_user_follow,
     user.follower_count,
     async (on) => {
       if (!viewer.userId) throw new Error('Log in to follow.');
       const after = await (on ? sdk.users.follow : sdk.users.unfollow)(viewer.userId, user.id);
+      // A follow opens this landlord's follow gates at once.
+      if (after.does_current_user_follow) wallet.unlock([`user:${user.id}`]);
       return { on: after.does_current_user_follow, count: after.follower_count };
     },
+  );
+  const supporters = useAsync(
+    (signal) => sdk.users.supporters(user.id, { limit: SUPPORTERS_LIMIT, signal }),
+    [sdk, user.id],
   );
   const select = (key: TabKey) =>
     navigate(key === 'tracks' ? path : `${path}?tab=${key}`, { replace: true });
   return (
     <div className="page profile-page">
-      <ProfileHeader user={user} viewer={viewer} follow={follow} />
+      <ProfileHeader
+        user={user}
+        viewer={viewer}
+        follow={follow}
+        tip={<TipButton user={user} onTipped={() => supporters.reload()} />}
+      />
+      <section className="page-section" aria-labelledby="profile-supporters">
+        <h2 id="profile-supporters">Supporters</h2>
+        {supporters.status === 'loading' ? (
+          <Loading label="Loading supporters" />
+        ) : supporters.status === 'error' ? (
+          <p className="muted">Supporters cannot be read right now.</p>
+        ) : (
+          <Supporters supporters={supporters.data} />
+        )}
+      </section>
       <Tabs
         id="profile"
         label={`${user.name}'s music`}

@@ -4,6 +4,10 @@ import { Artwork } from '../components/Artwork.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
 import { useAsync } from '../components/useAsync.js';
+import { GateLock, buyableTrack, useLock } from '../money/Lock.js';
+import { TrackAccessEditor } from '../money/TrackAccessEditor.js';
+import { formatDgco } from '../money/dgco.js';
+import { gateOf } from '../money/gates.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Waveform } from '../player/Waveform.js';
 import { usePlayWithRest } from '../player/usePlayWithRest.js';
@@ -57,10 +61,19 @@ export default function TrackPage({ handle = '', slug = '' }: Record<string, str
   if (track.data.is_delete) {
     return <Missing title="Track deleted">{track.data.title} was deleted by its landlord.</Missing>;
   }
-  return <TrackDetails track={track.data} viewer={viewer} />;
+  return <TrackDetails track={track.data} viewer={viewer} onChanged={() => track.reload()} />;
 }
 
-function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
+function TrackDetails({
+  track,
+  viewer,
+  onChanged,
+}: {
+  track: Track;
+  viewer: Viewer;
+  /** After the landlord changed the track (its access). */
+  onChanged: () => void;
+}) {
   const sdk = useSdk();
   const player = usePlayer();
   const isCurrent = player.current?.id === track.id;
@@ -135,6 +148,7 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
   const progress = isCurrent && player.duration > 0 ? player.position / player.duration : 0;
 
   const showPlays = track.field_visibility?.play_count !== false;
+  const lock = useLock(track);
   return (
     <article className="page track-page">
       <header className="hero">
@@ -162,6 +176,12 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
             <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
             <ShareButton url={`${window.location.origin}${track.permalink}`} />
           </div>
+          {lock && (
+            <p className="hero-lock">
+              <GateLock content={buyableTrack(track)} />
+              <span className="muted"> Until then, Play plays a 30-second preview.</span>
+            </p>
+          )}
           <Counts
             items={[
               ...(showPlays ? [{ label: 'Plays', value: track.play_count }] : []),
@@ -190,6 +210,14 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
         {track.description && <p className="description">{track.description}</p>}
       </section>
 
+      {viewer.kind === 'user' && viewer.userId === track.user.id && (
+        <section className="page-section" aria-labelledby="track-access">
+          <h2 id="track-access">Access</h2>
+          <p className="muted">{accessInWords(track)}</p>
+          <TrackAccessEditor track={track} ownerHandle={viewer.handle} onSaved={onChanged} />
+        </section>
+      )}
+
       <section className="page-section" aria-labelledby="track-more">
         <h2 id="track-more">More by {track.user.name}</h2>
         {more.status === 'loading' ? (
@@ -207,4 +235,22 @@ function TrackDetails({ track, viewer }: { track: Track; viewer: Viewer }) {
       </section>
     </article>
   );
+}
+
+/** The track's access as its landlord set it, in a sentence. */
+export function accessInWords(track: Track): string {
+  const gate = gateOf(track.stream_conditions);
+  const who =
+    gate === null
+      ? 'Anyone can play it'
+      : gate.kind === 'follow'
+        ? 'Your followers can play it'
+        : gate.kind === 'tip'
+          ? 'Listeners who tipped you can play it'
+          : `For sale at ${formatDgco(gate.price)}`;
+  const extras = [
+    track.is_unlisted ? 'unlisted' : null,
+    track.is_downloadable ? 'downloadable' : null,
+  ].filter(Boolean);
+  return `${who}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
 }

@@ -1,5 +1,14 @@
 import type { User } from '@coliving/sdk';
 import { type FormEvent, useEffect, useReducer, useRef, useState } from 'react';
+import { describeError } from '../components/States.js';
+import { AccessFields } from '../money/AccessFields.js';
+import {
+  PUBLIC_ACCESS,
+  UnknownHandleError,
+  accessMetadata,
+  hasAccessErrors,
+  validateAccess,
+} from '../money/access.js';
 import { useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { useSession } from '../session.js';
@@ -71,6 +80,8 @@ function Uploader({ user }: { user: User }) {
   const [values, setValues] = useState<TrackValues>(EMPTY);
   const [titleEdited, setTitleEdited] = useState(false);
   const [artwork, setArtwork] = useState<File | null>(null);
+  const [access, setAccess] = useState(PUBLIC_ACCESS);
+  const [accessProblem, setAccessProblem] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const [state, dispatch] = useReducer(uploadReducer, initialUploadState);
   const controller = useRef<AbortController | null>(null);
@@ -101,6 +112,7 @@ function Uploader({ user }: { user: User }) {
   }, [busy]);
 
   const errors = validateTrack(values);
+  const accessErrors = validateAccess(access, user.handle);
   const fileError = file ? undefined : 'Choose an audio file to upload.';
   const shown = (field: TrackField) => (submitted ? errors[field] : undefined);
   const set = (field: TrackField) => (value: string) =>
@@ -127,8 +139,25 @@ function Uploader({ user }: { user: User }) {
       focusFirstError(IDS, errors);
       return;
     }
+    if (hasAccessErrors(accessErrors)) {
+      document.querySelector<HTMLElement>('.access-fields [aria-invalid="true"]')?.focus();
+      return;
+    }
+    setAccessProblem(null);
     const abort = new AbortController();
     controller.current = abort;
+    let gate: Awaited<ReturnType<typeof accessMetadata>>;
+    try {
+      gate = await accessMetadata(sdk, access, user, abort.signal);
+    } catch (error) {
+      if (controller.current === abort) controller.current = null;
+      setAccessProblem(
+        error instanceof UnknownHandleError
+          ? `${error.message} Check the collaborators under Access.`
+          : describeError(error),
+      );
+      return;
+    }
     dispatch({ type: 'start', total: file.size });
     try {
       const { track } = await sdk.tracks.upload({
@@ -136,7 +165,7 @@ function Uploader({ user }: { user: User }) {
         file,
         fileName: file.name,
         ...(artwork ? { artwork } : {}),
-        metadata: trackMetadata(values),
+        metadata: { ...trackMetadata(values), ...gate },
         onProgress: (progress) => dispatch({ type: 'progress', event: progress }),
         signal: abort.signal,
       });
@@ -155,6 +184,8 @@ function Uploader({ user }: { user: User }) {
     setFile(null);
     setArtwork(null);
     setValues(EMPTY);
+    setAccess(PUBLIC_ACCESS);
+    setAccessProblem(null);
     setTitleEdited(false);
     setSubmitted(false);
   };
@@ -327,6 +358,16 @@ function Uploader({ user }: { user: User }) {
                   )}
                 </Field>
               </div>
+              <AccessFields
+                values={access}
+                onChange={setAccess}
+                errors={submitted ? accessErrors : {}}
+              />
+              {accessProblem && (
+                <p className="field-error" role="alert">
+                  {accessProblem}
+                </p>
+              )}
               <div className="form-actions">
                 <button type="submit" className="button-primary">
                   Upload

@@ -9,6 +9,7 @@ import {
 } from 'react';
 import { Artwork } from '../components/Artwork.js';
 import { formatDuration } from '../components/format.js';
+import { GateLock, buyableTrack } from '../money/Lock.js';
 import { Link } from '../router.js';
 import { type PlayerApi, type RepeatMode, usePlayer } from './PlayerContext.js';
 import {
@@ -210,6 +211,12 @@ export function PlayerBar() {
               <Link to={`/${current.user.handle}`} className="player-artist">
                 {current.user.name}
               </Link>
+              {player.preview && (
+                <span className="player-preview">
+                  <span className="preview-note">Preview</span>
+                  <GateLock content={buyableTrack(current)} compact />
+                </span>
+              )}
             </div>
           </>
         ) : (

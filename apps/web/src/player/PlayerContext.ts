@@ -22,6 +22,11 @@ export type PlayerState = {
   muted: boolean;
   /** Why the current track cannot play, when every source failed. */
   error: string | null;
+  /**
+   * The current track is gated and the listener has no access yet, so its free preview (at most
+   * 30 s) plays; once unlocked (bought, tipped, followed) it plays in full from the start.
+   */
+  preview: boolean;
 };
 
 export type PlayerApi = PlayerState & {

@@ -8,6 +8,8 @@ import {
   useRef,
   useState,
 } from 'react';
+import { gateOf, lockOf } from '../money/gates.js';
+import { useWallet } from '../money/wallet.js';
 import { SdkContext } from '../sdk.js';
 import { useSession } from '../session.js';
 import { type PlayerApi, PlayerContext } from './PlayerContext.js';
@@ -20,7 +22,13 @@ import { SEEK_STEP_SECONDS, VOLUME_STEP, shortcutFor } from './shortcuts.js';
 /** The position is written at most this often while playing (and always on pagehide). */
 export const SAVE_POSITION_MS = 2000;
 
-type Playback = { position: number; duration: number; buffering: boolean; error: string | null };
+type Playback = {
+  position: number;
+  duration: number;
+  buffering: boolean;
+  error: string | null;
+  preview: boolean;
+};
 
 export type PlayerProviderProps = {
   children: ReactNode;
@@ -46,7 +54,11 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     duration: state.queue[state.index]?.duration ?? 0,
     buffering: false,
     error: null,
+    preview: false,
   }));
+  const { unlocked } = useWallet();
+  const unlockedRef = useRef(unlocked);
+  unlockedRef.current = unlocked;
 
   const audioRef = useRef<HTMLAudioElement>(null);
   const engineRef = useRef<StreamPlayer | null>(null);
@@ -60,11 +72,31 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   const loaderRef = useRef<SourceLoader>(() => Promise.reject(new Error('No SDK')));
   loaderRef.current =
     loadSources ??
-    ((id, signal, { again }) => {
-      if (!sdk) return Promise.reject(new Error('The player needs <SdkContext>'));
+    (async (id, signal, { again }) => {
+      if (!sdk) throw new Error('The player needs <SdkContext>');
+      const preview = await needsPreview(id, signal);
+      if (signal.aborted) throw signal.reason;
+      setPlayback((p) => (p.preview === preview ? p : { ...p, preview }));
       // A listen is counted once: a restore, retry or refresh of it is not another play.
-      return sdk.tracks.streamSources(id, { signal, userId, skipPlayCount: again });
+      return sdk.tracks.streamSources(id, { signal, userId, skipPlayCount: again, preview });
     });
+
+  /**
+   * Whether a track plays its preview: it is gated and neither what the pages read nor the node
+   * (asked when the listener is signed in: a purchase made elsewhere counts) gives access.
+   */
+  const needsPreview = async (id: string, signal: AbortSignal): Promise<boolean> => {
+    const track = stateRef.current.queue.find((t) => t.id === id);
+    if (!track || !gateOf(track.stream_conditions)) return false;
+    if (!lockOf(track, userId, unlockedRef.current)) return false;
+    if (!sdk || !userId) return true;
+    try {
+      const info = await sdk.tracks.accessInfo(id, { userId, signal });
+      return !info.access.stream;
+    } catch {
+      return true;
+    }
+  };
 
   const save = useCallback(() => {
     savedAtRef.current = Date.now();
@@ -121,6 +153,20 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     if (state.playing) engine.play();
     // Only a new start or a change of `playing` moves the audio; the rest is read as it is then.
   }, [state.startId, state.playing]);
+
+  // Unlocked while its preview plays (bought, tipped, followed): the track plays in full at once,
+  // from the start.
+  const currentTrack = state.queue[state.index];
+  const stillLocked = currentTrack ? lockOf(currentTrack, userId, unlocked) !== null : false;
+  useEffect(() => {
+    const engine = engineRef.current;
+    const track = stateRef.current.queue[stateRef.current.index];
+    if (!engine || !track || !playback.preview || stillLocked) return;
+    positionRef.current = 0;
+    engine.load(track.id, 0, track.duration);
+    if (stateRef.current.playing) engine.play();
+    else dispatch({ type: 'play' });
+  }, [stillLocked, playback.preview]);
 
   useEffect(() => {
     const audio = audioRef.current;
@@ -193,6 +239,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       volume: state.volume,
       muted: state.muted,
       error: playback.error,
+      preview: playback.preview,
       current,
       playQueue: actions.playQueue,
       enqueue: actions.enqueue,

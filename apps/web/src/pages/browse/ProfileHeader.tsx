@@ -1,4 +1,5 @@
 import type { User } from '@coliving/sdk';
+import type { ReactNode } from 'react';
 import { Artwork } from '../../components/Artwork.js';
 import { formatCount } from '../../components/format.js';
 import { FollowButton } from './FollowButton.js';
@@ -29,10 +30,13 @@ export function ProfileHeader({
   user,
   viewer,
   follow,
+  tip,
 }: {
   user: User;
   viewer: Viewer;
   follow: ToggleState;
+  /** The Tip button (the page's, which talks to the network). */
+  tip?: ReactNode;
 }) {
   const website = safeWebsite(user.website);
   const counts = [
@@ -65,6 +69,7 @@ export function ProfileHeader({
         </div>
         <div className="profile-actions">
           <FollowButton name={user.name} handle={user.handle} viewer={viewer} follow={follow} />
+          {viewer.kind !== 'loading' && tip}
         </div>
       </div>
       <dl className="stats" aria-label="Counts">
