@@ -15,6 +15,7 @@ import {
   toRelayRequest,
 } from '@coliving/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
+import { RELAYER_ETH } from './constants.js';
 import { DevnetResumeError, NodeStartError, PortInUseError } from './errors.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
@@ -223,6 +224,22 @@ describe('startNetwork: 3 content nodes and 1 discovery node', () => {
       assert.ok((await data.getBalance({ address: a.address })) > 10n ** 18n, a.address);
     }
     assert.ok(!net.accounts.some((a) => a.address === net.manifest.deployer));
+  });
+
+  it('gives each discovery node’s relayer gas on both chains (the eth chain’s for payments)', async () => {
+    const clients = [
+      createChainClient('eth', net.chains.eth),
+      createChainClient('data', net.chains.data),
+    ];
+    for (const node of net.discoveryNodes) {
+      for (const client of clients) {
+        const balance = await client.getBalance({ address: node.relayerWallet });
+        assert.ok(
+          balance > RELAYER_ETH / 2n,
+          `${node.name} on chain ${client.chain.id}: ${balance}`,
+        );
+      }
+    }
   });
 
   it('runs content nodes that are healthy and see each other from the chain', async () => {
