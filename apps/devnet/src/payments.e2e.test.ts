@@ -263,6 +263,19 @@ describe('payments on a real network', { timeout: 600_000 }, () => {
     assert.equal(await balanceOf(buyer), DEMO_RESIDENT_DGCO);
     const { balance } = await buyer.sdk.wallet.balance({ wallet: buyer.wallet });
     assert.equal(balance, DEMO_RESIDENT_DGCO.toString());
+    // The user model reports the wallet's balance too, on every node (cached a few seconds).
+    await until('both discovery nodes report the balance on the user', async () => {
+      for (const endpoint of discoveries) {
+        const data = await getJson<
+          { balance: string; total_balance: string }[] | { balance: string; total_balance: string }
+        >(`${endpoint}/v1/users/${buyer.userId}`);
+        const user = Array.isArray(data) ? data[0]! : data;
+        const expected = DEMO_RESIDENT_DGCO.toString();
+        if (user.balance !== expected || user.total_balance !== expected)
+          return `${endpoint}: ${user.balance} / ${user.total_balance}`;
+      }
+      return true;
+    });
   });
 
   it('refuses a purchase-gated track with its price, sells it split exactly, then streams it', async () => {
