@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import { checkAddedTrack, checkIdFree } from '../../core/entityRules.js';
 import type { PlaylistsTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
-import { conditionsOf, writeContentConditions } from './contentConditions.js';
+import { contentConditions } from './contentConditions.js';
 import type { EntityBatch } from '../entityBatch.js';
 import {
   type ActionContext,
@@ -58,10 +58,6 @@ export const playlists: TableSpec<Rows<number, PlaylistRow>> = {
             )
             .execute();
         }
-        await writeContentConditions(
-          tx,
-          rows.map((row) => conditionsOf('playlist', row, row.playlist_id)),
-        );
       },
     }),
 };
@@ -141,6 +137,7 @@ const kindCount = (isAlbum: boolean) => (isAlbum ? 'album_count' : 'playlist_cou
 /** Writes `row`, and its track list when it changed. */
 function putPlaylist(batch: EntityBatch, row: PlaylistRow, entries?: PlaylistEntry[]): void {
   batch.table(playlists).set(row.playlist_id, row);
+  batch.table(contentConditions).record('playlist', row.playlist_id, row);
   if (entries) batch.table(playlistTracks).set(row.playlist_id, entries);
 }
 
@@ -221,7 +218,7 @@ function deletePlaylist(batch: EntityBatch, action: ActionContext, actor: UserRo
 
 /** The Playlist entity type (albums included). */
 export const playlistHandler: EntityHandler = {
-  tables: [playlists, playlistTracks, playlistCounts, tracks, ...SOCIAL_TABLES],
+  tables: [playlists, playlistTracks, playlistCounts, tracks, contentConditions, ...SOCIAL_TABLES],
   need(batch, { entity, data }) {
     batch.table(playlists).need(entity);
     const contents = data?.playlist_contents as Contents | undefined;

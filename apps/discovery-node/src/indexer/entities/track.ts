@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import { checkAudio } from '../../core/entityRules.js';
 import type { TracksTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
-import { conditionsOf, writeContentConditions } from './contentConditions.js';
+import { contentConditions } from './contentConditions.js';
 import type { EntityBatch } from '../entityBatch.js';
 import {
   type ActionContext,
@@ -60,10 +60,6 @@ export const tracks: TableSpec<Rows<number, TrackRow>> = {
             )
             .execute();
         }
-        await writeContentConditions(
-          tx,
-          rows.map((row) => conditionsOf('track', row, row.track_id)),
-        );
       },
     }),
 };
@@ -84,6 +80,12 @@ function trackColumns(data: Record<string, unknown>) {
   };
 }
 
+/** Writes `row`, and records its conditions in the history. */
+function putTrack(batch: EntityBatch, row: TrackRow): void {
+  batch.table(tracks).set(row.track_id, row);
+  batch.table(contentConditions).record('track', row.track_id, row);
+}
+
 const ownedTrack = (batch: EntityBatch, actor: UserRow, id: number): TrackRow =>
   owned(batch.table(tracks).get(id), 'Track', id, actor);
 
@@ -93,7 +95,7 @@ function createTrack(batch: EntityBatch, action: ActionContext, actor: UserRow):
   if (rows.get(id)) throw new SkipReason('id_taken', `Track ${id} already exists`);
   const data = metadata.data!;
   checkAudio(data, actor, action.receipt);
-  rows.set(id, {
+  putTrack(batch, {
     track_id: id,
     owner_id: actor.user_id,
     ...trackColumns(data),
@@ -115,7 +117,7 @@ function updateTrack(batch: EntityBatch, action: ActionContext, actor: UserRow):
   const track = ownedTrack(batch, actor, id);
   const next = merge(track.metadata, metadata.data!);
   checkAudio(next, actor, action.receipt);
-  batch.table(tracks).set(id, {
+  putTrack(batch, {
     ...track,
     ...trackColumns(next),
     metadata: next,
@@ -129,7 +131,7 @@ function updateTrack(batch: EntityBatch, action: ActionContext, actor: UserRow):
 function deleteTrack(batch: EntityBatch, action: ActionContext, actor: UserRow): void {
   const { entity: id, stamp } = action;
   const track = ownedTrack(batch, actor, id);
-  batch.table(tracks).set(id, {
+  putTrack(batch, {
     ...track,
     is_deleted: true,
     updated_block: stamp.block,
@@ -141,7 +143,7 @@ function deleteTrack(batch: EntityBatch, action: ActionContext, actor: UserRow):
 
 /** The Track entity type. */
 export const trackHandler: EntityHandler = {
-  tables: [tracks, trackCounts, ...SOCIAL_TABLES],
+  tables: [tracks, trackCounts, contentConditions, ...SOCIAL_TABLES],
   need: (batch, { entity }) => batch.table(tracks).need(entity),
   actions: {
     Create: { apply: createTrack },
