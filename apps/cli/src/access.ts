@@ -21,6 +21,18 @@ export const ACCESS_OPTIONS = {
   'not-downloadable': { type: 'boolean' },
 } as const;
 
+/** The gate options alone: what a playlist or album takes (it has no listing or download flag). */
+export const GATE_OPTIONS = {
+  price: ACCESS_OPTIONS.price,
+  split: ACCESS_OPTIONS.split,
+  'follow-gate': ACCESS_OPTIONS['follow-gate'],
+  'tip-gate': ACCESS_OPTIONS['tip-gate'],
+  public: ACCESS_OPTIONS.public,
+} as const;
+
+export const GATE_USAGE =
+  '[--price <DGCO> [--split @handle=percent ...] | --follow-gate | --tip-gate | --public]';
+
 export const ACCESS_USAGE =
   '[--price <DGCO> [--split @handle=percent ...] | --follow-gate | --tip-gate | --public] [--unlisted | --listed] [--downloadable | --not-downloadable]';
 

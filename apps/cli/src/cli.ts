@@ -5,13 +5,13 @@ import { ColivingSdkError } from '@coliving/sdk';
 import { accountCommands } from './commands/account.js';
 import { catalogCommands } from './commands/catalog.js';
 import { devnetCommands } from './commands/devnet.js';
+import { editCommands } from './commands/edit.js';
 import { faucetCommand } from './commands/faucet.js';
 import { moneyCommands } from './commands/money.js';
 import { nodeCommands } from './commands/node.js';
 import { playsCommands } from './commands/plays.js';
 import { socialCommands } from './commands/social.js';
 import { streamCommand } from './commands/stream.js';
-import { trackEditCommands } from './commands/trackEdit.js';
 import { uploadCommand } from './commands/upload.js';
 import type { Command, CommandArgs } from './command.js';
 import type { CliIo } from './context.js';
@@ -28,7 +28,7 @@ const GLOBAL_OPTIONS: Options = {
 const COMMANDS: Command[] = [
   ...accountCommands,
   uploadCommand,
-  ...trackEditCommands,
+  ...editCommands,
   ...catalogCommands,
   ...socialCommands,
   ...moneyCommands,

@@ -314,3 +314,49 @@ describe('track edit writes the access a gate needs', () => {
     assert.equal(chain.tracks.get(10)!.data.download_conditions, null);
   });
 });
+
+describe('playlist create and edit take a gate', () => {
+  it('puts an album on sale with a split, then makes it public', async () => {
+    const created = await run([
+      'playlist',
+      'create',
+      '--name',
+      'Long Player',
+      '--album',
+      '--price',
+      '3',
+      '--split',
+      '@band=50',
+      '--split',
+      '@landlord=50',
+      '--json',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const { playlistId } = JSON.parse(created.stdout) as { playlistId: string };
+    const row = () =>
+      [...chain.playlists.values()].find((p) => p.data.playlist_name === 'Long Player')!;
+    assert.deepEqual(row().data.stream_conditions, {
+      dgco_purchase: {
+        price: '3000000000000000000',
+        splits: [
+          { user_id: 3, percentage: 50 },
+          { user_id: 1, percentage: 50 },
+        ],
+      },
+    });
+    const edited = await run(['playlist', 'edit', playlistId, '--public', '--name', 'Free LP']);
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(edited.stdout, /Updated album "Free LP"/);
+    assert.match(edited.stdout, /access public/);
+    assert.equal(
+      [...chain.playlists.values()].find((p) => p.data.playlist_name === 'Free LP')!.data
+        .stream_conditions,
+      null,
+    );
+    const unlisted = await fails(['playlist', 'edit', playlistId, '--unlisted']);
+    assert.equal(unlisted.exit, 2);
+    const theirs = await fails(['playlist', 'edit', playlistId, '--price', '1'], fanKey, 2);
+    assert.equal(theirs.exit, 1);
+    assert.match(theirs.message, /you can edit only your own/);
+  });
+});

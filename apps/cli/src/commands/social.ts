@@ -1,4 +1,5 @@
 // Signed actions: `follow | unfollow <user>`, `repost | save <track>`, `playlist create | add`.
+import { GATE_OPTIONS, GATE_USAGE, describeAccess, parseAccess, resolveAccess } from '../access.js';
 import type { Command } from '../command.js';
 import { output, requireSession, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -71,30 +72,44 @@ export const socialCommands: Command[] = [
   trackAction('unsave'),
   {
     words: ['playlist', 'create'],
-    usage: 'playlist create --name <n> [--album] [--description <d>]',
-    summary: 'Create a playlist (or an album)',
+    usage: `playlist create --name <n> [--album] [--description <d>] ${GATE_USAGE}`,
+    summary: 'Create a playlist (or an album; one for sale unlocks its tracks to its buyers)',
     options: {
       name: { type: 'string' },
       album: { type: 'boolean' },
       description: { type: 'string' },
+      ...GATE_OPTIONS,
     },
     async run({ values, json, discovery }, io) {
       if (typeof values.name !== 'string' || values.name.trim() === '')
         throw new UsageError('missing --name');
+      const access = parseAccess(values);
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const { playlistId, playlist } = await sdk.playlists.create({
+      const { streamConditions } = await resolveAccess(sdk, access, session.userId!);
+      const created = await sdk.playlists.create({
         userId: session.userId!,
         name: values.name,
         isAlbum: values.album === true,
         ...(typeof values.description === 'string' ? { description: values.description } : {}),
       });
-      output(io, json, { playlistId, permalink: playlist.permalink }, () =>
-        [
-          `Created ${values.album ? 'album' : 'playlist'} "${values.name as string}"`,
-          `id ${playlistId}`,
-          `permalink ${playlist.permalink}`,
-        ].join('\n'),
+      const { playlistId } = created;
+      // The SDK's create takes no conditions: the gate is its first update.
+      const playlist = streamConditions
+        ? await sdk.playlists.update(session.userId!, playlistId, { streamConditions })
+        : created.playlist;
+      const conditions = playlist.stream_conditions;
+      output(
+        io,
+        json,
+        { playlistId, permalink: playlist.permalink, streamConditions: conditions ?? null },
+        () =>
+          [
+            `Created ${values.album ? 'album' : 'playlist'} "${values.name as string}"`,
+            `id ${playlistId}`,
+            `permalink ${playlist.permalink}`,
+            ...(conditions ? [`access ${describeAccess(conditions)}`] : []),
+          ].join('\n'),
       );
     },
   },

@@ -1,5 +1,7 @@
-// A landlord's own tracks: `track edit <track>` (its fields, artwork and access: a price and
-// splits, a follow or tip gate, public, listed, downloadable) and `track delete <track>`.
+// A landlord's own tracks and playlists: `track edit <track>` (its fields, artwork and access: a
+// price and splits, a follow or tip gate, public, listed, downloadable), `track delete <track>`,
+// and `playlist edit <playlist>` (its name, description and gate: an album for sale unlocks its
+// tracks to whoever buys it).
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GENRES, encodeHashId } from '@coliving/protocol';
@@ -7,6 +9,8 @@ import type { ColivingSdk, UpdateTrackChanges } from '@coliving/sdk';
 import {
   ACCESS_OPTIONS,
   ACCESS_USAGE,
+  GATE_OPTIONS,
+  GATE_USAGE,
   asksForChange,
   describeAccess,
   parseAccess,
@@ -15,7 +19,7 @@ import {
 import type { Command } from '../command.js';
 import { output, requireSession, sdkFor } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
-import { findTrack } from '../targets.js';
+import { findPlaylist, findTrack } from '../targets.js';
 
 /** The text fields `track edit` changes; an empty value clears an optional one. */
 const TEXT_FIELDS = ['title', 'genre', 'description', 'mood', 'tags'] as const;
@@ -39,7 +43,7 @@ export async function splitHandles(
   return handles;
 }
 
-export const trackEditCommands: Command[] = [
+export const editCommands: Command[] = [
   {
     words: ['track', 'edit'],
     usage: `track edit <track> [--title <t>] [--genre <g>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>] [--artwork <image>] ${ACCESS_USAGE}`,
@@ -82,7 +86,7 @@ export const trackEditCommands: Command[] = [
       }
       if (Object.keys(changes).length === 0 && !asksForChange(access))
         throw new UsageError(
-          `nothing to change: give at least one option\nUsage: coliving ${trackEditCommands[0]!.usage}`,
+          `nothing to change: give at least one option\nUsage: coliving ${editCommands[0]!.usage}`,
         );
 
       const session = await requireSession(io);
@@ -142,6 +146,58 @@ export const trackEditCommands: Command[] = [
         json,
         { action: 'delete', trackId: track.id, title: track.title },
         () => `Deleted "${track.title}" (${track.id})`,
+      );
+    },
+  },
+  {
+    words: ['playlist', 'edit'],
+    usage: `playlist edit <playlist> [--name <n>] [--description <d>] ${GATE_USAGE}`,
+    summary:
+      'Change one of your playlists or albums: its name, description, price and splits, gate',
+    positionals: 1,
+    options: { name: { type: 'string' }, description: { type: 'string' }, ...GATE_OPTIONS },
+    async run({ positionals, values, json, discovery }, io) {
+      const access = parseAccess(values);
+      if (typeof values.name === 'string' && values.name.trim() === '')
+        throw new UsageError('--name cannot be empty');
+      if (values.name === undefined && values.description === undefined && !asksForChange(access))
+        throw new UsageError(
+          `nothing to change: give at least one option\nUsage: coliving ${editCommands[2]!.usage}`,
+        );
+      const session = await requireSession(io);
+      const sdk = await sdkFor(io, { discovery }, session);
+      const playlist = await findPlaylist(sdk, positionals[0]!);
+      if (playlist.user.id !== session.userId)
+        throw new CommandFailure(
+          'forbidden',
+          `"${playlist.playlist_name}" is @${playlist.user.handle}'s: you can edit only your own`,
+        );
+      const { streamConditions } = await resolveAccess(sdk, access, playlist.user.id);
+      const after = await sdk.playlists.update(session.userId, playlist.id, {
+        ...(typeof values.name === 'string' ? { name: values.name } : {}),
+        ...(typeof values.description === 'string'
+          ? { description: values.description === '' ? null : values.description }
+          : {}),
+        ...(streamConditions !== undefined ? { streamConditions } : {}),
+      });
+      const conditions = after.stream_conditions;
+      const accessText = describeAccess(conditions, await splitHandles(sdk, conditions));
+      output(
+        io,
+        json,
+        {
+          playlistId: after.id,
+          name: after.playlist_name,
+          isAlbum: after.is_album,
+          permalink: after.permalink,
+          streamConditions: after.stream_conditions ?? null,
+        },
+        () =>
+          [
+            `Updated ${after.is_album ? 'album' : 'playlist'} "${after.playlist_name}" (${after.id})`,
+            `access ${accessText}${after.is_album && conditions ? ' (buying it unlocks its tracks)' : ''}`,
+            `permalink ${after.permalink}`,
+          ].join('\n'),
       );
     },
   },
