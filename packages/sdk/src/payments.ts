@@ -360,10 +360,11 @@ export function createPurchasesApi(ctx: SdkContext) {
         {},
         p.signal,
       ).then((answer) => (Array.isArray(answer) ? answer[0] : answer) as Track | Playlist);
-      const gate = (content.stream_conditions ?? null) as {
-        dgco_purchase?: { price: string; splits?: PurchaseSplit[] };
-      } | null;
-      const purchase = gate?.dgco_purchase;
+      type Gate = { dgco_purchase?: { price: string; splits?: PurchaseSplit[] } } | null;
+      // The stream gate's price, or without one the download gate's, as the node judges it.
+      const purchase =
+        (content.stream_conditions as Gate)?.dgco_purchase ??
+        ((content as { download_conditions?: unknown }).download_conditions as Gate)?.dgco_purchase;
       if (!purchase) {
         throw new ColivingSdkError(
           'invalid_input',

@@ -9,7 +9,12 @@ import {
 } from './context.js';
 import { ColivingSdkError } from './errors.js';
 import { manageEntity } from './manageEntity.js';
-import { type PlaylistFieldsInput, playlistContents, toPlaylistMetadata } from './metadata.js';
+import {
+  type AccessConditionsInput,
+  type PlaylistFieldsInput,
+  playlistContents,
+  toPlaylistMetadata,
+} from './metadata.js';
 import { type WriteOptions, toggle } from './social.js';
 import type { SearchSortMethod, TrendingTime } from './tracks.js';
 import type { AccessInfo, Page, Playlist, Track, Viewer } from './types.js';
@@ -28,6 +33,8 @@ export type CreatePlaylistParameters = {
   artwork?: FileInput;
   releaseDate?: string | Date;
   upc?: string;
+  /** Who may stream it: a price (an album bought unlocks its tracks), a tip or a follow. */
+  streamConditions?: AccessConditionsInput;
 } & WriteOptions;
 export type CreatePlaylistReturnType = { playlistId: string; playlist: Playlist };
 
@@ -200,6 +207,7 @@ export function createPlaylistsApi(ctx: SdkContext) {
         ...(p.isPrivate !== undefined ? { isPrivate: p.isPrivate } : {}),
         ...(p.releaseDate !== undefined ? { releaseDate: p.releaseDate } : {}),
         ...(p.upc !== undefined ? { upc: p.upc } : {}),
+        ...(p.streamConditions !== undefined ? { streamConditions: p.streamConditions } : {}),
       });
       data.playlist_contents = playlistContents(p.trackIds ?? []);
       if (p.artwork !== undefined) {
