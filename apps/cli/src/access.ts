@@ -123,7 +123,7 @@ export function parseAccess(values: Values): AccessRequest {
       const total = parsed.reduce((sum, s) => sum + percentageToBasisPoints(s.percentage)!, 0);
       if (total !== 10_000)
         throw new UsageError(
-          `--split percentages sum to ${total / 100}, not 100 (name yourself too, e.g. --split @you=${Math.max(0, 10_000 - total) / 100}, or leave --split out to keep the whole price)`,
+          `--split percentages sum to ${total / 100}, not 100: name every collaborator, yourself included (or leave --split out to keep the whole price)`,
         );
     }
     request.gate = { kind: 'purchase', price: parsePrice(price), splits: parsed };
