@@ -178,6 +178,14 @@ describe('sdk money', () => {
     assert.equal(info.access.stream, true);
     const [sale] = await landlord.sdk.users.sales(landlord.userId);
     assert.equal(sale?.buyer_user_id, buyer.userId);
+    assert.deepEqual(await landlord.sdk.users.salesAggregate(landlord.userId), [
+      {
+        content_type: 'playlist',
+        content_id: albumId,
+        purchase_count: 1,
+        amount: PRICE.toString(),
+      },
+    ]);
     const purchasers = await landlord.sdk.users.purchasers(landlord.userId, {
       contentType: 'playlist',
       contentId: albumId,

@@ -126,13 +126,14 @@ type PaymentIntent = {
 
 /**
  * Signs `intent` with the account set now (and a permit when its allowance is short), relays it
- * through one discovery node, and answers where it was mined.
+ * through one discovery node, and answers where it was mined; undefined when a node failed after
+ * submitting it and the retry found it paid (where is then read from the index).
  */
 async function pay(
   ctx: SdkContext,
   intent: PaymentIntent,
   options: PaymentOptions,
-): Promise<PaymentReturnType> {
+): Promise<PaymentReturnType | undefined> {
   const account = requireAccount(ctx);
   const { signal } = options;
   const info = await paymentsInfo(ctx, account.address, signal);
@@ -189,19 +190,35 @@ async function pay(
   }
 
   options.onStatus?.('relaying');
+  let attempts = 0;
   // One node at a time, never hedged: a second copy of the payment would be refused (its nonce
   // is spent), but only after the first is mined.
   return ctx.discovery.run(
-    async (endpoint) => {
-      const { body: answer } = await requestJson<{
-        data: { tx_hash: Hex; block_number: number };
-      }>(ctx.fetch, `${endpoint}/relay/payment`, {
-        method: 'POST',
-        json: body,
-        signal,
-        timeoutMs: RELAY_TIMEOUT_MS,
-      });
-      return { txHash: answer.data.tx_hash, blockNumber: answer.data.block_number };
+    async (endpoint): Promise<PaymentReturnType | undefined> => {
+      attempts++;
+      try {
+        const { body: answer } = await requestJson<{
+          data: { tx_hash: Hex; block_number: number };
+        }>(ctx.fetch, `${endpoint}/relay/payment`, {
+          method: 'POST',
+          json: body,
+          signal,
+          timeoutMs: RELAY_TIMEOUT_MS,
+        });
+        return { txHash: answer.data.tx_hash, blockNumber: answer.data.block_number };
+      } catch (error) {
+        // The same signed payment, sent again after a node failed to answer, is refused once the
+        // first copy is mined: it was paid (once), in a transaction the index will show.
+        if (
+          attempts > 1 &&
+          error instanceof ColivingSdkError &&
+          error.type === 'conflict' &&
+          error.code === 'nonce_used'
+        ) {
+          return undefined;
+        }
+        throw error;
+      }
     },
     signal,
     { maxHealthAgeMs: WRITE_HEALTH_MAX_AGE_MS },
@@ -224,15 +241,15 @@ async function waitForIndexed<T>(
   query: Record<string, string | number | undefined>,
   matches: (row: T) => boolean,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<T> {
   const deadline = Date.now() + INDEXING_TIMEOUT_MS;
   for (;;) {
     throwIfAborted(signal);
     const found = await ctx.discovery.run(async (endpoint) => {
       const rows = await getDataOn<T[]>(ctx, endpoint, path, query, signal);
-      return (rows ?? []).some(matches);
+      return (rows ?? []).find(matches);
     }, signal);
-    if (found) return;
+    if (found !== undefined) return found;
     if (Date.now() > deadline) {
       throw new ColivingSdkError(
         'timeout',
@@ -318,14 +335,19 @@ export function createTipsApi(ctx: SdkContext) {
         p,
       );
       p.onStatus?.('indexing');
-      await waitForIndexed<Tip>(
+      const tip = await waitForIndexed<Tip>(
         ctx,
         '/v1/tips',
         { user_id: encodeHashId(sender), limit: 100 },
-        (tip) => sameHash(tip.tx_signature, result.txHash),
+        (t) =>
+          result
+            ? sameHash(t.tx_signature, result.txHash)
+            : t.sender.id === encodeHashId(sender) &&
+              t.receiver.id === encodeHashId(receiver) &&
+              t.amount === amount.toString(),
         p.signal,
       );
-      return result;
+      return result ?? { txHash: tip.tx_signature as Hex, blockNumber: tip.slot };
     },
 
     /** Tips, newest first. */
@@ -406,14 +428,18 @@ export function createPurchasesApi(ctx: SdkContext) {
         p,
       );
       p.onStatus?.('indexing');
-      await waitForIndexed<Purchase>(
+      const row = await waitForIndexed<Purchase>(
         ctx,
         `/v1/users/${encodeURIComponent(encodeHashId(buyer))}/purchases`,
         { limit: 100 },
-        (row) => sameHash(row.signature, result.txHash),
+        (r) =>
+          result
+            ? sameHash(r.signature, result.txHash)
+            : r.content_type === (isTrack ? 'track' : 'playlist') &&
+              r.content_id === encodeHashId(id),
         p.signal,
       );
-      return result;
+      return result ?? { txHash: row.signature as Hex, blockNumber: row.slot };
     },
   };
 }
