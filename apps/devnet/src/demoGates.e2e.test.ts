@@ -168,4 +168,20 @@ describe('the demo catalog’s gates and money', { timeout: 900_000 }, () => {
     assert.equal(await balanceOf(landlord), landlordBefore + price);
     for (const i of [0, 1, 2, 3]) assert.equal((await mayStream(me, trackOf(1, i))).ok, true);
   });
+
+  it('seeds again without pricing or paying twice', async () => {
+    const before = await Promise.all(seeded.accounts.map(balanceOf));
+    const again = await seedDemoCatalog({
+      discoveryNodes: network.discoveryNodes.map((n) => n.endpoint),
+      cacheDir: join(dir, 'cache'),
+      scale,
+      treasury: { eth: network.chains.eth, token: network.contracts.eth.DgcoToken },
+    });
+    assert.deepEqual(again, seeded);
+    assert.deepEqual(await Promise.all(seeded.accounts.map(balanceOf)), before);
+    const album = (await reader.users.albums(userIds[1]!))[0]!;
+    assert.deepEqual(album.stream_conditions, {
+      dgco_purchase: { price: parseEther(DEMO_PRICES.album).toString() },
+    });
+  });
 });

@@ -609,7 +609,12 @@ export async function seedDemoCatalog(
           ),
         );
         // An album for sale is priced once its tracks are in it: buying it unlocks each of them.
-        if (list.forSale) {
+        // Priced by an earlier seeding already: left as it is (an update that changes nothing
+        // would wait for a change that never comes).
+        const priced =
+          list.forSale &&
+          (await owner.sdk.playlists.get(playlistId, { signal })).stream_conditions != null;
+        if (list.forSale && !priced) {
           await write(`as @${owner.profile.handle} pricing "${list.name}"`, () =>
             owner.sdk.playlists.update(
               userIdOf(owner),
