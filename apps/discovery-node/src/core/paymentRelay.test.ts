@@ -311,6 +311,21 @@ describe('payment relay', () => {
     assert.deepEqual(await balances(alice, bob), money);
   });
 
+  it('pays once when the same payment is relayed twice at the same time', async () => {
+    const body = await signPayment(bob, { amount: parseEther('0.25') }, { permit: true });
+    const before = await balances(alice, bob);
+    const answers = await Promise.all([post(app, body), post(app, body)]);
+    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [200, 409]);
+    expectError(
+      answers.find((r) => r.statusCode === 409)!,
+      409,
+      'nonce_used',
+    );
+    const afterward = await balances(alice, bob);
+    assert.equal(afterward[0]! - before[0]!, parseEther('0.25'));
+    assert.equal(before[1]! - afterward[1]!, parseEther('0.25'));
+  });
+
   it('refuses any field changed after signing as invalid_signature, before gas', async () => {
     const state = await chainState();
     const body = await signPayment(bob, saleIntent(), { permit: true });
