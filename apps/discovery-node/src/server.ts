@@ -15,6 +15,7 @@ import { TrackJsonCache } from './api/answer/trackJsonCache.js';
 import { registerCidRoutes } from './api/cids.js';
 import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
+import { registerPaymentRoutes } from './api/payments.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { registerModelSchemas } from './api/schemas.js';
@@ -34,7 +35,9 @@ import { computeStateDigest } from './db/stateDigest.js';
 import { type Indexer, runIndexers } from './indexer/runIndexer.js';
 import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager.js';
 import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
+import { PAYMENTS_CHECKPOINT, paymentRouterSource } from './indexer/sources/paymentRouter.js';
 import { PLAYS_CHECKPOINT, playLogSource } from './indexer/sources/playLog.js';
+import { createBalanceReader } from './core/balances.js';
 
 export type DiscoveryNodeComponents = {
   database: Database;
@@ -85,6 +88,8 @@ export type DiscoveryNode = {
   ethIndexer: Indexer;
   /** The play log's indexer (its own checkpoint on the data chain, never past dataIndexer's). */
   playsIndexer: Indexer;
+  /** The PaymentRouter source (payments, purchases, tips). */
+  paymentsIndexer: Indexer;
   /**
    * Rebuilds trending and the search dictionary now, and the track search index when it is
    * missing or a twentieth of it changed (start() runs it, then periodically).
@@ -190,6 +195,17 @@ export async function createDiscoveryNode(
       registrations,
       onChanges: (changes) => trackJson.invalidate(changes),
     }),
+    // Payments wait for the data chain's blocks up to their time (its ceiling).
+    paymentRouterSource({
+      client: components.ethClient,
+      paymentRouter: manifest.contracts.eth.PaymentRouter,
+      token: manifest.contracts.eth.DgcoToken,
+      deployBlock: manifest.deployBlocks.eth.PaymentRouter,
+      confirmations: init.ethConfirmations,
+      blocksPerRead,
+      dataClient,
+      dataConfirmations: init.dataConfirmations,
+    }),
   ];
   // The health check reports these from memory (core/registeredNodes.ts).
   const nodeEndpoints = registeredNodes(db);
@@ -204,12 +220,16 @@ export async function createDiscoveryNode(
       // Before the pass counts as done, so the list is never older than the block reported.
       if (source.checkpoint === ETH_CHAIN) await nodeEndpoints.refresh(result.indexedBlock);
       // The play log waits for the entity tables' blocks (its ceiling): it may go on now.
-      if (source.checkpoint === DATA_CHAIN) playsIndexer.poke();
+      if (source.checkpoint === DATA_CHAIN) {
+        playsIndexer.poke();
+        paymentsIndexer.poke();
+      }
     },
   });
   const dataIndexer = indexers.get(DATA_CHAIN)!;
   const ethIndexer = indexers.get(ETH_CHAIN)!;
   const playsIndexer = indexers.get(PLAYS_CHECKPOINT)!;
+  const paymentsIndexer = indexers.get(PAYMENTS_CHECKPOINT)!;
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
   let derivedRun = 0;
@@ -249,12 +269,19 @@ export async function createDiscoveryNode(
     publicUrl,
     version: init.version,
     blocks,
-    epoch: () => `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}`,
+    // Payments move answers (access, tips, purchases) at their own checkpoint.
+    epoch: () =>
+      `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}:${paymentsIndexer.status.indexedBlock ?? 0}`,
+    balances: createBalanceReader({
+      client: components.ethClient,
+      token: manifest.contracts.eth.DgcoToken,
+    }),
   };
   registerUnclaimedIdRoutes(app, api);
   registerTrackRoutes(app, api);
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);
+  registerPaymentRoutes(app, api);
   registerCidRoutes(app, {
     db,
     dataChain: () => {
@@ -380,6 +407,7 @@ export async function createDiscoveryNode(
     dataIndexer,
     ethIndexer,
     playsIndexer,
+    paymentsIndexer,
     refreshDerived: refreshDerivedNow,
     trackSearch,
     async start() {

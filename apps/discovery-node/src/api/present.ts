@@ -10,7 +10,7 @@ import {
   loadTracks,
   loadUsers,
 } from '../core/catalog.js';
-import { checkStreamAccess } from '../core/streamAccess.js';
+import { checkStreamAccess, unmetCondition } from '../core/streamAccess.js';
 import { isScheduled, isTrackVisible } from '../core/visibility.js';
 import { EncodedJson } from './answer/respond.js';
 import type { PublicTrack } from './answer/trackJsonCache.js';
@@ -46,8 +46,15 @@ export async function trackAccess(
       stream = false;
     }
   }
-  // Downloads of the original need their own route and gates; until it exists, none.
-  return { stream, download: false };
+  // A downloadable track's original, behind its download conditions (none: open).
+  const download =
+    track.metadata.is_downloadable === true &&
+    (viewerId === track.ownerId ||
+      (await unmetCondition(components.db, track.downloadConditions, viewerId, {
+        type: 'track',
+        id: track.trackId,
+      })) === undefined);
+  return { stream, download };
 }
 
 /** Tracks as API v1 `Track`s, in the order of `ids`. */
@@ -71,8 +78,11 @@ export async function presentUsers(
   viewerId: number | undefined,
 ): Promise<Record<string, unknown>[]> {
   const users = await loadUsers(components.db, ids, viewerId);
-  const ctx = await responseContext(components, viewerId);
-  return users.map((u) => toUser(u, ctx));
+  const [ctx, balances] = await Promise.all([
+    responseContext(components, viewerId),
+    components.balances?.balancesOf(users.map((u) => u.wallet)),
+  ]);
+  return users.map((u) => toUser(u, balances ? { ...ctx, balances } : ctx));
 }
 
 /** Playlists as API v1 `Playlist`s, in the order of `ids`. */
@@ -84,11 +94,19 @@ export async function presentPlaylists(
 ): Promise<Record<string, unknown>[]> {
   const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId));
   const ctx = await responseContext(components, viewerId);
-  return playlists.map((p) =>
-    toPlaylist(p, ctx, {
-      stream: p.streamConditions === null || viewerId === p.ownerId,
-      download: false,
-    }),
+  return Promise.all(
+    playlists.map(async (p) =>
+      toPlaylist(p, ctx, {
+        // An album's purchase opens it (core/streamAccess.ts), as it opens its tracks.
+        stream:
+          viewerId === p.ownerId ||
+          (await unmetCondition(components.db, p.streamConditions, viewerId, {
+            type: 'playlist',
+            id: p.playlistId,
+          })) === undefined,
+        download: false,
+      }),
+    ),
   );
 }
 

@@ -24,6 +24,11 @@ export type ResponseContext = {
   viewerId?: number;
   /** How many nodes hold each image (the first serves, the rest are mirrors). */
   replicationFactor: number;
+  /**
+   * DGCO balances (wei strings) by lower-case wallet, read from the eth chain for the users an
+   * answer presents as users (core/balances.ts); a user nested in a track or playlist has none.
+   */
+  balances?: ReadonlyMap<string, string>;
 };
 
 const SQUARE_SIZES = ['150x150', '480x480', '1000x1000'] as const;
@@ -91,10 +96,11 @@ export function toUser(user: UserView, ctx: ResponseContext): User {
     erc_wallet: user.wallet,
     spl_wallet: '',
     spl_usdc_wallet: '',
-    // Balances are indexed from the eth chain's token later; until then they are unknown, "0".
-    balance: '0',
+    // The wallet's DGCO on the eth chain (no associated wallets, so the total is the same); "0"
+    // for a user nested in a track or playlist, whose balance is not read (docs/api-v1.md).
+    balance: ctx.balances?.get(user.wallet) ?? '0',
     associated_wallets_balance: '0',
-    total_balance: '0',
+    total_balance: ctx.balances?.get(user.wallet) ?? '0',
     waudio_balance: '0',
     associated_sol_wallets_balance: '0',
     total_audio_balance: 0,

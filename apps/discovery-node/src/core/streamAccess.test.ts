@@ -290,6 +290,7 @@ describe('checkStreamAccess', () => {
       isDeleted: false,
       streamConditions: null,
       downloadConditions: { follow_user_id: OWNER },
+      isDownloadable: true,
     };
     assert.deepEqual(await contentAccess(db, content, STRANGER), { stream: true, download: false });
     assert.deepEqual(await contentAccess(db, content, undefined), {
@@ -304,6 +305,10 @@ describe('checkStreamAccess', () => {
       downloadConditions: null,
     };
     assert.deepEqual(await contentAccess(db, gated, STRANGER), { stream: false, download: true });
+    assert.deepEqual(await contentAccess(db, { ...content, isDownloadable: false }, FAN), {
+      stream: true,
+      download: false,
+    });
     assert.deepEqual(await contentAccess(db, { ...content, isDeleted: true }, OWNER), {
       stream: false,
       download: false,

@@ -147,7 +147,7 @@ export type ContentAccess = { stream: boolean; download: boolean };
 /**
  * Whether `userId` (anonymous when undefined) may stream and download a track or playlist, as
  * checkStreamAccess decides for the stream: the owner always; otherwise each set of conditions
- * met (none: open). A deleted content opens to no one.
+ * met (none: open). Download needs a downloadable original too. A deleted content opens to no one.
  */
 export async function contentAccess(
   db: Kysely<DB>,
@@ -156,14 +156,20 @@ export async function contentAccess(
     isDeleted: boolean;
     streamConditions: Record<string, unknown> | null;
     downloadConditions: Record<string, unknown> | null;
+    /** Whether its original is offered at all (a track's `is_downloadable`). */
+    isDownloadable: boolean;
   },
   userId: number | undefined,
 ): Promise<ContentAccess> {
   if (content.isDeleted) return { stream: false, download: false };
-  if (userId !== undefined && userId === content.ownerId) return { stream: true, download: true };
+  if (userId !== undefined && userId === content.ownerId) {
+    return { stream: true, download: content.isDownloadable };
+  }
   const [stream, download] = await Promise.all([
     unmetCondition(db, content.streamConditions, userId, content),
-    unmetCondition(db, content.downloadConditions, userId, content),
+    content.isDownloadable
+      ? unmetCondition(db, content.downloadConditions, userId, content)
+      : 'not downloadable',
   ]);
   return { stream: stream === undefined, download: download === undefined };
 }

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import { type Address, type LocalAccount, parseEther } from 'viem';
+import { encodeHashId } from '@coliving/protocol';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { judgePayment } from '../../core/payments.js';
 import { contentAccess } from '../../core/streamAccess.js';
 import type { DB } from '../../db/schema.js';
 import { computeStateDigest } from '../../db/stateDigest.js';
+import { createDiscoveryNode } from '../../server.js';
 import { type TestPayment, fundPayers, pay } from '../../paymentTesting.js';
 import {
   type ChainAction,
@@ -404,6 +406,7 @@ describe('payment router source', () => {
                 isDeleted: row.is_deleted,
                 streamConditions: row.stream_conditions,
                 downloadConditions: row.download_conditions,
+                isDownloadable: false,
               },
               userId,
             )
@@ -496,5 +499,140 @@ describe('payment router source', () => {
     }
     assert.ok(digests.length >= 2);
     for (const digest of digests.slice(1)) assert.deepEqual(digest, digests[0]);
+  });
+
+  it('answers access-info, tips, supporters, supporting, purchases, sales and purchasers, and users with their DGCO balance', async () => {
+    const database = await openTestDatabase('pglite');
+    const node = await createDiscoveryNode(
+      {
+        database,
+        manifest: network.manifest,
+        dataClient: network.dataPublic,
+        ethClient: network.ethPublic,
+        account: network.accounts[5]!,
+      },
+      {
+        version: 'test',
+        dataConfirmations: 0,
+        ethConfirmations: 0,
+        pollIntervalMs: 50,
+        publicUrl: 'http://127.0.0.1:5000',
+        trendingIntervalMs: 0,
+      },
+    );
+    await node.start();
+    const get = async <T>(url: string): Promise<T> => {
+      const res = await node.app.inject({ url });
+      assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+      return res.json<{ data: T }>().data;
+    };
+    const h = encodeHashId;
+    try {
+      await node.paymentsIndexer.waitFor(Number(await network.ethPublic.getBlockNumber()));
+
+      type AccessInfo = { access: { stream: boolean; download: boolean }; user_id: string };
+      const info = (kind: string, id: number, userId?: number) =>
+        get<AccessInfo>(
+          `/v1/${kind}/${h(id)}/access-info${userId === undefined ? '' : `?user_id=${h(userId)}`}`,
+        );
+      assert.deepEqual((await info('tracks', 101, 12)).access, { stream: true, download: false });
+      assert.equal((await info('tracks', 101, 14)).access.stream, false);
+      assert.equal((await info('tracks', 101)).access.stream, false);
+      assert.equal((await info('tracks', 101)).user_id, h(11));
+      assert.equal((await info('tracks', 105, 12)).access.stream, true, 'album bought');
+      assert.equal((await info('playlists', 301, 12)).access.stream, true);
+      assert.equal((await info('playlists', 301, 14)).access.stream, false);
+      assert.equal((await info('tracks', 104, 14)).access.stream, true, 'tipped');
+      const gone = await node.app.inject({ url: `/v1/tracks/${h(106)}/access-info` });
+      assert.equal(gone.statusCode, 404);
+      // The track itself carries the same access for user_id.
+      const track = await get<{ access: { stream: boolean } }>(
+        `/v1/tracks/${h(101)}?user_id=${h(12)}`,
+      );
+      assert.equal(track.access.stream, true);
+
+      type Tip = { amount: string; sender: { id: string }; receiver: { id: string }; slot: number };
+      const tips = await get<Tip[]>('/v1/tips');
+      assert.deepEqual(
+        tips.map((t) => [t.amount, t.sender.id, t.receiver.id]),
+        [[DGCO('1').toString(), h(14), h(11)]],
+      );
+      assert.deepEqual(await get<Tip[]>(`/v1/tips?user_id=${h(12)}`), []);
+      const supporters = await get<{ rank: number; amount: string; sender: { id: string } }[]>(
+        `/v1/users/${h(11)}/supporters`,
+      );
+      assert.deepEqual(
+        supporters.map((s) => [s.rank, s.amount, s.sender.id]),
+        [[1, DGCO('1').toString(), h(14)]],
+      );
+      const supporting = await get<{ rank: number; receiver: { id: string } }[]>(
+        `/v1/users/${h(14)}/supporting`,
+      );
+      assert.deepEqual(
+        supporting.map((s) => [s.rank, s.receiver.id]),
+        [[1, h(11)]],
+      );
+
+      type Purchase = {
+        content_type: string;
+        content_id: string;
+        amount: string;
+        buyer_user_id: string;
+      };
+      const purchases = await get<Purchase[]>(`/v1/users/${h(12)}/purchases`);
+      assert.deepEqual(
+        purchases.map((p) => [p.content_type, p.content_id, p.amount]),
+        [
+          ['playlist', h(301), DGCO('3').toString()],
+          ['track', h(106), DGCO('1').toString()],
+          ['track', h(101), DGCO('2').toString()],
+          ['track', h(101), DGCO('2').toString()],
+        ],
+      );
+      const sales = await get<Purchase[]>(`/v1/users/${h(11)}/sales`);
+      assert.equal(sales.length, 4);
+      assert.ok(sales.every((s) => s.buyer_user_id === h(12)));
+      const aggregate = await get<
+        { content_type: string; content_id: string; purchase_count: number; amount: string }[]
+      >(`/v1/users/${h(11)}/sales/aggregate`);
+      assert.deepEqual(aggregate, [
+        {
+          content_type: 'track',
+          content_id: h(101),
+          purchase_count: 2,
+          amount: DGCO('4').toString(),
+        },
+        {
+          content_type: 'playlist',
+          content_id: h(301),
+          purchase_count: 1,
+          amount: DGCO('3').toString(),
+        },
+        {
+          content_type: 'track',
+          content_id: h(106),
+          purchase_count: 1,
+          amount: DGCO('1').toString(),
+        },
+      ]);
+      const purchasers = await get<{ id: string }[]>(
+        `/v1/users/${h(11)}/purchasers?content_type=playlist&content_id=${h(301)}`,
+      );
+      assert.deepEqual(
+        purchasers.map((u) => u.id),
+        [h(12)],
+      );
+      assert.deepEqual(await get(`/v1/users/${h(11)}/purchasers?content_id=${h(104)}`), []);
+
+      // Balances: the wallet's DGCO on the eth chain, exactly.
+      const user = await get<{ balance: string; total_balance: string }>(`/v1/users/${h(12)}`);
+      const onChain = (await network.balanceOf(bob.address)).toString();
+      assert.equal(user.balance, onChain);
+      assert.equal(user.total_balance, onChain);
+      assert.notEqual(onChain, '0');
+    } finally {
+      await node.stop();
+      await database.close();
+    }
   });
 });
