@@ -1,5 +1,6 @@
 import { type Track, decodeHashId } from '@coliving/sdk';
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Link } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { useSession } from '../session.js';
@@ -42,27 +43,37 @@ export function buyableTrack(track: Track): Buyable {
  */
 export function GateLock({ content, compact = false }: { content: Buyable; compact?: boolean }) {
   const gate = useLock(content);
-  if (!gate) return null;
-  const label = lockLabel(gate);
+  // A purchase under way (or just done) keeps its dialog open after the lock goes.
+  const [buying, setBuying] = useState(false);
+  const lastPurchase = useRef<Extract<Gate, { kind: 'purchase' }> | null>(null);
+  if (gate?.kind === 'purchase') lastPurchase.current = gate;
+  const purchase = gate?.kind === 'purchase' ? gate : buying ? lastPurchase.current : null;
+  if (!gate && !purchase) return null;
+  const label = gate ? lockLabel(gate) : '';
+  // One shape whether locked or just bought, so the Buy dialog is not remounted as the lock goes.
   return (
     <span className={compact ? 'gate-lock gate-lock-compact' : 'gate-lock'}>
-      <span className="gate-lock-label" title={`Locked: ${label}`}>
-        <span aria-hidden="true">🔒 </span>
-        {gate.kind === 'purchase' ? (
-          <>
-            <span className="visually-hidden">Locked. Price: </span>
-            {label}
-          </>
-        ) : (
-          <Link
-            to={`/${content.user.handle}`}
-            aria-label={`${label}: ${gate.kind === 'follow' ? 'follow' : 'tip'} ${content.user.name}`}
-          >
-            {label}
-          </Link>
-        )}
-      </span>
-      {gate.kind === 'purchase' && <BuyButton content={content} gate={gate} />}
+      {gate && (
+        <span className="gate-lock-label" title={`Locked: ${label}`}>
+          <span aria-hidden="true">🔒 </span>
+          {gate.kind === 'purchase' ? (
+            <>
+              <span className="visually-hidden">Locked. Price: </span>
+              {label}
+            </>
+          ) : (
+            <Link
+              to={`/${content.user.handle}`}
+              aria-label={`${label}: ${gate.kind === 'follow' ? 'follow' : 'tip'} ${content.user.name}`}
+            >
+              {label}
+            </Link>
+          )}
+        </span>
+      )}
+      {purchase && (
+        <BuyButton content={content} gate={purchase} onOpenChange={setBuying} bought={!gate} />
+      )}
     </span>
   );
 }
@@ -84,9 +95,15 @@ const STATUS_WORDS: Record<string, string> = {
 export function BuyButton({
   content,
   gate,
+  onOpenChange,
+  bought = false,
 }: {
   content: Buyable;
   gate: Extract<Gate, { kind: 'purchase' }>;
+  /** Told when the dialog opens and closes. */
+  onOpenChange?: (open: boolean) => void;
+  /** The lock is gone (bought): only the open dialog shows, not the button. */
+  bought?: boolean;
 }) {
   const sdk = useSdk();
   const session = useSession();
@@ -129,6 +146,8 @@ export function BuyButton({
   useEffect(() => {
     if (state.step === 'confirm') confirmRef.current?.focus();
   }, [state.step]);
+
+  useEffect(() => onOpenChange?.(state.step !== 'closed'), [onOpenChange, state.step]);
 
   const close = () => {
     setState({ step: 'closed' });
@@ -183,105 +202,110 @@ export function BuyButton({
       <button
         type="button"
         ref={openerRef}
+        hidden={bought}
         className="button-primary buy-button"
         aria-label={`Buy ${content.title} for ${formatDgco(gate.price)}`}
         onClick={() => setState({ step: 'confirm' })}
       >
         Buy
       </button>
-      {state.step !== 'closed' && (
-        <div className="money-dialog-backdrop">
-          <div
-            className="money-dialog"
-            role="dialog"
-            aria-modal="true"
-            aria-label={title}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && state.step !== 'paying') close();
-            }}
-          >
-            <h2>{title}</h2>
-            {session.status !== 'signed-in' || !session.user ? (
-              <>
-                <p>
-                  <Link to={`/login?next=${encodeURIComponent(window.location.pathname)}`}>
-                    Log in
-                  </Link>{' '}
-                  to buy {content.title} for {formatDgco(gate.price)}.
-                </p>
-                <div className="form-actions">
-                  <button type="button" ref={confirmRef} onClick={close}>
-                    Close
-                  </button>
-                </div>
-              </>
-            ) : state.step === 'done' ? (
-              <>
-                <p role="status">
-                  You bought {content.title}.{' '}
-                  {content.kind !== 'track'
-                    ? 'Its tracks play in full now.'
-                    : 'It plays in full now.'}
-                </p>
-                <div className="form-actions">
-                  <button type="button" className="button-primary" autoFocus onClick={close}>
-                    Done
-                  </button>
-                </div>
-              </>
-            ) : (
-              <>
-                <p className="money-price">
-                  Price: <strong>{formatDgco(gate.price)}</strong>
-                </p>
-                {shares.length > 0 && (
-                  <>
-                    <p className="muted">The price goes to:</p>
-                    <ul className="money-splits" aria-label="Who gets what">
-                      {shares.map((s) => (
-                        <li key={s.userId}>
-                          <span>
-                            {handles.get(s.userId) ? `@${handles.get(s.userId)}` : 'a collaborator'}
-                          </span>
-                          <span>{s.percentage}%</span>
-                          <span>{formatDgco(s.amount)}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                )}
-                {wallet.balance !== null && (
-                  <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
-                )}
-                {state.step === 'paying' && (
-                  <p role="status" aria-live="polite">
-                    {state.status}
+      {state.step !== 'closed' &&
+        createPortal(
+          <div className="money-dialog-backdrop">
+            <div
+              className="money-dialog"
+              role="dialog"
+              aria-modal="true"
+              aria-label={title}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && state.step !== 'paying') close();
+              }}
+            >
+              <h2>{title}</h2>
+              {session.status !== 'signed-in' || !session.user ? (
+                <>
+                  <p>
+                    <Link to={`/login?next=${encodeURIComponent(window.location.pathname)}`}>
+                      Log in
+                    </Link>{' '}
+                    to buy {content.title} for {formatDgco(gate.price)}.
                   </p>
-                )}
-                {state.step === 'failed' && (
-                  <p className="error-text" role="alert">
-                    {state.message}
+                  <div className="form-actions">
+                    <button type="button" ref={confirmRef} onClick={close}>
+                      Close
+                    </button>
+                  </div>
+                </>
+              ) : state.step === 'done' ? (
+                <>
+                  <p role="status">
+                    You bought {content.title}.{' '}
+                    {content.kind !== 'track'
+                      ? 'Its tracks play in full now.'
+                      : 'It plays in full now.'}
                   </p>
-                )}
-                <div className="form-actions">
-                  <button
-                    type="button"
-                    ref={confirmRef}
-                    className="button-primary"
-                    disabled={state.step === 'paying'}
-                    onClick={() => void pay()}
-                  >
-                    Pay {formatDgco(gate.price)}
-                  </button>
-                  <button type="button" disabled={state.step === 'paying'} onClick={close}>
-                    Cancel
-                  </button>
-                </div>
-              </>
-            )}
-          </div>
-        </div>
-      )}
+                  <div className="form-actions">
+                    <button type="button" className="button-primary" autoFocus onClick={close}>
+                      Done
+                    </button>
+                  </div>
+                </>
+              ) : (
+                <>
+                  <p className="money-price">
+                    Price: <strong>{formatDgco(gate.price)}</strong>
+                  </p>
+                  {shares.length > 0 && (
+                    <>
+                      <p className="muted">The price goes to:</p>
+                      <ul className="money-splits" aria-label="Who gets what">
+                        {shares.map((s) => (
+                          <li key={s.userId}>
+                            <span>
+                              {handles.get(s.userId)
+                                ? `@${handles.get(s.userId)}`
+                                : 'a collaborator'}
+                            </span>
+                            <span>{s.percentage}%</span>
+                            <span>{formatDgco(s.amount)}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                  {wallet.balance !== null && (
+                    <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
+                  )}
+                  {state.step === 'paying' && (
+                    <p role="status" aria-live="polite">
+                      {state.status}
+                    </p>
+                  )}
+                  {state.step === 'failed' && (
+                    <p className="error-text" role="alert">
+                      {state.message}
+                    </p>
+                  )}
+                  <div className="form-actions">
+                    <button
+                      type="button"
+                      ref={confirmRef}
+                      className="button-primary"
+                      disabled={state.step === 'paying'}
+                      onClick={() => void pay()}
+                    >
+                      Pay {formatDgco(gate.price)}
+                    </button>
+                    <button type="button" disabled={state.step === 'paying'} onClick={close}>
+                      Cancel
+                    </button>
+                  </div>
+                </>
+              )}
+            </div>
+          </div>,
+          document.body,
+        )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { MIN_TIP_WEI } from '@coliving/protocol';
 import type { User } from '@coliving/sdk';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Link } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { useSession } from '../session.js';
@@ -112,109 +113,111 @@ export function TipButton({ user, onTipped }: { user: User; onTipped?: () => voi
       >
         Tip
       </button>
-      {state.step !== 'closed' && (
-        <div className="money-dialog-backdrop">
-          <div
-            className="money-dialog"
-            role="dialog"
-            aria-modal="true"
-            aria-label={`Tip ${user.name}`}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && state.step !== 'paying') close();
-            }}
-          >
-            <h2>Tip {user.name}</h2>
-            {!signedIn ? (
-              <>
-                <p>
-                  <Link to={`/login?next=/${user.handle}`}>Log in</Link> to tip @{user.handle}.
-                </p>
-                <div className="form-actions">
-                  <button type="button" autoFocus onClick={close}>
-                    Close
-                  </button>
-                </div>
-              </>
-            ) : state.step === 'amount' ? (
-              <form className="form" onSubmit={review} noValidate>
-                <label htmlFor={inputId}>Amount (DGCO)</label>
-                <input
-                  id={inputId}
-                  type="text"
-                  inputMode="decimal"
-                  autoFocus
-                  value={typed}
-                  aria-invalid={state.error ? true : undefined}
-                  aria-describedby={state.error ? `${inputId}-error` : undefined}
-                  onChange={(e) => setTyped(e.target.value)}
-                />
-                {state.error && (
-                  <p id={`${inputId}-error`} className="error-text" role="alert">
-                    {state.error}
+      {state.step !== 'closed' &&
+        createPortal(
+          <div className="money-dialog-backdrop">
+            <div
+              className="money-dialog"
+              role="dialog"
+              aria-modal="true"
+              aria-label={`Tip ${user.name}`}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && state.step !== 'paying') close();
+              }}
+            >
+              <h2>Tip {user.name}</h2>
+              {!signedIn ? (
+                <>
+                  <p>
+                    <Link to={`/login?next=/${user.handle}`}>Log in</Link> to tip @{user.handle}.
                   </p>
-                )}
-                {wallet.balance !== null && (
-                  <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
-                )}
-                <div className="form-actions">
-                  <button type="submit" className="button-primary">
-                    Continue
-                  </button>
-                  <button type="button" onClick={close}>
-                    Cancel
-                  </button>
-                </div>
-              </form>
-            ) : state.step === 'done' ? (
-              <>
-                <p role="status">
-                  You tipped @{user.handle} {formatDgco(state.amount)}. Thank you!
-                </p>
-                <div className="form-actions">
-                  <button type="button" className="button-primary" autoFocus onClick={close}>
-                    Done
-                  </button>
-                </div>
-              </>
-            ) : (
-              <>
-                <p>
-                  Send <strong>{formatDgco(state.amount)}</strong> to @{user.handle}? It goes
-                  straight to their wallet and cannot be taken back.
-                </p>
-                {state.step === 'paying' && (
-                  <p role="status" aria-live="polite">
-                    {state.status}
-                  </p>
-                )}
-                {state.step === 'failed' && (
-                  <p className="error-text" role="alert">
-                    {state.message}
-                  </p>
-                )}
-                <div className="form-actions">
-                  <button
-                    type="button"
-                    className="button-primary"
+                  <div className="form-actions">
+                    <button type="button" autoFocus onClick={close}>
+                      Close
+                    </button>
+                  </div>
+                </>
+              ) : state.step === 'amount' ? (
+                <form className="form" onSubmit={review} noValidate>
+                  <label htmlFor={inputId}>Amount (DGCO)</label>
+                  <input
+                    id={inputId}
+                    type="text"
+                    inputMode="decimal"
                     autoFocus
-                    disabled={state.step === 'paying'}
-                    onClick={() => void send(state.amount)}
-                  >
-                    Send {formatDgco(state.amount)}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={state.step === 'paying'}
-                    onClick={() => setState({ step: 'amount' })}
-                  >
-                    Back
-                  </button>
-                </div>
-              </>
-            )}
-          </div>
-        </div>
-      )}
+                    value={typed}
+                    aria-invalid={state.error ? true : undefined}
+                    aria-describedby={state.error ? `${inputId}-error` : undefined}
+                    onChange={(e) => setTyped(e.target.value)}
+                  />
+                  {state.error && (
+                    <p id={`${inputId}-error`} className="error-text" role="alert">
+                      {state.error}
+                    </p>
+                  )}
+                  {wallet.balance !== null && (
+                    <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
+                  )}
+                  <div className="form-actions">
+                    <button type="submit" className="button-primary">
+                      Continue
+                    </button>
+                    <button type="button" onClick={close}>
+                      Cancel
+                    </button>
+                  </div>
+                </form>
+              ) : state.step === 'done' ? (
+                <>
+                  <p role="status">
+                    You tipped @{user.handle} {formatDgco(state.amount)}. Thank you!
+                  </p>
+                  <div className="form-actions">
+                    <button type="button" className="button-primary" autoFocus onClick={close}>
+                      Done
+                    </button>
+                  </div>
+                </>
+              ) : (
+                <>
+                  <p>
+                    Send <strong>{formatDgco(state.amount)}</strong> to @{user.handle}? It goes
+                    straight to their wallet and cannot be taken back.
+                  </p>
+                  {state.step === 'paying' && (
+                    <p role="status" aria-live="polite">
+                      {state.status}
+                    </p>
+                  )}
+                  {state.step === 'failed' && (
+                    <p className="error-text" role="alert">
+                      {state.message}
+                    </p>
+                  )}
+                  <div className="form-actions">
+                    <button
+                      type="button"
+                      className="button-primary"
+                      autoFocus
+                      disabled={state.step === 'paying'}
+                      onClick={() => void send(state.amount)}
+                    >
+                      Send {formatDgco(state.amount)}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={state.step === 'paying'}
+                      onClick={() => setState({ step: 'amount' })}
+                    >
+                      Back
+                    </button>
+                  </div>
+                </>
+              )}
+            </div>
+          </div>,
+          document.body,
+        )}
     </>
   );
 }

@@ -149,7 +149,7 @@ function PlaylistDetails({
             <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
             <ShareButton url={`${window.location.origin}${playlist.permalink}`} />
           </div>
-          <p className="hero-lock">
+          <div className="hero-lock">
             <GateLock
               content={{
                 id: playlist.id,
@@ -161,7 +161,7 @@ function PlaylistDetails({
                 trackIds: tracks.map((t) => t.id),
               }}
             />
-          </p>
+          </div>
           <Counts
             items={[
               { label: 'Plays', value: playlist.total_play_count },

@@ -176,12 +176,10 @@ function TrackDetails({
             <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
             <ShareButton url={`${window.location.origin}${track.permalink}`} />
           </div>
-          {lock && (
-            <p className="hero-lock">
-              <GateLock content={buyableTrack(track)} />
-              <span className="muted"> Until then, Play plays a 30-second preview.</span>
-            </p>
-          )}
+          <div className="hero-lock">
+            <GateLock content={buyableTrack(track)} />
+            {lock && <span className="muted"> Until then, Play plays a 30-second preview.</span>}
+          </div>
           <Counts
             items={[
               ...(showPlays ? [{ label: 'Plays', value: track.play_count }] : []),

@@ -211,12 +211,10 @@ export function PlayerBar() {
               <Link to={`/${current.user.handle}`} className="player-artist">
                 {current.user.name}
               </Link>
-              {player.preview && (
-                <span className="player-preview">
-                  <span className="preview-note">Preview</span>
-                  <GateLock content={buyableTrack(current)} compact />
-                </span>
-              )}
+              <span className="player-preview">
+                {player.preview && <span className="preview-note">Preview</span>}
+                <GateLock content={buyableTrack(current)} compact />
+              </span>
             </div>
           </>
         ) : (

@@ -248,10 +248,19 @@ export function createFakePayments(discovery: string): FakePayments {
         });
       }
       // Bulk reads the fake node lacks, from its one-by-one reads.
-      if (path === '/v1/users' || path === '/v1/tracks') {
+      if ((path === '/v1/users' || path === '/v1/tracks') && q.getAll('id').length > 0) {
         const kind = path.slice(4);
         const found = await Promise.all(
           q.getAll('id').map((id) => read<unknown>(`/v1/${kind}/${id}`)),
+        );
+        return envelope(found.filter((x) => x !== undefined));
+      }
+      // Tracks by permalink (as a track page reads them), through the fake node's resolve.
+      if (path === '/v1/tracks' && q.getAll('permalink').length > 0) {
+        const found = await Promise.all(
+          q
+            .getAll('permalink')
+            .map((permalink) => read<Track>(`/v1/resolve?url=${encodeURIComponent(permalink)}`)),
         );
         return envelope(found.filter((x) => x !== undefined));
       }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { UploadReceipt } from '@coliving/protocol';
 import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import { fetch as nodeFetch } from 'undici';
+import { type FakePayments, createFakePayments } from '../../testing/fakePayments.js';
 
 type FakeNode = { endpoint: string; close: () => Promise<void> };
 /** A play the stand-in indexer holds: numeric ids (no user: anonymous), `at` in ms. */
@@ -33,6 +34,8 @@ const FAKE_NODES = resolve(
 
 export type TestNetwork = {
   endpoints: string[];
+  /** The money routes' stand-in (a DGCO ledger) beside the discovery node. */
+  payments: FakePayments;
   close: () => Promise<void>;
   /** Records plays as the indexer would have read them from the play log. */
   recordPlays: (plays: FakePlay[]) => void;
@@ -47,6 +50,9 @@ export type TestNetworkOptions = {
   restartOnFirstPoll?: number;
 };
 
+/** The money stand-in of each running network, by its discovery node's origin. */
+const PAYMENTS = new Map<string, FakePayments>();
+
 /** One discovery and one content node over a fresh chain. */
 export async function startTestNetwork(options: TestNetworkOptions = {}): Promise<TestNetwork> {
   const fakes = (await import(/* @vite-ignore */ FAKE_NODES)) as FakeNodes;
@@ -56,12 +62,16 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
     chain,
     contentNodes: () => [content.endpoint],
   });
+  const payments = createFakePayments(discovery.endpoint);
+  PAYMENTS.set(discovery.endpoint, payments);
   return {
     endpoints: [discovery.endpoint],
+    payments,
     recordPlays: (plays) => void chain.plays.push(...plays),
     uploadReceipt: (uploader, cid, durationSeconds) =>
       fakes.fakeUploadReceipt({ uploader, cid, durationSeconds }),
     close: async () => {
+      PAYMENTS.delete(discovery.endpoint);
       await Promise.all([discovery.close(), content.close()]);
     },
   };
@@ -89,7 +99,11 @@ export function sdkOn(
     }
     if (userId && url.pathname.startsWith('/v1/users/account/'))
       url.pathname = `/v1/users/${userId}`;
-    return nodeFetch(url, init as Parameters<typeof nodeFetch>[1]);
+    const payments = PAYMENTS.get(url.origin);
+    const answered = payments ? payments.answer(url, init) : Promise.resolve(undefined);
+    return answered.then(
+      (answer) => answer ?? nodeFetch(url, init as Parameters<typeof nodeFetch>[1]),
+    );
   };
   return createColivingSdk({
     discoveryNodes: endpoints,
