@@ -4,8 +4,9 @@ import { canonicalJson } from '@coliving/protocol';
 import type { DB } from './schema.js';
 
 /**
- * The tables the digest covers, each with its primary key: every row the data chain decides.
- * Node-local tables (checkpoints, block hashes) and the eth-chain tables are left out.
+ * The tables the digest covers, each with its primary key: every row the data chain decides,
+ * and the payments (eth chain) judged against it. Node-local tables (checkpoints, block hashes)
+ * and NodeRegistry's tables are left out.
  */
 export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }[] = [
   { table: 'users', key: ['user_id'] },
@@ -33,6 +34,8 @@ export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }
 
 /** The play log's row in `indexing_checkpoints` (indexer/sources/playLog.ts names it too). */
 export const PLAYS_CHECKPOINT = 'plays';
+/** The PaymentRouter source's row (indexer/sources/paymentRouter.ts names it too). */
+export const PAYMENTS_CHECKPOINT = 'payments';
 
 /** Rows read per query while hashing. */
 const PAGE_ROWS = 5000;
@@ -49,12 +52,14 @@ export type StateDigest = {
   block: number;
   /** The last data-chain block the play tables hold (the play log's own checkpoint). */
   plays_block: number;
+  /** The last eth-chain block the payment tables hold (the PaymentRouter source's checkpoint). */
+  payments_block: number;
   digest: `0x${string}`;
 };
 
 /**
- * A sha-256 over a canonical dump of the state as of the last indexed data-chain blocks (the
- * entity tables' and the play tables', each at its source's checkpoint):
+ * A sha-256 over a canonical dump of the state as of the last indexed blocks (the entity tables',
+ * the play tables' and the payment tables' (an eth block), each at its source's checkpoint):
  * for each table in a fixed order, its name, then every row in primary-key order as canonical
  * JSON. Read in one repeatable-read transaction, so the rows and the block agree. Two nodes on
  * the same chain at the same block give the same digest.
@@ -67,7 +72,7 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
       const checkpoints = await tx
         .selectFrom('indexing_checkpoints')
         .select(['chain', 'block_number'])
-        .where('chain', 'in', [chain, PLAYS_CHECKPOINT])
+        .where('chain', 'in', [chain, PLAYS_CHECKPOINT, PAYMENTS_CHECKPOINT])
         .execute();
       const blockOf = (name: string) =>
         checkpoints.find((c) => c.chain === name)?.block_number ?? 0;
@@ -100,6 +105,7 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
       return {
         block: blockOf(chain),
         plays_block: blockOf(PLAYS_CHECKPOINT),
+        payments_block: blockOf(PAYMENTS_CHECKPOINT),
         digest: `0x${hash.digest('hex')}`,
       };
     });

@@ -15,6 +15,7 @@ import { paymentRouterAbi } from '@coliving/contracts';
 import { splitAmount } from '@coliving/protocol';
 import { type PaymentVerdict, judgePayment } from '../../core/payments.js';
 import type { DB } from '../../db/schema.js';
+import { PAYMENTS_CHECKPOINT } from '../../db/stateDigest.js';
 import {
   type ChainSource,
   type IndexChainOptions,
@@ -26,8 +27,7 @@ import { readInHalves } from '../readInHalves.js';
 import { readBlockTimes } from '../readEntityEvents.js';
 import { DATA_CHAIN } from './entityManager.js';
 
-/** The payment source's row in `indexing_checkpoints`. */
-export const PAYMENTS_CHECKPOINT = 'payments';
+export { PAYMENTS_CHECKPOINT };
 /**
  * While the data indexer is at the data chain's head, eth blocks this old are judged: a data block
  * not mined yet will have a later time than theirs (block times follow the clock within seconds).
