@@ -66,6 +66,19 @@ async function cli(home: string, ...args: string[]): Promise<{ code: number; out
   }
 }
 
+/** `coliving <args>` without --json: what a person reads. */
+async function text(home: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      COLIVING_HOME: join(dir, home),
+      COLIVING_DISCOVERY_URL: endpoints.join(','),
+    },
+  });
+  return stdout;
+}
+
 /** Runs a command that must succeed. */
 async function ok(home: string, ...args: string[]): Promise<Json> {
   const { code, out } = await cli(home, ...args);
@@ -366,5 +379,18 @@ describe('coliving wallet, tip, buy, sales and purchases on a local network', ()
       sales.sales.map((s) => s.txHash),
     );
     assert.deepEqual(await ok('collaborator', 'purchases'), []);
+
+    const salesText = await text('landlord', 'sales');
+    assert.match(salesText, /^2 sales, 5.5 DGCO in all/);
+    assert.match(salesText, /"Long Player" \(playlist\)\s+1 sold, 3 DGCO/);
+    assert.match(salesText, /"Priced" to @listener for 2.5 DGCO/);
+    assert.match(
+      await text('buyer', 'purchases'),
+      /"Priced" \(track \w+\) from @cashmere for 2.5 DGCO/,
+    );
+    assert.match(
+      await text('buyer', 'wallet'),
+      /^@listener wallet 0x[0-9a-fA-F]{40}\nbalance 13 DGCO\n$/,
+    );
   });
 });
