@@ -336,6 +336,12 @@ export async function createDiscoveryNode(
           headBlock: plays.headBlock ?? null,
           ...(plays.error ? { error: plays.error } : {}),
         },
+        // Reported, not part of `healthy`: payments wait for the data chain's time by design.
+        payments: {
+          indexedBlock: paymentsIndexer.status.indexedBlock ?? null,
+          headBlock: paymentsIndexer.status.headBlock ?? null,
+          ...(paymentsIndexer.status.error ? { error: paymentsIndexer.status.error } : {}),
+        },
       };
     },
     sign: async (report) => ({

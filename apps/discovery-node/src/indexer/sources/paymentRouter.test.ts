@@ -429,6 +429,7 @@ describe('payment router source', () => {
     const database = await openTestDatabase('pglite');
     try {
       await indexEntities(database.db);
+      await indexAllPayments(database.db);
       const payment = {
         payer: bob.address,
         token: network.manifest.contracts.eth.DgcoToken,
@@ -454,6 +455,24 @@ describe('payment router source', () => {
       });
       assert.equal(then.kind, 'purchase', JSON.stringify(then));
       assert.ok(before > asOf.block_time);
+      // At today's price (all to Alice now), Bob's purchase is one he holds already; Dave's is new.
+      const today = {
+        ...payment,
+        amount: DGCO('5'),
+        recipients: [alice.address] as Address[],
+        basisPoints: [10000],
+      };
+      const again = await judgePayment(database.db, today, 'now', {
+        token: payment.token,
+      });
+      assert.equal(again.kind === 'purchase' && again.alreadyOwned, true);
+      const fresh = await judgePayment(database.db, { ...today, payer: dave.address }, 'now', {
+        token: payment.token,
+      });
+      assert.deepEqual(fresh.kind === 'purchase' && [fresh.alreadyOwned, fresh.payerUserId], [
+        false,
+        14,
+      ]);
       const other = await judgePayment(database.db, payment, asOf.block_time, {
         token: network.manifest.contracts.eth.PaymentRouter,
       });
