@@ -8,7 +8,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createColivingSdk } from '@coliving/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { privateKeyToAccount } from 'viem/accounts';
 import {
   type AccessibilityViolation,
   type Devnet,
@@ -425,6 +427,77 @@ describe('the web player in a browser', { skip: missing }, () => {
     await until('the pause from the space bar', async () =>
       (await audio(page)).paused ? true : undefined,
     );
+  });
+
+  it('sees the lock on a track for sale, plays its preview, buys it and plays it in full', async () => {
+    // A demo landlord puts one of their tracks up for sale (the small catalog has none), and a
+    // demo resident (1,000 DGCO from the seeding) comes to buy it.
+    const api = devnet.manifest.discoveryNodes[0]!.endpoint;
+    const landlord = devnet.manifest.accounts.find((a) => a.role === 'landlord')!;
+    const resident = devnet.manifest.accounts.find((a) => a.role === 'resident')!;
+    const sdk = createColivingSdk({ discoveryNodes: [api] });
+    const { privateKey } = await sdk.auth.logIn({
+      email: landlord.email,
+      password: landlord.password,
+    });
+    sdk.setAccount(privateKeyToAccount(privateKey));
+    const owner = await sdk.users.byHandle(landlord.handle);
+    const [first] = await sdk.users.tracks(owner.id, { limit: 1 });
+    assert.ok(first, 'the demo landlord has a track');
+    const target = await sdk.tracks.update(owner.id, first.id, {
+      streamConditions: { purchase: { price: '2.5' } },
+    });
+
+    const buyer = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await buyer.newPage();
+    try {
+      await tab.goto(`${web}/login`);
+      await tab.getByLabel('Email').fill(resident.email);
+      await tab.getByLabel('Password').fill(resident.password);
+      await tab.getByRole('button', { name: 'Log in' }).click();
+      await tab.getByRole('link', { name: /^Wallet: / }).waitFor({ timeout: 30_000 });
+
+      // The lock and the price before anyone presses play.
+      await tab.goto(`${web}${target.permalink}`);
+      const buy = tab.getByRole('button', { name: `Buy ${target.title} for 2.5 DGCO` }).first();
+      await buy.waitFor({ timeout: 30_000 });
+      await shot('locked-track', tab);
+
+      // Its preview plays meanwhile.
+      await tab
+        .getByRole('button', { name: `Play ${target.title}` })
+        .first()
+        .click();
+      await tab.locator('.preview-note', { hasText: 'Preview' }).waitFor({ timeout: 30_000 });
+      const previewSrc = await until('the preview playing', async () => {
+        const a = await audio(tab);
+        return !a.paused && a.currentTime > 0 ? a.src : undefined;
+      });
+
+      // Buy: the price and split, then the result.
+      await buy.click();
+      const dialog = tab.getByRole('dialog', { name: `Buy ${target.title}` });
+      await dialog.getByRole('list', { name: 'Who gets what' }).waitFor();
+      await shot('buy-confirmation', tab);
+      await dialog.getByRole('button', { name: /^Pay / }).click();
+      await dialog
+        .getByText(`You bought ${target.title}.`, { exact: false })
+        .waitFor({ timeout: 120_000 });
+      await dialog.getByRole('button', { name: 'Done' }).click();
+
+      // At once: the full stream replaces the preview and plays; no lock is left.
+      await until('the full track playing', async () => {
+        const a = await audio(tab);
+        return a.src !== previewSrc && !a.paused && a.currentTime > 0 ? true : undefined;
+      });
+      assert.equal(await tab.locator('.preview-note').count(), 0);
+      assert.equal(await buy.count(), 0);
+      await tab.goto(`${web}/wallet`);
+      await tab.getByRole('table', { name: 'Wallet history' }).getByText(target.title).waitFor();
+      await shot('wallet', tab);
+    } finally {
+      await buyer.close();
+    }
   });
 
   it('has no serious or critical accessibility violations on any page (axe-core, WCAG 2 AA)', () => {
