@@ -24,3 +24,21 @@ export async function advanceChainClock(rpcUrl: string, at: Date): Promise<void>
   }
   await clock.mine({ blocks: 1 });
 }
+
+/**
+ * Resolves once the wall clock has caught up with the chain at `rpcUrl`: a devchain mines each
+ * write in its own block at least a second after the one before, so a burst of writes (a
+ * seeding) runs its clock ahead of the other chain's. A payment is judged against the data
+ * chain as of the eth block's time (docs/design.md §9), so until the clocks agree again a
+ * content change can look later than a payment made after it.
+ */
+export async function waitForChainClock(rpcUrl: string, signal?: AbortSignal): Promise<void> {
+  const reader = createPublicClient({ transport: http(rpcUrl) });
+  for (;;) {
+    const latest = await reader.getBlock({ blockTag: 'latest' });
+    const ahead = Number(latest.timestamp) * 1000 - Date.now();
+    if (ahead < 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ahead + 1000, 5_000)));
+    signal?.throwIfAborted();
+  }
+}

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeHashId } from '@coliving/protocol';
 import { type ColivingSdk, createColivingSdk, isColivingSdkError } from '@coliving/sdk';
 import { parseEther } from 'viem';
+import { waitForChainClock } from './chainClock.js';
 import { DEMO_RESIDENT_DGCO } from './constants.js';
 import { DEMO_PRICES } from './demoCatalogContent.js';
 import { dgcoBalance } from './payFromTreasury.js';
@@ -158,6 +159,9 @@ describe('the demo catalog’s gates and money', { timeout: 900_000 }, () => {
     const landlord = seeded.accounts[1]!;
     for (const i of [0, 1, 2, 3]) assert.equal((await mayStream(me, trackOf(1, i))).ok, false);
     const album = (await reader.users.albums(userIds[1]!))[0]!;
+    // The seeding's burst of writes ran the data chain's clock ahead; a purchase is judged
+    // against the data chain as of the eth block's time, so the clocks must agree first.
+    await waitForChainClock(network.chains.data.rpcUrl);
     const [before, landlordBefore] = [
       await balanceOf(seeded.accounts[member]!),
       await balanceOf(landlord),
