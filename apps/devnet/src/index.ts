@@ -9,7 +9,7 @@ export {
   webSourceFingerprint,
 } from './buildWeb.js';
 export { type TrackRecipe, composeTrack } from './composeTrack.js';
-export { advanceChainClock } from './chainClock.js';
+export { advanceChainClock, waitForChainClock } from './chainClock.js';
 export {
   DEFAULT_CONTENT_NODES,
   DEFAULT_DISCOVERY_NODES,
