@@ -52,7 +52,6 @@ const text = (max: number) =>
 const requiredText = (max: number) =>
   text(max).refine((s) => s.trim().length > 0, { message: 'must not be blank' });
 const isoDate = z.iso.datetime({ offset: true });
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
 const unixSeconds = z.int().min(0).max(253402300799);
 
 export const genreSchema = z.enum(GENRES);
