@@ -24,8 +24,8 @@ const track = {
     dgco_purchase: {
       price: '1000000000000000000',
       splits: [
-        { wallet: '0x5FbDB2315678afecb367f032d93F642f64180aa3', basis_points: 9000 },
-        { wallet: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', basis_points: 1000 },
+        { user_id: 7, percentage: 87.5 },
+        { user_id: 9, percentage: 12.5 },
       ],
     },
   },
@@ -257,10 +257,10 @@ describe('metadata', () => {
     );
   });
 
-  it('refuses purchase splits that do not sum to 10,000', () => {
+  it('refuses purchase splits that do not sum to 100 %', () => {
     const splits = track.stream_conditions.dgco_purchase.splits.map((s) => ({
       ...s,
-      basis_points: 4000,
+      percentage: 40,
     }));
     refuses(
       'Track',
@@ -270,7 +270,35 @@ describe('metadata', () => {
         stream_conditions: { dgco_purchase: { price: '1', splits } },
       }),
       'invalid_metadata',
-      '10000',
+      'sum to 100',
+    );
+  });
+
+  it('refuses a percentage with three decimals and a price above the DGCO supply', () => {
+    const purchase = (price: string, splits: { user_id: number; percentage: number }[]) =>
+      encodeEntityMetadata({ ...track, stream_conditions: { dgco_purchase: { price, splits } } });
+    refuses(
+      'Track',
+      'Create',
+      purchase('1', [
+        { user_id: 7, percentage: 87.505 },
+        { user_id: 9, percentage: 12.495 },
+      ]),
+      'invalid_metadata',
+      'two decimals',
+    );
+    refuses(
+      'Track',
+      'Create',
+      purchase(`1${'0'.repeat(27)}1`, [{ user_id: 7, percentage: 100 }]),
+      'invalid_metadata',
+      'price',
+    );
+    // Without splits the whole price goes to the owner.
+    parseEntityMetadata(
+      'Track',
+      'Create',
+      encodeEntityMetadata({ ...track, stream_conditions: { dgco_purchase: { price: '1' } } }),
     );
   });
 
