@@ -12,13 +12,6 @@ import {
   type PublicClient,
   BaseError as ViemBaseError,
   ContractFunctionRevertedError,
-  HttpRequestError,
-  NonceTooHighError,
-  NonceTooLowError,
-  SocketClosedError,
-  TimeoutError,
-  WaitForTransactionReceiptTimeoutError,
-  WebSocketRequestError,
   createWalletClient,
   custom,
   getAddress,
@@ -43,6 +36,7 @@ import {
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 import { type PaymentVerdict, judgePayment } from './payments.js';
+import { isNonceError, isUnreachable } from './relay.js';
 
 /**
  * How many payments one caller may relay. Each costs the node gas, and a wallet is free to
@@ -577,27 +571,6 @@ function nonceUsed(cause?: unknown): ConflictError {
     code: 'nonce_used',
     cause,
   });
-}
-
-function isNonceError(error: unknown): boolean {
-  return (
-    error instanceof ViemBaseError &&
-    error.walk((e) => e instanceof NonceTooLowError || e instanceof NonceTooHighError) !== null
-  );
-}
-
-function isUnreachable(error: unknown): boolean {
-  return (
-    error instanceof ViemBaseError &&
-    error.walk(
-      (e) =>
-        e instanceof HttpRequestError ||
-        e instanceof WebSocketRequestError ||
-        e instanceof SocketClosedError ||
-        e instanceof TimeoutError ||
-        e instanceof WaitForTransactionReceiptTimeoutError,
-    ) !== null
-  );
 }
 
 /** Maps a viem error from the eth chain to a domain error; anything unexpected stays a 500. */

@@ -346,7 +346,8 @@ function nonceUsed(cause?: unknown): ConflictError {
   });
 }
 
-function isNonceError(error: unknown): boolean {
+/** True when the chain refused a transaction's nonce (a counter that drifted). */
+export function isNonceError(error: unknown): boolean {
   return (
     error instanceof ViemBaseError &&
     error.walk((e) => e instanceof NonceTooLowError || e instanceof NonceTooHighError) !== null
@@ -354,7 +355,7 @@ function isNonceError(error: unknown): boolean {
 }
 
 /** True when `error` says the chain could not be reached or did not answer in time. */
-function isUnreachable(error: unknown): boolean {
+export function isUnreachable(error: unknown): boolean {
   return (
     error instanceof ViemBaseError &&
     error.walk(
