@@ -31,6 +31,9 @@ export type AmountInput = bigint | string;
 export const DGCO_DECIMALS = 18;
 /** How long a signed authorization (and its permit) stays good. */
 const AUTHORIZATION_LIFETIME_S = 3600n;
+/** How long a payment refused as `conditions_settling` is sent again, and how often. */
+const SETTLE_TIMEOUT_MS = 30_000;
+const SETTLE_RETRY_MS = 1_000;
 
 /**
  * An amount as wei: a bigint is wei already; a string is DGCO with at most 18 decimals.
@@ -193,36 +196,46 @@ async function pay(
   let attempts = 0;
   // One node at a time, never hedged: a second copy of the payment would be refused (its nonce
   // is spent), but only after the first is mined.
-  return ctx.discovery.run(
-    async (endpoint): Promise<PaymentReturnType | undefined> => {
-      attempts++;
-      try {
-        const { body: answer } = await requestJson<{
-          data: { tx_hash: Hex; block_number: number };
-        }>(ctx.fetch, `${endpoint}/relay/payment`, {
-          method: 'POST',
-          json: body,
-          signal,
-          timeoutMs: RELAY_TIMEOUT_MS,
-        });
-        return { txHash: answer.data.tx_hash, blockNumber: answer.data.block_number };
-      } catch (error) {
-        // The same signed payment, sent again after a node failed to answer, is refused once the
-        // first copy is mined: it was paid (once), in a transaction the index will show.
-        if (
-          attempts > 1 &&
-          error instanceof ColivingSdkError &&
-          error.type === 'conflict' &&
-          error.code === 'nonce_used'
-        ) {
-          return undefined;
-        }
-        throw error;
+  const settleBy = Date.now() + SETTLE_TIMEOUT_MS;
+  const send = async (endpoint: string): Promise<PaymentReturnType | undefined> => {
+    attempts++;
+    try {
+      const { body: answer } = await requestJson<{
+        data: { tx_hash: Hex; block_number: number };
+      }>(ctx.fetch, `${endpoint}/relay/payment`, {
+        method: 'POST',
+        json: body,
+        signal,
+        timeoutMs: RELAY_TIMEOUT_MS,
+      });
+      return { txHash: answer.data.tx_hash, blockNumber: answer.data.block_number };
+    } catch (error) {
+      // Just after a price or gate changed (or the payer's account was made), the payment
+      // chain's clock has not reached the change yet: nothing was sent; the same signed payment
+      // is good a second or two later.
+      if (
+        error instanceof ColivingSdkError &&
+        error.type === 'conflict' &&
+        error.code === 'conditions_settling' &&
+        Date.now() < settleBy
+      ) {
+        await sleep(SETTLE_RETRY_MS, signal);
+        return send(endpoint);
       }
-    },
-    signal,
-    { maxHealthAgeMs: WRITE_HEALTH_MAX_AGE_MS },
-  );
+      // The same signed payment, sent again after a node failed to answer, is refused once the
+      // first copy is mined: it was paid (once), in a transaction the index will show.
+      if (
+        attempts > 1 &&
+        error instanceof ColivingSdkError &&
+        error.type === 'conflict' &&
+        error.code === 'nonce_used'
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  return ctx.discovery.run(send, signal, { maxHealthAgeMs: WRITE_HEALTH_MAX_AGE_MS });
 }
 
 /** 128 random bits, as the brief's payers pick nonces. */

@@ -118,7 +118,7 @@ export function createPlaylistsApi(ctx: SdkContext) {
       action: 'Update',
       data,
       readBack: (endpoint) => readOn(endpoint, playlistId, userId, options.signal),
-      isApplied: (p) => p !== undefined && p.updated_at > before.updated_at,
+      isApplied: (p) => p !== undefined && p.blocknumber > before.blocknumber,
       signal: options.signal,
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });

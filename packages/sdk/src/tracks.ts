@@ -449,8 +449,9 @@ export function createTracksApi(ctx: SdkContext) {
         data: toTrackMetadata(fields),
         readBack: (endpoint) =>
           getDataOn<Track>(ctx, endpoint, path(trackId), { user_id: userId }, options.signal),
-        // Every applied change moves updated_at to its block's time, later than any before.
-        isApplied: (t) => t !== undefined && t.updated_at > before.updated_at,
+        // Every applied change moves blocknumber to its block, later than any before (times may
+        // repeat: several blocks can share a second).
+        isApplied: (t) => t !== undefined && t.blocknumber > before.blocknumber,
         signal: options.signal,
         ...(options.onStatus ? { onStatus: options.onStatus } : {}),
       });

@@ -301,7 +301,7 @@ export function createUsersApi(ctx: SdkContext) {
           action: 'Update',
           data: toUserMetadata(images),
           readBack: (endpoint) => getDataOn<User>(ctx, endpoint, path(userId), {}, p.signal),
-          isApplied: (u) => u !== undefined && u.updated_at > user.updated_at,
+          isApplied: (u) => u !== undefined && u.blocknumber > user.blocknumber,
           signal: p.signal,
           ...(p.onStatus ? { onStatus: p.onStatus } : {}),
         }),
@@ -352,7 +352,7 @@ export function createUsersApi(ctx: SdkContext) {
         isApplied: (u) =>
           fields.isDeactivated === true
             ? u === undefined
-            : u !== undefined && (before === undefined || u.updated_at > before.updated_at),
+            : u !== undefined && (before === undefined || u.blocknumber > before.blocknumber),
         signal: options.signal,
         ...(options.onStatus ? { onStatus: options.onStatus } : {}),
       });

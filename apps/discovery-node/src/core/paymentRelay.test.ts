@@ -488,6 +488,54 @@ describe('payment relay', () => {
     }
   });
 
+  // Last: it moves the data chain's clock ahead for good.
+  it('holds back a purchase of a price set at a data-chain time still ahead of the payment chain (409 conditions_settling)', async () => {
+    const LATE = 12;
+    const dataHead = await network.dataPublic.getBlock({ blockTag: 'latest' });
+    const ahead = Math.max(Number(dataHead.timestamp), Math.floor(Date.now() / 1000)) + 120;
+    await network.dataPublic.request({
+      method: 'evm_setNextBlockTimestamp' as never,
+      params: [ahead] as never,
+    });
+    await submitActions(network, [
+      {
+        account: alice,
+        userId: ALICE,
+        entityType: 'Playlist',
+        entityId: LATE,
+        action: 'Create',
+        metadata: {
+          playlist_name: 'Priced ahead of time',
+          is_album: true,
+          playlist_contents: { track_ids: [] },
+          stream_conditions: { dgco_purchase: { price: PRICE.toString(), splits: SPLITS } },
+        },
+      },
+    ]);
+    await indexEntityManager(database.db, network);
+    const body = await signPayment(
+      bob,
+      { ...saleIntent(), ref: `playlist:${LATE}` },
+      { permit: true },
+    );
+    const state = await chainState();
+    // Mined now, the payment would be judged as of a time before the price existed.
+    expectError(await post(app, body), 409, 'conditions_settling');
+    assert.deepEqual(await chainState(), state);
+    // Once the payment chain's clock is past the change, the same signed payment goes through.
+    const later = paymentApp({ now: () => (ahead + 1) * 1000 });
+    try {
+      await network.ethPublic.request({
+        method: 'evm_setNextBlockTimestamp' as never,
+        params: [ahead + 1] as never,
+      });
+      const res = await post(later, body);
+      assert.equal(res.statusCode, 200, res.body);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('answers 503 relay_disabled without a gas wallet, and info still', async () => {
     const disabled = paymentApp({}, null);
     try {

@@ -309,6 +309,30 @@ export function createPaymentRelay(
     }
   }
 
+  /**
+   * The indexer judges a payment as of its eth block's time, against the data chain as it stood
+   * then. What changed on the data chain at a time the eth chain has not reached yet (a price or
+   * gate just set, the payer's account just made) is not what a payment mined now is judged
+   * against: it would move money and count for nothing. Such a payment waits (409
+   * `conditions_settling`, retryable) until the eth chain's clock passes the change; with both
+   * chains' blocks on the clock, that is a second or two; a devchain mining a burst of data
+   * blocks a second apart used to run minutes ahead (docs/design.md §9).
+   */
+  async function refuseUntilSettled(
+    a: PaymentAuthorization,
+    verdict: PaymentVerdict,
+  ): Promise<void> {
+    // The block it lands in is no older than the head, nor (block times follow the clock) now.
+    const head = await client.getBlock({ blockTag: 'latest' });
+    const ethTime = new Date(Math.max(Number(head.timestamp) * 1000, now()));
+    const then = await judgePayment(db, a, ethTime, { token });
+    if (then.kind === verdict.kind) return;
+    throw new ConflictError(
+      `What this payment is for changed moments ago (${then.kind === 'transfer' ? then.reason : then.kind} as of the payment chain's time); try again in a few seconds`,
+      { code: 'conditions_settling', details: `eth chain time ${ethTime.toISOString()}` },
+    );
+  }
+
   return {
     async info(forWallet) {
       const base = {
@@ -351,6 +375,7 @@ export function createPaymentRelay(
       await checkFunds(parsed);
       const verdict = await judgePayment(db, a, 'now', { token });
       const kind = refuseUnlessCounted(verdict);
+      await refuseUntilSettled(a, verdict);
 
       const key = `${a.payer}:${a.nonce}`;
       if (inFlight.has(key)) throw nonceUsed();

@@ -89,7 +89,9 @@ export async function paymentTimeCeiling(
     init.dataClient.getBlock({ blockNumber: BigInt(checkpoint.block_number) }),
     init.dataClient.getBlockNumber({ cacheTime: 0 }),
   ]);
-  let limit = Number(block.timestamp);
+  // Blocks may share a time (a devchain mines several in one second; so may a fast L2): a later
+  // data block with the checkpoint's own time may still come, so only times before it are safe.
+  let limit = Number(block.timestamp) - 1;
   if (checkpoint.block_number >= Number(head) - init.dataConfirmations) {
     const now = init.now?.() ?? Date.now();
     limit = Math.max(limit, Math.floor((now - PAYMENT_SETTLE_MS) / 1000));
