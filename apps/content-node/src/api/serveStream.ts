@@ -4,6 +4,11 @@ import { BufferPool } from '@coliving/server-kit';
 import { type BlobStore, resolveRange } from '@coliving/storage';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_BUFFERED_RANGE_BYTES } from '../constants.js';
+import {
+  attachmentHeader,
+  downloadContentType,
+  filenameParam,
+} from '../core/contentDisposition.js';
 import { parseRangeHeader } from '../core/httpRange.js';
 import type { FindHolder } from '../core/findHolder.js';
 import type { NetworkView } from '../core/network.js';
@@ -27,13 +32,14 @@ export type ServeStreamComponents = {
 
 type StreamRequest = FastifyRequest<{
   Params: { cid: string };
-  Querystring: { signature?: string };
+  Querystring: { signature?: string; filename?: string };
 }>;
 
 /**
  * Audio by CID, for GET and HEAD with ranges, to holders of a stream signature from a registered
  * discovery node. A full stream from the first byte journals a listen (docs/design.md §11). A blob this node lacks is a
- * redirect to a peer that has it (once: see redirectToHolder).
+ * redirect to a peer that has it (once: see redirectToHolder). With `filename` it is a download:
+ * an attachment saved under that name (cleaned: see contentDisposition.ts).
  */
 export function serveStream({
   store,
@@ -56,6 +62,8 @@ export function serveStream({
         code: 'unknown_signer',
       });
     }
+    // Checked before any bytes are read: a bad name is a 400, not a broken header.
+    const filename = filenameParam(request.query.filename);
     const rangeHeader =
       typeof request.headers.range === 'string' ? request.headers.range : undefined;
     const range = parseRangeHeader(rangeHeader);
@@ -122,9 +130,14 @@ export function serveStream({
     const length = Math.max(0, end - start + 1);
     reply
       .header('accept-ranges', 'bytes')
-      .header('content-type', 'audio/mpeg')
+      .header('content-type', filename ? downloadContentType(filename) : 'audio/mpeg')
       .header('content-length', String(length))
       .header('cache-control', 'private, max-age=3600');
+    if (filename) {
+      reply
+        .header('content-disposition', attachmentHeader(filename))
+        .header('x-content-type-options', 'nosniff');
+    }
     if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
     if (body === undefined) return reply.send();
     metrics.bytesServed.inc(length);
