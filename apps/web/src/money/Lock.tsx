@@ -1,20 +1,19 @@
 import { type Track, decodeHashId } from '@coliving/sdk';
 import { useEffect, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
 import { Link } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { useSession } from '../session.js';
 import { formatDgco } from './dgco.js';
 import { type Gate, type Gated, lockOf, purchaseBreakdown } from './gates.js';
-import { describePaymentError } from './paymentErrors.js';
+import { PaymentDialog, usePayment } from './PaymentDialog.js';
 import { useWallet } from './wallet.js';
 import './money.css';
 
 /** The gate still standing between the signed-in listener and `content`, or null. */
 export function useLock(content: Gated): Gate | null {
   const session = useSession();
-  const { unlocked } = useWallet();
-  return lockOf(content, session.user?.id, unlocked);
+  const { unlocks } = useWallet();
+  return lockOf(content, session.user?.id, unlocks);
 }
 
 /** "Follow to unlock", "Tip to unlock", "2.5 DGCO": what opens a lock, in a few words. */
@@ -78,19 +77,6 @@ export function GateLock({ content, compact = false }: { content: Buyable; compa
   );
 }
 
-type BuyStep =
-  | { step: 'closed' }
-  | { step: 'confirm' }
-  | { step: 'paying'; status: string }
-  | { step: 'done' }
-  | { step: 'failed'; message: string };
-
-const STATUS_WORDS: Record<string, string> = {
-  signing: 'Signing the payment…',
-  relaying: 'Sending the payment…',
-  indexing: 'Waiting for the network to record it…',
-};
-
 /** Buy: a confirmation with the price and who gets what, then the result. */
 export function BuyButton({
   content,
@@ -108,12 +94,10 @@ export function BuyButton({
   const sdk = useSdk();
   const session = useSession();
   const wallet = useWallet();
-  const [state, setState] = useState<BuyStep>({ step: 'closed' });
+  const { progress, pay, reset } = usePayment('payment');
+  const [open, setOpen] = useState(false);
   const [handles, setHandles] = useState<Map<string, string>>(new Map());
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
-  const controller = useRef<AbortController | null>(null);
-  useEffect(() => () => controller.current?.abort(), []);
 
   let shares: ReturnType<typeof purchaseBreakdown> = [];
   try {
@@ -125,7 +109,7 @@ export function BuyButton({
 
   // The collaborators' handles, for the split shown before paying.
   useEffect(() => {
-    if (state.step !== 'confirm' || userIds === '') return;
+    if (!open || userIds === '') return;
     const known = new Map([[content.user.id, content.user.handle]]);
     const missing = userIds.split(',').filter((id) => !known.has(id));
     if (missing.length === 0) {
@@ -141,62 +125,37 @@ export function BuyButton({
       () => setHandles(known),
     );
     return () => abort.abort();
-  }, [sdk, state.step, userIds, content.user.id, content.user.handle]);
+  }, [sdk, open, userIds, content.user.id, content.user.handle]);
 
-  useEffect(() => {
-    if (state.step === 'confirm') confirmRef.current?.focus();
-  }, [state.step]);
-
-  useEffect(() => onOpenChange?.(state.step !== 'closed'), [onOpenChange, state.step]);
+  useEffect(() => onOpenChange?.(open), [onOpenChange, open]);
 
   const close = () => {
-    setState({ step: 'closed' });
+    setOpen(false);
+    reset();
     openerRef.current?.focus();
   };
 
-  const pay = async () => {
+  const buy = () => {
     const userId = session.user?.id;
     if (!userId) return;
-    const abort = new AbortController();
-    controller.current = abort;
-    setState({ step: 'paying', status: STATUS_WORDS.signing! });
-    try {
-      const target =
-        content.kind === 'track'
-          ? { userId, trackId: content.id }
-          : { userId, playlistId: content.id };
-      await sdk.purchases.buy({
-        ...target,
-        signal: abort.signal,
-        onStatus: (status) =>
-          setState({ step: 'paying', status: STATUS_WORDS[status] ?? 'Paying…' }),
-      });
-      wallet.unlock([content.id, ...(content.trackIds ?? [])]);
-      setState({ step: 'done' });
-      void wallet.refresh();
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      // A fresh balance makes "you need X; you have Y" true now.
-      let balance = wallet.balance;
-      try {
-        balance = BigInt((await sdk.wallet.balance()).balance);
-      } catch {
-        // The balance known before stays.
-      }
-      setState({
-        step: 'failed',
-        message: describePaymentError(error, {
-          amount: gate.price,
-          balance,
-          what: content.kind,
-        }),
-      });
-    } finally {
-      if (controller.current === abort) controller.current = null;
-    }
+    void pay(
+      async ({ signal, onStatus }) => {
+        const target =
+          content.kind === 'track'
+            ? { userId, trackId: content.id }
+            : { userId, playlistId: content.id };
+        await sdk.purchases.buy({ ...target, signal, onStatus });
+        wallet.recordPurchase({
+          kind: content.kind === 'track' ? 'track' : 'playlist',
+          id: content.id,
+          ...(content.trackIds ? { trackIds: content.trackIds } : {}),
+        });
+      },
+      { amount: gate.price, what: content.kind },
+    );
   };
 
-  const title = `Buy ${content.title}`;
+  const price = formatDgco(gate.price);
   return (
     <>
       <button
@@ -204,108 +163,51 @@ export function BuyButton({
         ref={openerRef}
         hidden={bought}
         className="button-primary buy-button"
-        aria-label={`Buy ${content.title} for ${formatDgco(gate.price)}`}
-        onClick={() => setState({ step: 'confirm' })}
+        aria-label={`Buy ${content.title} for ${price}`}
+        onClick={() => setOpen(true)}
       >
         Buy
       </button>
-      {state.step !== 'closed' &&
-        createPortal(
-          <div className="money-dialog-backdrop">
-            <div
-              className="money-dialog"
-              role="dialog"
-              aria-modal="true"
-              aria-label={title}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape' && state.step !== 'paying') close();
-              }}
-            >
-              <h2>{title}</h2>
-              {session.status !== 'signed-in' || !session.user ? (
-                <>
-                  <p>
-                    <Link to={`/login?next=${encodeURIComponent(window.location.pathname)}`}>
-                      Log in
-                    </Link>{' '}
-                    to buy {content.title} for {formatDgco(gate.price)}.
-                  </p>
-                  <div className="form-actions">
-                    <button type="button" ref={confirmRef} onClick={close}>
-                      Close
-                    </button>
-                  </div>
-                </>
-              ) : state.step === 'done' ? (
-                <>
-                  <p role="status">
-                    You bought {content.title}.{' '}
-                    {content.kind !== 'track'
-                      ? 'Its tracks play in full now.'
-                      : 'It plays in full now.'}
-                  </p>
-                  <div className="form-actions">
-                    <button type="button" className="button-primary" autoFocus onClick={close}>
-                      Done
-                    </button>
-                  </div>
-                </>
-              ) : (
-                <>
-                  <p className="money-price">
-                    Price: <strong>{formatDgco(gate.price)}</strong>
-                  </p>
-                  {shares.length > 0 && (
-                    <>
-                      <p className="muted">The price goes to:</p>
-                      <ul className="money-splits" aria-label="Who gets what">
-                        {shares.map((s) => (
-                          <li key={s.userId}>
-                            <span>
-                              {handles.get(s.userId)
-                                ? `@${handles.get(s.userId)}`
-                                : 'a collaborator'}
-                            </span>
-                            <span>{s.percentage}%</span>
-                            <span>{formatDgco(s.amount)}</span>
-                          </li>
-                        ))}
-                      </ul>
-                    </>
-                  )}
-                  {wallet.balance !== null && (
-                    <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
-                  )}
-                  {state.step === 'paying' && (
-                    <p role="status" aria-live="polite">
-                      {state.status}
-                    </p>
-                  )}
-                  {state.step === 'failed' && (
-                    <p className="error-text" role="alert">
-                      {state.message}
-                    </p>
-                  )}
-                  <div className="form-actions">
-                    <button
-                      type="button"
-                      ref={confirmRef}
-                      className="button-primary"
-                      disabled={state.step === 'paying'}
-                      onClick={() => void pay()}
-                    >
-                      Pay {formatDgco(gate.price)}
-                    </button>
-                    <button type="button" disabled={state.step === 'paying'} onClick={close}>
-                      Cancel
-                    </button>
-                  </div>
-                </>
-              )}
-            </div>
-          </div>,
-          document.body,
-        )}
+      {open && (
+        <PaymentDialog
+          title={`Buy ${content.title}`}
+          signedIn={session.status === 'signed-in' && Boolean(session.user)}
+          logIn={{
+            next: window.location.pathname,
+            words: `to buy ${content.title} for ${price}.`,
+          }}
+          progress={progress}
+          done={`You bought ${content.title}. ${
+            content.kind !== 'track' ? 'Its tracks play in full now.' : 'It plays in full now.'
+          }`}
+          confirm={`Pay ${price}`}
+          onConfirm={buy}
+          onClose={close}
+        >
+          <p className="money-price">
+            Price: <strong>{price}</strong>
+          </p>
+          {shares.length > 0 && (
+            <>
+              <p className="muted">The price goes to:</p>
+              <ul className="money-splits" aria-label="Who gets what">
+                {shares.map((s) => (
+                  <li key={s.userId}>
+                    <span>
+                      {handles.get(s.userId) ? `@${handles.get(s.userId)}` : 'a collaborator'}
+                    </span>
+                    <span>{s.percentage}%</span>
+                    <span>{formatDgco(s.amount)}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {wallet.balance !== null && (
+            <p className="muted">Your balance: {formatDgco(wallet.balance)}</p>
+          )}
+        </PaymentDialog>
+      )}
     </>
   );
 }

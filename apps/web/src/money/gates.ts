@@ -34,21 +34,43 @@ export type Gated = {
 };
 
 /**
+ * What this listener did since the pages read their data (and, at login, what they did before
+ * that the pages, read without the viewer, cannot know): content bought, landlords tipped, and
+ * follows made (true) or undone (false). It overrides a page's stale `access`.
+ */
+export type Unlocks = {
+  /** Content ids bought: tracks, albums, and each track of an album bought. */
+  bought: ReadonlySet<string>;
+  /** Ids of the landlords tipped. */
+  tipped: ReadonlySet<string>;
+  /** Follows by landlord id: true followed, false unfollowed. */
+  follows: ReadonlyMap<string, boolean>;
+};
+
+export const NO_UNLOCKS: Unlocks = { bought: new Set(), tipped: new Set(), follows: new Map() };
+
+/**
  * The gate that still stands between `viewerId` and the content, or null when it plays in full:
- * free content, the owner's own, access the node reported, or access gained since (`unlocked`:
- * content bought or landlords tipped or followed in this visit).
+ * free content, the owner's own, access the node reported, or access gained since (`unlocks`).
+ * A follow or unfollow since is the last word on a follow gate, so an unfollow locks it again
+ * though the page read `access.stream` before. Only a purchase opens a purchase gate (an
+ * album's opens its tracks'), only a tip a tip gate, only a follow a follow gate, as on the node.
  */
 export function lockOf(
   content: Gated,
   viewerId: string | undefined,
-  unlocked: ReadonlySet<string>,
+  unlocks: Unlocks,
 ): Gate | null {
   const gate = gateOf(content.stream_conditions);
   if (!gate) return null;
   if (viewerId !== undefined && content.user.id === viewerId) return null;
+  if (gate.kind === 'follow') {
+    const following = unlocks.follows.get(gate.userId);
+    if (following !== undefined) return following ? null : gate;
+  }
   if (content.access?.stream) return null;
-  if (unlocked.has(content.id)) return null;
-  if (gate.kind !== 'purchase' && unlocked.has(`user:${gate.userId}`)) return null;
+  if (gate.kind === 'purchase' && unlocks.bought.has(content.id)) return null;
+  if (gate.kind === 'tip' && unlocks.tipped.has(gate.userId)) return null;
   return gate;
 }
 

@@ -3,7 +3,7 @@ import { encodeHashId } from '@coliving/protocol';
 import { describe, expect, it } from 'vitest';
 import { landlordShare, validateAccess } from './access.js';
 import { formatDgco, parseDgco } from './dgco.js';
-import { gateOf, lockOf } from './gates.js';
+import { NO_UNLOCKS, gateOf, lockOf } from './gates.js';
 import { describePaymentError } from './paymentErrors.js';
 
 const WEI = 10n ** 18n;
@@ -49,17 +49,33 @@ describe('locks', () => {
   });
 
   it('opens for the owner, with access, once bought, or once the landlord was tipped', () => {
-    const none = new Set<string>();
-    expect(lockOf(track(sale), encodeHashId(8), none)?.kind).toBe('purchase');
+    const none = NO_UNLOCKS;
+    const listener = encodeHashId(8);
+    expect(lockOf(track(sale), listener, none)?.kind).toBe('purchase');
     expect(lockOf(track(sale), undefined, none)?.kind).toBe('purchase');
     expect(lockOf(track(sale), owner, none)).toBeNull();
-    expect(lockOf(track(sale, true), encodeHashId(8), none)).toBeNull();
-    expect(lockOf(track(sale), encodeHashId(8), new Set([encodeHashId(70)]))).toBeNull();
-    expect(
-      lockOf(track({ tip_user_id: 7 }), encodeHashId(8), new Set([`user:${owner}`])),
-    ).toBeNull();
-    // A tip does not buy anything.
-    expect(lockOf(track(sale), encodeHashId(8), new Set([`user:${owner}`]))?.kind).toBe('purchase');
+    expect(lockOf(track(sale, true), listener, none)).toBeNull();
+    const bought = { ...none, bought: new Set([encodeHashId(70)]) };
+    expect(lockOf(track(sale), listener, bought)).toBeNull();
+    const tipped = { ...none, tipped: new Set([owner]) };
+    expect(lockOf(track({ tip_user_id: 7 }), listener, tipped)).toBeNull();
+    // A tip does not buy anything, nor stand for a follow; a purchase opens no tip gate.
+    expect(lockOf(track(sale), listener, tipped)?.kind).toBe('purchase');
+    expect(lockOf(track({ follow_user_id: 7 }), listener, tipped)?.kind).toBe('follow');
+    expect(lockOf(track({ tip_user_id: 7 }), listener, bought)?.kind).toBe('tip');
+  });
+
+  it('takes a follow or unfollow since the page was read as the last word on a follow gate', () => {
+    const listener = encodeHashId(8);
+    const gate = { follow_user_id: 7 };
+    const followed = { ...NO_UNLOCKS, follows: new Map([[owner, true]]) };
+    const unfollowed = { ...NO_UNLOCKS, follows: new Map([[owner, false]]) };
+    expect(lockOf(track(gate), listener, followed)).toBeNull();
+    // The page read access while the listener followed; they unfollowed since.
+    expect(lockOf(track(gate, true), listener, unfollowed)?.kind).toBe('follow');
+    expect(lockOf(track(gate, true), owner, unfollowed)).toBeNull();
+    // An unfollow of someone else changes nothing.
+    expect(lockOf(track(sale, true), listener, unfollowed)).toBeNull();
   });
 });
 

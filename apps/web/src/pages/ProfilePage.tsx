@@ -72,8 +72,8 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
     async (on) => {
       if (!viewer.userId) throw new Error('Log in to follow.');
       const after = await (on ? sdk.users.follow : sdk.users.unfollow)(viewer.userId, user.id);
-      // A follow opens this landlord's follow gates at once.
-      if (after.does_current_user_follow) wallet.unlock([`user:${user.id}`]);
+      // A follow opens this landlord's follow gates at once, everywhere; an unfollow closes them.
+      wallet.recordFollow(user.id, after.does_current_user_follow);
       return { on: after.does_current_user_follow, count: after.follower_count };
     },
   );

@@ -56,9 +56,9 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     error: null,
     preview: false,
   }));
-  const { unlocked } = useWallet();
-  const unlockedRef = useRef(unlocked);
-  unlockedRef.current = unlocked;
+  const { unlocks } = useWallet();
+  const unlocksRef = useRef(unlocks);
+  unlocksRef.current = unlocks;
 
   const audioRef = useRef<HTMLAudioElement>(null);
   const engineRef = useRef<StreamPlayer | null>(null);
@@ -88,7 +88,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   const needsPreview = async (id: string, signal: AbortSignal): Promise<boolean> => {
     const track = stateRef.current.queue.find((t) => t.id === id);
     if (!track || !gateOf(track.stream_conditions)) return false;
-    if (!lockOf(track, userId, unlockedRef.current)) return false;
+    if (!lockOf(track, userId, unlocksRef.current)) return false;
     if (!sdk || !userId) return true;
     try {
       const info = await sdk.tracks.accessInfo(id, { userId, signal });
@@ -157,7 +157,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   // Unlocked while its preview plays (bought, tipped, followed): the track plays in full at once,
   // from the start.
   const currentTrack = state.queue[state.index];
-  const stillLocked = currentTrack ? lockOf(currentTrack, userId, unlocked) !== null : false;
+  const stillLocked = currentTrack ? lockOf(currentTrack, userId, unlocks) !== null : false;
   useEffect(() => {
     const engine = engineRef.current;
     const track = stateRef.current.queue[stateRef.current.index];
@@ -167,6 +167,20 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     if (stateRef.current.playing) engine.play();
     else dispatch({ type: 'play' });
   }, [stillLocked, playback.preview]);
+
+  // Locked again while it plays in full (the listener unfollowed its landlord): it is loaded
+  // again from the start, so the node is asked afresh and the preview plays if access is gone.
+  const lockedBefore = useRef({ id: currentTrack?.id, locked: stillLocked });
+  useEffect(() => {
+    const before = lockedBefore.current;
+    lockedBefore.current = { id: currentTrack?.id, locked: stillLocked };
+    const engine = engineRef.current;
+    if (!engine || !currentTrack || playback.preview) return;
+    if (before.id !== currentTrack.id || before.locked || !stillLocked) return;
+    positionRef.current = 0;
+    engine.load(currentTrack.id, 0, currentTrack.duration);
+    if (stateRef.current.playing) engine.play();
+  }, [currentTrack, stillLocked, playback.preview]);
 
   useEffect(() => {
     const audio = audioRef.current;
