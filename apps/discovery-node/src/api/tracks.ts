@@ -1,6 +1,7 @@
 // `/v1/tracks/...`: trending, search, by id and permalink, who saved and reposted, unclaimed
-// ids, and the stream route, which checks access and redirects to a signed content-node URL.
-import type { FastifyInstance } from 'fastify';
+// ids, and the stream and download routes, which check access and redirect to a signed
+// content-node URL.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   GENRES,
   MOODS,
@@ -15,7 +16,10 @@ import { itemActorIds, trackIdBySlug, userIdByHandle } from '../core/lists.js';
 import { topListeners } from '../core/plays.js';
 import { searchTracks } from '../core/search.js';
 import {
+  type StreamTrack,
+  checkDownloadAccess,
   checkStreamAccess,
+  downloadUrlExpiry,
   proveListener,
   signStreamPath,
   streamUrlExpiry,
@@ -308,17 +312,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
     },
   );
 
-  app.get<{
-    Params: { id: string };
-    Querystring: {
-      user_id?: string;
-      user_data?: string;
-      user_signature?: string;
-      preview?: boolean;
-      no_redirect?: boolean;
-      skip_play_count?: boolean;
-    };
-  }>(
+  app.get<{ Params: { id: string }; Querystring: ListenerQuery & StreamQuery }>(
     '/v1/tracks/:id/stream',
     {
       schema: {
@@ -333,9 +327,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         tags: ['tracks'],
         params: idPath,
         querystring: query({
-          ...userIdParam,
-          user_data: { type: 'string', maxLength: 1000 },
-          user_signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+          ...listenerParams,
           preview: booleanParam,
           no_redirect: booleanParam,
           skip_play_count: booleanParam,
@@ -345,54 +337,11 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
     async function serveTrackStream(request, reply) {
       const q = request.query;
       const id = decodeHashId(request.params.id);
-      // Without a signature the user id is only a claim: the listener stays anonymous.
-      let listener: number | undefined;
-      if (q.user_id !== undefined) {
-        const userId = decodeHashId(q.user_id);
-        if (q.user_data !== undefined && q.user_signature !== undefined) {
-          await proveListener(db, {
-            userId,
-            userData: q.user_data,
-            userSignature: q.user_signature,
-            trackId: id,
-          });
-          listener = userId;
-        }
-      }
-      const track = await db
-        .selectFrom('tracks')
-        .innerJoin('users', 'users.user_id', 'tracks.owner_id')
-        .selectAll('tracks')
-        .select('users.is_deactivated as owner_deactivated')
-        .where('track_id', '=', id)
-        .executeTakeFirst();
-      if (
-        !track ||
-        !isTrackVisible(
-          {
-            ownerId: Number(track.owner_id),
-            isDeleted: track.is_deleted,
-            releaseDate: track.release_date,
-            owner: { isDeactivated: track.owner_deactivated },
-          },
-          listener,
-        )
-      )
-        throw new NotFoundError(`Track ${request.params.id} not found`, {
-          code: 'track_not_found',
-        });
+      const listener = await provenListener(components, q, id);
+      const track = await visibleTrack(components, id, request.params.id, listener);
       const previewCid =
         typeof track.metadata.preview_cid === 'string' ? track.metadata.preview_cid : null;
-      const access = {
-        trackId: id,
-        ownerId: Number(track.owner_id),
-        trackCid: track.track_cid,
-        previewCid,
-        streamConditions: track.stream_conditions,
-        isDeleted: track.is_deleted,
-        releaseDate: track.release_date,
-        isUnlisted: track.is_unlisted,
-      };
+      const access = streamTrackOf(track);
       await checkStreamAccess(db, access, listener === undefined ? {} : { userId: listener }, {
         preview: q.preview === true,
       });
@@ -414,29 +363,183 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         // A preview, or a stream the client asks not to count, is never a listen (§11).
         ...(q.preview || q.skip_play_count ? { skipPlayCount: true } : {}),
       });
-      // A client that hangs up stops the probes made on its behalf.
-      const hangUp = new AbortController();
-      // (The response's close, not the request's: a request closes once its body is read.)
-      const onClose = () => hangUp.abort(new Error('the client closed the connection'));
-      reply.raw.once('close', onClose);
-      let endpoint: string | undefined;
-      try {
-        endpoint = await components.contentNodes.holderFor(cid, path, hangUp.signal);
-      } finally {
-        reply.raw.off('close', onClose);
-      }
-      if (!endpoint)
-        throw new UnavailableError('No content node holding this track answers right now', {
-          code: 'no_content_node',
-        });
-      const url = `${endpoint}${path}`;
-      reply.header('cache-control', 'no-store');
-      if (q.no_redirect) {
-        return reply.send(envelopeOf(components, url));
-      }
-      return reply.redirect(url, 302);
+      return sendHolderUrl(components, reply, cid, path, q.no_redirect === true);
     },
   );
+
+  app.get<{
+    Params: { id: string };
+    Querystring: ListenerQuery & { original?: boolean; filename?: string; no_redirect?: boolean };
+  }>(
+    '/v1/tracks/:id/download',
+    {
+      schema: {
+        summary: "Download a track's file: a 302 to a signed attachment URL on a content node",
+        description:
+          'The original upload (orig_file_cid) when the track kept one, else the MP3 stream file; ' +
+          'original=false asks for the MP3. Only for a track with is_downloadable, to a user who ' +
+          'meets its download conditions and stream conditions (the owner always), proven as on ' +
+          '/stream (user_id, user_data, user_signature). The file is saved as filename, by ' +
+          "default the original's name or <title>.mp3. The URL works for minutes and is never a " +
+          'play. With no_redirect=true the URL comes back as {"data": url}.',
+        tags: ['tracks'],
+        params: idPath,
+        querystring: query({
+          ...listenerParams,
+          original: booleanParam,
+          filename: { type: 'string', minLength: 1, maxLength: 255 },
+          no_redirect: booleanParam,
+        }),
+      },
+    },
+    async function serveTrackDownload(request, reply) {
+      const q = request.query;
+      const id = decodeHashId(request.params.id);
+      const listener = await provenListener(components, q, id);
+      const track = await visibleTrack(components, id, request.params.id, listener);
+      await checkDownloadAccess(
+        db,
+        {
+          ...streamTrackOf(track),
+          downloadConditions: track.download_conditions,
+          isDownloadable: track.metadata.is_downloadable === true,
+        },
+        listener === undefined ? {} : { userId: listener },
+      );
+      const original =
+        q.original !== false && typeof track.metadata.orig_file_cid === 'string'
+          ? track.metadata.orig_file_cid
+          : undefined;
+      const cid = original ?? track.track_cid;
+      // The MP3 must not carry the original's extension: a .wav name on MP3 bytes will not open.
+      const filename =
+        q.filename ??
+        (original !== undefined && typeof track.metadata.orig_filename === 'string'
+          ? track.metadata.orig_filename
+          : `${track.title ?? 'track'}.mp3`);
+      const now = Date.now();
+      const path = await signStreamPath({
+        account: components.account,
+        cid,
+        trackId: id,
+        now,
+        ...(listener !== undefined ? { userId: listener } : {}),
+        expiresAt: downloadUrlExpiry(track.duration, now),
+        // A download is never a listen (§11).
+        skipPlayCount: true,
+      });
+      // The content node cleans the name (core/contentDisposition.ts there) before it is a header.
+      const named = `${path}&filename=${encodeURIComponent(filename)}`;
+      return sendHolderUrl(components, reply, cid, named, q.no_redirect === true);
+    },
+  );
+}
+
+type ListenerQuery = { user_id?: string; user_data?: string; user_signature?: string };
+type StreamQuery = { preview?: boolean; no_redirect?: boolean; skip_play_count?: boolean };
+
+/** The query parameters that prove a listener (docs/design.md §8). */
+const listenerParams = {
+  ...userIdParam,
+  user_data: { type: 'string', maxLength: 1000 },
+  user_signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+} as const;
+
+/**
+ * The user the query proves for `trackId` (proveListener), or undefined. Without a signature the
+ * user id is only a claim: the listener stays anonymous.
+ */
+async function provenListener(
+  components: ApiComponents,
+  q: ListenerQuery,
+  trackId: number,
+): Promise<number | undefined> {
+  if (q.user_id === undefined) return undefined;
+  const userId = decodeHashId(q.user_id);
+  if (q.user_data === undefined || q.user_signature === undefined) return undefined;
+  await proveListener(components.db, {
+    userId,
+    userData: q.user_data,
+    userSignature: q.user_signature,
+    trackId,
+  });
+  return userId;
+}
+
+/** The track's row, when `listener` may see it (visibility.ts); NotFoundError otherwise. */
+async function visibleTrack(
+  components: ApiComponents,
+  id: number,
+  given: string,
+  listener: number | undefined,
+) {
+  const track = await components.db
+    .selectFrom('tracks')
+    .innerJoin('users', 'users.user_id', 'tracks.owner_id')
+    .selectAll('tracks')
+    .select('users.is_deactivated as owner_deactivated')
+    .where('track_id', '=', id)
+    .executeTakeFirst();
+  if (
+    !track ||
+    !isTrackVisible(
+      {
+        ownerId: Number(track.owner_id),
+        isDeleted: track.is_deleted,
+        releaseDate: track.release_date,
+        owner: { isDeactivated: track.owner_deactivated },
+      },
+      listener,
+    )
+  )
+    throw new NotFoundError(`Track ${given} not found`, { code: 'track_not_found' });
+  return track;
+}
+
+/** What the stream gates judge of a track's row. */
+function streamTrackOf(track: Awaited<ReturnType<typeof visibleTrack>>): StreamTrack {
+  return {
+    trackId: track.track_id,
+    ownerId: Number(track.owner_id),
+    trackCid: track.track_cid,
+    previewCid: typeof track.metadata.preview_cid === 'string' ? track.metadata.preview_cid : null,
+    streamConditions: track.stream_conditions,
+    isDeleted: track.is_deleted,
+    releaseDate: track.release_date,
+    isUnlisted: track.is_unlisted,
+  };
+}
+
+/**
+ * Answers with the signed `path` on a content node holding `cid`: a 302, or `{"data": url}` with
+ * `noRedirect`. UnavailableError (`no_content_node`) when no holder answers.
+ */
+async function sendHolderUrl(
+  components: ApiComponents,
+  reply: FastifyReply,
+  cid: string,
+  path: string,
+  noRedirect: boolean,
+) {
+  // A client that hangs up stops the probes made on its behalf.
+  const hangUp = new AbortController();
+  // (The response's close, not the request's: a request closes once its body is read.)
+  const onClose = () => hangUp.abort(new Error('the client closed the connection'));
+  reply.raw.once('close', onClose);
+  let endpoint: string | undefined;
+  try {
+    endpoint = await components.contentNodes.holderFor(cid, path, hangUp.signal);
+  } finally {
+    reply.raw.off('close', onClose);
+  }
+  if (!endpoint)
+    throw new UnavailableError('No content node holding this track answers right now', {
+      code: 'no_content_node',
+    });
+  const url = `${endpoint}${path}`;
+  reply.header('cache-control', 'no-store');
+  if (noRedirect) return reply.send(envelopeOf(components, url));
+  return reply.redirect(url, 302);
 }
 
 async function requireTrack(components: ApiComponents, id: number, given: string): Promise<void> {

@@ -84,6 +84,46 @@ export async function checkStreamAccess(
   if (refused) throw gated(refused);
 }
 
+/** What download access needs to know of a track beyond its stream. */
+export type DownloadTrack = StreamTrack & {
+  downloadConditions: Record<string, unknown> | null;
+  /** Whether its owner offers the file at all (`is_downloadable`). */
+  isDownloadable: boolean;
+};
+
+/**
+ * Throws when `userId` may not download the track's file: NotFoundError for a deleted track,
+ * ForbiddenError `not_downloadable` when its owner does not offer it (to the owner too, as
+ * access.download says), `not_released` before its release, `download_gated` (with what unlocks
+ * it) when the download conditions, or the stream conditions, are unmet: the file holds the whole
+ * audio, so a download never walks around the stream's gate. The owner passes every gate.
+ */
+export async function checkDownloadAccess(
+  db: Kysely<DB>,
+  track: DownloadTrack,
+  listener: StreamListener,
+  options: { now?: number } = {},
+): Promise<void> {
+  if (track.isDeleted) {
+    throw new NotFoundError(`Track ${track.trackId} not found`, { code: 'track_not_found' });
+  }
+  if (!track.isDownloadable) {
+    throw new ForbiddenError('This track is not offered for download', {
+      code: 'not_downloadable',
+    });
+  }
+  const { userId } = listener;
+  if (userId !== undefined && userId === track.ownerId) return;
+  if (isScheduled(track.releaseDate, options.now)) {
+    throw new ForbiddenError('This track is not released yet', { code: 'not_released' });
+  }
+  const content = { type: 'track', id: track.trackId } as const;
+  for (const conditions of [track.streamConditions, track.downloadConditions]) {
+    const refused = await unmetCondition(db, conditions, userId, content);
+    if (refused) throw new ForbiddenError(refused, { code: 'download_gated' });
+  }
+}
+
 /** What access conditions guard: a track, or a playlist (an album's purchase). */
 export type GatedContent = { type: 'track' | 'playlist'; id: number };
 
@@ -225,9 +265,17 @@ export function streamUrlExpiry(
   now = Date.now(),
 ): number | undefined {
   if (track.streamConditions === null && !isScheduled(track.releaseDate, now)) return undefined;
+  return downloadUrlExpiry(track.durationSeconds, now);
+}
+
+/**
+ * When a download's signed URL stops working: as a gated stream's, minutes past the track's
+ * duration, whatever its gates (a download is handed to one user, and is never a listen).
+ */
+export function downloadUrlExpiry(durationSeconds: number, now = Date.now()): number {
   // The duration is the owner's claim; it can lengthen only their own track's URL, up to 48 h.
-  const playMs = Number.isFinite(track.durationSeconds)
-    ? Math.max(0, Math.round(track.durationSeconds * 1000))
+  const playMs = Number.isFinite(durationSeconds)
+    ? Math.max(0, Math.round(durationSeconds * 1000))
     : 0;
   return now + Math.min(GATED_STREAM_SIGNATURE_TTL_MS + playMs, STREAM_SIGNATURE_MAX_AGE_MS);
 }
