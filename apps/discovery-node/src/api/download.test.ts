@@ -205,7 +205,7 @@ async function proof(userId: number, account: LocalAccount, trackId: number): Pr
 }
 
 function error(answer: Answer): { code?: string; message?: string } {
-  return (answer.body.error ?? {});
+  return answer.body.error ?? {};
 }
 
 /** Records `buyer`'s purchase of `trackId` as the PaymentRouter source does for a valid payment. */
