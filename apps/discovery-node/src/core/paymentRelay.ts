@@ -3,7 +3,8 @@
 // IP, and submits `payBySig` from the node's gas wallet on the eth chain, so residents hold DGCO
 // but no gas. As the EntityManager relay (relay.ts), everything that can be refused is refused
 // before gas is spent, and it pays gas only for what would count: tips and purchases
-// (judgePayment, the indexer's own verdict, on the current state).
+// (judgePayment, the indexer's own verdict, on the current state). The body's own checks (shape,
+// deadlines, signatures) are in paymentRelayBody.ts.
 import type { Kysely } from 'kysely';
 import {
   type Address,
@@ -15,28 +16,31 @@ import {
   createWalletClient,
   custom,
   getAddress,
-  isHex,
-  recoverTypedDataAddress,
 } from 'viem';
 import { dgcoTokenAbi, paymentRouterAbi } from '@coliving/contracts';
 import {
   BaseError,
   type BaseErrorParameters,
   ConflictError,
-  InvalidSignatureError,
   MIN_TIP_WEI,
-  PERMIT_TYPES,
   type PaymentAuthorization,
   type PaymentPermit,
-  RateLimitedError,
   UnavailableError,
   ValidationError,
-  paymentAuthorizationFromJson,
-  paymentTypedData,
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { createNonceQueue } from './nonceQueue.js';
+import {
+  type PayBySigArgs,
+  type SignedPayment,
+  badSignature,
+  checkSignedPayment,
+  payBySigArgs,
+  permitSignedByPayer,
+} from './paymentRelayBody.js';
 import { type PaymentVerdict, judgePayment } from './payments.js';
-import { isNonceError, isUnreachable } from './relay.js';
+import { HOUR_MS, MINUTE_MS, type RateWindow, createRateWindows } from './rateWindows.js';
+import { definedOf, isUnreachable } from './relay.js';
 
 /**
  * How many payments one caller may relay. Each costs the node gas, and a wallet is free to
@@ -57,16 +61,8 @@ export const DEFAULT_PAYMENT_RELAY_LIMITS: PaymentRelayLimits = {
   paymentsPerIpHour: 300,
 };
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MS = 60 * MINUTE_MS;
-const RATE_SWEEP_INTERVAL_MS = 60 * 1000;
 /** Longest wait for a relayed payment to be mined before the client is told to retry. */
 const RECEIPT_TIMEOUT_MS = 60 * 1000;
-/** Sends after a nonce error: one resync from the chain fixes a counter that drifted. */
-const SEND_ATTEMPTS = 2;
-/** PaymentRouter.MAX_RECIPIENTS and MAX_REF_LENGTH: longer bodies are refused as malformed. */
-const MAX_RECIPIENTS = 20;
-const MAX_REF_LENGTH = 128;
 
 export type PaymentRelayComponents = {
   db: Kysely<DB>;
@@ -125,9 +121,6 @@ export class PaymentRequiredError extends BaseError {
   }
 }
 
-/** A parsed relay body. */
-type Parsed = { authorization: PaymentAuthorization; signature: Hex; permit: PaymentPermit | null };
-
 /** Builds the payment relay of one node; it is the only sender from `account` on the eth chain. */
 export function createPaymentRelay(
   components: PaymentRelayComponents,
@@ -136,10 +129,10 @@ export function createPaymentRelay(
   const { db, client, account, token, paymentRouter } = components;
   const limits: PaymentRelayLimits = {
     ...DEFAULT_PAYMENT_RELAY_LIMITS,
-    ...Object.fromEntries(Object.entries(init.limits ?? {}).filter(([, v]) => v !== undefined)),
+    ...definedOf(init.limits ?? {}),
   };
   const now = init.now ?? Date.now;
-  const rateLimiter = createRateLimiter(now);
+  const rateLimiter = createRateWindows(now);
   // Payments between their checks and their receipt, by payer and nonce: a second copy would
   // pass its simulation too and then revert on chain, at our expense.
   const inFlight = new Set<string>();
@@ -163,8 +156,8 @@ export function createPaymentRelay(
     return permitDomain;
   }
 
-  // Sends are serialized with nonces from our own counter, as relay.ts does: concurrent payments
-  // never share a nonce. Only signing and the send run in the queue.
+  // Sends run one at a time with nonces from our own counter (nonceQueue.ts): concurrent
+  // payments never share one.
   const wallet = account
     ? createWalletClient({
         account,
@@ -172,41 +165,19 @@ export function createPaymentRelay(
         transport: custom({ request: (args) => client.request(args as never) }),
       })
     : undefined;
-  let sendQueue: Promise<unknown> = Promise.resolve();
-  let nextNonce: number | undefined;
-
-  async function sendInOrder(args: PayBySigArgs, gas: bigint): Promise<Hex> {
-    for (let attempt = 1; ; attempt++) {
-      nextNonce ??= await client.getTransactionCount({
-        address: account!.address,
-        blockTag: 'pending',
-      });
-      const nonce = nextNonce;
-      try {
-        const hash = await wallet!.writeContract({
-          address: paymentRouter,
-          abi: paymentRouterAbi,
-          functionName: 'payBySig',
-          args,
-          gas,
-          nonce,
-          chain: client.chain ?? null,
-        });
-        nextNonce = nonce + 1;
-        return hash;
-      } catch (error) {
-        nextNonce = undefined;
-        if (attempt < SEND_ATTEMPTS && isNonceError(error)) continue;
-        throw error;
-      }
-    }
-  }
-
-  function send(args: PayBySigArgs, gas: bigint): Promise<Hex> {
-    const sent = sendQueue.then(() => sendInOrder(args, gas));
-    sendQueue = sent.catch(() => {});
-    return sent;
-  }
+  const sends = account && createNonceQueue({ client, address: account.address });
+  const send = (args: PayBySigArgs, gas: bigint): Promise<Hex> =>
+    sends!.send((nonce) =>
+      wallet!.writeContract({
+        address: paymentRouter,
+        abi: paymentRouterAbi,
+        functionName: 'payBySig',
+        args,
+        gas,
+        nonce,
+        chain: client.chain ?? null,
+      }),
+    );
 
   function read<T>(functionName: string, args: readonly unknown[]): Promise<T> {
     return client
@@ -219,73 +190,21 @@ export function createPaymentRelay(
       .catch(throwPaymentError);
   }
 
-  /** The refusals that need no chain and no database: shape, deadline, signatures. */
-  async function checkSigned(body: unknown): Promise<Parsed> {
-    const parsed = parseBody(body);
-    const { authorization: a, permit } = parsed;
-    if (a.recipients.length === 0 || a.recipients.length > MAX_RECIPIENTS) {
-      throw invalid(`A payment has 1 to ${MAX_RECIPIENTS} recipients`);
-    }
-    if (a.basisPoints.length !== a.recipients.length) {
-      throw invalid('basis_points must have one entry per recipient');
-    }
-    if (a.amount === 0n) throw invalid('amount must be above zero');
-    if (new TextEncoder().encode(a.ref).length > MAX_REF_LENGTH) {
-      throw invalid(`ref is at most ${MAX_REF_LENGTH} bytes`);
-    }
-    const seconds = BigInt(Math.floor(now() / 1000));
-    if (a.deadline < seconds) {
-      throw new ValidationError('This payment authorization has expired; sign it again', {
-        code: 'authorization_expired',
-        details: `deadline ${a.deadline}, now ${seconds}`,
-      });
-    }
-    let signer: Address;
-    try {
-      signer = await recoverTypedDataAddress({
-        ...paymentTypedData(await chainIdOf(), paymentRouter, a),
-        signature: parsed.signature,
-      });
-    } catch (cause) {
-      throw badSignature('The payment signature is malformed', cause);
-    }
-    // Any field changed after signing (amount, recipients, splits, ref, nonce...) recovers
-    // another address: refused here, for free, as the contract would refuse it.
-    if (signer !== a.payer) throw badSignature('The payment was not signed by its payer');
-    if (permit && permit.deadline < seconds) {
-      throw new ValidationError('The permit has expired; sign it again', {
-        code: 'authorization_expired',
-      });
-    }
-    return parsed;
-  }
-
   /** Whether the payer's permit (if any) is one the token will take now. */
   async function permitIsValid(a: PaymentAuthorization, permit: PaymentPermit): Promise<boolean> {
     if (permit.value < a.amount) return false;
     const [domain, nonce] = await Promise.all([tokenDomain(), read<bigint>('nonces', [a.payer])]);
-    try {
-      const signer = await recoverTypedDataAddress({
-        domain: { ...domain, chainId: await chainIdOf(), verifyingContract: token },
-        types: PERMIT_TYPES,
-        primaryType: 'Permit',
-        message: {
-          owner: a.payer,
-          spender: paymentRouter,
-          value: permit.value,
-          nonce,
-          deadline: permit.deadline,
-        },
-        signature: { r: permit.r, s: permit.s, v: BigInt(permit.v) },
-      });
-      return signer === a.payer;
-    } catch {
-      return false;
-    }
+    return permitSignedByPayer({
+      authorization: a,
+      permit,
+      domain: { ...domain, chainId: await chainIdOf(), verifyingContract: token },
+      paymentRouter,
+      nonce,
+    });
   }
 
   /** The refusals that read the chain: nonce, balance, allowance or permit. */
-  async function checkFunds({ authorization: a, permit }: Parsed): Promise<void> {
+  async function checkFunds({ authorization: a, permit }: SignedPayment): Promise<void> {
     const [used, balance, allowance] = await Promise.all([
       read<boolean>('nonceUsed', [a.payer, a.nonce]),
       read<bigint>('balanceOf', [a.payer]),
@@ -368,7 +287,7 @@ export function createPaymentRelay(
           code: 'relay_disabled',
         });
       }
-      const parsed = await checkSigned(body);
+      const parsed = await checkSignedPayment(body, { chainId: chainIdOf, paymentRouter, now });
       const a = parsed.authorization;
       // After the signature check: only the payer's own signed requests count against it.
       rateLimiter.take(windowsOf(limits, a.payer.toLowerCase(), caller.ip));
@@ -416,85 +335,6 @@ export function createPaymentRelay(
   };
 }
 
-type PayBySigArgs = readonly [
-  {
-    payer: Address;
-    token: Address;
-    amount: bigint;
-    recipients: readonly Address[];
-    basisPoints: readonly number[];
-    ref: string;
-    nonce: bigint;
-    deadline: bigint;
-  },
-  Hex,
-  { value: bigint; deadline: bigint; v: number; r: Hex; s: Hex },
-];
-
-/** PaymentRouter.payBySig's arguments; no permit is a permit with deadline 0. */
-function payBySigArgs({ authorization: a, signature, permit }: Parsed): PayBySigArgs {
-  const zero: Hex = `0x${'0'.repeat(64)}`;
-  return [
-    {
-      payer: a.payer,
-      token: a.token,
-      amount: a.amount,
-      recipients: a.recipients,
-      basisPoints: a.basisPoints,
-      ref: a.ref,
-      nonce: a.nonce,
-      deadline: a.deadline,
-    },
-    signature,
-    permit ?? { value: 0n, deadline: 0n, v: 0, r: zero, s: zero },
-  ];
-}
-
-function invalid(message: string, cause?: unknown): ValidationError {
-  return new ValidationError(message, { code: 'invalid_payment', cause });
-}
-
-function badSignature(message: string, cause?: unknown): InvalidSignatureError {
-  return new InvalidSignatureError(message, { code: 'invalid_signature', cause });
-}
-
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-
-/** The body's authorization, signature and permit; `invalid_payment` naming the first bad field. */
-function parseBody(body: unknown): Parsed {
-  if (typeof body !== 'object' || body === null) throw invalid('The body must be a JSON object');
-  const b = body as Record<string, unknown>;
-  const authorization = paymentAuthorizationFromJson(b.authorization);
-  if (typeof b.signature !== 'string' || !isHex(b.signature) || b.signature.length < 4) {
-    throw invalid('signature must be a 0x hex string');
-  }
-  let permit: PaymentPermit | null = null;
-  if (b.permit !== null && b.permit !== undefined) {
-    const p = b.permit as Record<string, unknown>;
-    const uint = (value: unknown, field: string) => {
-      if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(value)) {
-        throw invalid(`permit.${field} must be a whole number as a decimal string`);
-      }
-      const n = BigInt(value);
-      if (n >= 2n ** 256n) throw invalid(`permit.${field} is beyond uint256`);
-      return n;
-    };
-    if (typeof p !== 'object') throw invalid('permit must be an object or null');
-    if (p.v !== 27 && p.v !== 28) throw invalid('permit.v must be 27 or 28');
-    if (typeof p.r !== 'string' || !BYTES32.test(p.r)) throw invalid('permit.r must be 32 bytes');
-    if (typeof p.s !== 'string' || !BYTES32.test(p.s)) throw invalid('permit.s must be 32 bytes');
-    permit = {
-      value: uint(p.value, 'value'),
-      deadline: uint(p.deadline, 'deadline'),
-      v: p.v,
-      r: p.r as Hex,
-      s: p.s as Hex,
-    };
-    if (permit.deadline === 0n) throw invalid('permit.deadline must be above zero');
-  }
-  return { authorization, signature: b.signature, permit };
-}
-
 /** The status of each transfer code the relay refuses with (the code is judgePayment's). */
 const REFUSAL_STATUS: Record<string, 400 | 409> = {
   own_content: 409,
@@ -518,77 +358,38 @@ function refuseUnlessCounted(verdict: PaymentVerdict): 'tip' | 'purchase' {
   throw new Refusal(verdict.reason, { code: verdict.code });
 }
 
-type RateWindow = { key: string; limit: number; ms: number; message: string };
-
+/** The windows a payment counts in: its payer's and its client IP's, per minute and per hour. */
 function windowsOf(limits: PaymentRelayLimits, payer: string, ip: string): RateWindow[] {
   return [
     {
       key: `wallet:${payer}:minute`,
       limit: limits.paymentsPerWalletMinute,
       ms: MINUTE_MS,
+      code: 'rate_limited',
       message: 'Too many payments from this wallet in the last minute',
     },
     {
       key: `wallet:${payer}:hour`,
       limit: limits.paymentsPerWalletHour,
       ms: HOUR_MS,
+      code: 'rate_limited',
       message: 'Too many payments from this wallet in the last hour',
     },
     {
       key: `ip:${ip}:minute`,
       limit: limits.paymentsPerIpMinute,
       ms: MINUTE_MS,
+      code: 'rate_limited',
       message: 'Too many payments from this network in the last minute',
     },
     {
       key: `ip:${ip}:hour`,
       limit: limits.paymentsPerIpHour,
       ms: HOUR_MS,
+      code: 'rate_limited',
       message: 'Too many payments from this network in the last hour',
     },
   ];
-}
-
-/**
- * Rolling-window counters by key, in memory, as relay.ts keeps them: a request counts in every
- * window or, when any is full, in none (RateLimitedError with the longest wait).
- */
-function createRateLimiter(now: () => number) {
-  const hits = new Map<string, { ms: number; times: number[] }>();
-  let lastSweep = now();
-  return {
-    take(windows: RateWindow[]): void {
-      const at = now();
-      if (at - lastSweep >= RATE_SWEEP_INTERVAL_MS) {
-        for (const [key, { ms, times }] of hits) {
-          if ((times.at(-1) ?? -Infinity) <= at - ms) hits.delete(key);
-        }
-        lastSweep = at;
-      }
-      let refused: { window: RateWindow; seconds: number } | undefined;
-      const counters = windows.map((window) => {
-        const counter = hits.get(window.key) ?? { ms: window.ms, times: [] };
-        const live = counter.times.findIndex((t) => t > at - window.ms);
-        counter.times.splice(0, live === -1 ? counter.times.length : live);
-        if (counter.times.length >= window.limit) {
-          const oldest = counter.times[counter.times.length - window.limit] ?? at;
-          const seconds = Math.max(1, Math.ceil((oldest + window.ms - at) / 1000));
-          if (!refused || seconds > refused.seconds) refused = { window, seconds };
-        }
-        return [window.key, counter] as const;
-      });
-      if (refused) {
-        throw new RateLimitedError(refused.window.message, {
-          code: 'rate_limited',
-          retryAfterSeconds: refused.seconds,
-        });
-      }
-      for (const [key, counter] of counters) {
-        counter.times.push(at);
-        hits.set(key, counter);
-      }
-    },
-  };
 }
 
 function nonceUsed(cause?: unknown): ConflictError {

@@ -12,8 +12,6 @@ import {
   BlockNotFoundError,
   ContractFunctionRevertedError,
   HttpRequestError,
-  NonceTooHighError,
-  NonceTooLowError,
   SocketClosedError,
   TimeoutError,
   WaitForTransactionReceiptTimeoutError,
@@ -25,13 +23,14 @@ import {
   type Action,
   type EntityType,
   ConflictError,
-  RateLimitedError,
   UnavailableError,
   parseEntityMetadata,
   parseRelayRequest,
   recoverManageEntitySigner,
 } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
+import { createNonceQueue } from './nonceQueue.js';
+import { HOUR_MS, MINUTE_MS, type RateWindow, createRateWindows } from './rateWindows.js';
 import { type CheckedAction, checkState } from './relayChecks.js';
 import type { ReceiptVerifier } from './uploadReceipts.js';
 
@@ -62,14 +61,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   actionsPerUserHour: { trackCreate: 100, social: 2000 },
 };
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MS = 60 * MINUTE_MS;
-/** How often idle counters are dropped from the rate-limit map, so it cannot grow without end. */
-const RATE_SWEEP_INTERVAL_MS = 60 * 1000;
 /** Longest wait for a relayed transaction to be mined before the client is told to retry. */
 const RECEIPT_TIMEOUT_MS = 60 * 1000;
-/** Sends after a nonce error: one resync from the chain fixes a counter that drifted. */
-const SEND_ATTEMPTS = 2;
 
 export type RelayComponents = {
   db: Kysely<DB>;
@@ -117,52 +110,26 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
     },
   };
   const now = init.now ?? Date.now;
-  const rateLimiter = createRateLimiter(now);
+  const rateLimiter = createRateWindows(now);
   const wallet = createChainWallet('data', chain, account);
   // Requests between simulation and their receipt, by signer and nonce: a second copy of one
   // action would pass its simulation too and then revert on chain, at our expense.
   const inFlight = new Set<string>();
 
-  // Sends are serialized and carry nonces from our own counter, so concurrent requests never
-  // share a nonce whether or not `account` has a nonce manager (an explicit nonce bypasses it).
-  // Only fee lookup, signing and the send run in the queue; checks, simulation, gas estimation
-  // and the wait for the receipt run concurrently.
-  let sendQueue: Promise<unknown> = Promise.resolve();
-  let nextNonce: number | undefined;
-
-  async function sendInOrder(args: ManageEntityArgs, gas: bigint): Promise<Hex> {
-    for (let attempt = 1; ; attempt++) {
-      nextNonce ??= await client.getTransactionCount({
-        address: account.address,
-        blockTag: 'pending',
-      });
-      const nonce = nextNonce;
-      try {
-        const hash = await wallet.writeContract({
-          address: entityManager,
-          abi: entityManagerAbi,
-          functionName: 'manageEntity',
-          args,
-          gas,
-          nonce,
-        });
-        nextNonce = nonce + 1;
-        return hash;
-      } catch (error) {
-        // Whether a failed send used its nonce is unknown (a reverted send may be mined, a
-        // timed-out one may be pending): the chain's count is the truth, read on the next send.
-        nextNonce = undefined;
-        if (attempt < SEND_ATTEMPTS && isNonceError(error)) continue;
-        throw error;
-      }
-    }
-  }
-
-  function send(args: ManageEntityArgs, gas: bigint): Promise<Hex> {
-    const sent = sendQueue.then(() => sendInOrder(args, gas));
-    sendQueue = sent.catch(() => {}); // the caller of this send sees its error; the queue goes on
-    return sent;
-  }
+  // Sends run one at a time with nonces from our own counter (nonceQueue.ts): concurrent
+  // requests never share one.
+  const sends = createNonceQueue({ client, address: account.address });
+  const send = (args: ManageEntityArgs, gas: bigint): Promise<Hex> =>
+    sends.send((nonce) =>
+      wallet.writeContract({
+        address: entityManager,
+        abi: entityManagerAbi,
+        functionName: 'manageEntity',
+        args,
+        gas,
+        nonce,
+      }),
+    );
 
   return {
     async submit(body, caller) {
@@ -237,7 +204,7 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
 type ManageEntityArgs = readonly [bigint, string, bigint, string, string, Hex, Hex];
 
 /** `values` without its undefined entries: an unset config field keeps the default. */
-function definedOf<T extends object>(values: T): Partial<T> {
+export function definedOf<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(values).filter(([, value]) => value !== undefined),
   ) as Partial<T>;
@@ -248,9 +215,6 @@ export function limitKind(entityType: EntityType, action: Action): RelayLimitKin
   if (action === 'Create' && entityType === 'Track') return 'trackCreate';
   return 'social';
 }
-
-/** One rolling window an action counts in, and what a caller over it is told. */
-type RateWindow = { key: string; limit: number; ms: number; code: string; message: string };
 
 /** The windows an action counts in: its IP's and wallet's for a User Create, its user's otherwise. */
 function windowsOf(limits: RelayLimits, action: CheckedAction, caller: RelayCaller): RateWindow[] {
@@ -291,67 +255,11 @@ function windowsOf(limits: RelayLimits, action: CheckedAction, caller: RelayCall
   ];
 }
 
-/** Rolling-window counters by key, in memory (one node's view is enough: each pays its own gas). */
-function createRateLimiter(now: () => number) {
-  const hits = new Map<string, { ms: number; times: number[] }>();
-  let lastSweep = now();
-
-  function sweep(at: number): void {
-    for (const [key, { ms, times }] of hits) {
-      if ((times.at(-1) ?? -Infinity) <= at - ms) hits.delete(key);
-    }
-    lastSweep = at;
-  }
-
-  return {
-    /**
-     * Counts one action in every window of `windows`, or in none and throws RateLimitedError
-     * (with the longest wait among them) when any is full.
-     */
-    take(windows: RateWindow[]): void {
-      const at = now();
-      if (at - lastSweep >= RATE_SWEEP_INTERVAL_MS) sweep(at);
-      let refused: { window: RateWindow; seconds: number } | undefined;
-      const counters = windows.map((window) => {
-        const counter = hits.get(window.key) ?? { ms: window.ms, times: [] };
-        const { times } = counter;
-        const live = times.findIndex((t) => t > at - window.ms);
-        times.splice(0, live === -1 ? times.length : live);
-        if (times.length >= window.limit) {
-          // The oldest action in the window leaves it first; then one more fits.
-          const oldest = times[times.length - window.limit] ?? at;
-          const seconds = Math.max(1, Math.ceil((oldest + window.ms - at) / 1000));
-          if (!refused || seconds > refused.seconds) refused = { window, seconds };
-        }
-        return [window.key, counter] as const;
-      });
-      if (refused) {
-        throw new RateLimitedError(refused.window.message, {
-          code: refused.window.code,
-          retryAfterSeconds: refused.seconds,
-        });
-      }
-      for (const [key, counter] of counters) {
-        counter.times.push(at);
-        hits.set(key, counter);
-      }
-    },
-  };
-}
-
 function nonceUsed(cause?: unknown): ConflictError {
   return new ConflictError('This nonce was already used by its signer', {
     code: 'nonce_used',
     cause,
   });
-}
-
-/** True when the chain refused a transaction's nonce (a counter that drifted). */
-export function isNonceError(error: unknown): boolean {
-  return (
-    error instanceof ViemBaseError &&
-    error.walk((e) => e instanceof NonceTooLowError || e instanceof NonceTooHighError) !== null
-  );
 }
 
 /** True when `error` says the chain could not be reached or did not answer in time. */
