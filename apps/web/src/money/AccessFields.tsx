@@ -22,17 +22,30 @@ const MODES: { mode: AccessMode; label: string; hint: string }[] = [
   { mode: 'purchase', label: 'For sale', hint: 'Listeners buy it with DGCO to play it in full.' },
 ];
 
+/** An album is free or for sale: its purchase is what opens its tracks (the node's rule). */
+const ALBUM_MODES: typeof MODES = [
+  { mode: 'public', label: 'Not for sale', hint: 'Its tracks play as their own settings say.' },
+  {
+    mode: 'purchase',
+    label: 'For sale',
+    hint: 'Listeners buy the album with DGCO; each of its tracks then plays in full.',
+  },
+];
+
 /**
  * Who may play a track and how it is found: public, followers, tippers or buyers (a price in
  * DGCO, split by @handle and percent); unlisted; downloadable. Everyone else hears the 30-second
- * preview and sees what unlocks the rest.
+ * preview and sees what unlocks the rest. For an album (`kind`): not for sale, or a price.
  */
 export function AccessFields({
   values,
   onChange,
   errors,
   disabled = false,
+  kind = 'track',
 }: {
+  /** What the settings are for: a track, or an album (a price and splits alone). */
+  kind?: 'track' | 'album';
   values: AccessValues;
   onChange: (next: AccessValues) => void;
   /** Shown once the form was submitted. */
@@ -49,7 +62,7 @@ export function AccessFields({
     <fieldset className="access-fields" disabled={disabled}>
       <legend>Access</legend>
       <div role="radiogroup" aria-label="Who can play it">
-        {MODES.map((m) => (
+        {(kind === 'album' ? ALBUM_MODES : MODES).map((m) => (
           <label key={m.mode} className="access-mode">
             <input
               type="radio"
@@ -68,7 +81,7 @@ export function AccessFields({
             id={`${id}-price`}
             label="Price (DGCO)"
             error={errors.price}
-            hint="What a listener pays once to own it, e.g. 2.5."
+            hint={`What a listener pays once to own ${kind === 'album' ? 'the album' : 'it'}, e.g. 2.5.`}
           >
             {(control) => (
               <input
@@ -146,25 +159,30 @@ export function AccessFields({
           )}
         </div>
       )}
-      <label className="access-check">
-        <input
-          type="checkbox"
-          checked={values.unlisted}
-          onChange={(e) => set({ unlisted: e.target.checked })}
-        />{' '}
-        Unlisted <span className="muted">(only people with the link find it)</span>
-      </label>
-      <label className="access-check">
-        <input
-          type="checkbox"
-          checked={values.downloadable}
-          onChange={(e) => set({ downloadable: e.target.checked })}
-        />{' '}
-        Downloadable{' '}
-        <span className="muted">
-          (the original file; {values.mode === 'public' ? 'for anyone' : 'behind the same lock'})
-        </span>
-      </label>
+      {kind === 'track' && (
+        <>
+          <label className="access-check">
+            <input
+              type="checkbox"
+              checked={values.unlisted}
+              onChange={(e) => set({ unlisted: e.target.checked })}
+            />{' '}
+            Unlisted <span className="muted">(only people with the link find it)</span>
+          </label>
+          <label className="access-check">
+            <input
+              type="checkbox"
+              checked={values.downloadable}
+              onChange={(e) => set({ downloadable: e.target.checked })}
+            />{' '}
+            Downloadable{' '}
+            <span className="muted">
+              (the original file; {values.mode === 'public' ? 'for anyone' : 'behind the same lock'}
+              )
+            </span>
+          </label>
+        </>
+      )}
     </fieldset>
   );
 }

@@ -2,7 +2,7 @@
 // followers, tippers, buyers at a price split among collaborators by @handle), whether it is
 // listed, and whether its original file may be downloaded (under the same gate).
 import { MAX_PRICE_WEI, encodeHashId, percentageToBasisPoints } from '@coliving/protocol';
-import type { AccessConditionsInput, ColivingSdk, Track, User } from '@coliving/sdk';
+import type { AccessConditionsInput, ColivingSdk, User } from '@coliving/sdk';
 import { formatUnits } from 'viem';
 import { DGCO_DECIMALS, dgcoNumber, parseDgco } from './dgco.js';
 import { gateOf } from './gates.js';
@@ -133,13 +133,21 @@ export async function accessMetadata(
   };
 }
 
-/** The form's values for a track's current settings (`users`: the split users, by id). */
-export function accessValuesOf(track: Track, users: ReadonlyMap<string, User>): AccessValues {
-  const gate = gateOf(track.stream_conditions);
+/** What the access form reads of a track or playlist (an album). */
+export type AccessOf = {
+  user: { id: string };
+  stream_conditions?: Record<string, unknown> | null;
+  is_unlisted?: boolean | null;
+  is_downloadable?: boolean | null;
+};
+
+/** The form's values for a track's or album's current settings (`users`: split users, by id). */
+export function accessValuesOf(content: AccessOf, users: ReadonlyMap<string, User>): AccessValues {
+  const gate = gateOf(content.stream_conditions);
   const base = {
     ...PUBLIC_ACCESS,
-    unlisted: Boolean(track.is_unlisted),
-    downloadable: Boolean(track.is_downloadable),
+    unlisted: Boolean(content.is_unlisted),
+    downloadable: Boolean(content.is_downloadable),
   };
   if (!gate) return base;
   if (gate.kind !== 'purchase') return { ...base, mode: gate.kind };
@@ -150,14 +158,14 @@ export function accessValuesOf(track: Track, users: ReadonlyMap<string, User>): 
     price: formatUnits(gate.price, DGCO_DECIMALS),
     splits: (gate.splits ?? [])
       .map((s) => ({ id: encodeHashId(s.user_id), percentage: s.percentage }))
-      .filter((s) => s.id !== track.user.id)
+      .filter((s) => s.id !== content.user.id)
       .map((s) => ({ handle: users.get(s.id)?.handle ?? '', percentage: String(s.percentage) })),
   };
 }
 
-/** The ids of the users a track's splits name (to read their handles). */
-export function splitUserIds(track: Track): string[] {
-  const gate = gateOf(track.stream_conditions);
+/** The ids of the users a track's or album's splits name (to read their handles). */
+export function splitUserIds(content: Pick<AccessOf, 'stream_conditions'>): string[] {
+  const gate = gateOf(content.stream_conditions);
   if (gate?.kind !== 'purchase') return [];
   return (gate.splits ?? []).map((s) => encodeHashId(s.user_id));
 }

@@ -9,6 +9,7 @@ import { parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import LibraryPage from '../pages/LibraryPage.js';
+import PlaylistPage from '../pages/PlaylistPage.js';
 import ProfilePage from '../pages/ProfilePage.js';
 import SalesPage from '../pages/SalesPage.js';
 import TrackPage from '../pages/TrackPage.js';
@@ -335,5 +336,183 @@ describe('the access editor', () => {
       },
     });
     expect(after.is_downloadable).toBe(true);
+  }, 30_000);
+});
+
+/** An album by `landlord` of `tracks`, for sale when `gate` says so. */
+async function album(
+  landlord: Someone,
+  name: string,
+  tracks: Track[],
+  gate?: AccessConditionsInput,
+) {
+  const { playlist } = await landlord.sdk.playlists.create({
+    userId: landlord.userId,
+    name,
+    isAlbum: true,
+    trackIds: tracks.map((t) => t.id),
+    ...(gate ? { streamConditions: gate } : {}),
+  });
+  const [, handle, , slug] = playlist.permalink.split('/');
+  return { playlist, handle: handle!, slug: slug! };
+}
+
+describe('the album price editor', () => {
+  it('puts an album on sale split by @handle, refuses bad input in words, and takes it off sale', async () => {
+    const landlord = await signedIn('Albumist');
+    const partner = await signedIn('Bandmate');
+    const track = await gatedTrack(landlord, 'Side A', { followUserId: landlord.userId });
+    const { playlist, handle, slug } = await album(landlord, 'Record', [track]);
+    renderAs(landlord, <PlaylistPage handle={handle} kind="album" slug={slug} />);
+    const section = await screen.findByRole('region', { name: 'Access' }, WAIT);
+    expect(within(section).getByText(/^Not for sale: its tracks/)).toBeTruthy();
+
+    fireEvent.click(within(section).getByRole('button', { name: 'Edit access' }));
+    // An album is for sale or not: no follow or tip gate, no listing or download options.
+    const modes = await within(section).findAllByRole('radio', {}, WAIT);
+    expect(modes.map((m) => m.parentElement?.querySelector('strong')?.textContent)).toEqual([
+      'Not for sale',
+      'For sale',
+    ]);
+    expect(within(section).queryByRole('checkbox')).toBeNull();
+    fireEvent.click(within(section).getByRole('radio', { name: /For sale/ }));
+
+    // Bad input is told in words, and nothing is sent.
+    const blockBefore = (await landlord.sdk.playlists.get(playlist.id)).blocknumber;
+    const price = within(section).getByLabelText('Price (DGCO)');
+    fireEvent.change(price, { target: { value: '0' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Add a collaborator' }));
+    fireEvent.click(within(section).getByRole('button', { name: 'Add a collaborator' }));
+    const handles = within(section).getAllByLabelText('Collaborator');
+    const shares = within(section).getAllByLabelText('Share (%)');
+    fireEvent.change(handles[0]!, { target: { value: `@${await handleOf(partner)}` } });
+    fireEvent.change(shares[0]!, { target: { value: '60' } });
+    fireEvent.change(handles[1]!, { target: { value: '@nobody' } });
+    fireEvent.change(shares[1]!, { target: { value: '50' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Save access' }));
+    expect(within(section).getByText('Enter an amount above 0.')).toBeTruthy();
+    fireEvent.change(price, { target: { value: '1.0000000000000000001' } });
+    expect(within(section).getByText('DGCO has at most 18 decimals.')).toBeTruthy();
+    fireEvent.change(price, { target: { value: '5' } });
+    expect(
+      within(section).getByText(
+        'Your collaborators’ shares add up to 110%: they must leave room within 100%.',
+      ),
+    ).toBeTruthy();
+    expect(
+      within(section).getByText('Nothing was saved: correct what is marked above.'),
+    ).toBeTruthy();
+    expect((await landlord.sdk.playlists.get(playlist.id)).blocknumber).toBe(blockBefore);
+
+    // Valid: saved as the album's stream conditions, the landlord with the rest.
+    fireEvent.click(within(section).getByRole('button', { name: 'Remove collaborator 2' }));
+    fireEvent.change(within(section).getByLabelText('Share (%)'), { target: { value: '25' } });
+    expect(within(section).getByText(/You get 75% \(3\.75 DGCO a sale/)).toBeTruthy();
+    fireEvent.click(within(section).getByRole('button', { name: 'Save access' }));
+    await waitFor(
+      () => expect(within(section).getByText(/^For sale at 5 DGCO/)).toBeTruthy(),
+      WAIT,
+    );
+    const { decodeHashId } = await import('@coliving/protocol');
+    expect((await landlord.sdk.playlists.get(playlist.id)).stream_conditions).toEqual({
+      dgco_purchase: {
+        price: dgco('5').toString(),
+        splits: [
+          { user_id: decodeHashId(partner.userId), percentage: 25 },
+          { user_id: decodeHashId(landlord.userId), percentage: 75 },
+        ],
+      },
+    });
+
+    // Off sale again: the editor reads the splits back by @handle, then clears the price.
+    const partnerHandle = await handleOf(partner);
+    fireEvent.click(within(section).getByRole('button', { name: 'Edit access' }));
+    await waitFor(
+      () =>
+        expect(within(section).getByLabelText<HTMLInputElement>('Collaborator').value).toBe(
+          partnerHandle,
+        ),
+      WAIT,
+    );
+    expect(within(section).getByLabelText<HTMLInputElement>('Price (DGCO)').value).toBe('5');
+    fireEvent.click(within(section).getByRole('radio', { name: /Not for sale/ }));
+    fireEvent.click(within(section).getByRole('button', { name: 'Save access' }));
+    await waitFor(
+      () => expect(within(section).getByText(/^Not for sale: its tracks/)).toBeTruthy(),
+      WAIT,
+    );
+    expect((await landlord.sdk.playlists.get(playlist.id)).stream_conditions).toBeNull();
+  }, 30_000);
+
+  it('is not offered on someone else’s album', async () => {
+    const landlord = await signedIn('Owner');
+    const visitor = await signedIn('Visitor');
+    const { handle, slug } = await album(landlord, 'Theirs', []);
+    renderAs(visitor, <PlaylistPage handle={handle} kind="album" slug={slug} />);
+    await screen.findByRole('heading', { name: 'Theirs' }, WAIT);
+    expect(screen.queryByRole('button', { name: 'Edit access' })).toBeNull();
+  }, 20_000);
+});
+
+describe('locks follow what the listener does, without a reload', () => {
+  it('drops the locks of an album’s tracks in every list once the album is bought', async () => {
+    const landlord = await signedIn('Seller of albums');
+    const resident = await signedIn('Album buyer');
+    const sideA = await gatedTrack(landlord, 'Side A', { purchase: { price: '2' } });
+    const sideB = await gatedTrack(landlord, 'Side B', { purchase: { price: '2' } });
+    const { handle, slug } = await album(landlord, 'Double', [sideA, sideB], {
+      purchase: { price: '3' },
+    });
+    network.payments.fund(walletOf(resident), dgco('10'));
+    // The profile's list and the album's page, mounted once, side by side.
+    renderAs(
+      resident,
+      <>
+        <ProfilePage handle={handle} />
+        <PlaylistPage handle={handle} kind="album" slug={slug} />
+      </>,
+    );
+    const profileList = await screen.findByRole('list', { name: /Tracks by/ }, WAIT);
+    const albumList = await screen.findByRole('list', { name: 'Tracks in Double' }, WAIT);
+    const rows = [
+      ...within(profileList).getAllByRole('listitem'),
+      ...within(albumList).getAllByRole('listitem'),
+    ];
+    expect(rows).toHaveLength(4);
+    for (const row of rows)
+      expect(within(row).getByRole('button', { name: /^Buy Side/ })).toBeTruthy();
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Buy Double for 3 DGCO' }, WAIT));
+    const dialog = await screen.findByRole('dialog', { name: 'Buy Double' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay 3 DGCO' }));
+    expect((await within(dialog).findByText(/You bought Double/, {}, WAIT)).textContent).toBe(
+      'You bought Double. Its tracks play in full now.',
+    );
+    expect(network.payments.balanceOf(walletOf(resident))).toBe(dgco('7'));
+
+    // The same rows, never remounted, lose their locks.
+    for (const row of rows) {
+      expect(row.isConnected).toBe(true);
+      expect(within(row).queryByRole('button', { name: /^Buy/ })).toBeNull();
+      expect(within(row).queryByText(/🔒/)).toBeNull();
+    }
+  }, 30_000);
+
+  it('unlocks a follow-gated track on follow and locks it again on unfollow', async () => {
+    const landlord = await signedIn('Followable');
+    const listener = await signedIn('Fickle');
+    const track = await gatedTrack(landlord, 'Members only', { followUserId: landlord.userId });
+    const [, handle] = slugOf(track);
+    renderAs(listener, <ProfilePage handle={handle!} />);
+    const list = await screen.findByRole('list', { name: /Tracks by/ }, WAIT);
+    const row = within(list).getAllByRole('listitem')[0]!;
+    expect(within(row).getByText('Follow to unlock')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Follow Followable' }));
+    await waitFor(() => expect(within(row).queryByText('Follow to unlock')).toBeNull(), WAIT);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Unfollow Followable' }, WAIT));
+    expect(await within(row).findByText('Follow to unlock', {}, WAIT)).toBeTruthy();
+    expect(row.isConnected).toBe(true);
   }, 30_000);
 });

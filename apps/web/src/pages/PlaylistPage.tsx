@@ -3,7 +3,10 @@ import { Artwork } from '../components/Artwork.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
 import { formatDuration } from '../components/format.js';
+import { AlbumAccessEditor } from '../money/AlbumAccessEditor.js';
 import { GateLock } from '../money/Lock.js';
+import { formatDgco } from '../money/dgco.js';
+import { gateOf } from '../money/gates.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
@@ -68,7 +71,14 @@ export default function PlaylistPage({
   if (playlist.is_delete) {
     return <Missing title={`${noun} deleted`}>{playlist.playlist_name} was deleted.</Missing>;
   }
-  return <PlaylistDetails playlist={playlist} tracks={tracks} viewer={viewer} />;
+  return (
+    <PlaylistDetails
+      playlist={playlist}
+      tracks={tracks}
+      viewer={viewer}
+      onChanged={() => loaded.reload()}
+    />
+  );
 }
 
 /** True when the player's queue is exactly these tracks (so play toggles instead of restarting). */
@@ -80,10 +90,13 @@ function PlaylistDetails({
   playlist,
   tracks,
   viewer,
+  onChanged,
 }: {
   playlist: Playlist;
   tracks: Track[];
   viewer: Viewer;
+  /** After the landlord changed the album (its price). */
+  onChanged: () => void;
 }) {
   const sdk = useSdk();
   const player = usePlayer();
@@ -172,6 +185,13 @@ function PlaylistDetails({
         </div>
       </header>
       {playlist.description && <p className="description">{playlist.description}</p>}
+      {playlist.is_album && viewer.kind === 'user' && viewer.userId === playlist.user.id && (
+        <section className="page-section" aria-labelledby="album-access">
+          <h2 id="album-access">Access</h2>
+          <p className="muted">{albumAccessInWords(playlist)}</p>
+          <AlbumAccessEditor album={playlist} ownerHandle={viewer.handle} onSaved={onChanged} />
+        </section>
+      )}
       <section className="page-section" aria-labelledby="playlist-tracks">
         <h2 id="playlist-tracks">Tracks</h2>
         {count === 0 ? (
@@ -182,4 +202,11 @@ function PlaylistDetails({
       </section>
     </article>
   );
+}
+
+/** "For sale at 2.5 DGCO: …", or not for sale: an album's access for its landlord. */
+export function albumAccessInWords(album: Playlist): string {
+  const gate = gateOf(album.stream_conditions);
+  if (gate?.kind !== 'purchase') return 'Not for sale: its tracks play as their own settings say.';
+  return `For sale at ${formatDgco(gate.price)}: a listener who buys it plays each of its tracks in full.`;
 }

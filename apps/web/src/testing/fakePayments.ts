@@ -3,7 +3,8 @@
 // relayed authorization's EIP-712 signature and judges it as the relay does (exact price and
 // splits, own content, already owned, balance, tip minimum, self tip, used nonce), then moves
 // the money and records the tip or purchase. Content and users are read from the fake node, so
-// the real SDK runs end to end against both.
+// the real SDK runs end to end against both. It also answers the playlist reads the fake node
+// lacks (a playlist's permalink, its tracks), from the fake chain's playlist ids.
 import {
   MIN_TIP_WEI,
   type PurchaseSplit,
@@ -51,8 +52,14 @@ const json = (status: number, body: unknown) =>
 const refuse = (status: number, code: string, message: string) =>
   json(status, { error: { code, message } });
 
-/** A ledger answering the money routes, reading users and content from `discovery`. */
-export function createFakePayments(discovery: string): FakePayments {
+/**
+ * A ledger answering the money routes, reading users and content from `discovery`; `playlistIds`
+ * lists the fake chain's playlists (numeric ids), for the playlist reads.
+ */
+export function createFakePayments(
+  discovery: string,
+  playlistIds: () => Iterable<number> = () => [],
+): FakePayments {
   const balances = new Map<string, bigint>();
   const rows: Row[] = [];
   const nonces = new Set<string>();
@@ -263,6 +270,22 @@ export function createFakePayments(discovery: string): FakePayments {
             .map((permalink) => read<Track>(`/v1/resolve?url=${encodeURIComponent(permalink)}`)),
         );
         return envelope(found.filter((x) => x !== undefined));
+      }
+      // A playlist's or album's permalink, and a playlist's tracks, through its one-by-one reads.
+      if (path === '/v1/resolve' && /^\/[^/]+\/(album|playlist)\/[^/]+$/.test(q.get('url') ?? '')) {
+        for (const id of playlistIds()) {
+          const playlist = await content('playlist', id);
+          if (playlist?.permalink === q.get('url')) return envelope([playlist]);
+        }
+        return refuse(404, 'permalink_not_found', 'No such playlist');
+      }
+      if ((m = /^\/v1\/playlists\/([^/]+)\/tracks$/.exec(path))) {
+        const [playlist] = (await read<Playlist[]>(`/v1/playlists/${m[1]!}`)) ?? [];
+        if (!playlist) return refuse(404, 'playlist_not_found', 'No such playlist');
+        const tracks = await Promise.all(
+          playlist.playlist_contents.map((e) => read<Track>(`/v1/tracks/${e.track_id}`)),
+        );
+        return envelope(tracks.filter((t) => t !== undefined));
       }
       if (path === '/v1/tips') {
         const tips = rows.filter(

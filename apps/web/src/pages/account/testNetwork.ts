@@ -10,7 +10,7 @@ import { type FakePayments, createFakePayments } from '../../testing/fakePayment
 type FakeNode = { endpoint: string; close: () => Promise<void> };
 /** A play the stand-in indexer holds: numeric ids (no user: anonymous), `at` in ms. */
 export type FakePlay = { trackId: number; userId?: number; at: number };
-type FakeChain = { plays: FakePlay[] };
+type FakeChain = { plays: FakePlay[]; playlists: Map<number, unknown> };
 type FakeNodes = {
   createFakeChain: () => FakeChain;
   fakeUploadReceipt: (p: {
@@ -62,7 +62,7 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
     chain,
     contentNodes: () => [content.endpoint],
   });
-  const payments = createFakePayments(discovery.endpoint);
+  const payments = createFakePayments(discovery.endpoint, () => chain.playlists.keys());
   PAYMENTS.set(discovery.endpoint, payments);
   return {
     endpoints: [discovery.endpoint],
