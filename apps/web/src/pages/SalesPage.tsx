@@ -2,6 +2,7 @@ import type { User } from '@coliving/sdk';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { useAsync } from '../components/useAsync.js';
 import { formatDgco } from '../money/dgco.js';
+import { Day, HandleLink, ItemLink, MoneyTable } from '../money/MoneyTable.js';
 import { itemsOf, usersOf } from '../money/history.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
@@ -73,66 +74,46 @@ function Sales({ user }: { user: User }) {
         <>
           <section className="page-section" aria-labelledby="sales-totals">
             <h2 id="sales-totals">By track</h2>
-            <table className="money-table" aria-label="Sales by track">
-              <thead>
-                <tr>
-                  <th scope="col">Track or album</th>
-                  <th scope="col" className="money-amount">
-                    Sold
-                  </th>
-                  <th scope="col" className="money-amount">
-                    Earned
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sales.data.aggregate.map((a) => {
-                  const item = sales.data.items.get(`${a.content_type}:${a.content_id}`);
-                  return (
-                    <tr key={`${a.content_type}:${a.content_id}`}>
-                      <td>
-                        {item ? <Link to={item.permalink}>{item.title}</Link> : 'A deleted item'}
-                      </td>
-                      <td className="money-amount">{a.purchase_count}</td>
-                      <td className="money-amount">{formatDgco(a.amount)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <MoneyTable
+              label="Sales by track"
+              columns={[
+                { title: 'Track or album' },
+                { title: 'Sold', amount: true },
+                { title: 'Earned', amount: true },
+              ]}
+              rows={sales.data.aggregate.map((a) => {
+                const key = `${a.content_type}:${a.content_id}`;
+                return {
+                  key,
+                  cells: [
+                    <ItemLink item={sales.data.items.get(key)} missing="A deleted item" />,
+                    a.purchase_count,
+                    formatDgco(a.amount),
+                  ],
+                };
+              })}
+            />
           </section>
           <section className="page-section" aria-labelledby="sales-recent">
             <h2 id="sales-recent">Latest sales</h2>
-            <table className="money-table" aria-label="Latest sales">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Buyer</th>
-                  <th scope="col" className="money-amount">
-                    Price
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sales.data.recent.map((s) => {
-                  const item = sales.data.items.get(`${s.content_type}:${s.content_id}`);
-                  const buyer = sales.data.buyers.get(s.buyer_user_id);
-                  return (
-                    <tr key={s.signature}>
-                      <td>
-                        <time dateTime={s.created_at}>
-                          {new Date(s.created_at).toLocaleDateString()}
-                        </time>
-                      </td>
-                      <td>{item ? <Link to={item.permalink}>{item.title}</Link> : '—'}</td>
-                      <td>{buyer ? <Link to={`/${buyer.handle}`}>@{buyer.handle}</Link> : '—'}</td>
-                      <td className="money-amount">{formatDgco(s.amount)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <MoneyTable
+              label="Latest sales"
+              columns={[
+                { title: 'When' },
+                { title: 'What' },
+                { title: 'Buyer' },
+                { title: 'Price', amount: true },
+              ]}
+              rows={sales.data.recent.map((s) => ({
+                key: s.signature,
+                cells: [
+                  <Day at={s.created_at} />,
+                  <ItemLink item={sales.data.items.get(`${s.content_type}:${s.content_id}`)} />,
+                  <HandleLink user={sales.data.buyers.get(s.buyer_user_id)} />,
+                  formatDgco(s.amount),
+                ],
+              }))}
+            />
           </section>
         </>
       )}

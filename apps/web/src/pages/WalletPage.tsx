@@ -3,9 +3,10 @@ import { useEffect } from 'react';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { useAsync } from '../components/useAsync.js';
 import { dgcoNumber, formatDgco } from '../money/dgco.js';
+import { Day, HandleLink, ItemLink, MoneyTable } from '../money/MoneyTable.js';
 import { type HistoryEntry, readHistory } from '../money/history.js';
 import { useWallet } from '../money/wallet.js';
-import { Link, useTitle } from '../router.js';
+import { useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { AccountGate } from './account/AccountGate.js';
 import { useAccount } from './account/useAccount.js';
@@ -85,40 +86,31 @@ const KIND_WORDS: Record<HistoryEntry['kind'], string> = {
 
 function HistoryTable({ entries }: { entries: HistoryEntry[] }) {
   return (
-    <table className="money-table" aria-label="Wallet history">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">What</th>
-          <th scope="col">Who</th>
-          <th scope="col" className="money-amount">
-            Amount
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={`${e.kind}:${e.txHash}`}>
-            <td>
-              <time dateTime={e.at}>{new Date(e.at).toLocaleDateString()}</time>
-            </td>
-            <td>
-              {KIND_WORDS[e.kind]}
-              {e.item && (
-                <>
-                  {' '}
-                  <Link to={e.item.permalink}>{e.item.title}</Link>
-                </>
-              )}
-            </td>
-            <td>{e.who ? <Link to={`/${e.who.handle}`}>@{e.who.handle}</Link> : null}</td>
-            <td className="money-amount">
-              {e.amount > 0n ? '+' : '−'}
-              {dgcoNumber(e.amount > 0n ? e.amount : -e.amount)} DGCO
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <MoneyTable
+      label="Wallet history"
+      columns={[
+        { title: 'When' },
+        { title: 'What' },
+        { title: 'Who' },
+        { title: 'Amount', amount: true },
+      ]}
+      rows={entries.map((e) => ({
+        key: `${e.kind}:${e.txHash}`,
+        cells: [
+          <Day at={e.at} />,
+          <>
+            {KIND_WORDS[e.kind]}
+            {e.item && (
+              <>
+                {' '}
+                <ItemLink item={e.item} />
+              </>
+            )}
+          </>,
+          <HandleLink user={e.who} missing={null} />,
+          `${e.amount > 0n ? '+' : '−'}${dgcoNumber(e.amount > 0n ? e.amount : -e.amount)} DGCO`,
+        ],
+      }))}
+    />
   );
 }
