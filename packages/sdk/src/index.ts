@@ -56,6 +56,7 @@ export type { WriteOptions } from './social.js';
 export type {
   BulkTracksParameters,
   CreateTrackParameters,
+  DownloadUrlOptions,
   SearchSortMethod,
   SearchTracksParameters,
   StreamUrlOptions,

@@ -420,6 +420,50 @@ describe('writes through the relay', () => {
   });
 });
 
+describe('download URLs', () => {
+  it('signs the user into a download URL and says why a download is refused', async () => {
+    const { endpoints } = await network(1, 0);
+    const landlord = await withUser(endpoints, 'landlord');
+    const cid = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+    const create = async (title: string, metadata: Record<string, unknown>) =>
+      (
+        await landlord.sdk.tracks.create({
+          userId: landlord.userId,
+          metadata: {
+            title,
+            genre: 'Ambient',
+            trackCid: cid,
+            duration: 61,
+            uploadReceipt: await fakeUploadReceipt({
+              uploader: landlord.sdk.account!.address,
+              cid,
+              durationSeconds: 61,
+            }),
+            ...metadata,
+          },
+        })
+      ).trackId;
+    const open = await create('Open', { isDownloadable: true, origFilename: 'Open Master.wav' });
+    const closed = await create('Closed', {});
+    const sold = await create('Sold', {
+      isDownloadable: true,
+      downloadConditions: { purchase: { price: '1' } },
+    });
+
+    const url = new URL(await landlord.sdk.tracks.downloadUrl(open, { userId: landlord.userId }));
+    assert.equal(url.searchParams.get('listener'), landlord.sdk.account!.address);
+    assert.equal(url.searchParams.get('filename'), 'Open Master.wav');
+    const named = new URL(await sdkOn(endpoints).tracks.downloadUrl(open, { filename: 'a.wav' }));
+    assert.equal(named.searchParams.get('listener'), '');
+    assert.equal(named.searchParams.get('filename'), 'a.wav');
+
+    await rejectsWith(sdkOn(endpoints).tracks.downloadUrl(closed), 'forbidden', 'not_downloadable');
+    await rejectsWith(sdkOn(endpoints).tracks.downloadUrl(sold), 'forbidden', 'download_gated');
+    const owner = await landlord.sdk.tracks.downloadUrl(sold, { userId: landlord.userId });
+    assert.ok(owner.includes('/tracks/cidstream/'));
+  });
+});
+
 describe('stream sources and waveforms', () => {
   it('lists the signed URL first, then the same signed path on the other holders', async () => {
     const { endpoints, contentNodes } = await network(1, 5);

@@ -54,6 +54,16 @@ export type StreamUrlOptions = {
   signal?: AbortSignal;
 };
 
+export type DownloadUrlOptions = {
+  /** The downloading user, proven as for streamUrl (needed for gated downloads). */
+  userId?: string;
+  /** false: the MP3 even when the original was kept. */
+  original?: boolean;
+  /** The name to save under (the node cleans it); the original's name or `<title>.mp3` without. */
+  filename?: string;
+  signal?: AbortSignal;
+};
+
 export type UploadTrackParameters = {
   /** The uploading (owning) user. */
   userId: string;
@@ -94,24 +104,53 @@ export function createTracksApi(ctx: SdkContext) {
    * its duration (ask again after that).
    */
   async function streamUrl(id: string, opts: StreamUrlOptions = {}): Promise<string> {
-    const account = ctx.account();
-    let proof: { user_data?: string; user_signature?: string } = {};
-    if (opts.userId !== undefined && account) {
-      const userData = listenerProofData({ trackId: id });
-      proof = {
-        user_data: userData,
-        user_signature: await account.signMessage({ message: userData }),
-      };
-    }
     return getData<string>(
       ctx,
       `${path(id)}/stream`,
       {
         no_redirect: true,
         preview: opts.preview,
-        user_id: opts.userId,
         skip_play_count: opts.skipPlayCount,
-        ...proof,
+        ...(await listenerProof(id, opts.userId)),
+      },
+      opts.signal,
+    );
+  }
+
+  /**
+   * `user_id`, and with an account set `user_data` and `user_signature`: the time and this track
+   * signed by the account, good for 5 minutes, which proves the user to the node.
+   */
+  async function listenerProof(
+    id: string,
+    userId: string | undefined,
+  ): Promise<{ user_id?: string; user_data?: string; user_signature?: string }> {
+    const account = ctx.account();
+    if (userId === undefined) return {};
+    if (!account) return { user_id: userId };
+    const userData = listenerProofData({ trackId: id });
+    return {
+      user_id: userId,
+      user_data: userData,
+      user_signature: await account.signMessage({ message: userData }),
+    };
+  }
+
+  /**
+   * A signed content-node URL that downloads the track's file as an attachment: the original
+   * upload when the track kept one (unless `original: false`), else its MP3. Good for minutes;
+   * never a play. `forbidden` (`not_downloadable`, `download_gated` with what unlocks it) when the
+   * user may not download it.
+   */
+  async function downloadUrl(id: string, opts: DownloadUrlOptions = {}): Promise<string> {
+    return getData<string>(
+      ctx,
+      `${path(id)}/download`,
+      {
+        no_redirect: true,
+        original: opts.original,
+        filename: opts.filename,
+        ...(await listenerProof(id, opts.userId)),
       },
       opts.signal,
     );
@@ -291,6 +330,8 @@ export function createTracksApi(ctx: SdkContext) {
 
     /** A signed, playable URL on a content node that holds the track (valid for 48 h). */
     streamUrl,
+
+    downloadUrl,
 
     /**
      * Every URL the track can be streamed from: the signed URL the discovery node chose first,

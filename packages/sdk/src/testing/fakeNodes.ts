@@ -123,6 +123,8 @@ export type FakeDiscoveryOptions = {
   relayDisabled?: boolean;
   /** `POST /relay` submits the action, then fails with a 502 (a crash before the answer). */
   failAfterRelay?: boolean;
+  /** Where download URLs point (a host that serves `/tracks/cidstream/*`); cn.test without. */
+  contentUrl?: string;
 };
 
 /** A discovery node stand-in over `chain`. */
@@ -233,7 +235,7 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         ),
       );
     }
-    if ((m = match(/^\/v1\/(users|tracks|playlists)\/([^/]+)(\/stream)?$/))) {
+    if ((m = match(/^\/v1\/(users|tracks|playlists)\/([^/]+)(\/stream|\/download)?$/))) {
       let id: number;
       try {
         id = decodeHashId(decodeURIComponent(m[2]!));
@@ -249,6 +251,29 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
             message: q.get('user_data')!,
             signature: q.get('user_signature') as Hex,
           });
+        }
+        if (m[3] === '/download') {
+          // As the real route: only downloadable tracks, gated ones to their owner's wallet here.
+          if (track.data.is_downloadable !== true)
+            return send(response, 403, errorBody('not_downloadable', 'Not offered for download'));
+          const owner = chain.users.get(track.owner);
+          const isOwner = listener !== undefined && owner?.wallet === listener;
+          if (track.data.download_conditions && !isOwner)
+            return send(response, 403, errorBody('download_gated', 'Buy this to unlock it'));
+          const file = JSON.stringify(track.data.orig_file_cid ?? track.data.track_cid).replace(
+            /"/g,
+            '',
+          );
+          const kept = track.data.orig_filename;
+          const name = q.get('filename') ?? (typeof kept === 'string' ? kept : 'track.mp3');
+          return send(
+            response,
+            200,
+            envelope(
+              chain,
+              `${options.contentUrl ?? 'http://cn.test'}/tracks/cidstream/${file}?listener=${listener ?? ''}&filename=${encodeURIComponent(name)}`,
+            ),
+          );
         }
         const cid = q.get('preview') === 'true' ? track.data.preview_cid : track.data.track_cid;
         return send(
