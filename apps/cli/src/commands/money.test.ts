@@ -19,10 +19,9 @@ import {
   startFakeDiscoveryNode,
 } from '../../../../packages/sdk/src/testing/fakeNodes.js';
 import { parseAccess, parsePrice, parseSplit } from '../access.js';
-import { runCli } from '../cli.js';
-import { type CliIo, saveSession } from '../context.js';
 import { formatDgco, parseDgco } from '../dgco.js';
 import { UsageError } from '../errors.js';
+import { runCliAs } from '../testing/runCliAs.js';
 
 const DGCO = 10n ** 18n;
 const landlordKey = generatePrivateKey();
@@ -64,27 +63,9 @@ after(async () => {
 });
 
 /** Runs `coliving <argv>` logged in as `key`'s user. */
-async function run(argv: string[], key: `0x${string}` = landlordKey, userId = 1) {
-  let stdout = '';
-  let stderr = '';
+function run(argv: string[], key: `0x${string}` = landlordKey, userId = 1) {
   const handle = chain.users.get(userId)!.data.handle as string;
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { COLIVING_HOME: join(dir, handle) },
-    cwd: dir,
-    isTty: false,
-  };
-  await saveSession(io, {
-    email: `${handle}@example.org`,
-    wallet: privateKeyToAccount(key).address,
-    privateKey: key,
-    userId: h(userId),
-    handle,
-    discovery: [node.endpoint],
-  });
-  const code = await runCli([...argv, '--discovery', node.endpoint], io);
-  return { code, stdout, stderr };
+  return runCliAs(argv, { dir, endpoint: node.endpoint, key, userId, handle });
 }
 
 /** Runs with --json and returns the error it printed. */

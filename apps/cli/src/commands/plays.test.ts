@@ -13,8 +13,7 @@ import {
   createFakeChain,
   startFakeDiscoveryNode,
 } from '../../../../packages/sdk/src/testing/fakeNodes.js';
-import { runCli } from '../cli.js';
-import { type CliIo, saveSession } from '../context.js';
+import { runCliAs } from '../testing/runCliAs.js';
 import type { StatsReport } from './plays.js';
 
 const DAY = 86_400_000;
@@ -65,26 +64,8 @@ after(async () => {
 });
 
 /** Runs `coliving <argv>` logged in as `key`'s user. */
-async function run(argv: string[], key: `0x${string}`, userId: number, handle: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { COLIVING_HOME: join(dir, handle) },
-    cwd: dir,
-    isTty: false,
-  };
-  await saveSession(io, {
-    email: `${handle}@example.org`,
-    wallet: privateKeyToAccount(key).address,
-    privateKey: key,
-    userId: h(userId),
-    handle,
-    discovery: [node.endpoint],
-  });
-  const code = await runCli([...argv, '--discovery', node.endpoint], io);
-  return { code, stdout, stderr };
+function run(argv: string[], key: `0x${string}`, userId: number, handle: string) {
+  return runCliAs(argv, { dir, endpoint: node.endpoint, key, userId, handle });
 }
 
 describe('coliving stats and history', () => {
