@@ -1,48 +1,39 @@
 // The devnet's demo catalog: landlords with profiles, albums and generated music (some of it
 // gated: followers only, tippers only, for sale), residents who follow, repost, save and make
-// playlists, with DGCO from the treasury to tip and buy with. Seeded through @coliving/sdk exactly as users would
-// (sign up with an email and a password, create a profile, upload, follow...), never by writing
-// to a node's database, so a fresh devnet has something to play, search and trend.
-import { readFile } from 'node:fs/promises';
-import { type ColivingSdk, createColivingSdk, isColivingSdkError } from '@coliving/sdk';
+// playlists, with DGCO from the treasury to tip and buy with. Seeded through @coliving/sdk exactly
+// as users would (sign up with an email and a password, create a profile, upload, follow...),
+// never by writing to a node's database, so a fresh devnet has something to play, search and
+// trend. This file plans the catalog and runs its parts in order: accounts (signUpDemoMembers),
+// tracks (demoTracks), money (fundDemoResidents), social activity (demoSocial) and albums and
+// playlists (demoPlaylists), era by era (demoEras), in one run whose first failure stops the rest
+// (demoSeeding).
+import { createColivingSdk } from '@coliving/sdk';
 import type { Address } from 'viem';
-import { keyName } from './composeTrack.js';
+import { demoTrackTitle, landlordProfile, residentProfile } from './demoCatalogContent.js';
+import { createDemoEras } from './demoEras.js';
+import { createDemoPlaylists } from './demoPlaylists.js';
 import {
-  ACCOUNT_CONCURRENCY,
-  DEMO_HISTORY_DAYS,
-  DEMO_RESIDENT_DGCO,
-  IMAGE_CONCURRENCY,
-  LISTEN_CONCURRENCY,
-  SYNTH_CONCURRENCY,
-  UPLOAD_CONCURRENCY,
-  WRITE_CONCURRENCY,
-} from './constants.js';
+  DEMO_PASSWORD,
+  type DemoMember,
+  type PlannedTrack,
+  createDemoSeeding,
+  seconds,
+} from './demoSeeding.js';
 import {
-  DEMO_PLAYLISTS,
-  DEMO_PRICES,
-  type DemoResidentProfile,
-  demoTrackTitle,
-  landlordProfile,
-  residentProfile,
-} from './demoCatalogContent.js';
-import { type DemoImageKind, renderDemoImage } from './demoImages.js';
-import { DemoCatalogError } from './errors.js';
-import { limiter } from './limiter.js';
-import { type DevnetTreasury, dgcoBalance, payFromTreasury } from './payFromTreasury.js';
-import {
-  planDemoAccess,
-  planDemoHistory,
-  planDemoSocial,
-  weightedSample,
-} from './planDemoSocial.js';
-import { messageOf, retrying } from './retrying.js';
+  followDemoMembers,
+  listenToDemoTracks,
+  repostAndSaveDemoTracks,
+  saveAndRepostDemoLists,
+} from './demoSocial.js';
+import { synthesizeDemoTracks, uploadDemoTracks } from './demoTracks.js';
+import { fundDemoResidents } from './fundDemoResidents.js';
+import type { DevnetTreasury } from './payFromTreasury.js';
+import { planDemoAccess, planDemoHistory, planDemoSocial } from './planDemoSocial.js';
 import { seededRandom } from './seededRandom.js';
-import { synthesizeTrack } from './synthesizeTrack.js';
-import { demoStreamConditions, dgcoWei, slug, trackMetadata } from './trackMetadata.js';
+import { signUpDemoMembers } from './signUpDemoMembers.js';
 import { waitForContentNodes } from './waitForContentNodes.js';
 
-/** Every demo account's password (the devnet manifest lists them; devnet only). */
-export const DEMO_PASSWORD = 'coliving-demo';
+export { DEMO_PASSWORD } from './demoSeeding.js';
 /** Demo emails are `<handle>@` this (a reserved domain: nothing is ever sent). */
 const DEMO_EMAIL_DOMAIN = 'coliving.example';
 
@@ -105,18 +96,6 @@ export type SeedDemoCatalogReturnType = {
   playlistIds: string[];
 };
 
-/** A member of the catalog with their own SDK (and so their own signing wallet). */
-type Member = {
-  profile: DemoResidentProfile;
-  role: DemoAccount['role'];
-  sdk: ColivingSdk;
-  email: string;
-  wallet?: Address;
-  userId?: string;
-  /** Their user was there already (an earlier seeding that stopped midway). */
-  existed?: boolean;
-};
-
 function checkScale(scale: DemoCatalogScale): void {
   for (const [key, value] of Object.entries(scale)) {
     if (!Number.isSafeInteger(value) || value < 1) {
@@ -139,35 +118,8 @@ export async function seedDemoCatalog(
 ): Promise<SeedDemoCatalogReturnType> {
   const scale: DemoCatalogScale = { ...FULL_DEMO_CATALOG, ...p.scale };
   checkScale(scale);
-  const say = (message: string) => p.onProgress?.(message);
-  // The first failure stops every task still running, and is the one reported.
-  const abort = new AbortController();
-  const signal = p.signal ? AbortSignal.any([p.signal, abort.signal]) : abort.signal;
-  signal.throwIfAborted();
-  const step = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
-    try {
-      signal.throwIfAborted();
-      return await task();
-    } catch (error) {
-      // Stopped by an earlier failure: that one is the error to report, wherever it is awaited.
-      if (abort.signal.aborted) throw abort.signal.reason;
-      if (p.signal?.aborted) throw error;
-      const failure =
-        error instanceof DemoCatalogError
-          ? error
-          : new DemoCatalogError(`Seeding the demo catalog failed ${what}: ${messageOf(error)}`, {
-              cause: error,
-            });
-      abort.abort(failure);
-      throw failure;
-    }
-  };
-  /** Awaited later: until then a rejection is handled here (it has aborted the rest already). */
-  const later = <T>(promise: Promise<T>): Promise<T> => {
-    promise.catch(() => undefined);
-    return promise;
-  };
-  const retry = { say, signal };
+  const s = createDemoSeeding(p);
+  const { say, step, signal } = s;
   const started = performance.now();
   // The SDK's own poll interval (250 ms): dozens of writes wait at once, and faster polling
   // would cost the nodes more than it saves in latency.
@@ -182,7 +134,7 @@ export async function seedDemoCatalog(
 
   const landlordProfiles = Array.from({ length: scale.landlords }, (_, i) => landlordProfile(i));
   const residentProfiles = Array.from({ length: scale.residents }, (_, i) => residentProfile(i));
-  const members: Member[] = [
+  const members: DemoMember[] = [
     ...landlordProfiles.map((profile) => ({ profile, role: 'landlord' as const })),
     ...residentProfiles.map((profile) => ({ profile, role: 'resident' as const })),
   ].map(({ profile, role }) => ({
@@ -191,9 +143,7 @@ export async function seedDemoCatalog(
     sdk: newSdk(),
     email: `${profile.handle}@${DEMO_EMAIL_DOMAIN}`,
   }));
-  const userIdOf = (m: Member) => m.userId!;
-
-  type PlannedTrack = { landlord: number; index: number; title: string; seed: string };
+  const residents = members.slice(scale.landlords);
   const planned: PlannedTrack[] = landlordProfiles.flatMap((landlord, l) =>
     Array.from({ length: scale.tracksPerLandlord }, (_, index) => ({
       landlord: l,
@@ -203,460 +153,71 @@ export async function seedDemoCatalog(
     })),
   );
 
-  // Eras (with `history`): each era's work starts once the data chain's clock is moved to it, and
-  // the clock moves on once that work is done. A failure anywhere rejects every gate not open.
-  const eraDays: readonly number[] = p.history ? DEMO_HISTORY_DAYS : [0];
+  const eras = createDemoEras(s, p.history);
   const social = planDemoSocial(scale.landlords, scale.residents, planned.length);
   const access = planDemoAccess(scale.landlords, scale.tracksPerLandlord);
-  const eras = planDemoHistory(social, eraDays.length);
-  const eraWork: Promise<unknown>[][] = eraDays.map(() => []);
-  const openEra: (() => void)[] = [];
-  const failEra: ((reason: unknown) => void)[] = [];
-  const eraOpen = eraDays.map((_, e) =>
-    later(
-      new Promise<void>((resolve, reject) => {
-        openEra[e] = resolve;
-        failEra[e] = reject;
-      }),
-    ),
-  );
-  signal.addEventListener('abort', () => failEra.forEach((fail) => fail(signal.reason)), {
-    once: true,
+  const history = planDemoHistory(social, eras.count);
+
+  // Music first: the longest job, and it needs nothing from the network.
+  const { audio, renderTimes } = synthesizeDemoTracks(s, planned, history.trackEra);
+
+  // Accounts, landlords first; each landlord's tracks upload as soon as it exists.
+  await eras.start();
+  const ready = signUpDemoMembers(s, members);
+  const landlordsReady = ready.slice(0, scale.landlords);
+  const tracks = uploadDemoTracks(s, {
+    planned,
+    audio,
+    landlordProfiles,
+    members,
+    landlordsReady,
+    access,
+    eras,
+    trackEra: history.trackEra,
   });
-  const inEra = <T>(e: number, work: Promise<T>): Promise<T> => {
-    eraWork[e]!.push(work);
-    return work;
-  };
-  const lastEra = eraDays.length - 1;
-  const moveClockTo = async (e: number) => {
-    if (!p.history) return;
-    const days = eraDays[e]!;
-    const at = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
-    await step(`moving the data chain's clock to ${at.toISOString()}`, () =>
-      p.history!.advanceTo(at),
-    );
-    say(
-      days > 0
-        ? `the data chain's clock is at ${days} days ago`
-        : "the data chain's clock is at today",
-    );
-  };
-
-  const imageLimit = limiter(IMAGE_CONCURRENCY);
-  const image = async (kind: DemoImageKind, seed: string) => {
-    const { file } = await imageLimit(() =>
-      renderDemoImage({ kind, seed, cacheDir: p.cacheDir, signal }),
-    );
-    return new Uint8Array(await readFile(file));
-  };
-
-  // Music first, with each track's artwork: the longest job, and it needs nothing from the
-  // network. Era by era, and in catalog order within an era.
-  const synthLimit = limiter(SYNTH_CONCURRENCY);
-  const synthTimes: number[] = [];
-  let synthesized = 0;
-  const synthesize = (t: PlannedTrack) =>
-    later(
-      step(`synthesizing "${t.title}"`, () =>
-        synthLimit(async () => {
-          const result = await synthesizeTrack({ seed: t.seed, cacheDir: p.cacheDir, signal });
-          const { file: artwork } = await renderDemoImage({
-            kind: 'artwork',
-            seed: `track:${t.seed}`,
-            cacheDir: p.cacheDir,
-            signal,
-          });
-          synthesized++;
-          if (!result.cached) synthTimes.push(result.renderMs);
-          say(
-            `synthesized "${t.title}" (${synthesized}/${planned.length}, ${result.recipe.seconds} s of ` +
-              `${keyName(result.recipe)}${result.cached ? ', cached' : `, ${Math.round(result.renderMs)} ms`})`,
-          );
-          return { ...result, artwork };
-        }),
-      ),
-    );
-  // The oldest era's music first: an era's uploads wait for its audio, and the next era waits
-  // for those uploads.
-  const audio = new Array<ReturnType<typeof synthesize>>(planned.length);
-  const synthOrder = planned
-    .map((_, k) => k)
-    .sort((a, b) => eras.trackEra[a]! - eras.trackEra[b]! || a - b);
-  for (const k of synthOrder) audio[k] = synthesize(planned[k]!);
-
-  // Accounts: sign up, then a profile with a picture and a cover photo. Sign-ups run one at a
-  // time: scrypt keeps this thread busy, so running several only makes each finish later (and
-  // landlords, who upload, are first in line).
-  const signUpLimit = limiter(1);
-  const accountLimit = limiter(ACCOUNT_CONCURRENCY);
-  let created = 0;
-  const createMember = (m: Member) =>
-    step(`creating @${m.profile.handle}`, async () => {
-      const pictures = later(
-        Promise.all([image('avatar', m.profile.handle), image('cover', m.profile.handle)]),
-      );
-      const credentials = { email: m.email, password: DEMO_PASSWORD, signal };
-      // A stored login record opens with the same email and password: after a failed attempt,
-      // or from an earlier seeding (signing up again is then a conflict).
-      const logIn = () =>
-        m.sdk.auth.logIn(credentials).then(
-          ({ wallet }) => ({ wallet, loggedIn: true }),
-          (error: unknown) => {
-            if (isColivingSdkError(error, 'wrong_credentials')) return undefined;
-            throw error;
-          },
-        );
-      const { wallet, loggedIn } = await signUpLimit(() =>
-        retrying(
-          `signing up @${m.profile.handle}`,
-          () =>
-            m.sdk.auth.signUp(credentials).then(
-              ({ wallet }) => ({ wallet, loggedIn: false }),
-              async (error: unknown) => {
-                if (!isColivingSdkError(error, 'conflict')) throw error;
-                const found = await logIn();
-                if (!found) throw error;
-                return found;
-              },
-            ),
-          { ...retry, recover: logIn },
-        ),
-      );
-      m.wallet = wallet;
-      const [profilePicture, coverPhoto] = await pictures;
-      const { userId, existed } = await accountLimit(() =>
-        retrying(
-          `creating @${m.profile.handle}`,
-          () =>
-            m.sdk.users
-              .create({
-                handle: m.profile.handle,
-                name: m.profile.name,
-                bio: m.profile.bio,
-                location: m.profile.location,
-                profilePicture,
-                coverPhoto,
-                signal,
-              })
-              .then(({ userId }) => ({ userId, existed: false })),
-          {
-            ...retry,
-            recoverFirst: loggedIn,
-            recover: () =>
-              m.sdk.users.byWallet(wallet, { signal }).then(
-                (user) => ({ userId: user.id, existed: loggedIn }),
-                (error: unknown) => {
-                  if (isColivingSdkError(error, 'not_found')) return undefined;
-                  throw error;
-                },
-              ),
-          },
-        ),
-      );
-      m.existed = existed;
-      m.userId = userId;
-      const how = existed ? 'found (seeded before)' : 'created';
-      say(`${how} ${m.role} @${m.profile.handle} (${++created}/${members.length})`);
-    });
-
-  // Tracks: each landlord's, uploaded as soon as the landlord exists and its audio is ready.
-  const uploadLimit = limiter(UPLOAD_CONCURRENCY);
-  const trackIds: string[] = new Array<string>(planned.length);
-  let uploaded = 0;
-  const uploadTrack = (t: PlannedTrack, k: number, landlordReady: Promise<void>) =>
-    step(`uploading "${t.title}"`, async () => {
-      const gate = access.trackGates[k];
-      const collaborator = gate?.kind === 'purchase' ? gate.collaborator : undefined;
-      const [synth] = await Promise.all([
-        audio[k]!,
-        landlordReady,
-        eraOpen[eras.trackEra[k]!],
-        collaborator === undefined ? undefined : landlordsReady[collaborator],
-      ]);
-      const landlord = landlordProfiles[t.landlord]!;
-      const m = members[t.landlord]!;
-      const streamConditions =
-        gate &&
-        demoStreamConditions(
-          gate,
-          userIdOf(m),
-          collaborator === undefined ? undefined : userIdOf(members[collaborator]!),
-        );
-      const { trackId } = await uploadLimit(async () => {
-        const file = new Uint8Array(await readFile(synth.file));
-        const artwork = new Uint8Array(await readFile(synth.artwork));
-        return retrying(
-          `uploading "${t.title}"`,
-          () =>
-            m.sdk.tracks.upload({
-              userId: userIdOf(m),
-              file,
-              fileName: `${slug(t.title)}.flac`,
-              artwork,
-              metadata: trackMetadata(landlord, t.index, t.title, synth.recipe, streamConditions),
-              signal,
-            }),
-          {
-            ...retry,
-            recoverFirst: m.existed === true,
-            recover: async () => {
-              const theirs = await m.sdk.users.tracks(userIdOf(m), { query: t.title, signal });
-              const track = theirs.find((x) => x.title === t.title);
-              return track && { trackId: track.id, track };
-            },
-          },
-        );
-      });
-      trackIds[k] = trackId;
-      say(`uploaded "${t.title}" by @${landlord.handle} (${++uploaded}/${planned.length})`);
-    });
-
-  await moveClockTo(0);
-  openEra[0]!();
-  const landlordsReady = members.slice(0, scale.landlords).map((m) => later(createMember(m)));
-  const tracksDone = planned.map((t, k) =>
-    inEra(eras.trackEra[k]!, later(uploadTrack(t, k, landlordsReady[t.landlord]!))),
-  );
-  const residentsReady = members.slice(scale.landlords).map((m) => later(createMember(m)));
-  await Promise.all([...landlordsReady, ...residentsReady]);
+  await Promise.all(ready);
   say(`created ${members.length} accounts in ${seconds(started)}`);
 
-  // Money to tip and buy with: each resident without any gets DEMO_RESIDENT_DGCO (a seeding
-  // that runs again gives none twice).
   const treasury = p.treasury;
-  const funding = treasury
-    ? later(
-        Promise.all(
-          members.slice(scale.landlords).map((m) =>
-            step(`giving @${m.profile.handle} DGCO from the treasury`, async () => {
-              const wallet = m.wallet!;
-              if ((await dgcoBalance({ ...treasury, wallet })) > 0n) return;
-              await payFromTreasury({ ...treasury, to: wallet, amount: DEMO_RESIDENT_DGCO });
-            }),
-          ),
-        ).then(() => say(`residents hold ${DEMO_RESIDENT_DGCO / 10n ** 18n} DGCO each`)),
-      )
-    : Promise.resolve();
+  const funding = treasury ? fundDemoResidents(s, treasury, residents) : Promise.resolve();
 
   // Social writes run alongside the uploads: follows now, track actions once a track exists.
-  const writeLimit = limiter(WRITE_CONCURRENCY);
-  // Follows, reposts and saves may simply be sent again: a repeat changes nothing.
-  const write = <T>(what: string, task: () => Promise<T>) =>
-    step(what, () => writeLimit(() => retrying(what, task, retry)));
-  const follows = inEra(
-    0,
-    later(
-      eraOpen[0]!.then(() =>
-        Promise.all(
-          social.follows.map(([from, to]) => {
-            const [a, b] = [members[from]!, members[to]!];
-            return write(`as @${a.profile.handle} following @${b.profile.handle}`, () =>
-              a.sdk.users.follow(userIdOf(a), userIdOf(b), { signal }),
-            );
-          }),
-        ).then(() => say(`${social.follows.length} follows`)),
-      ),
-    ),
-  );
-
-  const trackActions = later(
-    Promise.all([
-      ...social.reposts.map(([who, t], i) =>
-        inEra(
-          eras.repostEra[i]!,
-          later(
-            Promise.all([tracksDone[t]!, eraOpen[eras.repostEra[i]!]]).then(() =>
-              write(`as @${members[who]!.profile.handle} reposting "${planned[t]!.title}"`, () =>
-                members[who]!.sdk.tracks.repost(userIdOf(members[who]!), trackIds[t]!, { signal }),
-              ),
-            ),
-          ),
-        ),
-      ),
-      ...social.saves.map(([who, t], i) =>
-        inEra(
-          eras.saveEra[i]!,
-          later(
-            Promise.all([tracksDone[t]!, eraOpen[eras.saveEra[i]!]]).then(() =>
-              write(`as @${members[who]!.profile.handle} saving "${planned[t]!.title}"`, () =>
-                members[who]!.sdk.tracks.save(userIdOf(members[who]!), trackIds[t]!, { signal }),
-              ),
-            ),
-          ),
-        ),
-      ),
-    ]).then(() =>
-      say(`${social.reposts.length} reposts and ${social.saves.length} saves of tracks`),
-    ),
-  );
-
-  // Residents listen as a player does: the discovery node's stream URL with their listener
-  // proof, the whole file from byte 0, so each listen goes the real way (the content node's
-  // journal, the data chain's PlayLog, every discovery node's play count). A track's listens
-  // start once it is uploaded. A resident seeded before has listened before: not again.
-  const listenLimit = limiter(LISTEN_CONCURRENCY);
-  const listen = (m: Member, k: number) =>
-    step(`as @${m.profile.handle} listening to "${planned[k]!.title}"`, () =>
-      listenLimit(() =>
-        retrying(
-          `listening to "${planned[k]!.title}"`,
-          async () => {
-            const url = await m.sdk.tracks.streamUrl(trackIds[k]!, {
-              userId: userIdOf(m),
-              signal,
-            });
-            const res = await fetch(url, { signal });
-            if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-            await res.arrayBuffer();
-          },
-          retry,
-        ),
-      ),
-    );
-  // Gated tracks are heard by those they unlock for: a follow gate by the landlord's followers;
-  // the tip and purchase gates by no one yet (a resident has not paid).
-  const mayListen = (who: number, k: number) => {
-    const gate = access.trackGates[k];
-    if (!gate) return true;
-    const owner = planned[k]!.landlord;
-    return gate.kind === 'follow' && social.follows.some(([a, b]) => a === who && b === owner);
+  const activity = {
+    members,
+    planned,
+    social,
+    eras,
+    history,
+    tracksDone: tracks.done,
+    trackIds: tracks.trackIds,
   };
-  const listening = social.listens.filter(
-    ([who, k]) => members[who]!.existed !== true && mayListen(who, k),
-  );
-  const listenCount = listening.reduce((sum, [, , count]) => sum + count, 0);
-  const listens = later(
-    Promise.all(
-      listening.map(([who, t, count]) =>
-        Promise.all([tracksDone[t]!, eraOpen[lastEra]]).then(async () => {
-          for (let i = 0; i < count; i++) await listen(members[who]!, t);
-        }),
-      ),
-    ).then(() => say(`${listenCount} listens by residents`)),
-  );
-
+  const follows = followDemoMembers(s, activity);
+  const trackActions = repostAndSaveDemoTracks(s, activity);
+  const listens = listenToDemoTracks(s, { ...activity, access });
   // The clock, era by era: once an era's work is done, the clock moves on and the next opens.
-  const history = later(
-    (async () => {
-      for (let e = 1; e <= lastEra; e++) {
-        await Promise.all(eraWork[e - 1]!);
-        await moveClockTo(e);
-        openEra[e]!();
-      }
-    })(),
-  );
+  const clock = s.later(eras.run());
 
-  await Promise.all([history, ...tracksDone]);
+  await Promise.all([clock, ...tracks.done]);
   say(`uploaded ${planned.length} tracks in ${seconds(started)}`);
 
-  // Albums (half the landlords, all their tracks) and playlists (a few residents, popular picks).
   const random = seededRandom('coliving-demo-playlists');
-  const albumCount = Math.ceil(scale.landlords / 2);
-  const playlistCount = Math.min(
-    DEMO_PLAYLISTS.length,
-    Math.max(1, Math.ceil(scale.residents / 3)),
-  );
-  const lists = [
-    ...Array.from({ length: albumCount }, (_, l) => ({
-      owner: members[l]!,
-      isAlbum: true,
-      forSale: l === access.albumForSale,
-      ...landlordProfiles[l]!.album,
-      tracks: planned.flatMap((t, k) => (t.landlord === l ? [k] : [])),
-    })),
-    ...Array.from({ length: playlistCount }, (_, r) => ({
-      owner: members[scale.landlords + r]!,
-      isAlbum: false,
-      forSale: false,
-      ...DEMO_PLAYLISTS[r]!,
-      tracks: weightedSample(
-        random,
-        planned.map((_, k) => k),
-        (k) => Math.sqrt(social.weight.get(k)!),
-        Math.min(planned.length, 4 + Math.floor(random() * 3)),
-      ),
-    })),
-  ];
-  const playlistIds = await Promise.all(
-    lists.map((list) =>
-      step(`as @${list.owner.profile.handle} creating "${list.name}"`, async () => {
-        const artwork = await image('artwork', `playlist:${list.name}`);
-        const owner = list.owner;
-        const { playlistId } = await writeLimit(() =>
-          retrying(
-            `creating "${list.name}"`,
-            () =>
-              owner.sdk.playlists.create({
-                userId: userIdOf(owner),
-                name: list.name,
-                description: list.description,
-                isAlbum: list.isAlbum,
-                trackIds: list.tracks.map((k) => trackIds[k]!),
-                artwork,
-                signal,
-              }),
-            {
-              ...retry,
-              recoverFirst: owner.existed === true,
-              recover: async () => {
-                const theirs = await (list.isAlbum
-                  ? owner.sdk.users.albums(userIdOf(owner), { signal })
-                  : owner.sdk.users.playlists(userIdOf(owner), { signal }));
-                const playlist = theirs.find((x) => x.playlist_name === list.name);
-                return playlist && { playlistId: playlist.id, playlist };
-              },
-            },
-          ),
-        );
-        // An album for sale is priced once its tracks are in it: buying it unlocks each of them.
-        // Priced by an earlier seeding already: left as it is (an update that changes nothing
-        // would wait for a change that never comes).
-        const priced =
-          list.forSale &&
-          (await owner.sdk.playlists.get(playlistId, { signal })).stream_conditions != null;
-        if (list.forSale && !priced) {
-          await write(`as @${owner.profile.handle} pricing "${list.name}"`, () =>
-            owner.sdk.playlists.update(
-              userIdOf(owner),
-              playlistId,
-              { streamConditions: { purchase: { price: dgcoWei(DEMO_PRICES.album) } } },
-              { signal },
-            ),
-          );
-        }
-        return playlistId;
-      }),
-    ),
-  );
+  const { lists, albumCount, playlistCount } = await createDemoPlaylists(s, {
+    scale,
+    landlordProfiles,
+    members,
+    planned,
+    trackIds: tracks.trackIds,
+    social,
+    access,
+    random,
+  });
   say(`made ${albumCount} albums and ${playlistCount} playlists`);
 
-  // Residents save and repost albums and playlists that are not theirs.
-  const listActions: Promise<unknown>[] = [];
-  for (const [i, list] of lists.entries()) {
-    for (const m of members.slice(scale.landlords)) {
-      if (m === list.owner) continue;
-      const x = random();
-      const id = playlistIds[i]!;
-      if (x < 0.5) {
-        listActions.push(
-          write(`as @${m.profile.handle} saving "${list.name}"`, () =>
-            m.sdk.playlists.save(userIdOf(m), id, { signal }),
-          ),
-        );
-      }
-      if (x < 0.2) {
-        listActions.push(
-          write(`as @${m.profile.handle} reposting "${list.name}"`, () =>
-            m.sdk.playlists.repost(userIdOf(m), id, { signal }),
-          ),
-        );
-      }
-    }
-  }
+  const listActions = saveAndRepostDemoLists(s, lists, residents, random);
   await Promise.all([follows, trackActions, listens, funding, ...listActions]);
-  if (synthTimes.length > 0) {
-    const mean = synthTimes.reduce((a, b) => a + b, 0) / synthTimes.length;
-    say(`synthesized ${synthTimes.length} tracks, ${Math.round(mean)} ms each on average`);
+  if (renderTimes.length > 0) {
+    const mean = renderTimes.reduce((a, b) => a + b, 0) / renderTimes.length;
+    say(`synthesized ${renderTimes.length} tracks, ${Math.round(mean)} ms each on average`);
   }
   say(`demo catalog seeded in ${seconds(started)}`);
 
@@ -668,11 +229,7 @@ export async function seedDemoCatalog(
       wallet: m.wallet!,
       role: m.role,
     })),
-    trackIds,
-    playlistIds,
+    trackIds: tracks.trackIds,
+    playlistIds: lists.map((list) => list.id),
   };
-}
-
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
