@@ -5,6 +5,7 @@ import { ColivingSdkError } from '@coliving/sdk';
 import { accountCommands } from './commands/account.js';
 import { catalogCommands } from './commands/catalog.js';
 import { devnetCommands } from './commands/devnet.js';
+import { downloadCommand } from './commands/download.js';
 import { editCommands } from './commands/edit.js';
 import { faucetCommand } from './commands/faucet.js';
 import { moneyCommands } from './commands/money.js';
@@ -33,6 +34,7 @@ const COMMANDS: Command[] = [
   ...socialCommands,
   ...moneyCommands,
   streamCommand,
+  downloadCommand,
   ...playsCommands,
   ...nodeCommands,
   ...devnetCommands,

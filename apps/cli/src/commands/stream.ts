@@ -27,30 +27,8 @@ export const streamCommand: Command = {
       ...(values.preview ? { preview: true } : {}),
       ...(session?.userId ? { userId: session.userId } : {}),
     });
-    const res = await fetch(url).catch((cause: unknown) => {
-      throw new Error(`The content node at ${new URL(url).origin} did not answer`, { cause });
-    });
-    if (!res.ok || !res.body)
-      throw new Error(`The content node answered ${res.status} for the stream`);
     const target = resolve(io.cwd, values.output);
-    const partial = `${target}.part`;
-    let bytes = 0;
-    try {
-      await pipeline(
-        Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-        async function* (source: AsyncIterable<Uint8Array>) {
-          for await (const chunk of source) {
-            bytes += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream(partial),
-      );
-      await rename(partial, target);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
+    const bytes = await saveUrl(url, target, 'stream');
     output(
       io,
       json,
@@ -59,3 +37,34 @@ export const streamCommand: Command = {
     );
   },
 };
+
+/**
+ * Writes the body of `url` (a content node's) to `target`, whole or not at all (through
+ * `<target>.part`), and returns its size. `what` names the file in errors.
+ */
+export async function saveUrl(url: string, target: string, what: string): Promise<number> {
+  const res = await fetch(url).catch((cause: unknown) => {
+    throw new Error(`The content node at ${new URL(url).origin} did not answer`, { cause });
+  });
+  if (!res.ok || !res.body)
+    throw new Error(`The content node answered ${res.status} for the ${what}`);
+  const partial = `${target}.part`;
+  let bytes = 0;
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      async function* (source: AsyncIterable<Uint8Array>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(partial),
+    );
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return bytes;
+}
