@@ -37,7 +37,7 @@ import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager
 import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
 import { PAYMENTS_CHECKPOINT, paymentRouterSource } from './indexer/sources/paymentRouter.js';
 import { PLAYS_CHECKPOINT, playLogSource } from './indexer/sources/playLog.js';
-import { createBalanceReader } from './core/balances.js';
+import { BALANCES_CHECKPOINT, dgcoBalancesSource } from './indexer/sources/dgcoBalances.js';
 
 export type DiscoveryNodeComponents = {
   database: Database;
@@ -90,6 +90,8 @@ export type DiscoveryNode = {
   playsIndexer: Indexer;
   /** The PaymentRouter source (payments, purchases, tips). */
   paymentsIndexer: Indexer;
+  /** The DgcoToken source (wallets' balances, from Transfer logs). */
+  balancesIndexer: Indexer;
   /**
    * Rebuilds trending and the search dictionary now, and the track search index when it is
    * missing or a twentieth of it changed (start() runs it, then periodically).
@@ -205,6 +207,17 @@ export async function createDiscoveryNode(
       blocksPerRead,
       dataClient,
       dataConfirmations: init.dataConfirmations,
+      // A tip moves its sender's and receiver's supporting and supporter counts.
+      onChanges: (changes) => trackJson.invalidate(changes),
+    }),
+    // Balances need nothing from the data chain: no ceiling but the confirmations.
+    dgcoBalancesSource({
+      client: components.ethClient,
+      token: manifest.contracts.eth.DgcoToken,
+      deployBlock: manifest.deployBlocks.eth.DgcoToken,
+      confirmations: init.ethConfirmations,
+      blocksPerRead,
+      onChanges: (changes) => trackJson.invalidate(changes),
     }),
   ];
   // The health check reports these from memory (core/registeredNodes.ts).
@@ -230,6 +243,7 @@ export async function createDiscoveryNode(
   const ethIndexer = indexers.get(ETH_CHAIN)!;
   const playsIndexer = indexers.get(PLAYS_CHECKPOINT)!;
   const paymentsIndexer = indexers.get(PAYMENTS_CHECKPOINT)!;
+  const balancesIndexer = indexers.get(BALANCES_CHECKPOINT)!;
 
   const contentNodes = components.contentNodes ?? createContentNodes({ db });
   let derivedRun = 0;
@@ -269,13 +283,10 @@ export async function createDiscoveryNode(
     publicUrl,
     version: init.version,
     blocks,
-    // Payments move answers (access, tips, purchases) at their own checkpoint.
+    // Payments move answers (access, tips, purchases) and transfers move users' balances, each
+    // at its own checkpoint.
     epoch: () =>
-      `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}:${paymentsIndexer.status.indexedBlock ?? 0}`,
-    balances: createBalanceReader({
-      client: components.ethClient,
-      token: manifest.contracts.eth.DgcoToken,
-    }),
+      `${derivedRun}:${Math.floor(Date.now() / CLOCK_EPOCH_MS)}:${paymentsIndexer.status.indexedBlock ?? 0}:${balancesIndexer.status.indexedBlock ?? 0}`,
   };
   registerUnclaimedIdRoutes(app, api);
   registerTrackRoutes(app, api);
@@ -341,6 +352,12 @@ export async function createDiscoveryNode(
           indexedBlock: paymentsIndexer.status.indexedBlock ?? null,
           headBlock: paymentsIndexer.status.headBlock ?? null,
           ...(paymentsIndexer.status.error ? { error: paymentsIndexer.status.error } : {}),
+        },
+        // Reported, not part of `healthy`: a stalled balance indexer leaves balances behind.
+        balances: {
+          indexedBlock: balancesIndexer.status.indexedBlock ?? null,
+          headBlock: balancesIndexer.status.headBlock ?? null,
+          ...(balancesIndexer.status.error ? { error: balancesIndexer.status.error } : {}),
         },
       };
     },
@@ -414,6 +431,7 @@ export async function createDiscoveryNode(
     ethIndexer,
     playsIndexer,
     paymentsIndexer,
+    balancesIndexer,
     refreshDerived: refreshDerivedNow,
     trackSearch,
     async start() {

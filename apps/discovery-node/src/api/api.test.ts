@@ -242,7 +242,10 @@ before(async () => {
   const block = await submitActions(network, actions);
   await node.start();
   await node.dataIndexer.waitFor(block);
-  await node.ethIndexer.waitFor(Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 })));
+  const ethHead = Number(await network.ethPublic.getBlockNumber({ cacheTime: 0 }));
+  await node.ethIndexer.waitFor(ethHead);
+  // Users carry their wallets' indexed DGCO balances (the fixture's stakers hold some).
+  await node.balancesIndexer.waitFor(ethHead);
   // Plays: recent ones of Alice's track 10 (Bob 5, Carol 4, anonymous 3), 60 of her track 11
   // early in 2025 (all-time trending and her monthly listens), Carol's older plays of Bob's.
   const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { LocalAccount } from 'viem';
 import { DEFAULT_REPLICATION_FACTOR, decodeHashId, encodeHashId } from '@coliving/protocol';
-import type { BalanceReader } from '../core/balances.js';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { TrackSearch } from '../core/trackSearch.js';
@@ -27,8 +26,6 @@ export type ApiComponents = AnswerComponents & {
   trackSearch?: TrackSearch;
   /** This node's public base URL, no trailing slash. */
   publicUrl: string;
-  /** Wallets' DGCO balances on the eth chain, for users presented as users. */
-  balances?: BalanceReader;
 };
 
 /** The reference caps pages at 500 items (docs/api-v1.md). */

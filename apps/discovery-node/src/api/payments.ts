@@ -102,7 +102,7 @@ const aggregateSchema = {
 const listOf = (items: unknown) => ({ type: 'array', items });
 const userList = listOf({ $ref: 'User#' });
 
-/** Users as API v1 `User`s by id (balances read once for all of them). */
+/** Users as API v1 `User`s by id (loaded once for all of them). */
 async function usersById(
   components: ApiComponents,
   ids: readonly number[],

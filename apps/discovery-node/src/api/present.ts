@@ -78,11 +78,8 @@ export async function presentUsers(
   viewerId: number | undefined,
 ): Promise<Record<string, unknown>[]> {
   const users = await loadUsers(components.db, ids, viewerId);
-  const [ctx, balances] = await Promise.all([
-    responseContext(components, viewerId),
-    components.balances?.balancesOf(users.map((u) => u.wallet)),
-  ]);
-  return users.map((u) => toUser(u, balances ? { ...ctx, balances } : ctx));
+  const ctx = await responseContext(components, viewerId);
+  return users.map((u) => toUser(u, ctx));
 }
 
 /** Playlists as API v1 `Playlist`s, in the order of `ids`. */

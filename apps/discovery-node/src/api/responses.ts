@@ -24,11 +24,6 @@ export type ResponseContext = {
   viewerId?: number;
   /** How many nodes hold each image (the first serves, the rest are mirrors). */
   replicationFactor: number;
-  /**
-   * DGCO balances (wei strings) by lower-case wallet, read from the eth chain for the users an
-   * answer presents as users (core/balances.ts); a user nested in a track or playlist has none.
-   */
-  balances?: ReadonlyMap<string, string>;
 };
 
 const SQUARE_SIZES = ['150x150', '480x480', '1000x1000'] as const;
@@ -88,19 +83,19 @@ export function toUser(user: UserView, ctx: ResponseContext): User {
     playlist_count: user.playlistCount,
     album_count: user.albumCount,
     repost_count: user.repostCount,
-    supporter_count: 0,
-    supporting_count: 0,
+    supporter_count: user.supporterCount,
+    supporting_count: user.supportingCount,
     is_deactivated: user.isDeactivated,
     is_available: !user.isDeactivated,
     wallet: user.wallet,
     erc_wallet: user.wallet,
     spl_wallet: '',
     spl_usdc_wallet: '',
-    // The wallet's DGCO on the eth chain (no associated wallets, so the total is the same); "0"
-    // for a user nested in a track or playlist, whose balance is not read (docs/api-v1.md).
-    balance: ctx.balances?.get(user.wallet) ?? '0',
+    // The wallet's DGCO as indexed from the token's Transfer logs, wherever the user appears; no
+    // associated wallets, so the total is the same (docs/api-v1.md).
+    balance: user.balance,
     associated_wallets_balance: '0',
-    total_balance: ctx.balances?.get(user.wallet) ?? '0',
+    total_balance: user.balance,
     waudio_balance: '0',
     associated_sol_wallets_balance: '0',
     total_audio_balance: 0,

@@ -24,6 +24,14 @@ export type UserView = {
   followerCount: number;
   followingCount: number;
   repostCount: number;
+  /**
+   * The wallet's DGCO (wei, a decimal string) as indexed from the token's Transfer logs
+   * (indexer/sources/dgcoBalances.ts); "0" for a wallet that never held any.
+   */
+  balance: string;
+  /** Distinct users who tipped this user, and distinct users this user tipped. */
+  supporterCount: number;
+  supportingCount: number;
   /** Set when a current user asked: their relation to this user. */
   viewer?: {
     doesFollow: boolean;
@@ -117,6 +125,9 @@ type UserRow = {
   follower_count: number | null;
   following_count: number | null;
   repost_count: number | null;
+  balance: string;
+  supporter_count: number;
+  supporting_count: number;
 };
 
 function toUserView(row: UserRow): UserView {
@@ -138,11 +149,27 @@ function toUserView(row: UserRow): UserView {
     followerCount: Number(row.follower_count ?? 0),
     followingCount: Number(row.following_count ?? 0),
     repostCount: Number(row.repost_count ?? 0),
+    balance: row.balance,
+    supporterCount: Number(row.supporter_count),
+    supportingCount: Number(row.supporting_count),
   };
 }
 
 /** The owner's columns, prefixed `u_`, for queries that read an item with its owner. */
 type OwnerColumns = { [K in keyof UserRow as `u_${K}`]: UserRow[K] };
+
+/**
+ * A user's balance and tip counts, as `prefix`balance, `prefix`supporter_count and
+ * `prefix`supporting_count, for the user `u` of the query it is in (one index lookup each).
+ */
+function moneyColumnsSql(prefix: '' | 'u_'): RawBuilder<unknown> {
+  return sql`coalesce((select wb.balance from wallet_balances wb where wb.wallet = u.wallet), 0)::text
+      as ${sql.ref(`${prefix}balance`)},
+    (select count(distinct tr.sender_user_id) from tips tr
+      where tr.receiver_user_id = u.user_id)::int as ${sql.ref(`${prefix}supporter_count`)},
+    (select count(distinct ts.receiver_user_id) from tips ts
+      where ts.sender_user_id = u.user_id)::int as ${sql.ref(`${prefix}supporting_count`)}`;
+}
 
 const ownerColumnsSql = sql`u.user_id as u_user_id, u.wallet as u_wallet, u.handle as u_handle,
   u.handle_lc as u_handle_lc, u.name as u_name, u.is_deactivated as u_is_deactivated,
@@ -150,7 +177,8 @@ const ownerColumnsSql = sql`u.user_id as u_user_id, u.wallet as u_wallet, u.hand
   u.updated_block as u_updated_block, u.updated_at as u_updated_at,
   au.track_count as u_track_count, au.playlist_count as u_playlist_count,
   au.album_count as u_album_count, au.follower_count as u_follower_count,
-  au.following_count as u_following_count, au.repost_count as u_repost_count`;
+  au.following_count as u_following_count, au.repost_count as u_repost_count,
+  ${moneyColumnsSql('u_')}`;
 
 /** The owner's UserView from a row read with `ownerColumnsSql`. */
 function ownerOf(row: OwnerColumns): UserView {
@@ -184,7 +212,7 @@ export async function loadUsers(
     select u.user_id, u.wallet, u.handle, u.handle_lc, u.name, u.is_deactivated, u.metadata,
       u.created_block, u.created_at, u.updated_block, u.updated_at,
       a.track_count, a.playlist_count, a.album_count, a.follower_count, a.following_count,
-      a.repost_count
+      a.repost_count, ${moneyColumnsSql('')}
     from users u left join aggregate_user a on a.user_id = u.user_id
     where u.user_id ${idsFilter(unique)}`.execute(db);
   const byId = new Map(rows.map((row) => [Number(row.user_id), toUserView(row)]));

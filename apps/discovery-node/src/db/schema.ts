@@ -178,6 +178,7 @@ export type DB = {
   payment_shares: PaymentSharesTable;
   purchases: PurchasesTable;
   tips: TipsTable;
+  wallet_balances: WalletBalancesTable;
 };
 
 // Plays from the play log (migrations/0009_play_log.sql); bytea is read as a Buffer.
@@ -288,4 +289,13 @@ export type TipsTable = {
   amount: Wei;
   created_at: Timestamp;
   tx_hash: string;
+};
+
+// Balances (migrations/0011_balances.sql), from DgcoToken's Transfer logs.
+export type WalletBalancesTable = {
+  /** Lower-case 0x address. */
+  wallet: string;
+  balance: Wei;
+  /** The eth block of the last transfer that moved it. */
+  updated_block: number;
 };

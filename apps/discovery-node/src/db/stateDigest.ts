@@ -5,8 +5,8 @@ import type { DB } from './schema.js';
 
 /**
  * The tables the digest covers, each with its primary key: every row the data chain decides,
- * and the payments (eth chain) judged against it. Node-local tables (checkpoints, block hashes)
- * and NodeRegistry's tables are left out.
+ * the payments (eth chain) judged against it, and the wallets' DGCO balances (eth chain).
+ * Node-local tables (checkpoints, block hashes) and NodeRegistry's tables are left out.
  */
 export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }[] = [
   { table: 'users', key: ['user_id'] },
@@ -30,12 +30,17 @@ export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }
   { table: 'payment_shares', key: ['block_number', 'log_index', 'position'] },
   { table: 'purchases', key: ['block_number', 'log_index'] },
   { table: 'tips', key: ['block_number', 'log_index'] },
+  // DGCO balances from the token's Transfer logs (indexer/sources/dgcoBalances.ts, at its own
+  // eth checkpoint).
+  { table: 'wallet_balances', key: ['wallet'] },
 ];
 
 /** The play log's row in `indexing_checkpoints` (indexer/sources/playLog.ts names it too). */
 export const PLAYS_CHECKPOINT = 'plays';
 /** The PaymentRouter source's row (indexer/sources/paymentRouter.ts names it too). */
 export const PAYMENTS_CHECKPOINT = 'payments';
+/** The DgcoToken balances source's row (indexer/sources/dgcoBalances.ts names it too). */
+export const BALANCES_CHECKPOINT = 'balances';
 
 /** Rows read per query while hashing. */
 const PAGE_ROWS = 5000;
@@ -54,14 +59,16 @@ export type StateDigest = {
   plays_block: number;
   /** The last eth-chain block the payment tables hold (the PaymentRouter source's checkpoint). */
   payments_block: number;
+  /** The last eth-chain block the balances hold (the DgcoToken source's checkpoint). */
+  balances_block: number;
   digest: `0x${string}`;
 };
 
 /**
  * A sha-256 over a canonical dump of the state as of the last indexed blocks (the entity tables',
- * the play tables' and the payment tables' (an eth block), each at its source's checkpoint):
- * for each table in a fixed order, its name, then every row in primary-key order as canonical
- * JSON. Read in one repeatable-read transaction, so the rows and the block agree. Two nodes on
+ * the play tables', the payment tables' and the balances' (eth blocks), each at its source's
+ * checkpoint): for each table in a fixed order, its name, then every row in primary-key order as
+ * canonical JSON. Read in one repeatable-read transaction, so the rows and the block agree. Two nodes on
  * the same chain at the same block give the same digest.
  */
 export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promise<StateDigest> {
@@ -72,7 +79,7 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
       const checkpoints = await tx
         .selectFrom('indexing_checkpoints')
         .select(['chain', 'block_number'])
-        .where('chain', 'in', [chain, PLAYS_CHECKPOINT, PAYMENTS_CHECKPOINT])
+        .where('chain', 'in', [chain, PLAYS_CHECKPOINT, PAYMENTS_CHECKPOINT, BALANCES_CHECKPOINT])
         .execute();
       const blockOf = (name: string) =>
         checkpoints.find((c) => c.chain === name)?.block_number ?? 0;
@@ -106,6 +113,7 @@ export async function computeStateDigest(db: Kysely<DB>, chain = 'data'): Promis
         block: blockOf(chain),
         plays_block: blockOf(PLAYS_CHECKPOINT),
         payments_block: blockOf(PAYMENTS_CHECKPOINT),
+        balances_block: blockOf(BALANCES_CHECKPOINT),
         digest: `0x${hash.digest('hex')}`,
       };
     });

@@ -643,7 +643,8 @@ describe('payment router source', () => {
       );
       assert.deepEqual(await get(`/v1/users/${h(11)}/purchasers?content_id=${h(104)}`), []);
 
-      // Balances: the wallet's DGCO on the eth chain, exactly.
+      // Balances: the wallet's DGCO on the eth chain, exactly, as indexed from its transfers.
+      await node.balancesIndexer.waitFor(Number(await network.ethPublic.getBlockNumber()));
       const user = await get<{ balance: string; total_balance: string }>(`/v1/users/${h(12)}`);
       const onChain = (await network.balanceOf(bob.address)).toString();
       assert.equal(user.balance, onChain);

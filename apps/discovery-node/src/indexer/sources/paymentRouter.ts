@@ -13,6 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Address, type PublicClient, getAbiItem } from 'viem';
 import { paymentRouterAbi } from '@coliving/contracts';
 import { splitAmount } from '@coliving/protocol';
+import type { EntityChanges } from '../../core/entityChanges.js';
 import { type PaymentVerdict, judgePayment } from '../../core/payments.js';
 import type { DB } from '../../db/schema.js';
 import { PAYMENTS_CHECKPOINT } from '../../db/stateDigest.js';
@@ -54,8 +55,11 @@ export type PaymentRouterSourceInit = {
   dataConfirmations: number;
   /** Milliseconds since the epoch; the clock by default. */
   now?: () => number;
-  /** Runs after a transaction that recorded payments commits. */
-  onPayments?: () => void;
+  /**
+   * Runs after a transaction that recorded tips commits, with the users who sent or received
+   * them (their supporter and supporting counts moved).
+   */
+  onChanges?: (changes: EntityChanges) => void;
 };
 
 /** One Payment log, as read. */
@@ -177,15 +181,19 @@ export function paymentRouterSource(init: PaymentRouterSourceInit): ChainSource<
 
     async apply(tx, payments) {
       let skipped = 0;
+      const tipped = new Set<number>();
       for (const payment of payments) {
         const verdict = await judgePayment(tx, payment, new Date(payment.time * 1000), { token });
         if (verdict.kind === 'transfer') skipped++;
+        if (verdict.kind === 'tip') tipped.add(verdict.payerUserId).add(verdict.receiverUserId);
         await recordPayment(tx, payment, verdict);
       }
+      const { onChanges } = init;
+      const changes: EntityChanges = { users: tipped, tracks: new Set(), playlists: new Set() };
       return {
         applied: payments.length - skipped,
         skipped,
-        ...(payments.length > 0 && init.onPayments ? { committed: init.onPayments } : {}),
+        ...(tipped.size > 0 && onChanges ? { committed: () => onChanges(changes) } : {}),
       };
     },
   };
