@@ -14,6 +14,7 @@ import { usePlayWithRest } from '../player/usePlayWithRest.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
+import { DownloadButton } from './browse/DownloadButton.js';
 import { ShareButton } from './browse/ShareButton.js';
 import { SocialButtons } from './browse/SocialButtons.js';
 import { Counts, TrackFacts } from './browse/TrackFacts.js';
@@ -175,6 +176,7 @@ function TrackDetails({
             </button>
             <SocialButtons viewer={viewer} favorite={favorite} repost={repost} />
             <ShareButton url={`${window.location.origin}${track.permalink}`} />
+            <DownloadButton track={track} />
           </div>
           <div className="hero-lock">
             <GateLock content={buyableTrack(track)} />
