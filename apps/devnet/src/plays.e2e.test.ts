@@ -33,7 +33,13 @@ const DEADLINE_MS = 60_000;
 const PER_USER_HOUR = PLAY_LIMITS.trackUser.hour;
 
 type Actor = { sdk: ColivingSdk; userId: string };
-type Digest = { block: number; plays_block: number; digest: string };
+type Digest = {
+  block: number;
+  plays_block: number;
+  payments_block: number;
+  balances_block: number;
+  digest: string;
+};
 
 let dir: string;
 let network: StartNetworkReturnType;
@@ -122,8 +128,13 @@ async function settledDigests(endpoints: string[]): Promise<Digest[]> {
     digests = await Promise.all(endpoints.map(stateDigest));
     const [first] = digests;
     return (
-      digests.every((d) => d.block === first!.block && d.plays_block === first!.plays_block) ||
-      JSON.stringify(digests)
+      digests.every(
+        (d) =>
+          d.block === first!.block &&
+          d.plays_block === first!.plays_block &&
+          d.payments_block === first!.payments_block &&
+          d.balances_block === first!.balances_block,
+      ) || JSON.stringify(digests)
     );
   });
   return digests;
