@@ -351,6 +351,15 @@ describe('GET /v1/tracks/:id/download against real content nodes', () => {
       await proof(ARTIST, artist, FOLLOW_STREAM_TRACK),
     );
     assert.equal(owner.status, 302, JSON.stringify(owner.body));
+    // The track's access.download says the same as the route, to the fan and to the owner.
+    const access = async (viewer: number) => {
+      const res = await node!.app.inject({
+        url: `/v1/tracks/${h(FOLLOW_STREAM_TRACK)}?user_id=${h(viewer)}`,
+      });
+      return res.json<{ data: { access: { stream: boolean; download: boolean } } }>().data.access;
+    };
+    assert.deepEqual(await access(FAN), { stream: false, download: false });
+    assert.deepEqual(await access(ARTIST), { stream: true, download: true });
   });
 
   it('passes a chosen filename on, cleaned so it cannot add a header', async () => {

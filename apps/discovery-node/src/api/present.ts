@@ -46,14 +46,16 @@ export async function trackAccess(
       stream = false;
     }
   }
-  // A downloadable track's original, behind its download conditions (none: open).
+  // A downloadable track's original, behind its stream and its download conditions, as the
+  // download route decides (core/streamAccess.ts checkDownloadAccess).
   const download =
     track.metadata.is_downloadable === true &&
     (viewerId === track.ownerId ||
-      (await unmetCondition(components.db, track.downloadConditions, viewerId, {
-        type: 'track',
-        id: track.trackId,
-      })) === undefined);
+      (stream &&
+        (await unmetCondition(components.db, track.downloadConditions, viewerId, {
+          type: 'track',
+          id: track.trackId,
+        })) === undefined));
   return { stream, download };
 }
 
