@@ -16,6 +16,8 @@ export type PlayerState = {
   duration: number;
   shuffle: boolean;
   repeat: RepeatMode;
+  /** When the queue runs out, related tracks play on (same landlord, then same genre). */
+  autoplay: boolean;
   /** 0..1 */
   volume: number;
   /** Silenced without losing `volume`. */
@@ -35,6 +37,8 @@ export type PlayerApi = PlayerState & {
   playQueue(tracks: Track[], startIndex?: number): void;
   /** Adds a track to the end of the queue. */
   enqueue(track: Track): void;
+  /** Puts a track right after the current one, so it plays next. */
+  playNext(track: Track): void;
   removeFromQueue(index: number): void;
   /** Jumps to queue[index] and plays it. */
   playAt(index: number): void;
@@ -50,6 +54,7 @@ export type PlayerApi = PlayerState & {
   toggleMute(): void;
   toggleShuffle(): void;
   cycleRepeat(): void;
+  toggleAutoplay(): void;
 };
 
 export const PlayerContext = createContext<PlayerApi | null>(null);

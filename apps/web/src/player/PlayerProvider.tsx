@@ -1,3 +1,4 @@
+import type { Track } from '@coliving/sdk';
 import {
   type ReactNode,
   useCallback,
@@ -16,7 +17,8 @@ import { type PlayerApi, PlayerContext } from './PlayerContext.js';
 import { type SourceLoader, StreamPlayer } from './StreamPlayer.js';
 import { bindMediaSession, setMediaMetadata, setMediaPosition } from './mediaSession.js';
 import { fromSaved, readSaved, toSaved, writeSaved } from './persist.js';
-import { type QueueAction, type QueueState, reduceQueue } from './queue.js';
+import { relatedTracks } from './autoplay.js';
+import { type QueueAction, type QueueState, isLastInOrder, reduceQueue } from './queue.js';
 import { SEEK_STEP_SECONDS, VOLUME_STEP, shortcutFor } from './shortcuts.js';
 
 /** The position is written at most this often while playing (and always on pagehide). */
@@ -199,8 +201,45 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     state.repeat,
     state.volume,
     state.muted,
+    state.autoplay,
     state.startId,
   ]);
+
+  // Every track started this session is heard: autoplay does not bring it back.
+  const heardRef = useRef(new Set<string>());
+  const lastTrack = state.queue[state.index];
+  useEffect(() => {
+    if (lastTrack) heardRef.current.add(lastTrack.id);
+  }, [lastTrack]);
+
+  // While the last track of the queue plays, related ones are found to follow it (once per
+  // track), so Next and the end of the track go on into them.
+  const wantsMore =
+    state.autoplay && state.repeat === 'off' && isLastInOrder(state) && lastTrack !== undefined;
+  const askedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!wantsMore || !sdk || !lastTrack || askedFor.current === lastTrack.id) return;
+    askedFor.current = lastTrack.id;
+    const controller = new AbortController();
+    const { signal } = controller;
+    const quietly = (read: Promise<Track[]>) => read.catch(() => [] as Track[]);
+    void (async () => {
+      const [byLandlord, byGenre] = await Promise.all([
+        quietly(sdk.users.tracks(lastTrack.user.id, { limit: 20, userId, signal })),
+        lastTrack.genre
+          ? quietly(sdk.tracks.trending({ genre: lastTrack.genre, limit: 20, userId, signal }))
+          : Promise.resolve([] as Track[]),
+      ]);
+      if (signal.aborted) return;
+      const heard = new Set([...heardRef.current, ...stateRef.current.queue.map((t) => t.id)]);
+      const tracks = relatedTracks(lastTrack, byLandlord, byGenre, heard);
+      if (tracks.length > 0) dispatch({ type: 'autoplay', tracks });
+    })();
+    return () => {
+      controller.abort();
+      if (askedFor.current === lastTrack.id) askedFor.current = null;
+    };
+  }, [wantsMore, lastTrack, sdk, userId]);
   useEffect(() => {
     const onHide = () => {
       if (document.visibilityState === 'hidden') save();
@@ -220,6 +259,8 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       playQueue: (tracks: PlayerApi['queue'], startIndex = 0) =>
         send({ type: 'playQueue', tracks, startIndex }),
       enqueue: (track: PlayerApi['queue'][number]) => send({ type: 'enqueue', track }),
+      playNext: (track: PlayerApi['queue'][number]) => send({ type: 'playNext', track }),
+      toggleAutoplay: () => send({ type: 'toggleAutoplay' }),
       removeFromQueue: (index: number) => send({ type: 'remove', index }),
       playAt: (index: number) => send({ type: 'playAt', index }),
       play: () => {
@@ -250,6 +291,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       duration: playback.duration || current?.duration || 0,
       shuffle: state.shuffle,
       repeat: state.repeat,
+      autoplay: state.autoplay,
       volume: state.volume,
       muted: state.muted,
       error: playback.error,
@@ -257,6 +299,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       current,
       playQueue: actions.playQueue,
       enqueue: actions.enqueue,
+      playNext: actions.playNext,
       removeFromQueue: actions.removeFromQueue,
       playAt: actions.playAt,
       play: actions.play,
@@ -269,6 +312,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       toggleMute: actions.toggleMute,
       toggleShuffle: actions.toggleShuffle,
       cycleRepeat: actions.cycleRepeat,
+      toggleAutoplay: actions.toggleAutoplay,
     }),
     [state, playback, current, actions],
   );

@@ -50,6 +50,7 @@ describe('the saved player', () => {
     const saved = toSaved(playing(2, 0), 10);
     expect(Object.keys(saved).sort()).toEqual(
       [
+        'autoplay',
         'index',
         'muted',
         'order',
@@ -61,6 +62,14 @@ describe('the saved player', () => {
         'volume',
       ].sort(),
     );
+  });
+
+  it('remembers autoplay switched off; what older versions wrote reads as on', () => {
+    const off = { ...playing(2, 0), autoplay: false };
+    expect(fromSaved(parseSaved(JSON.stringify(toSaved(off, 0)))).autoplay).toBe(false);
+    const old = { ...toSaved(playing(2, 0), 0) } as Record<string, unknown>;
+    delete old.autoplay;
+    expect(fromSaved(parseSaved(JSON.stringify(old))).autoplay).toBe(true);
   });
 
   it('reads nothing from missing, corrupt or foreign storage', () => {

@@ -26,6 +26,8 @@ export type SavedPlayer = {
   repeat: RepeatMode;
   volume: number;
   muted: boolean;
+  /** Missing in what older versions wrote: autoplay on. */
+  autoplay?: boolean;
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -67,6 +69,7 @@ export function toSaved(state: QueueState, position: number): SavedPlayer {
     repeat: state.repeat,
     volume: state.volume,
     muted: state.muted,
+    autoplay: state.autoplay,
   };
 }
 
@@ -80,7 +83,7 @@ export function parseSaved(raw: string | null): SavedPlayer | null {
     return null;
   }
   if (!isObject(value) || value.version !== VERSION) return null;
-  const { queue, index, order, position, shuffle, repeat, volume, muted } = value;
+  const { queue, index, order, position, shuffle, repeat, volume, muted, autoplay } = value;
   if (!Array.isArray(queue) || !queue.every(isTrack)) return null;
   if (typeof index !== 'number' || !Number.isInteger(index)) return null;
   if (index < -1 || index >= queue.length || (queue.length > 0 && index < 0)) return null;
@@ -96,6 +99,7 @@ export function parseSaved(raw: string | null): SavedPlayer | null {
     volume:
       typeof volume === 'number' && Number.isFinite(volume) ? Math.min(1, Math.max(0, volume)) : 1,
     muted: muted === true,
+    autoplay: autoplay !== false,
   };
 }
 
@@ -117,6 +121,7 @@ export function fromSaved(saved: SavedPlayer | null, random: Random = Math.rando
     repeat: saved.repeat,
     volume: saved.volume,
     muted: saved.muted,
+    autoplay: saved.autoplay !== false,
     startAt: saved.index >= 0 ? saved.position : 0,
   };
 }

@@ -295,4 +295,69 @@ describe('isPermutation', () => {
     expect(isPermutation([0, 1.5, 2], 3)).toBe(false);
     expect(isPermutation('012', 3)).toBe(false);
   });
+
+  it('plays next: the track goes right after the current one, in queue and play order', () => {
+    const s = run([
+      { type: 'playQueue', tracks: testTracks(4), startIndex: 1 },
+      { type: 'playNext', track: testTrack(9) },
+    ]);
+    expect(ids(s)).toEqual(['t0', 't1', 't9', 't2', 't3']);
+    expect(currentId(s)).toBe('t1');
+    expect(s.startId).toBe(1); // the current track goes on playing
+    expect(currentId(run([{ type: 'next' }], s))).toBe('t9');
+    expect(currentId(run([{ type: 'next' }, { type: 'next' }], s))).toBe('t2');
+  });
+
+  it('plays next when shuffled: right after the current one in play order', () => {
+    const shuffledState = run([
+      { type: 'toggleShuffle' },
+      { type: 'playQueue', tracks: testTracks(6), startIndex: 3 },
+      { type: 'playNext', track: testTrack(9) },
+    ]);
+    expect(isPermutation(shuffledState.order, 7)).toBe(true);
+    expect(currentId(run([{ type: 'next' }], shuffledState))).toBe('t9');
+  });
+
+  it('plays next into an empty player: it is loaded, paused', () => {
+    const s = run([{ type: 'playNext', track: testTrack(5) }]);
+    expect(ids(s)).toEqual(['t5']);
+    expect(s.index).toBe(0);
+    expect(s.playing).toBe(false);
+  });
+
+  it('autoplay appends related tracks after the queue, leaving out those already queued', () => {
+    const s = run([
+      { type: 'playQueue', tracks: testTracks(2), startIndex: 1 },
+      { type: 'autoplay', tracks: [testTrack(1), testTrack(7), testTrack(8), testTrack(7)] },
+    ]);
+    expect(ids(s)).toEqual(['t0', 't1', 't7', 't8']);
+    expect(currentId(s)).toBe('t1');
+    expect(currentId(run([{ type: 'ended' }], s))).toBe('t7');
+  });
+
+  it('autoplay tracks that arrive after the queue stopped at its end play at once', () => {
+    const stopped = run([
+      { type: 'playQueue', tracks: testTracks(2), startIndex: 1 },
+      { type: 'ended' },
+    ]);
+    expect(stopped.playing).toBe(false);
+    expect(stopped.ended).toBe(true);
+    const s = run([{ type: 'autoplay', tracks: [testTrack(5)] }], stopped);
+    expect(currentId(s)).toBe('t5');
+    expect(s.playing).toBe(true);
+    expect(s.startId).toBe(stopped.startId + 1);
+  });
+
+  it('autoplay switched off adds nothing, and the queue stops at its end', () => {
+    const s = run([
+      { type: 'toggleAutoplay' },
+      { type: 'playQueue', tracks: testTracks(2), startIndex: 1 },
+      { type: 'autoplay', tracks: [testTrack(5)] },
+      { type: 'ended' },
+    ]);
+    expect(s.autoplay).toBe(false);
+    expect(ids(s)).toEqual(['t0', 't1']);
+    expect(s.playing).toBe(false);
+    expect(run([{ type: 'toggleAutoplay' }], s).autoplay).toBe(true);
+  });
 });

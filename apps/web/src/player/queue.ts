@@ -23,11 +23,20 @@ export type QueueState = {
   startId: number;
   /** Where that start begins, in seconds (a restored position, else 0). */
   startAt: number;
+  /** When the queue runs out, related tracks follow (the listener can switch it off). */
+  autoplay: boolean;
+  /** The queue ran to its end and stopped there; autoplay tracks arriving now play at once. */
+  ended: boolean;
 };
 
 export type QueueAction =
   | { type: 'playQueue'; tracks: Track[]; startIndex: number }
   | { type: 'enqueue'; track: Track }
+  /** Puts a track right after the current one in play order. */
+  | { type: 'playNext'; track: Track }
+  /** Related tracks found for when the queue ends; those already queued are left out. */
+  | { type: 'autoplay'; tracks: Track[] }
+  | { type: 'toggleAutoplay' }
   | { type: 'remove'; index: number }
   | { type: 'playAt'; index: number }
   | { type: 'play' }
@@ -57,6 +66,8 @@ export const EMPTY_QUEUE: QueueState = {
   muted: false,
   startId: 0,
   startAt: 0,
+  autoplay: true,
+  ended: false,
 };
 
 const REPEAT_CYCLE: Record<RepeatMode, RepeatMode> = { off: 'all', all: 'one', one: 'off' };
@@ -107,12 +118,55 @@ function clampVolume(volume: number): number {
 
 /** The current entry starts again from `at`: a new track, a restart or a repeat. */
 function start(state: QueueState, index: number, playing: boolean, at = 0): QueueState {
-  return { ...state, index, playing, startId: state.startId + 1, startAt: at };
+  return { ...state, index, playing, startId: state.startId + 1, startAt: at, ended: false };
 }
 
 /** Stops at the current entry, rewound, as a player does at the end of its queue. */
 function stop(state: QueueState): QueueState {
-  return start(state, state.index, false);
+  return { ...start(state, state.index, false), ended: true };
+}
+
+/** True when the current entry is the last one in play order (the queue ends after it). */
+export function isLastInOrder(state: Pick<QueueState, 'order' | 'index'>): boolean {
+  return state.index >= 0 && state.order[state.order.length - 1] === state.index;
+}
+
+/** Inserts `track` right after the current entry, in the queue and in play order. */
+function playNext(state: QueueState, track: Track): QueueState {
+  if (state.index < 0) {
+    const next = {
+      ...state,
+      queue: [...state.queue, track],
+      order: [...state.order, state.queue.length],
+    };
+    return start(next, state.queue.length, false);
+  }
+  const at = state.index + 1;
+  const queue = [...state.queue.slice(0, at), track, ...state.queue.slice(at)];
+  const shifted = state.order.map((i) => (i >= at ? i + 1 : i));
+  const after = shifted.indexOf(state.index) + 1;
+  const order = [...shifted.slice(0, after), at, ...shifted.slice(after)];
+  return { ...state, queue, order, ended: false };
+}
+
+/** Appends related tracks not already queued; a queue that stopped at its end plays on. */
+function appendAutoplay(state: QueueState, tracks: readonly Track[]): QueueState {
+  if (!state.autoplay || state.index < 0) return state;
+  const queued = new Set(state.queue.map((t) => t.id));
+  const fresh: Track[] = [];
+  for (const track of tracks) {
+    if (queued.has(track.id)) continue;
+    queued.add(track.id);
+    fresh.push(track);
+  }
+  if (fresh.length === 0) return state;
+  const first = state.queue.length;
+  const next = {
+    ...state,
+    queue: [...state.queue, ...fresh],
+    order: [...state.order, ...inOrder(fresh.length).map((i) => first + i)],
+  };
+  return state.ended && isLastInOrder(state) ? start(next, first, true) : next;
 }
 
 function forward(state: QueueState, random: Random): QueueState {
@@ -184,6 +238,12 @@ export function reduceQueue(
       const next = { ...state, queue, order };
       return state.index < 0 ? start(next, added, false) : next;
     }
+    case 'playNext':
+      return playNext(state, action.track);
+    case 'autoplay':
+      return appendAutoplay(state, action.tracks);
+    case 'toggleAutoplay':
+      return { ...state, autoplay: !state.autoplay };
     case 'remove':
       return remove(state, action.index);
     case 'playAt': {
@@ -193,11 +253,11 @@ export function reduceQueue(
       return start({ ...state, order }, index, true);
     }
     case 'play':
-      return state.index < 0 || state.playing ? state : { ...state, playing: true };
+      return state.index < 0 || state.playing ? state : { ...state, playing: true, ended: false };
     case 'pause':
       return state.playing ? { ...state, playing: false } : state;
     case 'toggle':
-      return state.index < 0 ? state : { ...state, playing: !state.playing };
+      return state.index < 0 ? state : { ...state, playing: !state.playing, ended: false };
     case 'next':
       return forward(state, random);
     case 'ended':
