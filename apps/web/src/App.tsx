@@ -5,6 +5,7 @@ import { formatDgco } from './money/dgco.js';
 import { useWallet } from './money/wallet.js';
 import { PlayerBar } from './player/PlayerBar.js';
 import { Link, useLocation } from './router.js';
+import { AuthLink } from './pages/account/AccountGate.js';
 import { useSession } from './session.js';
 
 // Pages load on demand, so the first paint carries only the shell, the player and the page shown.
@@ -130,10 +131,10 @@ function Nav() {
           </>
         ) : session.status === 'anonymous' ? (
           <>
-            <Link to="/login">Log in</Link>
-            <Link to="/signup" className="button-primary">
+            <AuthLink to="/login">Log in</AuthLink>
+            <AuthLink to="/signup" className="button-primary">
               Sign up
-            </Link>
+            </AuthLink>
           </>
         ) : null}
       </div>

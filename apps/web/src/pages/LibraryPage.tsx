@@ -4,6 +4,7 @@ import { TrackList } from '../components/TrackList.js';
 import { useAsync } from '../components/useAsync.js';
 import { formatDgco } from '../money/dgco.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
+import { AuthLink } from './account/AccountGate.js';
 import { useSdk } from '../sdk.js';
 import { isNotFound } from './browse/Missing.js';
 import { NewPlaylistForm } from './browse/NewPlaylistForm.js';
@@ -41,13 +42,13 @@ export default function LibraryPage() {
         <div className="state state-empty">
           {viewer.kind === 'anonymous' ? (
             <p>
-              <Link to="/login">Log in</Link> to see the tracks you favorited and reposted and the
-              playlists you made. New here? <Link to="/signup">Sign up</Link>.
+              <AuthLink to="/login">Log in</AuthLink> to see the tracks you favorited and reposted
+              and the playlists you made. New here? <AuthLink to="/signup">Sign up</AuthLink>.
             </p>
           ) : (
             <p>
-              Your account has no profile yet. <Link to="/signup">Create your profile</Link> to
-              favorite, repost and make playlists.
+              Your account has no profile yet. <AuthLink to="/signup">Create your profile</AuthLink>{' '}
+              to favorite, repost and make playlists.
             </p>
           )}
         </div>

@@ -1,7 +1,9 @@
-import type { User } from '@coliving/sdk';
+import type { Track, User } from '@coliving/sdk';
+import { isScheduled } from '../catalog/trackEdit.js';
+import '../catalog/catalog.css';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
-import { useAsync } from '../components/useAsync.js';
+import { type AsyncState, useAsync } from '../components/useAsync.js';
 import { navigate, useLocation, useTitle } from '../router.js';
 import { Supporters, TipButton } from '../money/TipButton.js';
 import { useWallet } from '../money/wallet.js';
@@ -81,6 +83,13 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
     (signal) => sdk.users.supporters(user.id, { limit: SUPPORTERS_LIMIT, signal }),
     [sdk, user.id],
   );
+  // The tracks are read here, not in their tab, so the header's count is what the list shows.
+  // The owner's list (user_id naming them) also holds their unlisted and scheduled tracks.
+  const tracks = useAsync(
+    (signal) => sdk.users.tracks(user.id, { limit: TAB_LIMIT, userId: viewer.userId, signal }),
+    [sdk, user.id, viewer.userId],
+  );
+  const isOwner = viewer.kind === 'user' && viewer.userId === user.id;
   const select = (key: TabKey) =>
     navigate(key === 'tracks' ? path : `${path}?tab=${key}`, { replace: true });
   return (
@@ -90,6 +99,7 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
         viewer={viewer}
         follow={follow}
         tip={<TipButton user={user} onTipped={() => supporters.reload()} />}
+        trackCount={shownTrackCount(user, tracks)}
       />
       <section className="page-section" aria-labelledby="profile-supporters">
         <h2 id="profile-supporters">Supporters</h2>
@@ -109,20 +119,44 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
         onSelect={select}
       />
       <TabPanel id="profile" selected={tab}>
-        <ProfileTab key={tab} tab={tab} user={user} />
+        <ProfileTab key={tab} tab={tab} user={user} tracks={tracks} isOwner={isOwner} />
       </TabPanel>
     </div>
   );
 }
 
-function ProfileTab({ tab, user }: { tab: TabKey; user: User }) {
+/**
+ * The Tracks count: the network's `track_count` holds every track not deleted, unlisted and
+ * scheduled ones too, which only their owner's list shows. A list read whole (shorter than a
+ * page) is counted as shown; a longer one keeps the network's count.
+ */
+export function shownTrackCount(
+  user: Pick<User, 'track_count'>,
+  tracks: AsyncState<Track[]>,
+): number {
+  return tracks.status === 'ok' && tracks.data.length < TAB_LIMIT
+    ? tracks.data.length
+    : user.track_count;
+}
+
+function ProfileTab({
+  tab,
+  user,
+  tracks,
+  isOwner,
+}: {
+  tab: TabKey;
+  user: User;
+  tracks: AsyncState<Track[]> & { reload: () => void };
+  isOwner: boolean;
+}) {
   const sdk = useSdk();
   const page = { limit: TAB_LIMIT };
   const items = useAsync(
     async (signal) => {
       switch (tab) {
         case 'tracks':
-          return { tab, tracks: await sdk.users.tracks(user.id, { ...page, signal }) };
+          return { tab, tracks: [] as Track[] };
         case 'albums':
           return { tab, playlists: await sdk.users.albums(user.id, { ...page, signal }) };
         case 'playlists':
@@ -135,6 +169,36 @@ function ProfileTab({ tab, user }: { tab: TabKey; user: User }) {
   );
   const label = TABS.find((t) => t.key === tab)!.label;
   const heading = <h2 className="visually-hidden">{label}</h2>;
+  if (tab === 'tracks') {
+    if (tracks.status === 'loading')
+      return (
+        <>
+          {heading}
+          <Loading label="Loading tracks" />
+        </>
+      );
+    if (tracks.status === 'error')
+      return (
+        <>
+          {heading}
+          <ErrorState error={tracks.error} onRetry={() => tracks.reload()} />
+        </>
+      );
+    return (
+      <>
+        {heading}
+        {tracks.data.length === 0 ? (
+          <Empty>{user.name} has no tracks yet.</Empty>
+        ) : (
+          <TrackList
+            tracks={tracks.data}
+            label={`Tracks by ${user.name}`}
+            {...(isOwner ? { detail: ownTrackBadges } : {})}
+          />
+        )}
+      </>
+    );
+  }
   if (items.status === 'loading')
     return (
       <>
@@ -166,6 +230,29 @@ function ProfileTab({ tab, user }: { tab: TabKey; user: User }) {
       ) : (
         <RepostList reposts={data.reposts ?? []} label={`Reposted by ${user.name}`} />
       )}
+    </>
+  );
+}
+
+/** On the owner's own list: what listeners do not see (yet). */
+function ownTrackBadges(track: Track) {
+  const scheduled = isScheduled(track);
+  if (!scheduled && !track.is_unlisted) return null;
+  return (
+    <>
+      {scheduled && (
+        <span
+          className="badge-scheduled"
+          title={
+            track.release_date
+              ? `Out on ${new Date(track.release_date).toLocaleDateString()}`
+              : undefined
+          }
+        >
+          Scheduled
+        </span>
+      )}
+      {track.is_unlisted && <span className="badge-scheduled">Unlisted</span>}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ErrorState, Loading } from '../../components/States.js';
-import { Link } from '../../router.js';
+import { Link, type LinkProps, useLocation } from '../../router.js';
 import type { AccountState } from './useAccount.js';
 
 /**
@@ -71,4 +71,21 @@ export function AccountGate({
 export function withNext(page: string, next: string | undefined): string {
   if (!next || next === '/') return page;
   return `${page}?next=${encodeURIComponent(next).replace(/%2F/gi, '/')}`;
+}
+
+/**
+ * `/login` or `/signup` with `next` set to the page being shown (its query too), so logging in
+ * or signing up comes back here. On the log-in and sign-up pages themselves it keeps their `next`.
+ */
+export function useAuthHref(page: '/login' | '/signup'): string {
+  const { path, query } = useLocation();
+  if (path === '/login' || path === '/signup')
+    return withNext(page, query.get('next') ?? undefined);
+  const search = query.toString();
+  return withNext(page, search ? `${path}?${search}` : path);
+}
+
+/** A "Log in" or "Sign up" link that comes back to this page afterwards. */
+export function AuthLink({ to, ...rest }: Omit<LinkProps, 'to'> & { to: '/login' | '/signup' }) {
+  return <Link to={useAuthHref(to)} {...rest} />;
 }

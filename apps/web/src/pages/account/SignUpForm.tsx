@@ -160,16 +160,18 @@ export function SignUpForm({
             id={IDS.password}
             label="Password"
             error={shown('password')}
-            hint={`At least ${MIN_PASSWORD} characters. It cannot be reset: it alone opens your wallet.`}
+            hint={<PasswordRule password={values.password} />}
           >
             {(control) => (
-              <PasswordInput
-                control={control}
-                value={values.password}
-                onChange={set('password')}
-                autoComplete="new-password"
-                disabled={busy}
-              />
+              <div onBlur={blur('password')}>
+                <PasswordInput
+                  control={control}
+                  value={values.password}
+                  onChange={set('password')}
+                  autoComplete="new-password"
+                  disabled={busy}
+                />
+              </div>
             )}
           </Field>
           <Field id={IDS.confirm} label="Confirm password" error={shown('confirm')}>
@@ -240,5 +242,26 @@ export function SignUpForm({
         {pending ?? ''}
       </p>
     </form>
+  );
+}
+
+/**
+ * The password rule, said before the form is sent and checked as the password is typed: how many
+ * characters are still missing, then that it is long enough.
+ */
+export function PasswordRule({ password }: { password: string }) {
+  const missing = MIN_PASSWORD - password.length;
+  return (
+    <>
+      <span
+        className={
+          password !== '' && missing <= 0 ? 'password-rule password-rule-met' : 'password-rule'
+        }
+      >
+        At least {MIN_PASSWORD} characters
+        {password === '' ? '' : missing > 0 ? ` (${missing} more)` : ' ✓'}
+      </span>
+      . It cannot be reset: it alone opens your wallet.
+    </>
   );
 }

@@ -104,7 +104,7 @@ describe('UploadPage', () => {
       { timeout: 10_000 },
     );
     expect(screen.getByRole('alert').textContent).toContain(
-      'The file could not be processed. Nothing was published.',
+      "We couldn't process this file. Try exporting it again from your editor. Nothing was published.",
     );
     // The form is back, with the file and fields kept, to try again.
     expect(screen.getByText('Midnight Chords.wav')).toBeTruthy();

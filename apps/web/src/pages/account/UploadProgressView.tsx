@@ -1,3 +1,4 @@
+import { isScheduled, scheduledFor } from '../../catalog/trackEdit.js';
 import { Link } from '../../router.js';
 import {
   NODE_AWAY_TEXT,
@@ -109,7 +110,16 @@ export function UploadProgressView({
         {state.phase === 'published' && (
           <div className="upload-done">
             <p>
-              <strong>{state.track.title}</strong> is live.{' '}
+              {isScheduled(state.track) && state.track.release_date ? (
+                <>
+                  <strong>{state.track.title}</strong>: {scheduledFor(state.track.release_date)}.
+                  Only you can see it until then.
+                </>
+              ) : (
+                <>
+                  <strong>{state.track.title}</strong> is live.
+                </>
+              )}{' '}
               <Link to={state.track.permalink} className="button-primary">
                 Go to the track
               </Link>

@@ -5,6 +5,7 @@ import {
   NODE_AWAY_TEXT,
   type UploadAction,
   type UploadState,
+  UPLOAD_ERROR_WORDS,
   describeUploadError,
   initialUploadState,
   percentOf,
@@ -101,7 +102,7 @@ describe('uploadReducer', () => {
     ]);
     expect(failed).toEqual({
       phase: 'failed',
-      message: 'The file could not be processed. Nothing was published.',
+      message: UPLOAD_ERROR_WORDS.transcode_failed,
     });
     expect(stageText(failed)).toBe('Upload failed');
   });
@@ -137,15 +138,41 @@ describe('upload words', () => {
 
   it('describes SDK errors', () => {
     expect(
-      describeUploadError(new ColivingSdkError('invalid_input', 'Invalid track metadata: genre')),
-    ).toBe('Invalid track metadata: genre');
+      describeUploadError(
+        new ColivingSdkError('invalid_input', 'Invalid track metadata: genre', {
+          code: 'invalid_metadata',
+        }),
+      ),
+    ).toBe('Some details of the track were refused. Check the title and genre.');
+    expect(describeUploadError(new ColivingSdkError('invalid_input', 'Choose a file'))).toBe(
+      'Choose a file',
+    );
     expect(describeUploadError(new ColivingSdkError('transcode_failed', 'x'))).toBe(
-      'The file could not be processed. Nothing was published.',
+      UPLOAD_ERROR_WORDS.transcode_failed,
     );
     expect(describeUploadError(new ColivingSdkError('no_healthy_node', 'x'))).toBe(
       'The network cannot be reached right now.',
     );
     expect(describeUploadError(new Error('boom'))).toBe('boom');
+  });
+
+  it("maps the content node's codes to words and never shows its tool names", () => {
+    const failed = (code: string, message: string) =>
+      describeUploadError(new ColivingSdkError('transcode_failed', message, { code }));
+    expect(failed('not_audio', 'The file is not audio ffmpeg can read')).toBe(
+      "This file isn't audio we can read. Choose an MP3, WAV, FLAC, AIFF, OGG or M4A file. Nothing was published.",
+    );
+    expect(failed('transcode_failed', 'ffmpeg could not transcode the file')).toBe(
+      "We couldn't process this file. Try exporting it again from your editor. Nothing was published.",
+    );
+    for (const [code, words] of Object.entries(UPLOAD_ERROR_WORDS)) {
+      expect(failed(code, 'ffmpeg exited with 1 (transcode job 42)')).toBe(words);
+      expect(words).not.toMatch(/ffmpeg|ffprobe|transcode job|[a-z]+_[a-z]+/i);
+    }
+    // A file that ends early: the node's message is written for people and shown as given.
+    expect(failed('truncated_audio', 'This file ends early: only 1.3 s of its 2:00 play.')).toBe(
+      'This file ends early: only 1.3 s of its 2:00 play.',
+    );
   });
 
   it('explains the transcode and publish steps', () => {

@@ -173,16 +173,55 @@ export function statusDetail(state: UploadState): string | undefined {
   return undefined;
 }
 
+/**
+ * The content node's failure codes (its job record's `errorCode`, carried by the SDK's error as
+ * `code`), in words. The node's own message names tools ("ffmpeg could not transcode"), so it is
+ * never shown, except for `truncated_audio`, whose message is written for people and says how
+ * much of the file plays.
+ */
+export const UPLOAD_ERROR_WORDS: Readonly<Record<string, string>> = {
+  not_audio:
+    "This file isn't audio we can read. Choose an MP3, WAV, FLAC, AIFF, OGG or M4A file. Nothing was published.",
+  transcode_failed:
+    "We couldn't process this file. Try exporting it again from your editor. Nothing was published.",
+  too_many_attempts:
+    'The content node kept stopping while it worked on this file, so it gave up. Try again later. Nothing was published.',
+  no_stream_file: "We couldn't process this file. Nothing was published.",
+  no_upload_receipt:
+    "The content node that took the file is not registered on the network, so the track can't be published. Try again later.",
+  upload_node_unreachable:
+    'The content node working on your file stopped answering. Try again later. Nothing was published.',
+  transcode_timeout:
+    'Processing this file took too long. Try a shorter file. Nothing was published.',
+  user_upload_quota: 'You have uploaded a lot today. Try again tomorrow.',
+  ip_upload_quota: 'Too many uploads from this connection today. Try again tomorrow.',
+  ip_upload_rate: 'Too many uploads at once. Wait a minute and try again.',
+  placement_unavailable:
+    'Not enough content nodes are online to keep your file safe. Try again later.',
+};
+
+/** Codes whose message the content node writes for people: shown as given. */
+const SHOWN_AS_GIVEN = new Set(['truncated_audio']);
+
 /** The sentence shown when an upload fails. */
 export function describeUploadError(error: unknown): string {
-  const e = error as { type?: string; message?: string } | null;
+  const e = error as { type?: string; message?: string; code?: string } | null;
+  if (e?.code && SHOWN_AS_GIVEN.has(e.code) && e.message) return e.message;
+  if (e?.code && e.type !== 'aborted' && UPLOAD_ERROR_WORDS[e.code] !== undefined)
+    return UPLOAD_ERROR_WORDS[e.code]!;
   switch (e?.type) {
     case 'aborted':
       return 'Upload cancelled';
     case 'transcode_failed':
-      return 'The file could not be processed. Nothing was published.';
+      return UPLOAD_ERROR_WORDS.transcode_failed!;
     case 'invalid_input':
-      return e.message || 'The upload was refused.';
+      // The SDK's own checks ("Invalid track metadata: genre …") name wire fields.
+      if (e.code === 'invalid_metadata')
+        return 'Some details of the track were refused. Check the title and genre.';
+      // A node's refusal has a code (its message is for developers); the SDK's own has none.
+      return e.code
+        ? "The content node refused this file. Check that it's audio and try again."
+        : e.message || 'The upload was refused.';
     case 'forbidden':
       return 'This account cannot publish for that profile.';
     case 'unauthorized':

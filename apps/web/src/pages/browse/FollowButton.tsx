@@ -1,5 +1,6 @@
 import { describeError } from '../../components/States.js';
 import { Link } from '../../router.js';
+import { AuthLink } from '../account/AccountGate.js';
 import type { ToggleState } from './useOptimisticToggle.js';
 import type { Viewer } from './useViewer.js';
 
@@ -33,14 +34,14 @@ export function FollowButton({
   }
   if (viewer.kind !== 'user') {
     return (
-      <Link
+      <AuthLink
         to={viewer.kind === 'no-profile' ? '/signup' : '/login'}
         className="button-primary"
         aria-label={`Follow ${name}`}
         title={viewer.kind === 'no-profile' ? 'Create your profile to follow' : 'Log in to follow'}
       >
         Follow
-      </Link>
+      </AuthLink>
     );
   }
   return (

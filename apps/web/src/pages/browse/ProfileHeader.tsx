@@ -31,18 +31,21 @@ export function ProfileHeader({
   viewer,
   follow,
   tip,
+  trackCount,
 }: {
   user: User;
   viewer: Viewer;
   follow: ToggleState;
   /** The Tip button (the page's, which talks to the network). */
   tip?: ReactNode;
+  /** The Tracks count as the page lists them (defaults to the user's `track_count`). */
+  trackCount?: number;
 }) {
   const website = safeWebsite(user.website);
   const counts = [
     { label: 'Followers', value: follow.count },
     { label: 'Following', value: user.followee_count },
-    { label: 'Tracks', value: user.track_count },
+    { label: 'Tracks', value: trackCount ?? user.track_count },
   ];
   return (
     <header className="profile-header">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { describeError } from '../../components/States.js';
-import { Link } from '../../router.js';
+import { AuthLink } from '../account/AccountGate.js';
 import type { ToggleState } from './useOptimisticToggle.js';
 import type { Viewer } from './useViewer.js';
 
@@ -45,11 +45,11 @@ export function SocialButtons({
       <p className="social-status" role="status" aria-live="polite">
         {hint && viewer.kind === 'no-profile' ? (
           <>
-            <Link to="/signup">Create your profile</Link> to favorite and repost.
+            <AuthLink to="/signup">Create your profile</AuthLink> to favorite and repost.
           </>
         ) : hint && !canAct ? (
           <>
-            <Link to="/login">Log in</Link> to favorite and repost.
+            <AuthLink to="/login">Log in</AuthLink> to favorite and repost.
           </>
         ) : error ? (
           <span className="error-text">{describeError(error)}</span>

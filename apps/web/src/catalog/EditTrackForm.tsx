@@ -1,0 +1,287 @@
+import type { Track, UpdateTrackChanges, User } from '@coliving/sdk';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { describeError } from '../components/States.js';
+import { AccessFields } from '../money/AccessFields.js';
+import {
+  type AccessValues,
+  UnknownHandleError,
+  accessMetadata,
+  accessValuesOf,
+  hasAccessErrors,
+  splitUserIds,
+  validateAccess,
+} from '../money/access.js';
+import { Field, FormError, countOf, focusFirstError } from '../pages/account/Field.js';
+import { ImagePicker } from '../pages/account/ImagePicker.js';
+import {
+  GENRE_OPTIONS,
+  MAX_TAGS,
+  MAX_TITLE,
+  MAX_TRACK_DESCRIPTION,
+  MOOD_OPTIONS,
+  isValid,
+  validateTrack,
+} from '../pages/account/validation.js';
+import { useSdk } from '../sdk.js';
+import { type EditValues, editValuesOf, isScheduled, trackChanges } from './trackEdit.js';
+import '../pages/forms.css';
+
+const IDS: Record<keyof EditValues, string> = {
+  title: 'edit-title',
+  genre: 'edit-genre',
+  mood: 'edit-mood',
+  tags: 'edit-tags',
+  description: 'edit-description',
+  releaseDate: 'edit-release-date',
+};
+
+/**
+ * The landlord's edit form for a track: its words, artwork, release date and access. Checked in
+ * words before anything is signed; only what changed is sent (`sdk.tracks.update`), and `onSaved`
+ * gets the track as the network has it after.
+ */
+export function EditTrackForm({
+  track,
+  owner,
+  onSaved,
+  onCancel,
+}: {
+  track: Track;
+  owner: Pick<User, 'id' | 'handle'>;
+  onSaved: (track: Track) => void;
+  onCancel: () => void;
+}) {
+  const sdk = useSdk();
+  const [values, setValues] = useState<EditValues>(() => editValuesOf(track));
+  const [artwork, setArtwork] = useState<File | null>(null);
+  const [access, setAccess] = useState<AccessValues | null>(null);
+  const [submitted, setSubmitted] = useState(false);
+  const [state, setState] = useState<
+    { phase: 'idle' } | { phase: 'saving' } | { phase: 'failed'; message: string }
+  >({ phase: 'idle' });
+  const controller = useRef<AbortController | null>(null);
+  useEffect(() => () => controller.current?.abort(), []);
+
+  // The access settings, with the collaborators by @handle as they were entered.
+  useEffect(() => {
+    const abort = new AbortController();
+    const ids = splitUserIds(track);
+    (ids.length > 0 ? sdk.users.bulk({ ids, signal: abort.signal }) : Promise.resolve([])).then(
+      (users: User[]) => setAccess(accessValuesOf(track, new Map(users.map((u) => [u.id, u])))),
+      () => setAccess(accessValuesOf(track, new Map())),
+    );
+    return () => abort.abort();
+  }, [sdk, track]);
+
+  const errors = validateTrack({ ...values, previewStartSeconds: '' });
+  const accessErrors = access ? validateAccess(access, owner.handle) : {};
+  const shown = (field: keyof EditValues) => (submitted ? errors[field] : undefined);
+  const set = (field: keyof EditValues) => (value: string) =>
+    setValues((v) => ({ ...v, [field]: value }));
+  const saving = state.phase === 'saving';
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (saving || !access) return;
+    setSubmitted(true);
+    if (!isValid(errors)) {
+      focusFirstError(IDS, errors);
+      return;
+    }
+    if (hasAccessErrors(accessErrors)) {
+      document.querySelector<HTMLElement>('.access-fields [aria-invalid="true"]')?.focus();
+      return;
+    }
+    const abort = new AbortController();
+    controller.current = abort;
+    setState({ phase: 'saving' });
+    try {
+      const gate = await accessMetadata(sdk, access, track.user, abort.signal);
+      const changes: UpdateTrackChanges = {
+        ...trackChanges(track, values),
+        ...gate,
+        ...(artwork ? { artwork } : {}),
+      };
+      const after = await sdk.tracks.update(owner.id, track.id, changes, {
+        signal: abort.signal,
+      });
+      setState({ phase: 'idle' });
+      onSaved(after);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      setState({
+        phase: 'failed',
+        message:
+          error instanceof UnknownHandleError
+            ? `${error.message} Check the collaborators under Access.`
+            : `Nothing was saved. ${describeError(error)}`,
+      });
+    } finally {
+      if (controller.current === abort) controller.current = null;
+    }
+  };
+
+  const scheduled =
+    values.releaseDate !== '' && isScheduled({ release_date: `${values.releaseDate}T00:00:00` });
+  return (
+    <form
+      className="form edit-track-form"
+      aria-label={`Edit ${track.title}`}
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-busy={saving}
+    >
+      <fieldset disabled={saving} className="upload-grid">
+        <legend className="visually-hidden">The track</legend>
+        <div className="upload-files">
+          <ImagePicker
+            id="edit-artwork"
+            label="Artwork"
+            file={artwork}
+            onChange={setArtwork}
+            currentUrl={track.artwork?.['480x480'] ?? track.artwork?.['150x150']}
+            disabled={saving}
+            hint="A square image, at least 1000×1000 looks best. Leave it to keep the current one."
+          />
+        </div>
+        <div className="upload-fields">
+          <Field
+            id={IDS.title}
+            label="Title"
+            error={shown('title')}
+            counter={countOf(values.title, MAX_TITLE)}
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                required
+                maxLength={MAX_TITLE}
+                value={values.title}
+                onChange={(e) => set('title')(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="field-pair">
+            <Field id={IDS.genre} label="Genre" error={shown('genre')}>
+              {(control) => (
+                <select
+                  {...control}
+                  required
+                  value={values.genre}
+                  onChange={(e) => set('genre')(e.target.value)}
+                >
+                  <option value="">Choose a genre</option>
+                  {GENRE_OPTIONS.map((g) => (
+                    <option key={g} value={g}>
+                      {g}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id={IDS.mood} label="Mood" optional error={shown('mood')}>
+              {(control) => (
+                <select
+                  {...control}
+                  value={values.mood}
+                  onChange={(e) => set('mood')(e.target.value)}
+                >
+                  <option value="">No mood</option>
+                  {MOOD_OPTIONS.map((m) => (
+                    <option key={m} value={m}>
+                      {m}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field
+            id={IDS.tags}
+            label="Tags"
+            optional
+            error={shown('tags')}
+            hint="Separate tags with commas, e.g. lofi, chill, night."
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                maxLength={MAX_TAGS}
+                value={values.tags}
+                onChange={(e) => set('tags')(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            id={IDS.description}
+            label="Description"
+            optional
+            error={shown('description')}
+            counter={countOf(values.description, MAX_TRACK_DESCRIPTION)}
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                rows={4}
+                maxLength={MAX_TRACK_DESCRIPTION}
+                value={values.description}
+                onChange={(e) => set('description')(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            id={IDS.releaseDate}
+            label="Release date"
+            optional
+            error={shown('releaseDate')}
+            hint={
+              scheduled
+                ? 'Ahead: listeners will not see the track until then.'
+                : 'A date ahead schedules the release.'
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="date"
+                value={values.releaseDate}
+                onChange={(e) => set('releaseDate')(e.target.value)}
+              />
+            )}
+          </Field>
+          {access ? (
+            <AccessFields
+              values={access}
+              onChange={setAccess}
+              errors={submitted ? accessErrors : {}}
+              disabled={saving}
+            />
+          ) : (
+            <p role="status">Loading the access settings…</p>
+          )}
+          {submitted && (!isValid(errors) || hasAccessErrors(accessErrors)) && (
+            <p className="error-text" role="alert">
+              Nothing was saved: correct what is marked above.
+            </p>
+          )}
+          {saving && (
+            <p role="status" aria-live="polite">
+              Saving…
+            </p>
+          )}
+          <FormError>{state.phase === 'failed' ? state.message : null}</FormError>
+          <div className="form-actions">
+            <button type="submit" className="button-primary" disabled={saving || !access}>
+              Save changes
+            </button>
+            <button type="button" disabled={saving} onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
