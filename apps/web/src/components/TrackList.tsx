@@ -4,6 +4,7 @@ import { GateLock, buyableTrack } from '../money/Lock.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Link } from '../router.js';
 import { Artwork } from './Artwork.js';
+import { TrackMenu } from './TrackMenu.js';
 import { formatCount, formatDuration } from './format.js';
 
 /** "1 play", "15,320 plays": the exact count, for titles and screen readers. */
@@ -71,6 +72,7 @@ export function TrackList({
               )}
             </span>
             <span className="track-duration">{formatDuration(track.duration)}</span>
+            <TrackMenu track={track} />
           </li>
         );
       })}

@@ -136,7 +136,7 @@ describe('PlayerBar', () => {
     const toggle = within(bar).getByRole('button', { name: 'Queue (3)' });
     fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
-    const panel = within(bar).getByRole('region', { name: 'Queue' });
+    const panel = within(bar).getByRole('dialog', { name: 'Queue' });
     expect(toggle.getAttribute('aria-controls')).toBe(panel.id);
     const rows = within(panel).getAllByRole('listitem');
     expect(rows).toHaveLength(3);
@@ -152,8 +152,54 @@ describe('PlayerBar', () => {
     expect(within(bar).getByRole('link', { name: 'Song 2' })).toBeTruthy();
 
     fireEvent.keyDown(panel, { key: 'Escape' });
-    expect(within(bar).queryByRole('region', { name: 'Queue' })).toBeNull();
+    expect(within(bar).queryByRole('dialog', { name: 'Queue' })).toBeNull();
     expect(document.activeElement).toBe(toggle);
+  });
+
+  it('opens the queue with Q, keeps Tab inside it, and Escape gives focus back', async () => {
+    const { api, bar } = renderPlayer();
+    act(() => api().playQueue(testTracks(2), 0));
+    await settle();
+    const toggle = within(bar).getByRole('button', { name: 'Queue (2)' });
+    toggle.focus();
+    fireEvent.keyDown(toggle, { key: 'q' });
+    const panel = within(bar).getByRole('dialog', { name: 'Queue' });
+    const close = within(panel).getByRole('button', { name: 'Close queue' });
+    expect(document.activeElement).toBe(close);
+
+    // Tab from the last control goes round to the first, Shift+Tab from the first to the last.
+    const buttons = Array.from(panel.querySelectorAll<HTMLElement>('button'));
+    const last = buttons[buttons.length - 1]!;
+    last.focus();
+    fireEvent.keyDown(last, { key: 'Tab' });
+    expect(document.activeElement).toBe(close);
+    fireEvent.keyDown(close, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(last);
+
+    // Escape in a row's menu closes the menu, not the panel.
+    const more = within(panel).getByRole('button', { name: 'More for Song 1' });
+    fireEvent.click(more);
+    const menu = within(panel).getByRole('menu');
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(menu.isConnected).toBe(false);
+    expect(within(bar).getByRole('dialog', { name: 'Queue' })).toBeTruthy();
+
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(within(bar).queryByRole('dialog', { name: 'Queue' })).toBeNull();
+    expect(document.activeElement).toBe(toggle);
+  });
+
+  it('switches autoplay off from the queue panel and remembers it', async () => {
+    const { api, bar } = renderPlayer();
+    act(() => api().playQueue(testTracks(2), 0));
+    await settle();
+    fireEvent.click(within(bar).getByRole('button', { name: 'Queue (2)' }));
+    const autoplay = within(bar).getByRole('switch', { name: /Autoplay/ });
+    expect(autoplay.getAttribute('aria-checked')).toBe('true');
+    fireEvent.click(autoplay);
+    expect(autoplay.getAttribute('aria-checked')).toBe('false');
+    expect(api().autoplay).toBe(false);
+    expect(readSaved()?.autoplay).toBe(false);
   });
 
   it('mutes and sets the volume on the audio element', async () => {

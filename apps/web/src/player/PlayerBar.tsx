@@ -1,16 +1,10 @@
-import {
-  type CSSProperties,
-  type ChangeEvent,
-  type KeyboardEvent,
-  useEffect,
-  useId,
-  useRef,
-  useState,
-} from 'react';
+import { type CSSProperties, type ChangeEvent, useEffect, useId, useRef, useState } from 'react';
 import { Artwork } from '../components/Artwork.js';
 import { formatDuration } from '../components/format.js';
 import { GateLock, buyableTrack } from '../money/Lock.js';
+import { TrackMenu } from '../components/TrackMenu.js';
 import { Link } from '../router.js';
+import { FullPlayer } from './FullPlayer.js';
 import { type PlayerApi, type RepeatMode, usePlayer } from './PlayerContext.js';
 import {
   CloseIcon,
@@ -23,6 +17,8 @@ import {
   ShuffleIcon,
   VolumeIcon,
 } from './icons.js';
+import { isQueueShortcut } from './shortcuts.js';
+import { useFocusTrap } from './useFocusTrap.js';
 import './player.css';
 
 const REPEAT_LABEL: Record<RepeatMode, string> = {
@@ -89,7 +85,7 @@ function SeekBar({
   );
 }
 
-/** The queued tracks: play one, remove one. */
+/** The queued tracks: play one, remove one; Tab stays inside while it is open, Escape closes it. */
 function QueuePanel({
   player,
   id,
@@ -99,13 +95,8 @@ function QueuePanel({
   id: string;
   onClose: () => void;
 }) {
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      onClose();
-    }
-  };
   const panel = useRef<HTMLElement>(null);
+  useFocusTrap(panel, onClose);
   // The removed row's button goes with it: focus moves to the next row's remove button (or the
   // one before, or the close button), so the keyboard stays in the panel.
   const remove = (i: number) => {
@@ -118,7 +109,14 @@ function QueuePanel({
     });
   };
   return (
-    <section id={id} ref={panel} className="player-queue" aria-label="Queue" onKeyDown={onKeyDown}>
+    <section
+      id={id}
+      ref={panel}
+      className="player-queue"
+      role="dialog"
+      aria-label="Queue"
+      tabIndex={-1}
+    >
       <header className="player-queue-header">
         <h2>Queue</h2>
         <span className="player-queue-count">
@@ -129,11 +127,30 @@ function QueuePanel({
           className="player-icon-button"
           aria-label="Close queue"
           data-close=""
+          data-autofocus=""
           onClick={onClose}
         >
           <CloseIcon />
         </button>
       </header>
+      <label className="player-autoplay">
+        <button
+          type="button"
+          role="switch"
+          aria-checked={player.autoplay}
+          className="player-switch"
+          onClick={() => player.toggleAutoplay()}
+        >
+          <span aria-hidden="true" className="player-switch-knob" />
+        </button>
+        <span>
+          Autoplay
+          <span className="player-autoplay-note">
+            {' '}
+            — when the queue ends, related tracks play on
+          </span>
+        </span>
+      </label>
       {player.queue.length === 0 ? (
         <p className="player-queue-empty">The queue is empty.</p>
       ) : (
@@ -173,6 +190,7 @@ function QueuePanel({
                 >
                   <CloseIcon />
                 </button>
+                <TrackMenu track={track} />
               </li>
             );
           })}
@@ -197,6 +215,25 @@ export function PlayerBar() {
     panelWasOpen.current = queueOpen;
   }, [queueOpen]);
 
+  // Q opens and closes the queue from anywhere but text entry.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (!isQueueShortcut(event)) return;
+      event.preventDefault();
+      setQueueOpen((open) => !open);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // The phone player, opened from the bar; closing it gives focus back to its opener.
+  const [fullOpen, setFullOpen] = useState(false);
+  const fullButton = useRef<HTMLButtonElement>(null);
+  const closeFull = () => {
+    setFullOpen(false);
+    requestAnimationFrame(() => fullButton.current?.focus());
+  };
+
   const idle = !current;
   return (
     <section className="player-bar" aria-label="Player">
@@ -219,6 +256,18 @@ export function PlayerBar() {
           </>
         ) : (
           <p className="player-idle">Nothing playing</p>
+        )}
+        {current && (
+          <button
+            ref={fullButton}
+            type="button"
+            className="player-icon-button player-expand"
+            aria-label="Open the full player"
+            aria-haspopup="dialog"
+            onClick={() => setFullOpen(true)}
+          >
+            <span aria-hidden="true">⌃</span>
+          </button>
         )}
       </div>
 
@@ -299,6 +348,8 @@ export function PlayerBar() {
           type="button"
           className="player-icon-button player-queue-button"
           aria-label={`Queue (${player.queue.length})`}
+          aria-keyshortcuts="Q"
+          title="Queue (Q)"
           aria-expanded={queueOpen}
           aria-controls={queueId}
           onClick={() => setQueueOpen((open) => !open)}
@@ -331,6 +382,7 @@ export function PlayerBar() {
       </div>
 
       {queueOpen && <QueuePanel player={player} id={queueId} onClose={() => setQueueOpen(false)} />}
+      {fullOpen && current && <FullPlayer player={player} onClose={closeFull} />}
     </section>
   );
 }

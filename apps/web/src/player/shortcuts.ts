@@ -50,3 +50,10 @@ export function shortcutFor(event: KeyLike): Shortcut | null {
       return null;
   }
 }
+
+/** True when the key press toggles the queue panel: Q, outside text entry. */
+export function isQueueShortcut(event: KeyLike): boolean {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return false;
+  if (event.key !== 'q' && event.key !== 'Q') return false;
+  return !closest(event.target, TEXT_ENTRY);
+}
