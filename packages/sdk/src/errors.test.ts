@@ -110,6 +110,8 @@ describe('error mapping', () => {
       'deleted',
       'target_deleted',
       'no_op',
+      'album_foreign_track',
+      'album_needs_tracks',
       'ip_signups_limited',
       'wallet_signups_limited',
       'rate_limited',

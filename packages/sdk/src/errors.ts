@@ -207,6 +207,10 @@ const REFUSALS: Readonly<Record<string, string>> = {
   deleted: 'That has been deleted.',
   target_deleted: 'That has been deleted.',
   no_op: 'That is done already.',
+  // An album holds only its owner's tracks (docs/design.md §6).
+  album_foreign_track:
+    "An album holds only its owner's tracks. Remove other landlords' tracks first, or keep it a playlist.",
+  album_needs_tracks: 'The album was not saved with its track list. Try again.',
   // A track's audio must be an upload of its owner's (docs/design.md §7).
   no_upload_receipt:
     'This audio was not uploaded through a content node of the network. Upload the file again.',

@@ -109,8 +109,14 @@ export function createPlaylistsApi(ctx: SdkContext) {
               signal: options.signal,
             });
     }
-    if (trackIds !== undefined)
-      data.playlist_contents = playlistContents(trackIds, before.playlist_contents);
+    // Making a playlist an album names its list: the network checks each track is the owner's.
+    const listed =
+      trackIds ??
+      (fields.isAlbum === true && !before.is_album
+        ? before.playlist_contents.map((e) => e.track_id)
+        : undefined);
+    if (listed !== undefined)
+      data.playlist_contents = playlistContents(listed, before.playlist_contents);
     return manageEntity<Playlist>(ctx, {
       userId: toEntityId(userId, 'user id'),
       entityType: 'Playlist',

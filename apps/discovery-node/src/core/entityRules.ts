@@ -146,6 +146,33 @@ export function checkAddedTrack(id: number, row: { is_deleted: boolean } | null 
   if (row.is_deleted) throw new SkipReason('deleted', `Track ${id} is deleted`);
 }
 
+/** An album holds only its owner's tracks (docs/design.md §6): each track of its list is theirs. */
+export function checkAlbumTrack(
+  id: number,
+  row: { owner_id: number } | null | undefined,
+  owner: number,
+): void {
+  if (row && row.owner_id !== owner) {
+    throw new SkipReason(
+      'album_foreign_track',
+      `Track ${id} belongs to user ${row.owner_id}: an album holds only its owner's tracks`,
+    );
+  }
+}
+
+/**
+ * An Update that makes a playlist an album names its whole track list, so each track's owner is
+ * checked against the action itself (the indexer reads only the tracks an action names).
+ */
+export function checkAlbumTurn(wasAlbum: boolean, isAlbum: boolean, namesTracks: boolean): void {
+  if (isAlbum && !wasAlbum && !namesTracks) {
+    throw new SkipReason(
+      'album_needs_tracks',
+      "Making a playlist an album names its track list, so each track can be checked as the owner's",
+    );
+  }
+}
+
 /** A Save, Unsave, Repost or Unrepost of an existing item that changes something. */
 export function checkSocial(
   action: 'Save' | 'Unsave' | 'Repost' | 'Unrepost',
@@ -186,6 +213,8 @@ const REFUSALS: Readonly<Record<string, ErrorClass>> = {
   wrong_signer: InvalidSignatureError,
   user_deactivated: ForbiddenError,
   not_owner: ForbiddenError,
+  album_foreign_track: ForbiddenError,
+  album_needs_tracks: ValidationError,
   id_mismatch: ValidationError,
   handle_reserved: ValidationError,
   self_follow: ValidationError,

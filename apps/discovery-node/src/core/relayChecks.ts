@@ -10,6 +10,8 @@ import {
   actorRule,
   checkActor,
   checkAddedTrack,
+  checkAlbumTrack,
+  checkAlbumTurn,
   checkAudio,
   checkFollow,
   checkIdFree,
@@ -92,7 +94,7 @@ function trackById(db: Kysely<DB>, id: number) {
 function playlistById(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('playlists')
-    .select(['owner_id', 'is_deleted'])
+    .select(['owner_id', 'is_deleted', 'is_album', 'metadata'])
     .where('playlist_id', '=', id)
     .executeTakeFirst();
 }
@@ -163,11 +165,15 @@ function social(type: ItemType): Record<SocialAction, ActionCheck> {
 
 type Contents = { track_ids: { track: number }[] };
 
-/** Tracks a playlist's metadata adds to its list exist and are not deleted. */
+/**
+ * Tracks a playlist's metadata adds to its list exist and are not deleted; every track of an
+ * album (`albumOwner` given) is its owner's.
+ */
 async function checkAddedTracks(
   db: Kysely<DB>,
   contents: Contents | undefined,
   playlist?: number,
+  albumOwner?: number,
 ): Promise<void> {
   if (!contents) return;
   const had = new Set<number>();
@@ -179,19 +185,22 @@ async function checkAddedTracks(
       .execute();
     for (const row of rows) had.add(row.track_id);
   }
-  const added = [...new Set(contents.track_ids.map((e) => e.track))].filter((id) => !had.has(id));
+  const read = [...new Set(contents.track_ids.map((e) => e.track))].filter(
+    (id) => albumOwner !== undefined || !had.has(id),
+  );
   const rows =
-    added.length === 0
+    read.length === 0
       ? []
       : await db
           .selectFrom('tracks')
-          .select(['track_id', 'is_deleted'])
-          .where('track_id', 'in', added)
+          .select(['track_id', 'owner_id', 'is_deleted'])
+          .where('track_id', 'in', read)
           .execute();
   const found = new Map(rows.map((row) => [row.track_id, row]));
   // In list order, so the first bad track is the one the indexer names.
   for (const id of contents.track_ids.map((e) => e.track)) {
     if (!had.has(id)) checkAddedTrack(id, found.get(id));
+    if (albumOwner !== undefined) checkAlbumTrack(id, found.get(id), albumOwner);
   }
 }
 
@@ -218,13 +227,18 @@ const CHECKS: Readonly<Record<EntityType, Partial<Record<Action, ActionCheck>>>>
     ...social('track'),
   },
   Playlist: {
-    Create: async ({ db, entity, data }) => {
+    Create: async ({ db, entity, actor, data }) => {
       checkIdFree(await playlistById(db, entity), 'Playlist', entity);
-      await checkAddedTracks(db, data!.playlist_contents as Contents);
+      const album = data!.is_album === true ? actor!.user_id : undefined;
+      await checkAddedTracks(db, data!.playlist_contents as Contents, undefined, album);
     },
     Update: async ({ db, entity, actor, data }) => {
-      owned(await playlistById(db, entity), 'Playlist', entity, actor!);
-      await checkAddedTracks(db, data!.playlist_contents as Contents | undefined, entity);
+      const playlist = owned(await playlistById(db, entity), 'Playlist', entity, actor!);
+      const { playlist_contents: contents, ...fields } = data!;
+      const isAlbum = merge(playlist.metadata, fields).is_album === true;
+      checkAlbumTurn(playlist.is_album, isAlbum, contents !== undefined);
+      const album = isAlbum ? actor!.user_id : undefined;
+      await checkAddedTracks(db, contents as Contents | undefined, entity, album);
     },
     Delete: async ({ db, entity, actor }) => {
       owned(await playlistById(db, entity), 'Playlist', entity, actor!);

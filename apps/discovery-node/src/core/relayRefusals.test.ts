@@ -38,6 +38,9 @@ const TRACK = 10;
 const DELETED_TRACK = 11;
 const PLAYLIST = 20;
 const DELETED_PLAYLIST = 21;
+/** Bob's track, and Alice's playlist (not an album) that holds it beside her own. */
+const BOBS_TRACK = 14;
+const MIXED = 23;
 
 let network: TestNetwork;
 let database: Database;
@@ -174,6 +177,7 @@ before(async () => {
   kept = await receipts.withReceipt(alice.address, track('Kept'));
   receiptNode = receipts.nodeId;
   const gone = await receipts.withReceipt(alice.address, track('Gone'));
+  const bobs = await receipts.withReceipt(bob.address, track('Bobs'));
   // In rounds, each indexed before the next: every action is checked against what is indexed.
   const rounds: ChainAction[][] = [
     [
@@ -190,6 +194,13 @@ before(async () => {
         entityId: DELETED_TRACK,
         action: 'Create',
         metadata: gone,
+      },
+      {
+        ...by(bob, BOB),
+        entityType: 'Track',
+        entityId: BOBS_TRACK,
+        action: 'Create',
+        metadata: bobs,
       },
       { ...by(bob, BOB), entityType: 'User', entityId: ALICE, action: 'Follow' },
       {
@@ -214,6 +225,13 @@ before(async () => {
         entityId: DELETED_PLAYLIST,
         action: 'Create',
         metadata: playlist('Old', [TRACK]),
+      },
+      {
+        ...byAlice,
+        entityType: 'Playlist',
+        entityId: MIXED,
+        action: 'Create',
+        metadata: playlist('Mixed', [TRACK, BOBS_TRACK]),
       },
       { ...by(bob, BOB), entityType: 'Track', entityId: TRACK, action: 'Save' },
     ],
@@ -340,6 +358,30 @@ describe('relay refusals', () => {
         },
         409,
         'deleted',
+      ],
+      // An album holds only its owner's tracks: Alice's playlist holding Bob's track is not
+      // made an album, and making one names its list.
+      album_foreign_track: [
+        {
+          ...a(ALICE, alice),
+          entityType: 'Playlist',
+          entityId: MIXED,
+          action: 'Update',
+          metadata: { is_album: true, ...playlist('Mixed', [TRACK, BOBS_TRACK]) },
+        },
+        403,
+        'album_foreign_track',
+      ],
+      album_needs_tracks: [
+        {
+          ...a(ALICE, alice),
+          entityType: 'Playlist',
+          entityId: PLAYLIST,
+          action: 'Update',
+          metadata: { is_album: true },
+        },
+        400,
+        'album_needs_tracks',
       ],
       target_deleted: [
         { ...a(BOB, bob), entityType: 'Playlist', entityId: DELETED_PLAYLIST, action: 'Repost' },
@@ -494,6 +536,47 @@ describe('relay refusals', () => {
       409,
       'id_taken',
     );
+    // An album may not hold another landlord's track, created so or given one later; its
+    // owner's own tracks are fine.
+    const album = (name: string, ids: number[]) => ({ ...playlist(name, ids), is_album: true });
+    await expectRefused(
+      {
+        ...byAlice,
+        entityType: 'Playlist',
+        entityId: 24,
+        action: 'Create',
+        metadata: album('Borrowed', [TRACK, BOBS_TRACK]),
+      },
+      403,
+      'album_foreign_track',
+    );
+    expectOk(
+      await relay(app, {
+        ...byAlice,
+        entityType: 'Playlist',
+        entityId: 24,
+        action: 'Create',
+        metadata: album('Own', [TRACK]),
+      }),
+    );
+    await indexAll();
+    const refused = await expectRefused(
+      {
+        ...byAlice,
+        entityType: 'Playlist',
+        entityId: 24,
+        action: 'Update',
+        metadata: { playlist_contents: playlist('Own', [TRACK, BOBS_TRACK]).playlist_contents },
+      },
+      403,
+      'album_foreign_track',
+    );
+    assert.deepEqual(refused.json(), {
+      error: {
+        code: 'album_foreign_track',
+        message: `Track ${BOBS_TRACK} belongs to user ${BOB}: an album holds only its owner's tracks`,
+      },
+    });
     // A playlist may not add a track that does not exist.
     await expectRefused(
       {

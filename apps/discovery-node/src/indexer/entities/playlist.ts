@@ -1,7 +1,12 @@
 // Playlists and albums: created, updated (their track list with them) and deleted by their
 // owner; saved and reposted by anyone (social.ts).
 import type { Selectable } from 'kysely';
-import { checkAddedTrack, checkIdFree } from '../../core/entityRules.js';
+import {
+  checkAddedTrack,
+  checkAlbumTrack,
+  checkAlbumTurn,
+  checkIdFree,
+} from '../../core/entityRules.js';
 import type { PlaylistsTable } from '../../db/schema.js';
 import { ROWS_PER_STATEMENT, Rows, type TableSpec, chunks } from '../batchTables.js';
 import { contentConditions } from './contentConditions.js';
@@ -105,17 +110,21 @@ export const playlistCounts = itemCounts('aggregate_playlist', 'playlist_id', 'p
 
 type Contents = { track_ids: { track: number; time: number }[] };
 
-/** The track list of a playlist's metadata; tracks it adds must exist and not be deleted. */
+/**
+ * The track list of a playlist's metadata; tracks it adds must exist and not be deleted, and
+ * every track of an album (`albumOwner` given) must be its owner's.
+ */
 function entriesOf(
   batch: EntityBatch,
   contents: Contents,
   before: PlaylistEntry[] = [],
+  albumOwner?: number,
 ): PlaylistEntry[] {
   const had = new Set(before.map((e) => e.track_id));
   const rows = batch.table(tracks);
   for (const { track } of contents.track_ids) {
-    if (had.has(track)) continue;
-    checkAddedTrack(track, rows.get(track));
+    if (!had.has(track)) checkAddedTrack(track, rows.get(track));
+    if (albumOwner !== undefined) checkAlbumTrack(track, rows.get(track), albumOwner);
   }
   return contents.track_ids.map((e) => ({ track_id: e.track, added_at: e.time }));
 }
@@ -145,8 +154,13 @@ function createPlaylist(batch: EntityBatch, action: ActionContext, actor: UserRo
   const { entity: id, metadata, stamp } = action;
   checkIdFree(batch.table(playlists).get(id), 'Playlist', id);
   const data = metadata.data!;
-  const entries = entriesOf(batch, data.playlist_contents as Contents);
   const columns = playlistColumns(data);
+  const entries = entriesOf(
+    batch,
+    data.playlist_contents as Contents,
+    [],
+    columns.is_album ? actor.user_id : undefined,
+  );
   putPlaylist(
     batch,
     {
@@ -172,6 +186,9 @@ function updatePlaylist(batch: EntityBatch, action: ActionContext, actor: UserRo
   const { entity: id, metadata, stamp } = action;
   const playlist = ownedPlaylist(batch, actor, id);
   const update = metadata.data!;
+  const next = merge(playlist.metadata, without(update, 'playlist_contents'));
+  const columns = playlistColumns(next);
+  checkAlbumTurn(playlist.is_album, columns.is_album, update.playlist_contents !== undefined);
   const entries =
     update.playlist_contents === undefined
       ? undefined
@@ -179,9 +196,8 @@ function updatePlaylist(batch: EntityBatch, action: ActionContext, actor: UserRo
           batch,
           update.playlist_contents as Contents,
           batch.table(playlistTracks).get(id) ?? undefined,
+          columns.is_album ? actor.user_id : undefined,
         );
-  const next = merge(playlist.metadata, without(update, 'playlist_contents'));
-  const columns = playlistColumns(next);
   putPlaylist(
     batch,
     {

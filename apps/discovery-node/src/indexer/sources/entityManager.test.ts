@@ -208,6 +208,17 @@ before(async () => {
     act(bob, 12, 'Track', 999, 'Save', undefined, 'unknown_target'),
     act(alice, 11, 'Playlist', 301, 'Create', playlist('Mix', [101, 102])),
     act(alice, 11, 'Playlist', 302, 'Create', playlist('LP', [101], { is_album: true })),
+    // An album holds only its owner's tracks: created with one, or given one later.
+    act(
+      alice,
+      11,
+      'Playlist',
+      304,
+      'Create',
+      playlist('Borrowed', [101, 201], { is_album: true }),
+      'album_foreign_track',
+    ),
+    act(alice, 11, 'Playlist', 302, 'Update', playlist('LP', [101, 201]), 'album_foreign_track'),
     act(bob, 12, 'Playlist', 303, 'Create', playlist('Ghost', [999]), 'unknown_track'),
     act(bob, 12, 'Playlist', 301, 'Save'),
   ]);
@@ -218,6 +229,17 @@ before(async () => {
     act(alice, 11, 'Track', 102, 'Update', { title: 'Ghost' }, 'deleted'),
     act(carol, 13, 'User', 11, 'Unfollow'),
     act(alice, 11, 'Playlist', 302, 'Update', { is_album: false }),
+    // Made an album again: it names its list, and every track of it must be Alice's.
+    act(alice, 11, 'Playlist', 302, 'Update', { is_album: true }, 'album_needs_tracks'),
+    act(
+      alice,
+      11,
+      'Playlist',
+      302,
+      'Update',
+      playlist('LP', [101, 201], { is_album: true }),
+      'album_foreign_track',
+    ),
     act(bob, 12, 'Playlist', 301, 'Delete', undefined, 'not_owner'),
     act(alice, 11, 'Playlist', 301, 'Delete'),
     act(bob, 12, 'Track', 101, 'Unsave'),
