@@ -1,5 +1,9 @@
 import type { Track } from '@coliving/sdk';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { DeleteTrackDialog } from '../catalog/DeleteTrackDialog.js';
+import { EditTrackForm } from '../catalog/EditTrackForm.js';
+import { isScheduled, scheduledFor } from '../catalog/trackEdit.js';
+import '../catalog/catalog.css';
 import { Artwork } from '../components/Artwork.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
@@ -12,7 +16,7 @@ import { gateOf } from '../money/gates.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Waveform } from '../player/Waveform.js';
 import { usePlayWithRest } from '../player/usePlayWithRest.js';
-import { Link, useTitle } from '../router.js';
+import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
 import { DownloadButton } from './browse/DownloadButton.js';
@@ -63,20 +67,40 @@ export default function TrackPage({ handle = '', slug = '' }: Record<string, str
   if (track.data.is_delete) {
     return <Missing title="Track deleted">{track.data.title} was deleted by its landlord.</Missing>;
   }
-  return <TrackDetails track={track.data} viewer={viewer} onChanged={() => track.reload()} />;
+  return (
+    <TrackDetails
+      track={track.data}
+      viewer={viewer}
+      onChanged={() => track.reload()}
+      onSaved={(after) => {
+        // A new title is a new permalink; the same one drops `?edit=1` and reads the track again.
+        navigate(after.permalink, { replace: true });
+        track.reload();
+      }}
+    />
+  );
 }
 
 function TrackDetails({
   track,
   viewer,
   onChanged,
+  onSaved,
 }: {
   track: Track;
   viewer: Viewer;
   /** After the landlord changed the track (its access). */
   onChanged: () => void;
+  /** After the landlord saved the edit form: the track as the network has it. */
+  onSaved: (track: Track) => void;
 }) {
   const sdk = useSdk();
+  const { path, query } = useLocation();
+  const isOwner = viewer.kind === 'user' && viewer.userId === track.user.id;
+  // `?edit=1` (the track menu's "Edit track") opens the form; closing it drops the query.
+  const editing = isOwner && query.get('edit') === '1';
+  const setEditing = (on: boolean) => navigate(on ? `${path}?edit=1` : path, { replace: true });
+  const [deleting, setDeleting] = useState(false);
   const player = usePlayer();
   const isCurrent = player.current?.id === track.id;
   const isPlaying = isCurrent && player.playing;
@@ -163,6 +187,12 @@ function TrackDetails({
         <div className="hero-body">
           <p className="kicker">Track</p>
           <h1>{track.title}</h1>
+          {isScheduled(track) && track.release_date && (
+            <p className="scheduled-note">
+              <span className="badge-scheduled">Scheduled</span> {scheduledFor(track.release_date)}.
+              Listeners cannot see it until then.
+            </p>
+          )}
           <p className="hero-owner">
             by <Link to={`/${track.user.handle}`}>{track.user.name}</Link>
           </p>
@@ -212,7 +242,38 @@ function TrackDetails({
         {track.description && <p className="description">{track.description}</p>}
       </section>
 
-      {viewer.kind === 'user' && viewer.userId === track.user.id && (
+      {isOwner && viewer.kind === 'user' && (
+        <section className="page-section" aria-labelledby="track-manage">
+          <h2 id="track-manage">Your track</h2>
+          {editing ? (
+            <EditTrackForm
+              track={track}
+              owner={{ id: viewer.userId, handle: viewer.handle }}
+              onSaved={onSaved}
+              onCancel={() => setEditing(false)}
+            />
+          ) : (
+            <p className="form-actions">
+              <button type="button" className="button-primary" onClick={() => setEditing(true)}>
+                Edit track
+              </button>
+              <button type="button" className="button-danger" onClick={() => setDeleting(true)}>
+                Delete track
+              </button>
+            </p>
+          )}
+          {deleting && (
+            <DeleteTrackDialog
+              track={track}
+              userId={viewer.userId}
+              onClose={() => setDeleting(false)}
+              onDeleted={() => navigate(`/${track.user.handle}`)}
+            />
+          )}
+        </section>
+      )}
+
+      {isOwner && viewer.kind === 'user' && !editing && (
         <section className="page-section" aria-labelledby="track-access">
           <h2 id="track-access">Access</h2>
           <p className="muted">{accessInWords(track)}</p>
