@@ -1,14 +1,78 @@
-import { registerMetrics } from '@coliving/server-kit';
+import { registerDiskMetrics, registerMetrics } from '@coliving/server-kit';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The content node's own metrics, beside the request histogram and the process's defaults. */
 export type ContentNodeMetrics = ReturnType<typeof createMetrics>;
 
-/** Serves `/metrics` on `app` and creates the content node's counters in its registry. */
-export function createMetrics(app: FastifyInstance) {
-  const registry = registerMetrics(app, { prefix: 'coliving_content_node_' });
+export type CreateMetricsInit = {
+  /** The data directory: its filesystem's free bytes and capacity are reported. */
+  dataDir: string;
+};
+
+/** What the gauges read at each scrape, from parts built after the metrics. */
+export type MetricsSources = {
+  /** Upload jobs waiting or running. */
+  jobsQueued: () => number;
+  /** Every other registered content node and whether it answered its last health check. */
+  peers: () => readonly { healthy: boolean }[];
+};
+
+const PREFIX = 'coliving_content_node_';
+
+/**
+ * Serves `/metrics` on `app` and creates the content node's metrics in its registry; `observe`
+ * names what the scrape-time gauges read (the job queue, the peers' health).
+ */
+export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsInit) {
+  const registry = registerMetrics(app, { prefix: PREFIX });
+  registerDiskMetrics(registry, { prefix: PREFIX, path: dataDir });
+  let sources: MetricsSources = { jobsQueued: () => 0, peers: () => [] };
   return {
+    observe(next: MetricsSources) {
+      sources = next;
+    },
+    jobsQueued: new Gauge({
+      name: 'coliving_content_node_jobs_queued',
+      help: 'Upload jobs (transcodes, image renders) waiting or running',
+      registers: [registry],
+      collect() {
+        this.set(sources.jobsQueued());
+      },
+    }),
+    jobsFailed: new Counter({
+      name: 'coliving_content_node_jobs_failed_total',
+      help: 'Upload jobs that ended in error, by template and error code',
+      labelNames: ['template', 'code'] as const,
+      registers: [registry],
+    }),
+    peers: new Gauge({
+      name: 'coliving_content_node_peers',
+      help: 'Other registered content nodes, by whether they answered their last health check',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const peers = sources.peers();
+        const healthy = peers.filter((p) => p.healthy).length;
+        this.set({ state: 'healthy' }, healthy);
+        this.set({ state: 'unhealthy' }, peers.length - healthy);
+      },
+    }),
+    blobStorageBytes: new Gauge({
+      name: 'coliving_content_node_blob_storage_bytes',
+      help: 'Bytes of the blobs this node stores, as counted by the last repair pass',
+      registers: [registry],
+    }),
+    blobs: new Gauge({
+      name: 'coliving_content_node_blobs',
+      help: 'Blobs this node stores, as counted by the last repair pass',
+      registers: [registry],
+    }),
+    repairBlobsMissing: new Gauge({
+      name: 'coliving_content_node_repair_blobs_missing',
+      help: 'Blobs this node should hold and still lacked after the last repair pass',
+      registers: [registry],
+    }),
     uploads: new Counter({
       name: 'coliving_content_node_uploads_total',
       help: 'Uploads by template and outcome (accepted, done, error)',

@@ -186,7 +186,7 @@ export async function createContentNode(
 
   const app = createApp({ logger, trustProxy: init.trustProxy ?? false });
   const log = app.log;
-  const metrics = createMetrics(app);
+  const metrics = createMetrics(app, { dataDir: init.dataDir });
   const liveness = createPeerLiveness({
     deadAfterMs: init.deadNodeGraceMs ?? DEFAULT_DEAD_NODE_GRACE_MS,
   });
@@ -237,6 +237,7 @@ export async function createContentNode(
     onError: (id, error) => log.warn({ err: error, upload: id }, 'upload job failed'),
   });
   const repairState: RepairState = { surplusSince: new Map(), peerHealth: [] };
+  metrics.observe({ jobsQueued: () => jobs.size, peers: () => repairState.peerHealth });
   const repairOnce = () =>
     repair(
       {

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
         config.ethConfirmations ?? (devnet(ethChain.chainId) ? 0 : PUBLIC_CHAIN_CONFIRMATIONS),
       pollIntervalMs: config.pollInterval,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      dataDir,
       trendingIntervalMs: config.trendingInterval,
       trackCacheBytes: config.trackCacheMb * 1024 * 1024,
       ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),

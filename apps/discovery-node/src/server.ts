@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChainEndpoint, DeploymentManifest } from '@coliving/chain';
 import { UnavailableError, canonicalJson } from '@coliving/protocol';
-import { type Logger, createApp, registerHealthCheck, registerMetrics } from '@coliving/server-kit';
-import { Gauge } from 'prom-client';
+import { type Logger, createApp, registerHealthCheck } from '@coliving/server-kit';
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -30,6 +29,7 @@ import { type Relay, type RelayInit, createRelay } from './core/relay.js';
 import { registeredNodes } from './core/registeredNodes.js';
 import { createNodeRegistrations } from './core/nodeRegistration.js';
 import { createReceiptVerifier } from './core/uploadReceipts.js';
+import { createMetrics } from './metrics.js';
 import type { Database } from './db/database.js';
 import { computeStateDigest } from './db/stateDigest.js';
 import { type Indexer, runIndexers } from './indexer/runIndexer.js';
@@ -80,6 +80,8 @@ export type DiscoveryNodeInit = {
   trendingIntervalMs?: number;
   /** Memory for tracks kept as answered JSON (api/answer/trackJsonCache.ts); 256 MiB by default. */
   trackCacheBytes?: number;
+  /** The node's data directory: its filesystem's free bytes and capacity go to /metrics. */
+  dataDir?: string;
 };
 
 export type DiscoveryNode = {
@@ -139,13 +141,7 @@ export async function createDiscoveryNode(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerModelSchemas(app);
-  const metrics = registerMetrics(app, { prefix: 'coliving_discovery_node_' });
-  const indexedBlock = new Gauge({
-    name: 'coliving_discovery_node_indexed_block',
-    help: 'The last block indexed, by chain',
-    labelNames: ['chain'] as const,
-    registers: [metrics],
-  });
+  const metrics = createMetrics(app, { dataDir: init.dataDir });
 
   const trackJson = new TrackJsonCache(init.trackCacheBytes ?? DEFAULT_TRACK_CACHE_BYTES);
   const trackSearch = new TrackSearch(db, (error) =>
@@ -222,6 +218,7 @@ export async function createDiscoveryNode(
   ];
   // The health check reports these from memory (core/registeredNodes.ts).
   const nodeEndpoints = registeredNodes(db);
+  metrics.observe({ registeredNodes: () => nodeEndpoints.endpoints() });
   const indexers = runIndexers({
     db,
     sources,
@@ -229,7 +226,8 @@ export async function createDiscoveryNode(
     onError: (source, error) => log.error({ err: error }, `indexing the ${source.name} failed`),
     onPass: async (source, result) => {
       if (result.indexedBlock !== undefined)
-        indexedBlock.set({ chain: source.checkpoint }, result.indexedBlock);
+        metrics.indexedBlock.set({ chain: source.checkpoint }, result.indexedBlock);
+      metrics.chainHeadBlock.set({ chain: source.checkpoint }, result.headBlock);
       // Before the pass counts as done, so the list is never older than the block reported.
       if (source.checkpoint === ETH_CHAIN) await nodeEndpoints.refresh(result.indexedBlock);
       // The play log waits for the entity tables' blocks (its ceiling): it may go on now.

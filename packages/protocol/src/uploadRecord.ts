@@ -39,8 +39,12 @@ export type UploadRecord = {
    * an image.
    */
   results: Record<string, string>;
+  /** The length of the decoded audio (not the file header's), in seconds. */
   durationSeconds?: number;
+  /** Why the job failed, in words a person reads (`status: 'error'`). */
   error?: string;
+  /** The stable code of that failure (`not_audio`, `truncated_audio`, `transcode_failed`, …). */
+  errorCode?: string;
   /**
    * For a finished audio upload on a content node registered on the eth chain: its signed
    * receipt, which the track's metadata must carry (docs/design.md §7).

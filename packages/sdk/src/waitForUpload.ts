@@ -115,8 +115,9 @@ export async function waitForUpload(
     if (latest?.status === 'error') {
       throw new ColivingSdkError(
         'transcode_failed',
-        `The content node could not process the upload: ${latest.error ?? 'unknown error'}`,
-        { code: 'transcode_failed', url },
+        // The node's own words (e.g. "This file ends early: …") and its stable code.
+        latest.error ?? "We couldn't process this file",
+        { code: latest.errorCode ?? 'transcode_failed', url },
       );
     }
     const now = Date.now();

@@ -8,6 +8,7 @@ export * from './limitBytes.js';
 export * from './registerCors.js';
 export * from './registerErrorHandlers.js';
 export * from './registerHealthCheck.js';
+export * from './registerDiskMetrics.js';
 export * from './registerMetrics.js';
 export * from './registerServerRefusals.js';
 export * from './bufferPool.js';

@@ -28,11 +28,11 @@ describe('registerMetrics', () => {
     const text = res.body;
     assert.match(
       text,
-      /coliving_test_http_request_duration_seconds_count\{method="GET",route="\/tracks\/:id",status_code="200"\} 2/,
+      /coliving_test_http_request_duration_seconds_count\{method="GET",route="\/tracks\/:id",status_class="2xx"\} 2/,
     );
     assert.match(
       text,
-      /coliving_test_http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} 1/,
+      /coliving_test_http_request_duration_seconds_count\{method="GET",route="unmatched",status_class="4xx"\} 1/,
     );
     assert.doesNotMatch(text, /7eP5n/);
     assert.match(text, /coliving_test_uploads_total 3/);
@@ -61,12 +61,12 @@ describe('registerMetrics', () => {
     assert.ok(duration instanceof Histogram);
     // Values on, between, below and above the bounds; fixed, so a failure repeats.
     const seconds = [0, 0.005, 0.0051, 0.01, 0.3, 1, 2.5, 29.9, 30, 31, 1e-6, 0.05];
-    const labels = { method: 'GET', route: 'a "quoted"\\route', status_code: '200' };
+    const labels = { method: 'GET', route: 'a "quoted"\\route', status_class: '2xx' };
     for (const value of seconds) duration.observe(labels, value);
-    duration.observe({ method: 'POST', route: '/v1/tracks/:id', status_code: '500' }, 0.2);
+    duration.observe({ method: 'POST', route: '/v1/tracks/:id', status_class: '5xx' }, 0.2);
 
     const text = await registry.getSingleMetricAsString(name);
-    const series = `method="GET",route="a \\"quoted\\"\\\\route",status_code="200"`;
+    const series = `method="GET",route="a \\"quoted\\"\\\\route",status_class="2xx"`;
     const expected = [
       `# HELP ${name} HTTP request duration in seconds`,
       `# TYPE ${name} histogram`,
@@ -80,16 +80,16 @@ describe('registerMetrics', () => {
     const lines = text.split('\n');
     assert.deepEqual(lines.slice(0, expected.length), expected);
     assert.ok(
-      lines.includes(`${name}_count{method="POST",route="/v1/tracks/:id",status_code="500"} 1`),
+      lines.includes(`${name}_count{method="POST",route="/v1/tracks/:id",status_class="5xx"} 1`),
     );
     assert.ok(
       lines.includes(
-        `${name}_bucket{le="0.25",method="POST",route="/v1/tracks/:id",status_code="500"} 1`,
+        `${name}_bucket{le="0.25",method="POST",route="/v1/tracks/:id",status_class="5xx"} 1`,
       ),
     );
     assert.ok(
       lines.includes(
-        `${name}_bucket{le="0.1",method="POST",route="/v1/tracks/:id",status_code="500"} 0`,
+        `${name}_bucket{le="0.1",method="POST",route="/v1/tracks/:id",status_class="5xx"} 0`,
       ),
     );
     registry.resetMetrics();

@@ -11,10 +11,15 @@ export type RegisterMetricsParameters = {
   defaultMetrics?: boolean;
 };
 
+/** `2xx`, `4xx`, …: the status label of the request histogram (five values, not sixty). */
+export function statusClassOf(statusCode: number): string {
+  return `${Math.floor(statusCode / 100)}xx`;
+}
+
 /**
  * Adds `GET /metrics` in the Prometheus text format and a request-duration histogram labelled
- * by method, route pattern (not raw URL, to bound cardinality) and status code. Returns the
- * registry so the app can add its own metrics.
+ * by method, route pattern (not raw URL) and status class (`2xx`, `5xx`), so its series are
+ * bounded by the routes the app has. Returns the registry so the app can add its own metrics.
  */
 export function registerMetrics(
   app: FastifyInstance,
@@ -24,7 +29,7 @@ export function registerMetrics(
   const duration = new Histogram({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP request duration in seconds',
-    labelNames: ['method', 'route', 'status_code'] as const,
+    labelNames: ['method', 'route', 'status_class'] as const,
     buckets: HTTP_DURATION_BUCKETS,
     registers: [registry],
   });
@@ -35,7 +40,7 @@ export function registerMetrics(
       {
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
+        status_class: statusClassOf(reply.statusCode),
       },
       reply.elapsedTime / 1000,
     );

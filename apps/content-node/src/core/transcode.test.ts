@@ -9,6 +9,8 @@ import { UnprocessableError } from '@coliving/protocol';
 import { type FfmpegBinaries, findFfmpegBinaries } from './ffmpegBinaries.js';
 import {
   PREVIEW_SECONDS,
+  checkDecodedLength,
+  formatDuration,
   WAVEFORM_PEAKS,
   previewWindow,
   probeAudio,
@@ -205,8 +207,58 @@ describe('transcode', () => {
       await assert.rejects(transcodeAudio({ binaries, input, outDir: dir }), (error: unknown) => {
         assert.ok(error instanceof UnprocessableError, String(error));
         assert.equal(error.code, 'not_audio');
+        // Words a person reads, naming no tool.
+        assert.doesNotMatch(error.shortMessage, /ffmpeg|ffprobe|transcode/i);
         return true;
       });
     }
+  });
+
+  it('refuses a cut-off MP3 whose header says 2:00 and takes the decoded length of a whole one', async () => {
+    // A 2-minute MP3 as an encoder writes it (its Xing header declares the length), then cut to
+    // its first 20 kB, as a broken download or copy leaves it: about 1.2 s of audio.
+    const whole = join(dir, 'whole.mp3');
+    await run(binaries.ffmpeg, [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=120',
+      '-b:a',
+      '128k',
+      whole,
+    ]);
+    const cut = join(dir, 'cut.mp3');
+    await run('sh', ['-c', `head -c 20000 '${whole}' > '${cut}'`]);
+    // The header still claims the whole length: the reason to decode.
+    assert.ok((await probeAudio(binaries, cut)).durationSeconds > 119);
+
+    const outDir = await mkdtemp(join(dir, 'cut-'));
+    await assert.rejects(transcodeAudio({ binaries, input: cut, outDir }), (error: unknown) => {
+      assert.ok(error instanceof UnprocessableError, String(error));
+      assert.equal(error.code, 'truncated_audio');
+      assert.equal(
+        error.shortMessage,
+        'This file ends early: it says 2:00 but holds only 0:01 of audio. Export it again and upload the whole file.',
+      );
+      return true;
+    });
+
+    const wholeOut = await mkdtemp(join(dir, 'whole-'));
+    const result = await transcodeAudio({ binaries, input: whole, outDir: wholeOut });
+    assert.ok(Math.abs(result.durationSeconds - 120) < 0.1, `duration ${result.durationSeconds}`);
+  });
+
+  it('lets small differences between declared and decoded lengths pass', () => {
+    assert.doesNotThrow(() => checkDecodedLength(120, 119.5));
+    // Short by more than 10 % but by less than 2 s: a short clip's padding, not a cut file.
+    assert.doesNotThrow(() => checkDecodedLength(3, 1.5));
+    assert.doesNotThrow(() => checkDecodedLength(120, 108.5));
+    assert.throws(
+      () => checkDecodedLength(120, 107),
+      /ends early: it says 2:00 but holds only 1:47/,
+    );
+    assert.equal(formatDuration(3725), '1:02:05');
   });
 });

@@ -64,7 +64,7 @@ export async function probeAudio(
     ));
   } catch (cause) {
     signal?.throwIfAborted();
-    throw new UnprocessableError('The file is not audio ffmpeg can read', {
+    throw new UnprocessableError("This file isn't audio we can read", {
       code: 'not_audio',
       cause,
     });
@@ -77,7 +77,9 @@ export async function probeAudio(
   const duration = Number(audio?.duration ?? probe.format?.duration);
   // Still images decoded by an audio-capable demuxer report no audio stream; so do text files.
   if (!audio || !Number.isFinite(duration) || duration <= 0) {
-    throw new UnprocessableError('The file has no audio to transcode', { code: 'not_audio' });
+    throw new UnprocessableError('This file has no sound in it we can play', {
+      code: 'not_audio',
+    });
   }
   return {
     durationSeconds: duration,
@@ -106,7 +108,7 @@ async function ffmpeg(
     );
   } catch (cause) {
     signal?.throwIfAborted();
-    throw new UnprocessableError('ffmpeg could not transcode the file', {
+    throw new UnprocessableError("This file isn't audio we can read", {
       code: 'transcode_failed',
       cause,
     });
@@ -120,6 +122,23 @@ export async function waveformPeaks(
   count = WAVEFORM_PEAKS,
   signal?: AbortSignal,
 ): Promise<number[]> {
+  return (await decodeAudio(binaries, input, count, signal)).peaks;
+}
+
+/** What decoding a whole file found: its waveform peaks and how long its audio really lasts. */
+export type DecodedAudio = { peaks: number[]; decodedSeconds: number };
+
+/**
+ * Decodes the whole file once to mono 16-bit PCM: its `count` waveform peaks in [0, 1] (max
+ * |sample| per bucket) and the length of the audio it holds, which a file's header may overstate
+ * (a cut-off MP3 keeps the length its encoder wrote).
+ */
+export async function decodeAudio(
+  binaries: FfmpegBinaries,
+  input: string,
+  count = WAVEFORM_PEAKS,
+  signal?: AbortSignal,
+): Promise<DecodedAudio> {
   const child = spawn(
     ...diesWithParent(binaries.ffmpeg, [
       '-nostdin',
@@ -149,19 +168,54 @@ export async function waveformPeaks(
   for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
   const code = await exited;
   if (code !== 0)
-    throw new UnprocessableError('ffmpeg could not decode the file for its waveform', {
+    throw new UnprocessableError("This file isn't audio we can read", {
       code: 'transcode_failed',
     });
   const pcm = Buffer.concat(chunks);
   const samples = Math.floor(pcm.length / 2);
+  const decodedSeconds = samples / PEAK_SAMPLE_RATE;
   const peaks = new Array<number>(count).fill(0);
-  if (samples === 0) return peaks;
+  if (samples === 0) return { peaks, decodedSeconds };
   for (let i = 0; i < samples; i++) {
     const bucket = Math.min(count - 1, Math.floor((i * count) / samples));
     const value = Math.abs(pcm.readInt16LE(i * 2)) / 32768;
     if (value > peaks[bucket]!) peaks[bucket] = value;
   }
-  return peaks.map((p) => Math.round(p * 1000) / 1000);
+  return { peaks: peaks.map((p) => Math.round(p * 1000) / 1000), decodedSeconds };
+}
+
+/** A file whose audio ends before this share of its declared length is truncated... */
+export const TRUNCATED_MIN_SHARE = 0.9;
+/** ...when it is also this many seconds short (a few frames of slack on short files). */
+export const TRUNCATED_MIN_SECONDS_SHORT = 2;
+
+/** `m:ss` (or `h:mm:ss`), as a player shows a length. */
+export function formatDuration(seconds: number): string {
+  const total = Math.floor(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * Refuses a file whose audio ends well before the length its header declares (`truncated_audio`):
+ * published, it would say 2:00 everywhere and play a second. Small differences (encoder padding,
+ * a header rounded) pass.
+ */
+export function checkDecodedLength(declaredSeconds: number, decodedSeconds: number): void {
+  if (
+    decodedSeconds < declaredSeconds * TRUNCATED_MIN_SHARE &&
+    declaredSeconds - decodedSeconds > TRUNCATED_MIN_SECONDS_SHORT
+  ) {
+    throw new UnprocessableError(
+      `This file ends early: it says ${formatDuration(declaredSeconds)} but holds only ${formatDuration(decodedSeconds)} of audio. Export it again and upload the whole file.`,
+      {
+        code: 'truncated_audio',
+        details: `declared ${declaredSeconds} s, decoded ${decodedSeconds} s`,
+      },
+    );
+  }
 }
 
 /**
@@ -190,6 +244,7 @@ export type TranscodeAudioParameters = {
 };
 
 export type TranscodeAudioReturnType = {
+  /** The length of the decoded audio (not the header's), in seconds. */
   durationSeconds: number;
   /** The 320 kbps stream file. */
   stream: string;
@@ -207,21 +262,24 @@ export async function transcodeAudio({
   previewStartSeconds = 0,
   signal,
 }: TranscodeAudioParameters): Promise<TranscodeAudioReturnType> {
-  const { durationSeconds } = await probeAudio(binaries, input, signal);
+  const declared = await probeAudio(binaries, input, signal);
   const stream = join(outDir, '320.mp3');
   const preview = join(outDir, '320_preview.mp3');
   const peaks = join(outDir, 'peaks.json');
   const encode = streamEncodeArgs();
-  const { start, seconds } = previewWindow(durationSeconds, previewStartSeconds);
-  // The stream encode (LAME, one core) and the peaks (read from the original, which has the same
-  // waveform) run side by side. The preview is then cut from the stream file without re-encoding:
-  // the same format, at no CPU cost, where a second encode beside the first slows it down.
-  await Promise.all([
+  // The stream encode (LAME, one core) and the decode for the peaks (read from the original, which
+  // has the same waveform) run side by side. The decode also measures the audio the file really
+  // holds: that, not the header, is the track's length. The preview is then cut from the stream
+  // file without re-encoding: the same format, at no CPU cost, where a second encode beside the
+  // first slows it down.
+  const [, decoded] = await Promise.all([
     ffmpeg(binaries, ['-i', input, ...encode, stream], signal),
-    waveformPeaks(binaries, input, WAVEFORM_PEAKS, signal).then((values) =>
-      writeFile(peaks, JSON.stringify({ version: 1, peaks: values })),
-    ),
+    decodeAudio(binaries, input, WAVEFORM_PEAKS, signal),
   ]);
+  checkDecodedLength(declared.durationSeconds, decoded.decodedSeconds);
+  const durationSeconds = decoded.decodedSeconds;
+  await writeFile(peaks, JSON.stringify({ version: 1, peaks: decoded.peaks }));
+  const { start, seconds } = previewWindow(durationSeconds, previewStartSeconds);
   await ffmpeg(
     binaries,
     [

@@ -32,7 +32,7 @@ export type ProcessUploadComponents = {
   shareRecord: (record: UploadRecord) => Promise<void>;
   /** The signed receipt of a finished upload (core/uploadReceipts.ts), when this node gives one. */
   receiptFor: (record: UploadRecord) => Promise<UploadReceipt | undefined>;
-  metrics: Pick<ContentNodeMetrics, 'uploads' | 'transcodeSeconds'>;
+  metrics: Pick<ContentNodeMetrics, 'uploads' | 'transcodeSeconds' | 'jobsFailed'>;
 };
 
 /**
@@ -52,6 +52,11 @@ export async function processUpload(
     const record = await uploads.get(id);
     if (record.status === 'done' || record.status === 'error') {
       metrics.uploads.inc({ template: record.template, outcome: record.status });
+      if (record.status === 'error')
+        metrics.jobsFailed.inc({
+          template: record.template,
+          code: record.errorCode ?? 'transcode_failed',
+        });
       metrics.transcodeSeconds.observe(
         { template: record.template },
         (performance.now() - started) / 1000,
@@ -168,8 +173,14 @@ async function runJob(
       throw error;
     }
     const message =
-      error instanceof BaseError ? error.shortMessage : 'The upload could not be processed';
-    record = { ...record, status: 'error', error: message, updatedAt: new Date().toISOString() };
+      error instanceof BaseError ? error.shortMessage : "We couldn't process this file";
+    record = {
+      ...record,
+      status: 'error',
+      error: message,
+      errorCode: error instanceof BaseError && error.code ? error.code : 'transcode_failed',
+      updatedAt: new Date().toISOString(),
+    };
     await components.shareRecord(record);
     await uploads.put(record);
     await rm(dir, { recursive: true, force: true });
@@ -191,6 +202,7 @@ async function giveUp(components: ProcessUploadComponents, record: UploadRecord)
     ...record,
     status: 'error',
     error: error.shortMessage,
+    errorCode: 'too_many_attempts',
     updatedAt: new Date().toISOString(),
   };
   await components.shareRecord(failed);

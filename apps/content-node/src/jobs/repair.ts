@@ -41,7 +41,15 @@ export type RepairComponents = {
   authRecords: AuthRecords;
   /** Keeps a peer's upload record when it is newer (the record sweep). */
   mergeRecord: (value: unknown) => Promise<void>;
-  metrics: Pick<ContentNodeMetrics, 'repairBlobs' | 'repairAuthRecords' | 'repairPasses'>;
+  metrics: Pick<
+    ContentNodeMetrics,
+    | 'repairBlobs'
+    | 'repairAuthRecords'
+    | 'repairPasses'
+    | 'repairBlobsMissing'
+    | 'blobStorageBytes'
+    | 'blobs'
+  >;
   log: FastifyBaseLogger;
   state: RepairState;
 };
@@ -55,6 +63,14 @@ export type RepairInit = {
 };
 
 export type RepairReport = { pulled: string[]; dropped: string[] };
+
+/** The blob half's report, with what the metrics read of it. */
+type BlobRepairReport = RepairReport & {
+  /** Blobs this node should hold and still lacks after the pass (no peer had them). */
+  missing: string[];
+  /** What the store holds after the pass: blobs and their bytes. */
+  stored: { blobs: number; bytes: number };
+};
 
 /** What one repair pass did: blobs pulled and dropped, login records whose version changed. */
 export type RepairPassReport = RepairReport & { authRecords: string[] };
@@ -118,6 +134,9 @@ export async function repair(
   metrics.repairPasses.inc({ outcome: 'ran' });
   metrics.repairBlobs.inc({ action: 'pulled' }, report.pulled.length);
   metrics.repairBlobs.inc({ action: 'dropped' }, report.dropped.length);
+  metrics.repairBlobsMissing.set(report.missing.length);
+  metrics.blobs.set(report.stored.blobs);
+  metrics.blobStorageBytes.set(report.stored.bytes);
   state.last = {
     at: new Date().toISOString(),
     skipped: false,
@@ -125,7 +144,7 @@ export async function repair(
     dropped: report.dropped.length,
     authRecords: authChanged.length,
   };
-  return { ...report, authRecords: authChanged };
+  return { pulled: report.pulled, dropped: report.dropped, authRecords: authChanged };
 }
 
 /**
@@ -193,13 +212,19 @@ function blobsOf(records: UploadRecord[]): Set<string> {
  * dropped only once the grace period has passed and every live holder confirms it has the blob,
  * so the last known copy is never dropped.
  */
-async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
+async function repairBlobs(p: RepairBlobsParameters): Promise<BlobRepairReport> {
   const endpoints = p.endpoints.includes(p.self) ? p.endpoints : [...p.endpoints, p.self];
-  const report: RepairReport = { pulled: [], dropped: [] };
+  const report: BlobRepairReport = {
+    pulled: [],
+    dropped: [],
+    missing: [],
+    stored: { blobs: 0, bytes: 0 },
+  };
   const known = blobsOf(p.records);
   for (const cid of known) {
     const { ranking, holders } = placeBlob(endpoints, cid, p.replicationFactor, p.isDead);
     if (!holders.includes(p.self) || (await p.store.head(cid))) continue;
+    let pulled = false;
     for (const peer of ranking) {
       if (peer === p.self || p.isDown(peer)) continue;
       try {
@@ -207,13 +232,20 @@ async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
         if (!body) continue;
         await p.store.put(body, { expectedCid: cid });
         report.pulled.push(cid);
+        pulled = true;
         break;
       } catch (error) {
         p.onError(`pull ${cid} from ${peer}`, error);
       }
     }
+    if (!pulled) report.missing.push(cid);
   }
   for await (const cid of p.store.list()) {
+    // What the store holds, counted on the walk cleanup makes anyway (a stat per file; one HEAD
+    // per object on S3, once a pass). A blob dropped below is taken off again.
+    const size = (await p.store.head(cid))?.size ?? 0;
+    report.stored.blobs++;
+    report.stored.bytes += size;
     // Blobs no record names (rendered image variants) are this node's own cache: kept.
     if (!known.has(cid)) continue;
     const placement = placeBlob(endpoints, cid, p.replicationFactor, p.isDead);
@@ -236,6 +268,8 @@ async function repairBlobs(p: RepairBlobsParameters): Promise<RepairReport> {
       await p.store.delete(cid);
       p.surplusSince.delete(cid);
       report.dropped.push(cid);
+      report.stored.blobs--;
+      report.stored.bytes -= size;
     }
   }
   return report;

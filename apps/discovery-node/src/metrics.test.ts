@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import type { Database } from './db/database.js';
+import { type DiscoveryNode, createDiscoveryNode } from './server.js';
+import { openTestDatabase, submitActions } from './testing.js';
+
+const docs = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/operations');
+
+/** A scrape as series (`name{labels}`) to values. */
+async function scrape(node: DiscoveryNode): Promise<Map<string, number>> {
+  const res = await node.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(res.statusCode, 200);
+  const series = new Map<string, number>();
+  for (const line of res.body.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    series.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return series;
+}
+
+describe('discovery node metrics', () => {
+  let network: TestNetwork;
+  let database: Database;
+  let node: DiscoveryNode;
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coliving-dn-metrics-'));
+    network = await startTestNetwork();
+    database = await openTestDatabase('pglite');
+    node = await createDiscoveryNode(
+      {
+        database,
+        manifest: network.manifest,
+        dataClient: network.dataPublic,
+        ethClient: network.ethPublic,
+        account: privateKeyToAccount(generatePrivateKey()),
+      },
+      {
+        version: 'test',
+        dataConfirmations: 0,
+        ethConfirmations: 0,
+        pollIntervalMs: 50,
+        publicUrl: 'http://127.0.0.1:5000',
+        dataDir: dir,
+      },
+    );
+    await node.start();
+  });
+
+  after(async () => {
+    await node?.stop();
+    await database?.close();
+    await network?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts the chain head beside the indexed block, and both move with a new block', async () => {
+    const first = await submitActions(network, [
+      {
+        account: network.accounts[1]!,
+        userId: 7,
+        entityType: 'User',
+        entityId: 7,
+        action: 'Create',
+        metadata: { handle: 'dj', name: 'DJ' },
+      },
+    ]);
+    await node.dataIndexer.waitFor(first);
+    const before = await scrape(node);
+    const indexed = before.get('coliving_discovery_node_indexed_block{chain="data"}')!;
+    assert.ok(indexed >= first, `indexed ${indexed}`);
+    assert.ok(before.get('coliving_discovery_node_chain_head_block{chain="data"}')! >= indexed);
+    for (const chain of ['eth', 'plays', 'payments', 'balances'])
+      assert.ok(before.has(`coliving_discovery_node_chain_head_block{chain="${chain}"}`), chain);
+    assert.ok(before.get('coliving_discovery_node_disk_capacity_bytes')! > 0);
+    assert.ok(before.get('coliving_discovery_node_disk_free_bytes')! > 0);
+    assert.ok(before.has('coliving_discovery_node_registered_nodes{type="content"}'));
+
+    const next = await submitActions(network, [
+      {
+        account: network.accounts[2]!,
+        userId: 8,
+        entityType: 'User',
+        entityId: 8,
+        action: 'Create',
+        metadata: { handle: 'mc', name: 'MC' },
+      },
+    ]);
+    await node.dataIndexer.waitFor(next);
+    await node.app.inject({ method: 'GET', url: '/v1/users/handle/mc' });
+    const after = await scrape(node);
+    assert.ok(after.get('coliving_discovery_node_indexed_block{chain="data"}')! >= next);
+    assert.ok(after.get('coliving_discovery_node_chain_head_block{chain="data"}')! >= next);
+    // Latency by route pattern and status class: the handle is not a label.
+    const routes = [...after.keys()].filter((k) =>
+      k.startsWith('coliving_discovery_node_http_request_duration_seconds_count'),
+    );
+    assert.ok(
+      routes.some((k) => k.includes('route="/v1/users/handle/:handle"')),
+      routes.join(),
+    );
+    assert.ok(!routes.some((k) => k.includes('mc"')));
+  });
+
+  it('exposes every discovery-node metric the alert rules and the dashboard use', async () => {
+    const exposed = new Set([...(await scrape(node)).keys()].map((s) => s.split('{')[0]!));
+    const used = new Set([
+      ...((await readFile(join(docs, 'alerts.yml'), 'utf8')).match(/\bcoliving_[a-z0-9_]+/g) ?? []),
+      ...((await readFile(join(docs, 'grafana-dashboard.json'), 'utf8')).match(
+        /\bcoliving_[a-z0-9_]+/g,
+      ) ?? []),
+    ]);
+    const ours = [...used].filter((name) => name.startsWith('coliving_discovery_node_'));
+    assert.ok(ours.length >= 5, `only ${ours.length} discovery-node names used`);
+    for (const name of ours) assert.ok(exposed.has(name), `${name} is not in a real scrape`);
+  });
+});
