@@ -1,6 +1,8 @@
 // Search over tracks, users and playlists (`/v1/{tracks,users,playlists}/search`). Text is
-// matched accent-folded and lower-cased (`search_fold`, migration 0002) by trigram word
-// similarity, so typos (`sunst`), accents (`beyonce`) and prefixes (`sun`) all find. Every search
+// matched accent-folded and lower-cased (`search_fold`, migration 0002), so accents (`beyonce`)
+// and prefixes (`sun`) find. Track search forgives typos by the rules of core/searchTypos.ts (one
+// in a word of 5+ letters, two from 9, a swap of neighbours is one, the last word a prefix) and
+// ranks fewer typos first; users and playlists by trigram word similarity (`djalpa`). Every search
 // is two steps: a few probes, each one index scan with its own LIMIT, collect candidates; then
 // only those candidates are ranked. However common the query's words, no step reads more than
 // its bound, so a search costs about the same on a thousand rows or a million.
@@ -8,8 +10,10 @@ import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { ValidationError } from '@coliving/protocol';
 import type { DB } from '../db/schema.js';
 import { searchTrackIndex } from './searchTrackIndex.js';
+import { type Spelling, spellingsAmong } from './searchTypos.js';
 import {
   GIN_SAMPLE,
+  MIN_LENGTH_ONE_TYPO,
   OWNER_CANDIDATES,
   OWNER_WEIGHT,
   POPULARITY_WEIGHT,
@@ -67,8 +71,8 @@ export const POPULAR_PER_WORD = 200;
 
 /**
  * Tracks matching `query`: by the words of their titles (each query word as typed, as the start
- * of a word when it is the last, or as a likely spelling of a typo from `search_words`), by their
- * tags, and by their owner's handle or name; ids in rank order.
+ * of a word when it is the last, or as a known word from `search_words` within its typos), by
+ * their tags, and by their owner's handle or name; ids in rank order, fewer typos first.
  */
 export async function searchTracks(
   db: Kysely<DB>,
@@ -88,65 +92,34 @@ export async function searchTracks(
       return searchTrackIndex(index, folded, words, { sort, limit, offset, genres, moods });
     }
   }
-  // The query's words, folded as titles are, each with its likely spellings.
-  const { rows: words } = await sql<{
-    word: string;
-    known: boolean;
-    spellings: string[];
-    completions: string[];
-    common: string[];
-  }>`
-    with w as (
-      select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last,
-        exists (select 1 from search_words sw where sw.word = lexeme) as known
-      from unnest(to_tsvector('simple', ${q}))
-    )
-    select x.*,
-      -- which of them have a popular list
-      array(select sw.word from search_words sw
-        where sw.ndoc > ${POPULAR_PER_WORD}
-          and sw.word = any(x.spellings || x.completions || x.word)) as common
-    from (
-    select w.pos, w.lexeme as word, w.known,
-      case when w.known
-          -- the last word may be the start of a known one, still being typed
-          or (w.last and exists (select 1 from search_words sw
-            where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))))
-        then array[]::text[]
-        -- an unknown word is a typo: the closest known words, one edit or so longer or shorter
-        else array(select sw.word from search_words sw
-          where sw.word % w.lexeme
-            and abs(length(sw.word) - length(w.lexeme)) <= 1 + length(w.lexeme) / 6
-          order by similarity(sw.word, w.lexeme) desc, sw.ndoc desc, sw.word
-          limit ${SPELLINGS_PER_WORD})
-      end as spellings,
-      -- the last word as the start of known words, the most used first
-      case when w.last then array(select sw.word from search_words sw
-          where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))
-          order by sw.ndoc desc, sw.word limit ${PREFIX_WORDS})
-        else array[]::text[]
-      end as completions
-    from w
-    ) x
-    order by x.pos
-    limit ${MAX_QUERY_WORDS}`.execute(db);
+  const words = await readWordSpellings(db, q);
   if (words.length === 0) return [];
   const lexeme = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
   const last = words.length - 1;
+  // A word as typed (the last one also as the start of a word), or one of its spellings of at
+  // most `most` typos.
+  const wordQuery = (w: WordSpellings, i: number, most: number) =>
+    `(${[
+      ...(i === last ? [`${lexeme(w.word)}:*`] : []),
+      lexeme(w.word),
+      ...w.spellings.filter((s) => s.typos <= most).map((s) => lexeme(s.word)),
+    ].join(' | ')})`;
   // As typed: every word whole, the last one also as a prefix. Loose: typos forgiven too.
-  const exact = words
-    .map((w, i) => (i === last ? `(${lexeme(w.word)}:* | ${lexeme(w.word)})` : lexeme(w.word)))
-    .join(' & ');
-  const loose = words
-    .map(
-      (w, i) =>
-        `(${[i === last ? `${lexeme(w.word)}:*` : lexeme(w.word), ...w.spellings.map(lexeme)].join(' | ')})`,
-    )
-    .join(' & ');
+  const exact = words.map((w, i) => wordQuery(w, i, 0)).join(' & ');
+  const loose = words.map((w, i) => wordQuery(w, i, 2)).join(' & ');
+  // Typos a title (or tags) needs: per query word, the fewest of the spellings it holds.
+  const typosIn = (vector: RawBuilder<unknown>) =>
+    sql.join(
+      words.map(
+        (w, i) => sql`case when ${vector} @@ to_tsquery('simple', ${wordQuery(w, i, 0)}) then 0
+          when ${vector} @@ to_tsquery('simple', ${wordQuery(w, i, 1)}) then 1 else 2 end`,
+      ),
+      sql` + `,
+    );
   // Every word a title may match through (as typed, its spellings, its completions): the tops
   // of their popular lists are read, then filtered by the whole query.
   const popularWords = [
-    ...new Set(words.flatMap((w) => [w.word, ...w.spellings, ...w.completions])),
+    ...new Set(words.flatMap((w) => [w.word, ...w.spellings.map((s) => s.word), ...w.completions])),
   ];
   // A page needs no more than its end from each list. A one-word query's lists are all matches
   // (each is a spelling or a completion of the word); longer queries' rows are checked.
@@ -157,7 +130,11 @@ export async function searchTracks(
   // with the query (the top of the relevance order) come from the prefix index instead.
   const only = words.length === 1 ? words[0] : undefined;
   const alternatives = only
-    ? [...(only.known ? [only.word] : []), ...only.spellings, ...only.completions]
+    ? [
+        ...(only.known ? [only.word] : []),
+        ...only.spellings.map((s) => s.word),
+        ...only.completions,
+      ]
     : [];
   const byLists =
     only !== undefined &&
@@ -182,45 +159,57 @@ export async function searchTracks(
     ),
     -- Each probe reads what ranking needs, so the ranked rows are not looked up again.
     candidates as (
-      (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
-          ${TITLE_WORDS_WEIGHT}::float8 as score
+      (select t.track_id, t.owner_id, t.title, t.metadata ->> 'tags' as tags, t.release_date,
+          t.created_at, ${TITLE_WORDS_WEIGHT}::float8 as score
         from tracks t, terms
         where ${visible} and ${
           byLists ? prefixOf(sql`search_fold(t.title)`, q) : sql`${titleWords} @@ terms.loose`
         }
         limit ${byLists ? PREFIX_CANDIDATES : WORD_CANDIDATES})
       union all
-      (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
-          ${TITLE_WORDS_WEIGHT}::float8
+      (select t.track_id, t.owner_id, t.title, t.metadata ->> 'tags', t.release_date,
+          t.created_at, ${TITLE_WORDS_WEIGHT}::float8
         from search_word_tracks p join tracks t on t.track_id = p.track_id, terms
         where p.word = any(${popularWords}::text[]) and p.rank <= ${popularRanks}
           and ${visible} ${words.length > 1 ? sql`and ${titleWords} @@ terms.loose` : sql``}
         limit ${POPULAR_CANDIDATES})
       union all
-      (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
-          ${TAGS_WEIGHT}::float8
+      (select t.track_id, t.owner_id, t.title, t.metadata ->> 'tags', t.release_date,
+          t.created_at, ${TAGS_WEIGHT}::float8
         from tracks t, terms
         where ${visible} and t.metadata ->> 'tags' <> '' and ${tagWords} @@ terms.loose
         limit ${PROBE_CANDIDATES})
       union all
-      (select t.track_id, t.owner_id, t.title, t.release_date, t.created_at,
-          ${OWNER_WEIGHT}::float8
+      (select t.track_id, t.owner_id, t.title, t.metadata ->> 'tags', t.release_date,
+          t.created_at, ${OWNER_WEIGHT}::float8
         from owners m join tracks t on t.owner_id = m.user_id
         where ${visible} limit ${PROBE_CANDIDATES})
     ),
     scored as (
-      select track_id, owner_id, search_fold(title) as folded, created_at, max(score) as score
+      select track_id, owner_id, search_fold(title) as folded, tags, created_at,
+        max(score) as score
       from candidates
       where ${releasedBy('release_date', sql`now()`)}
-      group by track_id, owner_id, title, release_date, created_at
+      group by track_id, owner_id, title, tags, release_date, created_at
+    ),
+    -- typos the title needs to match, else the tags; none for a match on the owner
+    typed as (
+      select c.*, case
+          when to_tsvector('simple', c.folded) @@ terms.loose
+            then ${typosIn(sql`to_tsvector('simple', c.folded)`)}
+          when coalesce(c.tags, '') <> ''
+              and to_tsvector('simple', search_fold(c.tags)) @@ terms.loose
+            then ${typosIn(sql`to_tsvector('simple', search_fold(c.tags))`)}
+          else 0 end as typos
+      from scored c cross join terms
     )
     select c.track_id
-    from scored c
+    from typed c
     cross join terms
     left join aggregate_track a on a.track_id = c.track_id
     -- a key lookup per candidate (as a join, the planner hashed every user)
     where ${ownerActive(sql`(select o.is_deactivated from users o where o.user_id = c.owner_id)`)}
-    order by ${order(
+    order by ${sort === 'relevant' ? sql`c.typos,` : sql``} ${order(
       sort,
       sql`greatest(case
         when c.folded = ${q} then 1.0
@@ -234,6 +223,92 @@ export async function searchTracks(
     )}
     limit ${limit} offset ${offset}`.execute(db);
   return rows.map((r) => r.track_id);
+}
+
+/** A query word, with its spellings and completions from the dictionary (`search_words`). */
+type WordSpellings = {
+  word: string;
+  /** whether a visible title has it */
+  known: boolean;
+  spellings: Spelling[];
+  /** known words it is the start of (the last word only), the most used first */
+  completions: string[];
+  /** which of the word, its spellings and completions have a popular list */
+  common: string[];
+};
+
+/**
+ * Trigram similarity (pg_trgm's `%`) a known word needs to be checked as a spelling: low, since a
+ * typo in a five-letter word leaves two of its six trigrams (0.2); the typo rules decide.
+ */
+const SPELLING_SIMILARITY = 0.1;
+/** The same for a last word as the start of a known word (pg_trgm's `<%`). */
+const SPELLING_WORD_SIMILARITY = 0.3;
+/** Known words checked against the typo rules per query word, the most similar first. */
+const SPELLING_CANDIDATES = 200;
+
+/** The folded query's words, in order, each with its spellings under the typo rules. */
+async function readWordSpellings(db: Kysely<DB>, q: RawBuilder<string>): Promise<WordSpellings[]> {
+  const { rows } = await db.transaction().execute(async (tx) => {
+    await sql`select set_config('pg_trgm.similarity_threshold', ${String(SPELLING_SIMILARITY)}, true),
+      set_config('pg_trgm.word_similarity_threshold', ${String(SPELLING_WORD_SIMILARITY)}, true)`.execute(
+      tx,
+    );
+    return sql<{
+      word: string;
+      last: boolean;
+      ndoc: number | null;
+      completions: { word: string; ndoc: number }[];
+      candidates: { word: string; ndoc: number }[];
+    }>`
+      with w as (
+        select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last
+        from unnest(to_tsvector('simple', ${q}))
+      )
+      select w.lexeme as word, w.last,
+        (select sw.ndoc from search_words sw where sw.word = w.lexeme) as ndoc,
+        -- the last word as the start of known words, the most used first
+        case when w.last then coalesce((select json_agg(json_build_object('word', c.word, 'ndoc', c.ndoc))
+          from (select sw.word, sw.ndoc from search_words sw
+            where sw.word ~>=~ w.lexeme and sw.word ~<~ (w.lexeme || chr(1114111))
+            order by sw.ndoc desc, sw.word limit ${PREFIX_WORDS}) c), '[]'::json)
+        else '[]'::json end as completions,
+        -- known words sharing trigrams with it, which the typo rules then check
+        case when char_length(w.lexeme) >= ${MIN_LENGTH_ONE_TYPO}
+          then coalesce((select json_agg(json_build_object('word', c.word, 'ndoc', c.ndoc))
+            from (select sw.word, sw.ndoc from search_words sw
+              where sw.word % w.lexeme or (w.last and w.lexeme <% sw.word)
+              order by greatest(similarity(sw.word, w.lexeme),
+                case when w.last then word_similarity(w.lexeme, sw.word) else 0 end) desc,
+                sw.ndoc desc, sw.word
+              limit ${SPELLING_CANDIDATES}) c), '[]'::json)
+          else '[]'::json end as candidates
+      from w
+      order by w.pos
+      limit ${MAX_QUERY_WORDS}`.execute(tx);
+  });
+  return rows.map((row) => {
+    const ndoc = new Map<string, number>();
+    for (const c of [...row.candidates, ...row.completions]) ndoc.set(c.word, c.ndoc);
+    if (row.ndoc !== null) ndoc.set(row.word, row.ndoc);
+    const spellings = spellingsAmong(
+      row.word,
+      row.candidates.map((c) => c.word),
+      row.last,
+      (word) => ndoc.get(word) ?? 0,
+      SPELLINGS_PER_WORD,
+    );
+    const completions = row.completions.map((c) => c.word);
+    return {
+      word: row.word,
+      known: row.ndoc !== null,
+      spellings,
+      completions,
+      common: [row.word, ...spellings.map((s) => s.word), ...completions].filter(
+        (word) => (ndoc.get(word) ?? 0) > POPULAR_PER_WORD,
+      ),
+    };
+  });
 }
 
 /**

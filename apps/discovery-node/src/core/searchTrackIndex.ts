@@ -14,12 +14,11 @@ import {
   TAGS_WEIGHT,
   TITLE_WORDS_WEIGHT,
 } from './searchTuning.js';
+import type { QueryTerm } from './trackColumns.js';
 import type { SlotList, TrackSearchIndex } from './trackSearchIndex.js';
 import type { QueryWord } from './trackSearchRows.js';
 import { isScheduledAt } from './visibility.js';
 
-/** pg_trgm's `%` threshold (similarity_threshold), which typo spellings are chosen with. */
-const TRIGRAM_SIMILARITY = 0.3;
 /** Words a last, unfinished query word expands to when the index is read (the most used). */
 const PREFIX_EXPANSION = 16;
 /**
@@ -50,13 +49,32 @@ export function searchTrackIndex(
 ): number[] {
   const words = queryWords.map((w) => {
     const completions = w.last ? index.completions(w.word, PREFIX_WORDS) : [];
-    const known = index.isKnown(w.word);
-    const spellings = known || (w.last && completions.length > 0) ? [] : spellingsOf(index, w.word);
-    return { word: w.word, spellings, completions };
+    const typos = index.spellings(w.word, w.last, SPELLINGS_PER_WORD);
+    return { word: w.word, spellings: typos.map((t) => t.word), typos, completions };
   });
   const lastAt = words.length - 1;
   // every word as typed (the last one also as the start of a word), or a spelling of it
   const terms = words.map((w, i) => index.term(w.word, w.spellings, i === lastAt));
+  // each word again with only its spellings of at most 0, 1 and 2 typos: a title's typos are, per
+  // query word, the fewest any of its words needs
+  const termsByTypos = words.map((w, i) =>
+    [0, 1, 2].map((most) =>
+      index.term(
+        w.word,
+        w.typos.filter((t) => t.typos <= most).map((t) => t.word),
+        i === lastAt,
+      ),
+    ),
+  );
+  const typosOf = (slot: number, matches: (slot: number, terms: QueryTerm[]) => boolean) => {
+    let total = 0;
+    for (const levels of termsByTypos) {
+      const fewest = levels.findIndex((term) => matches(slot, [term]));
+      if (fewest < 0) return undefined;
+      total += fewest;
+    }
+    return total;
+  };
   const qBytes = Buffer.from(q, 'utf8');
   const now = Date.now();
   const genreCodes = genres && index.codesOf(genres);
@@ -145,6 +163,8 @@ export function searchTrackIndex(
   );
   type Ranked = {
     trackId: number;
+    /** typos the title (else the tags) needs to match; 0 for a match on the owner */
+    typos: number;
     relevance: number;
     /** relevance + POPULARITY_WEIGHT * ln(1 + popularity): the `relevant` order */
     blended: number;
@@ -164,8 +184,13 @@ export function searchTrackIndex(
           : 0;
     const relevance = Math.max(text, score);
     const popularity = index.popularity(slot);
+    const typos =
+      typosOf(slot, (s, t) => index.titleMatches(s, t, true)) ??
+      typosOf(slot, (s, t) => index.tagsMatch(s, t, true)) ??
+      0;
     ranked.push({
       trackId: index.trackId(slot),
+      typos,
       relevance,
       blended: relevance + POPULARITY_WEIGHT * Math.log(1 + popularity),
       popularity,
@@ -174,25 +199,14 @@ export function searchTrackIndex(
   }
   const byOrder: Record<SearchSort, (a: Ranked, b: Ranked) => number> = {
     relevant: (a, b) =>
-      b.blended - a.blended || b.popularity - a.popularity || a.trackId - b.trackId,
+      a.typos - b.typos ||
+      b.blended - a.blended ||
+      b.popularity - a.popularity ||
+      a.trackId - b.trackId,
     popular: (a, b) =>
       b.popularity - a.popularity || b.relevance - a.relevance || a.trackId - b.trackId,
     recent: (a, b) => b.createdMs - a.createdMs || b.trackId - a.trackId,
   };
   ranked.sort(byOrder[sort]);
   return ranked.slice(offset, offset + limit).map((r) => r.trackId);
-}
-
-/** A typo's likely spellings, as the words query picks them (closest, most used, in order). */
-function spellingsOf(index: TrackSearchIndex, word: string): string[] {
-  const length = [...word].length;
-  return index
-    .similarWords(word, TRIGRAM_SIMILARITY)
-    .filter(([known]) => Math.abs([...known].length - length) <= 1 + Math.floor(length / 6))
-    .sort(
-      ([a, x], [b, y]) =>
-        y - x || index.wordCount(b) - index.wordCount(a) || (a < b ? -1 : a > b ? 1 : 0),
-    )
-    .slice(0, SPELLINGS_PER_WORD)
-    .map(([known]) => known);
 }

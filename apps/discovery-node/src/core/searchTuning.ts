@@ -26,9 +26,19 @@ export const POPULARITY_WEIGHT = 0.02;
 /** How much a match on a track's owner or tags counts against a match on its title. */
 export const OWNER_WEIGHT = 0.6;
 export const TAGS_WEIGHT = 0.5;
-/** Spellings of a typo looked up per query word (the closest first). */
-export const SPELLINGS_PER_WORD = 4;
-/** Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). */
+/**
+ * Known words a query word may mean with typos, per query word (the fewest typos first, then the
+ * most used): the typo rules are in core/searchTypos.ts.
+ */
+export const SPELLINGS_PER_WORD = 8;
+/** A query word this long (in letters) may carry one typo; shorter ones must be exact. */
+export const MIN_LENGTH_ONE_TYPO = 5;
+/** A query word this long may carry two typos. */
+export const MIN_LENGTH_TWO_TYPOS = 9;
+/**
+ * Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). In
+ * the `relevant` order, fewer typos rank first whatever the relevance and popularity.
+ */
 export const TITLE_WORDS_WEIGHT = 0.7;
 /** Known words a last, unfinished query word may be the start of, taken into the popular probe. */
 export const PREFIX_WORDS = 4;

@@ -13,6 +13,7 @@
 // tracks back in popularity order. The rows and the words are read as the database splits them
 // (core/trackSearchRows.ts).
 import type { Kysely } from 'kysely';
+import { type Spelling, spellingsAmong, typoBudget } from './searchTypos.js';
 import { type QueryTerm, TrackColumns } from './trackColumns.js';
 import {
   type SearchChanges,
@@ -58,8 +59,6 @@ export class TrackSearchIndex extends TrackColumns {
   private sortedWords: string[] = [];
   private wordsStale = false;
   private readonly trigramWords = new Map<string, Set<string>>();
-  /** How many distinct trigrams each title word has (the similarity's denominator). */
-  private readonly trigramCounts = new Map<string, number>();
 
   /** Reads every visible track and every user; a million tracks take some seconds. */
   static async load(db: Kysely<DB>): Promise<TrackSearchIndex> {
@@ -120,24 +119,17 @@ export class TrackSearchIndex extends TrackColumns {
   }
 
   /**
-   * Known words within `threshold` trigram similarity of `word` (pg_trgm's measure), as
-   * [word, similarity] pairs.
+   * Known title words `word` may mean with typos (core/searchTypos.ts; with `prefix`, words whose
+   * start it may mean): the words sharing a trigram with it, checked against the typo rules. A
+   * word within its allowance always shares one (each typo changes at most four of its trigrams).
    */
-  similarWords(word: string, threshold: number): [string, number][] {
-    const own = trigrams(word);
-    const shared = new Map<string, number>();
-    for (const trigram of own)
+  spellings(word: string, prefix: boolean, limit: number): Spelling[] {
+    if (typoBudget(word) === 0) return [];
+    const candidates = new Set<string>();
+    for (const trigram of trigrams(word))
       for (const known of this.trigramWords.get(trigram) ?? [])
-        shared.set(known, (shared.get(known) ?? 0) + 1);
-    const found: [string, number][] = [];
-    for (const [known, common] of shared) {
-      if (!this.isKnown(known)) continue;
-      const theirs = this.trigramCounts.get(known)!;
-      // pg_trgm computes in single precision; so does this, so ties order as they do there
-      const similarity = Math.fround(common / (own.size + theirs - common));
-      if (similarity >= threshold) found.push([known, similarity]);
-    }
-    return found;
+        if (this.isKnown(known)) candidates.add(known);
+    return spellingsAmong(word, candidates, prefix, (known) => this.wordCount(known), limit);
   }
 
   /** A query word with its spellings, resolved to word ids. */
@@ -234,9 +226,7 @@ export class TrackSearchIndex extends TrackColumns {
   }
 
   private addTitleWord(word: string): void {
-    const own = trigrams(word);
-    this.trigramCounts.set(word, own.size);
-    for (const trigram of own) {
+    for (const trigram of trigrams(word)) {
       let words = this.trigramWords.get(trigram);
       if (!words) this.trigramWords.set(trigram, (words = new Set()));
       words.add(word);

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Database } from '../db/database.js';
+import { addTrack, addUser } from '../catalogFixtures.js';
+import { ENGINES, openTestDatabase, postgresUnavailable } from '../testing.js';
+import { refreshSearchWords, searchTracks } from './search.js';
+import { typoBudget, typosBetween } from './searchTypos.js';
+import { TrackSearch } from './trackSearch.js';
+
+describe('typo rules', () => {
+  it('allows no typo under 5 letters, one from 5, two from 9', () => {
+    assert.equal(typoBudget('hart'), 0);
+    assert.equal(typoBudget('ocean'), 1);
+    assert.equal(typoBudget('midnight'), 1);
+    assert.equal(typoBudget('satellite'), 2);
+  });
+
+  it('counts a swap of adjacent letters as one typo', () => {
+    assert.equal(typosBetween('ocaen', 'ocean', 1, false), 1);
+    assert.equal(typosBetween('ligths', 'lights', 1, false), 1);
+    assert.equal(typosBetween('ligths', 'lights', 2, false), 1); // plain Levenshtein: 2
+    // two letters swapped that are not neighbours: two typos
+    assert.equal(typosBetween('ecoan', 'ocean', 1, false), undefined);
+    assert.equal(typosBetween('ecoan', 'ocean', 2, false), 2);
+  });
+
+  it('takes the last word as the start of a word, typos allowed on that start', () => {
+    assert.equal(typosBetween('midni', 'midnight', 1, true), 0);
+    assert.equal(typosBetween('mindi', 'midnight', 1, true), 1);
+    assert.equal(typosBetween('mindi', 'midnight', 1, false), undefined);
+  });
+
+  it('counts "-ite" for "-ight" as one typo', () => {
+    assert.equal(typosBetween('lites', 'lights', 1, false), 1);
+    assert.equal(typosBetween('midnite', 'midnight', 1, false), 1);
+    assert.equal(typosBetween('midnite', 'midnight', 0, false), undefined);
+  });
+});
+
+/** Titles for the search tests: [id, title, reposts + saves]. */
+const TRACKS: [number, string, number][] = [
+  [1, 'Harbour Lights', 5],
+  [2, 'Ocean Drive', 0],
+  [3, 'Ocean Drive', 40],
+  [4, 'Heart of Gold', 0],
+  [5, 'Satellite Radio', 0],
+  [6, 'Midnight Rain', 0],
+  // one typo from "ocean" and far more popular than the exact titles
+  [7, 'Ocear Drive', 5000],
+  [8, 'Hearts on Fire', 0],
+  [9, 'Sunset Lights', 0],
+];
+
+/** Track search runs in the database, or from the node's in-memory index: the same answers. */
+for (const engine of ENGINES)
+  for (const from of ['database', 'memory'] as const)
+    describe(`search with typos on ${engine}, tracks from ${from}`, () => {
+      let database: Database | undefined;
+      let trackSearch: TrackSearch | undefined;
+      let skip: string | undefined;
+      const find = (query: string) =>
+        searchTracks(database!.db, { query, limit: 10, offset: 0 }, trackSearch);
+
+      before(async () => {
+        skip = engine === 'postgres' ? await postgresUnavailable() : undefined;
+        if (skip && process.env.CI === 'true') throw new Error(`${skip}; CI must have it`);
+        if (skip) return;
+        database = await openTestDatabase(engine);
+        const db = database.db;
+        await addUser(db, 1, { followers: 0 });
+        for (const [id, title, popularity] of TRACKS) {
+          await addTrack(db, id, 1, 10, { title });
+          await db
+            .insertInto('aggregate_track')
+            .values({ track_id: id, repost_count: popularity, save_count: 0 })
+            .execute();
+        }
+        await refreshSearchWords(db);
+        if (from === 'memory') {
+          trackSearch = new TrackSearch(db);
+          await trackSearch.rebuild();
+          assert.ok(trackSearch.current);
+        }
+      });
+      after(async () => {
+        await database?.close();
+      });
+
+      const test = (name: string, fn: () => Promise<void>) =>
+        it(name, async (t) => {
+          if (skip) return t.skip(skip);
+          await fn();
+        });
+
+      test('"harbur lites" finds "Harbour Lights"', async () => {
+        assert.deepEqual(await find('harbur lites'), [1]);
+      });
+
+      test('forgives a swap of two letters', async () => {
+        assert.deepEqual(await find('ligths'), [1, 9]);
+        assert.deepEqual((await find('ocaen')).slice(0, 2), [3, 2]);
+      });
+
+      test('needs short words exact', async () => {
+        // "hart" is 4 letters: no typo, so neither "heart" nor "hearts"
+        assert.deepEqual(await find('hart'), []);
+        assert.deepEqual(await find('heart'), [4, 8]);
+      });
+
+      test('takes two typos in a word of 9 letters or more, one below', async () => {
+        assert.deepEqual(await find('satelitte'), [5]); // two typos, 9 letters
+        assert.deepEqual(await find('staelitte radio'), []); // three
+        assert.deepEqual(await find('midnigth'), [6]); // one typo, 8 letters
+        assert.deepEqual(await find('mdinigth'), []); // two typos, 8 letters
+      });
+
+      test('takes the last word as the start of a word, with its typos', async () => {
+        assert.deepEqual(await find('midni'), [6]);
+        assert.deepEqual(await find('rain mindi'), [6]);
+        // not a word before the last
+        assert.deepEqual(await find('mindi rain'), []);
+      });
+
+      test('ranks exact matches above typo matches, however popular', async () => {
+        // "Ocear Drive" is one typo from "ocean" and 125 times as popular as "Ocean Drive"
+        assert.deepEqual(await find('ocean drive'), [3, 2, 7]);
+        assert.deepEqual(await find('ocean'), [3, 2, 7]);
+      });
+
+      test('matches every word, each with its own allowance', async () => {
+        assert.deepEqual(await find('sunset ligths'), [9]);
+        assert.deepEqual(await find('harbur ocean'), []);
+      });
+    });

@@ -1,0 +1,128 @@
+// The typo rules of track search, as dedicated search engines (Meilisearch, Typesense) have taught
+// people to expect: a query word of 5 to 8 letters may carry one typo, of 9 or more two, a shorter
+// one none; swapping two adjacent letters is one typo (optimal string alignment distance, a
+// restricted Damerau-Levenshtein); the query's last word may be the start of a word, with the same
+// allowance on that start. One spelling people use on purpose counts as a typo too: "-ite" for
+// "-ight" (lite, nite, midnite), which is three edits away and no typo rule would reach.
+//
+// The distances are bounded (they stop as soon as the bound is passed) and have a prefix form;
+// the npm Damerau-Levenshtein packages compute whole, unbounded distances only, which over a
+// candidate list cost several times as much, and none has the prefix form the last word needs.
+import { MIN_LENGTH_ONE_TYPO, MIN_LENGTH_TWO_TYPOS } from './searchTuning.js';
+
+/** A known word a query word may mean, and at how many typos. */
+export type Spelling = { word: string; typos: 0 | 1 | 2 };
+
+/** The typos a query word of `word`'s length may carry (its letters, as code points). */
+export function typoBudget(word: string): 0 | 1 | 2 {
+  const length = [...word].length;
+  return length >= MIN_LENGTH_TWO_TYPOS ? 2 : length >= MIN_LENGTH_ONE_TYPO ? 1 : 0;
+}
+
+/**
+ * The typos between `query` and `known` (or, with `prefix`, between `query` and the closest
+ * start of `known`), or undefined when more than `max`. A sound-alike spelling ("-ite" for
+ * "-ight", either way) costs one typo.
+ */
+export function typosBetween(
+  query: string,
+  known: string,
+  max: number,
+  prefix: boolean,
+): number | undefined {
+  const a = [...query];
+  const b = [...known];
+  let best = osa(a, b, max, prefix);
+  if (best === 0 || max === 0) return best;
+  for (const variant of soundAlikes(query)) {
+    const rest = osa([...variant], b, Math.min(max, best ?? max + 1) - 1, prefix);
+    if (rest !== undefined && (best === undefined || rest + 1 < best)) best = rest + 1;
+  }
+  return best;
+}
+
+/** Whether `known` is within a length a word of `query`'s length and budget can reach. */
+export function lengthWithin(query: string, known: string, max: number, prefix: boolean): boolean {
+  const a = [...query].length;
+  const b = [...known].length;
+  // a sound-alike adds or drops one letter on top of the typos it costs
+  const slack = max + (max > 0 ? 1 : 0);
+  return prefix ? b >= a - slack : Math.abs(a - b) <= slack;
+}
+
+/**
+ * Optimal string alignment distance between `a` and `b` (or the closest prefix of `b`), or
+ * undefined when it is more than `max`. Rows over `b`, three kept; it stops once two rows in a
+ * row are all past `max` (no later cell can come back under it).
+ */
+function osa(a: string[], b: string[], max: number, prefix: boolean): number | undefined {
+  if (max < 0) return undefined;
+  const n = a.length;
+  const m = prefix ? Math.min(b.length, n + max) : b.length;
+  if (!prefix && Math.abs(n - m) > max) return undefined;
+  let older = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let row = new Array<number>(m + 1).fill(0);
+  let prevMin = 0;
+  for (let i = 1; i <= n; i++) {
+    row[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, older[j - 2]! + 1);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max && prevMin > max) return undefined;
+    prevMin = rowMin;
+    [older, prev, row] = [prev, row, older];
+  }
+  // `prev` is now the last row: the whole of a against all of b, or against each start of b
+  const distance = prefix ? Math.min(...prev) : prev[m]!;
+  return distance <= max ? distance : undefined;
+}
+
+/** The word with one "-ite" spelt "-ight", or one "-ight" spelt "-ite" (each place once). */
+function soundAlikes(word: string): string[] {
+  const found: string[] = [];
+  for (const [from, to] of [
+    ['ight', 'ite'],
+    ['ite', 'ight'],
+  ] as const)
+    for (let at = word.indexOf(from); at >= 0; at = word.indexOf(from, at + 1))
+      found.push(word.slice(0, at) + to + word.slice(at + from.length));
+  return found;
+}
+
+/**
+ * The spellings of `word` among `candidates` (known words), within its typo budget: itself and
+ * (with `prefix`) the words it starts are left to the caller; the fewest typos first, then the
+ * most used (`count`), then code-unit order; at most `limit`.
+ */
+export function spellingsAmong(
+  word: string,
+  candidates: Iterable<string>,
+  prefix: boolean,
+  count: (word: string) => number,
+  limit: number,
+): Spelling[] {
+  const max = typoBudget(word);
+  if (max === 0) return [];
+  const found: Spelling[] = [];
+  for (const known of candidates) {
+    if (known === word || (prefix && known.startsWith(word))) continue;
+    if (!lengthWithin(word, known, max, prefix)) continue;
+    const typos = typosBetween(word, known, max, prefix);
+    if (typos !== undefined && typos > 0) found.push({ word: known, typos: typos as 1 | 2 });
+  }
+  return found
+    .sort(
+      (x, y) =>
+        x.typos - y.typos ||
+        count(y.word) - count(x.word) ||
+        (x.word < y.word ? -1 : x.word > y.word ? 1 : 0),
+    )
+    .slice(0, limit);
+}
