@@ -49,6 +49,14 @@ describe('SignUpPage', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/NewOwl'), { timeout: 15_000 });
   }, 20_000);
 
+  it('goes back to ?next after signing up', async () => {
+    window.history.replaceState(null, '', '/signup?next=/takenowl/first-song');
+    await signUp('NextOwl');
+    await waitFor(() => expect(window.location.pathname).toBe('/takenowl/first-song'), {
+      timeout: 15_000,
+    });
+  }, 20_000);
+
   it('puts a taken handle (any case) on the handle field', async () => {
     await signUp('TakenOwl');
     await waitFor(
