@@ -224,19 +224,13 @@ export const nodeCommands: Command[] = [
   {
     words: ['node', 'status'],
     usage: 'node status [--manifest <m>]',
-    summary: 'Every registered node, with its owner and stake',
+    summary:
+      'Every registered node: owner, delegate, stake, endpoint, version, health and block lag',
     options: { manifest: { type: 'string' } },
     async run({ values, json }, io) {
       const target = await ethTarget(io, values);
       const client = createChainClient('eth', target.chain);
-      const rows: {
-        id: number;
-        type: string;
-        endpoint: string;
-        owner: string;
-        delegateWallet: string;
-        ownerStake: string;
-      }[] = [];
+      const registered: Omit<NodeStatus, 'version' | 'health' | 'blockLag' | 'problem'>[] = [];
       for (const [name, type] of [
         ['content-node', ServiceType.contentNode],
         ['discovery-node', ServiceType.discoveryNode],
@@ -254,7 +248,7 @@ export const nodeCommands: Command[] = [
             functionName: 'deployerStakeOf',
             args: [node.owner],
           });
-          rows.push({
+          registered.push({
             id: Number(ids[i]),
             type: name,
             endpoint: node.endpoint,
@@ -264,16 +258,125 @@ export const nodeCommands: Command[] = [
           });
         }
       }
-      output(io, json, rows, () =>
-        rows.length === 0
-          ? '(no nodes registered)'
-          : rows
-              .map(
-                (r) =>
-                  `${String(r.id).padStart(3)}  ${r.type.padEnd(14)}  ${r.endpoint}  delegate ${r.delegateWallet}  stake ${r.ownerStake} DGCO`,
-              )
-              .join('\n'),
+      // Every node asked at once, each with its own deadline: one dead node costs one timeout.
+      const rows: NodeStatus[] = await Promise.all(
+        registered.map(async (node) => ({ ...node, ...(await healthOf(node)) })),
       );
+      output(io, json, rows, () => (rows.length === 0 ? '(no nodes registered)' : table(rows)));
     },
   },
 ];
+
+/** How long `node status` waits for a node's health check. */
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** One registered node as `node status` shows it. */
+export type NodeStatus = {
+  id: number;
+  type: string;
+  endpoint: string;
+  owner: string;
+  delegateWallet: string;
+  ownerStake: string;
+  /** What the node reports running; null when it did not answer. */
+  version: string | null;
+  /** healthy (200), unhealthy (it answered 503 or something else), unreachable (no answer). */
+  health: 'healthy' | 'unhealthy' | 'unreachable';
+  /** Blocks between the data chain's head and what a discovery node has indexed; null otherwise. */
+  blockLag: number | null;
+  /** Why a node is not healthy, in words. */
+  problem?: string;
+};
+
+/** Asks a node's /health_check; never throws (a node that does not answer is `unreachable`). */
+async function healthOf(node: {
+  endpoint: string;
+  delegateWallet: string;
+}): Promise<Pick<NodeStatus, 'version' | 'health' | 'blockLag' | 'problem'>> {
+  let res: Response;
+  try {
+    res = await fetch(`${node.endpoint.replace(/\/+$/, '')}/health_check`, {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    return {
+      version: null,
+      health: 'unreachable',
+      blockLag: null,
+      problem: timedOut
+        ? `no answer within ${HEALTH_TIMEOUT_MS / 1000} s`
+        : 'could not connect to the endpoint',
+    };
+  }
+  let report: Record<string, unknown> = {};
+  try {
+    const body = (await res.json()) as { data?: Record<string, unknown> };
+    report = body.data ?? {};
+  } catch {
+    // Not JSON: something else answers at that endpoint.
+  }
+  const version = typeof report.version === 'string' ? report.version : null;
+  const lag = report.block_difference;
+  const blockLag = typeof lag === 'number' && Number.isFinite(lag) ? lag : null;
+  const reported = typeof report.delegateWallet === 'string' ? report.delegateWallet : undefined;
+  if (reported && reported.toLowerCase() !== node.delegateWallet.toLowerCase())
+    return {
+      version,
+      health: 'unhealthy',
+      blockLag,
+      problem: `it signs with ${reported}, not the registered delegate`,
+    };
+  if (res.status === 200 && report.healthy === true)
+    return { version, health: 'healthy', blockLag };
+  return {
+    version,
+    health: 'unhealthy',
+    blockLag,
+    problem:
+      typeof report.error === 'string' ? report.error : `health check answered ${res.status}`,
+  };
+}
+
+/** `0x1234…abcd`: enough of an address to tell nodes apart in a table. */
+function short(address: string): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** The rows as an aligned table, then one line per node that is not healthy, saying why. */
+function table(rows: NodeStatus[]): string {
+  const header = [
+    'ID',
+    'TYPE',
+    'ENDPOINT',
+    'OWNER',
+    'DELEGATE',
+    'STAKE',
+    'VERSION',
+    'HEALTH',
+    'LAG',
+  ];
+  const cells = rows.map((r) => [
+    String(r.id),
+    r.type,
+    r.endpoint,
+    short(r.owner),
+    short(r.delegateWallet),
+    `${r.ownerStake} DGCO`,
+    r.version ?? '-',
+    r.health,
+    r.blockLag === null ? '-' : String(r.blockLag),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const problems = rows
+    .filter((r) => r.problem)
+    .map((r) => `node ${r.id} (${r.endpoint}) is ${r.health}: ${r.problem}`);
+  return [line(header), ...cells.map(line), ...(problems.length ? ['', ...problems] : [])].join(
+    '\n',
+  );
+}
