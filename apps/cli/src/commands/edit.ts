@@ -43,10 +43,25 @@ export async function splitHandles(
   return handles;
 }
 
+/**
+ * `--release-date`: a day (yyyy-mm-dd, midnight UTC) or an ISO time; a day ahead schedules the
+ * release, and "" clears the date (released now).
+ */
+export function parseReleaseDate(value: string): string | null {
+  const v = value.trim();
+  if (v === '') return null;
+  const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (!Number.isFinite(at))
+    throw new UsageError(
+      '--release-date is a day like 2027-06-01 (or an ISO time, or "" to clear)',
+    );
+  return new Date(at).toISOString();
+}
+
 export const editCommands: Command[] = [
   {
     words: ['track', 'edit'],
-    usage: `track edit <track> [--title <t>] [--genre <g>] [--description <d>] [--mood <m>] [--tags <t>] [--preview-start <s>] [--artwork <image>] ${ACCESS_USAGE}`,
+    usage: `track edit <track> [--title <t>] [--genre <g>] [--description <d>] [--mood <m>] [--tags <t>] [--release-date <yyyy-mm-dd>] [--preview-start <s>] [--artwork <image>] ${ACCESS_USAGE}`,
     summary:
       'Change one of your tracks: its fields, artwork, price and splits, gate, listing, download',
     positionals: 1,
@@ -56,6 +71,7 @@ export const editCommands: Command[] = [
       description: { type: 'string' },
       mood: { type: 'string' },
       tags: { type: 'string' },
+      'release-date': { type: 'string' },
       'preview-start': { type: 'string' },
       artwork: { type: 'string' },
       ...ACCESS_OPTIONS,
@@ -71,6 +87,9 @@ export const editCommands: Command[] = [
         if (name === 'genre' && !(GENRES as readonly string[]).includes(value))
           throw new UsageError(`--genre must be one of: ${GENRES.join(', ')}`);
         changes[name] = name === 'title' || name === 'genre' || value !== '' ? value : null;
+      }
+      if (typeof values['release-date'] === 'string') {
+        changes.releaseDate = parseReleaseDate(values['release-date']);
       }
       if (values['preview-start'] !== undefined) {
         const seconds = Number(values['preview-start']);
@@ -109,6 +128,7 @@ export const editCommands: Command[] = [
           title: after.title,
           permalink: after.permalink,
           genre: after.genre,
+          releaseDate: after.release_date ?? null,
           isUnlisted: after.is_unlisted,
           isDownloadable: after.is_downloadable,
           streamConditions: after.stream_conditions ?? null,
@@ -119,6 +139,9 @@ export const editCommands: Command[] = [
             `Updated "${after.title}" (${after.id})`,
             `access ${accessText}; ${after.is_unlisted ? 'unlisted' : 'listed'}; ${after.is_downloadable ? 'downloadable' : 'not downloadable'}`,
             `permalink ${after.permalink}`,
+            ...(after.is_scheduled_release && after.release_date
+              ? [`scheduled for ${after.release_date}: listeners see it from then`]
+              : []),
           ].join('\n'),
       );
     },
