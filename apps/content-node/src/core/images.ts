@@ -49,7 +49,7 @@ export async function probeImage(
     await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).stats();
     return { width: meta.width, height: meta.height, format: meta.format };
   } catch (cause) {
-    throw new UnprocessableError('The file is not an image that can be read', {
+    throw new UnprocessableError("This file isn't an image we can read", {
       code: 'not_an_image',
       cause,
     });
@@ -77,6 +77,6 @@ export async function renderImageVariant(input: Buffer | string, variant: string
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: true })
       .toBuffer();
   } catch (cause) {
-    throw new UnprocessableError('The image could not be resized', { code: 'not_an_image', cause });
+    throw new UnprocessableError("We couldn't resize this image", { code: 'not_an_image', cause });
   }
 }
