@@ -23,6 +23,9 @@ const StatsPage = lazy(() => import('./pages/StatsPage.js'));
 const HistoryPage = lazy(() => import('./pages/HistoryPage.js'));
 const WalletPage = lazy(() => import('./pages/WalletPage.js'));
 const SalesPage = lazy(() => import('./pages/SalesPage.js'));
+const GenrePage = lazy(() => import('./pages/GenrePage.js'));
+const GenresPage = lazy(() => import('./pages/GenresPage.js'));
+const NewReleasesPage = lazy(() => import('./pages/NewReleasesPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 export type RouteMatch = {
@@ -44,6 +47,9 @@ const FIXED: Record<string, ComponentType<Record<string, string>>> = {
   '/history': HistoryPage,
   '/wallet': WalletPage,
   '/dashboard/sales': SalesPage,
+  '/genres': GenresPage,
+  // Not a handle: handles have no "-".
+  '/new-releases': NewReleasesPage,
 };
 
 /** Maps a path to its page: fixed pages first, then /handle, /handle/slug, /handle/playlist/slug. */
@@ -52,6 +58,10 @@ export function matchRoute(path: string): RouteMatch {
   const fixed = FIXED[clean];
   if (fixed) return { page: fixed, params: {} };
   const parts = clean.split('/').filter(Boolean);
+  // "genre" and "mood" are reserved handles, so /genre/<name> is never a track's page.
+  if (parts.length === 2 && (parts[0] === 'genre' || parts[0] === 'mood')) {
+    return { page: GenrePage, params: { kind: parts[0], name: parts[1]! } };
+  }
   if (parts.length === 1) return { page: ProfilePage, params: { handle: parts[0]! } };
   if (parts.length === 2)
     return { page: TrackPage, params: { handle: parts[0]!, slug: parts[1]! } };
@@ -80,6 +90,18 @@ function Nav() {
             Trending
           </Link>
         </li>
+        <li>
+          <Link to="/genres" aria-current={current('/genres')}>
+            Genres
+          </Link>
+        </li>
+        {session.user && (
+          <li>
+            <Link to="/new-releases" aria-current={current('/new-releases')}>
+              New releases
+            </Link>
+          </li>
+        )}
         <li>
           <Link to="/search" aria-current={current('/search')}>
             Search

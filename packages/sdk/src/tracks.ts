@@ -244,6 +244,24 @@ export function createTracksApi(ctx: SdkContext) {
       );
     },
 
+    /** The newest tracks, of a genre and/or mood when given. */
+    async latest(
+      opts: Page & Viewer & { genre?: string; mood?: string; signal?: AbortSignal } = {},
+    ): Promise<Track[]> {
+      return getData<Track[]>(
+        ctx,
+        '/v1/tracks/latest',
+        {
+          genre: opts.genre,
+          mood: opts.mood,
+          limit: opts.limit,
+          offset: opts.offset,
+          user_id: opts.userId,
+        },
+        opts.signal,
+      );
+    },
+
     /** New landlords' tracks: owners with fewer than 1,500 followers. */
     async trendingUnderground(
       opts: Page & Viewer & { signal?: AbortSignal } = {},

@@ -179,6 +179,11 @@ export function createUsersApi(ctx: SdkContext) {
       );
     },
 
+    /** The newest tracks of the users `id` follows, newest release first. */
+    async newReleases(id: string, opts: Page & Viewer & Signal = {}): Promise<Track[]> {
+      return getData<Track[]>(ctx, `${path(id)}/new_releases`, { ...paged(opts) }, opts.signal);
+    },
+
     async playlists(id: string, opts: Page & Viewer & Signal = {}): Promise<Playlist[]> {
       return getData<Playlist[]>(ctx, `${path(id)}/playlists`, paged(opts), opts.signal);
     },

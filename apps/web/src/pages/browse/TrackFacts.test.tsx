@@ -4,10 +4,13 @@ import { TrackFacts, splitTags } from './TrackFacts.js';
 import { trackFixture } from './fixtures.js';
 
 describe('TrackFacts', () => {
-  it('links the genre to its chart and each tag to a search', () => {
+  it('links the genre and mood to their pages and each tag to a search', () => {
     render(<TrackFacts track={trackFixture({ genre: 'Hip-Hop/Rap' })} />);
     expect(screen.getByRole('link', { name: 'Hip-Hop/Rap' }).getAttribute('href')).toBe(
-      '/trending?genre=Hip-Hop%2FRap',
+      '/genre/Hip-Hop%2FRap',
+    );
+    expect(screen.getByRole('link', { name: 'Peaceful' }).getAttribute('href')).toBe(
+      '/mood/Peaceful',
     );
     expect(screen.getByRole('link', { name: '#synth' }).getAttribute('href')).toBe(
       '/search?q=synth',

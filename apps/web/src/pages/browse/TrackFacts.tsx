@@ -34,16 +34,16 @@ export function TrackFacts({ track }: { track: Track }) {
         <div>
           <dt>Genre</dt>
           <dd>
-            <Link to={`/trending?${new URLSearchParams({ genre: track.genre }).toString()}`}>
-              {track.genre}
-            </Link>
+            <Link to={`/genre/${encodeURIComponent(track.genre)}`}>{track.genre}</Link>
           </dd>
         </div>
       )}
       {visible?.mood !== false && track.mood && (
         <div>
           <dt>Mood</dt>
-          <dd>{track.mood}</dd>
+          <dd>
+            <Link to={`/mood/${encodeURIComponent(track.mood)}`}>{track.mood}</Link>
+          </dd>
         </div>
       )}
       {released && (

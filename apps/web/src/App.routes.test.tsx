@@ -1,0 +1,20 @@
+import { isReservedHandle } from '@coliving/protocol';
+import { describe, expect, it } from 'vitest';
+import { matchRoute } from './App.js';
+
+describe('matchRoute: browse pages', () => {
+  it('routes genres, moods and new releases, and no handle can take their place', () => {
+    const genre = matchRoute('/genre/Hip-Hop%2FRap');
+    expect(genre.params).toEqual({ kind: 'genre', name: 'Hip-Hop%2FRap' });
+    expect(matchRoute('/mood/Peaceful')).toEqual({
+      page: genre.page,
+      params: { kind: 'mood', name: 'Peaceful' },
+    });
+    // A landlord's track whose slug is "genre" is still a track page.
+    expect(matchRoute('/someone/genre').params).toEqual({ handle: 'someone', slug: 'genre' });
+    expect(matchRoute('/genres').params).toEqual({});
+    expect(matchRoute('/new-releases').params).toEqual({});
+    for (const word of ['genre', 'genres', 'mood', 'moods'])
+      expect(isReservedHandle(word)).toBe(true);
+  });
+});
