@@ -8,7 +8,8 @@ import { GateLock } from '../money/Lock.js';
 import { formatDgco } from '../money/dgco.js';
 import { gateOf } from '../money/gates.js';
 import { usePlayer } from '../player/PlayerContext.js';
-import { Link, useTitle } from '../router.js';
+import { PlaylistEditor } from '../playlists/PlaylistEditor.js';
+import { Link, navigate, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
 import { ShareButton } from './browse/ShareButton.js';
@@ -76,7 +77,12 @@ export default function PlaylistPage({
       playlist={playlist}
       tracks={tracks}
       viewer={viewer}
-      onChanged={() => loaded.reload()}
+      onChanged={(after) => {
+        // A new name is a new address: go there (the old one still resolves, but says the old name).
+        if (after && after.permalink !== playlist.permalink) {
+          navigate(after.permalink, { replace: true });
+        } else loaded.reload();
+      }}
     />
   );
 }
@@ -95,8 +101,8 @@ function PlaylistDetails({
   playlist: Playlist;
   tracks: Track[];
   viewer: Viewer;
-  /** After the landlord changed the album (its price). */
-  onChanged: () => void;
+  /** After the owner changed it (details, tracks, price): the playlist as indexed, when known. */
+  onChanged: (after?: Playlist) => void;
 }) {
   const sdk = useSdk();
   const player = usePlayer();
@@ -130,6 +136,7 @@ function PlaylistDetails({
   const total = tracks.reduce((sum, t) => sum + t.duration, 0);
   const released = formatDate(playlist.release_date ?? playlist.created_at);
   const count = tracks.length;
+  const isOwner = viewer.kind === 'user' && viewer.userId === playlist.user.id;
   return (
     <article className="page playlist-page">
       <header className="hero">
@@ -185,7 +192,7 @@ function PlaylistDetails({
         </div>
       </header>
       {playlist.description && <p className="description">{playlist.description}</p>}
-      {playlist.is_album && viewer.kind === 'user' && viewer.userId === playlist.user.id && (
+      {playlist.is_album && isOwner && viewer.kind === 'user' && (
         <section className="page-section" aria-labelledby="album-access">
           <h2 id="album-access">Access</h2>
           <p className="muted">{albumAccessInWords(playlist)}</p>
@@ -200,6 +207,7 @@ function PlaylistDetails({
           <TrackList tracks={tracks} label={`Tracks in ${playlist.playlist_name}`} />
         )}
       </section>
+      {isOwner && <PlaylistEditor playlist={playlist} tracks={tracks} onSaved={onChanged} />}
     </article>
   );
 }

@@ -81,6 +81,13 @@ export function AddToPlaylistDialog({ track, onClose }: { track: Track; onClose:
   };
 
   const title = `Add “${track.title}” to a playlist`;
+  if (viewer.kind === 'loading') {
+    return (
+      <Dialog title={title} onClose={onClose}>
+        <Loading label="Loading your playlists" />
+      </Dialog>
+    );
+  }
   if (!userId) {
     return (
       <Dialog title={title} onClose={onClose}>

@@ -26,6 +26,14 @@ export function Dialog({
     }
     return () => opener?.focus();
   }, []);
+  // What it shows may change (loading, then the list; a button that had focus goes away): focus
+  // that fell out to the page comes back inside.
+  useEffect(() => {
+    const node = box.current;
+    if (node && (document.activeElement === document.body || !document.activeElement)) {
+      (node.querySelector<HTMLElement>('[autofocus], ' + FOCUSABLE) ?? node).focus();
+    }
+  });
   return createPortal(
     <div
       className="playlist-dialog-backdrop"

@@ -313,6 +313,36 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
       const page = tracks.slice(offset, offset + Number(q.get('limit') ?? 100));
       return send(response, 200, envelope(chain, page));
     }
+    // A user's playlists or albums, newest first; their private ones when they ask (user_id).
+    if ((m = match(/^\/v1\/users\/([^/]+)\/(playlists|albums)$/))) {
+      let owner: number;
+      try {
+        owner = decodeHashId(decodeURIComponent(m[1]!));
+      } catch {
+        return send(response, 400, errorBody('invalid_id', 'Invalid id'));
+      }
+      if (!chain.users.has(owner)) return send(response, 404, notFound('user_not_found'));
+      let viewer: number | undefined;
+      try {
+        viewer = q.get('user_id') ? decodeHashId(q.get('user_id')!) : undefined;
+      } catch {
+        viewer = undefined;
+      }
+      const albums = m[2] === 'albums';
+      const lists = [...chain.playlists]
+        .filter(([, p]) => p.owner === owner && !p.deleted)
+        .filter(([, p]) => (p.data.is_album === true) === albums)
+        .filter(([, p]) => p.data.is_private !== true || viewer === owner)
+        .reverse()
+        .map(([id]) => presentPlaylist(ctx, id))
+        .filter((p) => p !== undefined);
+      const offset = Number(q.get('offset') ?? 0);
+      return send(
+        response,
+        200,
+        envelope(chain, lists.slice(offset, offset + Number(q.get('limit') ?? 100))),
+      );
+    }
     if (
       (m = match(
         /^\/v1\/(tracks|users)\/([^/]+)\/(top_listeners|listen_counts_monthly|history\/tracks)$/,

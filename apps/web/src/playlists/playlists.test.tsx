@@ -1,0 +1,154 @@
+// Adding a track to a playlist and editing one's own playlist, against the real SDK and stand-in
+// nodes: the dialog lists the resident's playlists and says where the track went; the owner
+// reorders by keyboard, removes a track, renames and makes the playlist private.
+import type { Playlist } from '@coliving/sdk';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import PlaylistPage from '../pages/PlaylistPage.js';
+import { type TestNetwork, startTestNetwork } from '../pages/account/testNetwork.js';
+import { type Someone, publish, someone as anyone } from '../pages/stats/playsNetwork.js';
+import { PlayerProvider } from '../player/PlayerProvider.js';
+import { SdkContext } from '../sdk.js';
+import { SESSION_KEY, SessionProvider } from '../session.js';
+import { AddToPlaylistDialog } from './AddToPlaylistDialog.js';
+import { moved } from './PlaylistEditor.js';
+
+let network: TestNetwork;
+beforeAll(async () => {
+  network = await startTestNetwork();
+});
+afterAll(() => network.close());
+beforeEach(() => localStorage.clear());
+
+function renderAs(who: Someone, ui: React.ReactNode) {
+  localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey: who.privateKey }));
+  return render(
+    <SdkContext.Provider value={who.sdk}>
+      <SessionProvider>
+        <PlayerProvider loadSources={async () => []}>{ui}</PlayerProvider>
+      </SessionProvider>
+    </SdkContext.Provider>,
+  );
+}
+
+/** A user whose SDK signs as them. */
+async function someone(net: TestNetwork, name: string): Promise<Someone> {
+  const who = await anyone(net, name);
+  who.sdk.setAccount(privateKeyToAccount(who.privateKey));
+  return who;
+}
+
+const ids = (p: Playlist) => p.playlist_contents.map((e) => e.track_id);
+
+describe('AddToPlaylistDialog', () => {
+  it('adds a track to one of your playlists, or to a new one, and says where', async () => {
+    const landlord = await someone(network, 'Landlord');
+    const resident = await someone(network, 'Resident');
+    const dawn = await publish(network, landlord, 'Dawn', 0);
+    const track = await resident.sdk.tracks.get(dawn);
+    const { playlistId } = await resident.sdk.playlists.create({
+      userId: resident.userId,
+      name: 'Road trip',
+    });
+    // Someone else's playlist is not offered.
+    await landlord.sdk.playlists.create({ userId: landlord.userId, name: 'Not yours' });
+
+    const onClose = vi.fn();
+    const view = renderAs(resident, <AddToPlaylistDialog track={track} onClose={onClose} />);
+    const dialog = screen.getByRole('dialog', { name: 'Add “Dawn” to a playlist' });
+    const list = await screen.findByRole('list', { name: 'Your playlists' }, { timeout: 5000 });
+    expect(
+      within(list)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Road trip']);
+    expect(dialog.contains(document.activeElement)).toBe(true);
+
+    fireEvent.click(within(list).getByRole('button', { name: 'Road trip' }));
+    expect((await screen.findByText(/^Added to/, undefined, { timeout: 5000 })).textContent).toBe(
+      'Added to Road trip.',
+    );
+    expect(ids(await resident.sdk.playlists.get(playlistId))).toEqual([dawn]);
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledTimes(1);
+    view.unmount();
+
+    // Again: Road trip has it already; a new playlist gets it.
+    renderAs(resident, <AddToPlaylistDialog track={track} onClose={onClose} />);
+    const again = await screen.findByRole(
+      'button',
+      { name: 'Road trip (already has this track)' },
+      { timeout: 5000 },
+    );
+    expect(again.hasAttribute('disabled')).toBe(true);
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: ' Night drive ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create and add' }));
+    const created = await screen.findByText(/^Created/, undefined, { timeout: 5000 });
+    expect(created.textContent).toBe('Created Night drive with “Dawn”.');
+    const mine = await resident.sdk.users.playlists(resident.userId, { userId: resident.userId });
+    const night = mine.find((p) => p.playlist_name === 'Night drive')!;
+    expect(ids(night)).toEqual([dawn]);
+  }, 30_000);
+});
+
+describe('PlaylistPage, for its owner', () => {
+  it('reorders by keyboard, removes a track, renames and makes it private', async () => {
+    const owner = await someone(network, 'Owner');
+    const [a, b, c] = [
+      await publish(network, owner, 'Alpha', 0),
+      await publish(network, owner, 'Bravo', 1),
+      await publish(network, owner, 'Charlie', 2),
+    ];
+    const { playlist } = await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Mixtape',
+      trackIds: [a!, b!, c!],
+    });
+    const [, handle, kind, slug] = playlist.permalink.split('/');
+    renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    await screen.findByRole('heading', { name: 'Track order' }, { timeout: 5000 });
+    const row = (title: string) => screen.getByRole('listitem', { name: new RegExp(`^${title},`) });
+
+    // Alt+Down on the focused first row moves it down, says so, and keeps focus on it.
+    act(() => row('Alpha').focus());
+    fireEvent.keyDown(row('Alpha'), { key: 'ArrowDown', altKey: true });
+    expect(row('Alpha').getAttribute('aria-label')).toBe('Alpha, position 2 of 3');
+    expect(document.activeElement).toBe(row('Alpha'));
+    expect(screen.getByText('Moved “Alpha” to position 2 of 3.')).toBeTruthy();
+    // A plain arrow does not move it.
+    fireEvent.keyDown(row('Alpha'), { key: 'ArrowDown' });
+    expect(row('Alpha').getAttribute('aria-label')).toBe('Alpha, position 2 of 3');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove “Charlie”' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save tracks' }));
+    await screen.findByText('Tracks saved.', undefined, { timeout: 5000 });
+    expect(ids(await owner.sdk.playlists.get(playlist.id))).toEqual([b, a]);
+
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Mixtape two' } });
+    fireEvent.click(screen.getByLabelText(/Private/));
+    fireEvent.click(screen.getByRole('button', { name: 'Save details' }));
+    await screen.findByText(/^Saved\./, undefined, { timeout: 5000 });
+    expect(screen.getByText(/^Saved\./).textContent).toBe('Saved. Only you can see this playlist.');
+    const after = await owner.sdk.playlists.get(playlist.id, { userId: owner.userId });
+    expect([after.playlist_name, after.is_private]).toEqual(['Mixtape two', true]);
+    await waitFor(() => expect(window.location.pathname).toBe(after.permalink));
+  }, 30_000);
+
+  it('is not editable by anyone else', async () => {
+    const owner = await someone(network, 'Keeper');
+    const other = await someone(network, 'Visitor');
+    const { playlist } = await owner.sdk.playlists.create({ userId: owner.userId, name: 'Theirs' });
+    const [, handle, kind, slug] = playlist.permalink.split('/');
+    renderAs(other, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    await screen.findByRole('heading', { name: 'Theirs' }, { timeout: 5000 });
+    expect(screen.queryByRole('heading', { name: 'Edit playlist' })).toBeNull();
+  }, 20_000);
+});
+
+describe('moved', () => {
+  it('moves one item', () => {
+    expect(moved(['a', 'b', 'c'], 0, 2)).toEqual(['b', 'c', 'a']);
+    expect(moved(['a', 'b', 'c'], 2, 0)).toEqual(['c', 'a', 'b']);
+  });
+});
