@@ -103,7 +103,7 @@ describe('PlaylistPage, for its owner', () => {
     const { playlist } = await owner.sdk.playlists.create({
       userId: owner.userId,
       name: 'Mixtape',
-      trackIds: [a!, b!, c!],
+      trackIds: [a, b, c],
     });
     const [, handle, kind, slug] = playlist.permalink.split('/');
     renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
