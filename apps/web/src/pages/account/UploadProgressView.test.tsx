@@ -56,6 +56,29 @@ describe('UploadProgressView', () => {
     expect(onAgain).toHaveBeenCalled();
   });
 
+  it('says a track dated ahead is scheduled for that date, not live', () => {
+    const { rerender } = render(
+      <UploadProgressView state={{ phase: 'published', track: publishedTrack() }} />,
+    );
+    expect(screen.getByText(/is live\./)).toBeTruthy();
+    const releaseDate = '2031-06-01T12:00:00.000Z';
+    rerender(
+      <UploadProgressView
+        state={{ phase: 'published', track: publishedTrack({ release_date: releaseDate }) }}
+      />,
+    );
+    const when = new Date(releaseDate).toLocaleDateString(undefined, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
+    const done = screen.getByText(/Scheduled for/).closest('p')!;
+    expect(done.textContent).toContain(
+      `Midnight Chords: Scheduled for ${when}. Only you can see it until then.`,
+    );
+    expect(done.textContent).not.toContain('is live');
+  });
+
   it('shows a failure as an alert, and a cancel as cancelled', () => {
     const { rerender } = render(
       <UploadProgressView
