@@ -61,6 +61,8 @@ export function EditTrackForm({
   >({ phase: 'idle' });
   const controller = useRef<AbortController | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
+  // Opened, the form takes focus at its first field (and scrolls to it).
+  useEffect(() => document.getElementById(IDS.title)?.focus(), []);
 
   // The access settings, with the collaborators by @handle as they were entered.
   useEffect(() => {
