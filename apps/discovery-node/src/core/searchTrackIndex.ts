@@ -66,6 +66,7 @@ export function searchTrackIndex(
       ),
     ),
   );
+  const anyTypos = words.some((w) => w.typos.length > 0);
   const typosOf = (slot: number, matches: (slot: number, terms: QueryTerm[]) => boolean) => {
     let total = 0;
     for (const levels of termsByTypos) {
@@ -184,10 +185,11 @@ export function searchTrackIndex(
           : 0;
     const relevance = Math.max(text, score);
     const popularity = index.popularity(slot);
-    const typos =
-      typosOf(slot, (s, t) => index.titleMatches(s, t, true)) ??
-      typosOf(slot, (s, t) => index.tagsMatch(s, t, true)) ??
-      0;
+    const typos = !anyTypos
+      ? 0
+      : (typosOf(slot, (s, t) => index.titleMatches(s, t, true)) ??
+        typosOf(slot, (s, t) => index.tagsMatch(s, t, true)) ??
+        0);
     ranked.push({
       trackId: index.trackId(slot),
       typos,

@@ -22,7 +22,8 @@ export function typoBudget(word: string): 0 | 1 | 2 {
 /**
  * The typos between `query` and `known` (or, with `prefix`, between `query` and the closest
  * start of `known`), or undefined when more than `max`. A sound-alike spelling ("-ite" for
- * "-ight", either way) costs one typo.
+ * "-ight", either way) costs one typo. Letters are UTF-16 code units (a letter outside the
+ * Basic Multilingual Plane, an emoji, counts as two).
  */
 export function typosBetween(
   query: string,
@@ -30,12 +31,10 @@ export function typosBetween(
   max: number,
   prefix: boolean,
 ): number | undefined {
-  const a = [...query];
-  const b = [...known];
-  let best = osa(a, b, max, prefix);
+  let best = osa(query, known, max, prefix);
   if (best === 0 || max === 0) return best;
   for (const variant of soundAlikes(query)) {
-    const rest = osa([...variant], b, Math.min(max, best ?? max + 1) - 1, prefix);
+    const rest = osa(variant, known, Math.min(max, best ?? max + 1) - 1, prefix);
     if (rest !== undefined && (best === undefined || rest + 1 < best)) best = rest + 1;
   }
   return best;
@@ -43,34 +42,38 @@ export function typosBetween(
 
 /** Whether `known` is within a length a word of `query`'s length and budget can reach. */
 export function lengthWithin(query: string, known: string, max: number, prefix: boolean): boolean {
-  const a = [...query].length;
-  const b = [...known].length;
   // a sound-alike adds or drops one letter on top of the typos it costs
   const slack = max + (max > 0 ? 1 : 0);
-  return prefix ? b >= a - slack : Math.abs(a - b) <= slack;
+  return prefix
+    ? known.length >= query.length - slack
+    : Math.abs(query.length - known.length) <= slack;
 }
+
+/** The three rows the distance keeps, reused by every call (a search runs hundreds). */
+let rows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
 
 /**
  * Optimal string alignment distance between `a` and `b` (or the closest prefix of `b`), or
  * undefined when it is more than `max`. Rows over `b`, three kept; it stops once two rows in a
  * row are all past `max` (no later cell can come back under it).
  */
-function osa(a: string[], b: string[], max: number, prefix: boolean): number | undefined {
+function osa(a: string, b: string, max: number, prefix: boolean): number | undefined {
   if (max < 0) return undefined;
   const n = a.length;
   const m = prefix ? Math.min(b.length, n + max) : b.length;
   if (!prefix && Math.abs(n - m) > max) return undefined;
-  let older = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let row = new Array<number>(m + 1).fill(0);
+  if (rows[0]!.length < m + 1) rows = rows.map(() => new Int32Array(2 * (m + 1)));
+  let [older, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= m; j++) prev[j] = j;
   let prevMin = 0;
   for (let i = 1; i <= n; i++) {
     row[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
         d = Math.min(d, older[j - 2]! + 1);
       row[j] = d;
       if (d < rowMin) rowMin = d;
@@ -80,7 +83,8 @@ function osa(a: string[], b: string[], max: number, prefix: boolean): number | u
     [older, prev, row] = [prev, row, older];
   }
   // `prev` is now the last row: the whole of a against all of b, or against each start of b
-  const distance = prefix ? Math.min(...prev) : prev[m]!;
+  let distance = prev[m]!;
+  if (prefix) for (let j = 0; j < m; j++) distance = Math.min(distance, prev[j]!);
   return distance <= max ? distance : undefined;
 }
 

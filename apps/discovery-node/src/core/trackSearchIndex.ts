@@ -25,6 +25,9 @@ import {
 } from './trackSearchRows.js';
 import type { DB } from '../db/schema.js';
 
+/** Query words whose spellings are kept (each costs a pass over the words sharing a trigram). */
+const SPELLINGS_KEPT = 10_000;
+
 /** A user as search sees them: the folded handle, the ids of the name's words, deactivated. */
 type SearchUser = { handle: string; nameIds: number[]; deactivated: boolean };
 
@@ -59,6 +62,8 @@ export class TrackSearchIndex extends TrackColumns {
   private sortedWords: string[] = [];
   private wordsStale = false;
   private readonly trigramWords = new Map<string, Set<string>>();
+  /** Spellings found per query word, until the tracks change (words come and go with them). */
+  private readonly spellingsKept = new Map<string, Spelling[]>();
 
   /** Reads every visible track and every user; a million tracks take some seconds. */
   static async load(db: Kysely<DB>): Promise<TrackSearchIndex> {
@@ -74,6 +79,7 @@ export class TrackSearchIndex extends TrackColumns {
     const trackIds = [...changes.tracks];
     const userIds = [...changes.users];
     const [tracks, users] = await readChangedRows(db, trackIds, userIds);
+    this.spellingsKept.clear();
     for (const trackId of trackIds) this.removeTrack(trackId);
     for (const row of tracks) {
       const slot = this.addTrack(row);
@@ -125,11 +131,17 @@ export class TrackSearchIndex extends TrackColumns {
    */
   spellings(word: string, prefix: boolean, limit: number): Spelling[] {
     if (typoBudget(word) === 0) return [];
+    const key = `${prefix ? '*' : ''}${limit}:${word}`;
+    const kept = this.spellingsKept.get(key);
+    if (kept) return kept;
     const candidates = new Set<string>();
     for (const trigram of trigrams(word))
       for (const known of this.trigramWords.get(trigram) ?? [])
         if (this.isKnown(known)) candidates.add(known);
-    return spellingsAmong(word, candidates, prefix, (known) => this.wordCount(known), limit);
+    const found = spellingsAmong(word, candidates, prefix, (known) => this.wordCount(known), limit);
+    if (this.spellingsKept.size >= SPELLINGS_KEPT) this.spellingsKept.clear();
+    this.spellingsKept.set(key, found);
+    return found;
   }
 
   /** A query word with its spellings, resolved to word ids. */
