@@ -33,6 +33,7 @@ import {
   validateTrack,
 } from './account/validation.js';
 import './forms.css';
+import { AlbumModeSwitch } from '../playlists/AlbumUpload.js';
 
 /** Upload a track: choose the audio, describe it, and follow it to published. */
 export default function UploadPage() {
@@ -49,7 +50,7 @@ export default function UploadPage() {
       />
     );
   }
-  return <Uploader user={account.user} />;
+  return <AlbumModeSwitch user={account.user} single={<Uploader user={account.user} />} />;
 }
 
 const EMPTY: TrackValues = {

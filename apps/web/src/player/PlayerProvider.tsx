@@ -213,7 +213,8 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
   }, [lastTrack]);
 
   // While the last track of the queue plays, related ones are found to follow it (once per
-  // track), so Next and the end of the track go on into them.
+  // track), so Next and the end of the track go on into them. They are read as anyone sees
+  // them: a landlord's own unlisted and scheduled tracks never autoplay.
   const wantsMore =
     state.autoplay && state.repeat === 'off' && isLastInOrder(state) && lastTrack !== undefined;
   const askedFor = useRef<string | null>(null);
@@ -225,9 +226,9 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     const quietly = (read: Promise<Track[]>) => read.catch(() => [] as Track[]);
     void (async () => {
       const [byLandlord, byGenre] = await Promise.all([
-        quietly(sdk.users.tracks(lastTrack.user.id, { limit: 20, userId, signal })),
+        quietly(sdk.users.tracks(lastTrack.user.id, { limit: 20, signal })),
         lastTrack.genre
-          ? quietly(sdk.tracks.trending({ genre: lastTrack.genre, limit: 20, userId, signal }))
+          ? quietly(sdk.tracks.trending({ genre: lastTrack.genre, limit: 20, signal }))
           : Promise.resolve([] as Track[]),
       ]);
       if (signal.aborted) return;
@@ -239,7 +240,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       controller.abort();
       if (askedFor.current === lastTrack.id) askedFor.current = null;
     };
-  }, [wantsMore, lastTrack, sdk, userId]);
+  }, [wantsMore, lastTrack, sdk]);
   useEffect(() => {
     const onHide = () => {
       if (document.visibilityState === 'hidden') save();
