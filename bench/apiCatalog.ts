@@ -58,6 +58,10 @@ export const TYPOS = [
   'goldn sunset',
   'electric dreems',
   'brokn heart',
+  'midnite ligths',
+  'cosmik horizn',
+  'velvett thundr',
+  'restles heartbeet',
 ];
 
 /** How many rows of each kind a catalog has. */
