@@ -38,7 +38,11 @@ import { DATA_CHAIN, entityManagerSource } from './indexer/sources/entityManager
 import { ETH_CHAIN, nodeRegistrySource } from './indexer/sources/nodeRegistry.js';
 import { PAYMENTS_CHECKPOINT, paymentRouterSource } from './indexer/sources/paymentRouter.js';
 import { PLAYS_CHECKPOINT, playLogSource } from './indexer/sources/playLog.js';
-import { BALANCES_CHECKPOINT, dgcoBalancesSource } from './indexer/sources/dgcoBalances.js';
+import {
+  BALANCES_CHECKPOINT,
+  balanceChanges,
+  dgcoBalancesSource,
+} from './indexer/sources/dgcoBalances.js';
 
 export type DiscoveryNodeComponents = {
   database: Database;
@@ -214,7 +218,12 @@ export async function createDiscoveryNode(
       deployBlock: manifest.deployBlocks.eth.DgcoToken,
       confirmations: init.ethConfirmations,
       blocksPerRead,
-      onChanges: (changes) => trackJson.invalidate(changes),
+      onWalletsMoved: (wallets) =>
+        balanceChanges(db, wallets).then(
+          (changes) => trackJson.invalidate(changes),
+          (error: unknown) =>
+            log.error({ err: error }, 'finding the users of wallets whose balance moved failed'),
+        ),
     }),
   ];
   // The health check reports these from memory (core/registeredNodes.ts).

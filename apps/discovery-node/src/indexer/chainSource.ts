@@ -23,8 +23,11 @@ export type SourcePart<Data> = {
 export type PartApplied = {
   applied: number;
   skipped: number;
-  /** Runs once the transaction has committed (kept views of what it changed are stale now). */
-  committed?: () => void;
+  /**
+   * Runs once the transaction has committed (kept views of what it changed are stale now); the
+   * pass waits for it, so a read after the pass never meets a stale kept view.
+   */
+  committed?: () => void | Promise<void>;
 };
 
 /**
@@ -124,7 +127,7 @@ export async function indexChain<Data>(
       return applied;
     });
     result.writeMs += performance.now() - started;
-    applied.committed?.();
+    await applied.committed?.();
     result.indexedBlock = part.toBlock;
     result.events += part.events;
     result.applied += applied.applied;

@@ -36,10 +36,10 @@ export type DgcoBalancesSourceInit = {
   /** Blocks read with one eth_getLogs, and applied in one transaction. */
   blocksPerRead: number;
   /**
-   * Runs after a transaction that moved balances commits, with the users whose wallets moved
-   * (their answers, and kept tracks they own, show the old balance).
+   * Runs after a transaction that moved balances commits, with the wallets that moved: answers
+   * kept for their users (and the tracks those own) show the old balance (`usersOfWallets`).
    */
-  onChanges?: (changes: EntityChanges) => void;
+  onWalletsMoved?: (wallets: readonly string[]) => void | Promise<void>;
 };
 
 /** One Transfer log, as read; addresses lower-case. */
@@ -87,14 +87,11 @@ export function dgcoBalancesSource(init: DgcoBalancesSourceInit): ChainSource<Tr
 
     async apply(tx, transfers) {
       const moved = await applyTransfers(tx, transfers);
-      if (moved.length === 0 || !init.onChanges) return { applied: transfers.length, skipped: 0 };
-      const users = await usersOfWallets(tx, moved);
-      const changes: EntityChanges = { users, tracks: new Set(), playlists: new Set() };
-      const onChanges = init.onChanges;
+      const { onWalletsMoved } = init;
       return {
         applied: transfers.length,
         skipped: 0,
-        ...(users.size > 0 ? { committed: () => onChanges(changes) } : {}),
+        ...(moved.length > 0 && onWalletsMoved ? { committed: () => onWalletsMoved(moved) } : {}),
       };
     },
   };
@@ -154,19 +151,22 @@ async function applyTransfers(
 }
 
 /**
- * The users whose wallet is among `wallets`. The users table is locked against writes until the
- * transaction ends: a user the data indexer creates meanwhile would otherwise be missed here
- * while an answer built before this commit (with the old balance) was kept for them.
+ * What a change of `wallets`' balances makes stale: their users. Read after the balances
+ * committed, so a user made meanwhile is either found here or was made after the commit (and
+ * every answer about them shows the new balance).
  */
-async function usersOfWallets(
-  tx: Transaction<DB>,
+export async function balanceChanges(
+  db: Kysely<DB>,
   wallets: readonly string[],
-): Promise<Set<number>> {
-  await sql`lock table users in share mode`.execute(tx);
+): Promise<EntityChanges> {
   // One array parameter, however many wallets a part moved.
   const { rows } = await sql<{ user_id: number }>`
-    select user_id from users where wallet = any(${wallets}::text[])`.execute(tx);
-  return new Set(rows.map((r) => Number(r.user_id)));
+    select user_id from users where wallet = any(${wallets}::text[])`.execute(db);
+  return {
+    users: new Set(rows.map((r) => Number(r.user_id))),
+    tracks: new Set(),
+    playlists: new Set(),
+  };
 }
 
 export type IndexBalancesParameters = DgcoBalancesSourceInit &
