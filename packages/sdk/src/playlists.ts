@@ -92,6 +92,29 @@ export function createPlaylistsApi(ctx: SdkContext) {
     return playlist;
   }
 
+  /**
+   * An album holds only its owner's tracks: one read of the tracks it lists, refused before
+   * signing (the relay and the indexer refuse it too, with the same code).
+   */
+  async function checkAlbumTracks(
+    owner: string,
+    trackIds: readonly string[],
+    signal?: AbortSignal,
+  ) {
+    if (trackIds.length === 0) return;
+    const ids = [...new Set(trackIds)];
+    const tracks = await getData<Track[]>(ctx, '/v1/tracks', { id: ids }, signal);
+    const ownerId = toEntityId(owner, 'user id');
+    const foreign = tracks.find((t) => toEntityId(t.user.id) !== ownerId);
+    if (foreign) {
+      throw new ColivingSdkError(
+        'forbidden',
+        `"${foreign.title}" belongs to @${foreign.user.handle}: an album holds only its owner's tracks`,
+        { code: 'album_foreign_track' },
+      );
+    }
+  }
+
   async function update(
     userId: string,
     playlistId: string,
@@ -115,8 +138,11 @@ export function createPlaylistsApi(ctx: SdkContext) {
       (fields.isAlbum === true && !before.is_album
         ? before.playlist_contents.map((e) => e.track_id)
         : undefined);
-    if (listed !== undefined)
+    if (listed !== undefined) {
+      const album = fields.isAlbum ?? before.is_album;
+      if (album === true) await checkAlbumTracks(userId, listed, options.signal);
       data.playlist_contents = playlistContents(listed, before.playlist_contents);
+    }
     return manageEntity<Playlist>(ctx, {
       userId: toEntityId(userId, 'user id'),
       entityType: 'Playlist',
@@ -215,6 +241,7 @@ export function createPlaylistsApi(ctx: SdkContext) {
         ...(p.upc !== undefined ? { upc: p.upc } : {}),
         ...(p.streamConditions !== undefined ? { streamConditions: p.streamConditions } : {}),
       });
+      if (p.isAlbum === true) await checkAlbumTracks(p.userId, p.trackIds ?? [], p.signal);
       data.playlist_contents = playlistContents(p.trackIds ?? []);
       if (p.artwork !== undefined) {
         data.playlist_image_sizes_multihash = await uploadImage(

@@ -377,6 +377,30 @@ describe('writes through the relay', () => {
     );
     const emptied = await landlord.sdk.playlists.removeTrack(landlord.userId, playlistId, trackId);
     assert.deepEqual(emptied.playlist_contents, []);
+    // An album holds only its owner's tracks: the fan's album of the landlord's track, or a
+    // playlist of it made an album, is refused before signing.
+    const relayed = chain.relayed.length;
+    await rejectsWith(
+      fan.sdk.playlists.create({
+        userId: fan.userId,
+        name: 'Not mine',
+        isAlbum: true,
+        trackIds: [trackId],
+      }),
+      'forbidden',
+      'album_foreign_track',
+    );
+    const { playlistId: mix } = await fan.sdk.playlists.create({
+      userId: fan.userId,
+      name: 'Mix',
+      trackIds: [trackId],
+    });
+    await rejectsWith(
+      fan.sdk.playlists.update(fan.userId, mix, { isAlbum: true }),
+      'forbidden',
+      'album_foreign_track',
+    );
+    assert.equal(chain.relayed.length, relayed + 1);
 
     await landlord.sdk.tracks.remove(landlord.userId, trackId);
     await rejectsWith(fan.sdk.tracks.get(trackId), 'not_found');

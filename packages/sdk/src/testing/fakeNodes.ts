@@ -224,6 +224,20 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         ? send(response, 200, envelope(chain, user))
         : send(response, 404, notFound('user_not_found'));
     }
+    if (path === '/v1/tracks') {
+      // Tracks by id (`?id=` repeated), as the real bulk route; ids that name none are left out.
+      const tracks = q
+        .getAll('id')
+        .map((raw) => {
+          try {
+            return presentTrack(ctx, decodeHashId(raw));
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((t) => t !== undefined);
+      return send(response, 200, envelope(chain, tracks));
+    }
     if (path === '/v1/tracks/trending') {
       const tracks = [...chain.tracks.keys()].map((id) => presentTrack(ctx, id));
       return send(
