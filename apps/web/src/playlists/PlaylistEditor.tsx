@@ -169,7 +169,9 @@ function TrackOrder({
   const [focusId, setFocusId] = useState<string | null>(null);
   const rows = useRef(new Map<string, HTMLLIElement>());
   const save = useSave();
-  useEffect(() => setOrder(tracks), [tracks]);
+  // A fresh read of the same list (the page reloads when the viewer becomes known) keeps the edits.
+  const listed = tracks.map((t) => t.id).join(',');
+  useEffect(() => setOrder(tracks), [listed]);
   useEffect(() => {
     if (focusId) rows.current.get(focusId)?.focus();
   }, [focusId, order]);

@@ -135,6 +135,41 @@ describe('PlaylistPage, for its owner', () => {
     await waitFor(() => expect(window.location.pathname).toBe(after.permalink));
   }, 30_000);
 
+  it('makes a playlist of your own tracks an album, and says why not with another’s', async () => {
+    const owner = await someone(network, 'Maker');
+    const other = await someone(network, 'Guest');
+    const mine = await publish(network, owner, 'Mine', 0);
+    const theirs = await publish(network, other, 'Theirs', 1);
+    const { playlist: mixed } = await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Mixed',
+      trackIds: [mine, theirs],
+    });
+    let [, handle, kind, slug] = mixed.permalink.split('/');
+    const view = renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    await screen.findByRole('heading', { name: 'Track order' }, { timeout: 5000 });
+    expect(
+      screen.getByRole('button', { name: 'Make this an album' }).hasAttribute('disabled'),
+    ).toBe(true);
+    expect(screen.getByText(/^An album holds only your own tracks/).textContent).toBe(
+      'An album holds only your own tracks. Remove “Theirs” to make this an album.',
+    );
+    view.unmount();
+
+    const { playlist: own } = await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Solo',
+      trackIds: [mine],
+    });
+    [, handle, kind, slug] = own.permalink.split('/');
+    renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Make this an album' }, { timeout: 5000 }),
+    );
+    await screen.findByText('Solo is now an album.', undefined, { timeout: 5000 });
+    expect((await owner.sdk.playlists.get(own.id)).is_album).toBe(true);
+  }, 30_000);
+
   it('is not editable by anyone else', async () => {
     const owner = await someone(network, 'Keeper');
     const other = await someone(network, 'Visitor');
