@@ -6,6 +6,7 @@
 // A prefix is taken from the current directory: a workspace's `npm test` runs
 // `node ../../scripts/test.mjs .` inside the workspace, so `npm test -w <workspace>` runs its tests.
 // Extra flags after `--` go to node's test runner (e.g. `-- --test-name-pattern=hashid`).
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -74,21 +75,47 @@ if (selected.length === 0 && webTests.length === 0) {
   process.exit(1);
 }
 
-/** Runs a command to its end; its exit code (1 when killed). */
-function run(command, commandArgs, cwd) {
+/**
+ * Runs a command to its end; its exit code (1 when killed). With `quiet`, its output is kept and
+ * handed back instead of printed, so two runs at once do not interleave.
+ */
+function run(command, commandArgs, cwd, { quiet = false } = {}) {
   return new Promise((resolveRun) => {
-    const child = spawn(command, commandArgs, { cwd, stdio: 'inherit' });
-    child.on('exit', (code, signal) => {
-      if (signal) console.error(`${commandArgs[0]} killed by ${signal}`);
-      resolveRun(signal ? 1 : (code ?? 1));
+    const child = spawn(command, commandArgs, {
+      cwd,
+      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    const output = [];
+    if (quiet) {
+      child.stdout.on('data', (chunk) => output.push(chunk));
+      child.stderr.on('data', (chunk) => output.push(chunk));
+    }
+    child.on('close', (code, signal) => {
+      if (signal) output.push(Buffer.from(`${commandArgs[0]} killed by ${signal}\n`));
+      resolveRun({ code: signal ? 1 : (code ?? 1), output: Buffer.concat(output) });
     });
   });
 }
 
 const concurrency = process.env.COLIVING_TEST_CONCURRENCY ?? '2';
+// The web player's component tests (a minute of CPU) run beside the node:test run, whose
+// end-to-end tests mostly wait on chains and nodes; their report is printed after it.
+const web =
+  webTests.length > 0
+    ? run(
+        process.execPath,
+        [
+          join(root, 'node_modules/vitest/vitest.mjs'),
+          'run',
+          ...webTests.map((f) => relative(webDir, join(root, f))),
+        ],
+        webDir,
+        { quiet: true },
+      )
+    : undefined;
 let failed = false;
 if (selected.length > 0) {
-  const code = await run(
+  const { code } = await run(
     process.execPath,
     [
       '--import',
@@ -103,13 +130,9 @@ if (selected.length > 0) {
   );
   failed ||= code !== 0;
 }
-if (webTests.length > 0) {
-  const vitest = join(root, 'node_modules/vitest/vitest.mjs');
-  const code = await run(
-    process.execPath,
-    [vitest, 'run', ...webTests.map((f) => relative(webDir, join(root, f)))],
-    webDir,
-  );
+if (web) {
+  const { code, output } = await web;
+  process.stdout.write(output);
   failed ||= code !== 0;
 }
 process.exit(failed ? 1 : 0);
