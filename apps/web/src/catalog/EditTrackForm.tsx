@@ -13,17 +13,10 @@ import {
 } from '../money/access.js';
 import { Field, FormError, countOf, focusFirstError } from '../pages/account/Field.js';
 import { ImagePicker } from '../pages/account/ImagePicker.js';
-import {
-  GENRE_OPTIONS,
-  MAX_TAGS,
-  MAX_TITLE,
-  MAX_TRACK_DESCRIPTION,
-  MOOD_OPTIONS,
-  isValid,
-  validateTrack,
-} from '../pages/account/validation.js';
+import { MAX_TITLE, isValid, validateTrack } from '../pages/account/validation.js';
 import { useSdk } from '../sdk.js';
 import { type EditValues, editValuesOf, isScheduled, trackChanges } from './trackEdit.js';
+import { TrackDetailFields } from './TrackDetailFields.js';
 import '../pages/forms.css';
 
 const IDS: Record<keyof EditValues, string> = {
@@ -164,75 +157,7 @@ export function EditTrackForm({
               />
             )}
           </Field>
-          <div className="field-pair">
-            <Field id={IDS.genre} label="Genre" error={shown('genre')}>
-              {(control) => (
-                <select
-                  {...control}
-                  required
-                  value={values.genre}
-                  onChange={(e) => set('genre')(e.target.value)}
-                >
-                  <option value="">Choose a genre</option>
-                  {GENRE_OPTIONS.map((g) => (
-                    <option key={g} value={g}>
-                      {g}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field id={IDS.mood} label="Mood" optional error={shown('mood')}>
-              {(control) => (
-                <select
-                  {...control}
-                  value={values.mood}
-                  onChange={(e) => set('mood')(e.target.value)}
-                >
-                  <option value="">No mood</option>
-                  {MOOD_OPTIONS.map((m) => (
-                    <option key={m} value={m}>
-                      {m}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
-          <Field
-            id={IDS.tags}
-            label="Tags"
-            optional
-            error={shown('tags')}
-            hint="Separate tags with commas, e.g. lofi, chill, night."
-          >
-            {(control) => (
-              <input
-                {...control}
-                type="text"
-                maxLength={MAX_TAGS}
-                value={values.tags}
-                onChange={(e) => set('tags')(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field
-            id={IDS.description}
-            label="Description"
-            optional
-            error={shown('description')}
-            counter={countOf(values.description, MAX_TRACK_DESCRIPTION)}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                rows={4}
-                maxLength={MAX_TRACK_DESCRIPTION}
-                value={values.description}
-                onChange={(e) => set('description')(e.target.value)}
-              />
-            )}
-          </Field>
+          <TrackDetailFields ids={IDS} values={values} shown={shown} set={set} />
           <Field
             id={IDS.releaseDate}
             label="Release date"

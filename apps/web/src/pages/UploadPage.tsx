@@ -20,11 +20,7 @@ import { UploadProgressView } from './account/UploadProgressView.js';
 import { useAccount } from './account/useAccount.js';
 import { initialUploadState, isBusy, uploadReducer } from './account/uploadProgress.js';
 import {
-  GENRE_OPTIONS,
-  MAX_TAGS,
   MAX_TITLE,
-  MAX_TRACK_DESCRIPTION,
-  MOOD_OPTIONS,
   type TrackField,
   type TrackValues,
   isValid,
@@ -34,6 +30,7 @@ import {
 } from './account/validation.js';
 import './forms.css';
 import { AlbumModeSwitch } from '../playlists/AlbumUpload.js';
+import { TrackDetailFields } from '../catalog/TrackDetailFields.js';
 
 /** Upload a track: choose the audio, describe it, and follow it to published. */
 export default function UploadPage() {
@@ -253,75 +250,7 @@ function Uploader({ user }: { user: User }) {
                   />
                 )}
               </Field>
-              <div className="field-pair">
-                <Field id={IDS.genre} label="Genre" error={shown('genre')}>
-                  {(control) => (
-                    <select
-                      {...control}
-                      required
-                      value={values.genre}
-                      onChange={(e) => set('genre')(e.target.value)}
-                    >
-                      <option value="">Choose a genre</option>
-                      {GENRE_OPTIONS.map((g) => (
-                        <option key={g} value={g}>
-                          {g}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-                <Field id={IDS.mood} label="Mood" optional error={shown('mood')}>
-                  {(control) => (
-                    <select
-                      {...control}
-                      value={values.mood}
-                      onChange={(e) => set('mood')(e.target.value)}
-                    >
-                      <option value="">No mood</option>
-                      {MOOD_OPTIONS.map((m) => (
-                        <option key={m} value={m}>
-                          {m}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-              </div>
-              <Field
-                id={IDS.tags}
-                label="Tags"
-                optional
-                error={shown('tags')}
-                hint="Separate tags with commas, e.g. lofi, chill, night."
-              >
-                {(control) => (
-                  <input
-                    {...control}
-                    type="text"
-                    maxLength={MAX_TAGS}
-                    value={values.tags}
-                    onChange={(e) => set('tags')(e.target.value)}
-                  />
-                )}
-              </Field>
-              <Field
-                id={IDS.description}
-                label="Description"
-                optional
-                error={shown('description')}
-                counter={countOf(values.description, MAX_TRACK_DESCRIPTION)}
-              >
-                {(control) => (
-                  <textarea
-                    {...control}
-                    rows={4}
-                    maxLength={MAX_TRACK_DESCRIPTION}
-                    value={values.description}
-                    onChange={(e) => set('description')(e.target.value)}
-                  />
-                )}
-              </Field>
+              <TrackDetailFields ids={IDS} values={values} shown={shown} set={set} />
               <div className="field-pair">
                 <Field
                   id={IDS.releaseDate}
