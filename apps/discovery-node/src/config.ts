@@ -43,6 +43,11 @@ export const discoveryNodeConfigSpec = {
   /** Blocks under the head before a block is indexed: 0 on a devnet, 12 elsewhere by default. */
   dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
+  /**
+   * How old an eth block must be before its payments are judged while the data indexer is at the
+   * data chain's head: 2 s on a devnet data chain, 30 s elsewhere by default (docs/design.md §9).
+   */
+  paymentSettle: env.duration().optional(),
   pollInterval: env.duration().default(1000),
   /** Memory for tracks kept as answered JSON (api/answer/trackJsonCache.ts), in MiB; 0: none. */
   trackCacheMb: env.int({ min: 0, max: 1_000_000 }).default(256),

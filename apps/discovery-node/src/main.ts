@@ -11,6 +11,7 @@ import { createLogger } from '@coliving/server-kit';
 import { privateKeyToAccount } from 'viem/accounts';
 import { loadDiscoveryNodeConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { DEVNET_PAYMENT_SETTLE_MS, PAYMENT_SETTLE_MS } from './indexer/sources/paymentRouter.js';
 import { createDiscoveryNode } from './server.js';
 
 const VERSION = '0.1.0';
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
         config.dataConfirmations ?? (devnet(dataChain.chainId) ? 0 : PUBLIC_CHAIN_CONFIRMATIONS),
       ethConfirmations:
         config.ethConfirmations ?? (devnet(ethChain.chainId) ? 0 : PUBLIC_CHAIN_CONFIRMATIONS),
+      paymentSettleMs:
+        config.paymentSettle ??
+        (devnet(dataChain.chainId) ? DEVNET_PAYMENT_SETTLE_MS : PAYMENT_SETTLE_MS),
       pollIntervalMs: config.pollInterval,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       dataDir,

@@ -66,6 +66,11 @@ export type DiscoveryNodeInit = {
   /** Blocks a data-chain block must be buried under before it is indexed. */
   dataConfirmations: number;
   ethConfirmations: number;
+  /**
+   * How old (ms) an eth block must be before its payments are judged while the data indexer is
+   * at its head (indexer/sources/paymentRouter.ts); PAYMENT_SETTLE_MS by default.
+   */
+  paymentSettleMs?: number;
   pollIntervalMs: number;
   blocksPerRead?: number;
   eventsPerTransaction?: number;
@@ -208,6 +213,7 @@ export async function createDiscoveryNode(
       blocksPerRead,
       dataClient,
       dataConfirmations: init.dataConfirmations,
+      ...(init.paymentSettleMs !== undefined ? { settleMs: init.paymentSettleMs } : {}),
       // A tip moves its sender's and receiver's supporting and supporter counts.
       onChanges: (changes) => trackJson.invalidate(changes),
     }),

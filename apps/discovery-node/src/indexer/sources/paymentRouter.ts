@@ -7,8 +7,8 @@
 // (the `content_conditions` history and the users created by then), so every node, and a
 // reindex, judges it alike. That needs the data chain indexed past T: this source never indexes
 // an eth block whose time is after the data chain's indexed checkpoint block, or, while the data
-// indexer is at the data chain's head, after now - PAYMENT_SETTLE_MS (a data block mined later
-// has a later time) (`ceiling`).
+// indexer is at the data chain's head, after now - the settle window (PAYMENT_SETTLE_MS, or
+// DEVNET_PAYMENT_SETTLE_MS on a devnet; a data block mined later has a later time) (`ceiling`).
 import type { Kysely, Transaction } from 'kysely';
 import { type Address, type PublicClient, getAbiItem } from 'viem';
 import { paymentRouterAbi } from '@coliving/contracts';
@@ -34,6 +34,14 @@ export { PAYMENTS_CHECKPOINT };
  * not mined yet will have a later time than theirs (block times follow the clock within seconds).
  */
 export const PAYMENT_SETTLE_MS = 30_000;
+/**
+ * The settle window on a devnet's data chain (devchain), whose blocks take this machine's clock's
+ * time (several may share a second; its clock is never behind the wall clock, a seeded past ends
+ * in the present): a data block mined later has a time at least the current second's, so an eth
+ * block a second or more old is safe. Two seconds leave one for rounding. A purchase on an idle
+ * devnet is recorded in about 2 s instead of 30.
+ */
+export const DEVNET_PAYMENT_SETTLE_MS = 2_000;
 
 const paymentEvent = getAbiItem({ abi: paymentRouterAbi, name: 'Payment' });
 
@@ -53,6 +61,11 @@ export type PaymentRouterSourceInit = {
   dataClient: PublicClient;
   /** The data indexer's confirmations: it is at the head when this close to it. */
   dataConfirmations: number;
+  /**
+   * While the data indexer is at its head, how old (ms) an eth block must be to be judged:
+   * PAYMENT_SETTLE_MS by default, DEVNET_PAYMENT_SETTLE_MS on a devnet.
+   */
+  settleMs?: number;
   /** Milliseconds since the epoch; the clock by default. */
   now?: () => number;
   /**
@@ -80,12 +93,13 @@ export type PaymentLog = {
 
 /**
  * The latest time (seconds) an eth block may have to be judged now: the data chain's indexed
- * checkpoint block's time, or now - PAYMENT_SETTLE_MS when the data indexer is at its head.
+ * checkpoint block's time, or now - the settle window (`settleMs`) when the data indexer is at
+ * its head.
  * Undefined before the data indexer has a checkpoint.
  */
 export async function paymentTimeCeiling(
   db: Kysely<DB>,
-  init: Pick<PaymentRouterSourceInit, 'dataClient' | 'dataConfirmations' | 'now'>,
+  init: Pick<PaymentRouterSourceInit, 'dataClient' | 'dataConfirmations' | 'settleMs' | 'now'>,
 ): Promise<number | undefined> {
   const checkpoint = await readCheckpoint(db, DATA_CHAIN);
   if (!checkpoint) return undefined;
@@ -98,7 +112,7 @@ export async function paymentTimeCeiling(
   let limit = Number(block.timestamp) - 1;
   if (checkpoint.block_number >= Number(head) - init.dataConfirmations) {
     const now = init.now?.() ?? Date.now();
-    limit = Math.max(limit, Math.floor((now - PAYMENT_SETTLE_MS) / 1000));
+    limit = Math.max(limit, Math.floor((now - (init.settleMs ?? PAYMENT_SETTLE_MS)) / 1000));
   }
   return limit;
 }
