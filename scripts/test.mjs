@@ -59,7 +59,27 @@ for (const group of ['packages', 'apps']) {
   }
 }
 
-const selected = files.map((f) => relative(root, f)).filter(isSelected);
+/**
+ * Seconds the slowest files took in a CI run (node:test at concurrency 2 on two cores, 2026-12).
+ * Only the order of the run uses them: node:test starts files in the order given, so the longest
+ * start first and none is left running alone at the end. Files not named here come after, the
+ * other end-to-end files (each starts a network) before the rest.
+ */
+const SLOW_FILES = {
+  'apps/cli/src/money.e2e.test.ts': 285,
+  'apps/web/src/e2e/player.e2e.test.ts': 177,
+  'apps/devnet/src/demoGates.e2e.test.ts': 135,
+  'apps/devnet/src/payments.e2e.test.ts': 117,
+  'apps/cli/src/devnet.e2e.test.ts': 115,
+};
+const weight = (file) => SLOW_FILES[file] ?? (file.endsWith('.e2e.test.ts') ? 60 : 0);
+
+const selected = files
+  .map((f) => relative(root, f))
+  .filter(isSelected)
+  .map((file, index) => ({ file, index }))
+  .sort((a, b) => weight(b.file) - weight(a.file) || a.index - b.index)
+  .map(({ file }) => file);
 
 const webDir = join(root, 'apps/web');
 const webTests = [
