@@ -23,11 +23,17 @@ function snapshot(): string {
   return window.location.pathname + window.location.search;
 }
 
-/** Goes to `to` (a path with an optional query) without reloading. */
-export function navigate(to: string, { replace = false } = {}): void {
+/**
+ * Goes to `to` (a path with an optional query) without reloading. `state` rides on the history
+ * entry (`window.history.state`), e.g. the list a track page was opened from.
+ */
+export function navigate(
+  to: string,
+  { replace = false, state = null }: { replace?: boolean; state?: unknown } = {},
+): void {
   if (to === snapshot()) return;
-  if (replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+  if (replace) window.history.replaceState(state, '', to);
+  else window.history.pushState(state, '', to);
   for (const listener of listeners) listener();
   if (!replace) window.scrollTo(0, 0);
 }
@@ -48,16 +54,18 @@ export function useLocation(): { path: string; query: URLSearchParams } {
 export type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & {
   to: string;
   children: ReactNode;
+  /** History state for the in-app navigation (see `navigate`), made at the click. */
+  state?: () => unknown;
 };
 
 /** An <a> that navigates in-app on a plain left click and behaves as a link otherwise. */
-export function Link({ to, children, onClick, ...rest }: LinkProps) {
+export function Link({ to, children, onClick, state, ...rest }: LinkProps) {
   const handle = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    navigate(to);
+    navigate(to, { state: state?.() ?? null });
   };
   return (
     <a href={to} onClick={handle} {...rest}>

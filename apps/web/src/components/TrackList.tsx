@@ -2,6 +2,7 @@ import type { Track } from '@coliving/sdk';
 import type { ReactNode } from 'react';
 import { GateLock, buyableTrack } from '../money/Lock.js';
 import { usePlayer } from '../player/PlayerContext.js';
+import { rememberList } from '../player/fromList.js';
 import { Link } from '../router.js';
 import { Artwork } from './Artwork.js';
 import { TrackMenu } from './TrackMenu.js';
@@ -21,7 +22,8 @@ export function visiblePlays(track: Track): number | null {
 
 /**
  * A numbered list of tracks; playing one queues the whole list from there, as a listener expects
- * from an album, a chart or a search. `detail` adds a column per row (when it was played).
+ * from an album, a chart or a search. A track's page opened from here remembers the list, so its
+ * Play goes on through the rest of it. `detail` adds a column per row (when it was played).
  */
 export function TrackList({
   tracks,
@@ -52,7 +54,11 @@ export function TrackList({
             </button>
             <Artwork image={track.artwork} size="150x150" alt="" className="artwork artwork-sm" />
             <div className="track-names">
-              <Link to={track.permalink} className="track-title">
+              <Link
+                to={track.permalink}
+                className="track-title"
+                state={() => rememberList({ label, tracks, index: i })}
+              >
                 {track.title}
               </Link>
               <Link to={`/${track.user.handle}`} className="track-artist">

@@ -1,5 +1,5 @@
 import type { Track } from '@coliving/sdk';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { DeleteTrackDialog } from '../catalog/DeleteTrackDialog.js';
 import { EditTrackForm } from '../catalog/EditTrackForm.js';
 import { isScheduled, scheduledFor } from '../catalog/trackEdit.js';
@@ -15,6 +15,7 @@ import { formatDgco } from '../money/dgco.js';
 import { gateOf } from '../money/gates.js';
 import { usePlayer } from '../player/PlayerContext.js';
 import { Waveform } from '../player/Waveform.js';
+import { listOpenedFrom, restOf } from '../player/fromList.js';
 import { usePlayWithRest } from '../player/usePlayWithRest.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
@@ -148,8 +149,16 @@ function TrackDetails({
     [sdk, track.user_id, track.id],
   );
 
-  // Play goes on into the landlord's other tracks, so Next keeps playing.
-  const playFromHere = usePlayWithRest(track, more.status === 'ok' ? more.data : null);
+  // Play goes on through the list the page was opened from (a playlist, search results, a chart),
+  // or (a fresh visit, a reload, the list's last track) into the landlord's other tracks, so Next
+  // keeps playing.
+  const opened = listOpenedFrom(track.id);
+  const listRest = useMemo(() => (opened ? restOf(opened) : []), [opened]);
+  const fromList = listRest.length > 0 ? opened : null;
+  const playFromHere = usePlayWithRest(
+    track,
+    fromList ? listRest : more.status === 'ok' ? more.data : null,
+  );
 
   // A seek on a track that is not loaded starts it, then moves to the point. The player loads the
   // new track in its own effect, which runs after this (child) one, so the seek waits a tick.
@@ -210,6 +219,7 @@ function TrackDetails({
             <DownloadButton track={track} />
             <TrackMenu track={track} />
           </div>
+          {fromList && <p className="muted play-from">Play goes on through {fromList.label}.</p>}
           <div className="hero-lock">
             <GateLock content={buyableTrack(track)} />
             {lock && <span className="muted"> Until then, Play plays a 30-second preview.</span>}

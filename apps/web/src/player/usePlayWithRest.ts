@@ -4,7 +4,7 @@ import { usePlayer } from './PlayerContext.js';
 
 /**
  * Plays `track` with the rest of its list queued after it, so Next goes on through the list (a
- * track page plays on into its landlord's other tracks). `rest` is null while it still loads:
+ * track page plays on through the list it was opened from, or its landlord's other tracks). `rest` is null while it still loads:
  * the track starts at once and the rest is queued when it arrives, unless the listener has
  * queued something else meanwhile.
  */

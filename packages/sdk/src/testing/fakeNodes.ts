@@ -226,6 +226,15 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
     }
     if (path === '/v1/tracks') {
       // Tracks by id (`?id=` repeated), as the real bulk route; ids that name none are left out.
+      // `?permalink=/handle/slug` answers the track at that permalink (a track page's read).
+      const permalinks = q.getAll('permalink');
+      if (permalinks.length > 0) {
+        const found = [...chain.tracks.keys()]
+          .map((id) => presentTrack(ctx, id))
+          .filter((t) => t !== undefined)
+          .filter((t) => permalinks.includes(t.permalink));
+        return send(response, 200, envelope(chain, found));
+      }
       const tracks = q
         .getAll('id')
         .map((raw) => {
