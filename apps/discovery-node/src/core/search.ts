@@ -1,7 +1,7 @@
 // Search over tracks, users and playlists (`/v1/{tracks,users,playlists}/search`). Text is
 // matched accent-folded and lower-cased (`search_fold`, migration 0002), so accents (`beyonce`)
 // and prefixes (`sun`) find. Track search forgives typos by the rules of core/searchTypos.ts (one
-// in a word of 5+ letters, two from 9, a swap of neighbours is one, the last word a prefix) and
+// in a word of 4+ letters, two from 7, a swap of neighbours is one, the last word a prefix) and
 // ranks fewer typos first; users and playlists by trigram word similarity (`djalpa`). Every search
 // is two steps: a few probes, each one index scan with its own LIMIT, collect candidates; then
 // only those candidates are ranked. However common the query's words, no step reads more than

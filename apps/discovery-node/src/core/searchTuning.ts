@@ -31,10 +31,14 @@ export const TAGS_WEIGHT = 0.5;
  * most used): the typo rules are in core/searchTypos.ts.
  */
 export const SPELLINGS_PER_WORD = 8;
-/** A query word this long (in letters) may carry one typo; shorter ones must be exact. */
-export const MIN_LENGTH_ONE_TYPO = 5;
+/**
+ * A query word this long (in letters) may carry one typo; shorter ones must be exact. Typesense's
+ * defaults (`min_len_1typo` 4, `min_len_2typo` 7), not Meilisearch's (5, 9): with those, "hart"
+ * and "lovr" (4 letters) and "melodie" (two typos, 7 letters) found nothing.
+ */
+export const MIN_LENGTH_ONE_TYPO = 4;
 /** A query word this long may carry two typos. */
-export const MIN_LENGTH_TWO_TYPOS = 9;
+export const MIN_LENGTH_TWO_TYPOS = 7;
 /**
  * Relevance of a title that matches the words only with typos forgiven (as typed: 0.8 to 1). In
  * the `relevant` order, fewer typos rank first whatever the relevance and popularity.

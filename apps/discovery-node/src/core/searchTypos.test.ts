@@ -8,11 +8,16 @@ import { typoBudget, typosBetween } from './searchTypos.js';
 import { TrackSearch } from './trackSearch.js';
 
 describe('typo rules', () => {
-  it('allows no typo under 5 letters, one from 5, two from 9', () => {
-    assert.equal(typoBudget('hart'), 0);
+  it("allows no typo under 4 letters, one from 4, two from 7 (Typesense's thresholds)", () => {
+    assert.equal(typoBudget('gld'), 0);
+    assert.equal(typoBudget('hart'), 1);
     assert.equal(typoBudget('ocean'), 1);
-    assert.equal(typoBudget('midnight'), 1);
+    assert.equal(typoBudget('sunset'), 1);
+    assert.equal(typoBudget('melodie'), 2);
     assert.equal(typoBudget('satellite'), 2);
+    assert.equal(typosBetween('hart', 'heart', typoBudget('hart'), false), 1);
+    assert.equal(typosBetween('lovr', 'love', typoBudget('lovr'), true), 1);
+    assert.equal(typosBetween('melodie', 'melody', typoBudget('melodie'), false), 2);
   });
 
   it('counts a swap of adjacent letters as one typo', () => {
@@ -49,6 +54,9 @@ const TRACKS: [number, string, number][] = [
   [7, 'Ocear Drive', 5000],
   [8, 'Hearts on Fire', 0],
   [9, 'Sunset Lights', 0],
+  [10, 'Love Song', 0],
+  [11, 'Melody', 0],
+  [12, 'Gold Rush', 0],
 ];
 
 /** Track search runs in the database, or from the node's in-memory index: the same answers. */
@@ -101,17 +109,26 @@ for (const engine of ENGINES)
         assert.deepEqual((await find('ocaen')).slice(0, 2), [3, 2]);
       });
 
-      test('needs short words exact', async () => {
-        // "hart" is 4 letters: no typo, so neither "heart" nor "hearts"
-        assert.deepEqual(await find('hart'), []);
+      test('takes one typo in a word of 4 letters, none in a word of 3', async () => {
+        // "hart" as the start of a word, one typo: "heart", "hearts" and "harbour" ("harb")
+        assert.deepEqual((await find('hart')).sort(), [1, 4, 8]);
+        assert.deepEqual(await find('hart of gold'), [4]);
+        assert.deepEqual(await find('lovr'), [10]);
+        assert.deepEqual(await find('lovr song'), [10]);
         assert.deepEqual(await find('heart'), [4, 8]);
+        // "gld" is 3 letters: no typo, so no "gold"
+        assert.deepEqual(await find('gld'), []);
+        assert.deepEqual(await find('gld rush'), []);
+        assert.deepEqual(await find('gold'), [12, 4]); // the title's start first
       });
 
-      test('takes two typos in a word of 9 letters or more, one below', async () => {
+      test('takes two typos in a word of 7 letters or more, one below', async () => {
+        assert.deepEqual(await find('melodie'), [11]); // two typos, 7 letters
         assert.deepEqual(await find('satelitte'), [5]); // two typos, 9 letters
         assert.deepEqual(await find('staelitte radio'), []); // three
-        assert.deepEqual(await find('midnigth'), [6]); // one typo, 8 letters
-        assert.deepEqual(await find('mdinigth'), []); // two typos, 8 letters
+        assert.deepEqual(await find('mdinigth rain'), [6]); // two typos, 8 letters
+        assert.deepEqual(await find('snuset lights'), [9]); // one typo, 6 letters
+        assert.deepEqual(await find('snusat lights'), []); // two typos, 6 letters
       });
 
       test('takes the last word as the start of a word, with its typos', async () => {

@@ -1,6 +1,6 @@
 // The typo rules of track search, as dedicated search engines (Meilisearch, Typesense) have taught
-// people to expect: a query word of 5 to 8 letters may carry one typo, of 9 or more two, a shorter
-// one none; swapping two adjacent letters is one typo (optimal string alignment distance, a
+// people to expect, at Typesense's thresholds: a query word of 4 to 6 letters may carry one typo,
+// of 7 or more two, a shorter one none (core/searchTuning.ts says why not Meilisearch's 5 and 9); swapping two adjacent letters is one typo (optimal string alignment distance, a
 // restricted Damerau-Levenshtein); the query's last word may be the start of a word, with the same
 // allowance on that start. One spelling people use on purpose counts as a typo too: "-ite" for
 // "-ight" (lite, nite, midnite), which is three edits away and no typo rule would reach.
