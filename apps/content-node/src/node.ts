@@ -6,7 +6,7 @@ import {
   PLAY_LIMITS,
   type UploadRecord,
 } from '@coliving/protocol';
-import { type Logger, createApp } from '@coliving/server-kit';
+import { type FastLane, type Logger, createApp } from '@coliving/server-kit';
 import { type BlobStore, withReadCache } from '@coliving/storage';
 import type { FastifyInstance } from 'fastify';
 import type { LocalAccount } from 'viem';
@@ -16,6 +16,7 @@ import { serveContent } from './api/serveContent.js';
 import { serveHealth } from './api/serveHealth.js';
 import { serveInternal } from './api/serveInternal.js';
 import { serveStream } from './api/serveStream.js';
+import { servePreviews } from './api/servePreviews.js';
 import { serveUploads } from './api/serveUploads.js';
 import {
   DEFAULT_AUTH_WRITES_PER_HOUR,
@@ -65,6 +66,7 @@ import { type RepairPassReport, type RepairState, repair } from './jobs/repair.j
 import { replicate } from './jobs/replicate.js';
 import { type PlayLogChain, type SubmitState, createPlaySubmitter } from './jobs/submitPlays.js';
 import { mergeRecord, shareRecord } from './jobs/shareRecords.js';
+import { clientIpOf } from './core/clientIp.js';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
@@ -184,7 +186,9 @@ export async function createContentNode(
     );
   const retentionIntervalMs = init.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
 
-  const app = createApp({ logger, trustProxy: init.trustProxy ?? false });
+  // The stream route answers its common case before fastify routes it (serveStream's takeStream).
+  const fastLane: FastLane = {};
+  const app = createApp({ logger, trustProxy: init.trustProxy ?? false, fastLane });
   const log = app.log;
   const metrics = createMetrics(app, { dataDir: init.dataDir });
   const liveness = createPeerLiveness({
@@ -287,8 +291,28 @@ export async function createContentNode(
   });
 
   const findHolder = createHolderFinder({ peers, network, liveness }, { self });
+  /** Makes sure this node holds a blob, pulled (and checked against its CID) from a peer. */
+  const pullBlob = async (cid: string): Promise<boolean> => {
+    if (await store.head(cid)) return true;
+    const holder = await findHolder(cid);
+    const body = holder ? await peers.fetchBlob(holder, cid) : undefined;
+    if (!body) return false;
+    await store.put(body, { expectedCid: cid });
+    return true;
+  };
   const guards = createGuards({ network });
   const { signerOf, peerOf, signedFilesOf, uploadMeterOf } = guards;
+  const stream = serveStream({
+    store,
+    listens,
+    playLimits,
+    network,
+    findHolder,
+    metrics,
+    clientIp: clientIpOf(init.trustProxy ?? false),
+    log,
+  });
+  fastLane.take = stream.takeStream;
   await registerRoutes(
     app,
     {
@@ -334,9 +358,22 @@ export async function createContentNode(
         },
         { self, jobsDir, maxUploadBytes },
       ),
+      previews: servePreviews(
+        {
+          store,
+          uploads,
+          ffmpeg,
+          pullBlob,
+          replicate: pushToPlacement,
+          shareRecord: share,
+          receiptFor: (record) => receiptFor(account, network, record),
+          signerOf,
+        },
+        { jobsDir },
+      ),
       authentication: serveAuthentication({ authRecords, signerOf }),
       content: serveContent({ store, variants, findHolder }),
-      stream: serveStream({ store, listens, playLimits, network, findHolder, metrics, log }),
+      stream,
       internal: serveInternal(
         { store, uploads, auth, authRecords, mergeRecord: merge, peerOf },
         { maxBlobBytes: maxUploadBytes * 2 },

@@ -8,6 +8,7 @@ import type { serveAuthentication } from './api/serveAuthentication.js';
 import type { serveContent } from './api/serveContent.js';
 import type { serveHealth } from './api/serveHealth.js';
 import type { serveInternal } from './api/serveInternal.js';
+import type { servePreviews } from './api/servePreviews.js';
 import type { serveStream } from './api/serveStream.js';
 import type { serveUploads } from './api/serveUploads.js';
 import type { Discovery } from './core/discovery.js';
@@ -27,6 +28,7 @@ export type RoutesComponents = {
   uploadQuota: UploadQuota;
   health: ReturnType<typeof serveHealth>;
   uploads: ReturnType<typeof serveUploads>;
+  previews: ReturnType<typeof servePreviews>;
   authentication: ReturnType<typeof serveAuthentication>;
   content: ReturnType<typeof serveContent>;
   stream: ReturnType<typeof serveStream>;
@@ -45,6 +47,7 @@ export async function registerRoutes(
     uploadQuota,
     health,
     uploads,
+    previews,
     authentication,
     content,
     stream,
@@ -87,6 +90,20 @@ export async function registerRoutes(
     uploads.serveUploadCreate,
   );
   app.get('/uploads/:id', uploads.serveUpload);
+  // A new preview of an uploaded track, at a new start: signed by its uploader (the handler
+  // checks the wallet against the upload), the body bound to the signature, counted as an upload.
+  app.post(
+    '/previews',
+    {
+      bodyLimit: 1024,
+      preHandler: [
+        limitedByIp(limiters.uploadsPerIp),
+        signedBy(() => '/previews'),
+        limitedBy(limiters.uploads),
+      ],
+    },
+    previews.servePreviewCut,
+  );
 
   // Login records (Hedgehog): written and deleted by their wallet, read by anyone.
   app.post(

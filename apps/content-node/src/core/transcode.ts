@@ -279,6 +279,42 @@ export async function transcodeAudio({
   checkDecodedLength(declared.durationSeconds, decoded.decodedSeconds);
   const durationSeconds = decoded.decodedSeconds;
   await writeFile(peaks, JSON.stringify({ version: 1, peaks: decoded.peaks }));
+  await cutPreview({
+    binaries,
+    stream,
+    out: preview,
+    durationSeconds,
+    previewStartSeconds,
+    signal,
+  });
+  return { durationSeconds, stream, preview, peaks };
+}
+
+export type CutPreviewParameters = {
+  binaries: FfmpegBinaries;
+  /** The track's stream file (MP3, as transcodeAudio makes it). */
+  stream: string;
+  /** Where the preview is written. */
+  out: string;
+  /** The track's length, as measured when it was transcoded. */
+  durationSeconds: number;
+  /** Where the preview starts, in seconds; moved earlier when too late (previewWindow). */
+  previewStartSeconds: number;
+  signal?: AbortSignal;
+};
+
+/**
+ * Cuts a preview from a stream file without re-encoding (the same format, at no CPU cost): at
+ * upload, and again when the landlord moves the preview's start (docs/content-node.md).
+ */
+export async function cutPreview({
+  binaries,
+  stream,
+  out,
+  durationSeconds,
+  previewStartSeconds,
+  signal,
+}: CutPreviewParameters): Promise<void> {
   const { start, seconds } = previewWindow(durationSeconds, previewStartSeconds);
   await ffmpeg(
     binaries,
@@ -296,9 +332,8 @@ export async function transcodeAudio({
       '-1',
       '-codec:a',
       'copy',
-      preview,
+      out,
     ],
     signal,
   );
-  return { durationSeconds, stream, preview, peaks };
 }
