@@ -1,4 +1,4 @@
-import { registerDiskMetrics, registerMetrics } from '@coliving/server-kit';
+import { registerDiskMetrics, registerMetrics, requestRecorder } from '@coliving/server-kit';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
@@ -32,6 +32,8 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
     observe(next: MetricsSources) {
       sources = next;
     },
+    /** Counts an answer fastify's hooks did not see (the stream route's fast lane). */
+    recordRequest: requestRecorder(registry, PREFIX),
     jobsQueued: new Gauge({
       name: 'coliving_content_node_jobs_queued',
       help: 'Upload jobs (transcodes, image renders) waiting or running',

@@ -17,7 +17,8 @@ import {
   ValidationError,
 } from '@coliving/protocol';
 import type { FastifyInstance } from 'fastify';
-import { createApp } from './createApp.js';
+import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants.js';
+import { type FastLane, createApp } from './createApp.js';
 import { createLogger } from './createLogger.js';
 
 /** Collects log lines so tests can see what was (and was not) logged. */
@@ -350,5 +351,48 @@ describe('createApp', () => {
       (JSON.parse(result.body) as { error: { code: string } }).error.code,
       'payload_too_large',
     );
+  });
+});
+
+describe('createApp with a fast lane', () => {
+  let app: FastifyInstance;
+  let base: string;
+  const lane: FastLane = {};
+
+  before(async () => {
+    app = createApp({ logger: false, fastLane: lane });
+    app.get('/fast', async () => ({ by: 'fastify' }));
+    app.get('/declined', async () => ({ by: 'fastify' }));
+    app.get('/thrown', async () => ({ by: 'fastify' }));
+    lane.take = async (request, response) => {
+      if (request.url === '/thrown') throw new Error('the lane failed before writing');
+      if (request.url !== '/fast') return false;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"by":"lane"}');
+      return true;
+    };
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  it('answers what the lane takes, and fastify answers what it declines or fails on', async () => {
+    assert.deepEqual(await (await fetch(`${base}/fast`)).json(), { by: 'lane' });
+    assert.deepEqual(await (await fetch(`${base}/declined`)).json(), { by: 'fastify' });
+    assert.deepEqual(await (await fetch(`${base}/thrown`)).json(), { by: 'fastify' });
+    const missing = await fetch(`${base}/nowhere`);
+    assert.equal(missing.status, 404);
+    assert.equal(
+      ((await missing.json()) as { error: { code: string } }).error.code,
+      'route_not_found',
+    );
+  });
+
+  it('keeps the server timeouts fastify would set', () => {
+    assert.equal(app.server.requestTimeout, REQUEST_TIMEOUT_MS);
+    assert.equal(app.server.timeout, CONNECTION_TIMEOUT_MS);
+    assert.ok(app.server.keepAliveTimeout > 5000);
   });
 });

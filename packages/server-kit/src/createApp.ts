@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import AjvCompiler from '@fastify/ajv-compiler';
 import Fastify, {
   type FastifyInstance,
@@ -29,6 +30,21 @@ export type CreateAppParameters = {
   trustProxy?: boolean | string;
   /** Longest time a whole request may take to arrive, in ms. */
   requestTimeout?: number;
+  /** A lane one hot route may answer in before fastify routes the request (see FastLane). */
+  fastLane?: FastLane;
+};
+
+/**
+ * A way for one hot route to answer its common case without the framework's per-request work
+ * (routing, hooks, reply objects): `take` either answers the request completely and resolves
+ * true, or resolves false having written nothing, and fastify handles the request as if the lane
+ * did not exist (so its route stays the whole route: errors, redirects, HEAD, everything rarer).
+ * A lane that throws before writing is the same as false. While the app closes, every request
+ * goes to fastify (which refuses it). Set `take` once the route's parts exist.
+ * The content node's stream route uses it (bench:stream; bench/RESULTS.md says why).
+ */
+export type FastLane = {
+  take?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 };
 
 type RouteValidatorContext = { httpPart?: string };
@@ -67,7 +83,9 @@ export function createApp({
   bodyLimit = DEFAULT_BODY_LIMIT,
   trustProxy = false,
   requestTimeout = REQUEST_TIMEOUT_MS,
+  fastLane,
 }: CreateAppParameters): FastifyInstance {
+  let closing = false;
   const options: FastifyServerOptions = {
     bodyLimit,
     trustProxy,
@@ -95,10 +113,45 @@ export function createApp({
     return503OnClosing: false,
     // fastify's types describe this builder loosely; ours matches what fastify calls at runtime.
     schemaController: { compilersFactory: { buildValidator: splitValidatorFactory() as never } },
+    ...(fastLane
+      ? {
+          // The server fastify would make (same timeouts), with the lane in front of it.
+          serverFactory: (handler, settings) => {
+            const { keepAliveTimeout } = settings as { keepAliveTimeout?: number };
+            const server = createServer((request, response) => {
+              const take = closing ? undefined : fastLane.take;
+              if (!take) return handler(request, response);
+              const toFastify = () => {
+                if (!response.headersSent) handler(request, response);
+                else response.destroy();
+              };
+              let taken: boolean | Promise<boolean>;
+              try {
+                taken = take(request, response);
+              } catch {
+                return toFastify();
+              }
+              if (taken === true) return;
+              if (taken === false) return handler(request, response);
+              taken.then((done) => {
+                if (!done) toFastify();
+              }, toFastify);
+            });
+            if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
+            server.requestTimeout = requestTimeout;
+            server.setTimeout(CONNECTION_TIMEOUT_MS);
+            return server;
+          },
+        }
+      : {}),
   };
   const app = Fastify({
     ...options,
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
   });
   registerErrorHandlers(app);
   registerCors(app);

@@ -127,3 +127,101 @@ describe('GET /tracks/cidstream/:cid?filename=', () => {
     );
   });
 });
+
+/** A stream signature for the test blob as a query parameter (a listen unless `skipPlayCount`). */
+async function streamQuery(
+  { skipPlayCount, by = discovery }: { skipPlayCount: boolean; by?: typeof discovery },
+  blob = cid,
+): Promise<string> {
+  const signature = await signStreamData({
+    account: by,
+    data: { cid: blob, timestamp: Date.now(), trackId: 9, shouldCache: true, skipPlayCount },
+  });
+  return `signature=${encodeURIComponent(encodeStreamSignatureParam(signature))}`;
+}
+
+/** Status, the headers that say what was sent (not when or how), and the body. */
+function answerOf(status: number, headers: Record<string, string>, body: Uint8Array) {
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) => !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(name),
+    ),
+  );
+  return { status, headers: kept, body: Buffer.from(body).toString('base64') };
+}
+
+describe('the fast lane (GET streams answered before fastify routes them)', () => {
+  it('answers exactly as the fastify route does, and hands everything else to it', async () => {
+    const listen = await streamQuery({ skipPlayCount: false });
+    const skip = await streamQuery({ skipPlayCount: true });
+    const stranger = await streamQuery({
+      skipPlayCount: true,
+      by: privateKeyToAccount(generatePrivateKey()),
+    });
+    const missing = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    const cases: { path: string; range?: string }[] = [
+      { path: `/tracks/cidstream/${cid}?${skip}` },
+      { path: `/tracks/cidstream/${cid}?${skip}`, range: 'bytes=0-99' },
+      { path: `/tracks/cidstream/${cid}?${skip}`, range: 'bytes=5000-9999' },
+      { path: `/tracks/cidstream/${cid}?${skip}`, range: 'bytes=-300' },
+      { path: `/tracks/cidstream/${cid}?${skip}`, range: 'bytes=999999-' },
+      { path: `/tracks/cidstream/${cid}?${skip}`, range: 'bytes=1-2, 5-6' },
+      { path: `/tracks/cidstream/${cid}?${skip}&${skip}` },
+      { path: `/tracks/cidstream/${cid}?${stranger}` },
+      { path: `/tracks/cidstream/${cid}?signature=nonsense` },
+      { path: `/tracks/cidstream/${cid}` },
+      {
+        path: `/tracks/cidstream/${missing}?${await streamQuery({ skipPlayCount: true }, missing)}`,
+      },
+      { path: `/tracks/cidstream/not-a-cid?${skip}` },
+      { path: `/tracks/cidstream/${cid}?${listen}`, range: 'bytes=100-199' },
+    ];
+    for (const { path, range } of cases) {
+      const headers: Record<string, string> = range ? { range } : {};
+      const res = await fetch(`${url}${path}`, { headers, redirect: 'manual' });
+      const overHttp = answerOf(
+        res.status,
+        Object.fromEntries(res.headers),
+        new Uint8Array(await res.arrayBuffer()),
+      );
+      // inject() goes straight to fastify: the route the lane must answer like.
+      const injected = await node.app.inject({ method: 'GET', url: path, headers });
+      const viaFastify = answerOf(
+        injected.statusCode,
+        injected.headers as Record<string, string>,
+        injected.rawPayload,
+      );
+      assert.deepEqual(overHttp, viaFastify, `${path.slice(0, 80)} ${range ?? ''}`);
+    }
+  });
+
+  it('counts a stream from byte 0 as one listen and each answer once in the request histogram', async () => {
+    const route = 'route="/tracks/cidstream/:cid"';
+    const answered = async (): Promise<number> => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('coliving_content_node_http_request_duration_seconds_count') &&
+            l.includes(route) &&
+            l.includes('status_class="2xx"') &&
+            l.includes('method="GET"'),
+        );
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    await listens.flush();
+    const listensBefore = (await listens.read(0)).listens.length;
+    const before = await answered();
+    const res = await fetch(
+      `${url}/tracks/cidstream/${cid}?${await streamQuery({ skipPlayCount: false })}`,
+    );
+    assert.equal(res.status, 200);
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), bytes);
+    assert.equal(await answered(), before + 1);
+    await listens.flush();
+    const after = (await listens.read(0)).listens;
+    assert.equal(after.length, listensBefore + 1);
+    assert.equal(after.at(-1)!.trackId, 9);
+  });
+});

@@ -197,6 +197,8 @@ export function toTrack(track: TrackView, ctx: ResponseContext, access: Access):
     download_conditions: track.downloadConditions,
     track_cid: track.trackCid,
     preview_cid: str(m.preview_cid),
+    preview_start_seconds:
+      typeof m.preview_start_seconds === 'number' ? m.preview_start_seconds : null,
     orig_file_cid: str(m.orig_file_cid),
     // Not in Audius's model: the player draws its waveform from these peaks (a JSON array).
     waveform_cid: str(m.waveform_cid),
