@@ -225,6 +225,14 @@ const REFUSALS: Readonly<Record<string, string>> = {
   not_a_user:
     'Only a signed-in account that exists on the network can upload. Wait a moment after signing up and try again.',
   discovery_unavailable: 'The content node cannot check accounts right now. Try again in a minute.',
+  // Moving a track's preview (POST /previews on a content node).
+  not_uploader: 'Only the account that uploaded this audio can change its preview.',
+  preview_start_past_end: 'The preview must start before the end of the track.',
+  invalid_preview_start: 'Enter the preview start as a number of seconds, 0 or more.',
+  upload_not_found:
+    "The content nodes no longer have this track's upload, so its preview cannot be cut again.",
+  upload_not_done: 'This audio is still being processed. Try again in a minute.',
+  stream_unavailable: "The track's audio cannot be reached right now. Try again in a minute.",
   // Payments (POST /relay/payment): refused before any money moves.
   invalid_payment: 'The payment was not made correctly. Try again.',
   authorization_expired: 'The payment waited too long and expired. Try again.',

@@ -25,7 +25,13 @@ import {
 } from './metadata.js';
 import { type WriteOptions, readAs, toggle } from './social.js';
 import type { AccessInfo, Page, TopListener, Track, User, Viewer } from './types.js';
-import { type FileInput, type UploadProgressEvent, uploadFile, uploadImage } from './upload.js';
+import {
+  type FileInput,
+  type UploadProgressEvent,
+  cutPreview,
+  uploadFile,
+  uploadImage,
+} from './upload.js';
 import { readWaveform } from './waveform.js';
 
 export type TrendingTime = 'week' | 'month' | 'year' | 'allTime';
@@ -486,7 +492,13 @@ export function createTracksApi(ctx: SdkContext) {
       return publish(p.userId, toTrackMetadata(metadata), p);
     },
 
-    /** Changes a track's fields (`null` clears an optional one); answers the track after. */
+    /**
+     * Changes a track's fields (`null` clears an optional one); answers the track after. A new
+     * `previewStartSeconds` (`null`: 0) has a content node cut the preview again from the
+     * track's stream at that start, and the update carries the new preview and its receipt: only
+     * the account that uploaded the audio can (`not_uploader` otherwise), and a start at or past
+     * the track's end is `preview_start_past_end`.
+     */
     async update(
       userId: string,
       trackId: string,
@@ -494,7 +506,45 @@ export function createTracksApi(ctx: SdkContext) {
       options: WriteOptions = {},
     ): Promise<Track> {
       const { artwork, ...fields } = changes;
+      const start = fields.previewStartSeconds;
+      if (start !== undefined && start !== null && !(Number.isFinite(start) && start >= 0)) {
+        throw new ColivingSdkError(
+          'invalid_input',
+          'previewStartSeconds must be a number of seconds, 0 or more',
+          { code: 'invalid_preview_start' },
+        );
+      }
       const before = await owned(userId, trackId, options.signal);
+      const audio: Record<string, unknown> = {};
+      if (start !== undefined) {
+        if (!before.track_cid) {
+          throw new ColivingSdkError(
+            'invalid_input',
+            'This track has no stream to cut a preview from',
+            {
+              code: 'no_stream_file',
+            },
+          );
+        }
+        // A start past the track's end is the node's to refuse: it knows the exact length.
+        options.onStatus?.('cutting the preview');
+        const { record } = await cutPreview(ctx, {
+          account: requireAccount(ctx),
+          streamCid: before.track_cid,
+          previewStartSeconds: start ?? 0,
+          signal: options.signal,
+        });
+        const previewCid = record.results[TRANSCODE_RESULTS.preview];
+        if (!previewCid || !record.receipt) {
+          throw new ColivingSdkError(
+            'transcode_failed',
+            'The content node cut the preview but gave no upload receipt for it (is it registered on the eth chain?)',
+            { code: 'no_upload_receipt' },
+          );
+        }
+        audio.preview_cid = previewCid;
+        audio.upload_receipt = record.receipt;
+      }
       if (artwork !== undefined) {
         fields.coverArtCid = await uploadImage(ctx, requireAccount(ctx), artwork, 'img_square', {
           signal: options.signal,
@@ -505,7 +555,7 @@ export function createTracksApi(ctx: SdkContext) {
         entityType: 'Track',
         entityId: toEntityId(trackId, 'track id'),
         action: 'Update',
-        data: toTrackMetadata(fields),
+        data: { ...toTrackMetadata(fields), ...audio },
         readBack: (endpoint) =>
           getDataOn<Track>(ctx, endpoint, path(trackId), { user_id: userId }, options.signal),
         // Every applied change moves blocknumber to its block, later than any before (times may

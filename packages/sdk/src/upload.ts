@@ -435,3 +435,59 @@ export async function uploadImage(
   });
   return record.results.original ?? record.origFileCid;
 }
+
+/** How long a content node may take to cut a preview (pulling a long stream file first). */
+const PREVIEW_CUT_TIMEOUT_MS = 120_000;
+
+export type CutPreviewParameters = {
+  account: LocalAccount;
+  /** The track's stream file (its `track_cid`). */
+  streamCid: string;
+  /** Where the new preview starts, in seconds: 0 or more, before the track's end. */
+  previewStartSeconds: number;
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * Has a content node cut an uploaded track's preview again at a new start (`POST /previews`,
+ * docs/content-node.md): only the wallet that uploaded the audio may. Tries the nodes that hold
+ * the stream first, the next when one is down or fails (5xx). Returns the upload's record, with
+ * the new preview's CID in `results['320_preview']` and a new receipt that names it.
+ */
+export async function cutPreview(
+  ctx: SdkContext,
+  p: CutPreviewParameters,
+): Promise<{ endpoint: string; record: UploadRecord }> {
+  const nodes = rankNodes(await ctx.discovery.contentNodes(p.signal), p.streamCid);
+  let lastError: ColivingSdkError | undefined;
+  for (const endpoint of nodes) {
+    const body = JSON.stringify({ cid: p.streamCid, previewStartSeconds: p.previewStartSeconds });
+    try {
+      const { body: answer } = await requestJson<{ data: UploadRecord }>(
+        ctx.fetch,
+        `${endpoint}/previews`,
+        {
+          method: 'POST',
+          headers: {
+            ...(await signRequest({ account: p.account, method: 'POST', path: '/previews', body })),
+            'content-type': 'application/json',
+          },
+          body,
+          signal: p.signal,
+          // The node may first pull the stream file from a peer, then cut it.
+          timeoutMs: PREVIEW_CUT_TIMEOUT_MS,
+        },
+      );
+      return { endpoint, record: answer.data };
+    } catch (error) {
+      const sdkError = toColivingSdkError(error);
+      if (!isFailoverError(sdkError)) throw sdkError;
+      lastError = sdkError;
+    }
+  }
+  throw new ColivingSdkError(
+    'no_healthy_node',
+    `No content node cut the preview (${nodes.length} listed)`,
+    { code: 'no_content_node', ...(lastError ? { cause: lastError } : {}) },
+  );
+}

@@ -75,6 +75,8 @@ export const Track = Type.Object(
     download_conditions: Type.Optional(Nullable(JsonObject)),
     track_cid: optionalText,
     preview_cid: optionalText,
+    /** Where the preview starts in the track, in seconds (null: at the start, or not said). */
+    preview_start_seconds: Type.Optional(Nullable(Type.Number())),
     orig_file_cid: optionalText,
     /** Coliving's addition: the CID of the waveform peaks (a JSON array), and where to read them. */
     waveform_cid: optionalText,

@@ -236,6 +236,8 @@ export function presentTrack(ctx: FakeContext, id: number): Track | undefined {
     download_conditions: downloadConditions,
     track_cid: text(d.track_cid),
     preview_cid: text(d.preview_cid),
+    preview_start_seconds:
+      typeof d.preview_start_seconds === 'number' ? d.preview_start_seconds : null,
     orig_file_cid: text(d.orig_file_cid),
     waveform_cid: text(d.waveform_cid),
     waveform: blobUrl(ctx, d.waveform_cid),

@@ -510,13 +510,18 @@ export function fakeUploadReceipt(p: {
 }
 
 /** A content node stand-in: uploads (with a job that finishes on the second poll), login records. */
-export async function startFakeContentNode(
-  options: FakeContentNodeOptions = {},
-): Promise<FakeNode & { uploads: FakeUpload[]; authWrites: string[] }> {
+export async function startFakeContentNode(options: FakeContentNodeOptions = {}): Promise<
+  FakeNode & {
+    uploads: FakeUpload[];
+    authWrites: string[];
+    previewCuts: { cid: string; previewStartSeconds: number; wallet: string }[];
+  }
+> {
   const records = options.authRecords ?? new Map<string, Json>();
   const jobs = new Map<string, { record: UploadRecord; polls: number }>();
   const uploads: FakeUpload[] = [];
   const authWrites: string[] = [];
+  const previewCuts: { cid: string; previewStartSeconds: number; wallet: string }[] = [];
   const receiptKey = privateKeyToAccount(generatePrivateKey());
   const node = await listen(async (request, response, url) => {
     const path = url.pathname;
@@ -620,6 +625,50 @@ export async function startFakeContentNode(
       if (options.freezeAfterUpload) node.freeze();
       return;
     }
+    if (path === '/previews' && request.method === 'POST') {
+      // As a content node does (docs/content-node.md, Re-cutting a preview): the uploader only,
+      // a start before the end, a new preview and a new receipt naming it.
+      const signed = await verifyRequestSignature({
+        headers: request.headers,
+        method: 'POST',
+        path: '/previews',
+      });
+      const raw = await readBody(request);
+      verifyRequestContent(signed, raw);
+      const { cid, previewStartSeconds: start } = JSON.parse(raw.toString()) as Json;
+      const job = [...jobs.values()].find(
+        (j) => j.record.results[TRANSCODE_RESULTS.stream] === cid,
+      );
+      if (!job) return send(response, 404, errorBody('upload_not_found', 'No such upload'));
+      const record = job.record;
+      if (record.wallet.toLowerCase() !== signed.wallet.toLowerCase())
+        return send(response, 403, errorBody('not_uploader', 'Not the uploader'));
+      if (typeof start !== 'number' || !Number.isFinite(start) || start < 0)
+        return send(response, 400, errorBody('invalid_preview_start', 'Bad start'));
+      if (start >= record.durationSeconds!)
+        return send(response, 400, errorBody('preview_start_past_end', 'Past the end'));
+      const preview = await cidFromBytes(
+        new TextEncoder().encode(`preview at ${start} of ${record.origFileCid}`),
+      );
+      const results: Record<string, string> = {
+        ...record.results,
+        [TRANSCODE_RESULTS.preview]: preview,
+      };
+      const receipt = await fakeUploadReceipt({
+        uploader: record.wallet,
+        cid: results[TRANSCODE_RESULTS.stream]!,
+        previewCid: preview,
+        origCid: record.origFileCid,
+        waveformCid: results[TRANSCODE_RESULTS.peaks]!,
+        durationSeconds: record.durationSeconds!,
+        uploadId: record.id,
+        key: receiptKey,
+      });
+      job.record = { ...record, previewStartSeconds: start, results, receipt };
+      options.uploadRecords?.set(record.id, job.record);
+      previewCuts.push({ cid: String(cid), previewStartSeconds: start, wallet: signed.wallet });
+      return send(response, 200, { data: job.record });
+    }
     let m: RegExpExecArray | null;
     if ((m = /^\/uploads\/([^/]+)$/.exec(path))) {
       const job = jobs.get(m[1]!);
@@ -694,5 +743,5 @@ export async function startFakeContentNode(
     }
     return send(response, 404, errorBody('route_not_found', path));
   });
-  return Object.assign(node, { uploads, authWrites });
+  return Object.assign(node, { uploads, authWrites, previewCuts });
 }
