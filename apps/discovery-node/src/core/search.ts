@@ -14,6 +14,7 @@ import { type Spelling, spellingsAmong } from './searchTypos.js';
 import {
   GIN_SAMPLE,
   MIN_LENGTH_ONE_TYPO,
+  MIN_LENGTH_TWO_TYPOS,
   OWNER_CANDIDATES,
   OWNER_WEIGHT,
   POPULARITY_WEIGHT,
@@ -239,11 +240,20 @@ type WordSpellings = {
 
 /**
  * Trigram similarity (pg_trgm's `%`) a known word needs to be checked as a spelling: low, since a
- * typo in a five-letter word leaves two of its six trigrams (0.2); the typo rules decide.
+ * swap in a four-letter word leaves it one of its five trigrams (1/9), and a swap and a wrong
+ * letter in a seven-letter word one of eight (1/15); the typo rules decide. Only words of a length
+ * the typos can reach are taken, so the closest are not crowded out by longer words sharing more
+ * trigrams. This is the database's search, before the node's index is loaded; the index finds
+ * every word within the typos (core/searchTypos.ts, `wordsWithin`), also the few that share no
+ * trigram (two swaps in a seven-letter word).
  */
-const SPELLING_SIMILARITY = 0.1;
-/** The same for a last word as the start of a known word (pg_trgm's `<%`). */
-const SPELLING_WORD_SIMILARITY = 0.3;
+const SPELLING_SIMILARITY = 0.05;
+/**
+ * The same for a last word as the start of a known word (pg_trgm's `<%`): a typo in the middle of
+ * a four-letter start leaves it one of its five trigrams (0.2), two in a seven-letter one one of
+ * eight.
+ */
+const SPELLING_WORD_SIMILARITY = 0.1;
 /** Known words checked against the typo rules per query word, the most similar first. */
 const SPELLING_CANDIDATES = 200;
 
@@ -262,7 +272,8 @@ async function readWordSpellings(db: Kysely<DB>, q: RawBuilder<string>): Promise
       candidates: { word: string; ndoc: number }[];
     }>`
       with w as (
-        select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last
+        select lexeme, positions[1] as pos, positions[1] = max(positions[1]) over () as last,
+          case when char_length(lexeme) >= ${MIN_LENGTH_TWO_TYPOS} then 3 else 2 end as slack
         from unnest(to_tsvector('simple', ${q}))
       )
       select w.lexeme as word, w.last,
@@ -277,7 +288,10 @@ async function readWordSpellings(db: Kysely<DB>, q: RawBuilder<string>): Promise
         case when char_length(w.lexeme) >= ${MIN_LENGTH_ONE_TYPO}
           then coalesce((select json_agg(json_build_object('word', c.word, 'ndoc', c.ndoc))
             from (select sw.word, sw.ndoc from search_words sw
-              where sw.word % w.lexeme or (w.last and w.lexeme <% sw.word)
+              where (sw.word % w.lexeme or (w.last and w.lexeme <% sw.word))
+                -- as long as the typos (and a sound-alike's extra letter) can reach
+                and char_length(sw.word) >= char_length(w.lexeme) - w.slack
+                and (w.last or char_length(sw.word) <= char_length(w.lexeme) + w.slack)
               order by greatest(similarity(sw.word, w.lexeme),
                 case when w.last then word_similarity(w.lexeme, sw.word) else 0 end) desc,
                 sw.ndoc desc, sw.word

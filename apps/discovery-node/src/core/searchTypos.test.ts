@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import { addTrack, addUser } from '../catalogFixtures.js';
 import { ENGINES, openTestDatabase, postgresUnavailable } from '../testing.js';
 import { refreshSearchWords, searchTracks } from './search.js';
-import { typoBudget, typosBetween } from './searchTypos.js';
+import { lengthWithin, typoBudget, typosBetween, wordsWithin } from './searchTypos.js';
 import { TrackSearch } from './trackSearch.js';
 
 describe('typo rules', () => {
@@ -33,6 +33,56 @@ describe('typo rules', () => {
     assert.equal(typosBetween('midni', 'midnight', 1, true), 0);
     assert.equal(typosBetween('mindi', 'midnight', 1, true), 1);
     assert.equal(typosBetween('mindi', 'midnight', 1, false), undefined);
+  });
+
+  it('finds every known word within the typos, even one sharing no trigram with the query', () => {
+    const sorted = (words: string[]) =>
+      [...new Set(words)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // "bacd" as a start shares no trigram with "abcdef"; "bacdfeg" none with "abcdefg"
+    const known = sorted([
+      'abcdef',
+      'abcdefg',
+      'heart',
+      'hearts',
+      'harbour',
+      'love',
+      'lover',
+      'melody',
+      'night',
+    ]);
+    assert.deepEqual(wordsWithin(known, 'bacd', 1, true), ['abcdef', 'abcdefg']);
+    assert.deepEqual(wordsWithin(known, 'bacdfeg', 2, false), ['abcdefg']);
+    assert.deepEqual(wordsWithin(known, 'hart', 1, true).sort(), ['harbour', 'heart', 'hearts']);
+    assert.deepEqual(wordsWithin(known, 'hart', 1, false), ['heart']);
+    assert.deepEqual(wordsWithin(known, 'melodie', 2, false), ['melody']);
+    assert.deepEqual(wordsWithin(known, 'nite', 1, false), ['night']); // "-ite" for "-ight"
+    // the same as checking every known word, on random words and their random typos
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const letter = () => 'abcdeilmnorst'[random(13)]!;
+    const dictionary = sorted(
+      Array.from({ length: 400 }, () => Array.from({ length: 2 + random(9) }, letter).join('')),
+    );
+    for (let k = 0; k < 300; k++) {
+      const base = dictionary[random(dictionary.length)]!.split('');
+      for (let edits = random(3); edits > 0; edits--) {
+        const at = random(base.length);
+        const kind = random(4);
+        if (kind === 0) base[at] = letter();
+        else if (kind === 1) base.splice(at, 0, letter());
+        else if (kind === 2 && base.length > 1) base.splice(at, 1);
+        else if (at + 1 < base.length) [base[at], base[at + 1]] = [base[at + 1]!, base[at]!];
+      }
+      const word = base.join('');
+      for (const prefix of [false, true]) {
+        const max = typoBudget(word);
+        const expected = dictionary.filter(
+          (w) =>
+            lengthWithin(word, w, max, prefix) && typosBetween(word, w, max, prefix) !== undefined,
+        );
+        assert.deepEqual(sorted(wordsWithin(dictionary, word, max, prefix)), expected, word);
+      }
+    }
   });
 
   it('counts "-ite" for "-ight" as one typo', () => {
@@ -115,6 +165,8 @@ for (const engine of ENGINES)
         assert.deepEqual(await find('hart of gold'), [4]);
         assert.deepEqual(await find('lovr'), [10]);
         assert.deepEqual(await find('lovr song'), [10]);
+        assert.deepEqual(await find('lvoe'), [10]); // a swap: one trigram of five left
+        assert.deepEqual(await find('lvoe song'), [10]);
         assert.deepEqual(await find('heart'), [4, 8]);
         // "gld" is 3 letters: no typo, so no "gold"
         assert.deepEqual(await find('gld'), []);

@@ -88,6 +88,89 @@ function osa(a: string, b: string, max: number, prefix: boolean): number | undef
   return distance <= max ? distance : undefined;
 }
 
+/**
+ * The words of `sorted` (distinct, in code-unit order) within `max` typos of `word` (with
+ * `prefix`, those with a start within `max` typos), the "-ite"/"-ight" spelling included: every
+ * one, however short the word, where words sharing a trigram with it miss some (a swap in a
+ * 4-letter word leaves it one trigram, two swaps in a 7-letter word none). The sorted words are
+ * walked as a trie: the distance row of a shared start is computed once for all the words that
+ * share it, and a start already more than `max` away ends the walk under it, so a query word
+ * visits a few hundred starts, not the dictionary.
+ */
+export function wordsWithin(
+  sorted: readonly string[],
+  word: string,
+  max: number,
+  prefix: boolean,
+): string[] {
+  const found = new Set<string>();
+  if (sorted.length === 0) return [];
+  walkWithin(sorted, word, max, prefix, found);
+  if (max > 0)
+    for (const variant of soundAlikes(word)) walkWithin(sorted, variant, max - 1, prefix, found);
+  return [...found];
+}
+
+function walkWithin(
+  sorted: readonly string[],
+  word: string,
+  max: number,
+  prefix: boolean,
+  found: Set<string>,
+): void {
+  const n = word.length;
+  // row[i]: typos between the first i letters of `word` and the start walked so far
+  const visit = (
+    lo: number,
+    hi: number,
+    depth: number,
+    row: Int32Array,
+    before: Int32Array | undefined,
+    last: number,
+  ): void => {
+    let from = lo;
+    // the one word that is the start itself comes first
+    if (sorted[lo]!.length === depth) {
+      if (row[n]! <= max) found.add(sorted[lo]!);
+      from++;
+    }
+    if (prefix && row[n]! <= max) {
+      for (let i = from; i < hi; i++) found.add(sorted[i]!);
+      return;
+    }
+    let rowMin = row[0]!;
+    for (let i = 1; i <= n; i++) if (row[i]! < rowMin) rowMin = row[i]!;
+    let beforeMin = Infinity;
+    if (before) for (let i = 0; i <= n; i++) if (before[i]! < beforeMin) beforeMin = before[i]!;
+    // no longer start can come back under `max` (a swap reaches back one letter only)
+    if (rowMin > max && beforeMin > max) return;
+    for (let at = from; at < hi;) {
+      const c = sorted[at]!.charCodeAt(depth);
+      // the words with this letter here are one run (they share the start and are in order)
+      let end = at + 1;
+      for (let high = hi; end < high;) {
+        const mid = (end + high) >> 1;
+        if (sorted[mid]!.charCodeAt(depth) === c) end = mid + 1;
+        else high = mid;
+      }
+      const next = new Int32Array(n + 1);
+      next[0] = depth + 1;
+      for (let i = 1; i <= n; i++) {
+        const ai = word.charCodeAt(i - 1);
+        let d = Math.min(row[i]! + 1, next[i - 1]! + 1, row[i - 1]! + (ai === c ? 0 : 1));
+        if (before && i > 1 && ai === last && word.charCodeAt(i - 2) === c)
+          d = Math.min(d, before[i - 2]! + 1);
+        next[i] = d;
+      }
+      visit(at, end, depth + 1, next, row, c);
+      at = end;
+    }
+  };
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) first[i] = i;
+  visit(0, sorted.length, 0, first, undefined, -1);
+}
+
 /** The word with one "-ite" spelt "-ight", or one "-ight" spelt "-ite" (each place once). */
 function soundAlikes(word: string): string[] {
   const found: string[] = [];

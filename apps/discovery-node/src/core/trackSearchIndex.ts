@@ -13,7 +13,7 @@
 // tracks back in popularity order. The rows and the words are read as the database splits them
 // (core/trackSearchRows.ts).
 import type { Kysely } from 'kysely';
-import { type Spelling, spellingsAmong, typoBudget } from './searchTypos.js';
+import { type Spelling, spellingsAmong, typoBudget, wordsWithin } from './searchTypos.js';
 import { type QueryTerm, TrackColumns } from './trackColumns.js';
 import {
   type SearchChanges,
@@ -40,7 +40,7 @@ type Posting = { sorted: Int32Array; recent: number[] };
 /**
  * The visible tracks and all users, as track search reads them; built with `load`, kept current
  * with `apply`. The tracks are the columns it extends; on them it keeps each word's tracks, the
- * orders the probes read, the users and the dictionary's trigrams.
+ * orders the probes read and the users.
  */
 export class TrackSearchIndex extends TrackColumns {
   private readonly titlePostings: (Posting | undefined)[] = [];
@@ -61,7 +61,6 @@ export class TrackSearchIndex extends TrackColumns {
   /** Title words in code-unit order, for the words a last query word may be the start of. */
   private sortedWords: string[] = [];
   private wordsStale = false;
-  private readonly trigramWords = new Map<string, Set<string>>();
   /** Spellings found per query word, until the tracks change (words come and go with them). */
   private readonly spellingsKept = new Map<string, Spelling[]>();
 
@@ -126,18 +125,17 @@ export class TrackSearchIndex extends TrackColumns {
 
   /**
    * Known title words `word` may mean with typos (core/searchTypos.ts; with `prefix`, words whose
-   * start it may mean): the words sharing a trigram with it, checked against the typo rules. A
-   * word within its allowance always shares one (each typo changes at most four of its trigrams).
+   * start it may mean): every known word within its allowance (`wordsWithin` walks the sorted
+   * words as a trie), the fewest typos and the most used first.
    */
   spellings(word: string, prefix: boolean, limit: number): Spelling[] {
     if (typoBudget(word) === 0) return [];
     const key = `${prefix ? '*' : ''}${limit}:${word}`;
     const kept = this.spellingsKept.get(key);
     if (kept) return kept;
-    const candidates = new Set<string>();
-    for (const trigram of trigrams(word))
-      for (const known of this.trigramWords.get(trigram) ?? [])
-        if (this.isKnown(known)) candidates.add(known);
+    const candidates = wordsWithin(this.wordsInOrder(), word, typoBudget(word), prefix).filter(
+      (known) => this.isKnown(known),
+    );
     const found = spellingsAmong(word, candidates, prefix, (known) => this.wordCount(known), limit);
     if (this.spellingsKept.size >= SPELLINGS_KEPT) this.spellingsKept.clear();
     this.spellingsKept.set(key, found);
@@ -228,22 +226,13 @@ export class TrackSearchIndex extends TrackColumns {
       let posting = this.titlePostings[id];
       if (!posting) {
         this.titlePostings[id] = posting = { sorted: new Int32Array(0), recent: [] };
-        this.addTitleWord(this.wordText[id]!);
+        this.wordsStale = true; // a new title word
       }
       posting.recent.push(slot);
     }
     for (const id of tagIds)
       (this.tagPostings[id] ??= { sorted: new Int32Array(0), recent: [] }).recent.push(slot);
     return slot;
-  }
-
-  private addTitleWord(word: string): void {
-    for (const trigram of trigrams(word)) {
-      let words = this.trigramWords.get(trigram);
-      if (!words) this.trigramWords.set(trigram, (words = new Set()));
-      words.add(word);
-    }
-    this.wordsStale = true;
   }
 
   private setUser(row: UserRow): void {
@@ -319,18 +308,4 @@ function lowerBound(length: number, before: (index: number) => boolean): number 
     else high = mid;
   }
   return low;
-}
-
-/**
- * pg_trgm's trigrams of a text: each run of letters and digits padded with two spaces before
- * and one after, every three consecutive characters.
- */
-export function trigrams(text: string): Set<string> {
-  const found = new Set<string>();
-  for (const word of text.split(/[^\p{L}\p{N}]+/u)) {
-    if (word === '') continue;
-    const padded = [' ', ' ', ...word, ' '];
-    for (let i = 0; i + 3 <= padded.length; i++) found.add(padded.slice(i, i + 3).join(''));
-  }
-  return found;
 }
