@@ -37,6 +37,8 @@ const UPDATE = process.env.COLIVING_UPDATE_SNAPSHOTS === '1';
 let network: TestNetwork;
 let database: Database;
 let node: DiscoveryNode;
+/** cn1's upload receipts, for tests that publish tracks of their own. */
+let uploads: ReceiptSigner;
 const delegate = privateKeyToAccount(generatePrivateKey());
 const cid = (text: string) => cidFromBytes(new TextEncoder().encode(text));
 const dgco = (amount: number) => BigInt(amount) * 10n ** 18n;
@@ -71,7 +73,7 @@ before(async () => {
       delegateWallet: network.accounts[11 + i]!.address,
     });
     // cn1 took every upload: its receipts go with the tracks.
-    if (i === 0) receipts = await receiptSigner(network, network.accounts[11]!, nodeId);
+    if (i === 0) uploads = receipts = await receiptSigner(network, network.accounts[11]!, nodeId);
   }
   await registerNode({
     manifest: network.manifest,
@@ -796,6 +798,85 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal((await both()).user.name, 'Bob Two');
     await step({ account: bob, userId: 2, entityType: 'Track', entityId: 12, action: 'Delete' });
     assert.equal((await get(url)).status, 404);
+  });
+
+  it("counts in a user's track_count what the viewer can list: a listener not unlisted or scheduled tracks, the owner all", async () => {
+    const carol = network.accounts[3]!;
+    const step = async (action: ChainAction) =>
+      node.dataIndexer.waitFor(await submitActions(network, [action]));
+    const create = async (entityId: number, title: string, extra: Record<string, unknown>) =>
+      step({
+        account: carol,
+        userId: 3,
+        entityType: 'Track',
+        entityId,
+        action: 'Create',
+        metadata: await uploads.withReceipt(carol.address, {
+          title,
+          genre: 'Electronic',
+          track_cid: await cid(`${title}-stream`),
+          duration: 120,
+          ...extra,
+        }),
+      });
+    const count = async (viewer?: number) =>
+      (
+        (await get(`/v1/users/${h(3)}${viewer ? `?user_id=${h(viewer)}` : ''}`)).body!.data as {
+          track_count: number;
+        }
+      ).track_count;
+    const listed = async (viewer?: number) =>
+      (
+        (await get(`/v1/users/${h(3)}/tracks${viewer ? `?user_id=${h(viewer)}` : ''}`)).body!
+          .data as { title: string }[]
+      ).map((t) => t.title);
+    // Kept as JSON when no one is logged in (no track of the owner's is scheduled yet).
+    const onTrack = async () =>
+      ((await get(`/v1/tracks/${h(30)}`)).body!.data as { user: { track_count: number } }).user
+        .track_count;
+
+    await create(30, 'Carol Out', {});
+    await create(31, 'Carol Released', { release_date: '2024-01-01T00:00:00Z' });
+    await create(32, 'Carol Unlisted', { is_unlisted: true });
+    // A listener (anonymous or another user) counts what they can list.
+    assert.equal(await count(), 2);
+    assert.equal(await count(1), 2);
+    assert.deepEqual((await listed()).sort(), ['Carol Out', 'Carol Released']);
+    assert.equal(await onTrack(), 2);
+    // The owner counts their own list, the unlisted track included.
+    assert.equal(await count(3), 3);
+    assert.equal((await listed(3)).length, 3);
+
+    // Unlisting a track changes the count on the owner's other tracks too, kept JSON included.
+    await step({
+      account: carol,
+      userId: 3,
+      entityType: 'Track',
+      entityId: 31,
+      action: 'Update',
+      metadata: { is_unlisted: true },
+    });
+    assert.equal(await count(1), 1);
+    assert.equal(await onTrack(), 1);
+
+    // A scheduled track is not counted for listeners until its release date; the owner's is.
+    await create(33, 'Carol Scheduled', {
+      release_date: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    });
+    assert.equal(await count(), 1);
+    assert.equal(await onTrack(), 1);
+    assert.equal(await count(3), 4);
+    assert.equal((await listed(3)).length, 4);
+    // The indexed count (what the state digest covers) is every undeleted track, whoever asks.
+    const { rows } = await sql<{ track_count: number }>`
+      select track_count from aggregate_user where user_id = 3`.execute(database.db);
+    assert.equal(Number(rows[0]!.track_count), 4);
+    // Once the release date has passed it counts, with no indexer write: decided at read time
+    // (here the row's date moves behind the clock, as the clock would move past it).
+    await sql`update tracks set release_date = now() - interval '1 minute'
+      where track_id = 33`.execute(database.db);
+    const [fresh] = (await get(`/v1/users?id=${h(3)}`)).body!.data as { track_count: number }[];
+    assert.equal(fresh!.track_count, 2);
   });
 
   it('trends on plays: week and all time differ, and underground lists a track once it qualifies', async () => {

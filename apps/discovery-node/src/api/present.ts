@@ -151,8 +151,13 @@ export async function publicTracks(
     for (const view of await loadTracks(components.db, missing)) {
       const track = await built(components, view, ctx);
       found.set(view.trackId, track);
-      // A gated track's access is worked out per request, a scheduled one changes with the clock.
-      if (view.streamConditions === null && !isScheduled(view.releaseDate))
+      // A gated track's access is worked out per request, a scheduled one changes with the clock,
+      // and so does the owner's track_count while one of their tracks is scheduled.
+      if (
+        view.streamConditions === null &&
+        !isScheduled(view.releaseDate) &&
+        view.owner.nextRelease === null
+      )
         cache.set(track, context, ticket);
     }
   }

@@ -18,7 +18,18 @@ export type UserView = {
   createdAt: Date;
   updatedBlock: number;
   updatedAt: Date;
+  /**
+   * The user's tracks that are not deleted (indexed, as `aggregate_user` holds it). Listeners see
+   * `trackCount - hiddenTrackCount` (`visibleTrackCount`); the owner sees them all.
+   */
   trackCount: number;
+  /** Of those, the ones listeners do not see now: unlisted, or scheduled (release date ahead). */
+  hiddenTrackCount: number;
+  /**
+   * The earliest release date ahead among the user's listed tracks: when `hiddenTrackCount`
+   * drops by the clock alone (null: none scheduled).
+   */
+  nextRelease: Date | null;
   playlistCount: number;
   albumCount: number;
   followerCount: number;
@@ -120,6 +131,8 @@ type UserRow = {
   updated_block: number;
   updated_at: Date;
   track_count: number | null;
+  hidden_track_count: number;
+  next_release: Date | null;
   playlist_count: number | null;
   album_count: number | null;
   follower_count: number | null;
@@ -144,6 +157,8 @@ function toUserView(row: UserRow): UserView {
     updatedBlock: Number(row.updated_block),
     updatedAt: row.updated_at,
     trackCount: Number(row.track_count ?? 0),
+    hiddenTrackCount: Number(row.hidden_track_count),
+    nextRelease: row.next_release,
     playlistCount: Number(row.playlist_count ?? 0),
     albumCount: Number(row.album_count ?? 0),
     followerCount: Number(row.follower_count ?? 0),
@@ -153,6 +168,22 @@ function toUserView(row: UserRow): UserView {
     supporterCount: Number(row.supporter_count),
     supportingCount: Number(row.supporting_count),
   };
+}
+
+/**
+ * The user `u`'s tracks that listeners do not see now (unlisted, or released later than now), as
+ * `prefix`hidden_track_count, and the earliest release ahead among the listed ones, as
+ * `prefix`next_release. Read at query time, so a scheduled track counts from its release date on
+ * without the indexer; the indexed count (aggregate_user, in the state digest) stays all the
+ * user's undeleted tracks. Partial index tracks_owner_hidden (migration 0012) holds the rows.
+ */
+function hiddenTrackColumnsSql(prefix: '' | 'u_'): RawBuilder<unknown> {
+  return sql`(select count(*) from tracks h where h.owner_id = u.user_id and not h.is_deleted
+        and (h.is_unlisted or h.release_date > now()))::int
+      as ${sql.ref(`${prefix}hidden_track_count`)},
+    (select min(h.release_date) from tracks h where h.owner_id = u.user_id and not h.is_deleted
+        and not h.is_unlisted and h.release_date > now())
+      as ${sql.ref(`${prefix}next_release`)}`;
 }
 
 /** The owner's columns, prefixed `u_`, for queries that read an item with its owner. */
@@ -178,7 +209,7 @@ const ownerColumnsSql = sql`u.user_id as u_user_id, u.wallet as u_wallet, u.hand
   au.track_count as u_track_count, au.playlist_count as u_playlist_count,
   au.album_count as u_album_count, au.follower_count as u_follower_count,
   au.following_count as u_following_count, au.repost_count as u_repost_count,
-  ${moneyColumnsSql('u_')}`;
+  ${hiddenTrackColumnsSql('u_')}, ${moneyColumnsSql('u_')}`;
 
 /** The owner's UserView from a row read with `ownerColumnsSql`. */
 function ownerOf(row: OwnerColumns): UserView {
@@ -212,7 +243,7 @@ export async function loadUsers(
     select u.user_id, u.wallet, u.handle, u.handle_lc, u.name, u.is_deactivated, u.metadata,
       u.created_block, u.created_at, u.updated_block, u.updated_at,
       a.track_count, a.playlist_count, a.album_count, a.follower_count, a.following_count,
-      a.repost_count, ${moneyColumnsSql('')}
+      a.repost_count, ${hiddenTrackColumnsSql('')}, ${moneyColumnsSql('')}
     from users u left join aggregate_user a on a.user_id = u.user_id
     where u.user_id ${idsFilter(unique)}`.execute(db);
   const byId = new Map(rows.map((row) => [Number(row.user_id), toUserView(row)]));

@@ -117,9 +117,18 @@ function updateTrack(batch: EntityBatch, action: ActionContext, actor: UserRow):
   const track = ownedTrack(batch, actor, id);
   const next = merge(track.metadata, metadata.data!);
   checkAudio(next, actor, action.receipt);
+  const columns = trackColumns(next);
+  // Listing or scheduling a track changes how many of the owner's tracks listeners see (the
+  // owner's track_count, read at query time): views kept of the owner (their tracks' JSON) drop.
+  // An empty delta writes no new count; the owner's counts row exists since the track's Create.
+  if (
+    columns.is_unlisted !== track.is_unlisted ||
+    columns.release_date?.getTime() !== track.release_date?.getTime()
+  )
+    batch.table(userCounts).count(actor.user_id, {});
   putTrack(batch, {
     ...track,
-    ...trackColumns(next),
+    ...columns,
     metadata: next,
     metadata_cid: metadata.cid,
     updated_block: stamp.block,
