@@ -15,7 +15,13 @@ import { Field, FormError, countOf, focusFirstError } from '../pages/account/Fie
 import { ImagePicker } from '../pages/account/ImagePicker.js';
 import { MAX_TITLE, isValid, validateTrack } from '../pages/account/validation.js';
 import { useSdk } from '../sdk.js';
-import { type EditValues, editValuesOf, isScheduled, trackChanges } from './trackEdit.js';
+import {
+  type EditValues,
+  editValuesOf,
+  isScheduled,
+  previewStartPastEnd,
+  trackChanges,
+} from './trackEdit.js';
 import { TrackDetailFields } from './TrackDetailFields.js';
 import '../pages/forms.css';
 
@@ -26,6 +32,7 @@ const IDS: Record<keyof EditValues, string> = {
   tags: 'edit-tags',
   description: 'edit-description',
   releaseDate: 'edit-release-date',
+  previewStartSeconds: 'edit-preview-start',
 };
 
 /**
@@ -68,7 +75,12 @@ export function EditTrackForm({
     return () => abort.abort();
   }, [sdk, track]);
 
-  const errors = validateTrack({ ...values, previewStartSeconds: '' });
+  const checked = validateTrack(values);
+  const errors = {
+    ...checked,
+    previewStartSeconds:
+      checked.previewStartSeconds ?? previewStartPastEnd(track, values.previewStartSeconds),
+  };
   const accessErrors = access ? validateAccess(access, owner.handle) : {};
   const shown = (field: keyof EditValues) => (submitted ? errors[field] : undefined);
   const set = (field: keyof EditValues) => (value: string) =>
@@ -175,6 +187,25 @@ export function EditTrackForm({
                 type="date"
                 value={values.releaseDate}
                 onChange={(e) => set('releaseDate')(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            id={IDS.previewStartSeconds}
+            label="Preview starts at (seconds)"
+            optional
+            error={shown('previewStartSeconds')}
+            hint="Where the preview (up to 30 seconds) begins. A new start cuts a new preview from the track."
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                step={1}
+                value={values.previewStartSeconds}
+                onChange={(e) => set('previewStartSeconds')(e.target.value)}
               />
             )}
           </Field>

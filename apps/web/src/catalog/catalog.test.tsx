@@ -6,7 +6,7 @@ import type { Track } from '@coliving/sdk';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { privateKeyToAccount } from 'viem/accounts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import ProfilePage, { shownTrackCount } from '../pages/ProfilePage.js';
 import TrackPage from '../pages/TrackPage.js';
 import { type TestNetwork, sdkOn, startTestNetwork } from '../pages/account/testNetwork.js';
@@ -137,9 +137,51 @@ describe('editing a track', () => {
         tags: 'night, rain',
         description: 'words',
         releaseDate: '',
+        previewStartSeconds: '',
       }),
     ).toEqual({ mood: null });
   });
+
+  it('moves the preview start: refused past the end in words, then a new preview is cut and saved', async () => {
+    const landlord = await someone(network, 'Previewer');
+    const signer = sdkOn(network.endpoints);
+    signer.setAccount(privateKeyToAccount(landlord.privateKey));
+    // The streamed-fetch upload path (happy-dom's XMLHttpRequest enforces CORS on these servers).
+    vi.stubGlobal('XMLHttpRequest', undefined);
+    const { trackId } = await signer.tracks
+      .upload({
+        userId: landlord.userId,
+        file: new TextEncoder().encode(`a song ${landlord.userId}`),
+        fileName: 'song.wav',
+        metadata: { title: 'Preview Me', genre: 'Electronic', previewStartSeconds: 2 },
+      })
+      .finally(() => vi.unstubAllGlobals());
+    const track = await landlord.sdk.tracks.get(trackId, { userId: landlord.userId });
+    expect([track.preview_start_seconds, track.duration]).toEqual([2, 12]);
+    trackPage(landlord, track, '?edit=1');
+
+    const form = await screen.findByRole('form', { name: 'Edit Preview Me' }, WAIT);
+    await within(form).findByRole('radio', { name: /Public/ }, WAIT);
+    const field = within(form).getByLabelText(/Preview starts at/);
+    expect((field as HTMLInputElement).value).toBe('2');
+    fireEvent.change(field, { target: { value: '40' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(
+      within(form).getByText('The preview must start before the end of the track (12 seconds).'),
+    ).toBeTruthy();
+    expect((await landlord.sdk.tracks.get(trackId)).blocknumber).toBe(track.blocknumber);
+
+    fireEvent.change(field, { target: { value: '6' } });
+    await act(async () => {
+      fireEvent.click(within(form).getByRole('button', { name: 'Save changes' }));
+    });
+    await waitFor(() => expect(screen.queryByRole('form', { name: /^Edit / })).toBeNull(), WAIT);
+    const after = await landlord.sdk.tracks.get(trackId);
+    expect(after.preview_start_seconds).toBe(6);
+    expect(after.preview_cid).toBeTruthy();
+    expect(after.preview_cid).not.toBe(track.preview_cid);
+    expect(after.track_cid).toBe(track.track_cid);
+  }, 30_000);
 });
 
 describe('deleting a track', () => {

@@ -3,8 +3,11 @@
 import type { Track, UpdateTrackChanges } from '@coliving/sdk';
 import { type TrackValues, normalizeTags } from '../pages/account/validation.js';
 
-/** Edit values: the upload form's, without the preview start (the preview is cut at upload). */
-export type EditValues = Omit<TrackValues, 'previewStartSeconds'>;
+/**
+ * Edit values: the upload form's. A new preview start has a content node cut the preview again
+ * from the track's stream (sdk.tracks.update).
+ */
+export type EditValues = TrackValues;
 
 /** yyyy-mm-dd of an ISO time in the viewer's own calendar (what a date input shows). */
 export function localDate(iso: string | null | undefined): string {
@@ -24,6 +27,8 @@ export function editValuesOf(track: Track): EditValues {
     tags: (track.tags ?? '').split(',').filter(Boolean).join(', '),
     description: track.description ?? '',
     releaseDate: localDate(track.release_date),
+    previewStartSeconds:
+      typeof track.preview_start_seconds === 'number' ? String(track.preview_start_seconds) : '',
   };
 }
 
@@ -46,7 +51,24 @@ export function trackChanges(track: Track, values: EditValues): UpdateTrackChang
   if (values.releaseDate !== before.releaseDate)
     out.releaseDate =
       values.releaseDate === '' ? null : new Date(`${values.releaseDate}T00:00:00`).toISOString();
+  const previewStart = values.previewStartSeconds.trim();
+  // Emptied, the preview starts at the beginning again (the SDK cuts it at 0).
+  if (previewStart !== before.previewStartSeconds)
+    out.previewStartSeconds = previewStart === '' ? null : Number(previewStart);
   return out;
+}
+
+/**
+ * The edit form's word on a preview start beyond the track (the upload form cannot know the
+ * length; here it is known): undefined when it starts before the end.
+ */
+export function previewStartPastEnd(
+  track: Pick<Track, 'duration'>,
+  previewStartSeconds: string,
+): string | undefined {
+  const start = previewStartSeconds.trim();
+  if (start === '' || !(Number(start) >= track.duration)) return undefined;
+  return `The preview must start before the end of the track (${track.duration} seconds).`;
 }
 
 /** True while the track's release date is ahead: listeners do not see it yet. */
