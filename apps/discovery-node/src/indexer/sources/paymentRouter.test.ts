@@ -20,7 +20,13 @@ import {
   testReceiptVerifier,
 } from '../../testing.js';
 import { indexBlocks } from './entityManager.js';
-import { type IndexPaymentsParameters, indexPayments } from './paymentRouter.js';
+import {
+  DEVNET_PAYMENT_SETTLE_MS,
+  type IndexPaymentsParameters,
+  PAYMENT_SETTLE_MS,
+  indexPayments,
+  paymentTimeCeiling,
+} from './paymentRouter.js';
 
 const DGCO = (n: string) => parseEther(n);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -518,6 +524,34 @@ describe('payment router source', () => {
     }
     assert.ok(digests.length >= 2);
     for (const digest of digests.slice(1)) assert.deepEqual(digest, digests[0]);
+  });
+
+  it("at the data chain's head, judges eth blocks once they are the settle window old: 30 s by default, 2 s on a devnet", async () => {
+    const database = await openTestDatabase('pglite');
+    try {
+      const { db } = database;
+      const init = { dataClient: network.dataPublic, dataConfirmations: 0 };
+      assert.equal(await paymentTimeCeiling(db, init), undefined, 'nothing before a checkpoint');
+      await indexEntities(db);
+      const head = await network.dataPublic.getBlock({ blockTag: 'latest' });
+      const at = (Number(head.timestamp) + 100) * 1000;
+      const now = () => at;
+      assert.equal(PAYMENT_SETTLE_MS, 30_000);
+      assert.equal(await paymentTimeCeiling(db, { ...init, now }), Number(head.timestamp) + 70);
+      assert.equal(
+        await paymentTimeCeiling(db, { ...init, now, settleMs: DEVNET_PAYMENT_SETTLE_MS }),
+        Number(head.timestamp) + 98,
+      );
+      // With a data block the indexer has not read yet, only the checkpoint block's time bounds
+      // it, however old the payments are.
+      await network.mine(1, network.dataChain);
+      assert.equal(
+        await paymentTimeCeiling(db, { ...init, now, settleMs: DEVNET_PAYMENT_SETTLE_MS }),
+        Number(head.timestamp) - 1,
+      );
+    } finally {
+      await database.close();
+    }
   });
 
   it('answers access-info, tips, supporters, supporting, purchases, sales and purchasers, and users with their DGCO balance', async () => {
