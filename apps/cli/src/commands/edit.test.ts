@@ -1,17 +1,19 @@
 // `coliving track edit --release-date`: a day ahead schedules the release, "" clears it, and a
-// date that is not one is refused before anything is signed. The network is the SDK's stand-in
-// discovery node, whose chain checks every metadata write against the protocol's schema.
+// date that is not one is refused before anything is signed. `--preview-start` has the content
+// node cut the preview again. The network is the SDK's stand-in discovery and content nodes,
+// whose chain checks every metadata write against the protocol's schema.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { encodeHashId as h } from '@coliving/sdk';
+import { createColivingSdk, encodeHashId as h } from '@coliving/sdk';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   type FakeChain,
   type FakeNode,
   createFakeChain,
+  startFakeContentNode,
   startFakeDiscoveryNode,
 } from '../../../../packages/sdk/src/testing/fakeNodes.js';
 import { UsageError } from '../errors.js';
@@ -22,6 +24,7 @@ const key = generatePrivateKey();
 let dir: string;
 let chain: FakeChain;
 let node: FakeNode;
+let content: Awaited<ReturnType<typeof startFakeContentNode>>;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coliving-cli-edit-'));
@@ -38,10 +41,12 @@ before(async () => {
     updated: chain.head,
     data: { title: 'Soon', genre: 'Ambient', track_cid: 'bafySoon', duration: 120 },
   });
-  node = await startFakeDiscoveryNode({ chain });
+  content = await startFakeContentNode();
+  node = await startFakeDiscoveryNode({ chain, contentNodes: () => [content.endpoint] });
 });
 after(async () => {
   await node?.close();
+  await content?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -71,5 +76,42 @@ describe('track edit --release-date', () => {
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.equal((JSON.parse(cleared.stdout) as { releaseDate: unknown }).releaseDate, null);
     assert.equal(chain.tracks.get(10)!.data.release_date ?? null, null);
+  });
+});
+
+describe('track edit --preview-start', () => {
+  it('has the content node cut a new preview at the new start, and refuses a bad start', async () => {
+    const sdk = createColivingSdk({
+      discoveryNodes: [node.endpoint],
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 5,
+    });
+    const { trackId, track } = await sdk.tracks.upload({
+      userId: h(1),
+      file: new TextEncoder().encode('a song for the cli'),
+      fileName: 'song.wav',
+      metadata: { title: 'Preview', genre: 'Ambient' },
+    });
+
+    const negative = await run(['track', 'edit', trackId, '--preview-start', '-3']);
+    assert.equal(negative.code, 2);
+    assert.match(negative.stdout + negative.stderr, /--preview-start is a number of seconds/);
+    const pastEnd = await run(['track', 'edit', trackId, '--preview-start', '40']);
+    assert.notEqual(pastEnd.code, 0);
+    assert.match(
+      pastEnd.stdout + pastEnd.stderr,
+      /cannot start at 40 s: the track is 12.345 s long/,
+    );
+    assert.equal(content.previewCuts.length, 0, 'a refused start cut nothing');
+
+    const moved = await run(['track', 'edit', trackId, '--preview-start', '4', '--json']);
+    assert.equal(moved.code, 0, moved.stderr);
+    const out = JSON.parse(moved.stdout) as { previewStartSeconds: number; previewCid: string };
+    assert.equal(out.previewStartSeconds, 4);
+    assert.notEqual(out.previewCid, track.preview_cid);
+    assert.deepEqual(
+      content.previewCuts.map((c) => [c.cid, c.previewStartSeconds]),
+      [[track.track_cid, 4]],
+    );
   });
 });

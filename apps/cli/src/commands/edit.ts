@@ -92,8 +92,10 @@ export const editCommands: Command[] = [
         changes.releaseDate = parseReleaseDate(values['release-date']);
       }
       if (values['preview-start'] !== undefined) {
-        const seconds = Number(values['preview-start']);
-        if (!Number.isFinite(seconds) || seconds < 0)
+        // A new start has a content node cut the preview again from the track's stream.
+        const text = String(values['preview-start']).trim();
+        const seconds = Number(text);
+        if (text === '' || !Number.isFinite(seconds) || seconds < 0)
           throw new UsageError('--preview-start is a number of seconds, 0 or more');
         changes.previewStartSeconds = seconds;
       }
@@ -129,6 +131,8 @@ export const editCommands: Command[] = [
           permalink: after.permalink,
           genre: after.genre,
           releaseDate: after.release_date ?? null,
+          previewStartSeconds: after.preview_start_seconds ?? null,
+          previewCid: after.preview_cid ?? null,
           isUnlisted: after.is_unlisted,
           isDownloadable: after.is_downloadable,
           streamConditions: after.stream_conditions ?? null,
@@ -139,6 +143,9 @@ export const editCommands: Command[] = [
             `Updated "${after.title}" (${after.id})`,
             `access ${accessText}; ${after.is_unlisted ? 'unlisted' : 'listed'}; ${after.is_downloadable ? 'downloadable' : 'not downloadable'}`,
             `permalink ${after.permalink}`,
+            ...(changes.previewStartSeconds !== undefined
+              ? [`preview from ${after.preview_start_seconds ?? 0} s (cut again)`]
+              : []),
             ...(after.is_scheduled_release && after.release_date
               ? [`scheduled for ${after.release_date}: listeners see it from then`]
               : []),

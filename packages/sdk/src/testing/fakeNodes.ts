@@ -642,11 +642,32 @@ export async function startFakeContentNode(options: FakeContentNodeOptions = {})
       if (!job) return send(response, 404, errorBody('upload_not_found', 'No such upload'));
       const record = job.record;
       if (record.wallet.toLowerCase() !== signed.wallet.toLowerCase())
-        return send(response, 403, errorBody('not_uploader', 'Not the uploader'));
+        return send(
+          response,
+          403,
+          errorBody(
+            'not_uploader',
+            'Only the wallet that uploaded this audio may change its preview',
+          ),
+        );
       if (typeof start !== 'number' || !Number.isFinite(start) || start < 0)
-        return send(response, 400, errorBody('invalid_preview_start', 'Bad start'));
+        return send(
+          response,
+          400,
+          errorBody(
+            'invalid_preview_start',
+            'previewStartSeconds must be a number of seconds, 0 or more',
+          ),
+        );
       if (start >= record.durationSeconds!)
-        return send(response, 400, errorBody('preview_start_past_end', 'Past the end'));
+        return send(
+          response,
+          400,
+          errorBody(
+            'preview_start_past_end',
+            `The preview cannot start at ${start} s: the track is ${record.durationSeconds} s long`,
+          ),
+        );
       const preview = await cidFromBytes(
         new TextEncoder().encode(`preview at ${start} of ${record.origFileCid}`),
       );
