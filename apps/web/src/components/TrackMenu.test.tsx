@@ -2,7 +2,7 @@
 // network).
 import { createColivingSdk } from '@coliving/sdk';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type PlayerApi, usePlayer } from '../player/PlayerContext.js';
 import { PlayerProvider } from '../player/PlayerProvider.js';
 import { testTrack, testTracks } from '../player/testTracks.js';
@@ -72,9 +72,31 @@ describe('TrackMenu', () => {
     fireEvent.click(button);
     fireEvent.click(screen.getByRole('menuitem', { name: 'Play next' }));
     expect(api().queue.map((t) => t.id)).toEqual(['t0', 't9', 't1', 't2']);
+    expect(screen.getByRole('status').textContent).toBe('“Song 9” plays next.');
     expect(document.activeElement).toBe(button);
     fireEvent.click(button);
     fireEvent.click(screen.getByRole('menuitem', { name: 'Add to queue' }));
     expect(api().queue.map((t) => t.id)).toEqual(['t0', 't9', 't1', 't2', 't9']);
+    expect(screen.getByRole('status').textContent).toBe('Added “Song 9” to the queue.');
+  });
+
+  it('says what it did for a few seconds, then nothing', () => {
+    vi.useFakeTimers();
+    try {
+      renderMenu();
+      fireEvent.click(screen.getByRole('button', { name: 'More for Song 9' }));
+      fireEvent.click(screen.getByRole('menuitem', { name: 'Add to queue' }));
+      expect(screen.getByRole('status').textContent).toBe('Added “Song 9” to the queue.');
+      act(() => {
+        vi.advanceTimersByTime(2900);
+      });
+      expect(screen.queryByRole('status')).not.toBeNull();
+      act(() => {
+        vi.advanceTimersByTime(200);
+      });
+      expect(screen.queryByRole('status')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

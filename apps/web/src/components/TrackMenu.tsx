@@ -8,24 +8,41 @@ import './trackMenu.css';
 
 type Item = { label: string; run: () => void };
 
+/** How long "Plays next" / "Added to the queue" stays beside the button. */
+const SAID_MS = 3000;
+
 /**
  * A track's "More" menu (the WAI-ARIA menu button): Play next, Add to queue, Add to playlist…
  * and, for its owner, Edit track. Enter, Space or ↓ open it on the first item, ↑ on the last;
  * the arrows, Home and End move; Escape closes it and focus goes back to the button; Tab and a
- * click elsewhere close it.
+ * click elsewhere close it. Play next and Add to queue say what they did beside the button (a
+ * status, so screen readers hear it too) for a few seconds.
  */
 export function TrackMenu({ track, className }: { track: Track; className?: string }) {
   const player = usePlayer();
   const session = useSession();
   const [open, setOpen] = useState<false | 'first' | 'last'>(false);
   const [adding, setAdding] = useState(false);
+  const [said, setSaid] = useState<string | null>(null);
   const menuId = useId();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLUListElement>(null);
 
   const items: Item[] = [
-    { label: 'Play next', run: () => player.playNext(track) },
-    { label: 'Add to queue', run: () => player.enqueue(track) },
+    {
+      label: 'Play next',
+      run: () => {
+        player.playNext(track);
+        setSaid(`“${track.title}” plays next.`);
+      },
+    },
+    {
+      label: 'Add to queue',
+      run: () => {
+        player.enqueue(track);
+        setSaid(`Added “${track.title}” to the queue.`);
+      },
+    },
     { label: 'Add to playlist…', run: () => setAdding(true) },
   ];
   if (session.user && session.user.id === track.user.id) {
@@ -34,6 +51,12 @@ export function TrackMenu({ track, className }: { track: Track; className?: stri
 
   const itemsNow = () =>
     Array.from(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+
+  useEffect(() => {
+    if (!said) return;
+    const timer = setTimeout(() => setSaid(null), SAID_MS);
+    return () => clearTimeout(timer);
+  }, [said]);
 
   useEffect(() => {
     if (!open) return;
@@ -129,6 +152,11 @@ export function TrackMenu({ track, className }: { track: Track; className?: stri
             </li>
           ))}
         </ul>
+      )}
+      {said && (
+        <span className="track-menu-said" role="status">
+          {said}
+        </span>
       )}
       {adding && <AddToPlaylistDialog track={track} onClose={() => setAdding(false)} />}
     </span>
