@@ -126,9 +126,10 @@ function Profile({ user, viewer }: { user: User; viewer: Viewer }) {
 }
 
 /**
- * The Tracks count: the network's `track_count` holds every track not deleted, unlisted and
- * scheduled ones too, which only their owner's list shows. A list read whole (shorter than a
- * page) is counted as shown; a longer one keeps the network's count.
+ * The Tracks count: what the list shows. The network's `track_count` already counts what the one
+ * asking can list (a listener the listed, released tracks; the owner, named by `user_id`, all of
+ * theirs), so it is exact past a page too; a list read whole (shorter than a page) is counted as
+ * shown, which is the same number, and follows the list at once when it is read again.
  */
 export function shownTrackCount(
   user: Pick<User, 'track_count'>,

@@ -125,7 +125,15 @@ export function presentUser(ctx: FakeContext, id: number): User | undefined {
     verified_with_tiktok: false,
     follower_count: count(chain.follows, (f) => f.endsWith(`:${id}`)),
     followee_count: count(chain.follows, (f) => f.startsWith(`${id}:`)),
-    track_count: owned(chain.tracks).length,
+    // As the real node: the owner counts all their tracks, anyone else the listed, released ones.
+    track_count: owned(chain.tracks).filter(
+      (t) =>
+        viewer === id ||
+        (t.data.is_unlisted !== true &&
+          !(
+            typeof t.data.release_date === 'string' && Date.parse(t.data.release_date) > Date.now()
+          )),
+    ).length,
     playlist_count: playlists.length - albums,
     album_count: albums,
     repost_count: count(chain.reposts, (r) => r.startsWith(`${id}:`)),
