@@ -43,6 +43,33 @@ describe('re-cutting a preview after upload', () => {
   let stranger: LocalAccount;
   let nodeWallet: LocalAccount;
   let uploaded: UploadRecord;
+  let songBytes: Uint8Array;
+
+  /** Uploads the song as `account` and waits for its job. */
+  async function uploadAs(account: LocalAccount): Promise<UploadRecord> {
+    const bytes = songBytes;
+    const form = new FormData();
+    form.set('template', 'audio');
+    form.set('previewStartSeconds', '0');
+    form.append('files', new Blob([bytes]), 'song.wav');
+    const res = await fetch(`${url}/uploads`, {
+      method: 'POST',
+      headers: await signRequest({
+        account,
+        method: 'POST',
+        path: '/uploads',
+        content: contentSha256Of(bytes),
+      }),
+      body: form,
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const [created] = ((await res.json()) as { data: UploadRecord[] }).data;
+    return waitForUpload(
+      async () =>
+        ((await (await fetch(`${url}/uploads/${created!.id}`)).json()) as { data: UploadRecord })
+          .data,
+    );
+  }
 
   async function cut(account: LocalAccount, body: unknown, headersOf = signedFor) {
     const text = JSON.stringify(body);
@@ -133,28 +160,8 @@ describe('re-cutting a preview after upload', () => {
       '2',
       song,
     ]);
-    const bytes = new Uint8Array(await readFile(song));
-    const form = new FormData();
-    form.set('template', 'audio');
-    form.set('previewStartSeconds', '0');
-    form.append('files', new Blob([bytes]), 'song.wav');
-    const res = await fetch(`${url}/uploads`, {
-      method: 'POST',
-      headers: await signRequest({
-        account: landlord,
-        method: 'POST',
-        path: '/uploads',
-        content: contentSha256Of(bytes),
-      }),
-      body: form,
-    });
-    assert.equal(res.status, 201, await res.clone().text());
-    const [created] = ((await res.json()) as { data: UploadRecord[] }).data;
-    uploaded = await waitForUpload(
-      async () =>
-        ((await (await fetch(`${url}/uploads/${created!.id}`)).json()) as { data: UploadRecord })
-          .data,
-    );
+    songBytes = new Uint8Array(await readFile(song));
+    uploaded = await uploadAs(landlord);
     assert.equal(uploaded.status, 'done', uploaded.error);
     assert.ok(uploaded.receipt, 'a registered node signs the upload receipt');
   });
@@ -252,5 +259,25 @@ describe('re-cutting a preview after upload', () => {
       data: UploadRecord;
     };
     assert.equal(read.data.previewStartSeconds, 3);
+  });
+
+  it("lets each wallet that uploaded the same audio move its own upload's preview", async () => {
+    const stream = uploaded.results[TRANSCODE_RESULTS.stream]!;
+    const theirs = await uploadAs(stranger);
+    assert.equal(
+      theirs.results[TRANSCODE_RESULTS.stream],
+      stream,
+      'the same audio, the same stream',
+    );
+    const answer = await cut(stranger, { cid: stream, previewStartSeconds: 4 });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.data!.id, theirs.id);
+    const { data } = await recoverUploadReceipt(answer.body.data!.receipt);
+    assert.equal(data.uploader, stranger.address);
+    // The landlord's upload keeps the start they chose.
+    const mine = (await (await fetch(`${url}/uploads/${uploaded.id}`)).json()) as {
+      data: UploadRecord;
+    };
+    assert.equal(mine.data.previewStartSeconds, 3);
   });
 });

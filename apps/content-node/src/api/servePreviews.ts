@@ -79,14 +79,15 @@ export function parsePreviewCutInput(body: unknown): PreviewCutInput {
 export function servePreviews(components: ServePreviewsComponents, init: ServePreviewsInit) {
   const { store, uploads, ffmpeg } = components;
 
-  /** The finished audio upload whose stream is `cid` (records are shared: any node has it). */
-  async function uploadOfStream(cid: string): Promise<UploadRecord | undefined> {
-    let found: UploadRecord | undefined;
+  /**
+   * The audio uploads whose stream is `cid` (records are shared: any node has them): the same
+   * audio uploaded twice, or by two wallets, makes the same stream.
+   */
+  async function uploadsOfStream(cid: string): Promise<UploadRecord[]> {
+    const found: UploadRecord[] = [];
     for await (const record of uploads.list()) {
-      if (record.template !== 'audio' || record.results[TRANSCODE_RESULTS.stream] !== cid) continue;
-      // Two uploads of the same audio make the same stream: the newest finished one answers.
-      if (!found || (record.status === 'done' && record.updatedAt > found.updatedAt))
-        found = record;
+      if (record.template === 'audio' && record.results[TRANSCODE_RESULTS.stream] === cid)
+        found.push(record);
     }
     return found;
   }
@@ -94,14 +95,23 @@ export function servePreviews(components: ServePreviewsComponents, init: ServePr
   async function servePreviewCut(request: FastifyRequest) {
     const wallet = components.signerOf(request);
     const { cid, previewStartSeconds } = parsePreviewCutInput(request.body);
-    const record = await uploadOfStream(cid);
-    if (!record) {
+    const found = await uploadsOfStream(cid);
+    if (found.length === 0) {
       throw new NotFoundError(`No upload on this network made the stream ${cid}`, {
         code: 'upload_not_found',
       });
     }
-    // Only the wallet the receipt names (the uploader) may move the preview of its audio.
-    if (record.wallet.toLowerCase() !== wallet.toLowerCase()) {
+    // Only a wallet that uploaded this audio (the one its receipt names) may move its preview;
+    // of its uploads, the newest finished one answers.
+    const own = found
+      .filter((r) => r.wallet.toLowerCase() === wallet.toLowerCase())
+      .sort(
+        (a, b) =>
+          Number(b.status === 'done') - Number(a.status === 'done') ||
+          b.updatedAt.localeCompare(a.updatedAt),
+      );
+    const record = own[0];
+    if (!record) {
       throw new ForbiddenError('Only the wallet that uploaded this audio may change its preview', {
         code: 'not_uploader',
       });
