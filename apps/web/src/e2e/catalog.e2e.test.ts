@@ -1,7 +1,8 @@
 // A landlord manages their catalog in the web player, in Debian's Chromium against a devnet
 // started as a user starts it: log in as a demo landlord (coming back to the page they were on),
-// edit a track's title and genre from its page and see them changed, delete a track after its
-// confirmation (Escape first keeps it) and see it gone from their profile.
+// edit a track's title and genre from its page and see them changed, move its preview start (a
+// new preview is cut), delete a track after its confirmation (Escape first keeps it) and see it
+// gone from their profile.
 // Screenshots go to apps/web/test-artifacts/.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -93,6 +94,45 @@ describe('a landlord manages their catalog in a browser', { skip: missing }, () 
     const after = await ownTitles();
     assert.ok(after.includes(renamed), `the profile lists the new title: ${after.join(', ')}`);
     assert.ok(!after.includes(before), `and not the old one: ${after.join(', ')}`);
+  });
+
+  it("moves a track's preview start: a new preview is cut and the track names it", async () => {
+    const node = devnet.manifest.discoveryNodes[0]!.endpoint;
+    type Previewed = { preview_cid: string | null; preview_start_seconds: number | null };
+    const read = async (permalink: string) =>
+      (
+        (await (
+          await fetch(`${node}/v1/tracks?permalink=${encodeURIComponent(permalink)}`)
+        ).json()) as { data: (Previewed & { duration: number })[] }
+      ).data[0]!;
+    const title = (await ownTitles())[0]!;
+    await page.getByRole('link', { name: title, exact: true }).first().click();
+    await page.getByRole('button', { name: 'Edit track' }).click();
+    const permalink = new URL(page.url()).pathname;
+    const before = await read(permalink);
+    const form = page.getByRole('form', { name: `Edit ${title}` });
+    await form
+      .getByRole('radio', { name: /Public|Followers|Tippers|For sale/ })
+      .first()
+      .waitFor();
+    const field = form.getByLabel(/Preview starts at/);
+    // Past the end: refused in words, nothing sent.
+    await field.fill(String(before.duration + 10));
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.getByText(/The preview must start before the end of the track/).waitFor();
+    const start = before.preview_start_seconds === 5 ? 6 : 5;
+    await field.fill(String(start));
+    await shot('preview-start');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'detached', timeout: 120_000 });
+    const after = await read(permalink);
+    assert.equal(after.preview_start_seconds, start);
+    assert.ok(after.preview_cid && after.preview_cid !== before.preview_cid, 'a new preview');
+    // Opened again, the form shows the new start.
+    await page.getByRole('button', { name: 'Edit track' }).click();
+    assert.equal(await page.getByLabel(/Preview starts at/).inputValue(), String(start));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.goto(`${web}/${handle}`);
   });
 
   it('deletes a track after its confirmation, and the profile no longer lists it', async () => {
