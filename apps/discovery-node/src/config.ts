@@ -45,7 +45,7 @@ export const discoveryNodeConfigSpec = {
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   /**
    * How old an eth block must be before its payments are judged while the data indexer is at the
-   * data chain's head: 2 s on a devnet data chain, 30 s elsewhere by default (docs/design.md §9).
+   * data chain's head: 5 s on a devnet data chain, 30 s elsewhere by default (docs/design.md §9).
    */
   paymentSettle: env.duration().optional(),
   pollInterval: env.duration().default(1000),

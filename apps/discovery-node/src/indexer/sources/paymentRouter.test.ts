@@ -526,7 +526,7 @@ describe('payment router source', () => {
     for (const digest of digests.slice(1)) assert.deepEqual(digest, digests[0]);
   });
 
-  it("at the data chain's head, judges eth blocks once they are the settle window old: 30 s by default, 2 s on a devnet", async () => {
+  it("at the data chain's head, judges eth blocks once they are the settle window old: 30 s by default, 5 s on a devnet", async () => {
     const database = await openTestDatabase('pglite');
     try {
       const { db } = database;
@@ -540,7 +540,7 @@ describe('payment router source', () => {
       assert.equal(await paymentTimeCeiling(db, { ...init, now }), Number(head.timestamp) + 70);
       assert.equal(
         await paymentTimeCeiling(db, { ...init, now, settleMs: DEVNET_PAYMENT_SETTLE_MS }),
-        Number(head.timestamp) + 98,
+        Number(head.timestamp) + 95,
       );
       // With a data block the indexer has not read yet, only the checkpoint block's time bounds
       // it, however old the payments are.

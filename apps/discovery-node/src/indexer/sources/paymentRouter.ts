@@ -36,12 +36,12 @@ export { PAYMENTS_CHECKPOINT };
 export const PAYMENT_SETTLE_MS = 30_000;
 /**
  * The settle window on a devnet's data chain (devchain), whose blocks take this machine's clock's
- * time (several may share a second; its clock is never behind the wall clock, a seeded past ends
- * in the present): a data block mined later has a time at least the current second's, so an eth
- * block a second or more old is safe. Two seconds leave one for rounding. A purchase on an idle
- * devnet is recorded in about 2 s instead of 30.
+ * time (several may share a second). Its clock is at most a second or two behind the wall clock:
+ * a seeded past ends by moving it to the present's second (`coliving devnet up`), and a burst of
+ * writes only moves it ahead. So a data block mined later has a later time than an eth block five
+ * seconds old. A purchase on an idle devnet is recorded in about 5 s instead of 30.
  */
-export const DEVNET_PAYMENT_SETTLE_MS = 2_000;
+export const DEVNET_PAYMENT_SETTLE_MS = 5_000;
 
 const paymentEvent = getAbiItem({ abi: paymentRouterAbi, name: 'Payment' });
 
