@@ -1,7 +1,8 @@
 // Residents keep listening, in Debian's Chromium against a devnet started as a user starts it:
 // a profile list plays on with Next, and so does a track page opened from a chart; the queue
 // panel works from the keyboard alone (Q opens it, Tab stays inside, Escape closes it and focus
-// goes back), and a phone gets the full-screen player with the waveform to seek on. Screenshots go to apps/web/test-artifacts/.
+// goes back), and a phone gets the full-screen player with the waveform to seek on. Screenshots
+// go to apps/web/test-artifacts/.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -91,44 +92,63 @@ describe('residents keep listening in a browser', { skip: missing }, () => {
   });
 
   it('plays on through the list a track page was opened from: Next plays the list’s next track', async () => {
-    await page.goto(`${web}/trending`);
-    const chart = page.getByRole('list', { name: /^Trending tracks/ });
-    await chart.waitFor({ timeout: 60_000 });
-    const rows = await chart.locator('.track-row').evaluateAll((lis) =>
-      lis.map((li) => ({
-        title: li.querySelector('.track-title')?.textContent ?? '',
-        landlord: li.querySelector('.track-artist')?.textContent ?? '',
-      })),
-    );
-    // A row followed by another landlord's track: from a fresh visit its page would play on into
-    // its own landlord's tracks instead, so only the list can make Next play that one.
-    const i = rows.findIndex(
-      (row, k) => k + 1 < rows.length && rows[k + 1]!.landlord !== row.landlord,
-    );
-    assert.ok(i >= 0, `the chart mixes landlords: ${JSON.stringify(rows)}`);
-    const [from, next] = [rows[i]!, rows[i + 1]!];
-    await chart.locator('.track-row').nth(i).getByRole('link', { name: from.title }).click();
-    await page.getByRole('heading', { level: 1, name: from.title }).waitFor();
-    await page.getByText(/^Play goes on through Trending tracks/).waitFor();
-    await page
-      .locator('.hero-actions')
-      .getByRole('button', { name: `Play ${from.title}` })
-      .click();
-    await until('the track page’s track playing', async () =>
-      (await nowPlaying(page)) === from.title ? true : undefined,
-    );
-    await page.getByRole('button', { name: 'Next track' }).click();
-    await until(
-      `the list’s next track (${next.title}) playing`,
-      async () => ((await nowPlaying(page)) === next.title ? true : undefined),
-      20_000,
-    );
-    await shot('track-page-list');
+    // A listener of their own (an empty player): a track already playing would only pause.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const on = await context.newPage();
+    try {
+      await on.goto(`${web}/trending`);
+      const chart = on.getByRole('list', { name: /^Trending tracks/ });
+      await chart.waitFor({ timeout: 60_000 });
+      const rows = await chart.locator('.track-row').evaluateAll((lis) =>
+        lis.map((li) => ({
+          title: li.querySelector('.track-title')?.textContent ?? '',
+          landlord: li.querySelector('.track-artist')?.textContent ?? '',
+        })),
+      );
+      // A row followed by another landlord's track: from a fresh visit its page would play on
+      // into its own landlord's tracks instead, so only the list can make Next play that one.
+      const i = rows.findIndex(
+        (row, k) => k + 1 < rows.length && rows[k + 1]!.landlord !== row.landlord,
+      );
+      assert.ok(i >= 0, `the chart mixes landlords: ${JSON.stringify(rows)}`);
+      const [from, next] = [rows[i]!, rows[i + 1]!];
+      await chart.locator('.track-row').nth(i).getByRole('link', { name: from.title }).click();
+      await on.getByRole('heading', { level: 1, name: from.title }).waitFor();
+      await on.getByText(/^Play goes on through Trending tracks/).waitFor();
+      const play = on.locator('.hero-actions').getByRole('button', { name: `Play ${from.title}` });
+      await play.click();
+      await until('the track page’s track playing', async () =>
+        (await nowPlaying(on)) === from.title ? true : undefined,
+      );
+      await on.getByRole('button', { name: 'Next track' }).click();
+      await until(
+        `the list’s next track (${next.title}) playing`,
+        async () => ((await nowPlaying(on)) === next.title ? true : undefined),
+        20_000,
+      );
+      await shot('track-page-list', on);
 
-    // Opened afresh (a reload), the same page plays on into its landlord's tracks.
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: from.title }).waitFor();
-    assert.equal(await page.getByText(/^Play goes on through/).count(), 0);
+      // Opened afresh (a reload), the same page plays on into its landlord's tracks.
+      await on.reload();
+      await on.getByRole('heading', { level: 1, name: from.title }).waitFor();
+      const more = on.getByRole('list', { name: /^More by / });
+      await more.waitFor({ timeout: 60_000 });
+      const theirs = (await more.locator('.track-title').allTextContents())[0];
+      assert.ok(theirs, `${from.landlord} has another track`);
+      assert.equal(await on.getByText(/^Play goes on through/).count(), 0);
+      await play.click();
+      await until('the track playing again', async () =>
+        (await nowPlaying(on)) === from.title ? true : undefined,
+      );
+      await on.getByRole('button', { name: 'Next track' }).click();
+      await until(
+        `the landlord's other track (${theirs}) playing`,
+        async () => ((await nowPlaying(on)) === theirs ? true : undefined),
+        20_000,
+      );
+    } finally {
+      await context.close();
+    }
   });
 
   it('opens the queue by keyboard, keeps Tab inside, and Escape closes it', async () => {
