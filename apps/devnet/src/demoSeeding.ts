@@ -1,6 +1,7 @@
 // What every part of the demo catalog's seeding shares (seedDemoCatalog.ts and the seedDemo*
 // modules): who the members are, the tracks planned, and the run's steps, whose first failure
 // stops every other and is the one reported.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { ColivingSdk } from '@coliving/sdk';
 import type { Address } from 'viem';
@@ -55,12 +56,20 @@ export type CreateDemoSeedingParameters = {
   signal?: AbortSignal;
 };
 
+/**
+ * How many listeners the run's signal may have before Node warns of a leak (its default is 10).
+ * Every call in flight listens to it (the SDK's reads and writes, uploads, image renders, retry
+ * waits); at its busiest, `npm start` has a few dozen at once, which is no leak.
+ */
+const SIGNAL_LISTENERS = 500;
+
 /** Starts a seeding run; throws at once if `signal` is aborted already. */
 export function createDemoSeeding(p: CreateDemoSeedingParameters): DemoSeeding {
   const say = (message: string) => p.onProgress?.(message);
   // The first failure stops every task still running, and is the one reported.
   const abort = new AbortController();
   const signal = p.signal ? AbortSignal.any([p.signal, abort.signal]) : abort.signal;
+  setMaxListeners(SIGNAL_LISTENERS, signal);
   signal.throwIfAborted();
   const step = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
     try {
