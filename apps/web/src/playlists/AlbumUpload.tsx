@@ -51,6 +51,32 @@ export function AlbumModeSwitch({ user, single }: { user: User; single: ReactNod
   );
 }
 
+/** Why an album upload stopped: the file it was on (null when making the album itself failed). */
+export type AlbumFailure = {
+  failed: { title: string; fileName: string } | null;
+  /** The upload's words (`describeUploadError`), or "Cancelled.". */
+  why: string;
+  /** The titles of the tracks published before it stopped. */
+  published: string[];
+};
+
+/**
+ * What a stopped album upload says: which file, why, that no album was made, and which of its
+ * tracks were published all the same (they stay on the profile), or that nothing was.
+ */
+export function albumFailureWords({ failed, why, published }: AlbumFailure): string {
+  // A single upload's words end with "Nothing was published.", not true of the album's others.
+  const reason = why.replace(/\s*Nothing was published\.$/, '');
+  const where = failed ? `“${failed.title}” (${failed.fileName}): ` : '';
+  const kept =
+    published.length === 0
+      ? 'Nothing was published.'
+      : `${published.length === 1 ? 'This track was' : `These ${published.length} tracks were`} ` +
+        `published and ${published.length === 1 ? 'is' : 'are'} on your profile: ` +
+        `${published.map((t) => `“${t}”`).join(', ')}.`;
+  return `${where}${reason} The album was not made. ${kept}`;
+}
+
 export function AlbumUpload({ user }: { user: User }) {
   const sdk = useSdk();
   const [name, setName] = useState('');
@@ -105,9 +131,12 @@ export function AlbumUpload({ user }: { user: User }) {
     controller.current = abort;
     void (async () => {
       const trackIds: string[] = [];
+      const published: string[] = [];
+      let failed: AlbumFailure['failed'] = null;
       try {
         for (const [index, item] of items.entries()) {
           const title = item.title.trim();
+          failed = { title, fileName: item.file.name };
           setProgress({
             phase: 'uploading',
             words: `Uploading track ${index + 1} of ${items.length}: ${title}…`,
@@ -121,7 +150,9 @@ export function AlbumUpload({ user }: { user: User }) {
             signal: abort.signal,
           });
           trackIds.push(trackId);
+          published.push(title);
         }
+        failed = null;
         setProgress({ phase: 'uploading', words: `Creating the album ${albumName}…` });
         const { playlist } = await sdk.playlists.create({
           userId: user.id,
@@ -133,12 +164,8 @@ export function AlbumUpload({ user }: { user: User }) {
         });
         setProgress({ phase: 'done', album: playlist });
       } catch (error) {
-        const kept =
-          trackIds.length > 0
-            ? ` ${trackIds.length} of the tracks were published and are on your profile.`
-            : '';
         const why = abort.signal.aborted ? 'Cancelled.' : describeUploadError(error);
-        setProgress({ phase: 'failed', message: `${why}${kept}` });
+        setProgress({ phase: 'failed', message: albumFailureWords({ failed, why, published }) });
       } finally {
         if (controller.current === abort) controller.current = null;
       }
