@@ -95,7 +95,8 @@ function osa(a: string, b: string, max: number, prefix: boolean): number | undef
  * 4-letter word leaves it one trigram, two swaps in a 7-letter word none). The sorted words are
  * walked as a trie: the distance row of a shared start is computed once for all the words that
  * share it, and a start already more than `max` away ends the walk under it, so a query word
- * visits a few hundred starts, not the dictionary.
+ * visits only the starts within its reach, not the whole dictionary (the test checks it against
+ * a check of every word).
  */
 export function wordsWithin(
   sorted: readonly string[],
