@@ -644,6 +644,9 @@ describe('API v1 on an indexed fixture chain', () => {
       ['alice/sunset-boulevard-11', `/v1/tracks/${h(11)}`],
       ['/alice/playlist/road-trip', `/v1/playlists/${h(20)}`],
       ['https://x.test/bob/album/first-album?ref=1', `/v1/playlists/${h(21)}`],
+      // A link of the other kind (shared before a playlist became an album) finds it too.
+      ['/bob/playlist/first-album', `/v1/playlists/${h(21)}`],
+      ['/alice/album/road-trip', `/v1/playlists/${h(20)}`],
     ];
     for (const [url, location] of cases) {
       const res = await get(`/v1/resolve?url=${encodeURIComponent(url)}`);

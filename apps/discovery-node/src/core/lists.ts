@@ -165,8 +165,25 @@ export async function trackIdBySlug(
   return byId[0] ? Number(byId[0].track_id) : undefined;
 }
 
-/** Like trackIdBySlug, for a playlist or an album. */
+/**
+ * Like trackIdBySlug, for a playlist or an album: the kind the link names first, then the other
+ * kind, so a link shared before a playlist became an album (`/handle/playlist/slug`) still finds
+ * it, and the same for an album made a playlist again.
+ */
 export async function playlistIdBySlug(
+  db: Kysely<DB>,
+  ownerId: number,
+  slug: string,
+  isAlbum: boolean,
+): Promise<number | undefined> {
+  return (
+    (await playlistIdOfKindBySlug(db, ownerId, slug, isAlbum)) ??
+    (await playlistIdOfKindBySlug(db, ownerId, slug, !isAlbum))
+  );
+}
+
+/** The owner's playlist (or album, per `isAlbum`) with this slug, like trackIdBySlug. */
+async function playlistIdOfKindBySlug(
   db: Kysely<DB>,
   ownerId: number,
   slug: string,
