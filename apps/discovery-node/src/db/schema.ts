@@ -150,8 +150,40 @@ export type IndexingCheckpointsTable = {
   block_hash: string;
 };
 
+/** Developer apps (migrations/0013_developer_apps_grants.sql), keyed by their lower-case address. */
+export type DeveloperAppsTable = {
+  address: string;
+  user_id: number;
+  name: string;
+  description: string | null;
+  image_url: string | null;
+  redirect_uris: ColumnType<string[], string, string>;
+  is_deleted: boolean;
+  created_block: number;
+  created_at: Timestamp;
+  updated_block: number;
+  updated_at: Timestamp;
+  tx_hash: string;
+};
+
+/** Grants: a user's authorization of a grantee wallet (an app or a manager) to act for it. */
+export type GrantsTable = {
+  user_id: number;
+  grantee_address: string;
+  /** True: active once not revoked; null: a manager grant waiting; false: rejected. */
+  is_approved: boolean | null;
+  is_revoked: boolean;
+  created_block: number;
+  created_at: Timestamp;
+  updated_block: number;
+  updated_at: Timestamp;
+  tx_hash: string;
+};
+
 export type DB = {
   users: UsersTable;
+  developer_apps: DeveloperAppsTable;
+  grants: GrantsTable;
   tracks: TracksTable;
   playlists: PlaylistsTable;
   playlist_tracks: PlaylistTracksTable;

@@ -20,6 +20,9 @@ export const DIGEST_TABLES: readonly { table: keyof DB; key: readonly string[] }
   { table: 'aggregate_track', key: ['track_id'] },
   { table: 'aggregate_playlist', key: ['playlist_id'] },
   { table: 'skipped_actions', key: ['block_number', 'log_index'] },
+  // Developer apps and grants (indexer/entities/developerApp.ts, grant.ts).
+  { table: 'developer_apps', key: ['address'] },
+  { table: 'grants', key: ['user_id', 'grantee_address'] },
   // The play log's (indexer/sources/playLog.ts): on the same chain, at its own checkpoint.
   { table: 'plays', key: ['play_id'] },
   { table: 'skipped_plays', key: ['block_number', 'log_index', 'play_index'] },
