@@ -882,6 +882,124 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal(fresh!.track_count, 2);
   });
 
+  it('resolves a private playlist for its owner only, and carries user_id on to the item', async () => {
+    const dave = network.accounts[4]!;
+    await node.dataIndexer.waitFor(
+      await submitActions(network, [
+        {
+          account: dave,
+          userId: 4,
+          entityType: 'Playlist',
+          entityId: 44,
+          action: 'Create',
+          metadata: {
+            playlist_name: 'Dave Secret',
+            is_private: true,
+            playlist_contents: { track_ids: [{ track: 10, time: 1700000300 }] },
+          },
+        },
+      ]),
+    );
+    const resolve = (viewer?: number) =>
+      get(`/v1/resolve?url=/dave/playlist/dave-secret${viewer ? `&user_id=${h(viewer)}` : ''}`);
+    // Anyone but the owner: the link leads nowhere (not to the id of a private playlist).
+    for (const viewer of [undefined, 2]) {
+      const res = await resolve(viewer);
+      assert.equal(res.status, 404, `viewer ${viewer}`);
+      assert.equal((res.body!.error as { code: string }).code, 'permalink_not_found');
+    }
+    // The owner is led to it, with their user_id carried on, and the item's route answers.
+    const own = await resolve(4);
+    assert.equal(own.status, 302);
+    assert.equal(own.headers.location, `/v1/playlists/${h(44)}?user_id=${h(4)}`);
+    const found = await get(String(own.headers.location));
+    assert.equal(found.status, 200);
+    const [playlist] = found.body!.data as { playlist_name: string; is_private: boolean }[];
+    assert.equal(playlist!.playlist_name, 'Dave Secret');
+    assert.equal(playlist!.is_private, true);
+    // Users and tracks carry it on too (does_current_user_follow, a scheduled track's owner).
+    const user = await get(`/v1/resolve?url=/alice&user_id=${h(4)}`);
+    assert.equal(user.headers.location, `/v1/users/${h(1)}?user_id=${h(4)}`);
+    assert.equal((await get(String(user.headers.location))).status, 200);
+    assert.equal(
+      (await get(`/v1/resolve?url=/alice/sunset-boulevard&user_id=${h(4)}`)).headers.location,
+      `/v1/tracks/${h(10)}?user_id=${h(4)}`,
+    );
+    // A user_id that is no id is refused as on every route.
+    assert.equal((await get('/v1/resolve?url=/alice&user_id=%21%21')).status, 400);
+  });
+
+  it("counts in a playlist's track_count the tracks the viewer can play, as its track list shows them", async () => {
+    const dave = network.accounts[4]!;
+    const step = async (action: ChainAction) =>
+      node.dataIndexer.waitFor(await submitActions(network, [action]));
+    const create = async (entityId: number, title: string, extra: Record<string, unknown>) =>
+      step({
+        account: dave,
+        userId: 4,
+        entityType: 'Track',
+        entityId,
+        action: 'Create',
+        metadata: await uploads.withReceipt(dave.address, {
+          title,
+          genre: 'Electronic',
+          track_cid: await cid(`${title}-stream`),
+          duration: 90,
+          ...extra,
+        }),
+      });
+    await create(40, 'Dave One', {});
+    await create(41, 'Dave Unlisted', { is_unlisted: true });
+    await create(42, 'Dave Scheduled', {
+      release_date: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    });
+    await create(43, 'Dave Deleted Later', {});
+    await step({
+      account: dave,
+      userId: 4,
+      entityType: 'Playlist',
+      entityId: 45,
+      action: 'Create',
+      metadata: {
+        playlist_name: 'Dave Album',
+        is_album: true,
+        playlist_contents: {
+          track_ids: [40, 41, 42, 43].map((track, i) => ({ track, time: 1700000400 + i })),
+        },
+      },
+    });
+    await step({ account: dave, userId: 4, entityType: 'Track', entityId: 43, action: 'Delete' });
+
+    const album = async (viewer?: number) => {
+      const q = viewer ? `?user_id=${h(viewer)}` : '';
+      const [one] = (await get(`/v1/playlists/${h(45)}${q}`)).body!.data as {
+        track_count: number;
+        playlist_contents: unknown[];
+      }[];
+      const tracks = (await get(`/v1/playlists/${h(45)}/tracks${q}`)).body!.data as unknown[];
+      const [listed] = (await get(`/v1/users/${h(4)}/albums${q}`)).body!.data as {
+        track_count: number;
+      }[];
+      return {
+        count: one!.track_count,
+        entries: one!.playlist_contents.length,
+        tracks: tracks.length,
+        listed: listed!.track_count,
+      };
+    };
+    // A listener: the deleted and the scheduled track are not counted, the unlisted one is (the
+    // album plays it); the contents still name all four, as Audius's do.
+    assert.deepEqual(await album(), { count: 2, entries: 4, tracks: 2, listed: 2 });
+    assert.deepEqual(await album(2), { count: 2, entries: 4, tracks: 2, listed: 2 });
+    // The owner also has their scheduled track in the list, so in the count.
+    assert.deepEqual(await album(4), { count: 3, entries: 4, tracks: 3, listed: 3 });
+    // Once the release date passes it counts for everyone, with no indexer write.
+    await sql`update tracks set release_date = now() - interval '1 minute'
+      where track_id = 42`.execute(database.db);
+    // (a viewer not asked before: answers are kept for the minute)
+    assert.deepEqual(await album(1), { count: 3, entries: 4, tracks: 3, listed: 3 });
+  });
+
   it('trends on plays: week and all time differ, and underground lists a track once it qualifies', async () => {
     const ids = async (url: string) =>
       ((await get(url)).body!.data as { id: string }[]).map((t) => t.id);

@@ -146,19 +146,24 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
     },
   );
 
-  app.get<{ Querystring: { url: string } }>(
+  app.get<{ Querystring: { url: string; user_id?: string } }>(
     '/v1/resolve',
     {
       schema: {
         summary: 'Resolve a permalink (or a full URL) to its API path',
         description:
           '/handle, /handle/slug, /handle/playlist/slug and /handle/album/slug; answers 302 to ' +
-          '/v1/users/{id}, /v1/tracks/{id} or /v1/playlists/{id}.',
+          '/v1/users/{id}, /v1/tracks/{id} or /v1/playlists/{id}, carrying user_id (the current ' +
+          'user) on, so the owner of a private playlist or a scheduled track is led to it.',
         tags: ['resolve'],
-        querystring: query({ url: { type: 'string', minLength: 1, maxLength: 2000 } }, ['url']),
+        querystring: query(
+          { url: { type: 'string', minLength: 1, maxLength: 2000 }, ...userIdParam },
+          ['url'],
+        ),
       },
     },
     async function serveResolve(request, reply) {
+      const viewerId = viewerOf(request.query);
       const path = permalinkPath(request.query.url);
       const parts = path.split('/').filter((p) => p !== '');
       const notFound = () =>
@@ -185,8 +190,15 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
           });
         const id = await playlistIdBySlug(db, ownerId, parts[2]!, parts[1] === 'album');
         if (id === undefined) throw notFound();
+        // A private playlist is found only by its owner: to anyone else its link leads nowhere,
+        // not to its id.
+        const [playlist] = await loadPlaylists(db, [id]);
+        if (!playlist || !isPlaylistVisible(playlist, viewerId)) throw notFound();
         location = `/v1/playlists/${encodeHashId(id)}`;
       }
+      // The item's route answers for the same current user (a private playlist, a scheduled
+      // track and the current user's fields need it).
+      if (viewerId !== undefined) location += `?user_id=${encodeHashId(viewerId)}`;
       return reply.header('cache-control', 'no-store').redirect(location, 302);
     },
   );

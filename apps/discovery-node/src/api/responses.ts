@@ -239,7 +239,9 @@ export function toPlaylist(playlist: PlaylistView, ctx: ResponseContext, access:
     repost_count: playlist.repostCount,
     favorite_count: playlist.saveCount,
     total_play_count: playlist.totalPlayCount,
-    track_count: playlist.contents.length,
+    // The tracks the viewer can play (as /v1/playlists/{id}/tracks lists them), not every entry
+    // of playlist_contents: a deleted or scheduled track stays listed there.
+    track_count: playlist.playableTrackCount,
     user: toUser(playlist.owner, ctx),
     user_id: encodeHashId(playlist.ownerId),
     access,

@@ -3,6 +3,7 @@
 // page, never one query per item.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB, ItemType } from '../db/schema.js';
+import { ownerActive, releasedBy } from './visibility.js';
 
 type Json = Record<string, unknown>;
 
@@ -107,6 +108,12 @@ export type PlaylistView = {
   repostCount: number;
   totalPlayCount: number;
   contents: { trackId: number; addedAt: number; metadataAt: number }[];
+  /**
+   * Of `contents`, the tracks the viewer can play, as `/v1/playlists/{id}/tracks` lists them: not
+   * deleted, owner active, released (a track's owner also counts their scheduled one). Unlisted
+   * tracks count: a playlist plays them. Read at query time, never indexed state.
+   */
+  playableTrackCount: number;
   viewer?: ViewerItemState;
 };
 
@@ -443,6 +450,7 @@ type PlaylistRow = {
   save_count: number | null;
   repost_count: number | null;
   total_play_count: number;
+  playable_track_count: number;
   contents: { track_id: number; added_at: number; metadata_at: number }[] | null;
 };
 
@@ -461,6 +469,13 @@ export async function loadPlaylists(
       (select coalesce(sum(ap.play_count), 0) from playlist_tracks pt
         join aggregate_plays ap on ap.track_id = pt.track_id
         where pt.playlist_id = p.playlist_id)::int as total_play_count,
+      (select count(*) from playlist_tracks pt
+        join tracks t on t.track_id = pt.track_id
+        join users tu on tu.user_id = t.owner_id
+        where pt.playlist_id = p.playlist_id and not t.is_deleted
+          and ${ownerActive(sql.ref('tu.is_deactivated'))}
+          and (${releasedBy('t.release_date', sql`now()`)}
+            or t.owner_id = ${viewerId ?? null}))::int as playable_track_count,
       (select json_agg(json_build_object('track_id', pt.track_id, 'added_at', pt.added_at,
           'metadata_at', pt.added_at) order by pt.position)
         from playlist_tracks pt where pt.playlist_id = p.playlist_id) as contents,
@@ -499,6 +514,7 @@ export async function loadPlaylists(
       saveCount: Number(row.save_count ?? 0),
       repostCount: Number(row.repost_count ?? 0),
       totalPlayCount: Number(row.total_play_count),
+      playableTrackCount: Number(row.playable_track_count),
       contents: (row.contents ?? []).map((c) => ({
         trackId: Number(c.track_id),
         addedAt: Number(c.added_at),
