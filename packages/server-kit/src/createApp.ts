@@ -52,10 +52,14 @@ type Compile = (context: RouteValidatorContext) => unknown;
 type BuildValidator = (externalSchemas: unknown, options: { customOptions: object }) => Compile;
 
 /**
- * Builds schema validators with two Ajv configurations. Query strings, params and headers are
+ * Builds schema validators with three Ajv configurations. Query strings, params and headers are
  * text, so they are coerced to the schema's types (`?limit=10` is a number, a repeated key an
  * array). Bodies are JSON and keep their types: `{"limit": "10"}` for a number is a 400, not a
- * silent conversion. Neither strips undeclared properties: `additionalProperties: false` refuses.
+ * silent conversion, and a body's undeclared property is refused where its schema says
+ * `additionalProperties: false` (signed writes are exact). A query string's undeclared parameter
+ * is dropped instead, as Audius ignores parameters it does not know (clients send `?isrc=`,
+ * `?omit_tracks=` …); a declared one with a bad value is still a 400. Params and headers keep
+ * the strict rule.
  */
 function splitValidatorFactory(): BuildValidator {
   const build = AjvCompiler() as unknown as BuildValidator;
@@ -69,13 +73,27 @@ function splitValidatorFactory(): BuildValidator {
       ...options,
       customOptions: { ...options.customOptions, ...base, coerceTypes: 'array' },
     });
-    return (context) => (context.httpPart === 'body' ? body(context) : text(context));
+    const query = build(externalSchemas, {
+      ...options,
+      customOptions: {
+        ...options.customOptions,
+        ...base,
+        coerceTypes: 'array',
+        removeAdditional: true,
+      },
+    });
+    return (context) =>
+      context.httpPart === 'body'
+        ? body(context)
+        : context.httpPart === 'querystring'
+          ? query(context)
+          : text(context);
   };
 }
 
 /**
  * A fastify 5 app with the house defaults: the one JSON error handler, JSON 404s, a body limit,
- * request ids, strict schema validation, and CORS open to web apps on any origin. Every refusal,
+ * request ids, schema validation (strict but for unknown query parameters, which are dropped), and CORS open to web apps on any origin. Every refusal,
  * including those made before any route runs, answers `{"error": {"code", "message"}}`.
  */
 export function createApp({

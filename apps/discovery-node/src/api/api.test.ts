@@ -480,7 +480,8 @@ describe('API v1 on an indexed fixture chain', () => {
       ['/v1/tracks/notanid!', 400, 'invalid_id'],
       ['/v1/tracks/0', 400, 'invalid_id'],
       ['/v1/tracks/999999', 404, 'track_not_found'],
-      [`/v1/tracks/${h(10)}?bogus=1`, 400, 'validation_error'],
+      [`/v1/tracks/${h(10)}?bogus=1&user_id=notanid!`, 400, 'invalid_id'],
+      ['/v1/tracks/trending?omit_tracks=true&limit=abc', 400, 'validation_error'],
       ['/v1/tracks/trending?limit=501', 400, 'validation_error'],
       ['/v1/tracks/trending?limit=0', 400, 'validation_error'],
       ['/v1/tracks/trending?offset=-1', 400, 'validation_error'],
@@ -654,6 +655,20 @@ describe('API v1 on an indexed fixture chain', () => {
       assert.equal(res.headers.location, location, url);
     }
     assert.equal((await get('/v1/resolve?url=/alice/playlist/sunset-boulevard')).status, 404);
+  });
+
+  it('ignores query parameters it does not know, as Audius does', async () => {
+    for (const [url, plain] of [
+      [`/v1/tracks/${h(10)}?isrc=USRC17607839&bogus=1`, `/v1/tracks/${h(10)}`],
+      [`/v1/users/${h(1)}?is_verified=true`, `/v1/users/${h(1)}`],
+      [`/v1/playlists/${h(20)}?omit_tracks=true`, `/v1/playlists/${h(20)}`],
+      ['/v1/tracks/trending?limit=2&with_users=true', '/v1/tracks/trending?limit=2'],
+      ['/v1/users/search?query=alise&is_verified=false', '/v1/users/search?query=alise'],
+    ] as const) {
+      const [res, expected] = [await get(url), await get(plain)];
+      assert.equal(res.status, 200, url);
+      assert.deepEqual(stable(res.body), stable(expected.body), url);
+    }
   });
 
   it('hands out unclaimed ids', async () => {

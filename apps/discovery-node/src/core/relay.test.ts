@@ -593,7 +593,7 @@ describe('relay', () => {
       `blocknumber=-1&blockhash=${landed.block_hash}`,
       `blocknumber=1.5&blockhash=${landed.block_hash}`,
       `blocknumber=1&blockhash=0x1234`,
-      `blocknumber=1&blockhash=${landed.block_hash}&extra=1`,
+      `blocknumber=1&blockhash=0x1234&extra=1`,
     ]) {
       const res = await app.inject({ method: 'GET', url: `/block_confirmation?${query}` });
       expectError(res, 400, 'validation_error');
