@@ -49,6 +49,12 @@ function SaveStatus({ state, saving }: { state: SaveState; saving: string }) {
   );
 }
 
+/**
+ * What a change that moved the page said, by playlist id, until the page at the new address shows
+ * it: the app remounts a page at every new path, so a status kept in the old page would be lost.
+ */
+const carriedNotices = new Map<string, string>();
+
 /** `list` with the item at `from` moved to `to`. */
 export function moved<T>(list: readonly T[], from: number, to: number): T[] {
   const next = [...list];
@@ -68,13 +74,29 @@ export function PlaylistEditor({
   onSaved: (playlist: Playlist) => void;
 }) {
   const noun = playlist.is_album ? 'album' : 'playlist';
+  const [notice, setNotice] = useState(() => carriedNotices.get(playlist.id) ?? null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    carriedNotices.delete(playlist.id);
+    // Brought here from the old address: the page may have scrolled while it loaded.
+    if (notice) noticeRef.current?.scrollIntoView?.({ block: 'center' });
+  }, [playlist.id, notice]);
+  const carry = (words: string) => {
+    carriedNotices.set(playlist.id, words);
+    setNotice(words);
+  };
   return (
     <section className="page-section" aria-labelledby="playlist-edit">
       <h2 id="playlist-edit">Edit {noun}</h2>
+      <p ref={noticeRef} role="status" aria-live="polite" className="form-status playlist-notice">
+        {notice}
+      </p>
       <div className="playlist-editor">
         <DetailsForm playlist={playlist} onSaved={onSaved} />
         <TrackOrder playlist={playlist} tracks={tracks} onSaved={onSaved} />
-        {!playlist.is_album && <MakeAlbum playlist={playlist} tracks={tracks} onSaved={onSaved} />}
+        {!playlist.is_album && (
+          <MakeAlbum playlist={playlist} tracks={tracks} onSaved={onSaved} onMade={carry} />
+        )}
         <DeletePlaylist playlist={playlist} />
       </div>
     </section>
@@ -322,10 +344,13 @@ function MakeAlbum({
   playlist,
   tracks,
   onSaved,
+  onMade,
 }: {
   playlist: Playlist;
   tracks: Track[];
   onSaved: (playlist: Playlist) => void;
+  /** Says it where the page shows it after this section is gone (an album has none). */
+  onMade: (words: string) => void;
 }) {
   const sdk = useSdk();
   const save = useSave();
@@ -351,8 +376,12 @@ function MakeAlbum({
                 isAlbum: true,
                 trackIds: playlist.playlist_contents.map((e) => e.track_id),
               });
+              const words =
+                `“${after.playlist_name}” is now an album, at ${after.permalink}. ` +
+                'Links to it as a playlist still lead here.';
+              onMade(words);
               onSaved(after);
-              return `${after.playlist_name} is now an album.`;
+              return ''; // said once, by the editor's notice above
             })
           }
         >

@@ -10,6 +10,7 @@ import { type TestNetwork, startTestNetwork } from '../pages/account/testNetwork
 import { type Someone, publish, someone as anyone } from '../pages/stats/playsNetwork.js';
 import { PlayerProvider } from '../player/PlayerProvider.js';
 import { SdkContext } from '../sdk.js';
+import { useLocation } from '../router.js';
 import { SESSION_KEY, SessionProvider } from '../session.js';
 import { AddToPlaylistDialog } from './AddToPlaylistDialog.js';
 import { moved } from './PlaylistEditor.js';
@@ -37,6 +38,13 @@ async function someone(net: TestNetwork, name: string): Promise<Someone> {
   const who = await anyone(net, name);
   who.sdk.setAccount(privateKeyToAccount(who.privateKey));
   return who;
+}
+
+/** The playlist page of the current path, remounted at every new path as the app does. */
+function RoutedPlaylistPage() {
+  const { path } = useLocation();
+  const [, handle, kind, slug] = path.split('/');
+  return <PlaylistPage key={path} handle={handle!} kind={kind!} slug={slug!} />;
 }
 
 const ids = (p: Playlist) => p.playlist_contents.map((e) => e.track_id);
@@ -145,7 +153,7 @@ describe('PlaylistPage, for its owner', () => {
       name: 'Mixed',
       trackIds: [mine, theirs],
     });
-    let [, handle, kind, slug] = mixed.permalink.split('/');
+    const [, handle, kind, slug] = mixed.permalink.split('/');
     const view = renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
     await screen.findByRole('heading', { name: 'Track order' }, { timeout: 5000 });
     expect(
@@ -161,12 +169,18 @@ describe('PlaylistPage, for its owner', () => {
       name: 'Solo',
       trackIds: [mine],
     });
-    [, handle, kind, slug] = own.permalink.split('/');
-    renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    window.history.replaceState(null, '', own.permalink);
+    renderAs(owner, <RoutedPlaylistPage />);
     fireEvent.click(
       await screen.findByRole('button', { name: 'Make this an album' }, { timeout: 5000 }),
     );
-    await screen.findByText('Solo is now an album.', undefined, { timeout: 5000 });
+    // The page moves to the album's address and, once there, still says what happened.
+    const album = own.permalink.replace('/playlist/', '/album/');
+    await waitFor(() => expect(window.location.pathname).toBe(album), { timeout: 5000 });
+    await screen.findByRole('heading', { name: 'Edit album' }, { timeout: 5000 });
+    expect(screen.getAllByText(/is now an album/).map((p) => p.textContent)).toEqual([
+      `“Solo” is now an album, at ${album}. Links to it as a playlist still lead here.`,
+    ]);
     expect((await owner.sdk.playlists.get(own.id)).is_album).toBe(true);
   }, 30_000);
 
