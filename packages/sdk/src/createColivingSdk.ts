@@ -56,8 +56,14 @@ export type ColivingSdk = {
   tips: TipsApi;
   /** Purchases of priced tracks and playlists, signed by the account and relayed. */
   purchases: PurchasesApi;
-  /** What a permalink or app URL names: a user, a track or a playlist. */
-  resolve(url: string, options?: { signal?: AbortSignal }): Promise<ResolveReturnType>;
+  /**
+   * What a permalink or app URL names: a user, a track or a playlist, as `userId` (the current
+   * user) sees it: their private playlists and scheduled tracks are found only with it.
+   */
+  resolve(
+    url: string,
+    options?: { userId?: string; signal?: AbortSignal },
+  ): Promise<ResolveReturnType>;
   auth: AuthApi;
 };
 

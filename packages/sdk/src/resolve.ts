@@ -1,7 +1,7 @@
 import type { SdkContext } from './context.js';
 import { ColivingSdkError } from './errors.js';
 import { buildUrl, requestJson } from './http.js';
-import type { Envelope, Playlist, Track, User } from './types.js';
+import type { Envelope, Playlist, Track, User, Viewer } from './types.js';
 
 export type ResolveReturnType =
   | { kind: 'user'; id: string; item: User }
@@ -12,17 +12,19 @@ const KINDS = { users: 'user', tracks: 'track', playlists: 'playlist' } as const
 
 /**
  * What a permalink (`/handle`, `/handle/slug`, `/handle/playlist/slug`, `/handle/album/slug`) or
- * a full app URL names. The node answers 302 to the item's API path, which fetch follows.
+ * a full app URL names. The node answers 302 to the item's API path, which fetch follows. With
+ * `userId` (the current user) the item is read as they see it: their own private playlist or
+ * scheduled track is found, and the current-user fields are filled in; without it, as anyone.
  */
 export async function resolve(
   ctx: SdkContext,
   url: string,
-  options: { signal?: AbortSignal } = {},
+  options: Viewer & { signal?: AbortSignal } = {},
 ): Promise<ResolveReturnType> {
   return ctx.discovery.read(async (endpoint, signal) => {
     const answer = await requestJson<Envelope<unknown>>(
       ctx.fetch,
-      buildUrl(endpoint, '/v1/resolve', { url }),
+      buildUrl(endpoint, '/v1/resolve', { url, user_id: options.userId }),
       { signal },
     );
     const match = /\/v1\/(users|tracks|playlists)\/([^/?#]+)(?:[?#]|$)/.exec(answer.url);

@@ -432,6 +432,17 @@ describe('writes through the relay', () => {
     assert.equal(resolved.kind, 'track');
     assert.equal(resolved.id, trackId);
     await rejectsWith(landlord.sdk.resolve('/nobody'), 'not_found', 'permalink_not_found');
+    // A private playlist resolves for its owner only: with userId, read as they see it.
+    const { playlistId, playlist } = await landlord.sdk.playlists.create({
+      userId: landlord.userId,
+      name: 'Secret',
+      isPrivate: true,
+    });
+    await rejectsWith(landlord.sdk.resolve(playlist.permalink), 'not_found', 'permalink_not_found');
+    const own = await landlord.sdk.resolve(playlist.permalink, { userId: landlord.userId });
+    assert.equal(own.kind, 'playlist');
+    assert.equal(own.id, playlistId);
+    assert.equal(own.kind === 'playlist' && own.item.is_private, true);
 
     const url = await landlord.sdk.tracks.streamUrl(trackId, { userId: landlord.userId });
     assert.equal(

@@ -290,7 +290,11 @@ export function presentPlaylist(ctx: FakeContext, id: number): Playlist | undefi
     repost_count,
     favorite_count,
     total_play_count: contents.reduce((sum, c) => sum + playCount(ctx.chain, c.track), 0),
-    track_count: entries.length,
+    // The tracks a listener can play, as a real node counts them: deleted ones left out.
+    track_count: contents.filter((c) => {
+      const track = ctx.chain.tracks.get(c.track);
+      return track !== undefined && !track.deleted;
+    }).length,
     user: owner,
     user_id: encodeHashId(playlist.owner),
     access: { stream: streamConditions === null || ctx.viewer === playlist.owner, download: false },

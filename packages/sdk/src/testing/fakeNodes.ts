@@ -315,7 +315,12 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
           : kind === 'tracks'
             ? presentTrack(ctx, id)
             : presentPlaylist(ctx, id);
-      if (!item) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
+      // A private playlist shows to its owner only (the current user, user_id).
+      const hidden =
+        kind === 'playlists' &&
+        chain.playlists.get(id)?.data.is_private === true &&
+        chain.playlists.get(id)?.owner !== viewer;
+      if (!item || hidden) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
       return send(response, 200, envelope(chain, kind === 'playlists' ? [item] : item));
     }
     if ((m = match(/^\/v1\/users\/([^/]+)\/tracks$/))) {
@@ -427,14 +432,30 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         .filter(Boolean);
       const owner = [...chain.users].find(([, u]) => u.data.handle === parts[0]);
       if (!owner) return send(response, 404, notFound('permalink_not_found'));
+      // The current user is carried on to the item's route, as a real node does.
+      const as = viewer === undefined ? '' : `?user_id=${encodeHashId(viewer)}`;
       if (parts.length === 1) {
-        return send(response, 302, undefined, { location: `/v1/users/${encodeHashId(owner[0])}` });
+        return send(response, 302, undefined, {
+          location: `/v1/users/${encodeHashId(owner[0])}${as}`,
+        });
+      }
+      if (parts.length === 3) {
+        // A private playlist resolves for its owner only.
+        const playlist = [...chain.playlists].find(
+          ([id, p]) =>
+            (p.data.is_private !== true || p.owner === viewer) &&
+            presentPlaylist(ctx, id)?.permalink === `/${parts.join('/')}`,
+        );
+        if (playlist === undefined) return send(response, 404, notFound('permalink_not_found'));
+        return send(response, 302, undefined, {
+          location: `/v1/playlists/${encodeHashId(playlist[0])}${as}`,
+        });
       }
       const track = [...chain.tracks.keys()].find(
         (id) => presentTrack(ctx, id)?.permalink === `/${parts[0]}/${parts[1]}`,
       );
       if (track === undefined) return send(response, 404, notFound('permalink_not_found'));
-      return send(response, 302, undefined, { location: `/v1/tracks/${encodeHashId(track)}` });
+      return send(response, 302, undefined, { location: `/v1/tracks/${encodeHashId(track)}${as}` });
     }
     return send(response, 404, errorBody('route_not_found', path));
   });
