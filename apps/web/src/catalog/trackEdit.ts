@@ -80,9 +80,14 @@ export function isScheduled(track: Pick<Track, 'release_date'>, now = Date.now()
 
 /** "Scheduled for 1 June 2027": the release date in the viewer's words. */
 export function scheduledFor(releaseDate: string): string {
-  return `Scheduled for ${new Date(releaseDate).toLocaleDateString(undefined, {
+  return `Scheduled for ${releaseDay(releaseDate)}`;
+}
+
+/** "March 1, 2027": a release date as people write it, in their locale. */
+export function releaseDay(releaseDate: string): string {
+  return new Date(releaseDate).toLocaleDateString(undefined, {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  })}`;
+  });
 }

@@ -2,7 +2,7 @@ import type { Track } from '@coliving/sdk';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DeleteTrackDialog } from '../catalog/DeleteTrackDialog.js';
 import { EditTrackForm } from '../catalog/EditTrackForm.js';
-import { isScheduled, scheduledFor } from '../catalog/trackEdit.js';
+import { isScheduled, releaseDay } from '../catalog/trackEdit.js';
 import '../catalog/catalog.css';
 import { Artwork } from '../components/Artwork.js';
 import { ErrorState, Loading } from '../components/States.js';
@@ -198,8 +198,8 @@ function TrackDetails({
           <h1>{track.title}</h1>
           {isScheduled(track) && track.release_date && (
             <p className="scheduled-note">
-              <span className="badge-scheduled">Scheduled</span> {scheduledFor(track.release_date)}.
-              Listeners cannot see it until then.
+              <span className="badge-scheduled">Scheduled</span> Out on{' '}
+              {releaseDay(track.release_date)}. Listeners cannot see it until then.
             </p>
           )}
           <p className="hero-owner">
