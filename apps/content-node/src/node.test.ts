@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,7 +254,18 @@ describe('content node', () => {
       signature: Hex;
     };
     assert.equal(body.data.diskHasSpace, true);
+    assert.equal(body.data.healthy, true);
     assert.equal(body.data.version, '0.1.0');
+    assert.equal(body.data.service, 'content-node');
+    // The disk as statfs measures it, like Audius's storagePathSize/storagePathUsed.
+    const fs = await statfs(join(dir, 'node-a'));
+    assert.equal(body.data.storagePathSize, fs.blocks * fs.bsize);
+    const used = body.data.storagePathUsed as number;
+    assert.ok(used > 0 && used <= (body.data.storagePathSize));
+    assert.ok(Math.abs(used - (fs.blocks - fs.bfree) * fs.bsize) < 256 * 1024 * 1024);
+    assert.equal(typeof body.data.isSeeding, 'boolean');
+    assert.equal(body.data.transcodeQueueLength, 0);
+    assert.deepEqual(body.data.self, { host: 'http://127.0.0.1:1', wallet: nodeWallet.address });
     assert.equal(body.signer, nodeWallet.address);
     const recovered = await recoverMessageAddress({
       message: { raw: keccak256(toBytes(canonicalJson(body.data))) },

@@ -342,7 +342,7 @@ export async function createContentNode(
       }),
       health: serveHealth(
         { account, jobs, repair: repairState, plays: plays.status },
-        { dataDir: init.dataDir, version: init.version, self },
+        { dataDir: init.dataDir, version: init.version, self, repairs: repairIntervalMs > 0 },
       ),
       uploads: serveUploads(
         {

@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import { canonicalJson } from '@coliving/protocol';
+import { DEFAULT_REPLICATION_FACTOR, canonicalJson } from '@coliving/protocol';
 import type { HealthReport } from '@coliving/server-kit';
 import { type LocalAccount, keccak256, toBytes } from 'viem';
 import { MIN_FREE_DISK_BYTES } from '../constants.js';
@@ -21,24 +21,42 @@ export type ServeHealthInit = {
   version: string;
   /** This node's endpoint, as registered. */
   self: string;
+  /** Whether repair passes run (a node that never repairs is never seeding). */
+  repairs?: boolean;
 };
+
+/** When this process started, for `startedAt`. */
+const STARTED_AT = new Date().toISOString();
 
 /** The `/health_check` report and its signature, for server-kit's registerHealthCheck. */
 export function serveHealth(
   { account, jobs, repair, plays }: ServeHealthComponents,
-  { dataDir, version, self }: ServeHealthInit,
+  { dataDir, version, self, repairs = true }: ServeHealthInit,
 ) {
+  // The keys Audius's content nodes (mediorum) report and its clients read are here under the
+  // same names, measured: `healthy`, `diskHasSpace`, `isSeeding`, `version`, `service`,
+  // `storagePathSize`/`storagePathUsed`, `transcodeQueueLength`, `self` (docs/content-node.md).
   async function check(): Promise<HealthReport> {
     const fs = await statfs(dataDir);
     const free = fs.bavail * fs.bsize;
     return {
       healthy: free >= MIN_FREE_DISK_BYTES,
       diskHasSpace: free >= MIN_FREE_DISK_BYTES,
+      // Until its first repair pass ends, a node may lack blobs its rank says it holds.
+      isSeeding: repairs && repair.last === undefined,
       version,
+      service: 'content-node',
       endpoint: self,
+      self: { host: self, wallet: account.address },
       delegateWallet: account.address,
       freeDiskBytes: free,
+      storagePathSize: fs.blocks * fs.bsize,
+      storagePathUsed: (fs.blocks - fs.bfree) * fs.bsize,
+      replicationFactor: DEFAULT_REPLICATION_FACTOR,
+      startedAt: STARTED_AT,
       queuedJobs: jobs.size,
+      // Every queued job is an upload's transcode (processUpload).
+      transcodeQueueLength: jobs.size,
       peers: repair.peerHealth,
       ...(repair.last ? { lastRepair: repair.last } : {}),
       ...(plays ? { plays: plays() } : {}),
