@@ -16,6 +16,8 @@ export const EntityType = {
   User: 'User',
   Track: 'Track',
   Playlist: 'Playlist',
+  DeveloperApp: 'DeveloperApp',
+  Grant: 'Grant',
 } as const;
 export type EntityType = (typeof EntityType)[keyof typeof EntityType];
 
@@ -30,6 +32,8 @@ export const Action = {
   Unsave: 'Unsave',
   Repost: 'Repost',
   Unrepost: 'Unrepost',
+  Approve: 'Approve',
+  Reject: 'Reject',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -41,6 +45,10 @@ export const ACTIONS_BY_ENTITY_TYPE: Readonly<Record<EntityType, readonly Action
   User: ['Create', 'Update', 'Follow', 'Unfollow'],
   Track: ['Create', 'Update', 'Delete', 'Save', 'Unsave', 'Repost', 'Unrepost'],
   Playlist: ['Create', 'Update', 'Delete', 'Save', 'Unsave', 'Repost', 'Unrepost'],
+  // Developer apps and grants name the acting user as the entity too; the app or grantee is in
+  // the metadata (docs/design.md §6). A manager approves or rejects a grant it was offered.
+  DeveloperApp: ['Create', 'Update', 'Delete'],
+  Grant: ['Create', 'Delete', 'Approve', 'Reject'],
 };
 
 const ENTITY_TYPES = Object.values(EntityType) as readonly string[];

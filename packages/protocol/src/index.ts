@@ -7,6 +7,7 @@ export * from './hashids.js';
 export * from './authRecordSignature.js';
 export * from './cid.js';
 export * from './canonicalJson.js';
+export * from './developerApps.js';
 export * from './entityManager.js';
 export * from './genres.js';
 export * from './handles.js';

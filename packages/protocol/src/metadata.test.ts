@@ -381,6 +381,9 @@ describe('metadata', () => {
   it('emits JSON Schema for every metadata type', () => {
     const schemas = metadataJsonSchemas();
     assert.deepEqual(Object.keys(schemas).sort(), [
+      'developerApp',
+      'developerAppUpdate',
+      'grant',
       'playlist',
       'playlistUpdate',
       'track',

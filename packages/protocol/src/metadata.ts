@@ -13,6 +13,13 @@ import {
 } from './limits.js';
 import { formatIssues } from './validate.js';
 import { uploadReceiptSchema } from './uploadReceipt.js';
+import {
+  developerAppDeleteSchema,
+  developerAppMetadataSchema,
+  developerAppUpdateSchema,
+  grantAnswerSchema,
+  grantMetadataSchema,
+} from './developerApps.js';
 
 // Every object is strict: an unknown field is an error, never silently dropped, so that two
 // nodes can never disagree about what a piece of metadata means.
@@ -251,6 +258,14 @@ const envelopeSchema = z.strictObject({
 
 /** The metadata schema for a (entity type, action) pair, or null when the action carries none. */
 export function metadataSchemaFor(entityType: EntityType, action: Action): z.ZodType | null {
+  // Every action on an app or a grant names it in its metadata (its address, its grantee).
+  if (entityType === 'DeveloperApp') {
+    if (action === 'Create') return developerAppMetadataSchema;
+    return action === 'Update' ? developerAppUpdateSchema : developerAppDeleteSchema;
+  }
+  if (entityType === 'Grant') {
+    return action === 'Create' || action === 'Delete' ? grantMetadataSchema : grantAnswerSchema;
+  }
   if (action !== 'Create' && action !== 'Update') return null;
   const create = action === 'Create';
   switch (entityType) {
@@ -332,5 +347,8 @@ export function metadataJsonSchemas() {
     trackUpdate: toJson(trackUpdateSchema),
     playlist: toJson(playlistMetadataSchema),
     playlistUpdate: toJson(playlistUpdateSchema),
+    developerApp: toJson(developerAppMetadataSchema),
+    developerAppUpdate: toJson(developerAppUpdateSchema),
+    grant: toJson(grantMetadataSchema),
   };
 }

@@ -44,21 +44,171 @@ export type Actor = { user_id: number; wallet: string; is_deactivated: boolean }
 /** The part of a track or playlist the rules read. */
 export type Item = { owner_id: number; is_deleted: boolean };
 
-/** The acting user `id` as `rule` requires it: it exists, `signer` is its wallet, it is active. */
+/** The part of a grant the rules read. */
+export type GrantState = { is_approved: boolean | null; is_revoked: boolean };
+
+/** What a grantee may do for the user who granted it: most actions, its own revocation, or nothing. */
+export type GranteeMay = 'yes' | 'own grant' | 'no';
+
+/**
+ * Whether a grantee (an app or a manager acting for a user) may take `action` on `entityType`:
+ * everything a user does, except registering apps and granting, revoking, approving or rejecting
+ * (docs/design.md §6); a grantee may remove its own grant.
+ */
+export function granteeMay(
+  entityType: EntityType,
+  action: Action,
+  data: Record<string, unknown> | null | undefined,
+  signer: string,
+): GranteeMay {
+  if (entityType === 'Grant' && action === 'Delete' && data?.grantee_address === signer) {
+    return 'own grant';
+  }
+  return entityType === 'DeveloperApp' || entityType === 'Grant' ? 'no' : 'yes';
+}
+
+/** A signer other than the acting user's wallet: its grant from that user, and what it asks. */
+export type Grantee = {
+  /** The grant from the acting user to the signer: null when there is none. */
+  grant: GrantState | null | undefined;
+  /** Whether the signer is a registered developer app (its missing grant is `no_grant`). */
+  isApp: boolean;
+  may: GranteeMay;
+  /** The action, for messages: "Grant Create". */
+  what: string;
+};
+
+/**
+ * The acting user `id` as `rule` requires it: it exists, `signer` is its wallet or holds an
+ * active grant from it that allows the action, and it is active.
+ */
 export function checkActor<T extends Actor>(
   actor: T | null | undefined,
   id: number,
   signer: string,
   rule: Exclude<ActorRule, 'signer'>,
+  grantee?: Grantee,
 ): T {
   if (!actor) throw new SkipReason('unknown_user', `User ${id} does not exist`);
-  if (actor.wallet !== signer) {
-    throw new SkipReason('wrong_signer', `Signed by ${signer}, not by user ${actor.user_id}`);
-  }
+  if (actor.wallet !== signer) checkGrantee(actor.user_id, signer, grantee);
   if (rule !== 'user' && actor.is_deactivated) {
     throw new SkipReason('user_deactivated', `User ${actor.user_id} is deactivated`);
   }
   return actor;
+}
+
+/** `signer`, not `user`'s wallet, may act for it: it holds an active grant that allows the action. */
+function checkGrantee(user: number, signer: string, grantee: Grantee | undefined): void {
+  const grant = grantee?.grant;
+  if (!grant) {
+    if (grantee?.isApp) {
+      throw new SkipReason('no_grant', `App ${signer} holds no grant from user ${user}`);
+    }
+    throw new SkipReason('wrong_signer', `Signed by ${signer}, not by user ${user}`);
+  }
+  if (grant.is_revoked) {
+    throw new SkipReason('grant_revoked', `User ${user} revoked the grant of ${signer}`);
+  }
+  if (grantee.may === 'own grant') return;
+  if (grant.is_approved !== true) {
+    throw new SkipReason(
+      'grant_not_approved',
+      `${signer} has not approved the grant of user ${user} to manage it`,
+    );
+  }
+  if (grantee.may === 'no') {
+    throw new SkipReason(
+      'grantee_forbidden',
+      `A grantee may not take ${grantee.what} for user ${user}; only the user's own wallet may`,
+    );
+  }
+}
+
+/** An app or grant action names the acting user as its entity. */
+export function checkSelfEntity(
+  entity: number,
+  user: number,
+  kind: 'DeveloperApp' | 'Grant',
+): void {
+  if (entity !== user) {
+    throw new SkipReason('id_mismatch', `A ${kind} action names the acting user as its entity`);
+  }
+}
+
+/** The part of a developer app the rules read. */
+export type AppState = { user_id: number; is_deleted: boolean };
+
+/** A DeveloperApp Create: a never-registered address, and the app key's signature naming the owner. */
+export function checkAppCreate(
+  address: string,
+  existing: AppState | null | undefined,
+  signatureValid: boolean,
+): void {
+  if (existing) {
+    throw new SkipReason('app_exists', `An app with the address ${address} was already registered`);
+  }
+  if (!signatureValid) {
+    throw new SkipReason(
+      'invalid_app_signature',
+      `app_signature is not the app key's signature naming its owner and ${address}`,
+    );
+  }
+}
+
+/** The app at `address`, when it exists, is not deleted and belongs to `actor`. */
+export function ownedApp<T extends AppState>(
+  row: T | null | undefined,
+  address: string,
+  actor: { user_id: number },
+): T {
+  if (!row) throw new SkipReason('unknown_app', `No app has the address ${address}`);
+  if (row.is_deleted) throw new SkipReason('deleted', `The app ${address} is deleted`);
+  if (row.user_id !== actor.user_id) {
+    throw new SkipReason('not_owner', `The app ${address} belongs to user ${row.user_id}`);
+  }
+  return row;
+}
+
+/**
+ * What a Grant Create makes: an active grant to a registered app, or a manager grant waiting for
+ * the user whose wallet it names. A grant that is active or waiting is not made twice.
+ */
+export function checkGrantCreate(
+  actor: Actor,
+  grantee: string,
+  isApp: boolean,
+  isUser: boolean,
+  existing: GrantState | null | undefined,
+): { is_approved: boolean | null } {
+  if (grantee === actor.wallet) {
+    throw new SkipReason('self_grant', `User ${actor.user_id} cannot grant its own wallet`);
+  }
+  if (!isApp && !isUser) {
+    throw new SkipReason('unknown_grantee', `${grantee} is neither an app nor a user's wallet`);
+  }
+  if (existing && !existing.is_revoked && existing.is_approved !== false) {
+    throw new SkipReason('no_op', `User ${actor.user_id} already granted ${grantee}`);
+  }
+  return { is_approved: isApp ? true : null };
+}
+
+/** A grant that is not revoked, to revoke it or (`answer`) to approve or reject it once. */
+export function checkGrantExists<T extends GrantState>(
+  grant: T | null | undefined,
+  user: number,
+  grantee: string,
+  answer = false,
+): T {
+  if (!grant || grant.is_revoked) {
+    throw new SkipReason('unknown_grant', `User ${user} has no grant to ${grantee}`);
+  }
+  if (answer && grant.is_approved !== null) {
+    throw new SkipReason(
+      'no_op',
+      `The grant of user ${user} to ${grantee} was already ${grant.is_approved ? 'approved' : 'rejected'}`,
+    );
+  }
+  return grant;
 }
 
 /** What a User Create needs to know: who already holds its id, its wallet and its handle. */
@@ -210,6 +360,16 @@ const REFUSALS: Readonly<Record<string, ErrorClass>> = {
   unknown_target: NotFoundError,
   unknown_track: NotFoundError,
   unknown_playlist: NotFoundError,
+  unknown_app: NotFoundError,
+  unknown_grant: NotFoundError,
+  unknown_grantee: NotFoundError,
+  no_grant: ForbiddenError,
+  grant_revoked: ForbiddenError,
+  grant_not_approved: ForbiddenError,
+  grantee_forbidden: ForbiddenError,
+  invalid_app_signature: InvalidSignatureError,
+  app_exists: ConflictError,
+  self_grant: ValidationError,
   wrong_signer: InvalidSignatureError,
   user_deactivated: ForbiddenError,
   not_owner: ForbiddenError,

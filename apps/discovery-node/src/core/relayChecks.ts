@@ -2,7 +2,7 @@
 // indexer will apply (entityRules.ts), fed with rows read here. One check per action, in CHECKS;
 // a new rule for an action is one more line in its check.
 import type { Kysely } from 'kysely';
-import type { Action, EntityType } from '@coliving/protocol';
+import { type Action, type EntityType, isValidAppSignature } from '@coliving/protocol';
 import type { DB, ItemType } from '../db/schema.js';
 import {
   type Actor,
@@ -12,14 +12,20 @@ import {
   checkAddedTrack,
   checkAlbumTrack,
   checkAlbumTurn,
+  checkAppCreate,
   checkAudio,
   checkFollow,
+  checkGrantCreate,
+  checkGrantExists,
   checkIdFree,
+  checkSelfEntity,
   checkSelfUpdate,
   checkSocial,
   checkUserCreate,
+  granteeMay,
   merge,
   owned,
+  ownedApp,
   refusalOf,
 } from './entityRules.js';
 import type { ReceiptVerifier } from './uploadReceipts.js';
@@ -58,10 +64,21 @@ export async function checkState(
 ): Promise<Actor | undefined> {
   try {
     const rule = actorRule(action.entityType, action.action);
-    const actor =
-      rule === 'signer'
-        ? undefined
-        : checkActor(await userById(db, action.user), action.user, action.signer, rule);
+    let actor: Actor | undefined;
+    if (rule !== 'signer') {
+      const user = await userById(db, action.user);
+      // A signer other than the user's wallet acts only by its grant (docs/design.md §6).
+      const other = user !== undefined && user.wallet !== action.signer;
+      const [grant, app] = other
+        ? await Promise.all([grantOf(db, action.user, action.signer), appOf(db, action.signer)])
+        : [undefined, undefined];
+      actor = checkActor(user, action.user, action.signer, rule, {
+        grant: grant ?? null,
+        isApp: app !== undefined && !app.is_deleted,
+        may: granteeMay(action.entityType, action.action, action.data, action.signer),
+        what: `${action.entityType} ${action.action}`,
+      });
+    }
     await CHECKS[action.entityType][action.action]?.({ ...action, db, actor, receipts });
     return actor;
   } catch (error) {
@@ -75,6 +92,27 @@ function userById(db: Kysely<DB>, id: number) {
     .select(['user_id', 'wallet', 'is_deactivated'])
     .where('user_id', '=', id)
     .executeTakeFirst();
+}
+
+function grantOf(db: Kysely<DB>, user: number, grantee: string) {
+  return db
+    .selectFrom('grants')
+    .select(['is_approved', 'is_revoked'])
+    .where('user_id', '=', user)
+    .where('grantee_address', '=', grantee)
+    .executeTakeFirst();
+}
+
+function appOf(db: Kysely<DB>, address: string) {
+  return db
+    .selectFrom('developer_apps')
+    .select(['user_id', 'is_deleted'])
+    .where('address', '=', address)
+    .executeTakeFirst();
+}
+
+function userByWallet(db: Kysely<DB>, wallet: string) {
+  return db.selectFrom('users').select('user_id').where('wallet', '=', wallet).executeTakeFirst();
 }
 
 /** The verdict on the upload receipt `data` brings, if it brings one. */
@@ -204,6 +242,13 @@ async function checkAddedTracks(
   }
 }
 
+/** A manager approves or rejects, once, a grant a user offered it. */
+async function answerGrant({ db, user, entity, data, actor }: CheckContext): Promise<void> {
+  checkSelfEntity(entity, user, 'Grant');
+  const grantor = data!.grantor_user_id as number;
+  checkGrantExists(await grantOf(db, grantor, actor!.wallet), grantor, actor!.wallet, true);
+}
+
 /** Each action's own rules, beyond who may act (checkState checks that for all). */
 const CHECKS: Readonly<Record<EntityType, Partial<Record<Action, ActionCheck>>>> = {
   User: {
@@ -244,5 +289,46 @@ const CHECKS: Readonly<Record<EntityType, Partial<Record<Action, ActionCheck>>>>
       owned(await playlistById(db, entity), 'Playlist', entity, actor!);
     },
     ...social('playlist'),
+  },
+  DeveloperApp: {
+    Create: async ({ db, user, entity, data }) => {
+      checkSelfEntity(entity, user, 'DeveloperApp');
+      const address = data!.address as string;
+      const valid = await isValidAppSignature(
+        user,
+        data as Parameters<typeof isValidAppSignature>[1],
+      );
+      checkAppCreate(address, await appOf(db, address), valid);
+    },
+    Update: async ({ db, user, entity, data, actor }) => {
+      checkSelfEntity(entity, user, 'DeveloperApp');
+      const address = data!.address as string;
+      ownedApp(await appOf(db, address), address, actor!);
+    },
+    Delete: async ({ db, user, entity, data, actor }) => {
+      checkSelfEntity(entity, user, 'DeveloperApp');
+      const address = data!.address as string;
+      ownedApp(await appOf(db, address), address, actor!);
+    },
+  },
+  Grant: {
+    Create: async ({ db, user, entity, data, actor }) => {
+      checkSelfEntity(entity, user, 'Grant');
+      const grantee = data!.grantee_address as string;
+      const [app, holder, grant] = await Promise.all([
+        appOf(db, grantee),
+        userByWallet(db, grantee),
+        grantOf(db, actor!.user_id, grantee),
+      ]);
+      const isApp = app !== undefined && !app.is_deleted;
+      checkGrantCreate(actor!, grantee, isApp, holder !== undefined, grant);
+    },
+    Delete: async ({ db, user, entity, data, actor }) => {
+      checkSelfEntity(entity, user, 'Grant');
+      const grantee = data!.grantee_address as string;
+      checkGrantExists(await grantOf(db, actor!.user_id, grantee), actor!.user_id, grantee);
+    },
+    Approve: answerGrant,
+    Reject: answerGrant,
   },
 };

@@ -8,12 +8,15 @@ import {
   isAction,
   isEntityType,
   isValidEntityAction,
+  isValidAppSignature,
   parseEntityMetadata,
 } from '@coliving/protocol';
-import { checkActor } from '../core/entityRules.js';
+import { checkActor, granteeMay } from '../core/entityRules.js';
 import type { ReceiptVerdict, ReceiptVerifier } from '../core/uploadReceipts.js';
 import type { EntityBatch } from './entityBatch.js';
 import { type ActionContext, type ActionNeeds, SkipReason } from './entities/entityHandler.js';
+import { developerApps } from './entities/developerApp.js';
+import { grantKey, grants, needGrant } from './entities/grant.js';
 import { ENTITY_HANDLERS } from './entities/registry.js';
 import { users } from './entities/user.js';
 import type { EntityEvent } from './readEntityEvents.js';
@@ -26,6 +29,8 @@ export type PreparedEvent = EntityEvent & {
   parsed: EntityMetadata | ValidationError | undefined;
   /** The verdict on the upload receipt its metadata carries, if it carries one. */
   receipt?: ReceiptVerdict;
+  /** A DeveloperApp Create's: whether its app_signature is the app key's, naming the user. */
+  appSignatureValid?: boolean;
 };
 
 function idOf(value: bigint): number | undefined {
@@ -52,7 +57,8 @@ export function prepareEvent(event: EntityEvent): PreparedEvent {
 
 /**
  * Checks the upload receipts that events' metadata carry (a track's audio), against the eth
- * chain: asynchronous, so it runs while the blocks are read, before their transaction.
+ * chain, and a DeveloperApp Create's app signature: asynchronous, so it runs while the blocks
+ * are read, before their transaction.
  */
 export async function checkReceipts(
   events: PreparedEvent[],
@@ -61,6 +67,13 @@ export async function checkReceipts(
   return Promise.all(
     events.map(async (event) => {
       const data = event.parsed instanceof ValidationError ? undefined : event.parsed?.data;
+      if (event.entityType === 'DeveloperApp' && event.action === 'Create' && data) {
+        const valid = await isValidAppSignature(
+          event.userId,
+          data as Parameters<typeof isValidAppSignature>[1],
+        );
+        return { ...event, appSignatureValid: valid };
+      }
       const receipt = data?.upload_receipt;
       if (receipt === undefined || receipt === null) return event;
       return { ...event, receipt: await verifier.verify(receipt) };
@@ -75,6 +88,9 @@ export function needRows(batch: EntityBatch, event: PreparedEvent): void {
   const signers = batch.table(users);
   signers.needId(user);
   signers.needWallet(event.signer);
+  // A signer other than the user's wallet acts only by its grant (an app's missing one is named).
+  needGrant(batch, user, event.signer);
+  batch.table(developerApps).need(event.signer);
   if (!isEntityType(entityType) || !isAction(action)) return;
   const handler = ENTITY_HANDLERS[entityType];
   const rule = handler.actions[action];
@@ -139,13 +155,23 @@ function applyOrThrow(batch: EntityBatch, event: PreparedEvent, block: EventBloc
     stamp: { block: block.number, time: block.time, tx: event.txHash },
     edge: { created_block: block.number, created_at: block.time },
     ...(event.receipt ? { receipt: event.receipt } : {}),
+    ...(event.appSignatureValid !== undefined
+      ? { appSignatureValid: event.appSignatureValid }
+      : {}),
   };
   if (rule.by === 'signer') return rule.apply(batch, context);
+  const signerApp = batch.table(developerApps).get(event.signer);
   const actor = checkActor(
     batch.table(users).get(event.user),
     event.user,
     event.signer,
     rule.by ?? 'active user',
+    {
+      grant: batch.table(grants).get(grantKey(event.user, event.signer)),
+      isApp: signerApp != null && !signerApp.is_deleted,
+      may: granteeMay(entityType, action, context.metadata.data, event.signer),
+      what: `${entityType} ${action}`,
+    },
   );
   rule.apply(batch, context, actor);
 }

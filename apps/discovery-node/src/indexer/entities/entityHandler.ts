@@ -45,6 +45,8 @@ export type ActionContext = {
   edge: EdgeRow;
   /** The verdict on the upload receipt its metadata carries (a track's audio), if any. */
   receipt?: ReceiptVerdict;
+  /** A DeveloperApp Create's: whether its app_signature is the app key's, naming the user. */
+  appSignatureValid?: boolean;
 };
 
 /**

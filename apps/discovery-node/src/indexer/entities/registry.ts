@@ -3,6 +3,8 @@
 import type { EntityType } from '@coliving/protocol';
 import type { TableSpec } from '../batchTables.js';
 import type { EntityHandler } from './entityHandler.js';
+import { developerAppHandler } from './developerApp.js';
+import { grantHandler } from './grant.js';
 import { playlistHandler } from './playlist.js';
 import { trackHandler } from './track.js';
 import { userHandler } from './user.js';
@@ -12,6 +14,8 @@ export const ENTITY_HANDLERS: Readonly<Record<EntityType, EntityHandler>> = {
   User: userHandler,
   Track: trackHandler,
   Playlist: playlistHandler,
+  DeveloperApp: developerAppHandler,
+  Grant: grantHandler,
 };
 
 /** Every table the entity types declare, once each, in the order they declare them. */
