@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
-import { signUploadReceipt } from '@coliving/protocol';
+import { signDeveloperApp, signUploadReceipt } from '@coliving/protocol';
 import { createApp } from '@coliving/server-kit';
 import { registerRelayRoutes } from '../api/relay.js';
 import type { Database } from '../db/database.js';
@@ -53,6 +53,9 @@ let alice: LocalAccount;
 let bob: LocalAccount;
 let carol: LocalAccount;
 let mallory: LocalAccount;
+/** Alice's developer apps: Bob granted the first, and revoked his grant to the second. */
+const appKey = privateKeyToAccount(generatePrivateKey());
+const revokedAppKey = privateKeyToAccount(generatePrivateKey());
 const open: FastifyInstance[] = [];
 
 function relayApp(init: RelayInit = {}, trustProxy?: string): FastifyInstance {
@@ -142,6 +145,33 @@ async function expectRefused(
 }
 
 const fresh = () => privateKeyToAccount(generatePrivateKey());
+const lc = (account: LocalAccount) => account.address.toLowerCase();
+/** Alice's DeveloperApp Create for the app key `key`. */
+const createApp_ = async (key: LocalAccount, signer: LocalAccount = key): Promise<ChainAction> => ({
+  account: alice,
+  userId: ALICE,
+  entityType: 'DeveloperApp',
+  entityId: ALICE,
+  action: 'Create',
+  metadata: {
+    address: lc(key),
+    name: 'App',
+    app_signature: await signDeveloperApp({ account: signer, userId: ALICE }),
+  },
+});
+const grant = (
+  account: LocalAccount,
+  userId: number,
+  action: 'Create' | 'Delete',
+  grantee: string,
+): ChainAction => ({
+  account,
+  userId,
+  entityType: 'Grant',
+  entityId: userId,
+  action,
+  metadata: { grantee_address: grantee },
+});
 const createUser = (account: LocalAccount, id: number, handle: string): ChainAction => ({
   account,
   userId: id,
@@ -234,11 +264,18 @@ before(async () => {
         metadata: playlist('Mixed', [TRACK, BOBS_TRACK]),
       },
       { ...by(bob, BOB), entityType: 'Track', entityId: TRACK, action: 'Save' },
+      await createApp_(appKey),
+      await createApp_(revokedAppKey),
     ],
     [
       { ...byAlice, entityType: 'Track', entityId: DELETED_TRACK, action: 'Delete' },
       { ...byAlice, entityType: 'Playlist', entityId: DELETED_PLAYLIST, action: 'Delete' },
+      grant(bob, BOB, 'Create', lc(appKey)),
+      grant(bob, BOB, 'Create', lc(revokedAppKey)),
+      // Alice offers Bob to manage her account; he has not answered.
+      grant(alice, ALICE, 'Create', lc(bob)),
     ],
+    [grant(bob, BOB, 'Delete', lc(revokedAppKey))],
   ];
   for (const round of rounds) {
     for (const action of round) expectOk(await relay(app, action));
@@ -388,6 +425,39 @@ describe('relay refusals', () => {
         409,
         'target_deleted',
       ],
+      // Apps and grants (docs/design.md §6): who may sign for a user, and their own rules.
+      no_grant: [
+        { ...a(ALICE, appKey), entityType: 'User', entityId: BOB, action: 'Follow' },
+        403,
+        'no_grant',
+      ],
+      grant_revoked: [
+        { ...a(BOB, revokedAppKey), entityType: 'Playlist', entityId: PLAYLIST, action: 'Save' },
+        403,
+        'grant_revoked',
+      ],
+      grant_not_approved: [
+        { ...a(ALICE, bob), entityType: 'Playlist', entityId: PLAYLIST, action: 'Repost' },
+        403,
+        'grant_not_approved',
+      ],
+      grantee_forbidden: [grant(appKey, BOB, 'Create', lc(mallory)), 403, 'grantee_forbidden'],
+      invalid_app_signature: [await createApp_(fresh(), fresh()), 401, 'invalid_app_signature'],
+      app_exists: [await createApp_(appKey), 409, 'app_exists'],
+      self_grant: [grant(alice, ALICE, 'Create', lc(alice)), 400, 'self_grant'],
+      unknown_grantee: [grant(alice, ALICE, 'Create', lc(fresh())), 404, 'unknown_grantee'],
+      unknown_grant: [grant(alice, ALICE, 'Delete', lc(appKey)), 404, 'unknown_grant'],
+      unknown_app: [
+        {
+          ...a(ALICE, alice),
+          entityType: 'DeveloperApp',
+          entityId: ALICE,
+          action: 'Update',
+          metadata: { address: lc(fresh()), name: 'Nobody' },
+        },
+        404,
+        'unknown_app',
+      ],
     };
     // A track names only audio its owner uploaded: the receipt rules, and a receipt's verdicts.
     const newTrack = (
@@ -471,6 +541,33 @@ describe('relay refusals', () => {
     for (const [code, [action, status, expected]] of Object.entries(walk)) {
       await labelled(code, () => expectRefused(action, status, expected));
     }
+  });
+
+  it('relays what a granted app signs for its user, and refuses it before gas once revoked', async () => {
+    const key = privateKeyToAccount(generatePrivateKey());
+    expectOk(await relay(app, await createApp_(key)));
+    await indexAll();
+    await expectRefused(
+      { account: key, userId: BOB, entityType: 'Track', entityId: TRACK, action: 'Repost' },
+      403,
+      'no_grant',
+    );
+    expectOk(await relay(app, grant(bob, BOB, 'Create', lc(key))));
+    await indexAll();
+    const repost = { account: key, userId: BOB, entityType: 'Track', entityId: TRACK };
+    expectOk(await relay(app, { ...repost, action: 'Repost' }));
+    // The app may not grant for Bob, nor register an app as him.
+    await expectRefused(grant(key, BOB, 'Create', lc(mallory)), 403, 'grantee_forbidden');
+    expectOk(await relay(app, grant(bob, BOB, 'Delete', lc(key))));
+    await indexAll();
+    const reposted = await database.db
+      .selectFrom('reposts')
+      .select('user_id')
+      .where('item_id', '=', TRACK)
+      .where('user_id', '=', BOB)
+      .execute();
+    assert.equal(reposted.length, 1, "the app's repost is Bob's");
+    await expectRefused({ ...repost, action: 'Unrepost' }, 403, 'grant_revoked');
   });
 
   it("refuses user B's update or delete of user A's track or playlist before gas, and lets A", async () => {
