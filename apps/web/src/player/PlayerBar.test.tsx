@@ -10,7 +10,7 @@ import { PlayerBar } from './PlayerBar.js';
 import { type PlayerApi, usePlayer } from './PlayerContext.js';
 import { PlayerProvider } from './PlayerProvider.js';
 import { PLAYER_KEY, readSaved, toSaved, writeSaved } from './persist.js';
-import { EMPTY_QUEUE } from './queue.js';
+import { EMPTY_QUEUE, reduceQueue } from './queue.js';
 import { testTracks } from './testTracks.js';
 
 const source = (id: string, node = 'a') => `http://${node}.test/tracks/stream/${id}?signature=x`;
@@ -200,6 +200,25 @@ describe('PlayerBar', () => {
     expect(autoplay.getAttribute('aria-checked')).toBe('false');
     expect(api().autoplay).toBe(false);
     expect(readSaved()?.autoplay).toBe(false);
+  });
+
+  it('switched off, autoplay takes the related tracks it queued out of the queue panel', async () => {
+    // The last track of the listener's queue plays and autoplay queued two related ones after it.
+    const [mine, ...related] = testTracks(3);
+    const queued = reduceQueue(
+      reduceQueue(EMPTY_QUEUE, { type: 'playQueue', tracks: [mine!], startIndex: 0 }),
+      { type: 'autoplay', tracks: related },
+    );
+    writeSaved(toSaved(queued, 0));
+    const { api, bar } = renderPlayer();
+    fireEvent.click(within(bar).getByRole('button', { name: 'Queue (3)' }));
+    const panel = within(bar).getByRole('dialog', { name: 'Queue' });
+    expect(within(panel).getAllByText('· Autoplay')).toHaveLength(2);
+    fireEvent.click(within(panel).getByRole('switch', { name: /Autoplay/ }));
+    expect(api().queue.map((t) => t.title)).toEqual(['Song 0']);
+    expect(within(panel).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(panel).queryByText('· Autoplay')).toBeNull();
+    expect(readSaved()?.queue.map((t) => t.title)).toEqual(['Song 0']);
   });
 
   it('mutes and sets the volume on the audio element', async () => {

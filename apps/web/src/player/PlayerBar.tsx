@@ -147,7 +147,7 @@ function QueuePanel({
           Autoplay
           <span className="player-autoplay-note">
             {' '}
-            — when the queue ends, related tracks play on
+            — when the queue ends, related tracks play on; off takes them out of the queue
           </span>
         </span>
       </label>
@@ -157,6 +157,7 @@ function QueuePanel({
         <ol className="player-queue-list">
           {player.queue.map((track, i) => {
             const current = i === player.index;
+            const picked = player.autoplayed[i] === true;
             return (
               <li
                 key={`${i}-${track.id}`}
@@ -177,7 +178,10 @@ function QueuePanel({
                   />
                   <span className="player-queue-names">
                     <span className="player-queue-title">{track.title}</span>
-                    <span className="player-queue-artist">{track.user.name}</span>
+                    <span className="player-queue-artist">
+                      {track.user.name}
+                      {picked && <span className="player-queue-pick"> · Autoplay</span>}
+                    </span>
                   </span>
                   <span className="player-queue-duration">{formatDuration(track.duration)}</span>
                 </button>

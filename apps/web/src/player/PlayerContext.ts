@@ -18,6 +18,11 @@ export type PlayerState = {
   repeat: RepeatMode;
   /** When the queue runs out, related tracks play on (same landlord, then same genre). */
   autoplay: boolean;
+  /**
+   * Per queue entry, true when autoplay queued it (not the listener); switching autoplay off
+   * takes those not yet played out of the queue.
+   */
+  autoplayed: boolean[];
   /** 0..1 */
   volume: number;
   /** Silenced without losing `volume`. */

@@ -18,7 +18,13 @@ import { type SourceLoader, StreamPlayer } from './StreamPlayer.js';
 import { bindMediaSession, setMediaMetadata, setMediaPosition } from './mediaSession.js';
 import { fromSaved, readSaved, toSaved, writeSaved } from './persist.js';
 import { relatedTracks } from './autoplay.js';
-import { type QueueAction, type QueueState, isLastInOrder, reduceQueue } from './queue.js';
+import {
+  type QueueAction,
+  type QueueState,
+  autoplayFlags,
+  isLastInOrder,
+  reduceQueue,
+} from './queue.js';
 import { SEEK_STEP_SECONDS, VOLUME_STEP, shortcutFor } from './shortcuts.js';
 
 /** The position is written at most this often while playing (and always on pagehide). */
@@ -293,6 +299,7 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
       shuffle: state.shuffle,
       repeat: state.repeat,
       autoplay: state.autoplay,
+      autoplayed: autoplayFlags(state),
       volume: state.volume,
       muted: state.muted,
       error: playback.error,

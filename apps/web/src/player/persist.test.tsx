@@ -9,7 +9,7 @@ import {
   writeSaved,
 } from './persist.js';
 import { EMPTY_QUEUE, type QueueState, isPermutation, reduceQueue } from './queue.js';
-import { seededRandom, testTracks } from './testTracks.js';
+import { seededRandom, testTrack, testTracks } from './testTracks.js';
 
 function playing(count: number, index: number): QueueState {
   return reduceQueue(EMPTY_QUEUE, {
@@ -51,6 +51,7 @@ describe('the saved player', () => {
     expect(Object.keys(saved).sort()).toEqual(
       [
         'autoplay',
+        'autoplayed',
         'index',
         'muted',
         'order',
@@ -104,6 +105,20 @@ describe('the saved player', () => {
     const shuffled = fromSaved({ ...mended, shuffle: true }, seededRandom(4));
     expect(isPermutation(shuffled.order, 3)).toBe(true);
     expect(shuffled.order[0]).toBe(1);
+  });
+
+  it('keeps which tracks autoplay queued, so switching it off after a reload still takes them out', () => {
+    const state = reduceQueue(playing(2, 1), {
+      type: 'autoplay',
+      tracks: [testTrack(7), testTrack(8)],
+    });
+    const restored = fromSaved(parseSaved(JSON.stringify(toSaved(state, 3))));
+    expect(restored.autoplayed).toEqual([false, false, true, true]);
+    const off = reduceQueue(restored, { type: 'toggleAutoplay' });
+    expect(off.queue.map((t) => t.id)).toEqual(['t0', 't1']);
+    // What an older version wrote has no flags: every track is the listener's.
+    const { autoplayed: _none, ...older } = toSaved(state, 3);
+    expect(fromSaved(parseSaved(JSON.stringify(older))).autoplayed).toEqual([]);
   });
 
   it('restores an empty player as nothing loaded', () => {

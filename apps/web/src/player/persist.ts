@@ -7,6 +7,7 @@ import {
   EMPTY_QUEUE,
   type QueueState,
   type Random,
+  autoplayFlags,
   isPermutation,
   shuffledOrder,
 } from './queue.js';
@@ -28,6 +29,8 @@ export type SavedPlayer = {
   muted: boolean;
   /** Missing in what older versions wrote: autoplay on. */
   autoplay?: boolean;
+  /** Per queue entry, whether autoplay added it; missing in older versions: none did. */
+  autoplayed?: boolean[];
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -53,9 +56,11 @@ function isTrack(value: unknown): value is Track {
 /** What the state looks like when written: the queue capped around the current entry. */
 export function toSaved(state: QueueState, position: number): SavedPlayer {
   let { queue, index, order } = state;
+  let autoplayed = autoplayFlags(state);
   if (queue.length > MAX_SAVED_TRACKS) {
     const from = Math.max(0, Math.min(index - 100, queue.length - MAX_SAVED_TRACKS));
     queue = queue.slice(from, from + MAX_SAVED_TRACKS);
+    autoplayed = autoplayed.slice(from, from + MAX_SAVED_TRACKS);
     index -= from;
     order = []; // made again on restore
   }
@@ -70,6 +75,7 @@ export function toSaved(state: QueueState, position: number): SavedPlayer {
     volume: state.volume,
     muted: state.muted,
     autoplay: state.autoplay,
+    autoplayed,
   };
 }
 
@@ -83,7 +89,8 @@ export function parseSaved(raw: string | null): SavedPlayer | null {
     return null;
   }
   if (!isObject(value) || value.version !== VERSION) return null;
-  const { queue, index, order, position, shuffle, repeat, volume, muted, autoplay } = value;
+  const { queue, index, order, position, shuffle, repeat, volume, muted, autoplay, autoplayed } =
+    value;
   if (!Array.isArray(queue) || !queue.every(isTrack)) return null;
   if (typeof index !== 'number' || !Number.isInteger(index)) return null;
   if (index < -1 || index >= queue.length || (queue.length > 0 && index < 0)) return null;
@@ -100,6 +107,10 @@ export function parseSaved(raw: string | null): SavedPlayer | null {
       typeof volume === 'number' && Number.isFinite(volume) ? Math.min(1, Math.max(0, volume)) : 1,
     muted: muted === true,
     autoplay: autoplay !== false,
+    autoplayed:
+      Array.isArray(autoplayed) && autoplayed.length === queue.length
+        ? autoplayed.map((flag) => flag === true)
+        : [],
   };
 }
 
@@ -122,6 +133,7 @@ export function fromSaved(saved: SavedPlayer | null, random: Random = Math.rando
     volume: saved.volume,
     muted: saved.muted,
     autoplay: saved.autoplay !== false,
+    autoplayed: saved.autoplayed?.length === n ? saved.autoplayed : [],
     startAt: saved.index >= 0 ? saved.position : 0,
   };
 }

@@ -360,4 +360,39 @@ describe('isPermutation', () => {
     expect(s.playing).toBe(false);
     expect(run([{ type: 'toggleAutoplay' }], s).autoplay).toBe(true);
   });
+
+  it('autoplay switched off while the last track plays takes out its picks, not yours', () => {
+    const s = run([
+      { type: 'playQueue', tracks: [testTrack(0)], startIndex: 0 },
+      { type: 'autoplay', tracks: [testTrack(5), testTrack(6)] },
+      { type: 'enqueue', track: testTrack(9) },
+      { type: 'playNext', track: testTrack(8) },
+    ]);
+    expect(ids(s)).toEqual(['t0', 't8', 't5', 't6', 't9']);
+    expect(s.autoplayed).toEqual([false, false, true, true, false]);
+    const off = run([{ type: 'toggleAutoplay' }], s);
+    expect(off.autoplay).toBe(false);
+    expect(ids(off)).toEqual(['t0', 't8', 't9']);
+    expect(off.order).toEqual([0, 1, 2]);
+    expect(currentId(off)).toBe('t0');
+    expect(off.startId).toBe(s.startId); // the current track plays on, untouched
+    // Then the music stops after the listener's own tracks.
+    const end = run([{ type: 'ended' }, { type: 'ended' }, { type: 'ended' }], off);
+    expect([currentId(end), end.playing, end.ended]).toEqual(['t9', false, true]);
+  });
+
+  it('autoplay switched off keeps the picks already played and the one playing', () => {
+    const s = run([
+      { type: 'playQueue', tracks: [testTrack(0)], startIndex: 0 },
+      { type: 'autoplay', tracks: [testTrack(5), testTrack(6), testTrack(7)] },
+      { type: 'next' },
+      { type: 'next' },
+      { type: 'toggleAutoplay' },
+    ]);
+    expect(ids(s)).toEqual(['t0', 't5', 't6']);
+    expect(currentId(s)).toBe('t6');
+    expect(s.autoplayed).toEqual([false, true, true]);
+    // A removal keeps the flags beside their tracks.
+    expect(run([{ type: 'remove', index: 0 }], s).autoplayed).toEqual([true, true]);
+  });
 });

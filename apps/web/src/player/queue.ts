@@ -25,6 +25,11 @@ export type QueueState = {
   startAt: number;
   /** When the queue runs out, related tracks follow (the listener can switch it off). */
   autoplay: boolean;
+  /**
+   * Per queue entry, true when autoplay added it rather than the listener (a missing entry is the
+   * listener's). Switching autoplay off takes the ones not yet played out of the queue.
+   */
+  autoplayed: boolean[];
   /** The queue ran to its end and stopped there; autoplay tracks arriving now play at once. */
   ended: boolean;
 };
@@ -36,6 +41,7 @@ export type QueueAction =
   | { type: 'playNext'; track: Track }
   /** Related tracks found for when the queue ends; those already queued are left out. */
   | { type: 'autoplay'; tracks: Track[] }
+  /** Autoplay on or off; off also takes the related tracks it queued and not yet played out. */
   | { type: 'toggleAutoplay' }
   | { type: 'remove'; index: number }
   | { type: 'playAt'; index: number }
@@ -67,6 +73,7 @@ export const EMPTY_QUEUE: QueueState = {
   startId: 0,
   startAt: 0,
   autoplay: true,
+  autoplayed: [],
   ended: false,
 };
 
@@ -131,6 +138,11 @@ export function isLastInOrder(state: Pick<QueueState, 'order' | 'index'>): boole
   return state.index >= 0 && state.order[state.order.length - 1] === state.index;
 }
 
+/** Whether each queue entry was added by autoplay, one flag per entry. */
+export function autoplayFlags(state: Pick<QueueState, 'queue' | 'autoplayed'>): boolean[] {
+  return state.queue.map((_, i) => state.autoplayed[i] === true);
+}
+
 /** Inserts `track` right after the current entry, in the queue and in play order. */
 function playNext(state: QueueState, track: Track): QueueState {
   if (state.index < 0) {
@@ -138,15 +150,18 @@ function playNext(state: QueueState, track: Track): QueueState {
       ...state,
       queue: [...state.queue, track],
       order: [...state.order, state.queue.length],
+      autoplayed: [...autoplayFlags(state), false],
     };
     return start(next, state.queue.length, false);
   }
   const at = state.index + 1;
   const queue = [...state.queue.slice(0, at), track, ...state.queue.slice(at)];
+  const flags = autoplayFlags(state);
+  const autoplayed = [...flags.slice(0, at), false, ...flags.slice(at)];
   const shifted = state.order.map((i) => (i >= at ? i + 1 : i));
   const after = shifted.indexOf(state.index) + 1;
   const order = [...shifted.slice(0, after), at, ...shifted.slice(after)];
-  return { ...state, queue, order, ended: false };
+  return { ...state, queue, order, autoplayed, ended: false };
 }
 
 /** Appends related tracks not already queued; a queue that stopped at its end plays on. */
@@ -165,8 +180,32 @@ function appendAutoplay(state: QueueState, tracks: readonly Track[]): QueueState
     ...state,
     queue: [...state.queue, ...fresh],
     order: [...state.order, ...inOrder(fresh.length).map((i) => first + i)],
+    autoplayed: [...autoplayFlags(state), ...fresh.map(() => true)],
   };
   return state.ended && isLastInOrder(state) ? start(next, first, true) : next;
+}
+
+/**
+ * Autoplay switched off: the tracks it queued that come after the current one in play order leave
+ * the queue, so the music stops after the listener's own. Those already played stay as history.
+ */
+function autoplayOff(state: QueueState): QueueState {
+  const off = { ...state, autoplay: false };
+  const flags = autoplayFlags(state);
+  const at = state.order.indexOf(state.index);
+  const upcoming = new Set(at < 0 ? [] : state.order.slice(at + 1));
+  const drop = (i: number) => flags[i]! && upcoming.has(i);
+  if (!state.queue.some((_, i) => drop(i))) return off;
+  const newIndex: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < state.queue.length; i++) newIndex.push(drop(i) ? -1 : kept++);
+  return {
+    ...off,
+    queue: state.queue.filter((_, i) => !drop(i)),
+    autoplayed: flags.filter((_, i) => !drop(i)),
+    order: state.order.filter((i) => !drop(i)).map((i) => newIndex[i]!),
+    index: state.index < 0 ? state.index : newIndex[state.index]!,
+  };
 }
 
 function forward(state: QueueState, random: Random): QueueState {
@@ -200,7 +239,8 @@ function remove(state: QueueState, removed: number): QueueState {
   const nextQueue = queue.filter((_, i) => i !== removed);
   const at = order.indexOf(removed);
   const nextOrder = order.filter((i) => i !== removed).map((i) => (i > removed ? i - 1 : i));
-  const base = { ...state, queue: nextQueue, order: nextOrder };
+  const autoplayed = autoplayFlags(state).filter((_, i) => i !== removed);
+  const base = { ...state, queue: nextQueue, order: nextOrder, autoplayed };
   if (nextQueue.length === 0) return { ...start(base, -1, false), order: [] };
   if (removed < index) return { ...base, index: index - 1 };
   if (removed > index) return base;
@@ -220,14 +260,17 @@ export function reduceQueue(
   switch (action.type) {
     case 'playQueue': {
       const { tracks } = action;
-      if (tracks.length === 0) return { ...start(state, -1, false), queue: [], order: [] };
+      if (tracks.length === 0) {
+        return { ...start(state, -1, false), queue: [], order: [], autoplayed: [] };
+      }
       const first = Math.min(Math.max(0, Math.trunc(action.startIndex) || 0), tracks.length - 1);
       const order = orderFor(tracks.length, first, state.shuffle, random);
-      return start({ ...state, queue: tracks.slice(), order }, first, true);
+      return start({ ...state, queue: tracks.slice(), order, autoplayed: [] }, first, true);
     }
     case 'enqueue': {
       const added = state.queue.length;
       const queue = [...state.queue, action.track];
+      const autoplayed = [...autoplayFlags(state), false];
       let order = [...state.order, added];
       if (state.shuffle && state.index >= 0) {
         // Somewhere among what is still to come in this round, so it plays before a reshuffle.
@@ -235,7 +278,7 @@ export function reduceQueue(
         const at = after + Math.floor(random() * (state.order.length - after + 1));
         order = [...state.order.slice(0, at), added, ...state.order.slice(at)];
       }
-      const next = { ...state, queue, order };
+      const next = { ...state, queue, order, autoplayed };
       return state.index < 0 ? start(next, added, false) : next;
     }
     case 'playNext':
@@ -243,7 +286,7 @@ export function reduceQueue(
     case 'autoplay':
       return appendAutoplay(state, action.tracks);
     case 'toggleAutoplay':
-      return { ...state, autoplay: !state.autoplay };
+      return state.autoplay ? autoplayOff(state) : { ...state, autoplay: true };
     case 'remove':
       return remove(state, action.index);
     case 'playAt': {
