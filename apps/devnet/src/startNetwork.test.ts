@@ -273,10 +273,16 @@ describe('startNetwork: 3 content nodes and 1 discovery node', () => {
     const behind = data.block_difference;
     assert.equal(typeof behind, 'number');
     assert.ok((behind as number) <= 2, `block_difference ${String(behind)}`);
-    const network = data.network as { content_nodes: string[]; discovery_nodes: string[] };
+    const network = data.network as {
+      content_nodes: { endpoint: string; delegateOwnerWallet: string }[];
+      discovery_nodes: string[];
+    };
+    // Audius's shape: objects with the endpoint and the node's delegate wallet.
     assert.deepEqual(
-      [...network.content_nodes].sort(),
-      net.contentNodes.map((n) => n.endpoint).sort(),
+      network.content_nodes
+        .map((n) => `${n.endpoint} ${n.delegateOwnerWallet.toLowerCase()}`)
+        .sort(),
+      net.contentNodes.map((n) => `${n.endpoint} ${n.delegateWallet.toLowerCase()}`).sort(),
     );
     assert.deepEqual(network.discovery_nodes, [discovery!.endpoint]);
   });

@@ -241,8 +241,15 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
     const discoveryEndpoints = planned
       .filter((n) => n.kind === 'discoveryNode')
       .map((n) => n.endpoint);
-    const listsAll = (listed: unknown, wanted: string[]) =>
-      Array.isArray(listed) && wanted.every((e) => listed.includes(e));
+    // Content nodes are listed as objects with an endpoint (Audius's shape), discovery nodes as
+    // endpoints.
+    const listsAll = (listed: unknown, wanted: string[]) => {
+      if (!Array.isArray(listed)) return false;
+      const endpoints = listed.map((n: unknown) =>
+        typeof n === 'string' ? n : (n as { endpoint?: unknown } | null)?.endpoint,
+      );
+      return wanted.every((e) => endpoints.includes(e));
+    };
     try {
       await Promise.all(
         processes.map((p, i) =>

@@ -13,7 +13,7 @@ export type CreateMetricsInit = {
 /** What the gauges read at each scrape, from parts built after the metrics. */
 export type MetricsSources = {
   /** Registered nodes by type, as the eth indexer last read NodeRegistry. */
-  registeredNodes: () => Promise<{ content_nodes: string[]; discovery_nodes: string[] }>;
+  registeredNodes: () => Promise<{ content_nodes: unknown[]; discovery_nodes: unknown[] }>;
 };
 
 const PREFIX = 'coliving_discovery_node_';

@@ -334,7 +334,11 @@ export async function createDiscoveryNode(
         block_difference: chain - indexed,
         latest_indexed_block: indexed,
         latest_chain_block: chain,
-        network: { content_nodes: network.content_nodes, discovery_nodes: network.discovery_nodes },
+        network: {
+          content_nodes: network.content_nodes,
+          discovery_nodes: network.discovery_nodes,
+          discovery_nodes_with_owner: network.discovery_nodes_with_owner,
+        },
         // What a client needs to sign ManageEntity actions for this node (docs/design.md §6).
         chain: {
           data: {

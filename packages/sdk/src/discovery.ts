@@ -371,6 +371,7 @@ export function createDiscovery(init: DiscoveryInit): Discovery {
       return [
         ...new Set(
           (health.network?.content_nodes ?? [])
+            .map((n) => (typeof n === 'string' ? n : n?.endpoint))
             .filter((e): e is string => typeof e === 'string' && /^https?:\/\//i.test(e))
             .map(canonicalEndpoint),
         ),

@@ -31,7 +31,14 @@ export type DiscoveryHealth = {
   block_difference?: number;
   latest_indexed_block?: number;
   latest_chain_block?: number;
-  network?: { content_nodes?: string[]; discovery_nodes?: string[] };
+  /**
+   * The registered nodes. Content nodes are objects with an `endpoint` (Audius's shape; older
+   * nodes listed bare endpoints, still read).
+   */
+  network?: {
+    content_nodes?: (string | { endpoint?: string; delegateOwnerWallet?: string })[];
+    discovery_nodes?: string[];
+  };
   chain?: { data?: { chain_id?: number; entity_manager?: string } };
   service?: string;
   version?: string;

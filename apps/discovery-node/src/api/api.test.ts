@@ -686,10 +686,33 @@ describe('API v1 on an indexed fixture chain', () => {
       data.block_difference,
       (data.latest_chain_block as number) - (data.latest_indexed_block as number),
     );
-    assert.deepEqual(data.network, {
-      content_nodes: ['http://cn1.test', 'http://cn2.test', 'http://cn3.test', 'http://cn4.test'],
-      discovery_nodes: ['http://dn1.test'],
-    });
+    // Audius's shape: content nodes as the Audius SDK's StorageNode, discovery nodes as
+    // endpoints and, with their wallets, as discovery_nodes_with_owner.
+    const listed = data.network as {
+      content_nodes: Record<string, unknown>[];
+      discovery_nodes: string[];
+      discovery_nodes_with_owner: Record<string, unknown>[];
+    };
+    assert.deepEqual(
+      listed.content_nodes.map((n) => n.endpoint),
+      ['http://cn1.test', 'http://cn2.test', 'http://cn3.test', 'http://cn4.test'],
+    );
+    for (const [i, n] of listed.content_nodes.entries()) {
+      assert.equal(
+        String(n.delegateOwnerWallet).toLowerCase(),
+        network.accounts[11 + i]!.address.toLowerCase(),
+      );
+      assert.equal(String(n.owner).toLowerCase(), network.accounts[1]!.address.toLowerCase());
+      assert.equal(n.type, 'content-node');
+      assert.equal(typeof n.spID, 'number');
+    }
+    assert.deepEqual(listed.discovery_nodes, ['http://dn1.test']);
+    assert.equal(listed.discovery_nodes_with_owner.length, 1);
+    assert.equal(listed.discovery_nodes_with_owner[0]!.endpoint, 'http://dn1.test');
+    assert.match(
+      String(listed.discovery_nodes_with_owner[0]!.delegateOwnerWallet),
+      /^0x[0-9a-fA-F]{40}$/,
+    );
   });
 
   it('serves an OpenAPI 3.1 document of the routes and the docs page', async () => {

@@ -9,8 +9,34 @@ import type { Kysely } from 'kysely';
 import { listNodes } from '../db/nodes.js';
 import type { DB } from '../db/schema.js';
 
-/** Endpoints by service type, in node id order, as the health check's `network` field has them. */
-export type NodeEndpoints = { content_nodes: string[]; discovery_nodes: string[] };
+/**
+ * A content node as Audius's health check lists it (the Audius SDK's `StorageNode`): the SDK's
+ * storage-node selector ranks `endpoint`s; `delegateOwnerWallet` signs for the node.
+ */
+export type ListedContentNode = {
+  endpoint: string;
+  delegateOwnerWallet: string;
+  owner: string;
+  spID: number;
+  type: 'content-node';
+};
+
+/** A discovery node as Audius's `discovery_nodes_with_owner` lists it. */
+export type ListedDiscoveryNode = {
+  endpoint: string;
+  delegateOwnerWallet: string;
+  ownerWallet: string;
+};
+
+/**
+ * The registered nodes by service type, in node id order, as the health check's `network` field
+ * has them (Audius's shape): content nodes as objects, discovery nodes as endpoints and as objects.
+ */
+export type NodeEndpoints = {
+  content_nodes: ListedContentNode[];
+  discovery_nodes: string[];
+  discovery_nodes_with_owner: ListedDiscoveryNode[];
+};
 
 export type RegisteredNodes = {
   /** The endpoints as last read; the first call reads them when nothing has yet. */
@@ -25,8 +51,23 @@ export function registeredNodes(db: Kysely<DB>): RegisteredNodes {
   let readAtBlock: number | undefined;
   const read = async (): Promise<NodeEndpoints> => {
     const nodes = await listNodes(db);
-    const of = (type: string) => nodes.filter((n) => n.serviceType === type).map((n) => n.endpoint);
-    return { content_nodes: of('content-node'), discovery_nodes: of('discovery-node') };
+    const of = (type: string) => nodes.filter((n) => n.serviceType === type);
+    const discovery = of('discovery-node').map((n) => ({
+      endpoint: n.endpoint,
+      delegateOwnerWallet: n.delegateWallet,
+      ownerWallet: n.owner,
+    }));
+    return {
+      content_nodes: of('content-node').map((n) => ({
+        endpoint: n.endpoint,
+        delegateOwnerWallet: n.delegateWallet,
+        owner: n.owner,
+        spID: n.nodeId,
+        type: 'content-node' as const,
+      })),
+      discovery_nodes: discovery.map((n) => n.endpoint),
+      discovery_nodes_with_owner: discovery,
+    };
   };
   return {
     endpoints() {

@@ -149,7 +149,7 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         latest_chain_block: chain.head,
         latest_indexed_block: chain.indexed,
         network: {
-          content_nodes: ctx.contentNodes.slice(),
+          content_nodes: ctx.contentNodes.map((endpoint) => ({ endpoint })),
           discovery_nodes: options.discoveryNodes?.() ?? [self],
         },
         chain: { data: { chain_id: chain.chainId, entity_manager: chain.entityManager } },
