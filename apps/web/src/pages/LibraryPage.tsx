@@ -92,7 +92,7 @@ function Favorites({ userId }: { userId: string }) {
         // A saved playlist deleted since is left out, not an error for the whole library.
         Promise.all(
           playlistIds.map((id) =>
-            sdk.playlists.get(id, { signal }).catch((error: unknown) => {
+            sdk.playlists.get(id, { userId, signal }).catch((error: unknown) => {
               if (isNotFound(error)) return null;
               throw error;
             }),
@@ -157,8 +157,9 @@ function Playlists({ userId }: { userId: string }) {
   const mine = useAsync(
     async (signal) => {
       const [playlists, albums] = await Promise.all([
-        sdk.users.playlists(userId, { limit: LIST_LIMIT, signal }),
-        sdk.users.albums(userId, { limit: LIST_LIMIT, signal }),
+        // As the owner: their private playlists are listed too.
+        sdk.users.playlists(userId, { userId, limit: LIST_LIMIT, signal }),
+        sdk.users.albums(userId, { userId, limit: LIST_LIMIT, signal }),
       ]);
       return { playlists, albums };
     },

@@ -1,10 +1,13 @@
 // Adding a track to a playlist and editing one's own playlist, against the real SDK and stand-in
 // nodes: the dialog lists the resident's playlists and says where the track went; the owner
-// reorders by keyboard, removes a track, renames and makes the playlist private.
+// reorders by keyboard, removes a track, renames and makes the playlist private, and finds it
+// again after a reload; the library lists the owner's private playlists and counts only the
+// tracks an album still plays.
 import type { Playlist } from '@coliving/sdk';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import LibraryPage from '../pages/LibraryPage.js';
 import PlaylistPage from '../pages/PlaylistPage.js';
 import { type TestNetwork, startTestNetwork } from '../pages/account/testNetwork.js';
 import { type Someone, publish, someone as anyone } from '../pages/stats/playsNetwork.js';
@@ -114,7 +117,7 @@ describe('PlaylistPage, for its owner', () => {
       trackIds: [a, b, c],
     });
     const [, handle, kind, slug] = playlist.permalink.split('/');
-    renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
+    const view = renderAs(owner, <PlaylistPage handle={handle!} kind={kind!} slug={slug!} />);
     await screen.findByRole('heading', { name: 'Track order' }, { timeout: 5000 });
     const row = (title: string) => screen.getByRole('listitem', { name: new RegExp(`^${title},`) });
 
@@ -141,6 +144,13 @@ describe('PlaylistPage, for its owner', () => {
     const after = await owner.sdk.playlists.get(playlist.id, { userId: owner.userId });
     expect([after.playlist_name, after.is_private]).toEqual(['Mixtape two', true]);
     await waitFor(() => expect(window.location.pathname).toBe(after.permalink));
+
+    // Reloaded at its new address, the private playlist is still there for its owner, editable.
+    view.unmount();
+    renderAs(owner, <RoutedPlaylistPage />);
+    await screen.findByRole('heading', { name: 'Mixtape two' }, { timeout: 5000 });
+    expect(screen.getByLabelText<HTMLInputElement>(/Private/).checked).toBe(true);
+    expect(screen.getAllByRole('listitem', { name: /, position \d of 2$/ })).toHaveLength(2);
   }, 30_000);
 
   it('makes a playlist of your own tracks an album, and says why not with another’s', async () => {
@@ -193,6 +203,40 @@ describe('PlaylistPage, for its owner', () => {
     await screen.findByRole('heading', { name: 'Theirs' }, { timeout: 5000 });
     expect(screen.queryByRole('heading', { name: 'Edit playlist' })).toBeNull();
   }, 20_000);
+});
+
+describe('LibraryPage, Your playlists', () => {
+  it("lists the owner's private playlist, and counts an album's tracks without a deleted one", async () => {
+    const owner = await someone(network, 'Shelver');
+    const [a, b, c] = [
+      await publish(network, owner, 'One', 0),
+      await publish(network, owner, 'Two', 1),
+      await publish(network, owner, 'Three', 2),
+    ];
+    await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Hideaway',
+      isPrivate: true,
+      trackIds: [a],
+    });
+    await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Trio',
+      isAlbum: true,
+      trackIds: [a, b, c],
+    });
+    await owner.sdk.tracks.remove(owner.userId, b);
+    window.history.replaceState(null, '', '/library?tab=playlists');
+    renderAs(owner, <LibraryPage />);
+    const playlists = await screen.findByRole(
+      'list',
+      { name: 'Your playlists' },
+      { timeout: 5000 },
+    );
+    expect(within(playlists).getByText('Hideaway')).toBeTruthy();
+    const albums = screen.getByRole('list', { name: 'Your albums' });
+    expect(within(albums).getByText('Album · 2 tracks')).toBeTruthy();
+  }, 30_000);
 });
 
 describe('moved', () => {

@@ -272,18 +272,22 @@ export function createFakePayments(
         return envelope(found.filter((x) => x !== undefined));
       }
       // A playlist's or album's permalink, and a playlist's tracks, through its one-by-one reads.
+      // Read as the current user (user_id), as a real node's resolve is: a private playlist is
+      // found by its owner only.
+      const as = viewer === undefined ? '' : `?user_id=${encodeHashId(viewer)}`;
       if (path === '/v1/resolve' && /^\/[^/]+\/(album|playlist)\/[^/]+$/.test(q.get('url') ?? '')) {
         for (const id of playlistIds()) {
-          const playlist = await content('playlist', id);
+          const [playlist] =
+            (await read<Playlist[]>(`/v1/playlists/${encodeHashId(id)}${as}`)) ?? [];
           if (playlist?.permalink === q.get('url')) return envelope([playlist]);
         }
         return refuse(404, 'permalink_not_found', 'No such playlist');
       }
       if ((m = /^\/v1\/playlists\/([^/]+)\/tracks$/.exec(path))) {
-        const [playlist] = (await read<Playlist[]>(`/v1/playlists/${m[1]!}`)) ?? [];
+        const [playlist] = (await read<Playlist[]>(`/v1/playlists/${m[1]!}${as}`)) ?? [];
         if (!playlist) return refuse(404, 'playlist_not_found', 'No such playlist');
         const tracks = await Promise.all(
-          playlist.playlist_contents.map((e) => read<Track>(`/v1/tracks/${e.track_id}`)),
+          playlist.playlist_contents.map((e) => read<Track>(`/v1/tracks/${e.track_id}${as}`)),
         );
         return envelope(tracks.filter((t) => t !== undefined));
       }
