@@ -58,6 +58,7 @@ export {
   type StartNetworkReturnType,
   startNetwork,
 } from './startNetwork.js';
+export { type NodeExit, nodeExitWords } from './spawnNodeProcess.js';
 export {
   type SynthesizeTrackParameters,
   type SynthesizeTrackReturnType,

@@ -2,6 +2,7 @@
 // `network.json` to resume from.
 import type { ChainEndpoints, DeploymentManifest } from '@coliving/chain';
 import type { Address, Hex } from 'viem';
+import type { NodeExit } from './spawnNodeProcess.js';
 
 export type StartNetworkParameters = {
   /** The state dir: manifest, node data dirs and logs (`<dir>/logs/<name>.log`). */
@@ -34,6 +35,12 @@ export type StartNetworkParameters = {
    * only within 10 minutes after its block's time.
    */
   dataChainGenesis?: Date;
+  /**
+   * Called when a node process exits, once the network is up, without stop() or stopNode()
+   * having asked it to (it crashed, or someone killed it): `npm start` says so in its terminal
+   * (nodeExitWords). The rest of the network keeps running.
+   */
+  onNodeExit?: (exit: NodeExit) => void;
 };
 
 /** A funded key pair. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LOG_TAIL_LINES,
@@ -28,6 +29,14 @@ export type SpawnNodeProcessParameters = {
 
 export type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
 
+/** A node process that exited without being asked to (a crash, a kill from outside). */
+export type NodeExit = ExitStatus & {
+  name: string;
+  endpoint: string;
+  pid: number;
+  logFile: string;
+};
+
 /** One node running in its own child process. */
 export type NodeProcess = {
   name: string;
@@ -40,6 +49,11 @@ export type NodeProcess = {
   exitStatus(): ExitStatus | undefined;
   /** SIGTERM by PID, SIGKILL past the stop deadline; resolves once it has exited. */
   stop(): Promise<void>;
+  /**
+   * Calls `listener` once if the process exits without stop() having been called first (it
+   * crashed, or someone killed it); an exit stop() asked for is not reported.
+   */
+  onUnexpectedExit(listener: (exit: NodeExit) => void): void;
 };
 
 /** Starts a node as `process.execPath --import tsx <main>`, its output appended to `logFile`. */
@@ -64,6 +78,7 @@ export function spawnNodeProcess({
     closeSync(fd);
   }
   let status: ExitStatus | undefined;
+  let stopAsked = false;
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => resolve((status = { code, signal })));
     child.once('error', () => resolve((status ??= { code: null, signal: null })));
@@ -87,6 +102,7 @@ export function spawnNodeProcess({
     exited,
     exitStatus: () => status,
     async stop() {
+      stopAsked = true;
       if (status) return;
       signalIt('SIGTERM');
       const late = sleep(NODE_STOP_DEADLINE_MS, 'late' as const, { ref: false });
@@ -95,7 +111,30 @@ export function spawnNodeProcess({
         await exited;
       }
     },
+    onUnexpectedExit(listener) {
+      void exited.then((exit) => {
+        if (!stopAsked) listener({ name, endpoint, pid, logFile, ...exit });
+      });
+    },
   };
+}
+
+/**
+ * What `npm start` prints when one of its nodes exits unasked: which node, how it exited, where
+ * its log is (relative to `cwd` when inside it) and how to bring it back.
+ */
+export function nodeExitWords(exit: NodeExit, cwd = process.cwd()): string {
+  const node = exit.name.replace(/-(\d+)$/, ' $1').replace(/-/g, ' ');
+  const how = exit.signal
+    ? `was stopped by signal ${exit.signal}`
+    : `exited with code ${exit.code ?? 'unknown'}`;
+  const rel = relative(cwd, exit.logFile);
+  const log = rel && !rel.startsWith(`..${sep}`) && rel !== '..' ? rel : exit.logFile;
+  return (
+    `${node} (${exit.endpoint}, pid ${exit.pid}) ${how}; the rest of the devnet runs on ` +
+    `without it. Its log: ${log}. To bring it back, stop the devnet (Ctrl-C) and run ` +
+    '`npm start` again: it resumes where it was.'
+  );
 }
 
 /** The last `lines` lines of a log file (its last 64 KiB at most), or a note that there is none. */

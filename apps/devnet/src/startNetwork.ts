@@ -272,6 +272,9 @@ export async function startNetwork(init: StartNetworkParameters): Promise<StartN
       startAbort.abort(error);
       throw error;
     }
+    // From here on a node that exits unasked is news for whoever runs the network.
+    const { onNodeExit } = init;
+    if (onNodeExit) for (const p of processes) p.onUnexpectedExit(onNodeExit);
 
     const nodes = planned.map((n, i) => ({
       name: n.name,

@@ -13,6 +13,7 @@ import {
   advanceChainClock,
   allocatePorts,
   buildWeb,
+  nodeExitWords,
   seedDemoCatalog,
   serveWeb,
   startNetwork,
@@ -41,6 +42,9 @@ const CONTENT_NODES = 3;
 const DISCOVERY_NODES = 2;
 /** Ports from here up unless COLIVING_PORT_BASE says otherwise (`auto`: any free ports). */
 const DEFAULT_PORT_BASE = 4300;
+
+/** How long after a node exits `up` waits before saying so (a Ctrl-C may be stopping it all). */
+const NODE_EXIT_GRACE_MS = 1000;
 
 /** The web player listens this far above the port base (4380 by default), clear of the nodes. */
 const WEB_PORT_OFFSET = 80;
@@ -232,8 +236,17 @@ export const devnetCommands: Command[] = [
       // The player builds (only if its sources changed) while the chains and nodes start.
       const webBuild = buildWeb({ root: ROOT, logFile: join(dir, 'logs', 'web-build.log') });
       webBuild.catch(() => undefined); // awaited below; this only keeps it from going unhandled
+      const stopping = { done: false };
       const network = await startNetwork({
         dir,
+        // A node that dies while the devnet runs is said in this terminal, the one people watch.
+        // Ctrl-C reaches the nodes too (one process group): a moment's wait lets stop() start, so
+        // a node ending because everything is stopping is not reported.
+        onNodeExit: (exit) => {
+          setTimeout(() => {
+            if (!stopping.done) io.stderr(`\n${nodeExitWords(exit, io.cwd)}\n`);
+          }, NODE_EXIT_GRACE_MS).unref();
+        },
         ...(resume
           ? {
               resume: true,
@@ -254,7 +267,6 @@ export const devnetCommands: Command[] = [
             }),
       });
       let web: WebServer | undefined;
-      const stopping = { done: false };
       const stop = async () => {
         if (stopping.done) return;
         stopping.done = true;
