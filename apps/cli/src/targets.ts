@@ -1,5 +1,7 @@
 // What a command's <track>, <user> or <playlist> argument may be: a hashid, a numeric id, a
 // permalink path (`/alice/sunset`) or full URL, or for users a handle (`@alice` or `alice`).
+// Tracks and playlists are read as the logged-in user (`viewer`, their user id) when there is
+// one: only then are their own scheduled tracks and private playlists found.
 import type { ColivingSdk } from '@coliving/sdk';
 import { CommandFailure, UsageError } from './errors.js';
 
@@ -14,23 +16,35 @@ function isNotFound(error: unknown): boolean {
   return type === 'not_found' || type === 'invalid_input';
 }
 
+/** The SDK's `userId` option for the logged-in user's id, when there is one. */
+const as = (viewer: string | undefined) => (viewer === undefined ? {} : { userId: viewer });
+
 async function resolveAs<K extends 'track' | 'user' | 'playlist'>(
   sdk: ColivingSdk,
   target: string,
   kind: K,
+  viewer?: string,
 ): Promise<string> {
-  const resolved = await sdk.resolve(target);
+  const resolved = await sdk.resolve(target, as(viewer));
   if (resolved.kind !== kind)
     throw new UsageError(`${target} is a ${resolved.kind}, not a ${kind}`);
   return resolved.id;
 }
 
-export async function findTrack(sdk: ColivingSdk, target: string): Promise<Track> {
-  return sdk.tracks.get(isLink(target) ? await resolveAs(sdk, target, 'track') : target);
+/** The track `target` names, as `viewer` (the logged-in user's id) sees it. */
+export async function findTrack(sdk: ColivingSdk, target: string, viewer?: string): Promise<Track> {
+  const id = isLink(target) ? await resolveAs(sdk, target, 'track', viewer) : target;
+  return sdk.tracks.get(id, as(viewer));
 }
 
-export async function findPlaylist(sdk: ColivingSdk, target: string): Promise<Playlist> {
-  return sdk.playlists.get(isLink(target) ? await resolveAs(sdk, target, 'playlist') : target);
+/** The playlist or album `target` names, as `viewer` (the logged-in user's id) sees it. */
+export async function findPlaylist(
+  sdk: ColivingSdk,
+  target: string,
+  viewer?: string,
+): Promise<Playlist> {
+  const id = isLink(target) ? await resolveAs(sdk, target, 'playlist', viewer) : target;
+  return sdk.playlists.get(id, as(viewer));
 }
 
 export async function findUser(sdk: ColivingSdk, target: string): Promise<User> {
@@ -65,22 +79,23 @@ export async function findContent(
   sdk: ColivingSdk,
   target: string,
   kind?: 'track' | 'playlist',
+  viewer?: string,
 ): Promise<Content> {
   if (isLink(target)) {
-    const resolved = await sdk.resolve(target);
+    const resolved = await sdk.resolve(target, as(viewer));
     if (resolved.kind === 'user')
       throw new UsageError(`${target} is a user, not a track or playlist`);
     if (kind && resolved.kind !== kind)
       throw new UsageError(`${target} is a ${resolved.kind}, not a ${kind}`);
     return resolved.kind === 'track'
-      ? { kind: 'track', track: await sdk.tracks.get(resolved.id) }
-      : { kind: 'playlist', playlist: await sdk.playlists.get(resolved.id) };
+      ? { kind: 'track', track: await sdk.tracks.get(resolved.id, as(viewer)) }
+      : { kind: 'playlist', playlist: await sdk.playlists.get(resolved.id, as(viewer)) };
   }
-  if (kind === 'track') return { kind, track: await sdk.tracks.get(target) };
-  if (kind === 'playlist') return { kind, playlist: await sdk.playlists.get(target) };
+  if (kind === 'track') return { kind, track: await sdk.tracks.get(target, as(viewer)) };
+  if (kind === 'playlist') return { kind, playlist: await sdk.playlists.get(target, as(viewer)) };
   const [track, playlist] = await Promise.all([
-    orUndefined(sdk.tracks.get(target)),
-    orUndefined(sdk.playlists.get(target)),
+    orUndefined(sdk.tracks.get(target, as(viewer))),
+    orUndefined(sdk.playlists.get(target, as(viewer))),
   ]);
   const forSale = (item: { stream_conditions?: unknown } | undefined) =>
     item !== undefined &&

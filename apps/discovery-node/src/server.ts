@@ -15,6 +15,7 @@ import { registerCidRoutes } from './api/cids.js';
 import { type ApiComponents, registerUnclaimedIdRoutes } from './api/common.js';
 import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
 import { registerPaymentRoutes } from './api/payments.js';
+import { registerDeveloperAppRoutes } from './api/developerApps.js';
 import { registerFeedRoutes } from './api/feed.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
@@ -307,6 +308,7 @@ export async function createDiscoveryNode(
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);
   registerFeedRoutes(app, api);
+  registerDeveloperAppRoutes(app, api);
   registerPaymentRoutes(app, api);
   registerCidRoutes(app, {
     db,

@@ -1,7 +1,7 @@
 // Reads: `track | user | playlist get | search` and `trending`.
 import type { Playlist, Track, User } from '@coliving/sdk';
 import type { Command } from '../command.js';
-import { output, sdkFor } from '../context.js';
+import { loadSession, output, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findPlaylist, findTrack, findUser } from '../targets.js';
 
@@ -45,8 +45,10 @@ export const catalogCommands: Command[] = [
     summary: 'A track, by id or permalink',
     positionals: 1,
     async run({ positionals, json, discovery }, io) {
+      // As the logged-in user, when there is one: their scheduled and unlisted tracks too.
+      const viewer = (await loadSession(io).catch(() => undefined))?.userId;
       const sdk = await sdkFor(io, { discovery });
-      const track = await findTrack(sdk, positionals[0]!);
+      const track = await findTrack(sdk, positionals[0]!, viewer);
       output(io, json, track, () => trackLine(track));
     },
   },
@@ -100,9 +102,11 @@ export const catalogCommands: Command[] = [
     summary: 'A playlist or album and its tracks',
     positionals: 1,
     async run({ positionals, json, discovery }, io) {
+      // As the logged-in user, when there is one: their private playlists too.
+      const viewer = (await loadSession(io).catch(() => undefined))?.userId;
       const sdk = await sdkFor(io, { discovery });
-      const playlist = await findPlaylist(sdk, positionals[0]!);
-      const tracks = await sdk.playlists.tracks(playlist.id);
+      const playlist = await findPlaylist(sdk, positionals[0]!, viewer);
+      const tracks = await sdk.playlists.tracks(playlist.id, viewer ? { userId: viewer } : {});
       output(io, json, { ...playlist, tracks }, () =>
         [playlistLine(playlist), ...tracks.map((t, i) => `  ${i + 1}. ${trackLine(t)}`)].join('\n'),
       );

@@ -16,7 +16,7 @@ export const downloadCommand: Command = {
   async run({ positionals, values, json, discovery }, io) {
     const session = await loadSession(io);
     const sdk = await sdkFor(io, { discovery }, session);
-    const track = await findTrack(sdk, positionals[0]!);
+    const track = await findTrack(sdk, positionals[0]!, session?.userId);
     // Refusals (not_downloadable, download_gated with what unlocks it) are the node's words.
     const url = await sdk.tracks.downloadUrl(track.id, {
       ...(values.mp3 ? { original: false } : {}),

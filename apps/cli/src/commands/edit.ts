@@ -112,7 +112,7 @@ export const editCommands: Command[] = [
 
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const track = await findTrack(sdk, positionals[0]!);
+      const track = await findTrack(sdk, positionals[0]!, session.userId);
       if (track.user.id !== session.userId)
         throw new CommandFailure(
           'forbidden',
@@ -164,7 +164,7 @@ export const editCommands: Command[] = [
         throw new UsageError('deleting a track cannot be undone: add --yes to confirm');
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const track = await findTrack(sdk, positionals[0]!);
+      const track = await findTrack(sdk, positionals[0]!, session.userId);
       if (track.user.id !== session.userId)
         throw new CommandFailure(
           'forbidden',
@@ -196,7 +196,7 @@ export const editCommands: Command[] = [
         );
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const playlist = await findPlaylist(sdk, positionals[0]!);
+      const playlist = await findPlaylist(sdk, positionals[0]!, session.userId);
       if (playlist.user.id !== session.userId)
         throw new CommandFailure(
           'forbidden',

@@ -238,7 +238,7 @@ export const moneyCommands: Command[] = [
         values.track === true ? 'track' : values.playlist === true ? 'playlist' : undefined;
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const content = await findContent(sdk, positionals[0]!, kind);
+      const content = await findContent(sdk, positionals[0]!, kind, session.userId);
       const item = content.kind === 'track' ? content.track : content.playlist;
       const title = content.kind === 'track' ? content.track.title : content.playlist.playlist_name;
       const what =

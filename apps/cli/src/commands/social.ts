@@ -43,7 +43,7 @@ function trackAction(verb: 'repost' | 'save' | 'unrepost' | 'unsave'): Command {
     async run({ positionals, json, discovery }, io) {
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const track = await findTrack(sdk, positionals[0]!);
+      const track = await findTrack(sdk, positionals[0]!, session.userId);
       await sdk.tracks[verb](session.userId!, track.id);
       const after = await sdk.tracks.get(track.id);
       output(
@@ -121,8 +121,8 @@ export const socialCommands: Command[] = [
     async run({ positionals, json, discovery }, io) {
       const session = await requireSession(io);
       const sdk = await sdkFor(io, { discovery }, session);
-      const playlist = await findPlaylist(sdk, positionals[0]!);
-      const track = await findTrack(sdk, positionals[1]!);
+      const playlist = await findPlaylist(sdk, positionals[0]!, session.userId);
+      const track = await findTrack(sdk, positionals[1]!, session.userId);
       await sdk.playlists.addTrack(session.userId!, playlist.id, track.id);
       const tracks = await sdk.playlists.tracks(playlist.id);
       output(

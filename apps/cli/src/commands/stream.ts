@@ -22,7 +22,7 @@ export const streamCommand: Command = {
       throw new UsageError('missing -o <file>');
     const session = await loadSession(io);
     const sdk = await sdkFor(io, { discovery }, session);
-    const track = await findTrack(sdk, positionals[0]!);
+    const track = await findTrack(sdk, positionals[0]!, session?.userId);
     const url = await sdk.tracks.streamUrl(track.id, {
       ...(values.preview ? { preview: true } : {}),
       ...(session?.userId ? { userId: session.userId } : {}),

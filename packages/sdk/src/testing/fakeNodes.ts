@@ -130,6 +130,17 @@ export type FakeDiscoveryOptions = {
 /** A discovery node stand-in over `chain`. */
 export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Promise<FakeNode> {
   const { chain } = options;
+  /** A scheduled track (release date ahead) read by anyone but its owner. */
+  const isHiddenTrack = (id: number, viewer: number | undefined) => {
+    const track = chain.tracks.get(id);
+    const release = track?.data.release_date;
+    return (
+      track !== undefined &&
+      track.owner !== viewer &&
+      typeof release === 'string' &&
+      Date.parse(release) > Date.now()
+    );
+  };
   let self = '';
   const node = await listen(async (request, response, url) => {
     const path = url.pathname;
@@ -315,11 +326,13 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
           : kind === 'tracks'
             ? presentTrack(ctx, id)
             : presentPlaylist(ctx, id);
-      // A private playlist shows to its owner only (the current user, user_id).
+      // A private playlist, and a track whose release date is ahead, show to their owner only
+      // (the current user, user_id), as on a real node.
       const hidden =
-        kind === 'playlists' &&
-        chain.playlists.get(id)?.data.is_private === true &&
-        chain.playlists.get(id)?.owner !== viewer;
+        kind === 'playlists'
+          ? chain.playlists.get(id)?.data.is_private === true &&
+            chain.playlists.get(id)?.owner !== viewer
+          : kind === 'tracks' && isHiddenTrack(id, viewer);
       if (!item || hidden) return send(response, 404, notFound(`${kind.slice(0, -1)}_not_found`));
       return send(response, 200, envelope(chain, kind === 'playlists' ? [item] : item));
     }
@@ -452,7 +465,9 @@ export async function startFakeDiscoveryNode(options: FakeDiscoveryOptions): Pro
         });
       }
       const track = [...chain.tracks.keys()].find(
-        (id) => presentTrack(ctx, id)?.permalink === `/${parts[0]}/${parts[1]}`,
+        (id) =>
+          !isHiddenTrack(id, viewer) &&
+          presentTrack(ctx, id)?.permalink === `/${parts[0]}/${parts[1]}`,
       );
       if (track === undefined) return send(response, 404, notFound('permalink_not_found'));
       return send(response, 302, undefined, { location: `/v1/tracks/${encodeHashId(track)}${as}` });
