@@ -1,7 +1,11 @@
 // The route schemas of API v1, derived from the models in @coliving/protocol (src/api/): the
 // OpenAPI document is generated from them, and tests check every response against them.
 import {
+  AuthorizedApp,
+  DeveloperApp,
   EnvelopeFields,
+  ManagedUser,
+  UserManager,
   Favorite,
   HashId,
   ListenCountsMonthly,
@@ -72,6 +76,11 @@ export const hashId = jsonOf(HashId);
 export const topListenerList = listOf(TopListener);
 export const trackActivityList = listOf(TrackActivity);
 export const listenCountsMonthly = jsonOf(ListenCountsMonthly);
+export const developerApp = jsonOf(DeveloperApp);
+export const developerAppList = listOf(DeveloperApp);
+export const authorizedAppList = listOf(AuthorizedApp);
+export const userManagerList = listOf(UserManager);
+export const managedUserList = listOf(ManagedUser);
 
 const envelopeFields = jsonOf(EnvelopeFields) as { required: string[]; properties: JsonSchema };
 

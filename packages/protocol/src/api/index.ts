@@ -16,3 +16,4 @@ export * from './playlist.js';
 export * from './activity.js';
 export * from './plays.js';
 export * from './envelope.js';
+export * from './developerApp.js';
