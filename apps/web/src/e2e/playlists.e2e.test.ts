@@ -1,6 +1,7 @@
 // Playlists and albums end to end, in Chromium against a devnet: a landlord uploads an album of
 // three files at once, adds its tracks to a new playlist from each row's More menu, reorders the
-// playlist by keyboard, removes a track and finds it saved so after a reload.
+// playlist by keyboard, removes a track and finds it saved so after a reload; makes it private
+// and, after a reload, still has it on its page and in the library, while a stranger does not.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -139,5 +140,34 @@ describe('playlists and albums in a browser', { skip: missing }, () => {
       .getByRole('button', { name: /^More for / })
       .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
     assert.deepEqual(order, [`More for ${titles[1]}`, `More for ${titles[0]}`]);
+  });
+
+  it('keeps a playlist made private for its owner after a reload, and from no one else', async () => {
+    const path = `/${handle}/playlist/road-trip`;
+    assert.equal(new URL(page.url()).pathname, path, 'on the playlist made above');
+    await page.getByLabel('Private: only you can see it').check();
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText('Saved. Only you can see this playlist.').waitFor({ timeout: WRITE_MS });
+
+    // Reloaded, it is still there for its owner, private, with its tracks.
+    await page.reload();
+    const list = page.getByRole('list', { name: 'Tracks in Road trip' });
+    await list.waitFor({ timeout: WRITE_MS });
+    assert.equal(await list.getByRole('button', { name: /^More for / }).count(), 2);
+    assert.equal(await page.getByLabel('Private: only you can see it').isChecked(), true);
+    // The library lists it among the owner's playlists.
+    await page.goto(`${web}/library?tab=playlists`);
+    await page
+      .getByRole('list', { name: 'Your playlists' })
+      .getByRole('link', { name: 'Road trip' })
+      .waitFor({ timeout: WRITE_MS });
+
+    // Anyone else (here: no one logged in) finds nothing at its address.
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(`${web}${path}`);
+    await stranger
+      .getByRole('heading', { level: 1, name: 'Playlist not found' })
+      .waitFor({ timeout: WRITE_MS });
+    await stranger.context().close();
   });
 });
