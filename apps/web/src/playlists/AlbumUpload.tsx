@@ -3,11 +3,13 @@
 // then the album is created from them. AlbumModeSwitch puts it beside the one-track uploader.
 import type { Playlist, User } from '@coliving/sdk';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { ImagePicker } from '../pages/account/ImagePicker.js';
 import { GENRE_OPTIONS } from '../pages/account/validation.js';
 import { describeUploadError } from '../pages/account/uploadProgress.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { moved } from './PlaylistEditor.js';
+import '../pages/forms.css';
 import './playlists.css';
 
 /** The most files one album upload takes. */
@@ -87,6 +89,7 @@ export function AlbumUpload({ user }: { user: User }) {
   const [progress, setProgress] = useState<Progress>({ phase: 'ready' });
   const [announce, setAnnounce] = useState('');
   const nextKey = useRef(0);
+  const filesInput = useRef<HTMLInputElement>(null);
   const controller = useRef<AbortController | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
   const busy = progress.phase === 'uploading';
@@ -222,25 +225,41 @@ export function AlbumUpload({ user }: { user: User }) {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="album-artwork">
-          Artwork (a square image, for the album and its tracks)
-        </label>
-        <input
-          id="album-artwork"
-          type="file"
-          accept="image/*"
-          disabled={busy}
-          onChange={(e) => setArtwork(e.target.files?.[0] ?? null)}
-        />
-      </div>
+      <ImagePicker
+        id="album-artwork"
+        label="Artwork"
+        hint="A square image, for the album and its tracks."
+        file={artwork}
+        onChange={setArtwork}
+        disabled={busy}
+      />
       <div className="field">
         <label htmlFor="album-files">Audio files (choose several)</label>
+        <div className="album-files-picker">
+          <button
+            type="button"
+            disabled={busy || items.length >= MAX_FILES}
+            aria-describedby="album-files-chosen"
+            onClick={() => filesInput.current?.click()}
+          >
+            {items.length === 0 ? 'Choose audio files' : 'Add more files'}
+          </button>
+          <span className="field-hint" id="album-files-chosen">
+            {items.length === 0
+              ? `None chosen yet: MP3, WAV, FLAC, AIFF, OGG or M4A, up to ${MAX_FILES}.`
+              : `${items.length} ${items.length === 1 ? 'file' : 'files'} chosen, listed below in album order.`}
+          </span>
+        </div>
+        {/* The picker itself, behind the button: the browser's own says "No file chosen" even
+            when files are listed below. */}
         <input
+          ref={filesInput}
           id="album-files"
           type="file"
           accept="audio/*"
           multiple
+          className="visually-hidden"
+          tabIndex={-1}
           disabled={busy}
           onChange={(e) => {
             addFiles(e.target.files);

@@ -5,9 +5,11 @@ import type { Playlist, Track } from '@coliving/sdk';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../components/States.js';
 import { formatDuration } from '../components/format.js';
+import { ImagePicker } from '../pages/account/ImagePicker.js';
 import { navigate } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Dialog } from './Dialog.js';
+import '../pages/forms.css';
 import './playlists.css';
 
 /** The longest name and description the form takes. */
@@ -138,28 +140,33 @@ function DetailsForm({
   return (
     <form onSubmit={onSubmit} aria-labelledby="playlist-details" className="form">
       <h3 id="playlist-details">Details</h3>
-      <label htmlFor="playlist-name">Name</label>
-      <input
-        id="playlist-name"
-        value={name}
-        required
-        maxLength={NAME_MAX}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <label htmlFor="playlist-description">Description</label>
-      <textarea
-        id="playlist-description"
-        value={description}
-        maxLength={DESCRIPTION_MAX}
-        rows={3}
-        onChange={(e) => setDescription(e.target.value)}
-      />
-      <label htmlFor="playlist-artwork">Artwork (a square image)</label>
-      <input
+      <div className="field">
+        <label htmlFor="playlist-name">Name</label>
+        <input
+          id="playlist-name"
+          value={name}
+          required
+          maxLength={NAME_MAX}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="playlist-description">Description</label>
+        <textarea
+          id="playlist-description"
+          value={description}
+          maxLength={DESCRIPTION_MAX}
+          rows={3}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </div>
+      <ImagePicker
         id="playlist-artwork"
-        type="file"
-        accept="image/*"
-        onChange={(e) => setArtwork(e.target.files?.[0] ?? null)}
+        label="Artwork"
+        hint="A square image."
+        file={artwork}
+        onChange={setArtwork}
+        disabled={save.busy}
       />
       <label className="check">
         <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />{' '}
