@@ -7,7 +7,7 @@ import { type Logger, createApp, registerHealthCheck } from '@coliving/server-ki
 import { type LocalAccount, type PublicClient, keccak256, toBytes } from 'viem';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { EnvelopeTail } from './api/answer/envelope.js';
+import { AnswerSigner, EnvelopeTail } from './api/answer/envelope.js';
 import { answerBufferPool } from './api/answer/respond.js';
 import { ResponseCache } from './api/answer/responseCache.js';
 import { TrackJsonCache } from './api/answer/trackJsonCache.js';
@@ -293,6 +293,7 @@ export async function createDiscoveryNode(
     cache: new ResponseCache(),
     answerBuffers: answerBufferPool(),
     envelopeTail: new EnvelopeTail(init.version),
+    answerSigner: new AnswerSigner(account),
     trackJson,
     trackSearch,
     publicUrl,

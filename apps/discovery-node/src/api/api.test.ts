@@ -6,6 +6,7 @@
 // One file over the ~500-line guideline on purpose: every test reads the one fixture, which takes
 // a chain and an indexing run to build, and the snapshot it checks is written from this file.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -18,6 +19,7 @@ import {
   listenerProofData,
 } from '@coliving/protocol';
 import { sql } from 'kysely';
+import { type Hex, recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
@@ -328,6 +330,9 @@ function stable(value: unknown): unknown {
       Object.entries(value).map(([k, v]) => {
         if (['created_at', 'updated_at', 'timestamp'].includes(k) && typeof v === 'string')
           return [k, '<time>'];
+        if (k === 'signature' && typeof v === 'string' && /^0x[0-9a-f]{130}$/.test(v))
+          return [k, '<signature>'];
+        if (k === 'signer' && v === delegate.address) return [k, '<the node>'];
         if (
           [
             'blocknumber',
@@ -669,6 +674,67 @@ describe('API v1 on an indexed fixture chain', () => {
       assert.equal(res.status, 200, url);
       assert.deepEqual(stable(res.body), stable(expected.body), url);
     }
+  });
+
+  it('signs every answer so that a client recovers the node, and a tampered answer fails', async () => {
+    // A client's check (docs/api-v1.md): SHA-256 of JSON.stringify({data, signer, timestamp}),
+    // personal_sign recovered, the signer a registered discovery node's delegate wallet.
+    const health = (await get('/health_check')).body!.data as {
+      network: { discovery_nodes_with_owner: { delegateOwnerWallet: string }[] };
+    };
+    const registered = health.network.discovery_nodes_with_owner.map((n) =>
+      n.delegateOwnerWallet.toLowerCase(),
+    );
+    const signerOf = async (body: Record<string, unknown>) => {
+      const { data, signer, timestamp, signature } = body;
+      const digest = createHash('sha256')
+        .update(JSON.stringify({ data, signer, timestamp }))
+        .digest();
+      return recoverMessageAddress({ message: { raw: digest }, signature: signature as Hex });
+    };
+    const urls = [
+      '/v1/tracks/trending',
+      `/v1/tracks/${h(10)}`,
+      `/v1/tracks?id=${h(10)}&id=${h(12)}`,
+      `/v1/users/${h(1)}?user_id=${h(3)}`,
+      '/v1/users/search?query=alise',
+      `/v1/playlists/${h(20)}`,
+      `/v1/users/${h(3)}/history/tracks?${CAROL_PROOF}`,
+      '/v1/users/unclaimed_id',
+    ];
+    for (const url of urls) {
+      const first = await get(url);
+      assert.equal(first.status, 200, url);
+      const body = first.body!;
+      assert.equal(body.signer, delegate.address, url);
+      assert.ok(registered.includes(String(body.signer).toLowerCase()), url);
+      assert.equal(await signerOf(body), delegate.address, url);
+      // Tampered: any change to the data, the time or the signer no longer recovers the node.
+      const tampered = structuredClone(body);
+      const data = tampered.data as Record<string, unknown> | Record<string, unknown>[] | string;
+      if (typeof data === 'string') tampered.data = `${data}x`;
+      else if (Array.isArray(data)) data.reverse().push({});
+      else data.tampered = true;
+      assert.notEqual(await signerOf(tampered), delegate.address, url);
+      assert.notEqual(
+        await signerOf({ ...body, timestamp: new Date(0).toISOString() }),
+        delegate.address,
+        url,
+      );
+    }
+    // Signed once per cached answer: the same answer again carries the same signature.
+    const [a, b] = [await get(`/v1/tracks/${h(10)}`), await get(`/v1/tracks/${h(10)}`)];
+    assert.equal(a.body!.signature, b.body!.signature);
+    // A gzipped answer carries the same signature as the plain one.
+    const res = await node.app.inject({
+      method: 'GET',
+      url: '/v1/tracks/trending',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    const body = JSON.parse(
+      res.headers['content-encoding'] === 'gzip' ? gunzipSync(res.rawPayload).toString() : res.body,
+    ) as Record<string, unknown>;
+    assert.equal(await signerOf(body), delegate.address);
   });
 
   it('hands out unclaimed ids', async () => {

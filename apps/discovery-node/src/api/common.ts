@@ -8,7 +8,7 @@ import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { TrackSearch } from '../core/trackSearch.js';
 import type { DB } from '../db/schema.js';
-import { envelopeOf } from './answer/envelope.js';
+import { signedEnvelopeOf } from './answer/envelope.js';
 import type { AnswerComponents } from './answer/respond.js';
 import type { TrackJsonCache } from './answer/trackJsonCache.js';
 import type { ResponseContext } from './responses.js';
@@ -100,7 +100,9 @@ export function registerUnclaimedIdRoutes(app: FastifyInstance, components: ApiC
       },
       async function serveUnclaimedId(_request, reply) {
         const id = await unclaimedId(components.db, kind);
-        return reply.send(envelopeOf(components, encodeHashId(id)));
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(await signedEnvelopeOf(components, encodeHashId(id)));
       },
     );
   }

@@ -361,6 +361,8 @@ describe('GET /v1/tracks/:id/stream against real content nodes', () => {
       'latest_chain_slot_plays',
       'latest_indexed_block',
       'latest_indexed_slot_plays',
+      'signature',
+      'signer',
       'timestamp',
       'version',
     ]);

@@ -26,7 +26,7 @@ import {
 } from '../core/streamAccess.js';
 import { trendingTrackIds, undergroundTrendingTrackIds } from '../core/trending.js';
 import { isTrackVisible } from '../core/visibility.js';
-import { envelopeOf } from './answer/envelope.js';
+import { signedEnvelopeOf } from './answer/envelope.js';
 import { EncodedJson, respond, respondJson } from './answer/respond.js';
 import {
   type ApiComponents,
@@ -538,7 +538,10 @@ async function sendHolderUrl(
     });
   const url = `${endpoint}${path}`;
   reply.header('cache-control', 'no-store');
-  if (noRedirect) return reply.send(envelopeOf(components, url));
+  if (noRedirect)
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(await signedEnvelopeOf(components, url));
   return reply.redirect(url, 302);
 }
 

@@ -27,7 +27,7 @@ import {
   proveHistoryReader,
 } from '../core/plays.js';
 import { searchUsers } from '../core/search.js';
-import { envelopeOf } from './answer/envelope.js';
+import { signedEnvelopeOf } from './answer/envelope.js';
 import { respond } from './answer/respond.js';
 import {
   type ApiComponents,
@@ -500,7 +500,9 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
           : [];
       });
       reply.header('cache-control', 'private, no-store');
-      return reply.send(envelopeOf(components, data, blocks));
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(await signedEnvelopeOf(components, data, blocks));
     },
   );
 }

@@ -8,6 +8,10 @@ export const EnvelopeFields = Type.Object({
   latest_chain_slot_plays: Type.Optional(Type.Integer()),
   latest_indexed_slot_plays: Type.Optional(Type.Integer()),
   timestamp: Type.Optional(Type.String()),
+  /** The discovery node's delegate wallet, which signed the answer (docs/api-v1.md). */
+  signer: Type.Optional(Type.String()),
+  /** personal_sign of sha256(JSON of {data, signer, timestamp}) by `signer`. */
+  signature: Type.Optional(Type.String()),
   version: Type.Object({ service: Type.String(), version: Type.String() }),
 });
 

@@ -11,7 +11,7 @@
 //   trackJsonCache.ts (on its own: api/present.ts fills and reads it)
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BufferPool, sendPooled } from '@coliving/server-kit';
-import { type Blocks, DATA_OPEN, type EnvelopeTail } from './envelope.js';
+import { type AnswerSigner, type Blocks, DATA_OPEN, type EnvelopeTail } from './envelope.js';
 import {
   FAST_LEVEL,
   GZIP_MIN_BYTES,
@@ -28,6 +28,8 @@ export type AnswerComponents = {
   /** Bodies are written from reused buffers (see sendPooled): a page is often hundreds of KB. */
   answerBuffers: BufferPool;
   envelopeTail: EnvelopeTail;
+  /** Signs each answer's data once (the node's delegate key): the envelope's signature. */
+  answerSigner: AnswerSigner;
   version: string;
   /** The data chain's head and the last blocks indexed (read before a query runs). */
   blocks(): Blocks;
@@ -64,10 +66,12 @@ export async function respond(
     answer = components.cache.answerOf(
       data instanceof EncodedJson ? data.parts : (JSON.stringify(data) ?? 'null'),
     );
+    // Signed once per cached answer, not per request (not yet in the cache: its buffer is ours).
+    answer.signed = await components.answerSigner.sign([answer.head]);
     components.cache.set(request.url, generation, answer);
   }
   const cached = answer;
-  return sendAnswer(components, request, reply, [answer.head], blocks, () =>
+  return sendAnswer(components, request, reply, [answer.head], answer.signed!, blocks, () =>
     components.cache.gzipOf(request.url, cached),
   );
 }
@@ -98,25 +102,30 @@ export class EncodedJson {
  * Answers with `{"data": json}` in the API v1 envelope, for JSON made already. `blocks` must be
  * read before the state `json` shows was.
  */
-export function respondJson(
+export async function respondJson(
   components: AnswerComponents,
   request: FastifyRequest,
   reply: FastifyReply,
   json: Buffer,
   blocks: Blocks,
-): FastifyReply {
-  return sendAnswer(components, request, reply, [DATA_OPEN, json], blocks, () =>
+): Promise<FastifyReply> {
+  const signed = await components.answerSigner.signJson(json);
+  return sendAnswer(components, request, reply, [DATA_OPEN, json], signed, blocks, () =>
     // not kept: deflated once, fast
     gzipHead(Buffer.concat([DATA_OPEN, json]), FAST_LEVEL),
   );
 }
 
-/** Sends `head` (`{"data":…`, in parts) with this answer's own envelope tail: its blocks and time. */
+/**
+ * Sends `head` (`{"data":…`, in parts), its signature part (`signed`) and this answer's own
+ * envelope tail: its blocks and version.
+ */
 function sendAnswer(
   components: AnswerComponents,
   request: FastifyRequest,
   reply: FastifyReply,
   head: Buffer[],
+  signed: Buffer,
   blocks: Blocks,
   gzipOf: () => GzipHead,
 ): FastifyReply {
@@ -126,7 +135,11 @@ function sendAnswer(
   for (const part of head) size += part.length;
   if (size >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
     reply.header('content-encoding', 'gzip');
-    return sendPooled(reply, gzipAnswer(gzipOf(), tail), components.answerBuffers);
+    return sendPooled(
+      reply,
+      gzipAnswer(gzipOf(), Buffer.concat([signed, tail])),
+      components.answerBuffers,
+    );
   }
-  return sendPooled(reply, [...head, tail], components.answerBuffers);
+  return sendPooled(reply, [...head, signed, tail], components.answerBuffers);
 }

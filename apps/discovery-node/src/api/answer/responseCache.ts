@@ -8,6 +8,8 @@ import { BEST_LEVEL, FAST_LEVEL, type GzipHead, gzipHead } from './gzipAnswer.js
  */
 export type CachedAnswer = {
   head: Buffer;
+  /** The envelope's signature part for this head (`,"signer":…,"signature":…`), made once. */
+  signed?: Buffer;
   gzip?: GzipHead;
   /** The pooled buffer `head` was written into (by `answerOf`), given back when the entry goes. */
   slab?: Buffer;
