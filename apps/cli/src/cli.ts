@@ -3,6 +3,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ColivingSdkError } from '@coliving/sdk';
 import { accountCommands } from './commands/account.js';
+import { appCommands } from './commands/apps.js';
 import { catalogCommands } from './commands/catalog.js';
 import { devnetCommands } from './commands/devnet.js';
 import { downloadCommand } from './commands/download.js';
@@ -32,6 +33,7 @@ const COMMANDS: Command[] = [
   ...editCommands,
   ...catalogCommands,
   ...socialCommands,
+  ...appCommands,
   ...moneyCommands,
   streamCommand,
   downloadCommand,

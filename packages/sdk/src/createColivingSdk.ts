@@ -2,7 +2,9 @@ import type { LocalAccount } from 'viem';
 import { type AuthApi, createAuthApi } from './auth.js';
 import { DEFAULT_MAX_BLOCK_DIFFERENCE, DEFAULT_POLL_INTERVAL_MS } from './constants.js';
 import type { SdkContext } from './context.js';
+import { type DeveloperAppsApi, createDeveloperAppsApi } from './developerApps.js';
 import { type ChainTarget, createDiscovery } from './discovery.js';
+import { type GrantsApi, createGrantsApi } from './grants.js';
 import type { FetchFn } from './http.js';
 import {
   type PurchasesApi,
@@ -65,6 +67,10 @@ export type ColivingSdk = {
     options?: { userId?: string; signal?: AbortSignal },
   ): Promise<ResolveReturnType>;
   auth: AuthApi;
+  /** Developer apps: register (a new app key pair), update, delete, read. */
+  developerApps: DeveloperAppsApi;
+  /** Grants: authorize an app or a manager to act for a user, revoke, approve, list. */
+  grants: GrantsApi;
 };
 
 /** Builds an SDK; nothing is fetched until the first call. */
@@ -106,5 +112,7 @@ export function createColivingSdk(init: ColivingSdkInit): ColivingSdk {
     purchases: createPurchasesApi(ctx),
     resolve: (url, options) => resolve(ctx, url, options),
     auth: createAuthApi(ctx),
+    developerApps: createDeveloperAppsApi(ctx),
+    grants: createGrantsApi(ctx),
   };
 }

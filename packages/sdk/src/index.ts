@@ -10,6 +10,21 @@ export {
 export type { AuthReturnType, ChangePasswordParameters, Credentials } from './auth.js';
 export type { ChainTarget } from './discovery.js';
 export {
+  type CreateDeveloperAppParameters,
+  type CreateDeveloperAppReturnType,
+  type DeveloperAppsApi,
+  type UpdateDeveloperAppParameters,
+  toAppAddress,
+} from './developerApps.js';
+export type { AnswerGrantParameters, GrantParameters, GrantsApi } from './grants.js';
+export type {
+  AuthorizedApp,
+  DeveloperApp,
+  Grant,
+  ManagedUser,
+  UserManager,
+} from '@coliving/protocol';
+export {
   type AuthRecordInput,
   LOOKUP_KEY_SALT,
   SCRYPT_PARAMS,
