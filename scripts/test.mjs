@@ -67,6 +67,8 @@ for (const group of ['packages', 'apps']) {
  */
 const SLOW_FILES = {
   'apps/cli/src/money.e2e.test.ts': 285,
+  // Builds the SDK, starts a network and npm-installs the package meanwhile (230 s alone).
+  'apps/devnet/src/sdkPackage.e2e.test.ts': 230,
   'apps/web/src/e2e/player.e2e.test.ts': 177,
   'apps/devnet/src/demoGates.e2e.test.ts': 135,
   'apps/devnet/src/payments.e2e.test.ts': 117,
