@@ -262,12 +262,16 @@ export function createFakePayments(
         );
         return envelope(found.filter((x) => x !== undefined));
       }
-      // Tracks by permalink (as a track page reads them), through the fake node's resolve.
+      // Tracks by permalink (as a track page reads them), through the fake node's resolve, as
+      // the current user: the owner of a scheduled track finds it, as on a real node.
       if (path === '/v1/tracks' && q.getAll('permalink').length > 0) {
+        const viewing = viewer === undefined ? '' : `&user_id=${encodeHashId(viewer)}`;
         const found = await Promise.all(
           q
             .getAll('permalink')
-            .map((permalink) => read<Track>(`/v1/resolve?url=${encodeURIComponent(permalink)}`)),
+            .map((permalink) =>
+              read<Track>(`/v1/resolve?url=${encodeURIComponent(permalink)}${viewing}`),
+            ),
         );
         return envelope(found.filter((x) => x !== undefined));
       }
