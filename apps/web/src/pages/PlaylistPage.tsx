@@ -32,15 +32,16 @@ export default function PlaylistPage({
     async (signal) => {
       const waiting = untilKnown(viewer, signal);
       if (waiting) return waiting;
-      // Read as the viewer sees it: the owner's private playlist (and their scheduled tracks in
-      // it) is found only with their user id, and the viewer flags come with it.
-      const userId = viewer.userId;
-      const found = await sdk.resolve(`/${handle}/${kind}/${slug}`, { userId, signal });
+      const found = await sdk.resolve(`/${handle}/${kind}/${slug}`, { signal });
       if (found.kind !== 'playlist') {
         throw new ColivingSdkError('not_found', `No ${kind} at /${handle}/${kind}/${slug}`);
       }
-      const tracks = await sdk.playlists.tracks(found.id, { userId, signal });
-      return { playlist: found.item, tracks };
+      // resolve answers without viewer flags; a viewer reads the playlist as they see it.
+      const [playlist, tracks] = await Promise.all([
+        viewer.userId ? sdk.playlists.get(found.id, { userId: viewer.userId, signal }) : found.item,
+        sdk.playlists.tracks(found.id, { signal }),
+      ]);
+      return { playlist, tracks };
     },
     [sdk, handle, kind, slug, viewer.kind, viewer.userId],
   );

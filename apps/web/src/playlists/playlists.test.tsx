@@ -180,7 +180,7 @@ describe('PlaylistPage, for its owner', () => {
       trackIds: [mine],
     });
     window.history.replaceState(null, '', own.permalink);
-    renderAs(owner, <RoutedPlaylistPage />);
+    const view2 = renderAs(owner, <RoutedPlaylistPage />);
     fireEvent.click(
       await screen.findByRole('button', { name: 'Make this an album' }, { timeout: 5000 }),
     );
@@ -192,6 +192,14 @@ describe('PlaylistPage, for its owner', () => {
       `“Solo” is now an album, at ${album}. Links to it as a playlist still lead here.`,
     ]);
     expect((await owner.sdk.playlists.get(own.id)).is_album).toBe(true);
+    view2.unmount();
+
+    // The old playlist link, shared before, leads to the album and moves to its address.
+    window.history.replaceState(null, '', own.permalink);
+    renderAs(owner, <RoutedPlaylistPage />);
+    await waitFor(() => expect(window.location.pathname).toBe(album), { timeout: 5000 });
+    expect(await screen.findByRole('heading', { name: 'Solo' }, { timeout: 5000 })).toBeTruthy();
+    expect(screen.getByText('Album', { selector: '.kicker' })).toBeTruthy();
   }, 30_000);
 
   it('is not editable by anyone else', async () => {

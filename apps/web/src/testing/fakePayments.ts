@@ -280,11 +280,21 @@ export function createFakePayments(
       // found by its owner only.
       const as = viewer === undefined ? '' : `?user_id=${encodeHashId(viewer)}`;
       if (path === '/v1/resolve' && /^\/[^/]+\/(album|playlist)\/[^/]+$/.test(q.get('url') ?? '')) {
+        // The kind the link names first, then the other (a playlist that became an album), as a
+        // real node's resolve does.
+        const url = q.get('url')!;
+        const other = url.replace(/\/(album|playlist)\//, (_, kind: string) =>
+          kind === 'album' ? '/playlist/' : '/album/',
+        );
+        const listed: Playlist[] = [];
         for (const id of playlistIds()) {
           const [playlist] =
             (await read<Playlist[]>(`/v1/playlists/${encodeHashId(id)}${as}`)) ?? [];
-          if (playlist?.permalink === q.get('url')) return envelope([playlist]);
+          if (playlist) listed.push(playlist);
         }
+        const found =
+          listed.find((p) => p.permalink === url) ?? listed.find((p) => p.permalink === other);
+        if (found) return envelope([found]);
         return refuse(404, 'permalink_not_found', 'No such playlist');
       }
       if ((m = /^\/v1\/playlists\/([^/]+)\/tracks$/.exec(path))) {
