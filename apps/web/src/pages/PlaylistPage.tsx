@@ -1,4 +1,5 @@
 import { ColivingSdkError, type Playlist, type Track } from '@coliving/sdk';
+import { useEffect } from 'react';
 import { Artwork } from '../components/Artwork.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { TrackList } from '../components/TrackList.js';
@@ -32,16 +33,15 @@ export default function PlaylistPage({
     async (signal) => {
       const waiting = untilKnown(viewer, signal);
       if (waiting) return waiting;
-      const found = await sdk.resolve(`/${handle}/${kind}/${slug}`, { signal });
+      // Read as the viewer sees it: the owner's private playlist (and their scheduled tracks in
+      // it) is found only with their user id, and the viewer flags come with it.
+      const userId = viewer.userId;
+      const found = await sdk.resolve(`/${handle}/${kind}/${slug}`, { userId, signal });
       if (found.kind !== 'playlist') {
         throw new ColivingSdkError('not_found', `No ${kind} at /${handle}/${kind}/${slug}`);
       }
-      // resolve answers without viewer flags; a viewer reads the playlist as they see it.
-      const [playlist, tracks] = await Promise.all([
-        viewer.userId ? sdk.playlists.get(found.id, { userId: viewer.userId, signal }) : found.item,
-        sdk.playlists.tracks(found.id, { signal }),
-      ]);
-      return { playlist, tracks };
+      const tracks = await sdk.playlists.tracks(found.id, { userId, signal });
+      return { playlist: found.item, tracks };
     },
     [sdk, handle, kind, slug, viewer.kind, viewer.userId],
   );
@@ -52,6 +52,15 @@ export default function PlaylistPage({
         ? `${noun} not found`
         : null,
   );
+  // A link of the other kind (shared before a playlist became an album) found it: the address
+  // bar moves to where it is now.
+  const movedTo =
+    loaded.status === 'ok' && loaded.data.playlist.is_album !== (kind === 'album')
+      ? loaded.data.playlist.permalink
+      : null;
+  useEffect(() => {
+    if (movedTo) navigate(movedTo, { replace: true });
+  }, [movedTo]);
   if (loaded.status === 'loading') return <Loading label={`Loading the ${noun.toLowerCase()}`} />;
   if (loaded.status === 'error') {
     if (isNotFound(loaded.error)) {
