@@ -737,6 +737,31 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal(await signerOf(body), delegate.address);
   });
 
+  it("answers users' ids by wallet address, in the order asked, unknown ones left out", async () => {
+    const [alice, bob] = [network.accounts[1]!.address, network.accounts[2]!.address];
+    const idOf = async (wallet: string) =>
+      ((await get(`/v1/users/account/${wallet}`)).body!.data as { id: string }).id;
+    const solana = 'E2LCbKdo2L3ikt1gK6pwp1pDLuhAfHBNf6fEQXpAqrf9';
+    const unknown = privateKeyToAccount(generatePrivateKey()).address;
+    const res = await get(
+      `/v1/users/address?address=${bob.toLowerCase()}&address=${unknown}&address=${solana}&address=${alice}`,
+    );
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body!.data, [
+      { user_id: await idOf(bob), address: bob.toLowerCase() },
+      { user_id: await idOf(alice), address: alice },
+    ]);
+    for (const [url, code] of [
+      ['/v1/users/address', 'missing_address'],
+      ['/v1/users/address?address=nope', 'invalid_wallet'],
+      [`/v1/users/address?address=${alice}&address=0x12`, 'invalid_wallet'],
+    ] as const) {
+      const bad = await get(url);
+      assert.equal(bad.status, 400, url);
+      assert.equal((bad.body!.error as { code: string }).code, code, url);
+    }
+  });
+
   it('hands out unclaimed ids', async () => {
     for (const kind of ['users', 'tracks', 'playlists']) {
       const res = await get(`/v1/${kind}/unclaimed_id`);

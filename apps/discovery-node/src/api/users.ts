@@ -52,6 +52,8 @@ import {
 import { SEARCH_SORTS } from './tracks.js';
 
 type Q = { user_id?: string; limit: number; offset: number };
+/** A Solana account address (base58, 32 to 44 characters), which Audius's lookups also take. */
+const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 type P = { id: string };
 
 /** A user that exists and is not deactivated, or NotFoundError. */
@@ -126,6 +128,60 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       return respond(components, request, reply, async () =>
         presentUsers(components, ids, viewerId),
       );
+    },
+  );
+
+  app.get<{ Querystring: { address?: string[] } }>(
+    '/v1/users/address',
+    {
+      schema: {
+        summary: "Users' ids by wallet address (Audius's Get User IDs by Addresses)",
+        tags: ['users'],
+        querystring: query({
+          address: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: MAX_LIMIT },
+        }),
+        response: {
+          200: dataOf({
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['user_id', 'address'],
+              properties: { user_id: { type: 'string' }, address: { type: 'string' } },
+            },
+          }),
+        },
+      },
+    },
+    async function serveUserIdsByAddress(request, reply) {
+      const addresses = request.query.address ?? [];
+      if (!addresses.length)
+        throw new ValidationError('Give at least one address', { code: 'missing_address' });
+      for (const address of addresses) {
+        // Audius also takes Solana addresses (base58); no Coliving user has one, so they find none.
+        if (!isAddress(address, { strict: false }) && !BASE58_ADDRESS.test(address))
+          throw new ValidationError(`"${address}" is not a wallet address`, {
+            code: 'invalid_wallet',
+          });
+      }
+      return respond(components, request, reply, async () => {
+        const evm = [
+          ...new Set(addresses.filter((a) => a.startsWith('0x')).map((a) => a.toLowerCase())),
+        ];
+        const rows = evm.length
+          ? await db
+              .selectFrom('users')
+              .select(['user_id', 'wallet'])
+              .where('wallet', 'in', evm)
+              .where('is_deactivated', '=', false)
+              .execute()
+          : [];
+        const byWallet = new Map(rows.map((r) => [r.wallet, Number(r.user_id)]));
+        // In the order asked, unknown addresses left out, each as the client wrote it.
+        return addresses.flatMap((address) => {
+          const id = byWallet.get(address.toLowerCase());
+          return id === undefined ? [] : [{ user_id: encodeHashId(id), address }];
+        });
+      });
     },
   );
 
