@@ -55,7 +55,15 @@ function SaveStatus({ state, saving }: { state: SaveState; saving: string }) {
  * What a change that moved the page said, by playlist id, until the page at the new address shows
  * it: the app remounts a page at every new path, so a status kept in the old page would be lost.
  */
-const carriedNotices = new Map<string, string>();
+const carriedNotices = new Map<string, { words: string; at: number }>();
+/** A carried notice older than this is not shown (the new page never came). */
+const CARRY_MS = 30_000;
+
+/** The notice carried for this playlist, if it is fresh. */
+function carriedNotice(playlistId: string): string | null {
+  const carried = carriedNotices.get(playlistId);
+  return carried && Date.now() - carried.at < CARRY_MS ? carried.words : null;
+}
 
 /** `list` with the item at `from` moved to `to`. */
 export function moved<T>(list: readonly T[], from: number, to: number): T[] {
@@ -76,15 +84,17 @@ export function PlaylistEditor({
   onSaved: (playlist: Playlist) => void;
 }) {
   const noun = playlist.is_album ? 'album' : 'playlist';
-  const [notice, setNotice] = useState(() => carriedNotices.get(playlist.id) ?? null);
+  const [notice, setNotice] = useState(() => carriedNotice(playlist.id));
   const noticeRef = useRef<HTMLParagraphElement>(null);
+  // Shown once, by the editor the page mounts at the new address.
   useEffect(() => {
+    if (!notice || carriedNotice(playlist.id) !== notice) return;
     carriedNotices.delete(playlist.id);
     // Brought here from the old address: the page may have scrolled while it loaded.
-    if (notice) noticeRef.current?.scrollIntoView?.({ block: 'center' });
-  }, [playlist.id, notice]);
+    noticeRef.current?.scrollIntoView?.({ block: 'center' });
+  }, [playlist.id]);
   const carry = (words: string) => {
-    carriedNotices.set(playlist.id, words);
+    carriedNotices.set(playlist.id, { words, at: Date.now() });
     setNotice(words);
   };
   return (
