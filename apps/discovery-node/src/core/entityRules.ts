@@ -73,6 +73,8 @@ export type Grantee = {
   grant: GrantState | null | undefined;
   /** Whether the signer is a registered developer app (its missing grant is `no_grant`). */
   isApp: boolean;
+  /** Whether the signer is a deleted developer app: it acts for no one any more. */
+  isDeletedApp?: boolean;
   may: GranteeMay;
   /** The action, for messages: "Grant Create". */
   what: string;
@@ -100,6 +102,9 @@ export function checkActor<T extends Actor>(
 /** `signer`, not `user`'s wallet, may act for it: it holds an active grant that allows the action. */
 function checkGrantee(user: number, signer: string, grantee: Grantee | undefined): void {
   const grant = grantee?.grant;
+  if (grantee?.isDeletedApp) {
+    throw new SkipReason('app_deleted', `The app ${signer} was deleted: it acts for no one`);
+  }
   if (!grant) {
     if (grantee?.isApp) {
       throw new SkipReason('no_grant', `App ${signer} holds no grant from user ${user}`);
@@ -369,6 +374,7 @@ const REFUSALS: Readonly<Record<string, ErrorClass>> = {
   grantee_forbidden: ForbiddenError,
   invalid_app_signature: InvalidSignatureError,
   app_exists: ConflictError,
+  app_deleted: ForbiddenError,
   self_grant: ValidationError,
   wrong_signer: InvalidSignatureError,
   user_deactivated: ForbiddenError,

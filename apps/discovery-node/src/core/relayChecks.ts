@@ -75,6 +75,7 @@ export async function checkState(
       actor = checkActor(user, action.user, action.signer, rule, {
         grant: grant ?? null,
         isApp: app !== undefined && !app.is_deleted,
+        isDeletedApp: app?.is_deleted === true,
         may: granteeMay(action.entityType, action.action, action.data, action.signer),
         what: `${action.entityType} ${action.action}`,
       });

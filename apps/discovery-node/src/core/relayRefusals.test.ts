@@ -56,6 +56,8 @@ let mallory: LocalAccount;
 /** Alice's developer apps: Bob granted the first, and revoked his grant to the second. */
 const appKey = privateKeyToAccount(generatePrivateKey());
 const revokedAppKey = privateKeyToAccount(generatePrivateKey());
+/** Alice's app that Bob granted and she then deleted. */
+const deletedAppKey = privateKeyToAccount(generatePrivateKey());
 const open: FastifyInstance[] = [];
 
 function relayApp(init: RelayInit = {}, trustProxy?: string): FastifyInstance {
@@ -266,16 +268,27 @@ before(async () => {
       { ...by(bob, BOB), entityType: 'Track', entityId: TRACK, action: 'Save' },
       await createApp_(appKey),
       await createApp_(revokedAppKey),
+      await createApp_(deletedAppKey),
     ],
     [
       { ...byAlice, entityType: 'Track', entityId: DELETED_TRACK, action: 'Delete' },
       { ...byAlice, entityType: 'Playlist', entityId: DELETED_PLAYLIST, action: 'Delete' },
       grant(bob, BOB, 'Create', lc(appKey)),
       grant(bob, BOB, 'Create', lc(revokedAppKey)),
+      grant(bob, BOB, 'Create', lc(deletedAppKey)),
       // Alice offers Bob to manage her account; he has not answered.
       grant(alice, ALICE, 'Create', lc(bob)),
     ],
-    [grant(bob, BOB, 'Delete', lc(revokedAppKey))],
+    [
+      grant(bob, BOB, 'Delete', lc(revokedAppKey)),
+      {
+        ...byAlice,
+        entityType: 'DeveloperApp',
+        entityId: ALICE,
+        action: 'Delete',
+        metadata: { address: lc(deletedAppKey) },
+      },
+    ],
   ];
   for (const round of rounds) {
     for (const action of round) expectOk(await relay(app, action));
@@ -435,6 +448,11 @@ describe('relay refusals', () => {
         { ...a(BOB, revokedAppKey), entityType: 'Playlist', entityId: PLAYLIST, action: 'Save' },
         403,
         'grant_revoked',
+      ],
+      app_deleted: [
+        { ...a(BOB, deletedAppKey), entityType: 'Playlist', entityId: PLAYLIST, action: 'Save' },
+        403,
+        'app_deleted',
       ],
       grant_not_approved: [
         { ...a(ALICE, bob), entityType: 'Playlist', entityId: PLAYLIST, action: 'Repost' },

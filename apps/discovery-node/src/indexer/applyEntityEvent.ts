@@ -169,6 +169,7 @@ function applyOrThrow(batch: EntityBatch, event: PreparedEvent, block: EventBloc
     {
       grant: batch.table(grants).get(grantKey(event.user, event.signer)),
       isApp: signerApp != null && !signerApp.is_deleted,
+      isDeletedApp: signerApp?.is_deleted === true,
       may: granteeMay(entityType, action, context.metadata.data, event.signer),
       what: `${entityType} ${action}`,
     },

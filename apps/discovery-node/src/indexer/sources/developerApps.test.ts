@@ -153,6 +153,7 @@ before(async () => {
       ...app(otherAppKey, { name: 'Short-lived' }),
       app_signature: await signDeveloperApp({ account: otherAppKey, userId: ALICE }),
     }),
+    act(bob!, BOB, 'Grant', BOB, 'Create', { grantee_address: lc(otherAppKey) }),
   ]);
   await submitActions(network, [
     act(alice!, ALICE, 'DeveloperApp', ALICE, 'Delete', { address: lc(otherAppKey) }),
@@ -169,6 +170,8 @@ before(async () => {
       },
       'app_exists',
     ),
+    // A deleted app acts for no one, even a user whose grant to it stands.
+    act(otherAppKey, BOB, 'Track', TRACK, 'Save', undefined, 'app_deleted'),
     // The app acts for Bob before Bob granted it anything.
     act(appKey, BOB, 'Track', TRACK, 'Save', undefined, 'no_grant'),
     act(bob!, BOB, 'Grant', BOB, 'Create', { grantee_address: lc(appKey) }),
@@ -279,6 +282,12 @@ for (const engine of ENGINES) {
           grants.sort((a, b) => a.grantee_address.localeCompare(b.grantee_address)),
           [
             { user_id: BOB, grantee_address: lc(appKey), is_approved: true, is_revoked: true },
+            {
+              user_id: BOB,
+              grantee_address: lc(otherAppKey),
+              is_approved: true,
+              is_revoked: false,
+            },
             { user_id: BOB, grantee_address: lc(mallory!), is_approved: true, is_revoked: true },
           ].sort((a, b) => a.grantee_address.localeCompare(b.grantee_address)),
         );
