@@ -221,6 +221,19 @@ const REFUSALS: Readonly<Record<string, string>> = {
   receipt_not_owner:
     'This audio was uploaded by another account. Only its uploader can publish it.',
   receipt_mismatch: 'The track does not match the audio that was uploaded. Upload the file again.',
+  // Apps and grants (docs/design.md §12).
+  no_grant: 'This app has not been allowed to act for that account. Log in with Coliving first.',
+  grant_revoked:
+    'That account took back its permission for this app. Ask them to log in with Coliving again.',
+  grant_not_approved: 'That account has not accepted you as a manager yet.',
+  grantee_forbidden: 'Only the account itself can manage its apps and permissions.',
+  app_deleted: 'This app was deleted, so it can no longer act for anyone.',
+  invalid_app_signature: 'The app could not prove it holds its key. Create it again.',
+  app_exists: 'An app with this key was registered already. Create a new app.',
+  unknown_app: 'That app does not exist, or is not on this node yet.',
+  self_grant: 'You cannot give your own account permission over itself.',
+  unknown_grantee: 'That is neither an app nor an account on the network.',
+  unknown_grant: 'There is no such permission to take back.',
   // Content nodes take uploads only from users, within quotas.
   not_a_user:
     'Only a signed-in account that exists on the network can upload. Wait a moment after signing up and try again.',
