@@ -17,6 +17,7 @@ import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
 import { registerPaymentRoutes } from './api/payments.js';
 import { registerDeveloperAppRoutes } from './api/developerApps.js';
 import { registerFeedRoutes } from './api/feed.js';
+import { registerPlaylistLookupRoutes } from './api/playlistLookups.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { registerModelSchemas } from './api/schemas.js';
@@ -308,6 +309,7 @@ export async function createDiscoveryNode(
   registerTrackRoutes(app, api);
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);
+  registerPlaylistLookupRoutes(app, api);
   registerFeedRoutes(app, api);
   registerDeveloperAppRoutes(app, api);
   registerPaymentRoutes(app, api);

@@ -762,6 +762,37 @@ describe('API v1 on an indexed fixture chain', () => {
     }
   });
 
+  it('looks playlists up in bulk, by permalink, and lists who saved or reposted one', async () => {
+    const ids = async (url: string) => {
+      const res = await get(url);
+      assert.equal(res.status, 200, url);
+      return (res.body!.data as { id: string }[]).map((p) => p.id);
+    };
+    assert.deepEqual(await ids(`/v1/playlists?id=${h(21)}&id=${h(999)}&id=${h(20)}`), [
+      h(21),
+      h(20),
+    ]);
+    const [bulk] = (await get(`/v1/playlists?id=${h(20)}`)).body!.data as Record<string, unknown>[];
+    assert.deepEqual(bulk, ((await get(`/v1/playlists/${h(20)}`)).body!.data as unknown[])[0]);
+    assert.deepEqual(await ids('/v1/playlists/by_permalink/alice/road-trip'), [h(20)]);
+    assert.deepEqual(await ids('/v1/playlists/by_permalink/bob/first-album'), [h(21)]);
+    assert.deepEqual(await ids(`/v1/playlists/${h(20)}/reposts`), [h(2)]);
+    assert.deepEqual(await ids(`/v1/playlists/${h(20)}/favorites`), []);
+    for (const [url, status, code] of [
+      ['/v1/playlists', 400, 'missing_id'],
+      ['/v1/playlists?id=notanid!', 400, 'invalid_id'],
+      ['/v1/playlists/by_permalink/alice/no-such-playlist', 404, 'playlist_not_found'],
+      ['/v1/playlists/by_permalink/nosuchuser/road-trip', 404, 'playlist_not_found'],
+      ['/v1/playlists/by_permalink/no-such-user!/road-trip', 400, 'invalid_handle'],
+      [`/v1/playlists/${h(999)}/reposts`, 404, 'playlist_not_found'],
+      [`/v1/playlists/${h(20)}/favorites?limit=0`, 400, 'validation_error'],
+    ] as const) {
+      const res = await get(url);
+      assert.equal(res.status, status, url);
+      assert.equal((res.body!.error as { code: string }).code, code, url);
+    }
+  });
+
   it('hands out unclaimed ids', async () => {
     for (const kind of ['users', 'tracks', 'playlists']) {
       const res = await get(`/v1/${kind}/unclaimed_id`);
