@@ -19,6 +19,7 @@ import { registerDeveloperAppRoutes } from './api/developerApps.js';
 import { registerFeedRoutes } from './api/feed.js';
 import { registerPlaylistLookupRoutes } from './api/playlistLookups.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
+import { registerUserLookupRoutes } from './api/userLookups.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { registerModelSchemas } from './api/schemas.js';
 import { registerTrackRoutes } from './api/tracks.js';
@@ -310,6 +311,7 @@ export async function createDiscoveryNode(
   registerUserRoutes(app, api);
   registerPlaylistRoutes(app, api);
   registerPlaylistLookupRoutes(app, api);
+  registerUserLookupRoutes(app, api);
   registerFeedRoutes(app, api);
   registerDeveloperAppRoutes(app, api);
   registerPaymentRoutes(app, api);

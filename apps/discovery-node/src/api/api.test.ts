@@ -793,6 +793,36 @@ describe('API v1 on an indexed fixture chain', () => {
     }
   });
 
+  it("lists a user's related users and the current user's mutuals with them", async () => {
+    const ids = async (url: string) => {
+      const res = await get(url);
+      assert.equal(res.status, 200, url);
+      return (res.body!.data as { id: string }[]).map((u) => u.id);
+    };
+    // Alice's followers are bob, carol and dave; of whom else they follow, carol follows bob.
+    assert.deepEqual(await ids(`/v1/users/${h(1)}/related`), [h(2)]);
+    assert.deepEqual(
+      await ids(`/v1/users/${h(1)}/related?user_id=${h(3)}&filter_followed=true`),
+      [],
+    );
+    assert.deepEqual(await ids(`/v1/users/${h(1)}/related?user_id=${h(4)}&filter_followed=true`), [
+      h(2),
+    ]);
+    // Of alice's followers, carol follows bob; dave follows none of them.
+    assert.deepEqual(await ids(`/v1/users/${h(1)}/mutuals?user_id=${h(3)}`), [h(2)]);
+    assert.deepEqual(await ids(`/v1/users/${h(1)}/mutuals?user_id=${h(4)}`), []);
+    for (const [url, status, code] of [
+      [`/v1/users/${h(1)}/mutuals`, 400, 'validation_error'],
+      [`/v1/users/${h(1)}/related?filter_followed=maybe`, 400, 'validation_error'],
+      [`/v1/users/${h(999)}/related`, 404, 'user_not_found'],
+      [`/v1/users/${h(999)}/mutuals?user_id=${h(3)}`, 404, 'user_not_found'],
+    ] as const) {
+      const res = await get(url);
+      assert.equal(res.status, status, url);
+      assert.equal((res.body!.error as { code: string }).code, code, url);
+    }
+  });
+
   it('hands out unclaimed ids', async () => {
     for (const kind of ['users', 'tracks', 'playlists']) {
       const res = await get(`/v1/${kind}/unclaimed_id`);
