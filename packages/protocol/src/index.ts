@@ -13,6 +13,7 @@ export * from './genres.js';
 export * from './handles.js';
 export * from './listenerProof.js';
 export * from './metadata.js';
+export * from './oauth.js';
 export * from './relayRequest.js';
 export * from './requestSignature.js';
 export * from './placement.js';
