@@ -60,7 +60,10 @@ async function showUser(handle) {
     $('profile').hidden = false;
     $('status').textContent = '';
   } catch (error) {
-    $('status').textContent = isColivingSdkError(error, 'not_found')
+    // A handle that cannot be one (a character handles never have) is refused as invalid input.
+    const noOne =
+      isColivingSdkError(error, 'not_found') || isColivingSdkError(error, 'invalid_input');
+    $('status').textContent = noOne
       ? `No one has the handle @${handle}.`
       : `Coliving could not be reached: ${error.message}`;
   }
