@@ -17,11 +17,13 @@ import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
 import { registerPaymentRoutes } from './api/payments.js';
 import { registerDeveloperAppRoutes } from './api/developerApps.js';
 import { registerFeedRoutes } from './api/feed.js';
+import { registerOAuthRoutes } from './api/oauth.js';
 import { registerPlaylistLookupRoutes } from './api/playlistLookups.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerUserLookupRoutes } from './api/userLookups.js';
 import { registerRelayRoutes } from './api/relay.js';
 import { registerModelSchemas } from './api/schemas.js';
+import { registerTrackLookupRoutes } from './api/trackLookups.js';
 import { registerTrackRoutes } from './api/tracks.js';
 import { registerUserRoutes } from './api/users.js';
 import { type ContentNodes, createContentNodes } from './core/contentNodes.js';
@@ -312,8 +314,10 @@ export async function createDiscoveryNode(
   registerPlaylistRoutes(app, api);
   registerPlaylistLookupRoutes(app, api);
   registerUserLookupRoutes(app, api);
+  registerTrackLookupRoutes(app, api);
   registerFeedRoutes(app, api);
   registerDeveloperAppRoutes(app, api);
+  registerOAuthRoutes(app, api);
   registerPaymentRoutes(app, api);
   registerCidRoutes(app, {
     db,

@@ -13,7 +13,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { type Address, type Hex, bytesToHex, hexToBytes, keccak256 } from 'viem';
-import { ValidationError } from './errors.js';
+import { UnauthorizedError, ValidationError } from './errors.js';
 
 /** What a login may allow an app: read the profile, or also write for the user (a Grant). */
 export type OAuthScope = 'read' | 'write';
@@ -65,7 +65,7 @@ export type HashSigner = {
 };
 
 /** A JWS refused: `code` is stable (`invalid_token`, `token_expired`, ...). */
-export class OAuthTokenError extends ValidationError {
+export class OAuthTokenError extends UnauthorizedError {
   override name = 'OAuthTokenError' as const;
 }
 
