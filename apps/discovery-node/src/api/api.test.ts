@@ -1209,4 +1209,55 @@ describe('API v1 on an indexed fixture chain', () => {
     // ...and with its 50th it is listed, first on this week's plays.
     assert.deepEqual(await ids('/v1/tracks/trending/underground'), [h(10), h(11)]);
   });
+
+  // Last: it publishes tracks the tests above do not expect.
+  it("lists a track's listed remixes, newest first, with their count", async () => {
+    const carol = network.accounts[3]!;
+    const create = async (entityId: number, title: string, extra: Record<string, unknown>) =>
+      node.dataIndexer.waitFor(
+        await submitActions(network, [
+          {
+            account: carol,
+            userId: 3,
+            entityType: 'Track',
+            entityId,
+            action: 'Create',
+            metadata: await uploads.withReceipt(carol.address, {
+              title,
+              genre: 'Electronic',
+              track_cid: await cid(`${title}-stream`),
+              duration: 60,
+              ...extra,
+            }),
+          },
+        ]),
+      );
+    const of = (...parents: number[]) => ({
+      remix_of: { tracks: parents.map((p) => ({ parent_track_id: p })) },
+    });
+    await create(60, 'Remix One', of(10));
+    await create(61, 'Remix Hidden', { ...of(10), is_unlisted: true });
+    await create(62, 'Remix Elsewhere', of(11));
+    await create(63, 'Remix Both', of(12, 10));
+    const remixes = async (url: string) => {
+      const res = await get(url);
+      assert.equal(res.status, 200, url);
+      const data = res.body!.data as { count: number; tracks: { id: string }[] };
+      return { count: data.count, ids: data.tracks.map((t) => t.id) };
+    };
+    assert.deepEqual(await remixes(`/v1/tracks/${h(10)}/remixes`), {
+      count: 2,
+      ids: [h(63), h(60)],
+    });
+    assert.deepEqual(await remixes(`/v1/tracks/${h(10)}/remixes?limit=1&offset=1`), {
+      count: 2,
+      ids: [h(60)],
+    });
+    assert.deepEqual(await remixes(`/v1/tracks/${h(10)}/remixes?offset=5`), { count: 2, ids: [] });
+    assert.deepEqual(await remixes(`/v1/tracks/${h(12)}/remixes`), { count: 1, ids: [h(63)] });
+    assert.deepEqual(await remixes(`/v1/tracks/${h(63)}/remixes`), { count: 0, ids: [] });
+    const missing = await get(`/v1/tracks/${h(999)}/remixes`);
+    assert.equal(missing.status, 404);
+    assert.equal((missing.body!.error as { code: string }).code, 'track_not_found');
+  });
 });
