@@ -71,9 +71,9 @@ const SLOW_FILES = {
   'apps/devnet/src/sdkPackage.e2e.test.ts': 230,
   'apps/web/src/e2e/player.e2e.test.ts': 177,
   'apps/devnet/src/demoGates.e2e.test.ts': 135,
-  'apps/devnet/src/payments.e2e.test.ts': 117,
   // A build of the SDK, a network and Chromium.
   'apps/devnet/src/exampleApp.e2e.test.ts': 120,
+  'apps/devnet/src/payments.e2e.test.ts': 117,
   'apps/cli/src/devnet.e2e.test.ts': 115,
 };
 const weight = (file) => SLOW_FILES[file] ?? (file.endsWith('.e2e.test.ts') ? 60 : 0);
