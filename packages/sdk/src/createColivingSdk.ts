@@ -1,11 +1,14 @@
 import type { LocalAccount } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { type AuthApi, createAuthApi } from './auth.js';
 import { DEFAULT_MAX_BLOCK_DIFFERENCE, DEFAULT_POLL_INTERVAL_MS } from './constants.js';
 import type { SdkContext } from './context.js';
 import { type DeveloperAppsApi, createDeveloperAppsApi } from './developerApps.js';
+import { ColivingSdkError } from './errors.js';
 import { type ChainTarget, createDiscovery } from './discovery.js';
 import { type GrantsApi, createGrantsApi } from './grants.js';
 import type { FetchFn } from './http.js';
+import { type OAuthApi, type OAuthStorage, createOAuthApi } from './oauth.js';
 import {
   type PurchasesApi,
   type TipsApi,
@@ -31,6 +34,17 @@ export type ColivingSdkInit = {
   maxBlockDifference?: number;
   /** How often waits (indexing, transcoding) poll, in ms (default 250). */
   pollIntervalMs?: number;
+  /** A developer app's API key: its client_id for Log in with Coliving. */
+  apiKey?: string;
+  /**
+   * The app's secret key: writes are signed with it for users who granted the app (unless
+   * `account` is given). Keep it on a server, never in a page.
+   */
+  apiSecret?: `0x${string}`;
+  /** The web player that serves the consent page (default https://coliving.app). */
+  webUrl?: string;
+  /** Where a login keeps its PKCE verifier and state (sessionStorage by default). */
+  oauthStorage?: OAuthStorage;
 };
 
 export type ColivingSdk = {
@@ -71,6 +85,8 @@ export type ColivingSdk = {
   developerApps: DeveloperAppsApi;
   /** Grants: authorize an app or a manager to act for a user, revoke, approve, list. */
   grants: GrantsApi;
+  /** Log in with Coliving: login, handleRedirect, verifyToken; authorize (the consent page). */
+  oauth: OAuthApi;
 };
 
 /** Builds an SDK; nothing is fetched until the first call. */
@@ -82,7 +98,7 @@ export function createColivingSdk(init: ColivingSdkInit): ColivingSdk {
     fetch: fetchFn,
     maxBlockDifference: init.maxBlockDifference ?? DEFAULT_MAX_BLOCK_DIFFERENCE,
   });
-  let account = init.account;
+  let account = init.account ?? appAccount(init);
   const ctx: SdkContext = {
     discovery,
     fetch: fetchFn,
@@ -114,5 +130,22 @@ export function createColivingSdk(init: ColivingSdkInit): ColivingSdk {
     auth: createAuthApi(ctx),
     developerApps: createDeveloperAppsApi(ctx),
     grants: createGrantsApi(ctx),
+    oauth: createOAuthApi(ctx, {
+      apiKey: init.apiKey,
+      webUrl: init.webUrl,
+      storage: init.oauthStorage,
+    }),
   };
+}
+
+/** The app's key as the account, checked against its API key when both are given. */
+function appAccount(init: ColivingSdkInit): LocalAccount | undefined {
+  if (init.apiSecret === undefined) return undefined;
+  const key = privateKeyToAccount(init.apiSecret);
+  if (init.apiKey !== undefined && init.apiKey.toLowerCase() !== key.address.toLowerCase()) {
+    throw new ColivingSdkError('invalid_input', 'apiSecret is not the secret of apiKey', {
+      code: 'api_secret_mismatch',
+    });
+  }
+  return key;
 }

@@ -18,6 +18,14 @@ export {
 } from './developerApps.js';
 export type { AnswerGrantParameters, GrantParameters, GrantsApi } from './grants.js';
 export type {
+  LoginParameters,
+  OAuthApi,
+  OAuthPopupMessage,
+  OAuthProfile,
+  OAuthStorage,
+  OAuthToken,
+} from './oauth.js';
+export type {
   AuthorizedApp,
   DeveloperApp,
   Grant,
