@@ -76,7 +76,7 @@ test('a tampered code, one signed by another key, or an expired one is refused',
     apiKey: app,
     redirectUri: 'http://127.0.0.1:5000/cb',
     scope: 'read',
-    codeChallenge: claims.code_challenge,
+    codeChallenge: claims.code_challenge!,
   });
   assert.equal(
     codeOf(() => verifyAuthorizationCode(`${other.split('.')[0]}.${p}.${s}`)),

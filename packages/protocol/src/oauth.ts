@@ -65,9 +65,7 @@ export type HashSigner = {
 };
 
 /** A JWS refused: `code` is stable (`invalid_token`, `token_expired`, ...). */
-export class OAuthTokenError extends UnauthorizedError {
-  override name = 'OAuthTokenError' as const;
-}
+export class OAuthTokenError extends UnauthorizedError {}
 
 function fail(code: string, message: string): never {
   throw new OAuthTokenError(message, { code });
