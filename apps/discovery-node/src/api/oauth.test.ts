@@ -33,6 +33,8 @@ let node: DiscoveryNode;
 let alice: LocalAccount;
 let bob: LocalAccount;
 const delegate = privateKeyToAccount(generatePrivateKey());
+/** Another registered discovery node's delegate: its tokens verify here too. */
+const otherNode = privateKeyToAccount(generatePrivateKey());
 const appKey = privateKeyToAccount(generatePrivateKey());
 const otherAppKey = privateKeyToAccount(generatePrivateKey());
 const lc = (account: { address: string }) => account.address.toLowerCase();
@@ -47,16 +49,21 @@ before(async () => {
     manifest: network.manifest,
     from: network.deployer,
     recipients: [operator!.address],
-    dgco: STAKE,
+    dgco: STAKE * 2n,
   });
-  await registerNode({
-    manifest: network.manifest,
-    owner: operator!,
-    serviceType: 'discoveryNode',
-    endpoint: 'http://127.0.0.1',
-    stake: STAKE,
-    delegateWallet: delegate.address,
-  });
+  for (const [endpoint, key] of [
+    ['http://127.0.0.1', delegate],
+    ['http://127.0.0.2', otherNode],
+  ] as const) {
+    await registerNode({
+      manifest: network.manifest,
+      owner: operator!,
+      serviceType: 'discoveryNode',
+      endpoint,
+      stake: STAKE,
+      delegateWallet: key.address,
+    });
+  }
   const act = (
     account: LocalAccount,
     userId: number,
@@ -159,7 +166,10 @@ const redeem = (l: { code: string; verifier: string }, extra: Record<string, str
 
 async function verify(t: string, apiKey?: string) {
   const query = new URLSearchParams({ token: t, ...(apiKey ? { api_key: apiKey } : {}) });
-  const res = await node.app.inject({ method: 'GET', url: `/v1/users/verify_token?${query.toString()}` });
+  const res = await node.app.inject({
+    method: 'GET',
+    url: `/v1/users/verify_token?${query.toString()}`,
+  });
   return { status: res.statusCode, body: res.json<Body>() };
 }
 
@@ -309,7 +319,7 @@ describe('POST /v1/oauth/token', () => {
 });
 
 describe('GET /v1/users/verify_token', () => {
-  it('refuses tampered, expired, wrong-app and non-node tokens', async () => {
+  it('verifies any registered node’s token; refuses tampered, expired, wrong-app and non-node tokens', async () => {
     const { body } = await redeem(await login());
     const good = body.access_token as string;
     const [h, p, s] = good.split('.');
@@ -345,6 +355,16 @@ describe('GET /v1/users/verify_token', () => {
       assert.equal(errorCode(res.body), code, name);
     }
     assert.equal((await verify(good)).status, 200);
+    // Another registered discovery node's token verifies here.
+    const elsewhere = await createAccessToken({
+      signer: otherNode,
+      userId: String(BOB),
+      apiKey: lc(appKey),
+      scope: 'write',
+    });
+    const fromOther = await verify(elsewhere.token, lc(appKey));
+    assert.equal(fromOther.status, 200, JSON.stringify(fromOther.body));
+    assert.equal((fromOther.body.data as Body).handle, 'bob');
     const missing = await node.app.inject({ method: 'GET', url: '/v1/users/verify_token' });
     assert.equal(missing.statusCode, 400);
   });
