@@ -140,6 +140,7 @@ export function createOAuthApi(ctx: SdkContext, init: OAuthInit = {}): OAuthApi 
   async function loginUrl(p: LoginParameters): Promise<string> {
     if (!OAUTH_SCOPES.includes(p.scope))
       throw invalid('scope must be read or write', 'invalid_scope');
+    const clientId = apiKey();
     const verifier = newPkceVerifier();
     const state = p.state ?? newPkceVerifier();
     const pending: Pending = { state, verifier, redirectUri: p.redirectUri };
@@ -147,7 +148,7 @@ export function createOAuthApi(ctx: SdkContext, init: OAuthInit = {}): OAuthApi 
     const url = new URL(`${webUrl}/oauth/auth`);
     url.search = new URLSearchParams({
       response_type: 'code',
-      client_id: apiKey(),
+      client_id: clientId,
       redirect_uri: p.redirectUri,
       scope: p.scope,
       state,
