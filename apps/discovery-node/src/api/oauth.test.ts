@@ -367,5 +367,8 @@ describe('GET /v1/users/verify_token', () => {
     assert.equal((fromOther.body.data as Body).handle, 'bob');
     const missing = await node.app.inject({ method: 'GET', url: '/v1/users/verify_token' });
     assert.equal(missing.statusCode, 400);
+    const openapi = await node.app.inject({ method: 'GET', url: '/v1/openapi.json' });
+    const paths = Object.keys(openapi.json<{ paths: object }>().paths);
+    assert.ok(paths.includes('/v1/oauth/token') && paths.includes('/v1/users/verify_token'));
   });
 });
