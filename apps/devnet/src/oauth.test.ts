@@ -96,6 +96,24 @@ describe('Log in with Coliving through the SDK', () => {
 
     // The consent page, as the listener: write needs the grant first, then the code.
     await listener.grants.create({ userId: ids.listener!, grantee: apiKey });
+    await assert.rejects(
+      listener.oauth.authorize({
+        apiKey,
+        redirectUri: 'https://evil.example/cb',
+        scope: 'write',
+        codeChallenge: q.code_challenge!,
+      }),
+      (e) => e instanceof ColivingSdkError && e.code === 'redirect_uri_not_registered',
+    );
+    await assert.rejects(
+      listener.oauth.authorize({
+        apiKey: privateKeyToAccount(generatePrivateKey()).address,
+        redirectUri: REDIRECT,
+        scope: 'write',
+        codeChallenge: q.code_challenge!,
+      }),
+      (e) => e instanceof ColivingSdkError && e.type === 'not_found',
+    );
     const code = await listener.oauth.authorize({
       apiKey: q.client_id!,
       redirectUri: q.redirect_uri!,

@@ -12,7 +12,7 @@ import {
   pkceChallenge,
 } from '@coliving/protocol';
 import { type SdkContext, getData, requireAccount } from './context.js';
-import { toAppAddress } from './developerApps.js';
+import { createDeveloperAppsApi, toAppAddress } from './developerApps.js';
 import { ColivingSdkError } from './errors.js';
 import { buildUrl, requestJson } from './http.js';
 import { createUsersApi } from './users.js';
@@ -93,7 +93,11 @@ export type OAuthApi = {
   redeem(p: { code: string; codeVerifier: string; redirectUri: string }): Promise<OAuthToken>;
   /** The token's user, as any discovery node verifies it. */
   verifyToken(token: string): Promise<OAuthProfile>;
-  /** Signs an authorization code with the account (the consent page, after Allow). */
+  /**
+   * Signs an authorization code with the account (the consent page, after Allow). Refuses an
+   * unknown or deleted app (`not_found`) and a redirect URI the app did not register
+   * (`redirect_uri_not_registered`).
+   */
   authorize(p: {
     apiKey: string;
     redirectUri: string;
@@ -290,6 +294,15 @@ export function createOAuthApi(ctx: SdkContext, init: OAuthInit = {}): OAuthApi 
     verifyToken,
     async authorize(p) {
       const account = requireAccount(ctx);
+      // A code only for an app that exists and a redirect URI it registered (the token endpoint
+      // checks both again; this keeps a consent page from minting a code it must not send).
+      const app = await createDeveloperAppsApi(ctx).get(p.apiKey);
+      if (!(app.redirect_uris ?? []).includes(p.redirectUri)) {
+        throw invalid(
+          `${p.redirectUri} is not a redirect URI registered for ${app.name}`,
+          'redirect_uri_not_registered',
+        );
+      }
       const userId =
         p.userId !== undefined
           ? String(decodeHashId(p.userId))
