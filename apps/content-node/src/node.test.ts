@@ -261,7 +261,7 @@ describe('content node', () => {
     const fs = await statfs(join(dir, 'node-a'));
     assert.equal(body.data.storagePathSize, fs.blocks * fs.bsize);
     const used = body.data.storagePathUsed as number;
-    assert.ok(used > 0 && used <= (body.data.storagePathSize));
+    assert.ok(used > 0 && used <= body.data.storagePathSize);
     assert.ok(Math.abs(used - (fs.blocks - fs.bfree) * fs.bsize) < 256 * 1024 * 1024);
     assert.equal(typeof body.data.isSeeding, 'boolean');
     assert.equal(body.data.transcodeQueueLength, 0);
