@@ -18,6 +18,10 @@ import {
   encodeHashId,
   rankNodes,
 } from '@coliving/protocol';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex, hashMessage, hexToBytes } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
 import { type FakeChain, type Json, timeOf } from './fakeChain.js';
 
 /** Who asks and where things are: what a real node reads from its request and its registry. */
@@ -395,15 +399,33 @@ export function presentHistory(
     .slice(page.offset, page.offset + page.limit);
 }
 
-/** `data` in the API v1 envelope, at the fake chain's heights. */
+/** The stand-in's own key: it signs its answers as a real discovery node signs its own. */
+const ANSWER_KEY = secp256k1.utils.randomPrivateKey();
+const ANSWER_SIGNER = privateKeyToAddress(bytesToHex(ANSWER_KEY));
+
+/**
+ * `signer` and `signature` for an answer, as docs/api-v1.md says a node makes them: SHA-256 of
+ * the JSON text `{"data","signer","timestamp"}`, signed with personal_sign (EIP-191).
+ */
+function signAnswer(data: unknown, timestamp: string): { signer: string; signature: string } {
+  const text = JSON.stringify({ data, signer: ANSWER_SIGNER, timestamp });
+  const digest = hashMessage({ raw: sha256(new TextEncoder().encode(text)) });
+  const signed = secp256k1.sign(hexToBytes(digest), ANSWER_KEY);
+  const v = (27 + signed.recovery).toString(16);
+  return { signer: ANSWER_SIGNER, signature: `0x${signed.toCompactHex()}${v}` };
+}
+
+/** `data` in the API v1 envelope, signed, at the fake chain's heights. */
 export function envelope<T>(chain: FakeChain, data: T): Envelope<T> {
+  const timestamp = new Date().toISOString();
   return {
     data,
+    ...signAnswer(data, timestamp),
+    timestamp,
     latest_chain_block: chain.head,
     latest_indexed_block: chain.indexed,
     latest_chain_slot_plays: 0,
     latest_indexed_slot_plays: 0,
-    timestamp: new Date().toISOString(),
     version: { service: 'discovery-node', version: 'fake' },
   };
 }
