@@ -3,7 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { LocalAccount } from 'viem';
-import { DEFAULT_REPLICATION_FACTOR, decodeHashId, encodeHashId } from '@coliving/protocol';
+import {
+  DEFAULT_REPLICATION_FACTOR,
+  ValidationError,
+  decodeHashId,
+  encodeHashId,
+} from '@coliving/protocol';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
 import type { TrackSearch } from '../core/trackSearch.js';
@@ -43,6 +48,17 @@ export const appParams = {
 } as const;
 
 export const userIdParam = { user_id: { ...idString, description: 'the current user' } } as const;
+
+/** `?id=…&id=…` of a bulk read (Audius's "Get Bulk …" routes). */
+export const idsParam = {
+  id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+} as const;
+
+/** The ids of a bulk read, decoded; none at all is a 400. */
+export function requiredIds(ids: string[] | undefined): number[] {
+  if (!ids?.length) throw new ValidationError('Give at least one id', { code: 'missing_id' });
+  return ids.map(decodeHashId);
+}
 
 export const pageParams = {
   limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },

@@ -8,10 +8,11 @@ import { isPlaylistVisible } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
 import {
   type ApiComponents,
-  MAX_LIMIT,
   idPath,
+  idsParam,
   pageParams,
   query,
+  requiredIds,
   userIdParam,
   viewerOf,
 } from './common.js';
@@ -45,15 +46,14 @@ export function registerPlaylistLookupRoutes(
         tags: ['playlists'],
         querystring: query({
           ...userIdParam,
-          id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+          ...idsParam,
         }),
         response: { 200: dataOf(playlistList) },
       },
     },
     async function servePlaylists(request, reply) {
       const q = request.query;
-      if (!q.id?.length) throw new ValidationError('Give at least one id', { code: 'missing_id' });
-      const ids = q.id.map(decodeHashId);
+      const ids = requiredIds(q.id);
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
         presentPlaylists(components, [], viewerId, await visiblePlaylists(ids, viewerId)),

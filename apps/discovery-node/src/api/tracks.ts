@@ -30,8 +30,9 @@ import { signedEnvelopeOf } from './answer/envelope.js';
 import { EncodedJson, respond, respondJson } from './answer/respond.js';
 import {
   type ApiComponents,
-  MAX_LIMIT,
   idPath,
+  idsParam,
+  MAX_LIMIT,
   pageParams,
   query,
   userIdParam,
@@ -180,7 +181,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         tags: ['tracks'],
         querystring: query({
           ...userIdParam,
-          id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+          ...idsParam,
           permalink: {
             type: 'array',
             items: { type: 'string', maxLength: 400 },

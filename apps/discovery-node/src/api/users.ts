@@ -31,10 +31,12 @@ import { signedEnvelopeOf } from './answer/envelope.js';
 import { respond } from './answer/respond.js';
 import {
   type ApiComponents,
-  MAX_LIMIT,
   idPath,
+  idsParam,
+  MAX_LIMIT,
   pageParams,
   query,
+  requiredIds,
   userIdParam,
   viewerOf,
 } from './common.js';
@@ -115,15 +117,14 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         tags: ['users'],
         querystring: query({
           ...userIdParam,
-          id: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: MAX_LIMIT },
+          ...idsParam,
         }),
         response: { 200: dataOf(userList) },
       },
     },
     async function serveUsers(request, reply) {
       const q = request.query;
-      if (!q.id?.length) throw new ValidationError('Give at least one id', { code: 'missing_id' });
-      const ids = q.id.map(decodeHashId);
+      const ids = requiredIds(q.id);
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
         presentUsers(components, ids, viewerId),
