@@ -67,7 +67,8 @@ function renderAs(who: Someone | null, path: string, children: ReactNode) {
 /** The track page at the current path, as the app's router gives it (a new title moves it). */
 function RoutedTrackPage() {
   const [, handle, slug] = useLocation().path.split('/');
-  return <TrackPage handle={handle!} slug={slug!} />;
+  // The app routes `/handle` to the profile: after a delete, this stand-in router shows nothing.
+  return slug ? <TrackPage handle={handle!} slug={slug} /> : null;
 }
 
 function trackPage(who: Someone | null, track: Track, query = '') {
