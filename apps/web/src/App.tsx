@@ -27,6 +27,7 @@ const GenrePage = lazy(() => import('./pages/GenrePage.js'));
 const GenresPage = lazy(() => import('./pages/GenresPage.js'));
 const NewReleasesPage = lazy(() => import('./pages/NewReleasesPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
+const ConsentPage = lazy(() => import('./oauth/ConsentPage.js'));
 
 export type RouteMatch = {
   page: ComponentType<Record<string, string>>;
@@ -50,6 +51,8 @@ const FIXED: Record<string, ComponentType<Record<string, string>>> = {
   '/genres': GenresPage,
   // Not a handle: handles have no "-".
   '/new-releases': NewReleasesPage,
+  // Log in with Coliving's consent page (docs/design.md §12).
+  '/oauth/auth': ConsentPage,
 };
 
 /** Maps a path to its page: fixed pages first, then /handle, /handle/slug, /handle/playlist/slug. */
