@@ -17,6 +17,7 @@ import { registerPaymentRelayRoutes } from './api/paymentRelay.js';
 import { registerPaymentRoutes } from './api/payments.js';
 import { registerDeveloperAppRoutes } from './api/developerApps.js';
 import { registerFeedRoutes } from './api/feed.js';
+import { registerFullRoutes } from './api/full.js';
 import { registerOAuthRoutes } from './api/oauth.js';
 import { registerPlaylistLookupRoutes } from './api/playlistLookups.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
@@ -315,6 +316,7 @@ export async function createDiscoveryNode(
   registerPlaylistLookupRoutes(app, api);
   registerUserLookupRoutes(app, api);
   registerTrackLookupRoutes(app, api);
+  registerFullRoutes(app, api);
   registerFeedRoutes(app, api);
   registerDeveloperAppRoutes(app, api);
   registerOAuthRoutes(app, api);

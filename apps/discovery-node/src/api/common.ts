@@ -31,6 +31,8 @@ export type ApiComponents = AnswerComponents & {
   trackSearch?: TrackSearch;
   /** This node's public base URL, no trailing slash. */
   publicUrl: string;
+  /** Routes registered with these answer the full models (`/v1/full/...`, api/full.ts). */
+  full?: boolean;
 };
 
 /** The reference caps pages at 500 items (docs/api-v1.md). */
@@ -98,6 +100,7 @@ export async function responseContext(
     contentNodes: await components.contentNodes.endpoints(),
     replicationFactor: DEFAULT_REPLICATION_FACTOR,
     ...(viewerId !== undefined ? { viewerId } : {}),
+    ...(components.full ? { full: true } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // Tracks as anyone without a current user sees them come from kept JSON (answer/trackJsonCache.ts)
 // when they can: a track read is otherwise a database round trip, a dozen-key owner object and a
 // JSON encoding per request; from there it is a map lookup.
-import { ForbiddenError } from '@coliving/protocol';
+import { ForbiddenError, encodeHashId } from '@coliving/protocol';
 import {
   type PlaylistView,
   type TrackView,
@@ -68,9 +68,65 @@ export async function presentTracks(
 ): Promise<Record<string, unknown>[]> {
   const tracks = views ?? (await loadTracks(components.db, ids, viewerId));
   const ctx = await responseContext(components, viewerId);
-  return Promise.all(
+  const shaped = await Promise.all(
     tracks.map(async (t) => toTrack(t, ctx, await trackAccess(components, t, viewerId))),
   );
+  if (ctx.full) await addFullRemixParents(components, tracks, shaped, ctx);
+  return shaped;
+}
+
+/**
+ * A full track's `remix_of` (Audius's `full_remix_parent`): each parent's owner as a full user,
+ * and whether that owner reposted or saved the remix. A parent this node does not know is left out.
+ */
+async function addFullRemixParents(
+  components: ApiComponents,
+  views: readonly TrackView[],
+  shaped: Record<string, unknown>[],
+  ctx: ResponseContext,
+): Promise<void> {
+  const parentsOf = views.map((v) =>
+    (
+      (v.metadata.remix_of as { tracks?: { parent_track_id?: unknown }[] } | undefined)?.tracks ??
+      []
+    )
+      .map((t) => t.parent_track_id)
+      .filter((id): id is number => Number.isSafeInteger(id)),
+  );
+  const parentIds = [...new Set(parentsOf.flat())];
+  const parents = new Map(
+    (await loadTracks(components.db, parentIds, ctx.viewerId)).map((p) => [p.trackId, p]),
+  );
+  const remixIds = views.filter((_, i) => parentsOf[i]!.length > 0).map((v) => v.trackId);
+  const authors = [...new Set([...parents.values()].map((p) => p.ownerId))];
+  const acted = async (table: 'reposts' | 'saves') => {
+    if (remixIds.length === 0 || authors.length === 0) return new Set<string>();
+    const rows = await components.db
+      .selectFrom(table)
+      .select(['user_id', 'item_id'])
+      .where('item_type', '=', 'track')
+      .where('item_id', 'in', remixIds)
+      .where('user_id', 'in', authors)
+      .execute();
+    return new Set(rows.map((r) => `${r.user_id}:${r.item_id}`));
+  };
+  const [reposted, saved] = await Promise.all([acted('reposts'), acted('saves')]);
+  views.forEach((view, i) => {
+    const tracks = parentsOf[i]!.flatMap((parentId) => {
+      const parent = parents.get(parentId);
+      if (!parent) return [];
+      const key = `${parent.ownerId}:${view.trackId}`;
+      return [
+        {
+          parent_track_id: encodeHashId(parentId),
+          user: toUser(parent.owner, ctx),
+          has_remix_author_reposted: reposted.has(key),
+          has_remix_author_saved: saved.has(key),
+        },
+      ];
+    });
+    shaped[i]!.remix_of = { tracks };
+  });
 }
 
 /** Users as API v1 `User`s, in the order of `ids`. */
@@ -93,7 +149,7 @@ export async function presentPlaylists(
 ): Promise<Record<string, unknown>[]> {
   const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId));
   const ctx = await responseContext(components, viewerId);
-  return Promise.all(
+  const shaped = await Promise.all(
     playlists.map(async (p) =>
       toPlaylist(p, ctx, {
         // An album's purchase opens it (core/streamAccess.ts), as it opens its tracks.
@@ -107,6 +163,32 @@ export async function presentPlaylists(
       }),
     ),
   );
+  if (ctx.full) await addPlaylistTracks(components, playlists, shaped, viewerId);
+  return shaped;
+}
+
+/**
+ * A full playlist's `tracks`: those the viewer can play, in order, as full tracks, the same list
+ * `/v1/playlists/{id}/tracks` answers.
+ */
+async function addPlaylistTracks(
+  components: ApiComponents,
+  playlists: readonly PlaylistView[],
+  shaped: Record<string, unknown>[],
+  viewerId: number | undefined,
+): Promise<void> {
+  const ids = [...new Set(playlists.flatMap((p) => p.contents.map((c) => c.trackId)))];
+  const views = (await loadTracks(components.db, ids, viewerId)).filter((t) =>
+    isTrackVisible(t, viewerId),
+  );
+  const tracks = await presentTracks(components, [], viewerId, views);
+  const byId = new Map(views.map((v, i) => [v.trackId, tracks[i]!]));
+  playlists.forEach((playlist, i) => {
+    shaped[i]!.tracks = playlist.contents.flatMap((c) => {
+      const track = byId.get(c.trackId);
+      return track ? [track] : [];
+    });
+  });
 }
 
 /**
@@ -137,6 +219,7 @@ export async function publicTracks(
   components: ApiComponents,
   ids: readonly number[],
 ): Promise<PublicTrack[]> {
+  if (components.full) return fullPublicTracks(components, ids);
   const cache = components.trackJson;
   const { ctx, key: context } = await publicContext(components);
   const found = new Map<number, PublicTrack>();
@@ -167,6 +250,21 @@ export async function publicTracks(
     if (track) out.push(track);
   }
   return out;
+}
+
+/** Full tracks as anyone sees them: built per answer, not kept (only the plain ones are). */
+async function fullPublicTracks(
+  components: ApiComponents,
+  ids: readonly number[],
+): Promise<PublicTrack[]> {
+  const views = await loadTracks(components.db, ids);
+  const shaped = await presentTracks(components, [], undefined, views);
+  return views.map((view, i) => ({
+    trackId: view.trackId,
+    ownerId: view.ownerId,
+    isPublic: isTrackVisible(view),
+    json: Buffer.from(JSON.stringify(shaped[i])),
+  }));
 }
 
 /**

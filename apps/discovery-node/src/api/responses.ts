@@ -13,6 +13,7 @@ import {
 } from '@coliving/protocol';
 import type { ItemActivity, PlaylistView, TrackView, UserView } from '../core/catalog.js';
 import { isScheduled } from '../core/visibility.js';
+import { fullPlaylistFields, fullTrackFields, fullUserFields } from './fullModels.js';
 
 /** What a response needs beyond the views: where this node and the content nodes are. */
 export type ResponseContext = {
@@ -24,6 +25,8 @@ export type ResponseContext = {
   viewerId?: number;
   /** How many nodes hold each image (the first serves, the rest are mirrors). */
   replicationFactor: number;
+  /** Answer the full models (`/v1/full/...`, api/full.ts): the plain keys and more. */
+  full?: boolean;
 };
 
 const SQUARE_SIZES = ['150x150', '480x480', '1000x1000'] as const;
@@ -117,6 +120,7 @@ export function toUser(user: UserView, ctx: ResponseContext): User {
     cover_photo: imageUrls(ctx, m.cover_photo_sizes, BACKDROP_SIZES),
     artist_pick_track_id:
       typeof m.artist_pick_track_id === 'number' ? encodeHashId(m.artist_pick_track_id) : null,
+    ...(ctx.full ? fullUserFields(user) : {}),
   };
 }
 
@@ -214,6 +218,7 @@ export function toTrack(track: TrackView, ctx: ResponseContext, access: Access):
     preview: { url: m.preview_cid ? `${streamUrl}?preview=true` : null, mirrors: [] },
     // Downloads of the original get their own route with the download gates; until then none.
     download: { url: null, mirrors: [] },
+    ...(ctx.full ? fullTrackFields(track) : {}),
   };
 }
 
@@ -260,5 +265,6 @@ export function toPlaylist(playlist: PlaylistView, ctx: ResponseContext, access:
     stream_conditions: playlist.streamConditions,
     is_scheduled_release:
       typeof m.release_date === 'string' && isScheduled(new Date(m.release_date)),
+    ...(ctx.full ? fullPlaylistFields(playlist) : {}),
   };
 }

@@ -10,11 +10,14 @@ import {
   HashId,
   ListenCountsMonthly,
   Playlist,
+  PlaylistFull,
   Repost,
   TopListener,
   Track,
   TrackActivity,
+  TrackFull,
   User,
+  UserFull,
 } from '@coliving/protocol';
 import type { FastifyInstance } from 'fastify';
 
@@ -66,6 +69,10 @@ const listOf = (model: object) => jsonOf({ type: 'array', items: model });
 export const userSchema = jsonOf(User) as JsonModel;
 export const trackSchema = jsonOf(Track) as JsonModel;
 export const playlistSchema = jsonOf(Playlist) as JsonModel;
+/** The full models of `/v1/full/...` (api/full.ts). */
+export const userFullSchema = jsonOf(UserFull) as JsonModel;
+export const trackFullSchema = jsonOf(TrackFull) as JsonModel;
+export const playlistFullSchema = jsonOf(PlaylistFull) as JsonModel;
 
 export const trackList = listOf(Track);
 export const userList = listOf(User);
@@ -96,9 +103,18 @@ export function dataOf(data: unknown) {
   };
 }
 
-/** Adds the model schemas so routes can `$ref` them (`Track#`, `User#`, `Playlist#`). */
+/**
+ * Adds the model schemas so routes can `$ref` them (`Track#`, `User#`, `Playlist#`, and the full
+ * ones `TrackFull#`, `UserFull#`, `PlaylistFull#`).
+ */
 export function registerModelSchemas(app: FastifyInstance): void {
-  app.addSchema(userSchema);
-  app.addSchema(trackSchema);
-  app.addSchema(playlistSchema);
+  for (const schema of [
+    userSchema,
+    trackSchema,
+    playlistSchema,
+    userFullSchema,
+    trackFullSchema,
+    playlistFullSchema,
+  ])
+    app.addSchema(schema);
 }

@@ -17,3 +17,4 @@ export * from './activity.js';
 export * from './plays.js';
 export * from './envelope.js';
 export * from './developerApp.js';
+export * from './full.js';
