@@ -4,6 +4,7 @@ import { describeError } from '../components/States.js';
 import { Link, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { useSession } from '../session.js';
+import { AppsSettings } from '../settings/AppsSettings.js';
 import { AccountGate } from './account/AccountGate.js';
 import { Field, FormError, PasswordInput, countOf, focusFirstError } from './account/Field.js';
 import { ImagePicker } from './account/ImagePicker.js';
@@ -23,7 +24,7 @@ import {
 } from './account/validation.js';
 import './forms.css';
 
-/** Profile editing and the password, for the signed-in user. */
+/** Profile editing, the password, and apps (settings/AppsSettings), for the signed-in user. */
 export default function SettingsPage() {
   useTitle('Settings');
   const account = useAccount();
@@ -46,6 +47,7 @@ export default function SettingsPage() {
       </p>
       <ProfileForm key={account.user.id} user={account.user} />
       <PasswordForm />
+      <AppsSettings key={`apps-${account.user.id}`} user={account.user} />
     </div>
   );
 }

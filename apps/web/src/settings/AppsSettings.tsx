@@ -1,0 +1,610 @@
+// Settings → Apps (docs/web.md): the developer apps the user registered (create, with the secret
+// shown once; edit; delete) and the apps and managers the user allowed to act for it (revoke).
+// Every write goes through the SDK, which waits until the discovery node has indexed it.
+import type { AuthorizedApp, DeveloperApp, User, UserManager } from '@coliving/sdk';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Empty, ErrorState, Loading, describeError } from '../components/States.js';
+import { useAsync } from '../components/useAsync.js';
+import { Field, FormError, countOf, focusFirstError } from '../pages/account/Field.js';
+import { Dialog } from '../playlists/Dialog.js';
+import { Link } from '../router.js';
+import { useSdk } from '../sdk.js';
+import {
+  type AppErrors,
+  type AppField,
+  type AppValues,
+  EMPTY_APP,
+  MAX_APP_DESCRIPTION,
+  MAX_APP_NAME,
+  MAX_REDIRECT_URIS,
+  redirectUriLines,
+  validateApp,
+  valuesOfApp,
+} from './appForm.js';
+import { CopyField } from './CopyField.js';
+import './apps.css';
+
+/** What a write is doing, from the SDK's steps. */
+const STEPS: Record<string, string> = {
+  signing: 'Signing…',
+  relaying: 'Sending it to the network…',
+  indexing: 'Waiting for the network to show it…',
+};
+
+/** A date a person reads: "6 Dec 2026". */
+function dateOf(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** Both parts of Settings → Apps for `user`. */
+export function AppsSettings({ user }: { user: User }) {
+  return (
+    <>
+      <DeveloperApps user={user} />
+      <AuthorizedApps user={user} />
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Your developer apps
+
+type Created = { name: string; apiKey: string; apiSecret: string };
+
+function DeveloperApps({ user }: { user: User }) {
+  const sdk = useSdk();
+  const apps = useAsync(
+    (signal) => sdk.developerApps.listByUser(user.id, { signal }),
+    [sdk, user.id],
+  );
+  const [creating, setCreating] = useState(false);
+  // Held only here, in memory: the secret is shown once and never stored nor read back.
+  const [created, setCreated] = useState<Created | null>(null);
+
+  return (
+    <section className="form-card apps" aria-labelledby="dev-apps-heading">
+      <h2 id="dev-apps-heading">Your developer apps</h2>
+      <p className="form-lead">
+        An app of yours has its own key: its address is the <strong>API key</strong> it sends, and
+        its <strong>secret</strong> signs for the people who log in to it with Coliving.
+      </p>
+      {created && <NewAppSecret created={created} onDone={() => setCreated(null)} />}
+      {apps.status === 'loading' && <Loading label="Loading your apps" />}
+      {apps.status === 'error' && <ErrorState error={apps.error} onRetry={apps.reload} />}
+      {apps.status === 'ok' &&
+        (apps.data.length === 0 ? (
+          <Empty>You have no developer apps yet.</Empty>
+        ) : (
+          <ul className="apps-list" aria-label="Your developer apps">
+            {apps.data.map((app) => (
+              <DeveloperAppItem key={app.address} app={app} user={user} onChanged={apps.reload} />
+            ))}
+          </ul>
+        ))}
+      {creating ? (
+        <AppForm
+          heading="Create an app"
+          idPrefix="new-app"
+          initial={EMPTY_APP}
+          submitLabel="Create app"
+          busyLabel="Creating…"
+          onCancel={() => setCreating(false)}
+          onSubmit={async (values, onStatus) => {
+            const description = values.description.trim();
+            const image = values.imageUrl.trim();
+            const uris = redirectUriLines(values.redirectUris);
+            const { apiKey, apiSecret } = await sdk.developerApps.create(
+              {
+                userId: user.id,
+                name: values.name.trim(),
+                ...(description ? { description } : {}),
+                ...(image ? { imageUrl: image } : {}),
+                ...(uris.length > 0 ? { redirectUris: uris } : {}),
+              },
+              { onStatus },
+            );
+            setCreated({ name: values.name.trim(), apiKey, apiSecret });
+            setCreating(false);
+            apps.reload();
+            return undefined;
+          }}
+        />
+      ) : (
+        <div className="form-actions">
+          <button type="button" className="button-primary" onClick={() => setCreating(true)}>
+            Create an app
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The new app's key and secret, once: nothing keeps the secret after this is closed. */
+function NewAppSecret({ created, onDone }: { created: Created; onDone: () => void }) {
+  return (
+    <div className="app-secret" role="region" aria-labelledby="app-secret-heading">
+      <h3 id="app-secret-heading">{created.name} is ready: copy its secret now</h3>
+      <p className="app-secret-warning" role="alert">
+        Copy the secret now: <strong>it will not be shown again</strong>. Coliving does not keep it;
+        whoever holds it can act as your app for everyone who allowed it. If you lose it, delete the
+        app and create a new one.
+      </p>
+      <CopyField id="new-app-key" label="API key" value={created.apiKey} />
+      <CopyField id="new-app-secret" label="API secret" value={created.apiSecret} />
+      <div className="form-actions">
+        <button type="button" onClick={onDone}>
+          I have copied the secret
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function DeveloperAppItem({
+  app,
+  user,
+  onChanged,
+}: {
+  app: DeveloperApp;
+  user: User;
+  onChanged: () => void;
+}) {
+  const sdk = useSdk();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [status, setStatus] = useState('');
+  const keyId = `app-key-${app.address}`;
+  return (
+    <li className="app-item" aria-label={app.name}>
+      <div className="app-item-head">
+        {app.image_url && <img className="app-image" src={app.image_url} alt="" />}
+        <h3>{app.name}</h3>
+      </div>
+      {app.description && <p className="app-description">{app.description}</p>}
+      <CopyField id={keyId} label="API key" value={app.address} />
+      <div className="app-redirects">
+        <h4>Redirect URIs</h4>
+        {app.redirect_uris.length === 0 ? (
+          <p className="field-hint">None: this app cannot log anyone in with Coliving yet.</p>
+        ) : (
+          <ul>
+            {app.redirect_uris.map((uri) => (
+              <li key={uri}>
+                <code>{uri}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {editing ? (
+        <AppForm
+          heading={`Edit ${app.name}`}
+          idPrefix={`edit-${app.address}`}
+          initial={valuesOfApp(app)}
+          submitLabel="Save app"
+          busyLabel="Saving…"
+          onCancel={() => setEditing(false)}
+          onSubmit={async (values, onStatus) => {
+            const before = valuesOfApp(app);
+            const changes: {
+              name?: string;
+              description?: string | null;
+              imageUrl?: string | null;
+              redirectUris?: string[] | null;
+            } = {};
+            if (values.name.trim() !== before.name) changes.name = values.name.trim();
+            const description = values.description.trim();
+            if (description !== before.description) changes.description = description || null;
+            const image = values.imageUrl.trim();
+            if (image !== before.imageUrl) changes.imageUrl = image || null;
+            const uris = redirectUriLines(values.redirectUris);
+            if (uris.join('\n') !== before.redirectUris) changes.redirectUris = uris;
+            if (Object.keys(changes).length === 0) return 'Nothing has changed.';
+            await sdk.developerApps.update(
+              { userId: user.id, apiKey: app.address, ...changes },
+              { onStatus },
+            );
+            setEditing(false);
+            setStatus(`${values.name.trim()} is saved.`);
+            onChanged();
+            return undefined;
+          }}
+        />
+      ) : (
+        <div className="form-actions">
+          <button type="button" onClick={() => setEditing(true)} aria-label={`Edit ${app.name}`}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className="button-danger"
+            onClick={() => setDeleting(true)}
+            aria-label={`Delete ${app.name}`}
+          >
+            Delete
+          </button>
+          <p className="form-status" role="status" aria-live="polite">
+            {status}
+          </p>
+        </div>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${app.name}?`}
+          confirmLabel="Delete app"
+          busyLabel="Deleting…"
+          onCancel={() => setDeleting(false)}
+          onConfirm={async (onStatus) => {
+            await sdk.developerApps.delete({ userId: user.id, apiKey: app.address }, { onStatus });
+            setDeleting(false);
+            onChanged();
+          }}
+        >
+          <p>
+            Its API key stops working at once: the app can no longer log anyone in nor act for
+            anyone who allowed it. The key can never be registered again. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
+
+const FIELD_IDS = (prefix: string): Record<AppField, string> => ({
+  name: `${prefix}-name`,
+  description: `${prefix}-description`,
+  redirectUris: `${prefix}-redirects`,
+  imageUrl: `${prefix}-image`,
+});
+
+/**
+ * An app's fields, checked before sending. `onSubmit` does the write (reporting the SDK's steps
+ * to `onStatus`) and answers a status to show, or throws a refusal to say in words.
+ */
+function AppForm({
+  heading,
+  idPrefix,
+  initial,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+}: {
+  heading: string;
+  idPrefix: string;
+  initial: AppValues;
+  submitLabel: string;
+  busyLabel: string;
+  onSubmit: (values: AppValues, onStatus: (step: string) => void) => Promise<string | undefined>;
+  onCancel: () => void;
+}) {
+  const ids = FIELD_IDS(idPrefix);
+  const [values, setValues] = useState<AppValues>(initial);
+  const [submitted, setSubmitted] = useState(false);
+  const [pending, setPending] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const errors: AppErrors = validateApp(values);
+  const shown = (field: AppField) => (submitted ? errors[field] : undefined);
+  const set = (field: AppField) => (value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    setStatus('');
+  };
+  const busy = pending !== null;
+  const headingId = `${idPrefix}-heading`;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    setError(null);
+    if (Object.values(errors).some(Boolean)) {
+      focusFirstError(ids, errors);
+      return;
+    }
+    setPending(busyLabel);
+    try {
+      const said = await onSubmit(values, (step) => setPending(STEPS[step] ?? busyLabel));
+      if (said) setStatus(said);
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setPending(null);
+    }
+  };
+
+  return (
+    <form
+      className="form app-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-busy={busy}
+      aria-labelledby={headingId}
+    >
+      <h3 id={headingId}>{heading}</h3>
+      <Field
+        id={ids.name}
+        label="App name"
+        error={shown('name')}
+        counter={countOf(values.name, MAX_APP_NAME)}
+        hint="People see it when they log in to your app with Coliving."
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            required
+            value={values.name}
+            onChange={(e) => set('name')(e.target.value)}
+            disabled={busy}
+          />
+        )}
+      </Field>
+      <Field
+        id={ids.description}
+        label="Description"
+        optional
+        error={shown('description')}
+        counter={countOf(values.description, MAX_APP_DESCRIPTION)}
+        hint={`Up to ${MAX_APP_DESCRIPTION} characters, on one line.`}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            rows={2}
+            value={values.description}
+            onChange={(e) => set('description')(e.target.value)}
+            disabled={busy}
+          />
+        )}
+      </Field>
+      <Field
+        id={ids.redirectUris}
+        label="Redirect URIs"
+        optional
+        error={shown('redirectUris')}
+        hint={`Where "Log in with Coliving" may send people back: one full address a line (https://, or http://127.0.0.1 or localhost for testing), at most ${MAX_REDIRECT_URIS}, without a # part.`}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            rows={3}
+            value={values.redirectUris}
+            onChange={(e) => set('redirectUris')(e.target.value)}
+            disabled={busy}
+            spellCheck={false}
+            autoCapitalize="none"
+          />
+        )}
+      </Field>
+      <Field
+        id={ids.imageUrl}
+        label="Image address"
+        optional
+        error={shown('imageUrl')}
+        hint="An https:// address of a square image, shown when people log in."
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="url"
+            inputMode="url"
+            value={values.imageUrl}
+            onChange={(e) => set('imageUrl')(e.target.value)}
+            disabled={busy}
+            spellCheck={false}
+            autoCapitalize="none"
+          />
+        )}
+      </Field>
+      <FormError>{error}</FormError>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? busyLabel : submitLabel}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+        <p className="form-status" role="status" aria-live="polite">
+          {pending ?? status}
+        </p>
+      </div>
+    </form>
+  );
+}
+
+/** A confirmation over the page; the write's refusal, if any, is said inside it. */
+function ConfirmDialog({
+  title,
+  confirmLabel,
+  busyLabel,
+  onConfirm,
+  onCancel,
+  children,
+}: {
+  title: string;
+  confirmLabel: string;
+  busyLabel: string;
+  onConfirm: (onStatus: (step: string) => void) => Promise<void>;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  const [pending, setPending] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const busy = pending !== null;
+  const confirm = async () => {
+    setError(null);
+    setPending(busyLabel);
+    try {
+      await onConfirm((step) => setPending(STEPS[step] ?? busyLabel));
+    } catch (caught) {
+      setError(describeError(caught));
+      setPending(null);
+    }
+  };
+  return (
+    <Dialog title={title} onClose={busy ? undefined : onCancel}>
+      {children}
+      <FormError>{error}</FormError>
+      <p className="form-status" role="status" aria-live="polite">
+        {pending ?? ''}
+      </p>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button-danger"
+          disabled={busy}
+          onClick={() => void confirm()}
+        >
+          {busy ? busyLabel : confirmLabel}
+        </button>
+        <button type="button" autoFocus disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apps you authorized, and your managers
+
+function AuthorizedApps({ user }: { user: User }) {
+  const sdk = useSdk();
+  const lists = useAsync(
+    async (signal) => {
+      const [apps, managers] = await Promise.all([
+        sdk.grants.authorizedApps(user.id, { signal }),
+        sdk.grants.managers(user.id, { signal }),
+      ]);
+      return { apps, managers };
+    },
+    [sdk, user.id],
+  );
+  const [status, setStatus] = useState('');
+  return (
+    <section className="form-card apps" aria-labelledby="authorized-heading">
+      <h2 id="authorized-heading">Apps you allowed</h2>
+      <p className="form-lead">
+        These apps may act for you (favorite, repost, follow, edit your playlists) until you revoke
+        them. Revoking stops their next action.
+      </p>
+      <p className="form-status" role="status" aria-live="polite">
+        {status}
+      </p>
+      {lists.status === 'loading' && <Loading label="Loading the apps you allowed" />}
+      {lists.status === 'error' && <ErrorState error={lists.error} onRetry={lists.reload} />}
+      {lists.status === 'ok' && (
+        <>
+          {lists.data.apps.length === 0 ? (
+            <Empty>You have not allowed any app to act for you.</Empty>
+          ) : (
+            <ul className="apps-list" aria-label="Apps you allowed">
+              {lists.data.apps.map((app) => (
+                <AuthorizedAppItem
+                  key={app.address}
+                  app={app}
+                  user={user}
+                  onRevoked={() => {
+                    setStatus(`${app.name} can no longer act for you.`);
+                    lists.reload();
+                  }}
+                />
+              ))}
+            </ul>
+          )}
+          <Managers managers={lists.data.managers} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function AuthorizedAppItem({
+  app,
+  user,
+  onRevoked,
+}: {
+  app: AuthorizedApp;
+  user: User;
+  onRevoked: () => void;
+}) {
+  const sdk = useSdk();
+  const [revoking, setRevoking] = useState(false);
+  return (
+    <li className="app-item" aria-label={app.name}>
+      <div className="app-item-head">
+        {app.image_url ? (
+          <img className="app-image" src={app.image_url} alt="" />
+        ) : (
+          <span className="app-image app-image-none" aria-hidden="true">
+            {app.name.slice(0, 1).toUpperCase()}
+          </span>
+        )}
+        <div>
+          <h3>{app.name}</h3>
+          <p className="field-hint">Allowed since {dateOf(app.grant_created_at)}</p>
+        </div>
+      </div>
+      {app.description && <p className="app-description">{app.description}</p>}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button-danger"
+          onClick={() => setRevoking(true)}
+          aria-label={`Revoke ${app.name}`}
+        >
+          Revoke
+        </button>
+      </div>
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke ${app.name}?`}
+          confirmLabel="Revoke"
+          busyLabel="Revoking…"
+          onCancel={() => setRevoking(false)}
+          onConfirm={async (onStatus) => {
+            await sdk.grants.revoke({ userId: user.id, grantee: app.address }, { onStatus });
+            setRevoking(false);
+            onRevoked();
+          }}
+        >
+          <p>
+            {app.name} will no longer be able to act for you. What it already did stays. To use it
+            again, log in to it with Coliving again.
+          </p>
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
+
+/** The people the user asked to manage its account (read only here). */
+function Managers({ managers }: { managers: UserManager[] }) {
+  if (managers.length === 0) return null;
+  return (
+    <div className="apps-managers">
+      <h3>Managers</h3>
+      <p className="field-hint">
+        People you asked to manage your account. Use <code>coliving grants revoke</code> to remove
+        one.
+      </p>
+      <ul>
+        {managers.map(({ manager, grant }) => (
+          <li key={grant.grantee_address}>
+            <Link to={`/${manager.handle}`}>{manager.name}</Link> (@{manager.handle}):{' '}
+            {grant.is_approved === true
+              ? `manages your account since ${dateOf(grant.updated_at)}`
+              : grant.is_approved === false
+                ? 'declined'
+                : 'has not answered yet'}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
