@@ -276,4 +276,48 @@ describe('/v1/full routes', () => {
     const playlist = resolve(dataOf('/v1/full/playlists/{id}').items!);
     assert.ok(resolve(playlist.properties!.tracks!.items!).properties!.iswc);
   });
+
+  it('search users, tracks, playlists and albums at /v1/full/search/full and /autocomplete', async () => {
+    for (const route of ['full', 'autocomplete']) {
+      const { status, body } = await get(
+        `/v1/full/search/${route}?query=original&user_id=${h(FAN)}`,
+      );
+      assert.equal(status, 200, JSON.stringify(body));
+      const data = body.data as Record<string, Body[]>;
+      assert.deepEqual(Object.keys(data).sort(), ['albums', 'playlists', 'tracks', 'users']);
+      assert.deepEqual(
+        data.tracks!.map((t) => t.id),
+        ((await get(`/v1/tracks/search?query=original&user_id=${h(FAN)}`)).body.data as Body[]).map(
+          (t) => t.id,
+        ),
+      );
+      assert.ok(data.tracks!.length >= 2);
+      for (const track of data.tracks!) assertModel(TrackFull, track);
+    }
+    const byName = (await get('/v1/full/search/full?query=user1&kind=users')).body.data as Record<
+      string,
+      Body[]
+    >;
+    assert.equal(byName.users![0]!.id, h(ARTIST));
+    assert.deepEqual(
+      byName.users!.map((u) => u.id),
+      ((await get('/v1/users/search?query=user1')).body.data as Body[]).map((u) => u.id),
+    );
+    for (const user of byName.users!) assertModel(UserFull, user);
+    assert.deepEqual(byName.tracks, []);
+    const lists = (await get(`/v1/full/search/full?query=playlist&kind=playlists`)).body
+      .data as Record<string, Body[]>;
+    assert.deepEqual(
+      lists.playlists!.map((p) => p.id),
+      [h(PLAYLIST)],
+    );
+    // Without its tracks, as Audius's playlist_full_without_tracks.
+    assert.equal(lists.playlists![0]!.tracks, undefined);
+    assert.deepEqual(lists.albums, []);
+    for (const url of ['/v1/full/search/full', '/v1/full/search/full?query=x&kind=songs']) {
+      const { status, body } = await get(url);
+      assert.equal(status, 400, url);
+      assert.ok(errorCode(body), url);
+    }
+  });
 });

@@ -5,6 +5,7 @@
 // models; so a full answer is the plain one with more keys, and bad input gets the same answers.
 import type { FastifyInstance } from 'fastify';
 import type { ApiComponents } from './common.js';
+import { registerFullSearchRoutes } from './fullSearch.js';
 import { registerPlaylistLookupRoutes } from './playlistLookups.js';
 import { registerPlaylistRoutes } from './playlists.js';
 import { registerTrackLookupRoutes } from './trackLookups.js';
@@ -106,7 +107,7 @@ function fullRoutesOf(app: FastifyInstance, seen: Set<string>): FastifyInstance 
   return facade;
 }
 
-/** Registers the `/v1/full/...` routes (after the plain ones; server.ts). */
+/** Registers the `/v1/full/...` routes, search among them (api/fullSearch.ts); server.ts. */
 export function registerFullRoutes(app: FastifyInstance, components: ApiComponents): void {
   const full: ApiComponents = { ...components, full: true };
   const seen = new Set<string>();
@@ -120,4 +121,5 @@ export function registerFullRoutes(app: FastifyInstance, components: ApiComponen
   // A plain route renamed or gone must not leave its full twin silently missing.
   const missing = FULL_ROUTES.filter((path) => !seen.has(path));
   if (missing.length > 0) throw new Error(`No plain route for the full ${missing.join(', ')}`);
+  registerFullSearchRoutes(app, components);
 }

@@ -140,12 +140,16 @@ export async function presentUsers(
   return users.map((u) => toUser(u, ctx));
 }
 
-/** Playlists as API v1 `Playlist`s, in the order of `ids`. */
+/**
+ * Playlists as API v1 `Playlist`s, in the order of `ids`; full ones carry their tracks unless
+ * `withTracks` is false (Audius's `playlist_full_without_tracks`, as search answers them).
+ */
 export async function presentPlaylists(
   components: ApiComponents,
   ids: readonly number[],
   viewerId: number | undefined,
   views?: PlaylistView[],
+  withTracks = true,
 ): Promise<Record<string, unknown>[]> {
   const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId));
   const ctx = await responseContext(components, viewerId);
@@ -163,7 +167,7 @@ export async function presentPlaylists(
       }),
     ),
   );
-  if (ctx.full) await addPlaylistTracks(components, playlists, shaped, viewerId);
+  if (ctx.full && withTracks) await addPlaylistTracks(components, playlists, shaped, viewerId);
   return shaped;
 }
 
