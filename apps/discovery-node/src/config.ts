@@ -40,6 +40,21 @@ export const discoveryNodeConfigSpec = {
   relayPaymentsPerWalletHour: env.int({ min: 0, max: 1_000_000 }).optional(),
   relayPaymentsPerIpMinute: env.int({ min: 0, max: 1_000_000 }).optional(),
   relayPaymentsPerIpHour: env.int({ min: 0, max: 1_000_000 }).optional(),
+  /**
+   * API rate limits (api/rateLimit.ts, docs/api-v1.md "Rate limits"), requests per window; 0 is
+   * no limit. Per client address without a registered api_key; per address with one registered
+   * app's api_key; per address in all, whatever the key.
+   */
+  rateLimitPerIp: env.int({ min: 0, max: 1_000_000_000 }).default(1200),
+  rateLimitPerApp: env.int({ min: 0, max: 1_000_000_000 }).default(2400),
+  rateLimitIpCeiling: env.int({ min: 0, max: 1_000_000_000 }).default(4800),
+  /** The rate limits' window (fixed, aligned to the clock). */
+  rateLimitWindow: env.duration().default(60_000),
+  /**
+   * Addresses and CIDRs never rate limited (comma-separated), loopback by default (the devnet,
+   * the web player and bench on this machine); `none` for no exemption.
+   */
+  rateLimitExempt: env.list(env.string()).default(['127.0.0.0/8', '::1']),
   /** Blocks under the head before a block is indexed: 0 on a devnet, 12 elsewhere by default. */
   dataConfirmations: env.int({ min: 0, max: 10_000 }).optional(),
   ethConfirmations: env.int({ min: 0, max: 10_000 }).optional(),

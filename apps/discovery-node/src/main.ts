@@ -64,6 +64,13 @@ async function main(): Promise<void> {
       trendingIntervalMs: config.trendingInterval,
       trackCacheBytes: config.trackCacheMb * 1024 * 1024,
       ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+      rateLimit: {
+        perIp: config.rateLimitPerIp,
+        perApp: config.rateLimitPerApp,
+        ipCeiling: config.rateLimitIpCeiling,
+        windowMs: config.rateLimitWindow,
+        exempt: config.rateLimitExempt.filter((entry) => entry.toLowerCase() !== 'none'),
+      },
       relay: {
         limits: {
           userCreatesPerIpHour: config.relayUserCreatesPerIpHour,

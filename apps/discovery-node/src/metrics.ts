@@ -1,6 +1,7 @@
 import { registerDiskMetrics, registerMetrics } from '@coliving/server-kit';
 import type { FastifyInstance } from 'fastify';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { LimitKind, RegisteredApp } from './api/rateLimit.js';
 
 /** The discovery node's own metrics, beside the request histogram and the process's defaults. */
 export type DiscoveryNodeMetrics = ReturnType<typeof createMetrics>;
@@ -18,6 +19,41 @@ export type MetricsSources = {
 
 const PREFIX = 'coliving_discovery_node_';
 
+/** Most distinct `api_key` and `app_name` label values each; later ones are counted as `other`. */
+export const MAX_APP_LABELS = 100;
+/** Longest `app_name` label value kept (a client's app_name is cut to this). */
+const APP_NAME_LABEL_LENGTH = 40;
+/** Most (app_name, api_key) series of the request counter; later pairs count as (other, other). */
+export const MAX_APP_SERIES = 500;
+
+/**
+ * A label's values, bounded: the first `max` distinct values are kept, every later one is
+ * `other`, so that no client can grow the number of series (minting apps is free, and a client
+ * names its app_name as it likes).
+ */
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max: number) {}
+
+  of(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
+/** A client's app_name as a label value: lower-case letters, digits and `._-`, cut short. */
+export function appNameLabel(name: string): string {
+  const clean = name
+    .trim()
+    .toLowerCase()
+    .slice(0, APP_NAME_LABEL_LENGTH)
+    .replace(/[^a-z0-9._-]+/g, '_');
+  // `none` and `other` stay ours: a client naming its app so is counted apart.
+  return clean === '' || clean === 'none' || clean === 'other' ? `_${clean}` : clean;
+}
+
 /**
  * Serves `/metrics` on `app` and creates the discovery node's metrics: per chain source, the block
  * indexed and the chain's head beside it, so lag is `chain_head_block - indexed_block`.
@@ -26,7 +62,51 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
   const registry = registerMetrics(app, { prefix: PREFIX });
   if (dataDir) registerDiskMetrics(registry, { prefix: PREFIX, path: dataDir });
   let sources: MetricsSources | undefined;
+  const apiRequests = new Counter({
+    name: 'coliving_discovery_node_api_requests_total',
+    help:
+      "API requests by app: app_name is the registered app's name for a registered api_key, else " +
+      "the app_name given (none without one); api_key is a registered app's address, `unknown` " +
+      `for an unregistered one or \`none\`; at most ${MAX_APP_LABELS} values each, then \`other\``,
+    labelNames: ['app_name', 'api_key'] as const,
+    registers: [registry],
+  });
+  const apiKeys = new BoundedLabel(MAX_APP_LABELS);
+  const appNames = new BoundedLabel(MAX_APP_LABELS);
+  // The label pairs' counters, kept: a pair is looked up once, not hashed on every request.
+  const requestCounters = new Map<string, { inc(): void }>();
+  const OTHER_PAIR = 'other\nother';
+  const rateLimited = new Counter({
+    name: 'coliving_discovery_node_rate_limited_total',
+    help: 'Requests refused by the API rate limits, by the limit that was full (ip, app, ceiling)',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
   return {
+    /** Counts one API request by its app (api/rateLimit.ts CountRequest). */
+    countApiRequest: (app: RegisteredApp | undefined, apiKeyGiven: boolean, appName?: string) => {
+      const apiKey = app ? apiKeys.of(app.address) : apiKeyGiven ? 'unknown' : 'none';
+      const name =
+        app !== undefined
+          ? appNames.of(appNameLabel(app.name))
+          : appName === undefined
+            ? 'none'
+            : appNames.of(appNameLabel(appName));
+      const pair = `${name}\n${apiKey}`;
+      let counter = requestCounters.get(pair);
+      if (counter === undefined) {
+        const full = requestCounters.size >= MAX_APP_SERIES;
+        counter = full
+          ? (requestCounters.get(OTHER_PAIR) ??
+            apiRequests.labels({ app_name: 'other', api_key: 'other' }))
+          : apiRequests.labels({ app_name: name, api_key: apiKey });
+        requestCounters.set(full ? OTHER_PAIR : pair, counter);
+      }
+      counter.inc();
+    },
+    countRateLimited: (kind: LimitKind) => {
+      rateLimited.inc({ limit: kind });
+    },
     observe(next: MetricsSources) {
       sources = next;
     },

@@ -20,6 +20,12 @@ import { registerFeedRoutes } from './api/feed.js';
 import { registerFullRoutes } from './api/full.js';
 import { registerOAuthRoutes } from './api/oauth.js';
 import { registerPlaylistLookupRoutes } from './api/playlistLookups.js';
+import {
+  type RateLimits,
+  createRegisteredApps,
+  rateLimitsOf,
+  registerRateLimit,
+} from './api/rateLimit.js';
 import { registerPlaylistRoutes } from './api/playlists.js';
 import { registerUserLookupRoutes } from './api/userLookups.js';
 import { registerRelayRoutes } from './api/relay.js';
@@ -98,6 +104,11 @@ export type DiscoveryNodeInit = {
   trackCacheBytes?: number;
   /** The node's data directory: its filesystem's free bytes and capacity go to /metrics. */
   dataDir?: string;
+  /**
+   * API rate limits (api/rateLimit.ts): DEFAULT_RATE_LIMITS where unset (loopback exempt);
+   * `now` is the limiter's clock (tests hold it still).
+   */
+  rateLimit?: Partial<RateLimits> & { now?: () => number };
 };
 
 export type DiscoveryNode = {
@@ -158,6 +169,18 @@ export async function createDiscoveryNode(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerModelSchemas(app);
   const metrics = createMetrics(app, { dataDir: init.dataDir });
+  // Rate limits per client address, and per registered app and address (api/rateLimit.ts); the
+  // registered apps are read again after each data-chain pass that indexed blocks (onPass).
+  const registeredApps = createRegisteredApps(db);
+  let appsReadAt: number | undefined;
+  const { now: rateClock, ...rateLimits } = init.rateLimit ?? {};
+  registerRateLimit(app, {
+    limits: rateLimitsOf(rateLimits),
+    apps: registeredApps,
+    ...(rateClock ? { now: rateClock } : {}),
+    countRequest: metrics.countApiRequest,
+    countRefusal: metrics.countRateLimited,
+  });
 
   const trackJson = new TrackJsonCache(init.trackCacheBytes ?? DEFAULT_TRACK_CACHE_BYTES);
   const trackSearch = new TrackSearch(db, (error) =>
@@ -254,6 +277,16 @@ export async function createDiscoveryNode(
       if (source.checkpoint === ETH_CHAIN) await nodeEndpoints.refresh(result.indexedBlock);
       // The play log waits for the entity tables' blocks (its ceiling): it may go on now.
       if (source.checkpoint === DATA_CHAIN) {
+        // Before the pass counts as done, so an app indexed by it has its own bucket at once.
+        // A failed read is tried again after the next pass.
+        const block = result.indexedBlock;
+        if (block !== undefined && block !== appsReadAt) {
+          await registeredApps.refresh().then(
+            () => (appsReadAt = block),
+            (error: unknown) =>
+              log.error({ err: error }, 'reading the registered developer apps failed'),
+          );
+        }
         playsIndexer.poke();
         paymentsIndexer.poke();
       }
