@@ -2,8 +2,8 @@
 // node and a discovery node as processes): its own dev server bundles the built SDK package (as
 // `npm install` of it would place it, in the example's node_modules), and the page shows the
 // developer app registered on chain by its API key, then a user's profile and favorited track,
-// and says so in words for a handle no one has. Log in with Coliving itself is still to come
-// (examples/log-in-with-coliving/README.md).
+// and says so in words for a handle no one has. Log in with Coliving and the app's writes for a
+// user are logInWithColiving.e2e.test.ts.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
