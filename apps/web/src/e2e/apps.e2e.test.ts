@@ -2,7 +2,8 @@
 // discovery node) and the production build of the player: a signed-in user creates a developer
 // app, sees its API key and secret once (the secret is the key's private key) and never after a
 // reload; allows the app (a Grant, as the consent page would write it) and revokes it from the
-// page by keyboard, after which the node no longer lists it.
+// page by keyboard, after which the node no longer lists it. axe-core finds no serious or
+// critical WCAG 2 AA violation on the refused form, the secret or the dialog.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { ROOT, browserMissing, launchBrowser } from './devnet.js';
+import { ROOT, accessibilityViolations, browserMissing, launchBrowser } from './devnet.js';
 
 const missing = browserMissing();
 if (missing && process.env.CI === 'true') {
@@ -89,12 +90,14 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
     await page
       .getByText('"radio.test/callback" is not a full web address', { exact: false })
       .waitFor();
+    assert.deepEqual(await accessibilityViolations(page, 'the create form, refused'), []);
     await page.getByLabel('Redirect URIs (optional)').fill('http://127.0.0.1:5173/callback');
     await page.getByRole('button', { name: 'Create app' }).click();
 
     const box = page.getByRole('region', { name: 'Browser Radio is ready: copy its secret now' });
     await box.waitFor({ timeout: WRITE_MS });
     assert.ok(await box.getByText('it will not be shown again').isVisible());
+    assert.deepEqual(await accessibilityViolations(page, 'the secret, once'), []);
     apiKey = await box.getByLabel('API key').inputValue();
     secret = await box.getByLabel('API secret').inputValue();
     assert.equal(privateKeyToAccount(secret as `0x${string}`).address.toLowerCase(), apiKey);
@@ -120,6 +123,7 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Revoke Browser Radio?' });
     await dialog.waitFor();
+    assert.deepEqual(await accessibilityViolations(page, 'the revoke dialog'), []);
     // Focus starts on Cancel; Shift+Tab reaches Revoke.
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');

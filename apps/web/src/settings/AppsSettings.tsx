@@ -517,7 +517,14 @@ function AuthorizedApps({ user }: { user: User }) {
               ))}
             </ul>
           )}
-          <Managers managers={lists.data.managers} />
+          <Managers
+            managers={lists.data.managers}
+            user={user}
+            onRevoked={(name) => {
+              setStatus(`${name} no longer manages your account.`);
+              lists.reload();
+            }}
+          />
         </>
       )}
     </section>
@@ -583,28 +590,89 @@ function AuthorizedAppItem({
   );
 }
 
-/** The people the user asked to manage its account (read only here). */
-function Managers({ managers }: { managers: UserManager[] }) {
+/** The people the user asked to manage its account, and whether each accepted. */
+function Managers({
+  managers,
+  user,
+  onRevoked,
+}: {
+  managers: UserManager[];
+  user: User;
+  onRevoked: (name: string) => void;
+}) {
   if (managers.length === 0) return null;
   return (
     <div className="apps-managers">
-      <h3>Managers</h3>
+      <h3 id="managers-heading">Managers</h3>
       <p className="field-hint">
-        People you asked to manage your account. Use <code>coliving grants revoke</code> to remove
-        one.
+        People you asked to manage your account: once they accept, they can act for you as an app
+        can.
       </p>
-      <ul>
-        {managers.map(({ manager, grant }) => (
-          <li key={grant.grantee_address}>
-            <Link to={`/${manager.handle}`}>{manager.name}</Link> (@{manager.handle}):{' '}
-            {grant.is_approved === true
-              ? `manages your account since ${dateOf(grant.updated_at)}`
-              : grant.is_approved === false
-                ? 'declined'
-                : 'has not answered yet'}
-          </li>
+      <ul className="apps-list" aria-labelledby="managers-heading">
+        {managers.map((m) => (
+          <ManagerItem
+            key={m.grant.grantee_address}
+            manager={m}
+            user={user}
+            onRevoked={() => onRevoked(m.manager.name)}
+          />
         ))}
       </ul>
     </div>
+  );
+}
+
+function ManagerItem({
+  manager: { manager, grant },
+  user,
+  onRevoked,
+}: {
+  manager: UserManager;
+  user: User;
+  onRevoked: () => void;
+}) {
+  const sdk = useSdk();
+  const [revoking, setRevoking] = useState(false);
+  return (
+    <li className="app-item app-manager" aria-label={manager.name}>
+      <p>
+        <Link to={`/${manager.handle}`}>{manager.name}</Link> (@{manager.handle}):{' '}
+        {grant.is_approved === true
+          ? `manages your account since ${dateOf(grant.updated_at)}`
+          : grant.is_approved === false
+            ? 'declined'
+            : 'has not answered yet'}
+      </p>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button-danger"
+          onClick={() => setRevoking(true)}
+          aria-label={`Remove ${manager.name} as a manager`}
+        >
+          Remove
+        </button>
+      </div>
+      {revoking && (
+        <ConfirmDialog
+          title={`Remove ${manager.name} as a manager?`}
+          confirmLabel="Remove"
+          busyLabel="Removing…"
+          onCancel={() => setRevoking(false)}
+          onConfirm={async (onStatus) => {
+            await sdk.grants.revoke(
+              { userId: user.id, grantee: grant.grantee_address },
+              { onStatus },
+            );
+            setRevoking(false);
+            onRevoked();
+          }}
+        >
+          <p>
+            @{manager.handle} will no longer be able to act for you. What they already did stays.
+          </p>
+        </ConfirmDialog>
+      )}
+    </li>
   );
 }

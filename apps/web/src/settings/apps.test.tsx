@@ -239,7 +239,7 @@ describe('Settings → Apps', () => {
     );
   }, 120_000);
 
-  it('lists the apps the user allowed and revokes one, once indexed', async () => {
+  it('lists the apps and managers the user allowed and revokes them, once indexed', async () => {
     const owner = await someone('appowner');
     const listener = await someone('applistener');
     const { apiKey } = await owner.sdk.developerApps.create({
@@ -251,7 +251,7 @@ describe('Settings → Apps', () => {
     const other = await owner.sdk.developerApps.create({ userId: owner.userId, name: 'Tuner' });
     await listener.sdk.grants.create({ userId: listener.userId, grantee: apiKey });
     await listener.sdk.grants.create({ userId: listener.userId, grantee: other.apiKey });
-    // A manager, pending (read only here).
+    // A manager, pending.
     await listener.sdk.grants.create({
       userId: listener.userId,
       grantee: privateKeyToAccount(owner.key).address,
@@ -267,7 +267,8 @@ describe('Settings → Apps', () => {
     expect(within(mixer).getByText(/^Allowed since /)).toBeTruthy();
     expect(within(mixer).getByText('Mixes your favorites')).toBeTruthy();
     expect(within(section).getByRole('listitem', { name: 'Tuner' })).toBeTruthy();
-    expect(within(section).getByText(/appowner.*has not answered yet/s)).toBeTruthy();
+    const manager = within(section).getByRole('listitem', { name: 'appowner' });
+    expect(within(manager).getByText(/appowner.*has not answered yet/s)).toBeTruthy();
 
     fireEvent.click(within(mixer).getByRole('button', { name: 'Revoke Mixer' }));
     const dialog = screen.getByRole('dialog', { name: 'Revoke Mixer?' });
@@ -282,5 +283,18 @@ describe('Settings → Apps', () => {
     expect(within(section).getByRole('listitem', { name: 'Tuner' })).toBeTruthy();
     const left = await listener.sdk.grants.authorizedApps(listener.userId);
     expect(left.map((a) => a.address)).toEqual([other.apiKey]);
+
+    // The pending manager is removed the same way.
+    fireEvent.click(within(manager).getByRole('button', { name: 'Remove appowner as a manager' }));
+    const confirm = screen.getByRole('dialog', { name: 'Remove appowner as a manager?' });
+    await act(async () => {
+      fireEvent.click(within(confirm).getByRole('button', { name: 'Remove' }));
+    });
+    await within(section).findByText('appowner no longer manages your account.', undefined, WRITE);
+    await waitFor(
+      () => expect(within(section).queryByRole('listitem', { name: 'appowner' })).toBeNull(),
+      WRITE,
+    );
+    expect(await listener.sdk.grants.managers(listener.userId)).toEqual([]);
   }, 120_000);
 });
