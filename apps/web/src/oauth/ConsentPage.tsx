@@ -137,12 +137,12 @@ export default function ConsentPage() {
       busy.current = true;
       try {
         if (request.scope === 'write') {
+          setPhase({ step: 'working', words: `Authorizing ${target.name} on the network…` });
           const listed = async () =>
             (await sdk.grants.authorizedApps(userId)).some(
               (a) => a.address.toLowerCase() === request.clientId,
             );
           if (!(await listed())) {
-            setPhase({ step: 'working', words: `Authorizing ${target.name} on the network…` });
             await sdk.grants.create({ userId, grantee: request.clientId });
             setPhase({ step: 'working', words: 'Waiting for the network to record it…' });
             const until = Date.now() + GRANT_WAIT_MS;
