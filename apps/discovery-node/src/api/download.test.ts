@@ -2,7 +2,7 @@
 // on which two real content nodes (child processes) are registered; the URL it signs is fetched
 // from them and must serve the original's exact bytes as an attachment. Who may download what:
 // is_downloadable, the download conditions (a purchase recorded as the payment indexer records
-// it), the stream conditions under them, the owner; a hostile filename cannot add a header.
+// it, a follow) and what the track says of them, the stream conditions under them, the owner; a hostile filename cannot add a header.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -45,6 +45,8 @@ const BOUGHT_TRACK = 12;
 const FOLLOW_STREAM_TRACK = 13;
 /** Downloadable, with no original kept: the MP3 is the file. */
 const MP3_ONLY_TRACK = 14;
+/** Streams to anyone; its download is for the artist's followers. */
+const FOLLOW_DOWNLOAD_TRACK = 15;
 const DURATION_SECONDS = 7.5;
 
 const h = encodeHashId;
@@ -145,6 +147,13 @@ before(async () => {
       stream_conditions: { follow_user_id: ARTIST },
     }),
     await track(MP3_ONLY_TRACK, 'Just The Mix', { is_downloadable: true }),
+    await track(FOLLOW_DOWNLOAD_TRACK, 'Stems For Followers', {
+      ...kept,
+      is_downloadable: true,
+      download_conditions: { follow_user_id: ARTIST },
+    }),
+    // The stranger follows the artist (the fan does not: the stream gate above refuses them).
+    { account: stranger, userId: STRANGER, entityType: 'User', entityId: ARTIST, action: 'Follow' },
   ]);
 
   database = await openTestDatabase('pglite');
@@ -360,6 +369,44 @@ describe('GET /v1/tracks/:id/download against real content nodes', () => {
     };
     assert.deepEqual(await access(FAN), { stream: false, download: false });
     assert.deepEqual(await access(ARTIST), { stream: true, download: true });
+  });
+
+  it('opens a download-only follow gate to followers, the track saying so to each', async () => {
+    const res = await node!.app.inject({ url: `/v1/tracks/${h(FOLLOW_DOWNLOAD_TRACK)}` });
+    const track = res.json<{ data: Record<string, unknown> }>().data;
+    assert.equal(track.is_downloadable, true);
+    assert.equal(track.is_download_gated, true);
+    assert.deepEqual(track.download_conditions, { follow_user_id: ARTIST });
+    assert.equal(track.is_stream_gated, false);
+    assert.equal(track.stream_conditions, null);
+    const access = async (viewer: number) =>
+      (
+        await node!.app.inject({
+          url: `/v1/tracks/${h(FOLLOW_DOWNLOAD_TRACK)}?user_id=${h(viewer)}`,
+        })
+      ).json<{ data: { access: { stream: boolean; download: boolean } } }>().data.access;
+    assert.deepEqual(await access(FAN), { stream: true, download: false });
+    assert.deepEqual(await access(STRANGER), { stream: true, download: true });
+
+    for (const query of ['', await proof(FAN, fan, FOLLOW_DOWNLOAD_TRACK)]) {
+      const refused = await download(FOLLOW_DOWNLOAD_TRACK, query);
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.equal(error(refused).code, 'download_gated');
+      assert.match(error(refused).message!, /Follow/);
+      assert.equal(refused.location, undefined);
+    }
+    const follower = await download(
+      FOLLOW_DOWNLOAD_TRACK,
+      await proof(STRANGER, stranger, FOLLOW_DOWNLOAD_TRACK),
+    );
+    assert.equal(follower.status, 302, JSON.stringify(follower.body));
+    await assertDownload(follower.location, {
+      cid: originalCid,
+      trackId: FOLLOW_DOWNLOAD_TRACK,
+      userId: STRANGER,
+      bytes: original,
+      filename: 'Master Take.wav',
+    });
   });
 
   it('passes a chosen filename on, cleaned so it cannot add a header', async () => {
