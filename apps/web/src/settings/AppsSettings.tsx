@@ -2,7 +2,7 @@
 // shown once; edit; delete) and the apps and managers the user allowed to act for it (revoke).
 // Every write goes through the SDK, which waits until the discovery node has indexed it.
 import type { AuthorizedApp, DeveloperApp, User, UserManager } from '@coliving/sdk';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Empty, ErrorState, Loading, describeError } from '../components/States.js';
 import { useAsync } from '../components/useAsync.js';
 import { Field, FormError, countOf, focusFirstError } from '../pages/account/Field.js';
@@ -125,6 +125,12 @@ function DeveloperApps({ user }: { user: User }) {
 
 /** The new app's key and secret, once: nothing keeps the secret after this is closed. */
 function NewAppSecret({ created, onDone }: { created: Created; onDone: () => void }) {
+  // Leaving the page (a reload, closing the tab) loses the secret: the browser asks first.
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
   return (
     <div className="app-secret" role="region" aria-labelledby="app-secret-heading">
       <h3 id="app-secret-heading">{created.name} is ready: copy its secret now</h3>
