@@ -131,6 +131,8 @@ function plainAddress(ip: string): string {
  * host is given a /64 and can use all of it), anything else as given (bounded).
  */
 export function clientOf(ip: string): string {
+  // IPv4, the common case, as it is: no parsing.
+  if (!ip.includes(':')) return ip.length <= 64 ? ip : ip.slice(0, 64);
   const address = plainAddress(ip);
   if (!isIPv6(address)) return address.slice(0, 64);
   const [left = '', right] = address.split('::');
