@@ -301,7 +301,14 @@ describe('requests by app in /metrics', () => {
     await get(withKey(lc(privateKeyToAccount(generatePrivateKey()))), client);
     await get(`${ALICE_URL}?app_name=My%20App!`, client);
     await get(ALICE_URL, client);
+    const before = await appSeries(node);
+    // Empty parameters, as Audius's SDK sends them without a key: neither a key nor a name.
+    await get(`${ALICE_URL}?api_key=&app_name=`, client);
     const series = await appSeries(node);
+    assert.equal(
+      series.get('{app_name="none",api_key="none"}'),
+      before.get('{app_name="none",api_key="none"}')! + 1,
+    );
     assert.ok(
       series.get(`{app_name="player",api_key="${lc(appKey)}"}`)! >= 1,
       [...series.keys()].join(),

@@ -239,6 +239,11 @@ export function createRateLimiter(limits: RateLimits, now: () => number = Date.n
   };
 }
 
+/** A query parameter given once and not empty, else undefined. */
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Routes never limited: what monitors and load balancers probe. */
 const UNLIMITED_ROUTES = new Set(['/health_check', '/metrics']);
 
@@ -296,15 +301,12 @@ export function registerRateLimit(
       done();
       return;
     }
-    // The raw query (validation comes later); a repeated parameter is an array and counts as none.
+    // The raw query (validation comes later); a repeated parameter is an array and counts as none,
+    // and so does an empty one (Audius's SDK sends `api_key=` and `app_name=` when it has none).
     const query = request.query as Record<string, unknown> | undefined;
-    const apiKey = typeof query?.api_key === 'string' ? query.api_key : undefined;
+    const apiKey = nonEmpty(query?.api_key);
     const registered = apiKey === undefined ? undefined : apps.get(apiKey.toLowerCase());
-    countRequest?.(
-      registered,
-      apiKey !== undefined,
-      typeof query?.app_name === 'string' ? query.app_name : undefined,
-    );
+    countRequest?.(registered, apiKey !== undefined, nonEmpty(query?.app_name));
     const ip = request.ip;
     if (limiter.exempt(ip)) {
       done();
