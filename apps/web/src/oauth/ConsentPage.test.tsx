@@ -13,7 +13,17 @@ import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { fetch as nodeFetch } from 'undici';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  type MockInstance,
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  vi,
+} from 'vitest';
 import { SdkContext } from '../sdk.js';
 import { SESSION_KEY, SessionProvider } from '../session.js';
 import ConsentPage from './ConsentPage.js';
@@ -91,7 +101,7 @@ afterEach(() => {
 });
 
 type Message = { data: Record<string, string>; origin: string };
-let closed: ReturnType<typeof vi.spyOn> | undefined;
+let closed: MockInstance | undefined;
 
 /** A window that opened this one: what it was sent with postMessage. */
 function fakeOpener(): Message[] {
