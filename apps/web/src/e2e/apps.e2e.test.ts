@@ -3,10 +3,11 @@
 // app, sees its API key and secret once (the secret is the key's private key) and never after a
 // reload; allows the app (a Grant, as the consent page would write it) and revokes it from the
 // page by keyboard, after which the node no longer lists it. axe-core finds no serious or
-// critical WCAG 2 AA violation on the refused form, the secret or the dialog.
+// critical WCAG 2 AA violation on the refused form, the secret or the dialog. Screenshots go to
+// apps/web/test-artifacts/.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,6 +23,7 @@ if (missing && process.env.CI === 'true') {
 if (missing) console.log(`# skipping the Settings → Apps browser test: ${missing}`);
 
 const RUNNER = join(ROOT, 'apps/web/src/settings/localNetwork.mjs');
+const ARTIFACTS = join(ROOT, 'apps/web/test-artifacts');
 /** A write (signed, relayed, indexed) or a cold start can take a while on a busy machine. */
 const WRITE_MS = 60_000;
 
@@ -59,6 +61,7 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
       pollIntervalMs: 100,
     });
     ({ userId } = await user.users.create({ handle: 'appsdev', name: 'Apps Dev' }));
+    await mkdir(ARTIFACTS, { recursive: true });
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     // Logged in as that user: the session the player keeps after a log-in.
@@ -98,6 +101,7 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
     await box.waitFor({ timeout: WRITE_MS });
     assert.ok(await box.getByText('it will not be shown again').isVisible());
     assert.deepEqual(await accessibilityViolations(page, 'the secret, once'), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'apps-secret.png'), fullPage: true });
     apiKey = await box.getByLabel('API key').inputValue();
     secret = await box.getByLabel('API secret').inputValue();
     assert.equal(privateKeyToAccount(secret as `0x${string}`).address.toLowerCase(), apiKey);
@@ -124,6 +128,7 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
     const dialog = page.getByRole('dialog', { name: 'Revoke Browser Radio?' });
     await dialog.waitFor();
     assert.deepEqual(await accessibilityViolations(page, 'the revoke dialog'), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'apps-revoke.png') });
     // Focus starts on Cancel; Shift+Tab reaches Revoke.
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
