@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         perApp: config.rateLimitPerApp,
         ipCeiling: config.rateLimitIpCeiling,
         windowMs: config.rateLimitWindow,
-        exempt: config.rateLimitExempt.filter((entry) => entry.toLowerCase() !== 'none'),
+        exempt: config.rateLimitExempt,
       },
       relay: {
         limits: {

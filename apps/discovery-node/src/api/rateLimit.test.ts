@@ -13,7 +13,8 @@ import type { Database } from '../db/database.js';
 import { MAX_APP_LABELS } from '../metrics.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
 import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
-import { clientOf } from './rateLimit.js';
+import { loadDiscoveryNodeConfig } from '../config.js';
+import { clientOf, createRateLimiter, rateLimitsOf } from './rateLimit.js';
 
 const ALICE = 1;
 const HOUR_MS = 3_600_000;
@@ -278,6 +279,30 @@ describe('API rate limits', () => {
     const answer = await get(ALICE_URL, '203.0.113.1');
     assert.equal(answer.status, 200);
     assert.deepEqual([answer.remaining, answer.reset], [4, 3599]);
+  });
+});
+
+describe('rate limit config', () => {
+  it('reads the exemptions as COLIVING_RATE_LIMIT_EXEMPT gives them, and refuses a bad one', () => {
+    const env = (exempt: string) =>
+      rateLimitsOf({
+        exempt: loadDiscoveryNodeConfig({
+          COLIVING_MANIFEST: 'm.json',
+          COLIVING_DELEGATE_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
+          COLIVING_RATE_LIMIT_EXEMPT: exempt,
+        }).rateLimitExempt,
+      });
+    const limiter = (exempt: string) => createRateLimiter(env(exempt));
+    assert.equal(limiter('').exempt('127.0.0.1'), true); // unset: loopback
+    assert.equal(limiter('').exempt('::ffff:127.0.0.5'), true);
+    assert.equal(limiter('').exempt('203.0.113.1'), false);
+    assert.equal(limiter('none').exempt('127.0.0.1'), false);
+    const some = limiter('10.0.0.0/8, 2001:db8::/32');
+    assert.equal(some.exempt('10.9.8.7'), true);
+    assert.equal(some.exempt('2001:db8:5::1'), true);
+    assert.equal(some.exempt('127.0.0.1'), false);
+    for (const bad of ['10.0.0.0/33', 'localhost', '10.0.0.0/x'])
+      assert.throws(() => limiter(bad), /is not an IP address or CIDR/, bad);
   });
 });
 

@@ -33,7 +33,7 @@ export type RateLimits = {
   ipCeiling: number;
   /** The window's length, in ms; windows are aligned to the clock (every minute on the minute). */
   windowMs: number;
-  /** Addresses and CIDRs (`127.0.0.0/8`, `::1`, `10.1.2.3`) that are never limited. */
+  /** Addresses and CIDRs (`127.0.0.0/8`, `::1`, `10.1.2.3`) that are never limited; `none`. */
   exempt: readonly string[];
 };
 
@@ -152,6 +152,8 @@ export function clientOf(ip: string): string {
 function exemptList(entries: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
+    // `none` (COLIVING_RATE_LIMIT_EXEMPT=none): no exemption, since an empty variable is unset.
+    if (entry.trim().toLowerCase() === 'none') continue;
     const [address = '', prefix] = entry.trim().split('/');
     const version = isIP(address);
     const bits = prefix === undefined ? (version === 6 ? 128 : 32) : Number(prefix);
