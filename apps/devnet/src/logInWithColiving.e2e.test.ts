@@ -7,7 +7,7 @@
 // favorite is refused by the relay (403 grant_revoked, before any gas) and no favorite changes.
 // Also: the app's server refuses no token, a bad token and a read-only token; the consent page
 // refuses, in words and without redirecting, a redirect URI the app did not register and an
-// unknown app; the page never sees the secret.
+// unknown app; the page never sees the secret; a login in the same window (redirect) works too.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -345,6 +345,37 @@ describe(
         assert.deepEqual(await favoritesOn(node), [firstTrack]);
         assert.deepEqual(await read<unknown[]>(node, `/v1/tracks/${secondTrack}/favorites`), []);
       }
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    it('logs in in the same window: the consent page redirects back with the code', async () => {
+      const context = await browser!.newContext();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(appUrl);
+      await page.getByText('Favorites viewer: Shows what you love').waitFor();
+      await page.getByLabel('in this window instead of a popup').check();
+      await page.getByRole('button', { name: 'Log in with Coliving' }).click();
+      await page.waitForURL(`${web!.url}/oauth/auth?**`, { timeout: STEP_MS });
+      await page.locator('#main').getByRole('link', { name: 'Log in', exact: true }).click();
+      await page.getByLabel('Email').fill(EMAIL);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in', exact: true }).click();
+      // The earlier grant was revoked: Allow writes a new one before the code is sent.
+      await page.getByRole('button', { name: 'Allow' }).click({ timeout: STEP_MS });
+      await page.waitForURL(`${appUrl}/`, { timeout: STEP_MS });
+      await page.locator('#me').getByText('Lee Listener (@listener)').waitFor({ timeout: STEP_MS });
+      assert.equal(new URL(page.url()).search, '', 'the code and state are gone from the address');
+      const apps = await read<{ address: string }[]>(
+        nodes[0]!,
+        `/v1/users/${listenerId}/authorized_apps`,
+      );
+      assert.deepEqual(
+        apps.map((a) => a.address),
+        [apiKey.toLowerCase()],
+      );
       assert.deepEqual(errors, []);
       await context.close();
     });
