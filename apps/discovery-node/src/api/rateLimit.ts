@@ -330,8 +330,9 @@ export function registerRateLimit(
   });
   // In onSend, after the error handler cleared what a failed handler set: errors carry them too.
   app.addHook('onSend', (request, reply, payload, done) => {
-    const verdict = request.rateLimitVerdict;
-    if (verdict !== null && verdict.limit !== Infinity) {
+    // Undefined, not null, on routes registered before the decorator (the /docs pages).
+    const verdict = request.rateLimitVerdict as RateVerdict | null | undefined;
+    if (verdict && verdict.limit !== Infinity) {
       reply.header('ratelimit-limit', verdict.limit);
       reply.header('ratelimit-remaining', Math.max(0, verdict.remaining));
       reply.header('ratelimit-reset', verdict.resetSeconds);
