@@ -118,7 +118,10 @@ type AudiusTrack = {
   user: { id: string; handle: string };
 };
 type AudiusPlaylist = { id: string; playlistName: string; isAlbum: boolean };
-type NodeSelector = { getSelectedEndpoint(): Promise<string | null> };
+type NodeSelector = {
+  getSelectedEndpoint(): Promise<string | null>;
+  getServices(): Promise<{ endpoint: string; delegateOwnerWallet: string }[]>;
+};
 type StorageSelector = {
   getSelectedNode(forceReselect?: boolean): Promise<string | null | undefined>;
   getNodes(cid: string): string[];
@@ -181,11 +184,10 @@ function audiusSdkFor(config: { appName?: string; apiKey?: string; apiSecret?: s
     environment: 'development',
     services: {
       logger,
-      // initialSelectedNode: its health check wants the Audius chat service's `comms` block,
-      // which Coliving does not serve (docs/api-v1.md); the allowlist keeps a failover on ours.
+      // Our node, as its one bootstrap node: the selector checks its /health_check, selects it
+      // and learns the network's discovery nodes from it.
       discoveryNodeSelector: new A.DiscoveryNodeSelector({
-        initialSelectedNode: discovery,
-        allowlist: new Set([discovery]),
+        bootstrapServices: [{ endpoint: discovery }],
         // Without it the selector holds our version (0.1.0) against Audius mainnet's minimum
         // and warns, on every answer, that it is using a node that is behind.
         healthCheckThresholds: { minVersion: '0.0.0' },
@@ -323,6 +325,25 @@ describe('an unmodified @audius/sdk against a Coliving network', { timeout: 20 *
       const again = await fetch(direct!);
       assert.equal(again.status, 200);
       assert.equal(Buffer.compare(Buffer.from(await again.arrayBuffer()), Buffer.from(bytes)), 0);
+    },
+  );
+
+  it(
+    'its DiscoveryNodeSelector selects our node and learns the discovery nodes from it',
+    needsSdk,
+    async () => {
+      const selector = new A.DiscoveryNodeSelector({
+        bootstrapServices: [{ endpoint: discovery }],
+        healthCheckThresholds: { minVersion: '0.0.0' },
+        logger: new A.Logger({ logLevel: 'error' }),
+      });
+      assert.equal(await selector.getSelectedEndpoint(), discovery);
+      // The list comes from our /health_check's discovery_nodes_with_owner, not Audius mainnet's.
+      const node = network!.discoveryNodes[0]!;
+      assert.deepEqual(
+        (await selector.getServices()).map((s) => [s.endpoint, s.delegateOwnerWallet]),
+        [[discovery, node.delegateWallet.toLowerCase()]],
+      );
     },
   );
 

@@ -432,6 +432,10 @@ export async function createDiscoveryNode(
         message: { raw: keccak256(toBytes(canonicalJson(report))) },
       }),
     }),
+    // Audius's SDK takes a discovery node whose answer lacks `comms` (its chat service's health)
+    // for unhealthy. Coliving runs no chat service: `comms` says what the node's health says, so
+    // that SDK selects the node and learns the others from it (docs/api-v1.md).
+    alongside: (report) => ({ comms: { healthy: report.healthy } }),
   });
 
   const relay: Relay = components.relayer

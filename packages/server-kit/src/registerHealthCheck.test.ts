@@ -37,6 +37,28 @@ describe('registerHealthCheck', () => {
     await app.close();
   });
 
+  it('adds the keys a node puts beside data, from the report', async () => {
+    let healthy = true;
+    const app = createApp({ logger: false });
+    registerHealthCheck(app, {
+      check: async () => ({ healthy }),
+      alongside: (report) => ({ comms: { healthy: report.healthy } }),
+      sign: async () => ({ signer: '0xabc', signature: 'sig' }),
+    });
+    const ok = await app.inject({ method: 'GET', url: '/health_check' });
+    assert.deepEqual(ok.json(), {
+      data: { healthy: true },
+      comms: { healthy: true },
+      signer: '0xabc',
+      signature: 'sig',
+    });
+    healthy = false;
+    const sick = await app.inject({ method: 'GET', url: '/health_check' });
+    assert.equal(sick.statusCode, 503);
+    assert.deepEqual((sick.json() as { comms: unknown }).comms, { healthy: false });
+    await app.close();
+  });
+
   it('signs a report once, and again when it changes', async () => {
     const app = createApp({ logger: false });
     let block = 1;

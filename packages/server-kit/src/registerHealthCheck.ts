@@ -10,6 +10,11 @@ export type RegisterHealthCheckParameters = {
   timeoutMs?: number;
   /** Signs the report (a node's delegate key): the answer then carries `signer` and `signature`. */
   sign?: (report: HealthReport) => Promise<{ signer: string; signature: string }>;
+  /**
+   * Keys the answer carries beside `data` (not signed), for clients that read them there: the
+   * discovery node's `comms`, which Audius's SDK requires of a healthy node.
+   */
+  alongside?: (report: HealthReport) => Record<string, unknown>;
 };
 
 /**
@@ -19,7 +24,7 @@ export type RegisterHealthCheckParameters = {
  */
 export function registerHealthCheck(
   app: FastifyInstance,
-  { check, timeoutMs = HEALTH_CHECK_TIMEOUT_MS, sign }: RegisterHealthCheckParameters,
+  { check, timeoutMs = HEALTH_CHECK_TIMEOUT_MS, sign, alongside }: RegisterHealthCheckParameters,
 ): void {
   // A report is the same from one probe to the next until a block is indexed, so its signature
   // (an ECDSA signature, about a millisecond of the event loop) is made once per report: probes
@@ -58,6 +63,8 @@ export function registerHealthCheck(
       clearTimeout(timer);
     }
     const signed = sign ? await signOnce(report) : {};
-    return reply.status(report.healthy ? 200 : 503).send({ data: report, ...signed });
+    return reply
+      .status(report.healthy ? 200 : 503)
+      .send({ data: report, ...alongside?.(report), ...signed });
   });
 }
