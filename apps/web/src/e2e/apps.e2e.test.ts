@@ -6,14 +6,13 @@
 // critical WCAG 2 AA violation on the refused form, the secret or the dialog. Screenshots go to
 // apps/web/test-artifacts/.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
+import type { ColivingSdk } from '@coliving/sdk';
 import type { Browser, Page } from 'playwright-core';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
+import { type LocalNetwork, startLocalNetwork } from '../testing/localNetwork.js';
 import { ROOT, accessibilityViolations, browserMissing, launchBrowser } from './devnet.js';
 
 const missing = browserMissing();
@@ -22,45 +21,25 @@ if (missing && process.env.CI === 'true') {
 }
 if (missing) console.log(`# skipping the Settings → Apps browser test: ${missing}`);
 
-const RUNNER = join(ROOT, 'apps/web/src/settings/localNetwork.mjs');
 const ARTIFACTS = join(ROOT, 'apps/web/test-artifacts');
 /** A write (signed, relayed, indexed) or a cold start can take a while on a busy machine. */
 const WRITE_MS = 60_000;
 
 describe('Settings → Apps in a browser', { skip: missing }, () => {
-  let dir: string;
-  let runner: ChildProcess | undefined;
-  let endpoint: string;
+  let network: LocalNetwork | undefined;
   let web: string;
   let browser: Browser;
   let page: Page;
-  const key = generatePrivateKey();
+  let key: `0x${string}`;
   let user: ColivingSdk;
   let userId: string;
   let apiKey = '';
   let secret = '';
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'coliving-web-apps-e2e-'));
-    const child = spawn(process.execPath, [RUNNER, dir, '--web'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    runner = child;
-    ({ endpoint, web } = await new Promise<{ endpoint: string; web: string }>((done, fail) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{"endpoint"'));
-        if (line) done(JSON.parse(line) as { endpoint: string; web: string });
-      });
-      child.once('exit', (code) => fail(new Error(`the local network exited with ${code}`)));
-    }));
-    user = createColivingSdk({
-      discoveryNodes: [endpoint],
-      account: privateKeyToAccount(key),
-      pollIntervalMs: 100,
-    });
-    ({ userId } = await user.users.create({ handle: 'appsdev', name: 'Apps Dev' }));
+    network = await startLocalNetwork({ web: true });
+    web = network.web!;
+    ({ key, userId, sdk: user } = await network.someone('appsdev', 'Apps Dev'));
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -73,12 +52,7 @@ describe('Settings → Apps in a browser', { skip: missing }, () => {
 
   after(async () => {
     await browser?.close();
-    if (runner && runner.exitCode === null) {
-      const exited = new Promise((done) => runner!.once('exit', done));
-      runner.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await network?.stop();
   });
 
   it('creates an app and shows its secret once', async () => {

@@ -1,17 +1,11 @@
 // The consent page of Log in with Coliving against a real local network (both chains and a real
-// discovery node, in a process of its own: localNetwork.mjs). Refusals: malformed parameters, an
-// unknown app and a redirect URI the app did not register get a sentence, no Allow and no answer
-// to the app; a visitor is asked to log in and comes back here. Allow with `write` writes the
-// Grant, waits for it to be listed, and answers the opener with a code the discovery node
+// discovery node, in a process of its own: testing/localNetwork). Refusals: malformed parameters,
+// an unknown app and a redirect URI the app did not register get a sentence, no Allow and no
+// answer to the app; a visitor is asked to log in and comes back here. Allow with `write` writes
+// the Grant, waits for it to be listed, and answers the opener with a code the discovery node
 // redeems; Deny answers access_denied, in a popup and as a redirect.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { newPkceVerifier, pkceChallenge } from '@coliving/protocol';
-import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { fetch as nodeFetch } from 'undici';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   type MockInstance,
@@ -26,57 +20,22 @@ import {
 } from 'vitest';
 import { SdkContext } from '../sdk.js';
 import { SESSION_KEY, SessionProvider } from '../session.js';
+import { type LocalNetwork, type Someone, startLocalNetwork } from '../testing/localNetwork.js';
 import ConsentPage from './ConsentPage.js';
 
-const RUNNER = resolve(import.meta.dirname, 'localNetwork.mjs');
 const REDIRECT = 'http://127.0.0.1:5555/callback';
 const WRITE = { timeout: 60_000 };
 
-let network: ChildProcess | undefined;
-let dir: string;
-let endpoint: string;
+let network: LocalNetwork;
 let apiKey: string;
 let verifier: string;
 let challenge: string;
-type Someone = { key: `0x${string}`; userId: string; sdk: ColivingSdk };
 let listener: Someone;
 
-/** An SDK through Node's fetch (happy-dom's wants CORS headers a test has no need of). */
-function sdkWith(init: { key?: `0x${string}`; apiKey?: string } = {}): ColivingSdk {
-  return createColivingSdk({
-    discoveryNodes: [endpoint],
-    fetch: nodeFetch as unknown as typeof fetch,
-    pollIntervalMs: 50,
-    ...(init.key ? { account: privateKeyToAccount(init.key) } : {}),
-    ...(init.apiKey ? { apiKey: init.apiKey } : {}),
-  });
-}
-
-async function someone(handle: string): Promise<Someone> {
-  const key = generatePrivateKey();
-  const sdk = sdkWith({ key });
-  const { userId } = await sdk.users.create({ handle, name: `${handle} Name` });
-  return { key, userId, sdk };
-}
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coliving-web-consent-'));
-  const child = spawn(process.execPath, [RUNNER, dir], {
-    cwd: dirname(RUNNER),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  network = child;
-  endpoint = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"endpoint"'));
-      if (line) done((JSON.parse(line) as { endpoint: string }).endpoint);
-    });
-    child.once('exit', (code) => fail(new Error(`the local network exited with ${code}`)));
-  });
-  const owner = await someone('appmaker');
-  listener = await someone('listener');
+  network = await startLocalNetwork();
+  const owner = await network.someone('appmaker', 'appmaker Name');
+  listener = await network.someone('listener', 'listener Name');
   ({ apiKey } = await owner.sdk.developerApps.create({
     userId: owner.userId,
     name: 'Radio Box',
@@ -87,12 +46,7 @@ beforeAll(async () => {
   challenge = await pkceChallenge(verifier);
 }, 300_000);
 afterAll(async () => {
-  if (network && network.exitCode === null) {
-    const exited = new Promise((done) => network!.once('exit', done));
-    network.kill('SIGTERM');
-    await exited;
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (network) await network.stop();
 }, 60_000);
 beforeEach(() => localStorage.clear());
 afterEach(() => {
@@ -139,7 +93,7 @@ function renderConsent(search: string, who?: Someone) {
   window.history.replaceState(null, '', `/oauth/auth?${search}`);
   if (who) localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey: who.key }));
   return render(
-    <SdkContext.Provider value={sdkWith()}>
+    <SdkContext.Provider value={network.sdk()}>
       <SessionProvider>
         <ConsentPage />
       </SessionProvider>
@@ -223,7 +177,7 @@ describe('the consent page', () => {
     expect(
       (await listener.sdk.grants.authorizedApps(listener.userId)).map((a) => a.address),
     ).toEqual([apiKey.toLowerCase()]);
-    const token = await sdkWith({ apiKey }).oauth.redeem({
+    const token = await network.sdk({ apiKey }).oauth.redeem({
       code: data.code!,
       codeVerifier: verifier,
       redirectUri: REDIRECT,

@@ -2,77 +2,32 @@
 // `coliving devnet` starts them): creating a developer app shows its secret once and never after
 // a reload, bad fields are refused before anything is signed, editing and deleting go through
 // the chain, and revoking an app the user allowed removes it once indexed.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { type ColivingSdk, createColivingSdk } from '@coliving/sdk';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { fetch as nodeFetch } from 'undici';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import SettingsPage from '../pages/SettingsPage.js';
 import { SdkContext } from '../sdk.js';
 import { SESSION_KEY, SessionProvider } from '../session.js';
+import { type LocalNetwork, type Someone, startLocalNetwork } from '../testing/localNetwork.js';
 
-// The network runs in a process of its own (localNetwork.mjs): the devnet is Node only, and
-// its chains are better off outside this test's DOM globals.
-const RUNNER = resolve(import.meta.dirname, 'localNetwork.mjs');
 const WRITE = { timeout: 30_000 };
 
-let network: ChildProcess | undefined;
-let dir: string;
-let endpoint: string;
-type Someone = { key: `0x${string}`; userId: string; sdk: ColivingSdk };
-
-/** An SDK through Node's fetch (happy-dom's wants CORS headers a test has no need of). */
-function sdkWith(key?: `0x${string}`): ColivingSdk {
-  return createColivingSdk({
-    discoveryNodes: [endpoint],
-    fetch: nodeFetch as unknown as typeof fetch,
-    pollIntervalMs: 50,
-    ...(key ? { account: privateKeyToAccount(key) } : {}),
-  });
-}
-
-async function someone(handle: string): Promise<Someone> {
-  const key = generatePrivateKey();
-  const sdk = sdkWith(key);
-  const { userId } = await sdk.users.create({ handle, name: handle });
-  return { key, userId, sdk };
-}
+// The network runs in a process of its own (testing/localNetwork): the devnet is Node only, and
+// its chains are better off outside this test's DOM globals.
+let network: LocalNetwork;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coliving-web-apps-'));
-  const child = spawn(process.execPath, [RUNNER, dir], {
-    cwd: dirname(RUNNER),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  network = child;
-  endpoint = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"endpoint"'));
-      if (line) done((JSON.parse(line) as { endpoint: string }).endpoint);
-    });
-    child.once('exit', (code) => fail(new Error(`the local network exited with ${code}`)));
-  });
+  network = await startLocalNetwork();
 }, 300_000);
 afterAll(async () => {
-  if (network && network.exitCode === null) {
-    const exited = new Promise((done) => network!.once('exit', done));
-    network.kill('SIGTERM');
-    await exited;
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (network) await network.stop();
 }, 60_000);
 beforeEach(() => localStorage.clear());
 
 function renderAs(who: Someone) {
   localStorage.setItem(SESSION_KEY, JSON.stringify({ privateKey: who.key }));
   return render(
-    <SdkContext.Provider value={sdkWith()}>
+    <SdkContext.Provider value={network.sdk()}>
       <SessionProvider>
         <SettingsPage />
       </SessionProvider>
@@ -85,7 +40,7 @@ const devApps = () =>
 
 describe('Settings → Apps', () => {
   it('creates an app, shows its secret once, edits it and deletes it', async () => {
-    const owner = await someone('appmaker');
+    const owner = await network.someone('appmaker');
     renderAs(owner);
     let section = await devApps();
     await within(section).findByText('You have no developer apps yet.', undefined, WRITE);
@@ -218,7 +173,7 @@ describe('Settings → Apps', () => {
   }, 120_000);
 
   it('says in words why a delete was refused (the app was deleted elsewhere)', async () => {
-    const owner = await someone('appracer');
+    const owner = await network.someone('appracer');
     const { apiKey } = await owner.sdk.developerApps.create({
       userId: owner.userId,
       name: 'Racer',
@@ -240,8 +195,8 @@ describe('Settings → Apps', () => {
   }, 120_000);
 
   it('lists the apps and managers the user allowed and revokes them, once indexed', async () => {
-    const owner = await someone('appowner');
-    const listener = await someone('applistener');
+    const owner = await network.someone('appowner');
+    const listener = await network.someone('applistener');
     const { apiKey } = await owner.sdk.developerApps.create({
       userId: owner.userId,
       name: 'Mixer',

@@ -1,8 +1,9 @@
-// For the Settings → Apps tests: a real local network (both chains, one discovery node, no
-// content node) in a process of its own, as `coliving devnet` starts one. With `--web`, the web
-// player is also built (into <dir>/web, so no other build is disturbed) and served on loopback
-// with /config.json naming the node. Prints `{"endpoint": …, "web": …}` once ready; stops
-// everything on SIGTERM or when its parent goes away (stdin closes).
+// A real local network for the web player's tests (both chains, one discovery node, no content
+// node) in a process of its own, as `coliving devnet` starts one; started and stopped by
+// startLocalNetwork in localNetwork.ts. With `--web`, the web player is also built (into
+// <dir>/web, so no other build is disturbed) and served on loopback with /config.json naming the
+// node. Prints `{"endpoint": …, "web": …}` once ready; stops everything on SIGTERM or when its
+// parent goes away (stdin closes).
 // Usage: node localNetwork.mjs <dir> [--web]
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
