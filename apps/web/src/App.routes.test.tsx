@@ -1,6 +1,6 @@
 import { isReservedHandle } from '@coliving/protocol';
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from './App.js';
+import { FIXED, matchRoute } from './App.js';
 
 describe('matchRoute: browse pages', () => {
   it('routes genres, moods and new releases, and no handle can take their place', () => {
@@ -16,5 +16,20 @@ describe('matchRoute: browse pages', () => {
     expect(matchRoute('/new-releases').params).toEqual({});
     for (const word of ['genre', 'genres', 'mood', 'moods'])
       expect(isReservedHandle(word)).toBe(true);
+  });
+});
+
+describe('matchRoute: fixed pages', () => {
+  it('are all at paths no handle can take', () => {
+    // A user whose handle is a fixed page's first segment would have track pages hidden behind
+    // it (/oauth/auth is the consent page, not @oauth's track "auth"). Handles have no "-".
+    const firsts = new Set(
+      Object.keys(FIXED)
+        .map((path) => path.split('/')[1]!)
+        .filter((word) => word !== '' && !word.includes('-')),
+    );
+    expect(firsts).toContain('oauth');
+    for (const word of firsts) expect(isReservedHandle(word), word).toBe(true);
+    expect(matchRoute('/oauth/auth').page).toBe(FIXED['/oauth/auth']);
   });
 });

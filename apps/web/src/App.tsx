@@ -34,7 +34,8 @@ export type RouteMatch = {
   params: Record<string, string>;
 };
 
-const FIXED: Record<string, ComponentType<Record<string, string>>> = {
+/** Pages at fixed paths; each path's first segment is a reserved handle or has a "-". */
+export const FIXED: Record<string, ComponentType<Record<string, string>>> = {
   '/': TrendingPage,
   '/trending': TrendingPage,
   '/search': SearchPage,

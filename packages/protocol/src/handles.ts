@@ -37,6 +37,7 @@ export const RESERVED_HANDLES: ReadonlySet<string> = new Set([
   'moderator',
   'notifications',
   'null',
+  'oauth',
   'official',
   'playlists',
   'privacy',

@@ -408,7 +408,7 @@ describe('metadata', () => {
 describe('reserved handles', () => {
   it('are refused in any case, and ordinary handles are not', async () => {
     const { isReservedHandle } = await import('./handles.js');
-    for (const handle of ['admin', 'Admin', 'TRENDING', 'coliving', 'upload']) {
+    for (const handle of ['admin', 'Admin', 'TRENDING', 'coliving', 'upload', 'oauth', 'OAuth']) {
       assert.equal(isReservedHandle(handle), true, handle);
     }
     for (const handle of ['adminx', 'dj_admin', 'alice', 'trending.now']) {
