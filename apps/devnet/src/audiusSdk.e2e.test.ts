@@ -147,6 +147,24 @@ type AudiusSdk = {
     getPlaylistTracks(p: { playlistId: string }): Page<AudiusTrack[]>;
   };
   developerApps: { getDeveloperApp(p: { address: string }): Page<{ name: string }> };
+  full: {
+    tracks: {
+      getTrack(p: {
+        trackId: string;
+      }): Page<AudiusTrack & { user: { profilePictureCids: unknown } }>;
+      getTrendingTracks(p: object): Page<AudiusTrack[]>;
+    };
+    users: {
+      getUser(p: { id: string }): Page<AudiusUser[]>;
+      getTracksByUser(p: { id: string }): Page<AudiusTrack[]>;
+    };
+    playlists: {
+      getPlaylist(p: { playlistId: string }): Page<(AudiusPlaylist & { tracks: AudiusTrack[] })[]>;
+    };
+    search: {
+      search(p: { query: string }): Page<{ users: AudiusUser[]; tracks: AudiusTrack[] }>;
+    };
+  };
 };
 type AudiusModule = {
   sdk(config: Record<string, unknown>): AudiusSdk;
@@ -287,6 +305,49 @@ describe('an unmodified @audius/sdk against a Coliving network', { timeout: 20 *
       );
       const people = (await audius.users.searchUsers({ query: landlord.handle })).data!;
       assert.ok(people.some((u) => u.id === landlord.id));
+    },
+  );
+
+  it(
+    'reads the full models: a track, a user’s tracks, trending, a playlist, search',
+    needsSdk,
+    async () => {
+      const trackId = seeded.trackIds[0]!;
+      const track = (await audius.full.tracks.getTrack({ trackId })).data!;
+      assert.equal(track.title, (await reader.tracks.get(trackId)).title);
+      assert.equal(track.user.handle, landlord.handle);
+      assert.ok(track.user.profilePictureCids, 'the owner is a UserFull');
+      assert.deepEqual(
+        (await audius.full.users.getTracksByUser({ id: landlord.id }))
+          .data!.map((t) => t.id)
+          .sort(),
+        [...seeded.trackIds].sort(),
+      );
+      const trending = (await audius.full.tracks.getTrendingTracks({})).data!;
+      assert.ok(trending.length > 0 && trending.every((t) => seeded.trackIds.includes(t.id)));
+      const album = seeded.playlistIds[0]!;
+      const [full] = (await audius.full.playlists.getPlaylist({ playlistId: album })).data!;
+      assert.equal(full!.playlistName, (await reader.playlists.get(album)).playlist_name);
+      assert.deepEqual(
+        full!.tracks.map((t) => t.id),
+        (await reader.playlists.tracks(album)).map((t) => t.id),
+      );
+      const found = (await audius.full.search.search({ query: landlord.handle })).data!;
+      assert.ok(found.users.some((u) => u.id === landlord.id));
+    },
+  );
+
+  it(
+    'reads a full user by id',
+    {
+      ...needsSdk,
+      // Audius answers /v1/full/users/{id} and /handle/{handle} as [UserFull] (its SDK maps
+      // over data); Coliving answers the object. To fix in api/full.ts; this turns green then.
+      todo: 'our /v1/full/users/{id} answers data as an object, Audius as a one-element list',
+    },
+    async () => {
+      const [user] = (await audius.full.users.getUser({ id: landlord.id })).data!;
+      assert.equal(user!.handle, landlord.handle);
     },
   );
 
