@@ -55,7 +55,7 @@ describe('registerHealthCheck', () => {
     healthy = false;
     const sick = await app.inject({ method: 'GET', url: '/health_check' });
     assert.equal(sick.statusCode, 503);
-    assert.deepEqual((sick.json() as { comms: unknown }).comms, { healthy: false });
+    assert.deepEqual(sick.json<{ comms: unknown }>().comms, { healthy: false });
     await app.close();
   });
 
