@@ -338,13 +338,8 @@ describe('an unmodified @audius/sdk against a Coliving network', { timeout: 20 *
   );
 
   it(
-    'reads a full user by id',
-    {
-      ...needsSdk,
-      // Audius answers /v1/full/users/{id} and /handle/{handle} as [UserFull] (its SDK maps
-      // over data); Coliving answers the object. To fix in api/full.ts; this turns green then.
-      todo: 'our /v1/full/users/{id} answers data as an object, Audius as a one-element list',
-    },
+    'reads a full user by id (Audius answers it as a list of one, and so do we)',
+    needsSdk,
     async () => {
       const [user] = (await audius.full.users.getUser({ id: landlord.id })).data!;
       assert.equal(user!.handle, landlord.handle);

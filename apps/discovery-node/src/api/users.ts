@@ -72,6 +72,10 @@ async function requireUser(components: ApiComponents, id: number, given: string)
 /** Registers the `/v1/users` routes. */
 export function registerUserRoutes(app: FastifyInstance, components: ApiComponents): void {
   const { db } = components;
+  // One user by id or handle: Audius's full routes answer it as a list of one.
+  const oneUser = components.full
+    ? dataOf({ type: 'array', items: { $ref: 'User#' } })
+    : dataOf({ $ref: 'User#' });
 
   app.get<{ Querystring: Q & { query: string; sort_method?: (typeof SEARCH_SORTS)[number] } }>(
     '/v1/users/search',
@@ -199,7 +203,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
           properties: { handle: { type: 'string', minLength: 1, maxLength: 30 } },
         },
         querystring: query({ ...userIdParam }),
-        response: { 200: dataOf({ $ref: 'User#' }) },
+        response: { 200: oneUser },
       },
     },
     async function serveUserByHandle(request, reply) {
@@ -212,7 +216,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
         if (!user || user.is_deactivated)
           throw new NotFoundError(`No user with handle ${handle}`, { code: 'user_not_found' });
-        return user;
+        return components.full ? [user] : user;
       });
     },
   );
@@ -258,7 +262,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         tags: ['users'],
         params: idPath,
         querystring: query({ ...userIdParam }),
-        response: { 200: dataOf({ $ref: 'User#' }) },
+        response: { 200: oneUser },
       },
     },
     async function serveUser(request, reply) {
@@ -270,7 +274,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
           throw new NotFoundError(`User ${request.params.id} not found`, {
             code: 'user_not_found',
           });
-        return user;
+        return components.full ? [user] : user;
       });
     },
   );
