@@ -136,24 +136,29 @@ export function createApp({
           // The server fastify would make (same timeouts), with the lane in front of it.
           serverFactory: (handler, settings) => {
             const { keepAliveTimeout } = settings as { keepAliveTimeout?: number };
+            // What the lane did not answer goes to fastify (a lane that failed after writing
+            // has broken its answer: the connection is closed). No closure per request.
+            const toFastify = (request: IncomingMessage, response: ServerResponse) => {
+              if (!response.headersSent) handler(request, response);
+              else response.destroy();
+            };
             const server = createServer((request, response) => {
               const take = closing ? undefined : fastLane.take;
               if (!take) return handler(request, response);
-              const toFastify = () => {
-                if (!response.headersSent) handler(request, response);
-                else response.destroy();
-              };
               let taken: boolean | Promise<boolean>;
               try {
                 taken = take(request, response);
               } catch {
-                return toFastify();
+                return toFastify(request, response);
               }
               if (taken === true) return;
               if (taken === false) return handler(request, response);
-              taken.then((done) => {
-                if (!done) toFastify();
-              }, toFastify);
+              taken.then(
+                (done) => {
+                  if (!done) toFastify(request, response);
+                },
+                () => toFastify(request, response),
+              );
             });
             if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
             server.requestTimeout = requestTimeout;

@@ -30,6 +30,9 @@ export type BlobRead = {
   bytes?: Uint8Array;
 };
 
+/** A range of a blob held in memory: its size, the resolved range and a view of its bytes. */
+export type CachedRead = { size: number; start: number; end: number; bytes: Uint8Array };
+
 export type PutBlobOptions = {
   /** Refuse (ValidationError `cid_mismatch`) unless the bytes hash to this CID. */
   expectedCid?: string;
@@ -79,6 +82,11 @@ export interface BlobStore {
    * iterated to its end or closed (`return()`), or the store may hold the blob open for a while.
    */
   read(cid: string, options?: ReadBlobOptions): Promise<BlobRead>;
+  /**
+   * The blob's range at once when the store holds it in memory (the read cache), else
+   * undefined; errors as `read` for a range outside a cached blob. Stores without memory omit it.
+   */
+  readCached?(cid: string, range?: ByteRange): CachedRead | undefined;
   /** The blob's size, or undefined when absent. */
   head(cid: string, options?: { signal?: AbortSignal }): Promise<BlobInfo | undefined>;
   /** Removes a blob; true when it was there. */

@@ -40,6 +40,25 @@ runBlobStoreCompliance('file store behind a read cache', async () =>
 );
 
 describe('withReadCache', () => {
+  it('answers readCached at once for a cached blob only, with the range read would give', async () => {
+    const store = withReadCache(await fileStore(), { maxBytes: 1 << 20, maxBlobBytes: 1 << 20 });
+    const bytes = randomBytes(100_000);
+    const { cid } = await store.put(Readable.from([bytes]));
+    assert.equal(store.readCached(cid, { start: 0, end: 9 }), undefined, 'not cached yet');
+    await bytesOf((await store.read(cid)).body);
+    await bytesOf((await store.read(cid)).body);
+    await untilCached(store.cacheStats, 1);
+    const hit = store.readCached(cid, { start: 500, end: 1499 });
+    assert.deepEqual([hit?.size, hit?.start, hit?.end], [100_000, 500, 1499]);
+    assert.ok(Buffer.from(hit!.bytes).equals(bytes.subarray(500, 1500)));
+    assert.ok(Buffer.from(store.readCached(cid, { suffix: 7 })!.bytes).equals(bytes.subarray(-7)));
+    assert.throws(() => store.readCached(cid, { start: 100_000 }), {
+      code: 'range_not_satisfiable',
+    });
+    assert.equal(store.cacheStats().hits, 2);
+    await store.close();
+  });
+
   it('loads a blob on its second read and answers ranges from memory', async () => {
     const store = withReadCache(await fileStore(), { maxBytes: 1 << 20, maxBlobBytes: 1 << 20 });
     const bytes = randomBytes(300_000);

@@ -11,6 +11,7 @@ import {
   type BlobRead,
   type BlobStore,
   type ByteRange,
+  type CachedRead,
   type ReadBlobOptions,
   resolveRange,
 } from './blobStore.js';
@@ -24,7 +25,10 @@ export type ReadCacheOptions = {
 
 export type ReadCacheStats = { blobs: number; bytes: number; hits: number; misses: number };
 
-export type CachedBlobStore = BlobStore & { readonly cacheStats: () => ReadCacheStats };
+export type CachedBlobStore = BlobStore & {
+  readonly cacheStats: () => ReadCacheStats;
+  readCached: NonNullable<BlobStore['readCached']>;
+};
 
 /** A body of one chunk already in memory (a class: one small object per read, no closure). */
 class OneChunk implements AsyncIterable<Uint8Array> {
@@ -118,6 +122,16 @@ export function withReadCache(store: BlobStore, options: ReadCacheOptions): Cach
     return { start, end, body: bytes.subarray(start, end + 1) };
   }
 
+  /** A cached blob's range, counted as a hit; undefined (nothing counted) when not cached. */
+  function readCached(cid: string, range: ByteRange | undefined): CachedRead | undefined {
+    const bytes = cached.get(parseCid(cid));
+    if (!bytes) return undefined;
+    const { start, end, body } = fromMemory(bytes, range);
+    hits++;
+    touch(cid, bytes);
+    return { size: bytes.length, start, end, bytes: body };
+  }
+
   return {
     get location() {
       return store.location;
@@ -133,19 +147,15 @@ export function withReadCache(store: BlobStore, options: ReadCacheOptions): Cach
       });
     },
     async read(cid: string, readOptions: ReadBlobOptions = {}): Promise<BlobRead> {
-      const bytes = cached.get(parseCid(cid));
-      if (bytes) {
-        readOptions.signal?.throwIfAborted();
-        hits++;
-        touch(cid, bytes);
-        const { start, end, body } = fromMemory(bytes, readOptions.range);
-        return { size: bytes.length, start, end, body: new OneChunk(body), bytes: body };
-      }
+      readOptions.signal?.throwIfAborted();
+      const hit = readCached(cid, readOptions.range);
+      if (hit) return { ...hit, body: new OneChunk(hit.bytes) };
       misses++;
       const read = await store.read(cid, readOptions);
       noteRead(cid, read.size);
       return read;
     },
+    readCached,
     async head(cid, headOptions): Promise<BlobInfo | undefined> {
       const bytes = cached.get(parseCid(cid));
       return bytes ? { cid, size: bytes.length } : store.head(cid, headOptions);

@@ -9,6 +9,7 @@ import {
 import { BufferPool, CORS_HEADERS } from '@coliving/server-kit';
 import { type BlobStore, type ByteRange, resolveRange } from '@coliving/storage';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { Address } from 'viem';
 import { MAX_BUFFERED_RANGE_BYTES } from '../constants.js';
 import {
   attachmentHeader,
@@ -46,6 +47,33 @@ const STREAM_PATH = '/tracks/cidstream/';
 const STREAM_ROUTE = '/tracks/cidstream/:cid';
 /** A CID as it appears in a path: no escapes, nothing a decoder would change. */
 const PLAIN_PATH_PART = /^[A-Za-z0-9]+$/;
+
+/** URLs the lane remembers at most, and the longest it remembers (a signed URL is < 1 KiB). */
+const MAX_REMEMBERED_URLS = 4096;
+const MAX_REMEMBERED_URL = 2048;
+
+/** What the lane needs from a stream URL. */
+type LaneTarget = { cid: string; signature: string };
+
+/**
+ * The CID and the one signature of `/tracks/cidstream/<cid>?signature=…`, or null for what the
+ * lane leaves to fastify: no query, an escaped or invalid CID, no or several signatures, a
+ * download name or a hop.
+ */
+function readLaneTarget(url: string): LaneTarget | null {
+  const queryAt = url.indexOf('?');
+  if (queryAt === -1) return null;
+  const cidText = url.slice(STREAM_PATH.length, queryAt);
+  if (!PLAIN_PATH_PART.test(cidText)) return null;
+  const query = new URLSearchParams(url.slice(queryAt + 1));
+  const signatures = query.getAll('signature');
+  if (signatures.length !== 1 || query.has('filename') || query.has(HOP_PARAM)) return null;
+  try {
+    return { cid: parseCid(cidText), signature: signatures[0]! };
+  } catch {
+    return null;
+  }
+}
 
 type StreamRequest = FastifyRequest<{
   Params: { cid: string };
@@ -161,30 +189,81 @@ export function serveStream({
     return reply.send(audio.payload);
   }
 
+  /** Stream URLs the lane has read, by the URL: a player asks one URL for every range of a track. */
+  const laneTargets = new Map<string, LaneTarget | null>();
+
+  /** The CID and the signature of a URL the lane may answer, or null (fastify answers it). */
+  function laneTarget(url: string): LaneTarget | null {
+    let target = laneTargets.get(url);
+    if (target !== undefined) return target;
+    target = readLaneTarget(url);
+    // Long URLs are read each time, so that the memory held stays small whatever clients send.
+    if (url.length <= MAX_REMEMBERED_URL) {
+      laneTargets.set(url, target);
+      if (laneTargets.size > MAX_REMEMBERED_URLS)
+        laneTargets.delete(laneTargets.keys().next().value!);
+    }
+    return target;
+  }
+
   /**
    * The same answer as serveStream for its common case (a GET of a stream a known discovery node
-   * signed, no download name, no hop), without fastify's per-request work: resolves false, having
-   * written nothing, for anything else or any failure, and fastify's route answers it
-   * (createApp's FastLane). A test holds the two answers equal (serveStream.test.ts).
+   * signed, no download name, no hop), without fastify's per-request work: false, having written
+   * nothing, for anything else or any failure, and fastify's route answers it (createApp's
+   * FastLane). A remembered signature of a blob in the read cache, a player's next range, is
+   * answered at once; anything else waits for the signature's recovery or the disk. A test holds
+   * the lane's and fastify's answers equal (serveStream.test.ts).
    */
-  async function takeStream(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  function takeStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): boolean | Promise<boolean> {
     const url = request.url;
     if (request.method !== 'GET' || !url?.startsWith(STREAM_PATH)) return false;
     const begun = performance.now();
-    const queryAt = url.indexOf('?');
-    if (queryAt === -1) return false;
-    const cidText = url.slice(STREAM_PATH.length, queryAt);
-    if (!PLAIN_PATH_PART.test(cidText)) return false;
-    const query = new URLSearchParams(url.slice(queryAt + 1));
-    const signatures = query.getAll('signature');
-    if (signatures.length !== 1 || query.has('filename') || query.has(HOP_PARAM)) return false;
-    const cid = parseCid(cidText);
-    const { signer, data } = await verifyStream(signatures[0], cid);
+    const target = laneTarget(url);
+    if (!target) return false;
+    const known = verifyStream.recall(target.signature, target.cid);
+    if (known) return answerInLane(request, response, target.cid, known, begun);
+    return verifyStream(target.signature, target.cid).then((verified) =>
+      answerInLane(request, response, target.cid, verified, begun),
+    );
+  }
+
+  function answerInLane(
+    request: IncomingMessage,
+    response: ServerResponse,
+    cid: string,
+    { signer, data }: { signer: Address; data: StreamSignatureData },
+    begun: number,
+  ): boolean | Promise<boolean> {
     if (!network.isDiscoverySigner(signer)) return false;
     const rangeHeader =
       typeof request.headers.range === 'string' ? request.headers.range : undefined;
     const range = parseRangeHeader(rangeHeader);
-    const audio = await readAudio(cid, range);
+    const cached = store.readCached?.(cid, range);
+    if (cached) {
+      const { bytes } = cached;
+      const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const audio = { ...cached, length: bytes.byteLength, payload, borrowed: [] };
+      sendInLane(request, response, cid, data, range, audio, begun);
+      return true;
+    }
+    return readAudio(cid, range).then((audio) => {
+      sendInLane(request, response, cid, data, range, audio, begun);
+      return true;
+    });
+  }
+
+  function sendInLane(
+    request: IncomingMessage,
+    response: ServerResponse,
+    cid: string,
+    data: StreamSignatureData,
+    range: ByteRange | undefined,
+    audio: Audio,
+    begun: number,
+  ): void {
     if (audio.start === 0) countListen(cid, data, clientIp(request));
     metrics.bytesServed.inc(audio.length);
     const statusCode = range ? 206 : 200;
@@ -198,7 +277,6 @@ export function serveStream({
     });
     if (Buffer.isBuffer(audio.payload)) response.end(audio.payload);
     else pipeline(audio.payload, response, () => {});
-    return true;
   }
 
   /** Range buffers back to the pool once their response has finished (not if it was cut off). */

@@ -36,7 +36,8 @@ function viewOf(contentNodes: NodeInfo[], discoverySigners: Address[], discovery
   const discovery = discoveryNodes.map(canonicalEndpoint);
   return {
     contentNodes: () => contentNodes,
-    isDiscoverySigner: (wallet: Address) => signers.has(getAddress(wallet)),
+    // A recovered signer is checksummed already: the set answers it without hashing it again.
+    isDiscoverySigner: (wallet: Address) => signers.has(wallet) || signers.has(getAddress(wallet)),
     discoveryNodes: () => discovery,
     contentNodeByWallet: (wallet: Address) => byWallet.get(getAddress(wallet)),
   };
