@@ -19,11 +19,18 @@ import { FULL_ROUTES, fullPath } from './full.js';
 const ARTIST = 1;
 const FAN = 2;
 const REMIXER = 3;
+const GONE_ARTIST = 4;
+const LATER_ARTIST = 5;
 const ORIGINAL = 10;
 const REMIX = 11;
 const GONE = 12;
 const PLAYLIST = 20;
 const ALBUM = 21;
+/** A parent no one but its owner may see: its owner deactivated; not released yet. */
+const HIDDEN_PARENT = 13;
+const SCHEDULED_PARENT = 14;
+/** An unlisted remix naming only those (so no list shows it). */
+const HIDDEN_REMIX = 15;
 const h = encodeHashId;
 /**
  * Full routes whose answer the fixtures leave empty (no landlord new enough for underground, no
@@ -62,6 +69,22 @@ before(async () => {
     is_downloadable: true,
   });
   await metadata(REMIX, { remix_of: { tracks: [{ parent_track_id: ORIGINAL }] } });
+  await addUser(db, GONE_ARTIST, { followers: 0 }, { bio: 'deactivated' }, true);
+  await addUser(db, LATER_ARTIST, { followers: 0 });
+  await addTrack(db, HIDDEN_PARENT, GONE_ARTIST, 4);
+  await addTrack(db, SCHEDULED_PARENT, LATER_ARTIST, 4);
+  // Released a year from the real now (the fixtures' NOW is fixed in the past).
+  await db
+    .updateTable('tracks')
+    .set({ release_date: new Date(Date.now() + 365 * 86_400_000) })
+    .where('track_id', '=', SCHEDULED_PARENT)
+    .execute();
+  await addTrack(db, HIDDEN_REMIX, REMIXER, 4, { isUnlisted: true });
+  await metadata(HIDDEN_REMIX, {
+    remix_of: {
+      tracks: [{ parent_track_id: HIDDEN_PARENT }, { parent_track_id: SCHEDULED_PARENT }],
+    },
+  });
   // The original's artist reposted the remix; nobody saved it but the fan.
   await addSocial(db, 'reposts', ARTIST, 'track', REMIX, 1);
   await save(db, FAN, REMIX, 1);
@@ -217,6 +240,23 @@ describe('/v1/full routes', () => {
     assert.equal((fuller as Body).has_current_user_saved, true);
     const anonymous = (await get(full(`/v1/tracks/${h(REMIX)}`))).body.data as Body;
     assert.equal(anonymous.has_current_user_saved, false);
+  });
+
+  it("never show a remix parent's owner the viewer may not see (deactivated, not released)", async () => {
+    const url = `/v1/tracks/${h(HIDDEN_REMIX)}`;
+    const plain = (await get(url)).body.data as Body;
+    // The plain track names the parents' ids, as the remix's metadata does.
+    assert.equal((plain.remix_of as { tracks: Body[] }).tracks.length, 2);
+    const fuller = (await get(full(url))).body.data as Body;
+    assert.deepEqual(fuller.remix_of, { tracks: [] });
+    assert.doesNotMatch(JSON.stringify(fuller), /user4|user5/);
+    // The scheduled parent's owner sees their own track, and so themselves as its owner.
+    const owner = (await get(full(`${url}?user_id=${h(LATER_ARTIST)}`))).body.data as Body;
+    const parents = (owner.remix_of as { tracks: Body[] }).tracks;
+    assert.deepEqual(
+      parents.map((p) => [p.parent_track_id, (p.user as Body).id]),
+      [[h(SCHEDULED_PARENT), h(LATER_ARTIST)]],
+    );
   });
 
   it('answer full users', async () => {

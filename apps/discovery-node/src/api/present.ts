@@ -77,7 +77,9 @@ export async function presentTracks(
 
 /**
  * A full track's `remix_of` (Audius's `full_remix_parent`): each parent's owner as a full user,
- * and whether that owner reposted or saved the remix. A parent this node does not know is left out.
+ * and whether that owner reposted or saved the remix. A parent this node does not know, or the
+ * viewer may not see (deleted, its owner deactivated, not released yet), is left out: a remix's
+ * metadata names any track id it likes, and must not show a hidden track's owner.
  */
 async function addFullRemixParents(
   components: ApiComponents,
@@ -95,7 +97,9 @@ async function addFullRemixParents(
   );
   const parentIds = [...new Set(parentsOf.flat())];
   const parents = new Map(
-    (await loadTracks(components.db, parentIds, ctx.viewerId)).map((p) => [p.trackId, p]),
+    (await loadTracks(components.db, parentIds, ctx.viewerId))
+      .filter((p) => isTrackVisible(p, ctx.viewerId))
+      .map((p) => [p.trackId, p]),
   );
   const remixIds = views.filter((_, i) => parentsOf[i]!.length > 0).map((v) => v.trackId);
   const authors = [...new Set([...parents.values()].map((p) => p.ownerId))];
