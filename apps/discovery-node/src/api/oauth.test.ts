@@ -4,6 +4,7 @@
 // unregistered redirect URI; write without a grant; tokens tampered, expired, for another app,
 // signed by a key that is not a registered discovery node.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -319,6 +320,47 @@ describe('POST /v1/oauth/token', () => {
 });
 
 describe('GET /v1/users/verify_token', () => {
+  it('refuses alg none, HS256 keyed with the node’s public key, and a deactivated user', async () => {
+    const { body } = await redeem(await login());
+    const good = body.access_token as string;
+    const [h, p] = good.split('.');
+    const header = JSON.parse(Buffer.from(h!, 'base64url').toString()) as Body;
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const none = `${b64({ ...header, alg: 'none' })}.${p}.`;
+    // The classic confusion: HMAC with the public key a verifier would hold as the secret.
+    const jwk = header.jwk as { x: string; y: string };
+    const hsInput = `${b64({ ...header, alg: 'HS256' })}.${p}`;
+    const secret = Buffer.concat([
+      Buffer.from(jwk.x, 'base64url'),
+      Buffer.from(jwk.y, 'base64url'),
+    ]);
+    const hs256 = `${hsInput}.${createHmac('sha256', secret).update(hsInput).digest('base64url')}`;
+    for (const [name, t] of [
+      ['alg none', none],
+      ['HS256', hs256],
+    ] as const) {
+      const res = await verify(t);
+      assert.equal(res.status, 401, `${name}: ${JSON.stringify(res.body)}`);
+      assert.equal(errorCode(res.body), 'invalid_token', name);
+    }
+    // A token issued before its user deactivated names no one any more.
+    const deactivate = (value: boolean) =>
+      database.db
+        .updateTable('users')
+        .set({ is_deactivated: value })
+        .where('user_id', '=', BOB)
+        .execute();
+    await deactivate(true);
+    try {
+      const res = await verify(good);
+      assert.equal(res.status, 401, JSON.stringify(res.body));
+      assert.equal(errorCode(res.body), 'user_not_found');
+    } finally {
+      await deactivate(false);
+    }
+    assert.equal((await verify(good)).status, 200);
+  });
+
   it('verifies any registered node’s token; refuses tampered, expired, wrong-app and non-node tokens', async () => {
     const { body } = await redeem(await login());
     const good = body.access_token as string;

@@ -285,7 +285,8 @@ export function registerOAuthRoutes(
       }
       const userId = Number(claims.sub);
       const [user] = await presentUsers(components, [userId], undefined);
-      if (!user) {
+      // As the token endpoint: a deactivated user is no one an app may log in as.
+      if (!user || user.is_deactivated === true) {
         throw new OAuthTokenError('the token’s user is gone', { code: 'user_not_found' });
       }
       return reply.headers({ 'cache-control': 'no-store' }).send({
