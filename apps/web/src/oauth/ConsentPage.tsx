@@ -1,6 +1,7 @@
 // "Log in with Coliving": the consent page (docs/design.md §12) at /oauth/auth. It checks the
-// app's request before offering anything (malformed parameters, an unknown or deleted app, a
-// redirect URI the app did not register: a sentence, and no redirect at all), shows the app, what
+// app's request before offering anything (shown in another site's frame, malformed parameters,
+// an unknown or deleted app, a redirect URI the app did not register: a sentence, and no
+// redirect at all), shows the app, what
 // the scope allows and the account it will act as; Allow (for `write`: the Grant to the app,
 // indexed first) signs a code and sends it back; Deny sends `error=access_denied`.
 import type { DeveloperApp } from '@coliving/sdk';
@@ -35,6 +36,19 @@ type Answer = { code: string } | { error: 'access_denied' };
 /** The opener a popup answers (null when the page is not a popup, or its opener is gone). */
 function opener(): Window | null {
   return window.opener && !(window.opener as Window).closed ? (window.opener as Window) : null;
+}
+
+/**
+ * Whether this page is inside another page's frame: there a site could dress Allow up as its own
+ * button and have the user click it (clickjacking, RFC 6749 §10.13), so the page refuses to be
+ * used. Comparing the windows is allowed across origins.
+ */
+function framed(): boolean {
+  try {
+    return window.top !== window.self;
+  } catch {
+    return true;
+  }
 }
 
 /** Sends the answer the way the app asked: postMessage to the opener, or a redirect. */
@@ -93,8 +107,9 @@ export default function ConsentPage() {
   const [attempt, setAttempt] = useState(0);
   const [phase, setPhase] = useState<Phase>({ step: 'asking' });
   const busy = useRef(false);
+  const inFrame = useMemo(framed, []);
 
-  const clientId = check.ok ? check.request.clientId : null;
+  const clientId = check.ok && !inFrame ? check.request.clientId : null;
   const redirectUri = check.ok ? check.request.redirectUri : null;
   useEffect(() => {
     if (!clientId || !redirectUri) return;
@@ -192,6 +207,10 @@ export default function ConsentPage() {
     }
   };
 
+  if (inFrame)
+    return (
+      <Refusal problem="This login page is shown inside another site, which could trick you into allowing an app. Open the login from the app in its own window." />
+    );
   if (!check.ok) return <Refusal problem={check.problem} />;
   const request = check.request;
   if (app.status === 'refused') return <Refusal problem={app.problem} />;
