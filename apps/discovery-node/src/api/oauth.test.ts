@@ -22,6 +22,7 @@ import {
 import type { Database } from '../db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
 import { type ChainAction, openTestDatabase, submitActions } from '../testing.js';
+import { RedeemedCodes } from './oauth.js';
 
 const ALICE = 1;
 const BOB = 2;
@@ -316,6 +317,20 @@ describe('POST /v1/oauth/token', () => {
     }
     // Alice may log in to read without a grant.
     assert.equal((await redeem(await login({ account: alice, userId: ALICE }))).status, 200);
+  });
+});
+
+describe('RedeemedCodes', () => {
+  it('stays open to new codes when a flood fills it, forgetting the oldest', () => {
+    // Anyone can sign codes for their own account by the thousand: full must not mean closed.
+    const codes = new RedeemedCodes();
+    const now = 2_000_000_000;
+    const exp = now + 600;
+    for (let i = 0; i < 100_000; i++) assert.equal(codes.redeem(`flood-${i}`, exp, now), true);
+    assert.equal(codes.redeem('a real login', exp, now), true);
+    assert.equal(codes.redeem('a real login', exp, now), false);
+    assert.equal(codes.redeem('flood-99999', exp, now), false);
+    assert.equal(codes.size, 100_000);
   });
 });
 

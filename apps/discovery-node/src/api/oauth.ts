@@ -39,24 +39,31 @@ const MAX_REDEEMED = 100_000;
  * The `jti`s of the codes this node redeemed, until they expire. Only this node's: another node
  * may redeem the same code once more (docs/security.md: harmless, the code is bound to the app's
  * PKCE verifier, which only the app holds).
+ *
+ * Full, it forgets its oldest redemption rather than refuse: anyone can sign codes for their own
+ * account by the thousand, and refusing once full would let them shut every login on this node
+ * for ten minutes. A forgotten code may be redeemed here once more, as at any other node.
  */
 export class RedeemedCodes {
+  /** jti → exp, in the order redeemed. */
   private readonly until = new Map<string, number>();
 
   /** Records `jti` (valid until `exp`, seconds); false if it was redeemed before. */
   redeem(jti: string, exp: number, now = Math.floor(Date.now() / 1000)): boolean {
-    if (this.until.size >= MAX_REDEEMED) this.prune(now);
     const known = this.until.get(jti);
     if (known !== undefined && known > now - OAUTH_CLOCK_SKEW_SECONDS) return false;
-    if (this.until.size >= MAX_REDEEMED) return false;
+    this.until.delete(jti);
+    while (this.until.size >= MAX_REDEEMED) {
+      // The oldest first: expired ones, then (a flood) the oldest still valid.
+      const [oldest] = this.until.keys();
+      this.until.delete(oldest!);
+    }
     this.until.set(jti, exp);
     return true;
   }
 
-  private prune(now: number): void {
-    for (const [jti, exp] of this.until) {
-      if (exp <= now - OAUTH_CLOCK_SKEW_SECONDS) this.until.delete(jti);
-    }
+  get size(): number {
+    return this.until.size;
   }
 }
 
