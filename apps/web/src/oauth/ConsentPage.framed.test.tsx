@@ -13,9 +13,7 @@ afterEach(() => {
   if (realTop) Object.defineProperty(window, 'top', realTop);
 });
 
-it('refuses to be used inside another page’s frame', async () => {
-  // The page a frame is in: another window than this one.
-  Object.defineProperty(window, 'top', { value: {}, configurable: true });
+function renderConsent() {
   const search = new URLSearchParams({
     response_type: 'code',
     client_id: '0x1111111111111111111111111111111111111111',
@@ -33,6 +31,19 @@ it('refuses to be used inside another page’s frame', async () => {
       </SessionProvider>
     </SdkContext.Provider>,
   );
+}
+
+it('refuses to be used inside another page’s frame', async () => {
+  // The page a frame is in: another window than this one.
+  Object.defineProperty(window, 'top', { value: {}, configurable: true });
+  renderConsent();
   expect((await screen.findByRole('alert')).textContent).toContain('shown inside another site');
   expect(screen.queryByRole('button', { name: 'Allow' })).toBeNull();
+});
+
+it('goes on to look the app up in a window of its own', async () => {
+  renderConsent();
+  // Nothing listens on the SDK's node: the lookup fails, and the page says so (not "framed").
+  const alert = (await screen.findByRole('alert', {}, { timeout: 20_000 })).textContent;
+  expect(alert).toContain('The app could not be looked up');
 });
