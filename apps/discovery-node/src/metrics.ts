@@ -23,7 +23,10 @@ const PREFIX = 'coliving_discovery_node_';
 export const MAX_APP_LABELS = 100;
 /** Longest `app_name` label value kept (a client's app_name is cut to this). */
 const APP_NAME_LABEL_LENGTH = 40;
-/** Most (app_name, api_key) series of the request counter; later pairs count as (other, other). */
+/**
+ * Most (app_name, api_key) series of the request counter for registered apps, and apart from
+ * them for other requests; later pairs count as (other, other).
+ */
 export const MAX_APP_SERIES = 500;
 
 /**
@@ -71,10 +74,14 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
     labelNames: ['app_name', 'api_key'] as const,
     registers: [registry],
   });
+  // Registered apps and what any client claims are bounded apart, so that names sent first by
+  // anyone cannot push the registered apps' names and keys out of the labels.
   const apiKeys = new BoundedLabel(MAX_APP_LABELS);
-  const appNames = new BoundedLabel(MAX_APP_LABELS);
+  const registeredNames = new BoundedLabel(MAX_APP_LABELS);
+  const claimedNames = new BoundedLabel(MAX_APP_LABELS);
   // The label pairs' counters, kept: a pair is looked up once, not hashed on every request.
-  const requestCounters = new Map<string, { inc(): void }>();
+  const registeredCounters = new Map<string, { inc(): void }>();
+  const claimedCounters = new Map<string, { inc(): void }>();
   const OTHER_PAIR = 'other\nother';
   const rateLimited = new Counter({
     name: 'coliving_discovery_node_rate_limited_total',
@@ -88,11 +95,12 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
       const apiKey = app ? apiKeys.of(app.address) : apiKeyGiven ? 'unknown' : 'none';
       const name =
         app !== undefined
-          ? appNames.of(appNameLabel(app.name))
+          ? registeredNames.of(appNameLabel(app.name))
           : appName === undefined
             ? 'none'
-            : appNames.of(appNameLabel(appName));
+            : claimedNames.of(appNameLabel(appName));
       const pair = `${name}\n${apiKey}`;
+      const requestCounters = app ? registeredCounters : claimedCounters;
       let counter = requestCounters.get(pair);
       if (counter === undefined) {
         const full = requestCounters.size >= MAX_APP_SERIES;

@@ -33,6 +33,8 @@ let clock = START;
 const appKey = privateKeyToAccount(generatePrivateKey());
 const app2Key = privateKeyToAccount(generatePrivateKey());
 const goneKey = privateKeyToAccount(generatePrivateKey());
+/** An app no other test sends requests with (its label appears only in its own test). */
+const app3Key = privateKeyToAccount(generatePrivateKey());
 const lc = (account: { address: string }) => account.address.toLowerCase();
 
 const components = (db: Database) => ({
@@ -89,6 +91,7 @@ before(async () => {
     await createApp(appKey, 'Player'),
     await createApp(app2Key, 'Second'),
     await createApp(goneKey, 'Gone'),
+    await createApp(app3Key, 'Third'),
   ]);
   const block = await submitActions(network, [
     act('DeveloperApp', 'Delete', { address: lc(goneKey) }),
@@ -361,5 +364,17 @@ describe('requests by app in /metrics', () => {
     assert.ok(series.size <= MAX_APP_LABELS + 3, `${series.size} series`);
     assert.equal(series.get('{app_name="other",api_key="unknown"}'), 150);
     assert.ok(![...series.keys()].some((k) => k.includes('0x')), 'no unregistered key is a label');
+  });
+
+  it("keeps a registered app's name and key as labels whatever names clients sent first", async () => {
+    // Names anyone may send fill their own bound, not the one registered apps are counted in.
+    for (let i = 0; i < MAX_APP_LABELS + 20; i++)
+      await get(`${ALICE_URL}?app_name=squat${i}`, `198.18.${i >> 8}.${i & 255}`);
+    await get(withKey(lc(app3Key)), '198.18.9.9');
+    const series = await appSeries(node);
+    assert.ok(
+      series.get(`{app_name="third",api_key="${lc(app3Key)}"}`)! >= 1,
+      [...series.keys()].filter((k) => !k.includes('squat')).join(),
+    );
   });
 });
