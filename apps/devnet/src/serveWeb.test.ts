@@ -91,7 +91,16 @@ describe('serveWeb', () => {
       assert.equal(res.status, 200, path);
       assert.match(res.body.toString(), /id="root"/, path);
       assert.equal(res.headers['cache-control'], 'no-cache', path);
+      assert.equal(res.headers['x-frame-options'], undefined, `${path} may be embedded`);
     }
+  });
+
+  it('serves the consent page so that no other site can frame it', async () => {
+    const res = await get(`${web.url}/oauth/auth?client_id=0x1&state=s`);
+    assert.equal(res.status, 200);
+    assert.match(res.body.toString(), /id="root"/);
+    assert.equal(res.headers['content-security-policy'], "frame-ancestors 'none'");
+    assert.equal(res.headers['x-frame-options'], 'DENY');
   });
 
   it('refuses missing files, paths out of the site and other methods', async () => {

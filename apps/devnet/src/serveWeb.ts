@@ -150,6 +150,10 @@ export async function serveWeb({ distDir, config, port }: ServeWebParameters): P
       {
         'content-type': TYPES['.html']!,
         'cache-control': 'no-cache',
+        // The consent page is never framed (clickjacking on Allow); other pages may be embedded.
+        ...(path.startsWith('/oauth/')
+          ? { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }
+          : {}),
       },
       index,
     );
