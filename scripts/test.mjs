@@ -73,6 +73,10 @@ const SLOW_FILES = {
   'apps/devnet/src/demoGates.e2e.test.ts': 135,
   // A build of the SDK, a network and Chromium.
   'apps/devnet/src/exampleApp.e2e.test.ts': 120,
+  // Two discovery nodes, the built player, the example app and Chromium.
+  'apps/devnet/src/logInWithColiving.e2e.test.ts': 200,
+  // npm-installs @audius/sdk on a machine without it cached (about 60 s), then a network.
+  'apps/devnet/src/audiusSdk.e2e.test.ts': 180,
   'apps/devnet/src/payments.e2e.test.ts': 117,
   'apps/cli/src/devnet.e2e.test.ts': 115,
 };
