@@ -244,6 +244,18 @@ describe('an unmodified @audius/sdk against a Coliving network', { timeout: 20 *
     reader = createColivingSdk({ discoveryNodes: [discovery] });
     const account = seeded.accounts.find((a) => a.role === 'landlord')!;
     landlord = { handle: account.handle, id: (await reader.users.byHandle(account.handle)).id };
+    // Trending is recomputed every 10 s and the search index loads in the background: wait until
+    // both answer the seeded catalog as our SDK reads it, so a busy machine does not fail the reads.
+    const firstTitle = (await reader.tracks.get(seeded.trackIds[0]!)).title;
+    for (let deadline = Date.now() + 120_000; ;) {
+      const [trending, found] = await Promise.all([
+        reader.tracks.trending({ time: 'week' }),
+        reader.tracks.search({ query: firstTitle }),
+      ]);
+      if (trending.length > 0 && found.some((t) => t.id === seeded.trackIds[0])) break;
+      if (Date.now() > deadline) throw new Error('trending or search never answered the catalog');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const secret = generatePrivateKey();
     audius = audiusSdkFor({
       appName: 'coliving-compat-test',
