@@ -239,8 +239,9 @@ describe('Settings → Apps', () => {
     const left = await listener.sdk.grants.authorizedApps(listener.userId);
     expect(left.map((a) => a.address)).toEqual([other.apiKey]);
 
-    // The pending manager is removed the same way.
-    fireEvent.click(within(manager).getByRole('button', { name: 'Remove appowner as a manager' }));
+    // The pending manager is removed the same way (its row as the reloaded list shows it).
+    const reloaded = within(section).getByRole('listitem', { name: 'appowner' });
+    fireEvent.click(within(reloaded).getByRole('button', { name: 'Remove appowner as a manager' }));
     const confirm = screen.getByRole('dialog', { name: 'Remove appowner as a manager?' });
     await act(async () => {
       fireEvent.click(within(confirm).getByRole('button', { name: 'Remove' }));
