@@ -1,7 +1,6 @@
 // A value to copy (an API key, a secret): shown in a read-only field, with a button that copies
 // it and says so; where the browser refuses the clipboard, the field is selected to copy by hand.
-import { useEffect, useRef, useState } from 'react';
-import { copyToClipboard } from '../pages/browse/ShareButton.js';
+import { copyToClipboard, useCopy } from '../pages/browse/ShareButton.js';
 
 export function CopyField({
   id,
@@ -15,14 +14,7 @@ export function CopyField({
   value: string;
   copy?: (text: string) => Promise<void>;
 }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
-  const field = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (state === 'manual') field.current?.select();
-    if (state !== 'copied') return;
-    const timer = setTimeout(() => setState('idle'), 4000);
-    return () => clearTimeout(timer);
-  }, [state]);
+  const { state, field, copy: run } = useCopy(copy);
   return (
     <div className="copy-field">
       <label htmlFor={id}>{label}</label>
@@ -37,15 +29,7 @@ export function CopyField({
           autoCapitalize="none"
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button
-          type="button"
-          onClick={() =>
-            void copy(value).then(
-              () => setState('copied'),
-              () => setState('manual'),
-            )
-          }
-        >
+        <button type="button" onClick={() => run(value)}>
           Copy {label}
         </button>
       </div>

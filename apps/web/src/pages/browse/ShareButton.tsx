@@ -7,6 +7,28 @@ export function copyToClipboard(text: string): Promise<void> {
 }
 
 /**
+ * A copy button's state: `copy(text)` writes it and says `copied` (for 4 s), or `manual` where
+ * the browser refuses, selecting `field` so the text can be copied by hand.
+ */
+export function useCopy(copy: (text: string) => Promise<void>) {
+  const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (state === 'manual') field.current?.select();
+    if (state !== 'copied') return;
+    const timer = setTimeout(() => setState('idle'), 4000);
+    return () => clearTimeout(timer);
+  }, [state]);
+  const run = (text: string) => {
+    copy(text).then(
+      () => setState('copied'),
+      () => setState('manual'),
+    );
+  };
+  return { state, field, copy: run };
+}
+
+/**
  * Copies a link to the clipboard and says so; where copying is refused, shows the link in a
  * selected read-only field to copy by hand.
  */
@@ -19,20 +41,8 @@ export function ShareButton({
   label?: string;
   copy?: (text: string) => Promise<void>;
 }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
-  const field = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (state === 'manual') field.current?.select();
-    if (state !== 'copied') return;
-    const timer = setTimeout(() => setState('idle'), 4000);
-    return () => clearTimeout(timer);
-  }, [state]);
-  const onClick = () => {
-    copy(url).then(
-      () => setState('copied'),
-      () => setState('manual'),
-    );
-  };
+  const { state, field, copy: run } = useCopy(copy);
+  const onClick = () => run(url);
   return (
     <div className="share">
       <button type="button" onClick={onClick}>
