@@ -188,6 +188,12 @@ describe('safeNextPath', () => {
       '/\\evil.example',
       '/\t/evil.example',
       'javascript:alert(1)',
+      // Dot segments that fold into "//host" once the path is parsed.
+      '/.//evil.example',
+      '/..//evil.example/x',
+      '/%2e//evil.example',
+      '/a/..//evil.example',
+      '/./\\evil.example',
     ]) {
       expect(safeNextPath(bad), String(bad)).toBeUndefined();
     }

@@ -218,6 +218,9 @@ export function safeNextPath(next: string | null | undefined): string | undefine
   try {
     const url = new URL(next, 'http://same.origin');
     if (url.origin !== 'http://same.origin') return undefined;
+    // Dot segments fold on parsing: "/.//evil.example" and "/%2e//evil.example" become the path
+    // "//evil.example", which a browser reads as another host. The path given back is checked.
+    if (url.pathname.startsWith('//')) return undefined;
     return url.pathname + url.search + url.hash;
   } catch {
     return undefined;
