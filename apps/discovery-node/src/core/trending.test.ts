@@ -390,6 +390,78 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('leaves out at once what was hidden since the last recompute: deleted, unlisted, rescheduled, deactivated, private', async (t) => {
+      if (!(await requireEngine(t, engine))) return;
+      await withDatabase(engine, async (db) => {
+        await addPeople(db);
+        await addUser(db, 4, { followers: 10 }); // a landlord who deactivates after the recompute
+        for (const id of [1, 2, 3, 4]) await addTrack(db, id, ARTIST, 1);
+        await addTrack(db, 5, 4, 1);
+        for (const id of [1, 2, 3, 4, 5]) {
+          await repost(db, F1, id, 1);
+          await addPlays(db, id, 60, 1); // enough for underground
+        }
+        await addPlaylist(db, 1, ARTIST, 1, [4]);
+        await addPlaylist(db, 2, ARTIST, 1, [4]);
+        await addPlaylist(db, 3, ARTIST, 1, [4]);
+        for (const id of [1, 2, 3]) await addSocial(db, 'reposts', F1, 'playlist', id, 1);
+        await recomputeTrending(db, { now: NOW });
+        const page = { limit: 100, offset: 0 };
+        const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+        assert.deepEqual(
+          sorted(await trendingTrackIds(db, { time: 'week', ...page })),
+          [1, 2, 3, 4, 5],
+        );
+        assert.deepEqual(sorted(await undergroundTrendingTrackIds(db, page)), [1, 2, 3, 4, 5]);
+        assert.deepEqual(
+          sorted(await trendingPlaylistIds(db, { time: 'week', ...page })),
+          [1, 2, 3],
+        );
+
+        // What the indexer writes when the landlords act, with no recompute after it.
+        await db
+          .updateTable('tracks')
+          .set({ is_deleted: true })
+          .where('track_id', '=', 1)
+          .execute();
+        await db
+          .updateTable('tracks')
+          .set({ is_unlisted: true })
+          .where('track_id', '=', 2)
+          .execute();
+        await db
+          .updateTable('tracks')
+          .set({ release_date: new Date(Date.now() + 86_400_000) })
+          .where('track_id', '=', 3)
+          .execute();
+        await db
+          .updateTable('users')
+          .set({ is_deactivated: true })
+          .where('user_id', '=', 4)
+          .execute();
+        await db
+          .updateTable('playlists')
+          .set({ is_private: true })
+          .where('playlist_id', '=', 1)
+          .execute();
+        await db
+          .updateTable('playlists')
+          .set({ is_deleted: true })
+          .where('playlist_id', '=', 2)
+          .execute();
+
+        for (const time of TIMES) {
+          assert.deepEqual(await trendingTrackIds(db, { time, ...page }), [4], time);
+          assert.deepEqual(await trendingPlaylistIds(db, { time, ...page }), [3], time);
+        }
+        assert.deepEqual(
+          await trendingTrackIds(db, { time: 'week', genre: 'Electronic', ...page }),
+          [4],
+        );
+        assert.deepEqual(await undergroundTrendingTrackIds(db, page), [4]);
+      });
+    });
+
     it('rebuilds the score tables exactly as the migration created them', async (t) => {
       if (!(await requireEngine(t, engine))) return;
       await withDatabase(engine, async (db) => {

@@ -308,60 +308,64 @@ function score(t: RawBuilder<unknown>, w: RawBuilder<unknown>): RawBuilder<numbe
   end`;
 }
 
-/** Trending track ids for `time` (and `genre`, matched exactly), best first. */
+// Scores are a snapshot of the last recompute (every few minutes), so each read tests the rows as
+// they are now: a track deleted, unlisted, moved to a later release date or whose owner was
+// deactivated since, or a playlist made private or deleted since, leaves the list at once rather
+// than at the next recompute.
+
+/** Trending track ids for `time` (and `genre`, matched exactly), best first; listed ones only. */
 export async function trendingTrackIds(
   db: Kysely<DB>,
   params: { time: TrendingTime; genre?: string; limit: number; offset: number },
 ): Promise<number[]> {
   checkTime(params.time);
   checkPage(params);
-  const rows = await db
-    .selectFrom('trending_track_scores')
-    .select('track_id')
-    .where('time_range', '=', params.time)
-    .$if(params.genre !== undefined, (q) => q.where('genre', '=', params.genre!))
-    .orderBy('score', 'desc')
-    .orderBy('track_id', 'desc')
-    .limit(params.limit)
-    .offset(params.offset)
-    .execute();
-  return rows.map((r) => r.track_id);
+  const genre = params.genre ?? null;
+  const { rows } = await sql<{ track_id: number }>`
+    select s.track_id from trending_track_scores s
+    join tracks t on t.track_id = s.track_id
+    join users o on o.user_id = t.owner_id
+    where s.time_range = ${params.time}
+      and (${genre}::text is null or s.genre = ${genre})
+      and ${listedTrack('t', 'o', sql`now()`)}
+    order by s.score desc, s.track_id desc
+    limit ${params.limit} offset ${params.offset}`.execute(db);
+  return rows.map((r) => Number(r.track_id));
 }
 
-/** Underground trending track ids, best first. */
+/** Underground trending track ids, best first; listed ones only. */
 export async function undergroundTrendingTrackIds(
   db: Kysely<DB>,
   params: { limit: number; offset: number },
 ): Promise<number[]> {
   checkPage(params);
-  const rows = await db
-    .selectFrom('underground_trending_scores')
-    .select('track_id')
-    .orderBy('score', 'desc')
-    .orderBy('track_id', 'desc')
-    .limit(params.limit)
-    .offset(params.offset)
-    .execute();
-  return rows.map((r) => r.track_id);
+  const { rows } = await sql<{ track_id: number }>`
+    select s.track_id from underground_trending_scores s
+    join tracks t on t.track_id = s.track_id
+    join users o on o.user_id = t.owner_id
+    where ${listedTrack('t', 'o', sql`now()`)}
+    order by s.score desc, s.track_id desc
+    limit ${params.limit} offset ${params.offset}`.execute(db);
+  return rows.map((r) => Number(r.track_id));
 }
 
-/** Trending playlist ids for `time`, best first. */
+/** Trending playlist ids for `time`, best first; public, live ones of active owners only. */
 export async function trendingPlaylistIds(
   db: Kysely<DB>,
   params: { time: TrendingTime; limit: number; offset: number },
 ): Promise<number[]> {
   checkTime(params.time);
   checkPage(params);
-  const rows = await db
-    .selectFrom('trending_playlist_scores')
-    .select('playlist_id')
-    .where('time_range', '=', params.time)
-    .orderBy('score', 'desc')
-    .orderBy('playlist_id', 'desc')
-    .limit(params.limit)
-    .offset(params.offset)
-    .execute();
-  return rows.map((r) => r.playlist_id);
+  const { rows } = await sql<{ playlist_id: number }>`
+    select s.playlist_id from trending_playlist_scores s
+    join playlists p on p.playlist_id = s.playlist_id
+    join users o on o.user_id = p.owner_id
+    where s.time_range = ${params.time}
+      and ${listedPlaylistRow('p')}
+      and ${ownerActive(sql`o.is_deactivated`)}
+    order by s.score desc, s.playlist_id desc
+    limit ${params.limit} offset ${params.offset}`.execute(db);
+  return rows.map((r) => Number(r.playlist_id));
 }
 
 /** When the scores were last computed (null before the first run). */
