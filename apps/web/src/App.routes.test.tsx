@@ -1,6 +1,8 @@
 import { isReservedHandle } from '@coliving/protocol';
+import { renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FIXED, matchRoute } from './App.js';
+import { useLocation } from './router.js';
 
 describe('matchRoute: browse pages', () => {
   it('routes genres, moods and new releases, and no handle can take their place', () => {
@@ -9,6 +11,14 @@ describe('matchRoute: browse pages', () => {
     expect(matchRoute('/mood/Peaceful')).toEqual({
       page: genre.page,
       params: { kind: 'mood', name: 'Peaceful' },
+    });
+    // The router hands matchRoute the decoded path: a genre with a slash in its name is still
+    // one genre page, not a page that is not found.
+    window.history.pushState({}, '', '/genre/Hip-Hop%2FRap');
+    const { result } = renderHook(() => useLocation());
+    expect(matchRoute(result.current.path)).toEqual({
+      page: genre.page,
+      params: { kind: 'genre', name: 'Hip-Hop/Rap' },
     });
     // A landlord's track whose slug is "genre" is still a track page.
     expect(matchRoute('/someone/genre').params).toEqual({ handle: 'someone', slug: 'genre' });

@@ -62,9 +62,10 @@ export function matchRoute(path: string): RouteMatch {
   const fixed = FIXED[clean];
   if (fixed) return { page: fixed, params: {} };
   const parts = clean.split('/').filter(Boolean);
-  // "genre" and "mood" are reserved handles, so /genre/<name> is never a track's page.
-  if (parts.length === 2 && (parts[0] === 'genre' || parts[0] === 'mood')) {
-    return { page: GenrePage, params: { kind: parts[0], name: parts[1]! } };
+  // "genre" and "mood" are reserved handles, so /genre/<name> is never a track's page. The path
+  // comes decoded (useLocation), so "Hip-Hop%2FRap" arrives as two segments: the rest is the name.
+  if (parts.length >= 2 && (parts[0] === 'genre' || parts[0] === 'mood')) {
+    return { page: GenrePage, params: { kind: parts[0], name: parts.slice(1).join('/') } };
   }
   if (parts.length === 1) return { page: ProfilePage, params: { handle: parts[0]! } };
   if (parts.length === 2)
