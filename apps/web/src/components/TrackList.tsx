@@ -35,6 +35,16 @@ export function TrackList({
   detail?: (track: Track, index: number) => ReactNode;
 }) {
   const player = usePlayer();
+  // The current track's row pauses it, and resumes it when this list is what is queued; when
+  // another list is queued (a chart played before, a queue restored after a reload), it plays
+  // this list from that row, the track going on from where it is, so Next follows this list.
+  const play = (i: number) => {
+    if (player.current?.id !== tracks[i]!.id) return player.playQueue(tracks, i);
+    const thisList =
+      player.index === i && tracks.every((track, k) => player.queue[k]?.id === track.id);
+    if (player.playing || thisList) return player.toggle();
+    player.playQueue(tracks, i, player.position);
+  };
   return (
     <ol className={detail ? 'track-list track-list-detailed' : 'track-list'} aria-label={label}>
       {tracks.map((track, i) => {
@@ -48,7 +58,7 @@ export function TrackList({
               type="button"
               className="track-play"
               aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
-              onClick={() => (isCurrent ? player.toggle() : player.playQueue(tracks, i))}
+              onClick={() => play(i)}
             >
               <span aria-hidden="true">{isPlaying ? '❚❚' : i + 1}</span>
             </button>

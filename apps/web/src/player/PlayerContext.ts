@@ -38,8 +38,8 @@ export type PlayerState = {
 
 export type PlayerApi = PlayerState & {
   current: Track | null;
-  /** Replaces the queue with `tracks` and plays `tracks[startIndex]`. */
-  playQueue(tracks: Track[], startIndex?: number): void;
+  /** Replaces the queue with `tracks` and plays `tracks[startIndex]`, from `at` seconds (0). */
+  playQueue(tracks: Track[], startIndex?: number, at?: number): void;
   /** Adds a track to the end of the queue. */
   enqueue(track: Track): void;
   /** Puts a track right after the current one, so it plays next. */

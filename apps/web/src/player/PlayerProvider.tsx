@@ -263,8 +263,8 @@ export function PlayerProvider({ children, loadSources }: PlayerProviderProps) {
     const send = (action: QueueAction) => dispatch(action);
     const position = () => engineRef.current?.position ?? positionRef.current;
     return {
-      playQueue: (tracks: PlayerApi['queue'], startIndex = 0) =>
-        send({ type: 'playQueue', tracks, startIndex }),
+      playQueue: (tracks: PlayerApi['queue'], startIndex = 0, at = 0) =>
+        send({ type: 'playQueue', tracks, startIndex, at }),
       enqueue: (track: PlayerApi['queue'][number]) => send({ type: 'enqueue', track }),
       playNext: (track: PlayerApi['queue'][number]) => send({ type: 'playNext', track }),
       toggleAutoplay: () => send({ type: 'toggleAutoplay' }),

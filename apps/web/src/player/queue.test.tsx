@@ -28,6 +28,15 @@ describe('reduceQueue', () => {
     expect(s.startAt).toBe(0);
   });
 
+  it('plays a queue from a point in its first track when asked (the same track, a new list)', () => {
+    const s = run([{ type: 'playQueue', tracks: testTracks(3), startIndex: 1, at: 42.5 }]);
+    expect(s.index).toBe(1);
+    expect(s.startAt).toBe(42.5);
+    expect(run([{ type: 'playQueue', tracks: testTracks(3), startIndex: 1, at: -3 }]).startAt).toBe(
+      0,
+    );
+  });
+
   it('clamps the start index and empties on an empty queue', () => {
     expect(run([{ type: 'playQueue', tracks: testTracks(3), startIndex: 9 }]).index).toBe(2);
     const empty = run([

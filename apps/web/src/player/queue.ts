@@ -35,7 +35,7 @@ export type QueueState = {
 };
 
 export type QueueAction =
-  | { type: 'playQueue'; tracks: Track[]; startIndex: number }
+  | { type: 'playQueue'; tracks: Track[]; startIndex: number; at?: number }
   | { type: 'enqueue'; track: Track }
   /** Puts a track right after the current one in play order. */
   | { type: 'playNext'; track: Track }
@@ -265,7 +265,8 @@ export function reduceQueue(
       }
       const first = Math.min(Math.max(0, Math.trunc(action.startIndex) || 0), tracks.length - 1);
       const order = orderFor(tracks.length, first, state.shuffle, random);
-      return start({ ...state, queue: tracks.slice(), order, autoplayed: [] }, first, true);
+      const at = Math.max(0, action.at ?? 0) || 0;
+      return start({ ...state, queue: tracks.slice(), order, autoplayed: [] }, first, true, at);
     }
     case 'enqueue': {
       const added = state.queue.length;

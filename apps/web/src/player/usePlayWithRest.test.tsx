@@ -104,4 +104,35 @@ describe('playing from a list', () => {
     fireEvent.click(within(bar).getByRole('button', { name: 'Next track' }));
     expect(current()).toBe('t2');
   });
+
+  it('the paused current track’s row in another list plays that list on, from where it was', () => {
+    // A chart was playing (or a reload restored its queue, paused); on a profile that lists the
+    // same track, its row's Play queues the profile, so Next follows the profile, not the chart.
+    const chart = [testTrack(7), testTrack(1), testTrack(8)];
+    const profile = [testTrack(0), testTrack(1), testTrack(2)];
+    const { ids, current, api } = renderWith(<TrackList tracks={profile} label="Tracks by" />);
+    act(() => api().playQueue(chart, 1));
+    act(() => api().pause());
+    fireEvent.click(screen.getByRole('button', { name: 'Play Song 1' }));
+    expect(ids()).toEqual(['t0', 't1', 't2']);
+    expect(current()).toBe('t1');
+    expect(api().playing).toBe(true);
+    const bar = screen.getByRole('region', { name: 'Player' });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Next track' }));
+    expect(current()).toBe('t2');
+  });
+
+  it('the current track’s row pauses it, and resumes it in the same list', () => {
+    const { ids, current, api } = renderWith(<TrackList tracks={testTracks(3)} label="Chart" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Play Song 1' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Pause Song 1' }));
+    expect(api().playing).toBe(false);
+    const started = api();
+    fireEvent.click(screen.getByRole('button', { name: 'Play Song 1' }));
+    expect(api().playing).toBe(true);
+    expect(ids()).toEqual(['t0', 't1', 't2']);
+    expect(current()).toBe('t1');
+    // a resume, not a new start of the track
+    expect(api().queue).toBe(started.queue);
+  });
 });
