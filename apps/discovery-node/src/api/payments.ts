@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { NotFoundError, decodeHashId, encodeHashId } from '@coliving/protocol';
 import { contentAccess } from '../core/streamAccess.js';
+import { isPlaylistVisible, isTrackVisible } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
 import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
 import { presentUsers } from './present.js';
@@ -147,26 +148,62 @@ export function registerPaymentRoutes(app: FastifyInstance, components: ApiCompo
             kind === 'tracks'
               ? await db
                   .selectFrom('tracks')
+                  .innerJoin('users', 'users.user_id', 'tracks.owner_id')
                   .select([
-                    'owner_id',
-                    'is_deleted',
-                    'updated_block',
-                    'stream_conditions',
-                    'download_conditions',
-                    sql<boolean>`(metadata->>'is_downloadable')::boolean is true`.as(
+                    'tracks.owner_id',
+                    'tracks.is_deleted',
+                    'tracks.release_date',
+                    sql<boolean>`false`.as('is_private'),
+                    'users.is_deactivated as owner_deactivated',
+                    'tracks.updated_block',
+                    'tracks.stream_conditions',
+                    'tracks.download_conditions',
+                    sql<boolean>`(tracks.metadata->>'is_downloadable')::boolean is true`.as(
                       'is_downloadable',
                     ),
                   ])
-                  .where('track_id', '=', id)
+                  .where('tracks.track_id', '=', id)
                   .executeTakeFirst()
               : await db
                   .selectFrom('playlists')
-                  .select(['owner_id', 'is_deleted', 'updated_block', 'stream_conditions'])
+                  .innerJoin('users', 'users.user_id', 'playlists.owner_id')
+                  .select([
+                    'playlists.owner_id',
+                    'playlists.is_deleted',
+                    'playlists.is_private',
+                    'playlists.updated_block',
+                    'playlists.stream_conditions',
+                  ])
+                  .select(sql<null>`null`.as('release_date'))
+                  .select('users.is_deactivated as owner_deactivated')
                   .select(sql<null>`null`.as('download_conditions'))
                   .select(sql<boolean>`false`.as('is_downloadable'))
-                  .where('playlist_id', '=', id)
+                  .where('playlists.playlist_id', '=', id)
                   .executeTakeFirst();
-          if (!row || row.is_deleted) {
+          // Hidden as the item's own route hides it (visibility.ts): a scheduled track, a
+          // private playlist or a deactivated owner's item is not found, its price and owner unsaid.
+          const shown =
+            row !== undefined &&
+            (kind === 'tracks'
+              ? isTrackVisible(
+                  {
+                    ownerId: Number(row.owner_id),
+                    isDeleted: row.is_deleted,
+                    releaseDate: row.release_date,
+                    owner: { isDeactivated: row.owner_deactivated },
+                  },
+                  viewerId,
+                )
+              : isPlaylistVisible(
+                  {
+                    ownerId: Number(row.owner_id),
+                    isDeleted: row.is_deleted,
+                    isPrivate: row.is_private,
+                    owner: { isDeactivated: row.owner_deactivated },
+                  },
+                  viewerId,
+                ));
+          if (!row || !shown) {
             const what = kind === 'tracks' ? 'track' : 'playlist';
             throw new NotFoundError(
               `${what === 'track' ? 'Track' : 'Playlist'} ${request.params.id} not found`,

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { NotFoundError, decodeHashId } from '@coliving/protocol';
-import { listedTrack } from '../core/visibility.js';
+import { isTrackVisible, listedTrack } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
 import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
 import { presentTracks } from './present.js';
@@ -36,13 +36,31 @@ export function registerTrackLookupRoutes(app: FastifyInstance, components: ApiC
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () => {
-        // As the track's other lists: a deleted track is a 404, any other has its remixes.
+        // As the track's other lists: a track the viewer may not see (deleted, scheduled, its
+        // owner deactivated) is a 404, any other has its remixes.
         const parent = await db
           .selectFrom('tracks')
-          .select('is_deleted')
-          .where('track_id', '=', id)
+          .innerJoin('users', 'users.user_id', 'tracks.owner_id')
+          .select([
+            'tracks.owner_id',
+            'tracks.is_deleted',
+            'tracks.release_date',
+            'users.is_deactivated',
+          ])
+          .where('tracks.track_id', '=', id)
           .executeTakeFirst();
-        if (!parent || parent.is_deleted)
+        if (
+          !parent ||
+          !isTrackVisible(
+            {
+              ownerId: Number(parent.owner_id),
+              isDeleted: parent.is_deleted,
+              releaseDate: parent.release_date,
+              owner: { isDeactivated: parent.is_deactivated },
+            },
+            viewerId,
+          )
+        )
           throw new NotFoundError(`Track ${request.params.id} not found`, {
             code: 'track_not_found',
           });

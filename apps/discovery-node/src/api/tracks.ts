@@ -267,7 +267,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
-          await requireTrack(components, id, request.params.id);
+          await visibleTrack(components, id, request.params.id, viewerId);
           const ids = await itemActorIds(
             db,
             kind === 'favorites' ? 'saves' : 'reposts',
@@ -297,7 +297,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () => {
-        await requireTrack(components, id, request.params.id);
+        await visibleTrack(components, id, request.params.id, viewerId);
         const listeners = await topListeners(db, id, q);
         const users = await presentUsers(
           components,
@@ -544,14 +544,4 @@ async function sendHolderUrl(
       .type('application/json; charset=utf-8')
       .send(await signedEnvelopeOf(components, url));
   return reply.redirect(url, 302);
-}
-
-async function requireTrack(components: ApiComponents, id: number, given: string): Promise<void> {
-  const row = await components.db
-    .selectFrom('tracks')
-    .select('is_deleted')
-    .where('track_id', '=', id)
-    .executeTakeFirst();
-  if (!row || row.is_deleted)
-    throw new NotFoundError(`Track ${given} not found`, { code: 'track_not_found' });
 }

@@ -27,6 +27,7 @@ import {
   proveHistoryReader,
 } from '../core/plays.js';
 import { searchUsers } from '../core/search.js';
+import { isPlaylistVisible, isTrackListed } from '../core/visibility.js';
 import { signedEnvelopeOf } from './answer/envelope.js';
 import { respond } from './answer/respond.js';
 import {
@@ -404,12 +405,24 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         const activity = await userActivity(db, 'reposts', id, q);
         const trackIds = activity.filter((a) => a.itemType === 'track').map((a) => a.itemId);
         const playlistIds = activity.filter((a) => a.itemType === 'playlist').map((a) => a.itemId);
+        // A repost outlives what it names: a track since deleted, unlisted or scheduled, or
+        // whose owner was deactivated, or a playlist since made private, is left out (visibility.ts).
         const [tracks, playlists] = await Promise.all([
           loadTracks(db, trackIds, viewerId).then((views) =>
-            presentTracks(components, [], viewerId, views),
+            presentTracks(
+              components,
+              [],
+              viewerId,
+              views.filter((t) => isTrackListed(t, viewerId)),
+            ),
           ),
           loadPlaylists(db, playlistIds, viewerId).then((views) =>
-            presentPlaylists(components, [], viewerId, views),
+            presentPlaylists(
+              components,
+              [],
+              viewerId,
+              views.filter((p) => isPlaylistVisible(p, viewerId)),
+            ),
           ),
         ]);
         const items = new Map<string, Record<string, unknown>>();

@@ -43,6 +43,18 @@ export function isTrackVisible(track: VisibleTrack, viewerId?: number, now = Dat
   );
 }
 
+/**
+ * Whether a track shows in a list read to `viewerId` (a user's reposts): visible, and not
+ * unlisted unless the viewer owns it, as the SQL rules of the other lists decide.
+ */
+export function isTrackListed(
+  track: VisibleTrack & { isUnlisted: boolean },
+  viewerId?: number,
+  now = Date.now(),
+): boolean {
+  return isTrackVisible(track, viewerId, now) && (!track.isUnlisted || viewerId === track.ownerId);
+}
+
 /** What playlist visibility needs to know (a catalog PlaylistView has it). */
 export type VisiblePlaylist = {
   ownerId: number;

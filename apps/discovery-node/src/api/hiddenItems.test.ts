@@ -1,0 +1,181 @@
+// What a landlord hides stays hidden from the reads beside an item's own route (issue 24's
+// attack pass): a user's reposts, an item's access-info, a track's savers, reposters, top
+// listeners and remixes. Against a real node over catalog fixtures: a landlord's public,
+// scheduled, unlisted and deleted tracks, a deactivated landlord's track, and private and deleted
+// playlists, each reposted by its owner and by a fan.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { encodeHashId } from '@coliving/protocol';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { addPlaylist, addSocial, addTrack, addUser, save } from '../catalogFixtures.js';
+import type { Database } from '../db/database.js';
+import { type DiscoveryNode, createDiscoveryNode } from '../server.js';
+import { openTestDatabase } from '../testing.js';
+
+const LANDLORD = 1;
+const FAN = 2;
+const GONE_LANDLORD = 3;
+const PUBLIC = 10;
+const SCHEDULED = 11;
+const UNLISTED = 12;
+const DELETED = 13;
+const GONE_TRACK = 14;
+const PUBLIC_LIST = 20;
+const PRIVATE_LIST = 21;
+const DELETED_LIST = 22;
+const h = encodeHashId;
+
+let network: TestNetwork;
+let database: Database;
+let node: DiscoveryNode;
+
+before(async () => {
+  network = await startTestNetwork();
+  database = await openTestDatabase('pglite');
+  const { db } = database;
+  await addUser(db, LANDLORD, { followers: 1 });
+  await addUser(db, FAN, { followers: 0, following: 1 });
+  await addUser(db, GONE_LANDLORD, { followers: 0 }, {}, true);
+  await addTrack(db, PUBLIC, LANDLORD, 5, { title: 'Out now' });
+  await addTrack(db, SCHEDULED, LANDLORD, 4, { title: 'Secret single' });
+  // Released a year from the real now (the fixtures' NOW is fixed in the past).
+  await db
+    .updateTable('tracks')
+    .set({
+      release_date: new Date(Date.now() + 365 * 86_400_000),
+      stream_conditions: { dgco_purchase: { price: '5000000000000000000' } },
+    })
+    .where('track_id', '=', SCHEDULED)
+    .execute();
+  await addTrack(db, UNLISTED, LANDLORD, 3, { isUnlisted: true, title: 'Link only' });
+  await addTrack(db, DELETED, LANDLORD, 3, { isDeleted: true, title: 'Regretted' });
+  await addTrack(db, GONE_TRACK, GONE_LANDLORD, 3, { title: 'Gone landlord' });
+  // A remix of the scheduled track, public itself.
+  await addTrack(db, 15, FAN, 1, { title: 'Fan remix' });
+  await db
+    .updateTable('tracks')
+    .set({ metadata: { remix_of: { tracks: [{ parent_track_id: SCHEDULED }] } } })
+    .where('track_id', '=', 15)
+    .execute();
+  await addPlaylist(db, PUBLIC_LIST, LANDLORD, 2, [PUBLIC]);
+  await addPlaylist(db, PRIVATE_LIST, LANDLORD, 2, [PUBLIC], { isPrivate: true });
+  await addPlaylist(db, DELETED_LIST, LANDLORD, 2, [PUBLIC], { isDeleted: true });
+  for (const user of [LANDLORD, FAN]) {
+    for (const track of [PUBLIC, SCHEDULED, UNLISTED, DELETED, GONE_TRACK]) {
+      await addSocial(db, 'reposts', user, 'track', track, 1);
+    }
+    for (const list of [PUBLIC_LIST, PRIVATE_LIST, DELETED_LIST]) {
+      await addSocial(db, 'reposts', user, 'playlist', list, 1);
+    }
+  }
+  await save(db, FAN, SCHEDULED, 1);
+  node = await createDiscoveryNode(
+    {
+      database,
+      manifest: network.manifest,
+      dataClient: network.dataPublic,
+      ethClient: network.ethPublic,
+      account: privateKeyToAccount(generatePrivateKey()),
+    },
+    {
+      version: 'test',
+      dataConfirmations: 0,
+      ethConfirmations: 0,
+      pollIntervalMs: 50,
+      publicUrl: 'http://dn1.test',
+      trendingIntervalMs: 0,
+    },
+  );
+  await node.refreshDerived();
+});
+
+after(async () => {
+  await node?.stop();
+  await database?.close();
+  await network?.stop();
+});
+
+type Body = Record<string, unknown> & { data?: unknown; error?: { code?: string } };
+
+async function get(url: string): Promise<{ status: number; body: Body }> {
+  const res = await node.app.inject({ method: 'GET', url });
+  return { status: res.statusCode, body: res.json<Body>() };
+}
+
+/** The ids of the items a reposts answer lists, in order. */
+async function repostedIds(url: string): Promise<string[]> {
+  const { status, body } = await get(url);
+  assert.equal(status, 200, JSON.stringify(body));
+  return (body.data as { item: { id: string } }[]).map((r) => r.item.id);
+}
+
+describe("a user's reposts", () => {
+  for (const base of ['/v1', '/v1/full']) {
+    it(`${base}: leave out what is deleted, scheduled, unlisted, a deactivated owner's, private`, async () => {
+      for (const user of [LANDLORD, FAN]) {
+        assert.deepEqual(
+          (await repostedIds(`${base}/users/${h(user)}/reposts`)).sort(),
+          [h(PUBLIC), h(PUBLIC_LIST)].sort(),
+          `reposts of user ${user}, read anonymously`,
+        );
+      }
+      // The owner reading their own reposts sees their scheduled, unlisted and private items.
+      assert.deepEqual(
+        (await repostedIds(`${base}/users/${h(LANDLORD)}/reposts?user_id=${h(LANDLORD)}`)).sort(),
+        [h(PUBLIC), h(SCHEDULED), h(UNLISTED), h(PUBLIC_LIST), h(PRIVATE_LIST)].sort(),
+      );
+      const answer = JSON.stringify((await get(`${base}/users/${h(FAN)}/reposts`)).body);
+      for (const title of ['Secret single', 'Link only', 'Regretted', 'Gone landlord']) {
+        assert.ok(!answer.includes(title), `${title} in ${answer}`);
+      }
+    });
+  }
+});
+
+describe('access-info', () => {
+  it('is 404 for a scheduled track, a deactivated owner’s track and a private playlist', async () => {
+    for (const [url, code] of [
+      [`/v1/tracks/${h(SCHEDULED)}/access-info`, 'track_not_found'],
+      [`/v1/tracks/${h(GONE_TRACK)}/access-info`, 'track_not_found'],
+      [`/v1/playlists/${h(PRIVATE_LIST)}/access-info`, 'playlist_not_found'],
+      [`/v1/playlists/${h(PRIVATE_LIST)}/access-info?user_id=${h(FAN)}`, 'playlist_not_found'],
+    ] as const) {
+      const { status, body } = await get(url);
+      assert.equal(status, 404, `${url}: ${JSON.stringify(body)}`);
+      assert.equal(body.error?.code, code, url);
+    }
+  });
+
+  it('answers the owner, and anyone for what is public or unlisted', async () => {
+    for (const url of [
+      `/v1/tracks/${h(SCHEDULED)}/access-info?user_id=${h(LANDLORD)}`,
+      `/v1/tracks/${h(PUBLIC)}/access-info`,
+      `/v1/tracks/${h(UNLISTED)}/access-info`,
+      `/v1/playlists/${h(PRIVATE_LIST)}/access-info?user_id=${h(LANDLORD)}`,
+      `/v1/playlists/${h(PUBLIC_LIST)}/access-info`,
+    ]) {
+      const { status, body } = await get(url);
+      assert.equal(status, 200, `${url}: ${JSON.stringify(body)}`);
+    }
+  });
+});
+
+describe("a hidden track's other lists", () => {
+  for (const route of ['favorites', 'reposts', 'top_listeners', 'remixes']) {
+    it(`/v1/tracks/{id}/${route} is 404 for a scheduled track and a deactivated owner's track`, async () => {
+      for (const id of [SCHEDULED, GONE_TRACK, DELETED]) {
+        for (const base of ['/v1', '/v1/full']) {
+          if (base === '/v1/full' && route === 'top_listeners') continue;
+          const url = `${base}/tracks/${h(id)}/${route}`;
+          const { status, body } = await get(url);
+          assert.equal(status, 404, `${url}: ${JSON.stringify(body)}`);
+          assert.equal(body.error?.code, 'track_not_found', url);
+        }
+      }
+      // Its owner still reads them.
+      const own = await get(`/v1/tracks/${h(SCHEDULED)}/${route}?user_id=${h(LANDLORD)}`);
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+    });
+  }
+});
