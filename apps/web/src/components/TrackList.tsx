@@ -7,6 +7,7 @@ import { Link } from '../router.js';
 import { Artwork } from './Artwork.js';
 import { TrackMenu } from './TrackMenu.js';
 import { formatCount, formatDuration } from './format.js';
+import './trackList.css';
 
 /** "1 play", "15,320 plays": the exact count, for titles and screen readers. */
 export function playsInWords(count: number): string {
@@ -54,14 +55,22 @@ export function TrackList({
         return (
           // A list may hold a track twice (a playlist can), so the position is part of the key.
           <li key={`${i}:${track.id}`} className={isCurrent ? 'track-row current' : 'track-row'}>
-            <button
-              type="button"
-              className="track-play"
-              aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
-              onClick={() => play(i)}
-            >
-              <span aria-hidden="true">{isPlaying ? '❚❚' : i + 1}</span>
-            </button>
+            {/* The position is shown beside the button, not in it: a button whose visible text is
+                "3" but whose name is "Play Harbour Lights" fails WCAG 2.5.3 (label in name), and
+                a voice user saying "click 3" found nothing. The button shows ▶ or ❚❚. */}
+            <span className="track-position">
+              <span className="track-number" aria-hidden="true">
+                {i + 1}
+              </span>
+              <button
+                type="button"
+                className="track-play"
+                aria-label={`${isPlaying ? 'Pause' : 'Play'} ${track.title}`}
+                onClick={() => play(i)}
+              >
+                <span aria-hidden="true">{isPlaying ? '❚❚' : '▶'}</span>
+              </button>
+            </span>
             <Artwork image={track.artwork} size="150x150" alt="" className="artwork artwork-sm" />
             <div className="track-names">
               <Link
