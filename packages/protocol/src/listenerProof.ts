@@ -114,3 +114,33 @@ export function checkHistoryProofData({
     );
   }
 }
+
+/** The `scope` of a proof that shows a user their own hidden items, and nothing else. */
+export const OWNER_PROOF_SCOPE = 'owner';
+
+/**
+ * The `user_data` a user signs to be shown, as the current user of a read, what only they may
+ * see (their scheduled and unlisted tracks, their private playlists):
+ * `{"timestamp": ms, "scope": "owner"}`. The scope keeps it from opening a stream or the history.
+ */
+export function ownerProofData({ now = Date.now() }: { now?: number } = {}): string {
+  return JSON.stringify({ timestamp: now, scope: OWNER_PROOF_SCOPE });
+}
+
+/**
+ * Whether `user_data` is a fresh proof with the owner scope (see ownerProofData). Does not check
+ * the signature.
+ */
+export function isOwnerProofData({
+  userData,
+  now = Date.now(),
+}: {
+  userData: string;
+  now?: number;
+}): boolean {
+  try {
+    return parseProofData(userData, now).scope === OWNER_PROOF_SCOPE;
+  } catch {
+    return false;
+  }
+}
