@@ -142,7 +142,10 @@ describe('PlayerBar', () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]!.getAttribute('aria-current')).toBe('true');
 
-    fireEvent.click(within(panel).getByRole('button', { name: 'Play Song 2 by Artist 2' }));
+    const playRow = within(panel).getByRole('button', { name: 'Play Song 2 by Artist 2' });
+    // Named by its visible text (WCAG 2.5.3, label in name), not by an aria-label over it.
+    expect(playRow.getAttribute('aria-label')).toBeNull();
+    fireEvent.click(playRow);
     expect(within(bar).getByRole('link', { name: 'Song 2' })).toBeTruthy();
     expect(within(panel).getAllByRole('listitem')[2]!.getAttribute('aria-current')).toBe('true');
 

@@ -164,10 +164,12 @@ function QueuePanel({
                 className={current ? 'player-queue-row current' : 'player-queue-row'}
                 aria-current={current ? 'true' : undefined}
               >
+                {/* Named by what it shows ("Play Harbour Lights by Lunar Tides"), the words
+                    only a screen reader needs hidden on screen: an aria-label would leave the
+                    visible text out of the name (WCAG 2.5.3, label in name). */}
                 <button
                   type="button"
                   className="player-queue-play"
-                  aria-label={`Play ${track.title} by ${track.user.name}`}
                   onClick={() => player.playAt(i)}
                 >
                   <Artwork
@@ -177,13 +179,19 @@ function QueuePanel({
                     className="artwork artwork-sm"
                   />
                   <span className="player-queue-names">
-                    <span className="player-queue-title">{track.title}</span>
+                    <span className="player-queue-title">
+                      <span className="visually-hidden">Play </span>
+                      {track.title}
+                    </span>
                     <span className="player-queue-artist">
+                      <span className="visually-hidden"> by </span>
                       {track.user.name}
                       {picked && <span className="player-queue-pick"> · Autoplay</span>}
                     </span>
                   </span>
-                  <span className="player-queue-duration">{formatDuration(track.duration)}</span>
+                  <span className="player-queue-duration" aria-hidden="true">
+                    {formatDuration(track.duration)}
+                  </span>
                 </button>
                 <button
                   type="button"
