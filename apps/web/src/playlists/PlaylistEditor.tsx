@@ -104,7 +104,7 @@ export function PlaylistEditor({
         {notice}
       </p>
       <div className="playlist-editor">
-        <DetailsForm playlist={playlist} onSaved={onSaved} />
+        <DetailsForm playlist={playlist} onSaved={onSaved} onMoved={carry} />
         <TrackOrder playlist={playlist} tracks={tracks} onSaved={onSaved} />
         {!playlist.is_album && (
           <MakeAlbum playlist={playlist} tracks={tracks} onSaved={onSaved} onMade={carry} />
@@ -118,9 +118,12 @@ export function PlaylistEditor({
 function DetailsForm({
   playlist,
   onSaved,
+  onMoved,
 }: {
   playlist: Playlist;
   onSaved: (playlist: Playlist) => void;
+  /** Says it where the page shows it after a new name moved the page to a new address. */
+  onMoved: (words: string) => void;
 }) {
   const sdk = useSdk();
   const [name, setName] = useState(playlist.playlist_name);
@@ -143,8 +146,12 @@ function DetailsForm({
         ...(artwork ? { artwork } : {}),
       });
       setArtwork(null);
+      const words = `Saved. ${after.is_private ? `Only you can see this ${noun}.` : `Anyone can see this ${noun}.`}`;
+      // A new name is a new address: the page there is a new one, which says it instead.
+      const moves = after.permalink !== playlist.permalink;
+      if (moves) onMoved(words);
       onSaved(after);
-      return `Saved. ${after.is_private ? `Only you can see this ${noun}.` : `Anyone can see this ${noun}.`}`;
+      return moves ? '' : words;
     });
   };
   return (

@@ -153,6 +153,26 @@ describe('PlaylistPage, for its owner', () => {
     expect(screen.getAllByRole('listitem', { name: /, position \d of 2$/ })).toHaveLength(2);
   }, 30_000);
 
+  it('says a rename was saved on the page at the new address', async () => {
+    const owner = await someone(network, 'Renamer');
+    const { playlist } = await owner.sdk.playlists.create({
+      userId: owner.userId,
+      name: 'Old name',
+    });
+    window.history.replaceState(null, '', playlist.permalink);
+    renderAs(owner, <RoutedPlaylistPage />);
+    await screen.findByRole('heading', { name: 'Edit playlist' }, { timeout: 5000 });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'New name' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save details' }));
+    const after = playlist.permalink.replace(/old-name$/, 'new-name');
+    await waitFor(() => expect(window.location.pathname).toBe(after), { timeout: 5000 });
+    // The app remounts the page at its new address: that page says what happened, once.
+    await screen.findByRole('heading', { name: 'New name' }, { timeout: 5000 });
+    expect(screen.getAllByText(/^Saved\./).map((p) => p.textContent)).toEqual([
+      'Saved. Anyone can see this playlist.',
+    ]);
+  }, 30_000);
+
   it('makes a playlist of your own tracks an album, and says why not with another’s', async () => {
     const owner = await someone(network, 'Maker');
     const other = await someone(network, 'Guest');
