@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { Artwork } from '../components/Artwork.js';
 import { formatDuration } from '../components/format.js';
 import { useAsync } from '../components/useAsync.js';
+import { GateLock, buyableTrack } from '../money/Lock.js';
 import { Link } from '../router.js';
 import { useSdk } from '../sdk.js';
 import type { PlayerApi } from './PlayerContext.js';
@@ -57,6 +58,11 @@ export function FullPlayer({ player, onClose }: { player: PlayerApi; onClose: ()
         <Link to={`/${track.user.handle}`} className="full-player-artist" onClick={onClose}>
           {track.user.name}
         </Link>
+        {/* As in the bar: a gated track plays its preview until unlocked, and says so. */}
+        <span className="full-player-preview">
+          {player.preview && <span className="preview-note">Preview</span>}
+          <GateLock content={buyableTrack(track)} compact />
+        </span>
       </div>
       <Waveform
         peaks={peaks.status === 'ok' ? peaks.data : []}
