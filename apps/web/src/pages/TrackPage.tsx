@@ -222,7 +222,12 @@ function TrackDetails({
           {fromList && <p className="muted play-from">Play goes on through {fromList.label}.</p>}
           <div className="hero-lock">
             <GateLock content={buyableTrack(track)} />
-            {lock && <span className="muted"> Until then, Play plays a 30-second preview.</span>}
+            {lock && (
+              <span className="muted">
+                {' '}
+                Until then, Play plays a {previewSeconds(track.duration)}-second preview.
+              </span>
+            )}
           </div>
           <Counts
             items={[
@@ -326,4 +331,12 @@ export function accessInWords(track: Track): string {
     track.is_downloadable ? 'downloadable' : null,
   ].filter(Boolean);
   return `${who}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
+}
+
+/**
+ * How long a gated track's preview is: 30 s, but at most half the track (the content node's
+ * previewWindow), so a 40-second track's is 20 s.
+ */
+function previewSeconds(duration: number): number {
+  return Math.max(1, Math.floor(Math.min(30, duration / 2)));
 }
