@@ -1,5 +1,5 @@
 import type { LocalAccount } from 'viem';
-import { decodeHashId } from '@coliving/protocol';
+import { decodeHashId, ownerProofData } from '@coliving/protocol';
 import type { Discovery } from './discovery.js';
 import { ColivingSdkError, toColivingSdkError } from './errors.js';
 import { type FetchFn, type Query, buildUrl, requestJson } from './http.js';
@@ -60,6 +60,35 @@ export async function readById<T>(read: Promise<T>, what: string, id: string): P
   }
 }
 
+/** A node takes an owner proof for 5 minutes; one is signed again after this. */
+const OWNER_PROOF_REUSE_MS = 4 * 60_000;
+const ownerProofs = new WeakMap<
+  LocalAccount,
+  { at: number; userData: string; signature: string }
+>();
+
+/**
+ * `query` with the account's owner proof when it names a current user (`user_id`): a node shows
+ * a user their own scheduled and unlisted tracks and private playlists only with it (`user_id`
+ * alone proves nothing). One proof serves a few minutes, so answers stay cacheable. A query that
+ * carries its own proof (a stream's, the history's) is left as it is; a proof by a wallet that is
+ * not the user's is ignored by the node.
+ */
+export async function withOwnerProof(ctx: SdkContext, query: Query): Promise<Query> {
+  const account = ctx.account();
+  if (query.user_id === undefined || query.user_id === null || query.user_data !== undefined)
+    return query;
+  if (!account?.signMessage) return query;
+  const now = Date.now();
+  let proof = ownerProofs.get(account);
+  if (!proof || now - proof.at > OWNER_PROOF_REUSE_MS) {
+    const userData = ownerProofData({ now });
+    proof = { at: now, userData, signature: await account.signMessage({ message: userData }) };
+    ownerProofs.set(account, proof);
+  }
+  return { ...query, user_data: proof.userData, user_signature: proof.signature };
+}
+
 /** `GET path` with failover; answers `data`. */
 export async function getData<T>(
   ctx: SdkContext,
@@ -67,7 +96,7 @@ export async function getData<T>(
   query: Query = {},
   signal?: AbortSignal,
 ): Promise<T> {
-  return (await ctx.discovery.get<T>(path, query, { signal })).data;
+  return (await ctx.discovery.get<T>(path, await withOwnerProof(ctx, query), { signal })).data;
 }
 
 /** `GET path` on one node (no failover): `data`, or undefined on a 404. */
@@ -79,7 +108,8 @@ export async function getDataOn<T>(
   signal?: AbortSignal,
 ): Promise<T | undefined> {
   try {
-    const { body } = await requestJson<Envelope<T>>(ctx.fetch, buildUrl(endpoint, path, query), {
+    const url = buildUrl(endpoint, path, await withOwnerProof(ctx, query));
+    const { body } = await requestJson<Envelope<T>>(ctx.fetch, url, {
       signal,
     });
     return body.data;

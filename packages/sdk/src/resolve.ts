@@ -1,4 +1,4 @@
-import type { SdkContext } from './context.js';
+import { type SdkContext, withOwnerProof } from './context.js';
 import { ColivingSdkError } from './errors.js';
 import { buildUrl, requestJson } from './http.js';
 import type { Envelope, Playlist, Track, User, Viewer } from './types.js';
@@ -21,10 +21,11 @@ export async function resolve(
   url: string,
   options: Viewer & { signal?: AbortSignal } = {},
 ): Promise<ResolveReturnType> {
+  const query = await withOwnerProof(ctx, { url, user_id: options.userId });
   return ctx.discovery.read(async (endpoint, signal) => {
     const answer = await requestJson<Envelope<unknown>>(
       ctx.fetch,
-      buildUrl(endpoint, '/v1/resolve', { url, user_id: options.userId }),
+      buildUrl(endpoint, '/v1/resolve', query),
       { signal },
     );
     const match = /\/v1\/(users|tracks|playlists)\/([^/?#]+)(?:[?#]|$)/.exec(answer.url);

@@ -16,6 +16,7 @@ import {
   cidFromBytes,
   encodeHashId,
   historyProofData,
+  ownerProofData,
   listenerProofData,
 } from '@coliving/protocol';
 import { sql } from 'kysely';
@@ -314,6 +315,15 @@ async function get(url: string) {
   // A route that needs a fresh proof is written with `<carol's history proof>` in its place.
   if (url.includes(CAROL_PROOF))
     url = url.replace(CAROL_PROOF, await historyProof(network.accounts[3]!));
+  for (const [placeholder, user] of url.matchAll(/<owner proof of (\d+)>/g)) {
+    const account = network.accounts[Number(user)]!;
+    const data = ownerProofData();
+    const signature = await account.signMessage({ message: data });
+    url = url.replace(
+      placeholder,
+      `user_id=${h(Number(user))}&user_data=${encodeURIComponent(data)}&user_signature=${signature}`,
+    );
+  }
   const res = await node.app.inject({ method: 'GET', url });
   return {
     status: res.statusCode,
@@ -353,6 +363,11 @@ function stable(value: unknown): unknown {
 
 const h = encodeHashId;
 const CAROL_PROOF = "<carol's history proof>";
+/**
+ * `user_id` naming user `n` (the fixture's account n), with their owner proof, made fresh in its
+ * place: what a user sends to be shown their own hidden items.
+ */
+const ownerProof = (n: number) => `<owner proof of ${n}>`;
 const ENDPOINTS = [
   '/v1/tracks/trending',
   '/v1/tracks/trending?time=allTime&genre=Electronic',
@@ -377,7 +392,7 @@ const ENDPOINTS = [
   '/v1/users/search?query=alise',
   `/v1/users/${h(1)}/tracks`,
   `/v1/users/${h(1)}/tracks?sort_method=title&sort_direction=desc&limit=1`,
-  `/v1/users/${h(2)}/tracks?user_id=${h(2)}`,
+  `/v1/users/${h(2)}/tracks?${ownerProof(2)}`,
   `/v1/users/${h(1)}/playlists`,
   `/v1/users/${h(2)}/albums`,
   `/v1/users/${h(1)}/followers`,
@@ -1012,17 +1027,16 @@ describe('API v1 on an indexed fixture chain', () => {
           ...extra,
         }),
       });
+    // The owner (3) proves it is them; anyone else names a user.
+    const as = (viewer?: number) =>
+      viewer === undefined ? '' : viewer === 3 ? `?${ownerProof(3)}` : `?user_id=${h(viewer)}`;
     const count = async (viewer?: number) =>
-      (
-        (await get(`/v1/users/${h(3)}${viewer ? `?user_id=${h(viewer)}` : ''}`)).body!.data as {
-          track_count: number;
-        }
-      ).track_count;
+      ((await get(`/v1/users/${h(3)}${as(viewer)}`)).body!.data as { track_count: number })
+        .track_count;
     const listed = async (viewer?: number) =>
-      (
-        (await get(`/v1/users/${h(3)}/tracks${viewer ? `?user_id=${h(viewer)}` : ''}`)).body!
-          .data as { title: string }[]
-      ).map((t) => t.title);
+      ((await get(`/v1/users/${h(3)}/tracks${as(viewer)}`)).body!.data as { title: string }[]).map(
+        (t) => t.title,
+      );
     // Kept as JSON when no one is logged in (no track of the owner's is scheduled yet).
     const onTrack = async () =>
       ((await get(`/v1/tracks/${h(30)}`)).body!.data as { user: { track_count: number } }).user
@@ -1091,17 +1105,28 @@ describe('API v1 on an indexed fixture chain', () => {
       ]),
     );
     const resolve = (viewer?: number) =>
-      get(`/v1/resolve?url=/dave/playlist/dave-secret${viewer ? `&user_id=${h(viewer)}` : ''}`);
-    // Anyone but the owner: the link leads nowhere (not to the id of a private playlist).
+      get(
+        `/v1/resolve?url=/dave/playlist/dave-secret${
+          viewer === 4 ? `&${ownerProof(4)}` : viewer ? `&user_id=${h(viewer)}` : ''
+        }`,
+      );
+    // Anyone but the owner: the link leads nowhere (not to the id of a private playlist). Naming
+    // the owner as the current user is not being them.
+    const claimed = await get(`/v1/resolve?url=/dave/playlist/dave-secret&user_id=${h(4)}`);
+    assert.equal(claimed.status, 404);
     for (const viewer of [undefined, 2]) {
       const res = await resolve(viewer);
       assert.equal(res.status, 404, `viewer ${viewer}`);
       assert.equal((res.body!.error as { code: string }).code, 'permalink_not_found');
     }
-    // The owner is led to it, with their user_id carried on, and the item's route answers.
+    // The owner is led to it, with their user_id and proof carried on, and the item's route
+    // answers.
     const own = await resolve(4);
     assert.equal(own.status, 302);
-    assert.equal(own.headers.location, `/v1/playlists/${h(44)}?user_id=${h(4)}`);
+    assert.match(
+      String(own.headers.location),
+      new RegExp(`^/v1/playlists/${h(44)}\\?user_id=${h(4)}&user_data=.+&user_signature=0x`),
+    );
     const found = await get(String(own.headers.location));
     assert.equal(found.status, 200);
     const [playlist] = found.body!.data as { playlist_name: string; is_private: boolean }[];
@@ -1161,7 +1186,7 @@ describe('API v1 on an indexed fixture chain', () => {
     await step({ account: dave, userId: 4, entityType: 'Track', entityId: 43, action: 'Delete' });
 
     const album = async (viewer?: number) => {
-      const q = viewer ? `?user_id=${h(viewer)}` : '';
+      const q = viewer === 4 ? `?${ownerProof(4)}` : viewer ? `?user_id=${h(viewer)}` : '';
       const [one] = (await get(`/v1/playlists/${h(45)}${q}`)).body!.data as {
         track_count: number;
         playlist_contents: unknown[];

@@ -2,15 +2,17 @@
 // takes, id decoding and the response context. Answering itself is in answer/.
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { LocalAccount } from 'viem';
+import { type Hex, type LocalAccount, hashMessage } from 'viem';
 import {
   DEFAULT_REPLICATION_FACTOR,
   ValidationError,
   decodeHashId,
   encodeHashId,
+  isOwnerProofData,
 } from '@coliving/protocol';
 import type { ContentNodes } from '../core/contentNodes.js';
 import { unclaimedId } from '../core/lists.js';
+import { recoverSigner } from '../core/recoverSigner.js';
 import type { TrackSearch } from '../core/trackSearch.js';
 import type { DB } from '../db/schema.js';
 import { signedEnvelopeOf } from './answer/envelope.js';
@@ -49,7 +51,16 @@ export const appParams = {
   api_key: { type: 'string', maxLength: 200 },
 } as const;
 
-export const userIdParam = { user_id: { ...idString, description: 'the current user' } } as const;
+/**
+ * `user_id`, the current user, and the owner proof that lets them see their own hidden items:
+ * `user_data` {"timestamp", "scope": "owner"} personal-signed by their wallet as `user_signature`
+ * (ownerOf). Streams and the history take their own proofs under the same names.
+ */
+export const userIdParam = {
+  user_id: { ...idString, description: 'the current user' },
+  user_data: { type: 'string', maxLength: 1000 },
+  user_signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+} as const;
 
 /** `?id=…&id=…` of a bulk read (Audius's "Get Bulk …" routes). */
 export const idsParam = {
@@ -85,21 +96,53 @@ export const idPath = {
   properties: { id: idString },
 } as const;
 
-/** The current user's id from `user_id`, when given. */
+/**
+ * The current user's id from `user_id`, when given: a claim, good for the `has_current_user_*`
+ * flags; what only the owner sees goes by ownerOf.
+ */
 export function viewerOf(q: { user_id?: string }): number | undefined {
   return q.user_id === undefined ? undefined : decodeHashId(q.user_id);
+}
+
+/**
+ * The current user when the query proves it (an owner proof, `ownerProofData`, signed by their
+ * wallet within 5 minutes), else undefined: only then are they shown their own scheduled and
+ * unlisted tracks and private playlists. `user_id` alone proves nothing (docs/security.md).
+ */
+export async function ownerOf(
+  components: Pick<ApiComponents, 'db'>,
+  q: { user_id?: string; user_data?: string; user_signature?: string },
+): Promise<number | undefined> {
+  if (q.user_id === undefined || q.user_data === undefined || q.user_signature === undefined)
+    return undefined;
+  if (!isOwnerProofData({ userData: q.user_data })) return undefined;
+  const userId = decodeHashId(q.user_id);
+  let signer: string;
+  try {
+    signer = recoverSigner(hashMessage(q.user_data), q.user_signature as Hex);
+  } catch {
+    return undefined;
+  }
+  const row = await components.db
+    .selectFrom('users')
+    .select('wallet')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.wallet === signer.toLowerCase() ? userId : undefined;
 }
 
 /** The response context for one request. */
 export async function responseContext(
   components: ApiComponents,
   viewerId: number | undefined,
+  ownerId?: number,
 ): Promise<ResponseContext> {
   return {
     publicUrl: components.publicUrl,
     contentNodes: await components.contentNodes.endpoints(),
     replicationFactor: DEFAULT_REPLICATION_FACTOR,
     ...(viewerId !== undefined ? { viewerId } : {}),
+    ...(ownerId !== undefined ? { ownerId } : {}),
     ...(components.full ? { full: true } : {}),
   };
 }

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
-import { PlaylistFull, TrackFull, UserFull, encodeHashId } from '@coliving/protocol';
+import {
+  PlaylistFull,
+  TrackFull,
+  UserFull,
+  encodeHashId,
+  ownerProofData,
+} from '@coliving/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -45,6 +51,8 @@ const EMPTY_WITH_FIXTURES = [
 let network: TestNetwork;
 let database: Database;
 let node: DiscoveryNode;
+/** LATER_ARTIST's wallet, so that they can prove who they are (an owner proof). */
+const laterArtist = privateKeyToAccount(generatePrivateKey());
 
 before(async () => {
   network = await startTestNetwork();
@@ -71,6 +79,11 @@ before(async () => {
   await metadata(REMIX, { remix_of: { tracks: [{ parent_track_id: ORIGINAL }] } });
   await addUser(db, GONE_ARTIST, { followers: 0 }, { bio: 'deactivated' }, true);
   await addUser(db, LATER_ARTIST, { followers: 0 });
+  await db
+    .updateTable('users')
+    .set({ wallet: laterArtist.address.toLowerCase() })
+    .where('user_id', '=', LATER_ARTIST)
+    .execute();
   await addTrack(db, HIDDEN_PARENT, GONE_ARTIST, 4);
   await addTrack(db, SCHEDULED_PARENT, LATER_ARTIST, 4);
   // Released a year from the real now (the fixtures' NOW is fixed in the past).
@@ -250,8 +263,17 @@ describe('/v1/full routes', () => {
     const fuller = (await get(full(url))).body.data as Body;
     assert.deepEqual(fuller.remix_of, { tracks: [] });
     assert.doesNotMatch(JSON.stringify(fuller), /user4|user5/);
-    // The scheduled parent's owner sees their own track, and so themselves as its owner.
-    const owner = (await get(full(`${url}?user_id=${h(LATER_ARTIST)}`))).body.data as Body;
+    // Naming the scheduled parent's owner as the current user shows nothing more...
+    const claimed = (await get(full(`${url}?user_id=${h(LATER_ARTIST)}`))).body.data as Body;
+    assert.deepEqual(claimed.remix_of, { tracks: [] });
+    // ...but the owner, proven, sees their own track, and so themselves as its owner.
+    const data = ownerProofData();
+    const proof = new URLSearchParams({
+      user_id: h(LATER_ARTIST),
+      user_data: data,
+      user_signature: await laterArtist.signMessage({ message: data }),
+    });
+    const owner = (await get(full(`${url}?${proof.toString()}`))).body.data as Body;
     const parents = (owner.remix_of as { tracks: Body[] }).tracks;
     assert.deepEqual(
       parents.map((p) => [p.parent_track_id, (p.user as Body).id]),

@@ -8,7 +8,15 @@ import { NotFoundError, decodeHashId, encodeHashId } from '@coliving/protocol';
 import { contentAccess } from '../core/streamAccess.js';
 import { isPlaylistVisible, isTrackVisible } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
-import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
+import {
+  type ApiComponents,
+  idPath,
+  ownerOf,
+  pageParams,
+  query,
+  userIdParam,
+  viewerOf,
+} from './common.js';
 import { presentUsers } from './present.js';
 import { dataOf } from './schemas.js';
 
@@ -182,6 +190,7 @@ export function registerPaymentRoutes(app: FastifyInstance, components: ApiCompo
                   .executeTakeFirst();
           // Hidden as the item's own route hides it (visibility.ts): a scheduled track, a
           // private playlist or a deactivated owner's item is not found, its price and owner unsaid.
+          const owner = await ownerOf(components, request.query);
           const shown =
             row !== undefined &&
             (kind === 'tracks'
@@ -192,7 +201,7 @@ export function registerPaymentRoutes(app: FastifyInstance, components: ApiCompo
                     releaseDate: row.release_date,
                     owner: { isDeactivated: row.owner_deactivated },
                   },
-                  viewerId,
+                  owner,
                 )
               : isPlaylistVisible(
                   {
@@ -201,7 +210,7 @@ export function registerPaymentRoutes(app: FastifyInstance, components: ApiCompo
                     isPrivate: row.is_private,
                     owner: { isDeactivated: row.owner_deactivated },
                   },
-                  viewerId,
+                  owner,
                 ));
           if (!row || !shown) {
             const what = kind === 'tracks' ? 'track' : 'playlist';

@@ -10,6 +10,7 @@ import {
   type ApiComponents,
   idPath,
   idsParam,
+  ownerOf,
   pageParams,
   query,
   requiredIds,
@@ -28,13 +29,17 @@ export function registerPlaylistLookupRoutes(
 ): void {
   const { db } = components;
 
-  /** The playlists the viewer may see of `ids`, in the order asked. */
-  async function visiblePlaylists(ids: readonly number[], viewerId: number | undefined) {
+  /** The playlists the viewer may see of `ids` (a private one: its proven owner), in order. */
+  async function visiblePlaylists(
+    ids: readonly number[],
+    viewerId: number | undefined,
+    owner: number | undefined,
+  ) {
     const loaded = await loadPlaylists(db, [...new Set(ids)], viewerId);
     const byId = new Map(loaded.map((p) => [p.playlistId, p]));
     return ids.flatMap((id) => {
       const playlist = byId.get(id);
-      return playlist && isPlaylistVisible(playlist, viewerId) ? [playlist] : [];
+      return playlist && isPlaylistVisible(playlist, owner) ? [playlist] : [];
     });
   }
 
@@ -55,9 +60,17 @@ export function registerPlaylistLookupRoutes(
       const q = request.query;
       const ids = requiredIds(q.id);
       const viewerId = viewerOf(q);
-      return respond(components, request, reply, async () =>
-        presentPlaylists(components, [], viewerId, await visiblePlaylists(ids, viewerId)),
-      );
+      return respond(components, request, reply, async () => {
+        const owner = await ownerOf(components, q);
+        return presentPlaylists(
+          components,
+          [],
+          viewerId,
+          await visiblePlaylists(ids, viewerId, owner),
+          true,
+          owner,
+        );
+      });
     },
   );
 
@@ -90,12 +103,13 @@ export function registerPlaylistLookupRoutes(
         // A playlist's slug, or an album's (playlistIdBySlug tries the other kind second).
         const id =
           ownerId === undefined ? undefined : await playlistIdBySlug(db, ownerId, slug, false);
-        const found = id === undefined ? [] : await visiblePlaylists([id], viewerId);
+        const owner = await ownerOf(components, request.query);
+        const found = id === undefined ? [] : await visiblePlaylists([id], viewerId, owner);
         if (!found.length)
           throw new NotFoundError(`No playlist ${handle}/${slug}`, {
             code: 'playlist_not_found',
           });
-        return presentPlaylists(components, [], viewerId, found);
+        return presentPlaylists(components, [], viewerId, found, true, owner);
       });
     },
   );
@@ -118,7 +132,7 @@ export function registerPlaylistLookupRoutes(
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
-          if (!(await visiblePlaylists([id], viewerId)).length)
+          if (!(await visiblePlaylists([id], viewerId, await ownerOf(components, q))).length)
             throw new NotFoundError(`Playlist ${request.params.id} not found`, {
               code: 'playlist_not_found',
             });

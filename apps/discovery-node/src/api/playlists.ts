@@ -13,7 +13,15 @@ import { searchPlaylists } from '../core/search.js';
 import { trendingPlaylistIds } from '../core/trending.js';
 import { isPlaylistVisible, isTrackVisible } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
-import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
+import {
+  type ApiComponents,
+  idPath,
+  ownerOf,
+  pageParams,
+  query,
+  userIdParam,
+  viewerOf,
+} from './common.js';
 import { presentPlaylists, presentTracks } from './present.js';
 import { dataOf, playlistList, trackList } from './schemas.js';
 import { SEARCH_SORTS, TRENDING_TIMES, trackIdByPermalink } from './tracks.js';
@@ -89,10 +97,15 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
     },
   );
 
-  /** A playlist the viewer may see, or NotFoundError. */
-  async function visiblePlaylist(id: number, given: string, viewerId: number | undefined) {
+  /** A playlist the viewer may see (a private one: its proven owner), or NotFoundError. */
+  async function visiblePlaylist(
+    id: number,
+    given: string,
+    viewerId: number | undefined,
+    owner: number | undefined,
+  ) {
     const [playlist] = await loadPlaylists(db, [id], viewerId);
-    if (!playlist || !isPlaylistVisible(playlist, viewerId))
+    if (!playlist || !isPlaylistVisible(playlist, owner))
       throw new NotFoundError(`Playlist ${given} not found`, { code: 'playlist_not_found' });
     return playlist;
   }
@@ -112,8 +125,9 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
       const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
-        const playlist = await visiblePlaylist(id, request.params.id, viewerId);
-        return presentPlaylists(components, [], viewerId, [playlist]);
+        const owner = await ownerOf(components, request.query);
+        const playlist = await visiblePlaylist(id, request.params.id, viewerId, owner);
+        return presentPlaylists(components, [], viewerId, [playlist], true, owner);
       });
     },
   );
@@ -133,20 +147,23 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
       const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
-        const playlist = await visiblePlaylist(id, request.params.id, viewerId);
+        const owner = await ownerOf(components, request.query);
+        const playlist = await visiblePlaylist(id, request.params.id, viewerId, owner);
         const tracks = (
           await loadTracks(
             db,
             playlist.contents.map((c) => c.trackId),
             viewerId,
           )
-        ).filter((t) => isTrackVisible(t, viewerId));
-        return presentTracks(components, [], viewerId, tracks);
+        ).filter((t) => isTrackVisible(t, owner));
+        return presentTracks(components, [], viewerId, tracks, owner);
       });
     },
   );
 
-  app.get<{ Querystring: { url: string; user_id?: string } }>(
+  app.get<{
+    Querystring: { url: string; user_id?: string; user_data?: string; user_signature?: string };
+  }>(
     '/v1/resolve',
     {
       schema: {
@@ -164,6 +181,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
     },
     async function serveResolve(request, reply) {
       const viewerId = viewerOf(request.query);
+      const owner = await ownerOf(components, request.query);
       const path = permalinkPath(request.query.url);
       const parts = path.split('/').filter((p) => p !== '');
       const notFound = () =>
@@ -193,12 +211,20 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
         // A private playlist is found only by its owner: to anyone else its link leads nowhere,
         // not to its id.
         const [playlist] = await loadPlaylists(db, [id]);
-        if (!playlist || !isPlaylistVisible(playlist, viewerId)) throw notFound();
+        if (!playlist || !isPlaylistVisible(playlist, owner)) throw notFound();
         location = `/v1/playlists/${encodeHashId(id)}`;
       }
       // The item's route answers for the same current user (a private playlist, a scheduled
       // track and the current user's fields need it).
-      if (viewerId !== undefined) location += `?user_id=${encodeHashId(viewerId)}`;
+      if (viewerId !== undefined) {
+        const on = new URLSearchParams({ user_id: encodeHashId(viewerId) });
+        // The owner's proof goes on with it, or the item's route would not show them theirs.
+        if (owner !== undefined) {
+          on.set('user_data', request.query.user_data!);
+          on.set('user_signature', request.query.user_signature!);
+        }
+        location += `?${on.toString()}`;
+      }
       return reply.header('cache-control', 'no-store').redirect(location, 302);
     },
   );

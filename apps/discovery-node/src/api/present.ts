@@ -59,15 +59,19 @@ export async function trackAccess(
   return { stream, download };
 }
 
-/** Tracks as API v1 `Track`s, in the order of `ids`. */
+/**
+ * Tracks as API v1 `Track`s, in the order of `ids`; `ownerId`, the current user when proven
+ * (common.ts ownerOf), also sees their own hidden remix parents.
+ */
 export async function presentTracks(
   components: ApiComponents,
   ids: readonly number[],
   viewerId: number | undefined,
   views?: TrackView[],
+  ownerId?: number,
 ): Promise<Record<string, unknown>[]> {
   const tracks = views ?? (await loadTracks(components.db, ids, viewerId));
-  const ctx = await responseContext(components, viewerId);
+  const ctx = await responseContext(components, viewerId, ownerId);
   const shaped = await Promise.all(
     tracks.map(async (t) => toTrack(t, ctx, await trackAccess(components, t, viewerId))),
   );
@@ -98,7 +102,7 @@ async function addFullRemixParents(
   const parentIds = [...new Set(parentsOf.flat())];
   const parents = new Map(
     (await loadTracks(components.db, parentIds, ctx.viewerId))
-      .filter((p) => isTrackVisible(p, ctx.viewerId))
+      .filter((p) => isTrackVisible(p, ctx.ownerId))
       .map((p) => [p.trackId, p]),
   );
   const remixIds = views.filter((_, i) => parentsOf[i]!.length > 0).map((v) => v.trackId);
@@ -146,7 +150,8 @@ export async function presentUsers(
 
 /**
  * Playlists as API v1 `Playlist`s, in the order of `ids`; full ones carry their tracks unless
- * `withTracks` is false (Audius's `playlist_full_without_tracks`, as search answers them).
+ * `withTracks` is false (Audius's `playlist_full_without_tracks`, as search answers them), and
+ * `ownerId` (the current user when proven) also sees their own scheduled tracks there.
  */
 export async function presentPlaylists(
   components: ApiComponents,
@@ -154,6 +159,7 @@ export async function presentPlaylists(
   viewerId: number | undefined,
   views?: PlaylistView[],
   withTracks = true,
+  ownerId?: number,
 ): Promise<Record<string, unknown>[]> {
   const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId));
   const ctx = await responseContext(components, viewerId);
@@ -171,7 +177,8 @@ export async function presentPlaylists(
       }),
     ),
   );
-  if (ctx.full && withTracks) await addPlaylistTracks(components, playlists, shaped, viewerId);
+  if (ctx.full && withTracks)
+    await addPlaylistTracks(components, playlists, shaped, viewerId, ownerId);
   return shaped;
 }
 
@@ -184,12 +191,13 @@ async function addPlaylistTracks(
   playlists: readonly PlaylistView[],
   shaped: Record<string, unknown>[],
   viewerId: number | undefined,
+  ownerId: number | undefined,
 ): Promise<void> {
   const ids = [...new Set(playlists.flatMap((p) => p.contents.map((c) => c.trackId)))];
   const views = (await loadTracks(components.db, ids, viewerId)).filter((t) =>
-    isTrackVisible(t, viewerId),
+    isTrackVisible(t, ownerId),
   );
-  const tracks = await presentTracks(components, [], viewerId, views);
+  const tracks = await presentTracks(components, [], viewerId, views, ownerId);
   const byId = new Map(views.map((v, i) => [v.trackId, tracks[i]!]));
   playlists.forEach((playlist, i) => {
     shaped[i]!.tracks = playlist.contents.flatMap((c) => {

@@ -23,6 +23,8 @@ export type ResponseContext = {
   contentNodes: readonly string[];
   /** The current user, for `access` and the `has_current_user_*` flags. */
   viewerId?: number;
+  /** The current user when proven (common.ts ownerOf): they see their own hidden items. */
+  ownerId?: number;
   /** How many nodes hold each image (the first serves, the rest are mirrors). */
   replicationFactor: number;
   /** Answer the full models (`/v1/full/...`, api/full.ts): the plain keys and more. */

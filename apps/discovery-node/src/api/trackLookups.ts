@@ -4,7 +4,15 @@ import { sql } from 'kysely';
 import { NotFoundError, decodeHashId } from '@coliving/protocol';
 import { isTrackVisible, listedTrack } from '../core/visibility.js';
 import { respond } from './answer/respond.js';
-import { type ApiComponents, idPath, pageParams, query, userIdParam, viewerOf } from './common.js';
+import {
+  type ApiComponents,
+  idPath,
+  ownerOf,
+  pageParams,
+  query,
+  userIdParam,
+  viewerOf,
+} from './common.js';
 import { presentTracks } from './present.js';
 import { dataOf, trackList } from './schemas.js';
 
@@ -58,7 +66,7 @@ export function registerTrackLookupRoutes(app: FastifyInstance, components: ApiC
               releaseDate: parent.release_date,
               owner: { isDeactivated: parent.is_deactivated },
             },
-            viewerId,
+            await ownerOf(components, q),
           )
         )
           throw new NotFoundError(`Track ${request.params.id} not found`, {

@@ -30,6 +30,7 @@ import { signedEnvelopeOf } from './answer/envelope.js';
 import { EncodedJson, respond, respondJson } from './answer/respond.js';
 import {
   type ApiComponents,
+  ownerOf,
   idPath,
   idsParam,
   MAX_LIMIT,
@@ -206,10 +207,9 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
           return EncodedJson.array(
             (await publicTracks(components, ids)).filter((t) => t.isPublic).map((t) => t.json),
           );
-        const views = (await loadTracks(db, ids, viewerId)).filter(
-          (t) => viewerId === t.ownerId || isTrackVisible(t),
-        );
-        return presentTracks(components, [], viewerId, views);
+        const owner = await ownerOf(components, q);
+        const views = (await loadTracks(db, ids, viewerId)).filter((t) => isTrackVisible(t, owner));
+        return presentTracks(components, [], viewerId, views, owner);
       });
     },
   );
@@ -239,12 +239,13 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         return respondJson(components, request, reply, track.json, blocks);
       }
       return respond(components, request, reply, async () => {
+        const owner = await ownerOf(components, request.query);
         const [track] = await loadTracks(db, [id], viewerId);
-        if (!track || (viewerId !== track.ownerId && !isTrackVisible(track)))
+        if (!track || !isTrackVisible(track, owner))
           throw new NotFoundError(`Track ${request.params.id} not found`, {
             code: 'track_not_found',
           });
-        const [shaped] = await presentTracks(components, [id], viewerId, [track]);
+        const [shaped] = await presentTracks(components, [id], viewerId, [track], owner);
         return shaped;
       });
     },
@@ -267,7 +268,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
         const q = request.query;
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
-          await visibleTrack(components, id, request.params.id, viewerId);
+          await visibleTrack(components, id, request.params.id, await ownerOf(components, q));
           const ids = await itemActorIds(
             db,
             kind === 'favorites' ? 'saves' : 'reposts',
@@ -297,7 +298,7 @@ export function registerTrackRoutes(app: FastifyInstance, components: ApiCompone
       const q = request.query;
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () => {
-        await visibleTrack(components, id, request.params.id, viewerId);
+        await visibleTrack(components, id, request.params.id, await ownerOf(components, q));
         const listeners = await topListeners(db, id, q);
         const users = await presentUsers(
           components,

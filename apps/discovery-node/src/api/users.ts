@@ -34,6 +34,7 @@ import {
   type ApiComponents,
   idPath,
   idsParam,
+  ownerOf,
   MAX_LIMIT,
   pageParams,
   query,
@@ -318,15 +319,16 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
           : ((q.sort_method as TrackSort | undefined) ?? q.sort ?? 'date');
       return respond(components, request, reply, async () => {
         await requireUser(components, id, request.params.id);
+        const owner = await ownerOf(components, q);
         const ids = await userTrackIds(db, id, {
           sort,
           direction: q.sort_direction ?? (sort === 'title' ? 'asc' : 'desc'),
           ...(q.query ? { query: q.query } : {}),
-          includeHidden: viewerId === id,
+          includeHidden: owner === id,
           limit: q.limit,
           offset: q.offset,
         });
-        return presentTracks(components, [], viewerId, await loadTracks(db, ids, viewerId));
+        return presentTracks(components, [], viewerId, await loadTracks(db, ids, viewerId), owner);
       });
     },
   );
@@ -349,13 +351,14 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         const viewerId = viewerOf(q);
         return respond(components, request, reply, async () => {
           await requireUser(components, id, request.params.id);
+          const owner = await ownerOf(components, q);
           const ids = await userPlaylistIds(db, id, {
             albums: kind === 'albums',
-            includePrivate: viewerId === id,
+            includePrivate: owner === id,
             limit: q.limit,
             offset: q.offset,
           });
-          return presentPlaylists(components, ids, viewerId);
+          return presentPlaylists(components, ids, viewerId, undefined, true, owner);
         });
       },
     );
@@ -405,6 +408,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
         const activity = await userActivity(db, 'reposts', id, q);
         const trackIds = activity.filter((a) => a.itemType === 'track').map((a) => a.itemId);
         const playlistIds = activity.filter((a) => a.itemType === 'playlist').map((a) => a.itemId);
+        const owner = await ownerOf(components, q);
         // A repost outlives what it names: a track since deleted, unlisted or scheduled, or
         // whose owner was deactivated, or a playlist since made private, is left out (visibility.ts).
         const [tracks, playlists] = await Promise.all([
@@ -413,7 +417,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
               components,
               [],
               viewerId,
-              views.filter((t) => isTrackListed(t, viewerId)),
+              views.filter((t) => isTrackListed(t, owner)),
             ),
           ),
           loadPlaylists(db, playlistIds, viewerId).then((views) =>
@@ -421,7 +425,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
               components,
               [],
               viewerId,
-              views.filter((p) => isPlaylistVisible(p, viewerId)),
+              views.filter((p) => isPlaylistVisible(p, owner)),
             ),
           ),
         ]);
