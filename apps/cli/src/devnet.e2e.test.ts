@@ -64,9 +64,10 @@ async function devnetUp(): Promise<{ child: ChildProcess; output: string[] }> {
         done();
       }
     });
+    // With --json a failure is printed on stdout ({"error": …}), so both are shown.
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`devnet up exited with ${code}:\n${output.join('')}`));
+      fail(new Error(`devnet up exited with ${code}:\n${stdout}\n${output.join('')}`));
     });
   });
   return { child, output };
