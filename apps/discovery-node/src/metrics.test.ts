@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { createChainClient } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from './db/database.js';
@@ -80,6 +82,8 @@ describe('discovery node metrics', () => {
     assert.ok(before.get('coliving_discovery_node_chain_head_block{chain="data"}')! >= indexed);
     for (const chain of ['eth', 'plays', 'payments', 'balances'])
       assert.ok(before.has(`coliving_discovery_node_chain_head_block{chain="${chain}"}`), chain);
+    for (const chain of ['data', 'eth', 'plays', 'payments', 'balances'])
+      assert.equal(before.get(`coliving_discovery_node_indexer_failing{chain="${chain}"}`), 0);
     assert.ok(before.get('coliving_discovery_node_disk_capacity_bytes')! > 0);
     assert.ok(before.get('coliving_discovery_node_disk_free_bytes')! > 0);
     assert.ok(before.has('coliving_discovery_node_registered_nodes{type="content"}'));
@@ -108,6 +112,55 @@ describe('discovery node metrics', () => {
       routes.join(),
     );
     assert.ok(!routes.some((k) => k.includes('mc"')));
+  });
+
+  it('says when an indexer fails, whose lag and head then stand still', async () => {
+    // An eth RPC endpoint where nothing listens: the eth chain's sources fail every pass.
+    const port = await new Promise<number>((done) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => done(port));
+      });
+    });
+    const lostDatabase = await openTestDatabase('pglite');
+    const lost = await createDiscoveryNode(
+      {
+        database: lostDatabase,
+        manifest: network.manifest,
+        dataClient: network.dataPublic,
+        ethClient: createChainClient('eth', {
+          ...network.manifest.chains.eth,
+          rpcUrl: `http://127.0.0.1:${port}`,
+        }),
+        account: privateKeyToAccount(generatePrivateKey()),
+      },
+      {
+        version: 'test',
+        dataConfirmations: 0,
+        ethConfirmations: 0,
+        pollIntervalMs: 50,
+        publicUrl: 'http://127.0.0.1:5001',
+      },
+    );
+    await lost.start();
+    try {
+      const deadline = Date.now() + 60_000;
+      let series = await scrape(lost);
+      while (
+        series.get('coliving_discovery_node_indexer_failing{chain="eth"}') !== 1 ||
+        series.get('coliving_discovery_node_indexer_failing{chain="data"}') !== 0
+      ) {
+        assert.ok(Date.now() < deadline, [...series].join('\n'));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        series = await scrape(lost);
+      }
+      assert.equal(series.get('coliving_discovery_node_indexer_failing{chain="balances"}'), 1);
+      // No pass of the eth chain ran: neither its head nor its indexed block says anything.
+      assert.equal(series.has('coliving_discovery_node_chain_head_block{chain="eth"}'), false);
+    } finally {
+      await lost.stop();
+      await lostDatabase.close();
+    }
   });
 
   it('exposes every discovery-node metric the alert rules and the dashboard use', async () => {

@@ -15,6 +15,8 @@ export type CreateMetricsInit = {
 export type MetricsSources = {
   /** Registered nodes by type, as the eth indexer last read NodeRegistry. */
   registeredNodes: () => Promise<{ content_nodes: unknown[]; discovery_nodes: unknown[] }>;
+  /** Each chain source (its checkpoint name) and whether its last pass failed or it halted. */
+  indexers: () => readonly { chain: string; failing: boolean }[];
 };
 
 const PREFIX = 'coliving_discovery_node_';
@@ -129,6 +131,18 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
       help: 'The chain head as the last indexing pass read it, by chain source',
       labelNames: ['chain'] as const,
       registers: [registry],
+    }),
+    // A failing or halted indexer stops its passes, and with them the two gauges above: both
+    // freeze, so neither lag nor a stall shows. This says it.
+    indexerFailing: new Gauge({
+      name: 'coliving_discovery_node_indexer_failing',
+      help: "Whether the chain source's last pass failed or it halted (1) or its last pass ran (0)",
+      labelNames: ['chain'] as const,
+      registers: [registry],
+      collect() {
+        for (const { chain, failing } of sources?.indexers() ?? [])
+          this.set({ chain }, failing ? 1 : 0);
+      },
     }),
     registeredNodes: new Gauge({
       name: 'coliving_discovery_node_registered_nodes',

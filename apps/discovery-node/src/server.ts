@@ -263,7 +263,6 @@ export async function createDiscoveryNode(
   ];
   // The health check reports these from memory (core/registeredNodes.ts).
   const nodeEndpoints = registeredNodes(db);
-  metrics.observe({ registeredNodes: () => nodeEndpoints.endpoints() });
   const indexers = runIndexers({
     db,
     sources,
@@ -291,6 +290,14 @@ export async function createDiscoveryNode(
         paymentsIndexer.poke();
       }
     },
+  });
+  metrics.observe({
+    registeredNodes: () => nodeEndpoints.endpoints(),
+    indexers: () =>
+      [...indexers].map(([chain, { status }]) => ({
+        chain,
+        failing: status.halted || status.error !== undefined,
+      })),
   });
   const dataIndexer = indexers.get(DATA_CHAIN)!;
   const ethIndexer = indexers.get(ETH_CHAIN)!;
