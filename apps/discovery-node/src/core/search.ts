@@ -153,7 +153,10 @@ export async function searchTracks(
       select to_tsquery('simple', ${exact}) as exact, to_tsquery('simple', ${loose}) as loose
     ),
     owners as (
-      select u.user_id from users u, terms
+      -- exact: the query as typed (a handle it starts, a name holding its words)
+      select u.user_id, (${prefixOf(sql`search_fold(u.handle)`, q)}
+          or to_tsvector('simple', search_fold(u.name)) @@ terms.exact) as exact
+      from users u, terms
       where ${ownerActive(sql`u.is_deactivated`)} and (${prefixOf(sql`search_fold(u.handle)`, q)}
         or to_tsvector('simple', search_fold(u.name)) @@ terms.loose)
       limit ${OWNER_CANDIDATES}
@@ -193,9 +196,11 @@ export async function searchTracks(
       where ${releasedBy('release_date', sql`now()`)}
       group by track_id, owner_id, title, tags, release_date, created_at
     ),
-    -- typos the title needs to match, else the tags; none for a match on the owner
+    -- typos the title needs to match, else the tags; none for a match on the owner (and for an
+    -- exact one, whatever the title needs: its owner matches the query as typed)
     typed as (
       select c.*, case
+          when exists (select 1 from owners o where o.user_id = c.owner_id and o.exact) then 0
           when to_tsvector('simple', c.folded) @@ terms.loose
             then ${typosIn(sql`to_tsvector('simple', c.folded)`)}
           when coalesce(c.tags, '') <> ''

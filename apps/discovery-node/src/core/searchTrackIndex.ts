@@ -146,14 +146,22 @@ export function searchTrackIndex(
     (slot) => index.tagsMatch(slot, terms, true),
   );
   const owners = new Set<number>();
+  // owners the query matches as typed (a handle it starts, a name holding its words): their
+  // tracks are exact matches, whatever typos their titles need
+  const exactOwners = new Set<number>();
+  const exactTerms = termsByTypos.map((levels) => levels[0]!);
   for (const userId of index.handlePrefixUsers(q)) {
     if (owners.size >= OWNER_CANDIDATES) break;
-    if (index.isActive(userId)) owners.add(userId);
+    if (!index.isActive(userId)) continue;
+    owners.add(userId);
+    exactOwners.add(userId);
   }
   for (const word of lead)
     for (const userId of index.nameWordUsers(word)) {
       if (owners.size >= OWNER_CANDIDATES) break;
-      if (index.isActive(userId) && index.nameMatches(userId, terms)) owners.add(userId);
+      if (!index.isActive(userId) || !index.nameMatches(userId, terms)) continue;
+      owners.add(userId);
+      if (index.nameMatches(userId, exactTerms)) exactOwners.add(userId);
     }
   take(
     [...owners].map((userId) => index.ownerSlots(userId)),
@@ -164,7 +172,7 @@ export function searchTrackIndex(
   );
   type Ranked = {
     trackId: number;
-    /** typos the title (else the tags) needs to match; 0 for a match on the owner */
+    /** typos the title (else the tags) needs to match; 0 for an exact match on the owner */
     typos: number;
     relevance: number;
     /** relevance + POPULARITY_WEIGHT * ln(1 + popularity): the `relevant` order */
@@ -185,11 +193,12 @@ export function searchTrackIndex(
           : 0;
     const relevance = Math.max(text, score);
     const popularity = index.popularity(slot);
-    const typos = !anyTypos
-      ? 0
-      : (typosOf(slot, (s, t) => index.titleMatches(s, t, true)) ??
-        typosOf(slot, (s, t) => index.tagsMatch(s, t, true)) ??
-        0);
+    const typos =
+      !anyTypos || exactOwners.has(index.ownerId(slot))
+        ? 0
+        : (typosOf(slot, (s, t) => index.titleMatches(s, t, true)) ??
+          typosOf(slot, (s, t) => index.tagsMatch(s, t, true)) ??
+          0);
     ranked.push({
       trackId: index.trackId(slot),
       typos,

@@ -108,6 +108,12 @@ const TRACKS: [number, string, number][] = [
   [11, 'Melody', 0],
   [12, 'Gold Rush', 0],
 ];
+/** Tracks of "Lunar Tides" (user 2), whose name a query may match as typed. */
+const TIDES_TRACKS: [number, string, number][] = [
+  [13, 'Neap Tide', 2], // its title one typo from "tides", its owner exactly "tides"
+  [14, 'Copper Kettle', 1],
+  [15, 'Paper Boats', 15],
+];
 
 /** Track search runs in the database, or from the node's in-memory index: the same answers. */
 for (const engine of ENGINES)
@@ -128,6 +134,19 @@ for (const engine of ENGINES)
         await addUser(db, 1, { followers: 0 });
         for (const [id, title, popularity] of TRACKS) {
           await addTrack(db, id, 1, 10, { title });
+          await db
+            .insertInto('aggregate_track')
+            .values({ track_id: id, repost_count: popularity, save_count: 0 })
+            .execute();
+        }
+        await addUser(db, 2, { followers: 0 });
+        await db
+          .updateTable('users')
+          .set({ name: 'Lunar Tides' })
+          .where('user_id', '=', 2)
+          .execute();
+        for (const [id, title, popularity] of TIDES_TRACKS) {
+          await addTrack(db, id, 2, 10, { title });
           await db
             .insertInto('aggregate_track')
             .values({ track_id: id, repost_count: popularity, save_count: 0 })
@@ -194,6 +213,12 @@ for (const engine of ENGINES)
         // "Ocear Drive" is one typo from "ocean" and 125 times as popular as "Ocean Drive"
         assert.deepEqual(await find('ocean drive'), [3, 2, 7]);
         assert.deepEqual(await find('ocean'), [3, 2, 7]);
+      });
+
+      test('counts a track whose owner matches as typed as an exact match', async () => {
+        // "tides" is the owner's name word as typed: all three match exactly, so none ranks
+        // below the others for "Neap Tide" being one typo away; the title match ranks first.
+        assert.deepEqual(await find('tides'), [13, 15, 14]);
       });
 
       test('matches every word, each with its own allowance', async () => {
