@@ -84,7 +84,12 @@ before(async () => {
       await addSocial(db, 'reposts', user, 'playlist', list, 1);
     }
   }
-  await save(db, FAN, SCHEDULED, 1);
+  for (const user of [LANDLORD, FAN]) {
+    for (const track of [PUBLIC, SCHEDULED, UNLISTED, DELETED, GONE_TRACK]) {
+      await save(db, user, track, 1);
+    }
+    await addSocial(db, 'saves', user, 'playlist', PRIVATE_LIST, 1);
+  }
   node = await createDiscoveryNode(
     {
       database,
@@ -165,6 +170,29 @@ describe("a user's reposts", () => {
       }
     });
   }
+});
+
+describe("a user's favorites", () => {
+  /** The ids a favorites answer lists. */
+  async function favoriteIds(url: string): Promise<string[]> {
+    const { status, body } = await get(url);
+    assert.equal(status, 200, JSON.stringify(body));
+    return (body.data as { favorite_item_id: string }[]).map((f) => f.favorite_item_id).sort();
+  }
+
+  it('leave out the ids of what is hidden; the proven owner sees their own', async () => {
+    for (const user of [LANDLORD, FAN]) {
+      assert.deepEqual(await favoriteIds(`/v1/users/${h(user)}/favorites`), [h(PUBLIC)]);
+    }
+    assert.deepEqual(
+      await favoriteIds(`/v1/users/${h(LANDLORD)}/favorites?user_id=${h(LANDLORD)}`),
+      [h(PUBLIC)],
+    );
+    assert.deepEqual(
+      await favoriteIds(`/v1/users/${h(LANDLORD)}/favorites?${await asOwner()}`),
+      [h(PUBLIC), h(SCHEDULED), h(UNLISTED), h(PRIVATE_LIST)].sort(),
+    );
+  });
 });
 
 describe('access-info', () => {

@@ -459,12 +459,28 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       return respond(components, request, reply, async () => {
         await requireUser(components, id, request.params.id);
         const activity = await userActivity(db, 'saves', id, q);
-        return activity.map((a) => ({
-          favorite_item_id: encodeHashId(a.itemId),
-          favorite_type: a.itemType,
-          user_id: encodeHashId(id),
-          created_at: a.createdAt.toISOString(),
-        }));
+        // As the reposts: a saved item since hidden is left out, its id unsaid.
+        const owner = await ownerOf(components, q);
+        const ofType = (type: string) =>
+          activity.filter((a) => a.itemType === type).map((a) => a.itemId);
+        const [tracks, playlists] = await Promise.all([
+          loadTracks(db, ofType('track')),
+          loadPlaylists(db, ofType('playlist')),
+        ]);
+        const shown = new Set([
+          ...tracks.filter((t) => isTrackListed(t, owner)).map((t) => `track:${t.trackId}`),
+          ...playlists
+            .filter((p) => isPlaylistVisible(p, owner))
+            .map((p) => `playlist:${p.playlistId}`),
+        ]);
+        return activity
+          .filter((a) => shown.has(`${a.itemType}:${a.itemId}`))
+          .map((a) => ({
+            favorite_item_id: encodeHashId(a.itemId),
+            favorite_type: a.itemType,
+            user_id: encodeHashId(id),
+            created_at: a.createdAt.toISOString(),
+          }));
       });
     },
   );
