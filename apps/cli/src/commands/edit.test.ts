@@ -115,3 +115,22 @@ describe('track edit --preview-start', () => {
     );
   });
 });
+
+describe('track edit --genre and --mood', () => {
+  it('takes a genre or mood in any case, and refuses one not on the list before signing', async () => {
+    const before = chain.tracks.get(10)!.updated;
+    const bad = await run(['track', 'edit', h(10), '--mood', 'Very Happy']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stdout + bad.stderr, /--mood must be one of: Peaceful, Romantic, /);
+    assert.equal(chain.tracks.get(10)!.updated, before, 'nothing was signed');
+
+    const cased = await run(['track', 'edit', h(10), '--genre', 'jazz', '--mood', 'peaceful']);
+    assert.equal(cased.code, 0, cased.stderr);
+    assert.equal(chain.tracks.get(10)!.data.genre, 'Jazz');
+    assert.equal(chain.tracks.get(10)!.data.mood, 'Peaceful');
+
+    const cleared = await run(['track', 'edit', h(10), '--mood', '']);
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.equal(chain.tracks.get(10)!.data.mood ?? null, null);
+  });
+});

@@ -4,7 +4,7 @@
 // tracks to whoever buys it).
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { GENRES, encodeHashId } from '@coliving/protocol';
+import { GENRES, MOODS, encodeHashId } from '@coliving/protocol';
 import type { ColivingSdk, UpdateTrackChanges } from '@coliving/sdk';
 import {
   ACCESS_OPTIONS,
@@ -20,6 +20,7 @@ import type { Command } from '../command.js';
 import { output, requireSession, sdkFor } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
 import { findPlaylist, findTrack } from '../targets.js';
+import { oneOf } from './oneOf.js';
 
 /** The text fields `track edit` changes; an empty value clears an optional one. */
 const TEXT_FIELDS = ['title', 'genre', 'description', 'mood', 'tags'] as const;
@@ -84,9 +85,9 @@ export const editCommands: Command[] = [
         if (typeof value !== 'string') continue;
         if (name === 'title' && value.trim() === '')
           throw new UsageError('--title cannot be empty');
-        if (name === 'genre' && !(GENRES as readonly string[]).includes(value))
-          throw new UsageError(`--genre must be one of: ${GENRES.join(', ')}`);
-        changes[name] = name === 'title' || name === 'genre' || value !== '' ? value : null;
+        if (name === 'genre') changes.genre = oneOf('genre', value, GENRES);
+        else if (name === 'mood') changes.mood = value === '' ? null : oneOf('mood', value, MOODS);
+        else changes[name] = name === 'title' || value !== '' ? value : null;
       }
       if (typeof values['release-date'] === 'string') {
         changes.releaseDate = parseReleaseDate(values['release-date']);

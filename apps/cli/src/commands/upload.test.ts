@@ -83,4 +83,63 @@ describe('coliving upload', () => {
     assert.ok(lines.includes(NODE_AWAY_TEXT), stderr);
     assert.ok(lines.indexOf(NODE_BACK_TEXT) > lines.indexOf(NODE_AWAY_TEXT), stderr);
   });
+  it('refuses a mood not on the list before uploading anything', { timeout: 20_000 }, async () => {
+    const chain = createFakeChain();
+    const content = await startFakeContentNode();
+    const discovery = await startFakeDiscoveryNode({
+      chain,
+      contentNodes: () => [content.endpoint],
+    });
+    nodes.push(content, discovery);
+    const privateKey = generatePrivateKey();
+    const account = privateKeyToAccount(privateKey);
+    const { userId } = await createColivingSdk({
+      discoveryNodes: [discovery.endpoint],
+      account,
+    }).users.create({ handle: 'moody', name: 'Moody' });
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      env: { COLIVING_HOME: join(dir, 'moody') },
+      cwd: dir,
+      isTty: false,
+    };
+    await saveSession(io, {
+      email: 'moody@example.org',
+      wallet: account.address,
+      privateKey,
+      userId,
+      handle: 'moody',
+      discovery: [discovery.endpoint],
+    });
+    await writeFile(join(dir, 'moody.wav'), new Uint8Array(2048).fill(5));
+    const upload = (mood: string) =>
+      runCli(
+        [
+          'upload',
+          'moody.wav',
+          '--title',
+          'Moody',
+          '--genre',
+          'ambient',
+          '--mood',
+          mood,
+          '--discovery',
+          discovery.endpoint,
+        ],
+        io,
+      );
+
+    assert.equal(await upload('Very Happy'), 2);
+    assert.match(stdout + stderr, /--mood must be one of: Peaceful, Romantic, /);
+    assert.equal(content.uploads.length, 0, 'nothing was uploaded');
+
+    assert.equal(await upload('peaceful'), 0, stderr);
+    const [track] = await createColivingSdk({ discoveryNodes: [discovery.endpoint] }).users.tracks(
+      userId,
+    );
+    assert.deepEqual([track?.genre, track?.mood], ['Ambient', 'Peaceful']);
+  });
 });

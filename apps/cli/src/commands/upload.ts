@@ -1,7 +1,7 @@
 // `coliving upload <file> --title --genre`: upload, transcode and publish, with a progress bar.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { GENRES } from '@coliving/protocol';
+import { GENRES, MOODS } from '@coliving/protocol';
 import {
   ACCESS_OPTIONS,
   ACCESS_USAGE,
@@ -12,6 +12,7 @@ import {
 import type { Command } from '../command.js';
 import { type CliIo, output, requireSession, sdkFor } from '../context.js';
 import { UsageError } from '../errors.js';
+import { oneOf } from './oneOf.js';
 
 const STAGES = ['upload', 'transcode', 'publish'] as const;
 type Stage = (typeof STAGES)[number];
@@ -80,11 +81,12 @@ export const uploadCommand: Command = {
     ...ACCESS_OPTIONS,
   },
   async run({ positionals, values, json, discovery }, io) {
-    const { title, genre } = values;
+    const { title } = values;
     if (typeof title !== 'string' || title.trim() === '') throw new UsageError('missing --title');
-    if (typeof genre !== 'string') throw new UsageError('missing --genre');
-    if (!(GENRES as readonly string[]).includes(genre))
-      throw new UsageError(`--genre must be one of: ${GENRES.join(', ')}`);
+    if (typeof values.genre !== 'string') throw new UsageError('missing --genre');
+    const genre = oneOf('genre', values.genre, GENRES);
+    // A mood not on the list would be refused only at publish, after the upload and transcode.
+    const mood = typeof values.mood === 'string' ? oneOf('mood', values.mood, MOODS) : undefined;
     const previewStart =
       values['preview-start'] === undefined ? undefined : Number(values['preview-start']);
     if (previewStart !== undefined && (!Number.isFinite(previewStart) || previewStart < 0))
@@ -114,7 +116,7 @@ export const uploadCommand: Command = {
           title,
           genre,
           ...(typeof values.description === 'string' ? { description: values.description } : {}),
-          ...(typeof values.mood === 'string' ? { mood: values.mood } : {}),
+          ...(mood !== undefined ? { mood } : {}),
           ...(typeof values.tags === 'string' ? { tags: values.tags } : {}),
           ...(previewStart !== undefined ? { previewStartSeconds: previewStart } : {}),
           ...accessFields,
