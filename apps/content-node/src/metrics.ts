@@ -28,7 +28,7 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
   const registry = registerMetrics(app, { prefix: PREFIX });
   registerDiskMetrics(registry, { prefix: PREFIX, path: dataDir });
   let sources: MetricsSources = { jobsQueued: () => 0, peers: () => [] };
-  return {
+  const metrics = {
     observe(next: MetricsSources) {
       sources = next;
     },
@@ -132,4 +132,10 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
       registers: [registry],
     }),
   };
+  // Repair's series exist from the start at 0: "no pass ran in an hour" (the ColivingRepairStopped
+  // rule) must hold on a node whose repair never ran, and a series that appears only once it
+  // moves has no increase() on its first value.
+  for (const outcome of ['ran', 'skipped']) metrics.repairPasses.inc({ outcome }, 0);
+  for (const action of ['pulled', 'dropped']) metrics.repairBlobs.inc({ action }, 0);
+  return metrics;
 }

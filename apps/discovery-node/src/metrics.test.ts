@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { createChainClient } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
+import { statusClassOf } from '@coliving/server-kit';
+import {
+  alertRules,
+  checkQueries,
+  dashboardQueries,
+  scrapedMetrics,
+} from '@coliving/server-kit/testing';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from './db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from './server.js';
@@ -163,16 +170,26 @@ describe('discovery node metrics', () => {
     }
   });
 
-  it('exposes every discovery-node metric the alert rules and the dashboard use', async () => {
-    const exposed = new Set([...(await scrape(node)).keys()].map((s) => s.split('{')[0]!));
-    const used = new Set([
-      ...((await readFile(join(docs, 'alerts.yml'), 'utf8')).match(/\bcoliving_[a-z0-9_]+/g) ?? []),
-      ...((await readFile(join(docs, 'grafana-dashboard.json'), 'utf8')).match(
-        /\bcoliving_[a-z0-9_]+/g,
-      ) ?? []),
-    ]);
-    const ours = [...used].filter((name) => name.startsWith('coliving_discovery_node_'));
-    assert.ok(ours.length >= 5, `only ${ours.length} discovery-node names used`);
-    for (const name of ours) assert.ok(exposed.has(name), `${name} is not in a real scrape`);
+  it('exposes every discovery-node metric, label and value the alert rules and the dashboard use', async () => {
+    const res = await node.app.inject({ method: 'GET', url: '/metrics' });
+    const scraped = scrapedMetrics(res.body);
+    const rules = alertRules(await readFile(join(docs, 'alerts.yml'), 'utf8'));
+    const dashboard = dashboardQueries(
+      await readFile(join(docs, 'grafana-dashboard.json'), 'utf8'),
+    );
+    assert.deepEqual([...rules.problems, ...dashboard.problems], []);
+    const queries = [...rules.queries, ...dashboard.queries];
+    // Each parses as PromQL; each metric, label and compared value is in the real scrape.
+    assert.deepEqual(
+      checkQueries(queries, scraped, {
+        prefix: 'coliving_discovery_node_',
+        possibleValues: { status_class: [200, 300, 400, 500].map(statusClassOf) },
+      }),
+      [],
+    );
+    const ours = new Set(
+      queries.flatMap(({ expr }) => expr.match(/\bcoliving_discovery_node_[a-z0-9_]+/g) ?? []),
+    );
+    assert.ok(ours.size >= 6, `only ${ours.size} discovery-node names used`);
   });
 });
