@@ -1050,8 +1050,13 @@ describe('API v1 on an indexed fixture chain', () => {
     assert.equal(await count(1), 2);
     assert.deepEqual((await listed()).sort(), ['Carol Out', 'Carol Released']);
     assert.equal(await onTrack(), 2);
-    // The owner counts their own list, the unlisted track included.
+    // The owner counts their own list, the unlisted track included; naming them is not being them.
     assert.equal(await count(3), 3);
+    assert.equal(
+      ((await get(`/v1/users/${h(3)}?user_id=${h(3)}`)).body!.data as { track_count: number })
+        .track_count,
+      2,
+    );
     assert.equal((await listed(3)).length, 3);
 
     // Unlisting a track changes the count on the owner's other tracks too, kept JSON included.

@@ -137,14 +137,18 @@ async function addFullRemixParents(
   });
 }
 
-/** Users as API v1 `User`s, in the order of `ids`. */
+/**
+ * Users as API v1 `User`s, in the order of `ids`; `ownerId` (the current user when proven) has
+ * their hidden tracks in their own `track_count`.
+ */
 export async function presentUsers(
   components: ApiComponents,
   ids: readonly number[],
   viewerId: number | undefined,
+  ownerId?: number,
 ): Promise<Record<string, unknown>[]> {
   const users = await loadUsers(components.db, ids, viewerId);
-  const ctx = await responseContext(components, viewerId);
+  const ctx = await responseContext(components, viewerId, ownerId);
   return users.map((u) => toUser(u, ctx));
 }
 

@@ -87,7 +87,7 @@ export function toUser(user: UserView, ctx: ResponseContext): User {
     // What the viewer can list: a listener their listed, released tracks; the owner all of them
     // (their own list shows unlisted and scheduled ones too). Read time, not indexed state.
     track_count:
-      ctx.viewerId === user.userId ? user.trackCount : user.trackCount - user.hiddenTrackCount,
+      ctx.ownerId === user.userId ? user.trackCount : user.trackCount - user.hiddenTrackCount,
     playlist_count: user.playlistCount,
     album_count: user.albumCount,
     repost_count: user.repostCount,

@@ -133,7 +133,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const ids = requiredIds(q.id);
       const viewerId = viewerOf(q);
       return respond(components, request, reply, async () =>
-        presentUsers(components, ids, viewerId),
+        presentUsers(components, ids, viewerId, await ownerOf(components, q)),
       );
     },
   );
@@ -215,7 +215,15 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const id = await userIdByHandle(db, handle);
-        const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
+        const [user] =
+          id === undefined
+            ? []
+            : await presentUsers(
+                components,
+                [id],
+                viewerId,
+                await ownerOf(components, request.query),
+              );
         if (!user || user.is_deactivated)
           throw new NotFoundError(`No user with handle ${handle}`, { code: 'user_not_found' });
         return components.full ? [user] : user;
@@ -248,7 +256,15 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const id = await userIdByWallet(db, wallet.toLowerCase());
-        const [user] = id === undefined ? [] : await presentUsers(components, [id], viewerId);
+        const [user] =
+          id === undefined
+            ? []
+            : await presentUsers(
+                components,
+                [id],
+                viewerId,
+                await ownerOf(components, request.query),
+              );
         if (!user || user.is_deactivated)
           throw new NotFoundError(`No user with wallet ${wallet}`, { code: 'user_not_found' });
         return user;
@@ -271,7 +287,12 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
-        const [user] = await presentUsers(components, [id], viewerId);
+        const [user] = await presentUsers(
+          components,
+          [id],
+          viewerId,
+          await ownerOf(components, request.query),
+        );
         if (!user || user.is_deactivated)
           throw new NotFoundError(`User ${request.params.id} not found`, {
             code: 'user_not_found',
