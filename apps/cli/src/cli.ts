@@ -128,7 +128,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const values = parsed.values as CommandArgs['values'];
     json = values.json === true;
     if (values.help) {
-      io.stdout(`Usage: coliving ${command.usage}\n${command.summary}\n`);
+      const details = command.details ? `\n${command.details.join('\n')}\n` : '';
+      io.stdout(`Usage: coliving ${command.usage}\n${command.summary}\n${details}`);
       return 0;
     }
     const expected = command.positionals ?? 0;

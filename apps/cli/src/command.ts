@@ -10,6 +10,8 @@ export type Command = {
   words: string[];
   summary: string;
   usage: string;
+  /** Lines `--help` prints under the usage: what each argument and option takes. */
+  details?: string[];
   options?: Options;
   /** How many positionals it takes (exactly, unless `minPositionals`). */
   positionals?: number;

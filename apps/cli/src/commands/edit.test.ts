@@ -134,3 +134,18 @@ describe('track edit --genre and --mood', () => {
     assert.equal(chain.tracks.get(10)!.data.mood ?? null, null);
   });
 });
+
+describe('track edit and track delete --help', () => {
+  it('says what each argument and option takes, with an example', async () => {
+    const edit = await run(['track', 'edit', '--help']);
+    assert.equal(edit.code, 0);
+    assert.match(edit.stdout, /^Usage: coliving track edit <track>/);
+    assert.match(edit.stdout, /<track> +your track: its id, its permalink/);
+    assert.match(edit.stdout, /a date ahead\n +schedules the release/);
+    assert.match(edit.stdout, /"" clears it/);
+    assert.match(edit.stdout, /Example: coliving track edit \/me\/sunset/);
+    const remove = await run(['track', 'delete', '--help']);
+    assert.equal(remove.code, 0);
+    assert.match(remove.stdout, /--yes +confirms: the track is gone for everyone/);
+  });
+});

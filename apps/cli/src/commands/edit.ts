@@ -65,6 +65,22 @@ export const editCommands: Command[] = [
     usage: `track edit <track> [--title <t>] [--genre <g>] [--description <d>] [--mood <m>] [--tags <t>] [--release-date <yyyy-mm-dd>] [--preview-start <s>] [--artwork <image>] ${ACCESS_USAGE}`,
     summary:
       'Change one of your tracks: its fields, artwork, price and splits, gate, listing, download',
+    details: [
+      'Only what you name changes.',
+      '  <track>                 your track: its id, its permalink (/handle/title) or its URL',
+      '  --title <t>             a new title (and so a new permalink)',
+      '  --genre <g>, --mood <m> from the fixed lists, in any case (another prints the list)',
+      '  --description, --mood, --tags <t>   "" clears it; tags are comma-separated',
+      '  --release-date <day>    2027-06-01 (midnight UTC) or an ISO time; a date ahead',
+      '                          schedules the release (only you see it until then); "" clears it',
+      '  --preview-start <s>     where the 30-second preview starts; it is cut again',
+      '  --artwork <image>       a new picture (square looks best)',
+      '  --price <DGCO>          for sale; --split @handle=percent (repeat, naming yourself too,',
+      '                          summing to 100) shares each sale',
+      '  --follow-gate | --tip-gate | --public   who may play it (your followers, tippers, anyone)',
+      '  --unlisted | --listed, --downloadable | --not-downloadable',
+      'Example: coliving track edit /me/sunset --title "Sunset (edit)" --tags "night, synth"',
+    ],
     positionals: 1,
     options: {
       title: { type: 'string' },
@@ -158,6 +174,11 @@ export const editCommands: Command[] = [
     words: ['track', 'delete'],
     usage: 'track delete <track> --yes',
     summary: 'Delete one of your tracks (--yes: it cannot be undone)',
+    details: [
+      '  <track>  your track: its id, its permalink (/handle/title) or its URL',
+      '  --yes    confirms: the track is gone for everyone, from your profile, search and',
+      '           every playlist and album it was in, and cannot be brought back',
+    ],
     positionals: 1,
     options: { yes: { type: 'boolean' } },
     async run({ positionals, values, json, discovery }, io) {
