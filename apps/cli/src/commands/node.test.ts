@@ -177,7 +177,7 @@ describe('coliving node status', () => {
     }
   });
 
-  it('says in words, with exit 1, when the eth chain cannot be reached', async () => {
+  it('says in words, with exit 1, when the eth chain cannot be reached or has no NodeRegistry there', async () => {
     const manifestFile = join(dir, 'unreachable.json');
     const closed = await new Promise<number>((done) => {
       const probe = createServer();
@@ -204,5 +204,24 @@ describe('coliving node status', () => {
         message: `Cannot read NodeRegistry from the eth chain at ${rpcUrl} (fetch failed). Is the chain running (npm start for the devnet), and is the manifest's rpcUrl right?`,
       },
     });
+
+    // A manifest of another deployment: nothing is at its NodeRegistry address on this chain.
+    const elsewhere = '0x00000000000000000000000000000000000c0de1';
+    await writeFile(
+      manifestFile,
+      JSON.stringify({
+        ...manifest,
+        contracts: {
+          ...manifest.contracts,
+          eth: { ...manifest.contracts.eth, NodeRegistry: elsewhere },
+        },
+      }),
+    );
+    const wrong = await cli(['node', 'status', '--manifest', manifestFile]);
+    assert.equal(wrong.code, 1);
+    assert.equal(
+      wrong.stderr,
+      `coliving: There is no NodeRegistry at ${elsewhere} on the eth chain at ${manifest.chains.eth.rpcUrl}: is the manifest for this chain?\n`,
+    );
   });
 });

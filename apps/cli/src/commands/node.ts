@@ -297,7 +297,9 @@ async function readRegistered(
         'no_node_registry',
         `There is no NodeRegistry at ${target.registry} on the eth chain at ${rpc}: is the manifest for this chain?`,
       );
-    const why = error instanceof BaseError ? (error.details ?? error.shortMessage) : String(error);
+    const why = (
+      error instanceof BaseError ? (error.details ?? error.shortMessage) : String(error)
+    ).replace(/\.$/, '');
     throw new CommandFailure(
       'eth_chain_unreachable',
       `Cannot read NodeRegistry from the eth chain at ${rpc} (${why}). Is the chain running (npm start for the devnet), and is the manifest's rpcUrl right?`,
