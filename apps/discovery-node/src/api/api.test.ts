@@ -1211,8 +1211,13 @@ describe('API v1 on an indexed fixture chain', () => {
     // album plays it); the contents still name all four, as Audius's do.
     assert.deepEqual(await album(), { count: 2, entries: 4, tracks: 2, listed: 2 });
     assert.deepEqual(await album(2), { count: 2, entries: 4, tracks: 2, listed: 2 });
-    // The owner also has their scheduled track in the list, so in the count.
+    // The owner also has their scheduled track in the list, so in the count; naming them as the
+    // current user is not being them.
     assert.deepEqual(await album(4), { count: 3, entries: 4, tracks: 3, listed: 3 });
+    const [claimed] = (await get(`/v1/playlists/${h(45)}?user_id=${h(4)}`)).body!.data as {
+      track_count: number;
+    }[];
+    assert.equal(claimed!.track_count, 2);
     // Once the release date passes it counts for everyone, with no indexer write.
     await sql`update tracks set release_date = now() - interval '1 minute'
       where track_id = 42`.execute(database.db);

@@ -35,7 +35,7 @@ export function registerPlaylistLookupRoutes(
     viewerId: number | undefined,
     owner: number | undefined,
   ) {
-    const loaded = await loadPlaylists(db, [...new Set(ids)], viewerId);
+    const loaded = await loadPlaylists(db, [...new Set(ids)], viewerId, owner);
     const byId = new Map(loaded.map((p) => [p.playlistId, p]));
     return ids.flatMap((id) => {
       const playlist = byId.get(id);

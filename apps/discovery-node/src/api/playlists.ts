@@ -104,7 +104,7 @@ export function registerPlaylistRoutes(app: FastifyInstance, components: ApiComp
     viewerId: number | undefined,
     owner: number | undefined,
   ) {
-    const [playlist] = await loadPlaylists(db, [id], viewerId);
+    const [playlist] = await loadPlaylists(db, [id], viewerId, owner);
     if (!playlist || !isPlaylistVisible(playlist, owner))
       throw new NotFoundError(`Playlist ${given} not found`, { code: 'playlist_not_found' });
     return playlist;

@@ -165,7 +165,7 @@ export async function presentPlaylists(
   withTracks = true,
   ownerId?: number,
 ): Promise<Record<string, unknown>[]> {
-  const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId));
+  const playlists = views ?? (await loadPlaylists(components.db, ids, viewerId, ownerId));
   const ctx = await responseContext(components, viewerId);
   const shaped = await Promise.all(
     playlists.map(async (p) =>

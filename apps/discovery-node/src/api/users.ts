@@ -441,7 +441,7 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
               views.filter((t) => isTrackListed(t, owner)),
             ),
           ),
-          loadPlaylists(db, playlistIds, viewerId).then((views) =>
+          loadPlaylists(db, playlistIds, viewerId, owner).then((views) =>
             presentPlaylists(
               components,
               [],

@@ -454,11 +454,15 @@ type PlaylistRow = {
   contents: { track_id: number; added_at: number; metadata_at: number }[] | null;
 };
 
-/** Playlists by id, in the order asked, each with its owner, counts and track list. */
+/**
+ * Playlists by id, in the order asked, each with its owner, counts and track list; `ownerId` (the
+ * current user when proven) has their own scheduled tracks in the playable count.
+ */
 export async function loadPlaylists(
   db: Kysely<DB>,
   ids: readonly number[],
   viewerId?: number,
+  ownerId?: number,
 ): Promise<PlaylistView[]> {
   if (ids.length === 0) return [];
   const unique = [...new Set(ids)];
@@ -475,7 +479,7 @@ export async function loadPlaylists(
         where pt.playlist_id = p.playlist_id and not t.is_deleted
           and ${ownerActive(sql.ref('tu.is_deactivated'))}
           and (${releasedBy('t.release_date', sql`now()`)}
-            or t.owner_id = ${viewerId ?? null}))::int as playable_track_count,
+            or t.owner_id = ${ownerId ?? null}))::int as playable_track_count,
       (select json_agg(json_build_object('track_id', pt.track_id, 'added_at', pt.added_at,
           'metadata_at', pt.added_at) order by pt.position)
         from playlist_tracks pt where pt.playlist_id = p.playlist_id) as contents,
