@@ -599,4 +599,89 @@ describe('relay', () => {
       expectError(res, 400, 'validation_error');
     }
   });
+
+  it('waits for its indexer before refusing a user it does not know yet, and refuses one no block holds', async () => {
+    await indexAll();
+    const newcomer = privateKeyToAccount(generatePrivateKey());
+    const created = await post(
+      app,
+      await sign({
+        account: newcomer,
+        userId: 3000,
+        entityType: 'User',
+        entityId: 3000,
+        action: 'Create',
+        metadata: { handle: 'newcomer', name: 'Newcomer' },
+      }),
+    );
+    assert.equal(created.statusCode, 200, created.body);
+    // The user is on chain but not indexed here (as on a node that lags the one that confirmed it
+    // to the client): the follow waits for the indexer instead of answering unknown_target.
+    const indexedSoon = new Promise((resolve) => setTimeout(resolve, 300)).then(indexAll);
+    const follow = post(
+      app,
+      await sign({
+        account: alice,
+        userId: ALICE,
+        entityType: 'User',
+        entityId: 3000,
+        action: 'Follow',
+      }),
+    );
+    const [res] = await Promise.all([follow, indexedSoon]);
+    assert.equal(res.statusCode, 200, res.body);
+
+    // Indexed through the head: a user no block created is refused at once, before gas.
+    await indexAll();
+    const before = await chainState();
+    expectError(
+      await post(
+        app,
+        await sign({
+          account: alice,
+          userId: ALICE,
+          entityType: 'User',
+          entityId: 3999,
+          action: 'Follow',
+        }),
+      ),
+      404,
+      'unknown_target',
+    );
+    assert.deepEqual(await chainState(), before);
+
+    // A node whose indexer does not catch up within its wait refuses all the same.
+    const impatient = relayApp({}, { catchUpMs: 200 });
+    try {
+      const later = privateKeyToAccount(generatePrivateKey());
+      const made = await post(
+        app,
+        await sign({
+          account: later,
+          userId: 3001,
+          entityType: 'User',
+          entityId: 3001,
+          action: 'Create',
+          metadata: { handle: 'later', name: 'Later' },
+        }),
+      );
+      assert.equal(made.statusCode, 200, made.body);
+      expectError(
+        await post(
+          impatient,
+          await sign({
+            account: alice,
+            userId: ALICE,
+            entityType: 'User',
+            entityId: 3001,
+            action: 'Follow',
+          }),
+        ),
+        404,
+        'unknown_target',
+      );
+    } finally {
+      await impatient.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // will (relayChecks.ts), rate-limits its user, wallet and client IP, and submits it to
 // EntityManager from the node's gas wallet, so users need no gas of their own. Everything that can
 // be refused is refused before gas is spent.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import {
   type Address,
@@ -64,6 +65,22 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
 /** Longest wait for a relayed transaction to be mined before the client is told to retry. */
 const RECEIPT_TIMEOUT_MS = 60 * 1000;
 
+/**
+ * Refusals that name a user, track or playlist this node does not know. Another node may have
+ * confirmed it to the client already, so a node behind the chain's head waits for its indexer
+ * before it refuses (see `checkIndexed`).
+ */
+const NOT_KNOWN_YET = new Set([
+  'unknown_user',
+  'unknown_track',
+  'unknown_playlist',
+  'unknown_target',
+]);
+/** Longest wait for this node's indexer to reach the chain's head before such a refusal stands. */
+const CATCH_UP_MS = 10_000;
+/** How often the wait reads the indexer's checkpoint. */
+const CATCH_UP_POLL_MS = 100;
+
 export type RelayComponents = {
   db: Kysely<DB>;
   /** Reads the data chain: simulations, receipts, the gas wallet's nonce. */
@@ -83,6 +100,11 @@ export type RelayInit = {
   };
   /** Milliseconds since the epoch; tests move it to cross the rate-limit window. */
   now?: () => number;
+  /**
+   * Longest wait for the indexer to reach the chain's head before refusing an action that names
+   * something unknown here (CATCH_UP_MS by default).
+   */
+  catchUpMs?: number;
 };
 
 export type RelayResult = { transactionHash: Hex; blockNumber: number; blockHash: Hex };
@@ -131,6 +153,29 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
       }),
     );
 
+  /**
+   * checkState, where a refusal for something unknown stands only once this node has indexed the
+   * chain as far as its head when the request came: a user who saw a new track through another
+   * node (or a client that failed over) is not told it does not exist because this node lags.
+   */
+  async function checkIndexed(action: CheckedAction): Promise<void> {
+    try {
+      await checkState(db, action, components.receipts);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !NOT_KNOWN_YET.has(code)) throw error;
+      const head = Number(await client.getBlockNumber({ cacheTime: 0 }).catch(throwRelayError));
+      const deadline = Date.now() + (init.catchUpMs ?? CATCH_UP_MS);
+      for (;;) {
+        const indexed = await dataCheckpoint(db);
+        if (indexed === undefined || indexed >= head) break;
+        if (Date.now() >= deadline) throw error;
+        await sleep(CATCH_UP_POLL_MS);
+      }
+      await checkState(db, action, components.receipts);
+    }
+  }
+
   return {
     async submit(body, caller) {
       const { message, signature } = parseRelayRequest(body);
@@ -152,7 +197,7 @@ export function createRelay(components: RelayComponents, init: RelayInit = {}): 
         signer,
         data: metadata.data,
       };
-      await checkState(db, action, components.receipts);
+      await checkIndexed(action);
       rateLimiter.take(windowsOf(limits, action, caller));
 
       const key = `${signer}:${message.nonce}`;
@@ -313,6 +358,16 @@ export type ConfirmBlockReturnType = { blockFound: boolean; blockPassed: boolean
  */
 const DATA_CHAIN = 'data';
 
+/** The data chain block this node has indexed through, or undefined before its first pass. */
+async function dataCheckpoint(db: Kysely<DB>): Promise<number | undefined> {
+  const checkpoint = await db
+    .selectFrom('indexing_checkpoints')
+    .select('block_number')
+    .where('chain', '=', DATA_CHAIN)
+    .executeTakeFirst();
+  return checkpoint?.block_number;
+}
+
 /**
  * Whether this node has indexed a relayed action's block: `blockPassed` when its data-chain
  * checkpoint has reached `blockNumber`, `blockFound` when also that block is `blockHash` (a
@@ -322,12 +377,8 @@ export async function confirmBlock(
   { db, client }: ConfirmBlockComponents,
   { blockNumber, blockHash }: ConfirmBlockParameters,
 ): Promise<ConfirmBlockReturnType> {
-  const checkpoint = await db
-    .selectFrom('indexing_checkpoints')
-    .select('block_number')
-    .where('chain', '=', DATA_CHAIN)
-    .executeTakeFirst();
-  if (!checkpoint || checkpoint.block_number < blockNumber) {
+  const checkpoint = await dataCheckpoint(db);
+  if (checkpoint === undefined || checkpoint < blockNumber) {
     return { blockFound: false, blockPassed: false };
   }
   // The indexer keeps the hash of every block with events; others are asked of the chain.
