@@ -9,39 +9,36 @@
 // refuses, in words and without redirecting, a redirect URI the app did not register and an
 // unknown app; the page never sees the secret; a login in the same window (redirect) works too.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, rmdir } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { newPkceVerifier, pkceChallenge } from '@coliving/protocol';
 import { createColivingSdk } from '@coliving/sdk';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { allocatePorts } from './allocatePorts.js';
 import { buildWeb } from './buildWeb.js';
+import {
+  buildSdkForExample,
+  launchChromium,
+  missingBrowser,
+  removeSdkFromExample,
+  startExampleServer,
+} from './exampleAppTesting.js';
 import { type WebServer, serveWeb } from './serveWeb.js';
 import { sineWav } from './sineWav.js';
 import { type StartNetworkReturnType, startNetwork } from './startNetwork.js';
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const EXAMPLE = join(ROOT, 'examples/log-in-with-coliving');
-/** Where `npm install` would put the SDK package for the example. */
-const INSTALLED_SDK = join(EXAMPLE, 'node_modules/@coliving/sdk');
-const CHROMIUM = process.env.COLIVING_CHROMIUM ?? '/usr/bin/chromium';
 /** How long one step waits for the network (indexing on both nodes, a page's answer). */
 const STEP_MS = 90_000;
 const EMAIL = 'lee@listener.fm';
 const PASSWORD = 'favorite-things-42';
 
-const noBrowser = existsSync(CHROMIUM)
-  ? undefined
-  : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set COLIVING_CHROMIUM)`;
-if (noBrowser && process.env.CI === 'true') throw new Error(noBrowser);
+const noBrowser = missingBrowser();
 
 let dir: string;
 let network: StartNetworkReturnType | undefined;
@@ -56,42 +53,6 @@ let listenerKey: `0x${string}`;
 let listenerId: string;
 let firstTrack: string;
 let secondTrack: string;
-
-/** Starts the example's server on `port` with the app's secret in its environment. */
-async function startExampleServer(port: number, webUrl: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [
-      'server.mjs',
-      '--port',
-      String(port),
-      ...nodes.flatMap((n) => ['--discovery-node', n]),
-      '--api-key',
-      apiKey,
-      '--web-url',
-      webUrl,
-    ],
-    {
-      cwd: EXAMPLE,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, COLIVING_API_SECRET: apiSecret },
-    },
-  );
-  server = child;
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /Favorites viewer on (http:\/\/\S+)/.exec(output);
-      if (listening) resolve(listening[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) =>
-      reject(new Error(`the example server exited (${code}):\n${output}`)),
-    );
-  });
-}
 
 /** GETs a discovery node's v1 route and answers its `data`. */
 async function read<T>(node: string, path: string): Promise<T> {
@@ -145,11 +106,7 @@ describe(
   () => {
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'coliving-login-with-'));
-      const sdkBuilt = run(
-        'npm',
-        ['run', 'build', '-w', 'packages/sdk', '--', '--out-dir', INSTALLED_SDK],
-        { cwd: ROOT, timeout: 8 * 60_000 },
-      );
+      const sdkBuilt = buildSdkForExample();
       const webBuilt = buildWeb({
         root: ROOT,
         outDir: join(dir, 'web'),
@@ -204,17 +161,16 @@ describe(
       const { outDir } = await webBuilt;
       web = await serveWeb({ distDir: outDir, config: { discoveryNodes: nodes }, port: 0 });
       await sdkBuilt;
-      appUrl = (await startExampleServer(port!, web.url)).replace(/\/$/, '');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
+      let url: string;
+      ({ url, child: server } = await startExampleServer({
+        port: port!,
+        discoveryNodes: nodes,
+        apiKey,
+        webUrl: web.url,
+        apiSecret,
+      }));
+      appUrl = url.replace(/\/$/, '');
+      browser = await launchChromium();
     });
 
     after(async () => {
@@ -222,9 +178,7 @@ describe(
       server?.kill();
       await web?.close();
       await network?.stop();
-      await rm(INSTALLED_SDK, { recursive: true, force: true });
-      for (const empty of [join(INSTALLED_SDK, '..'), join(INSTALLED_SDK, '../..')])
-        await rmdir(empty).catch(() => undefined);
+      await removeSdkFromExample();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
