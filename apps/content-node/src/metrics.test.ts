@@ -223,6 +223,44 @@ describe('content node metrics', () => {
     assert.equal(backlog.get('coliving_content_node_repair_blobs_missing'), 1);
   });
 
+  it('counts a repair pass that fails (its blob store unreachable) as failed', async () => {
+    // A real S3 store whose endpoint nothing listens on (keys given: no credential lookups).
+    const closed = await freePort();
+    const store = await openBlobStore(
+      `s3://key:secret@coliving-blobs/cn?endpoint=http://127.0.0.1:${closed}&region=us-east-1`,
+    );
+    const dataDir = join(dir, 'node-s3');
+    const listens = await ListenJournal.open(join(dataDir, 'listens.jsonl'));
+    const account = privateKeyToAccount(nodeKeys[0]);
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const node = await createContentNode(
+      {
+        account,
+        store,
+        listens,
+        ffmpeg,
+        logger: false,
+        network: createStaticNetwork(
+          [{ endpoint, delegateWallet: account.address }],
+          [discovery.address],
+        ),
+        discovery: everyWalletIsAUserForTests(),
+      },
+      { publicUrl: endpoint, dataDir, version: '0.1.0', transcodeWorkers: 1, repairIntervalMs: 0 },
+    );
+    await node.start();
+    try {
+      await assert.rejects(node.repairOnce());
+      const res = await node.app.inject({ method: 'GET', url: '/metrics' });
+      assert.match(res.body, /^coliving_content_node_repair_passes_total\{outcome="failed"\} 1$/m);
+      assert.match(res.body, /^coliving_content_node_repair_passes_total\{outcome="ran"\} 0$/m);
+    } finally {
+      await node.stop();
+      await listens.close();
+      await store.close();
+    }
+  });
+
   it('exposes every content-node metric, label and value the alert rules and the dashboard use', async () => {
     const [a, b] = members as [Member, Member];
     // One of each: a job failed, a repair pass ran (labelled series appear once observed).

@@ -127,7 +127,7 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
     }),
     repairPasses: new Counter({
       name: 'coliving_content_node_repair_passes_total',
-      help: 'Repair passes by outcome (ran, skipped)',
+      help: 'Repair passes by outcome (ran, skipped, failed)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
@@ -135,7 +135,7 @@ export function createMetrics(app: FastifyInstance, { dataDir }: CreateMetricsIn
   // Repair's series exist from the start at 0: "no pass ran in an hour" (the ColivingRepairStopped
   // rule) must hold on a node whose repair never ran, and a series that appears only once it
   // moves has no increase() on its first value.
-  for (const outcome of ['ran', 'skipped']) metrics.repairPasses.inc({ outcome }, 0);
+  for (const outcome of ['ran', 'skipped', 'failed']) metrics.repairPasses.inc({ outcome }, 0);
   for (const action of ['pulled', 'dropped']) metrics.repairBlobs.inc({ action }, 0);
   return metrics;
 }

@@ -242,6 +242,8 @@ export async function createContentNode(
   });
   const repairState: RepairState = { surplusSince: new Map(), peerHealth: [] };
   metrics.observe({ jobsQueued: () => jobs.size, peers: () => repairState.peerHealth });
+  // A pass that throws (the blob store unreachable) is counted, so that it shows beside the
+  // passes that ran or were skipped.
   const repairOnce = () =>
     repair(
       {
@@ -261,7 +263,10 @@ export async function createContentNode(
         replicationFactor,
         cleanupGraceMs: init.cleanupGraceMs ?? DEFAULT_CLEANUP_GRACE_MS,
       },
-    );
+    ).catch((error: unknown) => {
+      metrics.repairPasses.inc({ outcome: 'failed' });
+      throw error;
+    });
 
   const referencedAt = new Map<string, number>();
   const expireUploadsOnce = () =>
