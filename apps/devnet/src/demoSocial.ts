@@ -82,7 +82,8 @@ export function repostAndSaveDemoTracks(s: DemoSeeding, p: DemoSocialParameters)
  * Residents listen as a player does: the discovery node's stream URL with their listener proof,
  * the whole file from byte 0, so each listen goes the real way (the content node's journal, the
  * data chain's PlayLog, every discovery node's play count). A track's listens start once it is
- * uploaded, in the present's era. A resident seeded before has listened before: not again.
+ * uploaded, in the present's era. A resident seeded before listens only if the chain has none of
+ * their listens (an earlier seeding stopped before they listened).
  * Gated tracks are heard by those they unlock for: a follow gate by the landlord's followers;
  * the tip and purchase gates by no one yet (a resident has not paid).
  */
@@ -117,17 +118,33 @@ export function listenToDemoTracks(
     const owner = planned[k]!.landlord;
     return gate.kind === 'follow' && social.follows.some(([a, b]) => a === who && b === owner);
   };
-  const listening = social.listens.filter(
-    ([who, k]) => members[who]!.existed !== true && mayListen(who, k),
-  );
-  const listenCount = listening.reduce((sum, [, , count]) => sum + count, 0);
+  // A resident seeded before listens again only when the chain has none of their listens (the
+  // seeding that made them stopped before they listened).
+  const listenedBefore = new Map<number, Promise<boolean>>();
+  const hasListened = (who: number): Promise<boolean> => {
+    const m = members[who]!;
+    if (m.existed !== true) return Promise.resolve(false);
+    let known = listenedBefore.get(who);
+    if (!known) {
+      known = m.sdk.users
+        .history(userIdOf(m), { limit: 1, signal })
+        .then((played) => played.length > 0);
+      listenedBefore.set(who, known);
+    }
+    return known;
+  };
+  let listenCount = 0;
   return later(
     Promise.all(
-      listening.map(([who, t, count]) =>
-        Promise.all([tracksDone[t]!, eras.open[eras.last]]).then(async () => {
-          for (let i = 0; i < count; i++) await listen(members[who]!, t);
-        }),
-      ),
+      social.listens
+        .filter(([who, k]) => mayListen(who, k))
+        .map(([who, t, count]) =>
+          Promise.all([tracksDone[t]!, eras.open[eras.last]]).then(async () => {
+            if (await hasListened(who)) return;
+            for (let i = 0; i < count; i++) await listen(members[who]!, t);
+            listenCount += count;
+          }),
+        ),
     ).then(() => say(`${listenCount} listens by residents`)),
   );
 }
