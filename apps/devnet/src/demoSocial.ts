@@ -2,6 +2,7 @@
 // reposts and saves of tracks (each in its era), listens (whole streams, counted as plays), and
 // residents' saves and reposts of the albums and playlists. Follows, reposts and saves may simply
 // be sent again: a repeat changes nothing.
+import { isColivingSdkError } from '@coliving/sdk';
 import { LISTEN_CONCURRENCY } from './constants.js';
 import type { DemoEras } from './demoEras.js';
 import { type DemoMember, type DemoSeeding, type PlannedTrack, userIdOf } from './demoSeeding.js';
@@ -108,7 +109,9 @@ export function listenToDemoTracks(
             if (!res.ok) throw new Error(`${url} answered ${res.status}`);
             await res.arrayBuffer();
           },
-          retry,
+          // The track's upload was confirmed by one discovery node; the one this resident asks
+          // for its stream may not have indexed it yet, and says not found until it has.
+          { ...retry, alsoRetry: (error) => isColivingSdkError(error, 'not_found') },
         ),
       ),
     );

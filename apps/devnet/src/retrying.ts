@@ -28,7 +28,8 @@ function isTransient(error: unknown): boolean {
  * Runs `attempt`, and again after a pause when it fails for a moment (RETRY_DELAYS_MS). Before
  * each retry, `recover` looks for what a failed attempt may have done anyway (a write that was
  * relayed, but not seen indexed): if it finds it, that is the result. With `recoverFirst` it
- * also looks before the first attempt (an earlier seeding may have done it).
+ * also looks before the first attempt (an earlier seeding may have done it). `alsoRetry` names
+ * more errors to retry.
  */
 export async function retrying<T>(
   what: string,
@@ -38,6 +39,8 @@ export async function retrying<T>(
     signal: AbortSignal;
     recover?: () => Promise<T | undefined>;
     recoverFirst?: boolean;
+    /** Errors this step also retries: a refusal that says "not yet" here (see listenToDemoTracks). */
+    alsoRetry?: (error: unknown) => boolean;
   },
 ): Promise<T> {
   if (p.recoverFirst && p.recover) {
@@ -49,7 +52,8 @@ export async function retrying<T>(
       return await attempt();
     } catch (error) {
       const delay = RETRY_DELAYS_MS[retry];
-      if (!isTransient(error) || delay === undefined || p.signal.aborted) throw error;
+      const again = isTransient(error) || p.alsoRetry?.(error) === true;
+      if (!again || delay === undefined || p.signal.aborted) throw error;
       p.say(`retrying ${what} in ${delay / 1000} s (${messageOf(error)})`);
       await sleep(delay, undefined, { signal: p.signal });
       try {
