@@ -1301,4 +1301,40 @@ describe('API v1 on an indexed fixture chain', () => {
       assert.equal((missing.body!.error as { code: string }).code, 'track_not_found');
     }
   });
+
+  it('keeps the first upload of a title at its link when a later one with a smaller id comes', async () => {
+    const carol = network.accounts[3]!;
+    const create = async (entityId: number) =>
+      node.dataIndexer.waitFor(
+        await submitActions(network, [
+          {
+            account: carol,
+            userId: 3,
+            entityType: 'Track',
+            entityId,
+            action: 'Create',
+            metadata: await uploads.withReceipt(carol.address, {
+              title: 'Same Old Song',
+              genre: 'Electronic',
+              track_cid: await cid(`same-old-song-${entityId}`),
+              duration: 60,
+            }),
+          },
+        ]),
+      );
+    // Ids are random: the second upload may well have the smaller one.
+    await create(71);
+    await create(70);
+    const permalink = async (id: number) =>
+      ((await get(`/v1/tracks/${h(id)}`)).body!.data as { permalink: string }).permalink;
+    assert.equal(await permalink(71), '/carol/same-old-song');
+    assert.equal(await permalink(70), '/carol/same-old-song-70');
+    for (const [url, id] of [
+      ['/carol/same-old-song', 71],
+      ['/carol/same-old-song-70', 70],
+    ] as const) {
+      const res = await get(`/v1/resolve?url=${encodeURIComponent(url)}`);
+      assert.equal(res.headers.location, `/v1/tracks/${h(id)}`, url);
+    }
+  });
 });

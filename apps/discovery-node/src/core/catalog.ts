@@ -532,7 +532,8 @@ export async function loadPlaylists(
 
 /**
  * A track's slug: its title folded to lower-case ASCII words joined by "-"; a later track of
- * the same owner with the same title gets its id appended, so every permalink names one track.
+ * the same owner with the same title (later by its creation block, then id) gets its id appended,
+ * so every permalink names one track and an older track keeps its link when a new one comes.
  */
 /**
  * `= id` for one id, `= any(ids)` for more. A prepared statement with `= any($1)` is re-planned on
@@ -546,10 +547,11 @@ function idsFilter(ids: readonly number[]): RawBuilder<unknown> {
 
 const trackSlugSql = sql`(case when exists (
     select 1 from tracks o where o.owner_id = t.owner_id and o.title_slug = t.title_slug
-      and o.track_id < t.track_id)
+      and (o.created_block, o.track_id) < (t.created_block, t.track_id))
   then t.title_slug || '-' || t.track_id else t.title_slug end)`;
 
 const playlistSlugSql = sql`(case when exists (
     select 1 from playlists o where o.owner_id = p.owner_id and o.is_album = p.is_album
-      and o.name_slug = p.name_slug and o.playlist_id < p.playlist_id)
+      and o.name_slug = p.name_slug
+      and (o.created_block, o.playlist_id) < (p.created_block, p.playlist_id))
   then p.name_slug || '-' || p.playlist_id else p.name_slug end)`;

@@ -143,8 +143,10 @@ export async function userIdByHandle(db: Kysely<DB>, handle: string): Promise<nu
 }
 
 /**
- * The track a permalink slug names: the owner's first track with that slug, or, for
- * `<slug>-<id>` (a later track with the same title), that track.
+ * The track a permalink slug names: the owner's first track with that slug (the first created, so
+ * a later upload with the same title never takes an older track's link, whatever the ids), or,
+ * for `<slug>-<id>` (a later track with the same title), that track. catalog.ts's trackSlugSql
+ * gives each track its slug by the same rule.
  */
 export async function trackIdBySlug(
   db: Kysely<DB>,
@@ -154,7 +156,7 @@ export async function trackIdBySlug(
   const { rows } = await sql<{ track_id: number }>`
     select track_id from tracks
     where owner_id = ${ownerId} and title_slug = ${slug}
-    order by track_id limit 1`.execute(db);
+    order by created_block, track_id limit 1`.execute(db);
   if (rows[0]) return Number(rows[0].track_id);
   const suffixed = /^(.*)-(\d{1,16})$/.exec(slug);
   if (!suffixed) return undefined;
@@ -192,7 +194,7 @@ async function playlistIdOfKindBySlug(
   const { rows } = await sql<{ playlist_id: number }>`
     select playlist_id from playlists
     where owner_id = ${ownerId} and is_album = ${isAlbum} and name_slug = ${slug}
-    order by playlist_id limit 1`.execute(db);
+    order by created_block, playlist_id limit 1`.execute(db);
   if (rows[0]) return Number(rows[0].playlist_id);
   const suffixed = /^(.*)-(\d{1,16})$/.exec(slug);
   if (!suffixed) return undefined;
