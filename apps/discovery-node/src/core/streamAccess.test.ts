@@ -12,6 +12,7 @@ import {
   GATED_STREAM_SIGNATURE_TTL_MS,
   NotFoundError,
   STREAM_SIGNATURE_MAX_AGE_MS,
+  encodeHashId,
   encodeStreamSignatureParam,
   rankNodes,
   signStreamData,
@@ -363,6 +364,10 @@ describe('checkStreamAccess', () => {
       NotFoundError,
       'track_not_found',
     );
+    // Named as clients name it (its hash id), not by the database's number.
+    await assert.rejects(checkStreamAccess(db, track, {}), {
+      message: `Track ${encodeHashId(track.trackId)} not found`,
+    });
   });
 
   it('keeps a scheduled release to its owner until its date', async () => {

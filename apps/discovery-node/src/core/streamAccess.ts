@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
   accessConditionsSchema,
   checkListenerProofData,
+  encodeHashId,
   encodeStreamSignatureParam,
   signStreamData,
 } from '@coliving/protocol';
@@ -53,7 +54,9 @@ export async function checkStreamAccess(
   options: CheckStreamAccessOptions = {},
 ): Promise<void> {
   if (track.isDeleted) {
-    throw new NotFoundError(`Track ${track.trackId} not found`, { code: 'track_not_found' });
+    throw new NotFoundError(`Track ${encodeHashId(track.trackId)} not found`, {
+      code: 'track_not_found',
+    });
   }
   const { userId } = listener;
   const isOwner = userId !== undefined && userId === track.ownerId;
@@ -105,7 +108,9 @@ export async function checkDownloadAccess(
   options: { now?: number } = {},
 ): Promise<void> {
   if (track.isDeleted) {
-    throw new NotFoundError(`Track ${track.trackId} not found`, { code: 'track_not_found' });
+    throw new NotFoundError(`Track ${encodeHashId(track.trackId)} not found`, {
+      code: 'track_not_found',
+    });
   }
   if (!track.isDownloadable) {
     throw new ForbiddenError('This track is not offered for download', {
