@@ -224,4 +224,38 @@ describe('coliving node status', () => {
       `coliving: There is no NodeRegistry at ${elsewhere} on the eth chain at ${manifest.chains.eth.rpcUrl}: is the manifest for this chain?\n`,
     );
   });
+
+  it('refuses in words, before any transaction, a stake the operator wallet cannot pay', async () => {
+    const manifest = ['--manifest', network.manifestFile];
+    const poorKey = generatePrivateKey();
+    const poor = privateKeyToAccount(poorKey).address;
+    const before = await cli(['node', 'status', ...manifest, '--json']);
+    const refused = await cli([
+      ...['node', 'register', '--type', 'discovery-node', '--endpoint', 'http://127.0.0.1:2'],
+      ...['--stake', '200000', '--delegate', privateKeyToAccount(generatePrivateKey()).address],
+      ...['--private-key', poorKey, ...manifest],
+    ]);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      `coliving: The operator wallet ${poor} holds 0 DGCO; staking 200000 DGCO needs that much\n`,
+    );
+    const more = await cli([
+      'node',
+      'stake',
+      '--amount',
+      '5',
+      '--private-key',
+      poorKey,
+      ...manifest,
+    ]);
+    assert.equal(more.code, 1);
+    assert.match(more.stderr, /holds 0 DGCO; staking 5 DGCO needs that much/);
+    // Nothing was registered.
+    const after = await cli(['node', 'status', ...manifest, '--json']);
+    assert.equal(
+      (JSON.parse(after.stdout) as unknown[]).length,
+      (JSON.parse(before.stdout) as unknown[]).length,
+    );
+  });
 });

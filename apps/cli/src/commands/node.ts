@@ -117,6 +117,25 @@ async function send(
   return hash;
 }
 
+/**
+ * Refuses, before any transaction, a stake the operator's wallet cannot pay (the token would
+ * revert with an error a person cannot read).
+ */
+async function ensureDgco(target: EthTarget, key: Hex, amount: bigint): Promise<void> {
+  const owner = privateKeyToAccount(key).address;
+  const balance = await createChainClient('eth', target.chain).readContract({
+    address: target.token,
+    abi: dgcoTokenAbi,
+    functionName: 'balanceOf',
+    args: [owner],
+  });
+  if (balance < amount)
+    throw new CommandFailure(
+      'insufficient_balance',
+      `The operator wallet ${owner} holds ${formatUnits(balance, 18)} DGCO; staking ${formatUnits(amount, 18)} DGCO needs that much`,
+    );
+}
+
 export const nodeCommands: Command[] = [
   {
     words: ['node', 'register'],
@@ -140,6 +159,7 @@ export const nodeCommands: Command[] = [
       const stake = dgco(values.stake, '--stake');
       const key = operatorKey(io, values);
       const target = await ethTarget(io, values);
+      await ensureDgco(target, key, stake);
       const { nodeId, transactionHash } = await registerNode({
         manifest: {
           chains: { eth: target.chain },
@@ -174,6 +194,7 @@ export const nodeCommands: Command[] = [
       const amount = dgco(values.amount, '--amount');
       const key = operatorKey(io, values);
       const target = await ethTarget(io, values);
+      await ensureDgco(target, key, amount);
       await send(target, key, (wallet) =>
         wallet.writeContract({
           address: target.token,
