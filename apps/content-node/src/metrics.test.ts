@@ -223,7 +223,7 @@ describe('content node metrics', () => {
     assert.equal(backlog.get('coliving_content_node_repair_blobs_missing'), 1);
   });
 
-  it('counts a repair pass that fails (its blob store unreachable) as failed', async () => {
+  it('counts a repair pass that fails (its blob store unreachable) as failed, and answers unhealthy', async () => {
     // A real S3 store whose endpoint nothing listens on (keys given: no credential lookups).
     const closed = await freePort();
     const store = await openBlobStore(
@@ -254,6 +254,13 @@ describe('content node metrics', () => {
       const res = await node.app.inject({ method: 'GET', url: '/metrics' });
       assert.match(res.body, /^coliving_content_node_repair_passes_total\{outcome="failed"\} 1$/m);
       assert.match(res.body, /^coliving_content_node_repair_passes_total\{outcome="ran"\} 0$/m);
+      // Its health check says so too: a node that cannot reach its blobs is not healthy.
+      const health = await node.app.inject({ method: 'GET', url: '/health_check' });
+      assert.equal(health.statusCode, 503, health.body);
+      const { data } = health.json<{ data: Record<string, unknown> }>();
+      assert.equal(data.healthy, false);
+      assert.equal(data.storageReachable, false);
+      assert.match(String(data.storageProblem), /^the blob store did not answer: /);
     } finally {
       await node.stop();
       await listens.close();

@@ -346,7 +346,7 @@ export async function createContentNode(
         bytesPerIpPerDay: init.uploadBytesPerIpPerDay ?? DEFAULT_UPLOAD_BYTES_PER_IP_PER_DAY,
       }),
       health: serveHealth(
-        { account, jobs, repair: repairState, plays: plays.status },
+        { account, jobs, store, repair: repairState, plays: plays.status },
         { dataDir: init.dataDir, version: init.version, self, repairs: repairIntervalMs > 0 },
       ),
       uploads: serveUploads(
