@@ -110,6 +110,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
+    // A group's first word (`coliving track --help`, `coliving node`): its commands.
+    const group = COMMANDS.filter((c) => c.words.length > 1 && c.words[0] === argv[0]);
+    const asked = argv.includes('--help') || argv.includes('-h');
+    if (group.length > 0 && (argv[1] === undefined || argv[1].startsWith('-'))) {
+      const text = [
+        `coliving ${argv[0]}: ${group.length} commands`,
+        '',
+        ...group.map((c) => `  ${c.usage}\n      ${c.summary}`),
+        '',
+        `Run coliving ${argv[0]} <command> --help for one command's options.`,
+      ].join('\n');
+      if (asked) io.stdout(`${text}\n`);
+      else io.stderr(`${text}\n`);
+      return asked ? 0 : 2;
+    }
     io.stderr(`coliving: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${helpText()}\n`);
     return 2;
   }

@@ -148,4 +148,16 @@ describe('track edit and track delete --help', () => {
     assert.equal(remove.code, 0);
     assert.match(remove.stdout, /--yes +confirms: the track is gone for everyone/);
   });
+
+  it('lists a group of commands for `track --help`, and for a bare `track` with exit 2', async () => {
+    const group = await run(['track', '--help']);
+    assert.equal(group.code, 0, group.stderr);
+    assert.match(group.stdout, /^coliving track: \d+ commands\n/);
+    for (const command of ['track edit <track>', 'track delete <track> --yes', 'track get <track>'])
+      assert.ok(group.stdout.includes(`  ${command}`), command);
+    assert.match(group.stdout, /Run coliving track <command> --help/);
+    const bare = await run(['track']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^coliving track: \d+ commands\n/);
+  });
 });
