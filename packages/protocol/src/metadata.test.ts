@@ -378,6 +378,34 @@ describe('metadata', () => {
     assert.equal(playlistMetadataSchema.safeParse(tooMany).success, false);
   });
 
+  it('says what to cut when an action does not fit: a playlist of about 250 tracks does', () => {
+    const withTracks = (n: number) =>
+      encodeEntityMetadata({
+        ...playlist,
+        playlist_contents: {
+          track_ids: Array.from({ length: n }, (_, i) => ({
+            track: 1_000_000_000 + i,
+            time: 1764000000,
+          })),
+        },
+      });
+    parseEntityMetadata('Playlist', 'Create', withTracks(240));
+    refuses(
+      'Playlist',
+      'Create',
+      withTracks(400),
+      'metadata_too_large',
+      `one action holds at most ${MAX_METADATA_BYTES}; a playlist of about 250 tracks fits: remove tracks`,
+    );
+    refuses(
+      'Track',
+      'Update',
+      encodeEntityMetadata({ tags: 't'.repeat(MAX_METADATA_BYTES) }),
+      'metadata_too_large',
+      "The track's details take",
+    );
+  });
+
   it('emits JSON Schema for every metadata type', () => {
     const schemas = metadataJsonSchemas();
     assert.deepEqual(Object.keys(schemas).sort(), [

@@ -283,6 +283,15 @@ export type EntityMetadata = { cid: string; data: Record<string, unknown> | null
 
 const textEncoder = new TextEncoder();
 
+/** Why an action's details do not fit, in words that say what to cut. */
+function tooLargeMessage(entityType: EntityType, size: number): string {
+  const what =
+    entityType === 'Playlist'
+      ? 'a playlist of about 250 tracks fits: remove tracks or shorten its description'
+      : 'shorten its description or other text';
+  return `The ${entityType.toLowerCase()}'s details take ${size} bytes and one action holds at most ${MAX_METADATA_BYTES}; ${what}`;
+}
+
 /**
  * Parses and validates the inline metadata of a ManageEntity action (docs/design.md §6). Creates and
  * updates carry `{"cid":"","data":{...}}` checked against the entity's schema; other actions
@@ -296,10 +305,9 @@ export function parseEntityMetadata(
   if (typeof metadata !== 'string') {
     throw new ValidationError('metadata must be a string', { code: 'invalid_metadata' });
   }
-  if (textEncoder.encode(metadata).length > MAX_METADATA_BYTES) {
-    throw new ValidationError(`metadata is larger than ${MAX_METADATA_BYTES} bytes`, {
-      code: 'metadata_too_large',
-    });
+  const size = textEncoder.encode(metadata).length;
+  if (size > MAX_METADATA_BYTES) {
+    throw new ValidationError(tooLargeMessage(entityType, size), { code: 'metadata_too_large' });
   }
   const schema = metadataSchemaFor(entityType, action);
   if (schema === null) {
