@@ -1,4 +1,5 @@
 import { type ComponentType, Suspense, lazy, useEffect, useRef } from 'react';
+import { NextPageNotice } from './components/NextPageNotice.js';
 import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { Loading } from './components/States.js';
 import { formatDgco } from './money/dgco.js';
@@ -205,6 +206,7 @@ export function App() {
       </a>
       <Nav />
       <main id="main" tabIndex={-1} ref={mainRef}>
+        <NextPageNotice key={path} path={path} />
         <PageErrorBoundary key={path}>
           <Suspense fallback={<Loading />}>
             <Page {...params} />

@@ -135,7 +135,7 @@ describe('a landlord manages their catalog in a browser', { skip: missing }, () 
     await page.goto(`${web}/${handle}`);
   });
 
-  it('deletes a track after its confirmation, and the profile no longer lists it', async () => {
+  it('deletes a track after its confirmation, and the profile says so and no longer lists it', async () => {
     const titles = await ownTitles();
     const doomed = titles.at(-1)!;
     await page.getByRole('link', { name: doomed, exact: true }).first().click();
@@ -148,6 +148,11 @@ describe('a landlord manages their catalog in a browser', { skip: missing }, () 
     await shot('delete-dialog');
     await dialog.getByRole('button', { name: 'Delete track' }).click();
     await page.waitForURL(`${web}/${handle}`, { timeout: 120_000 });
+    // The profile says what happened: the track is simply gone from it otherwise.
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Deleted “${doomed}”.` })
+      .waitFor();
     const after = await ownTitles();
     assert.ok(!after.includes(doomed), `"${doomed}" is gone: ${after.join(', ')}`);
     assert.equal(after.length, titles.length - 1);

@@ -17,6 +17,7 @@ import { usePlayer } from '../player/PlayerContext.js';
 import { Waveform } from '../player/Waveform.js';
 import { listOpenedFrom, restOf } from '../player/fromList.js';
 import { usePlayWithRest } from '../player/usePlayWithRest.js';
+import { sayOnPage } from '../components/NextPageNotice.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Missing, isNotFound } from './browse/Missing.js';
@@ -282,7 +283,10 @@ function TrackDetails({
               track={track}
               userId={viewer.userId}
               onClose={() => setDeleting(false)}
-              onDeleted={() => navigate(`/${track.user.handle}`)}
+              onDeleted={() => {
+                sayOnPage(`/${track.user.handle}`, `Deleted “${track.title}”.`);
+                navigate(`/${track.user.handle}`);
+              }}
             />
           )}
         </section>

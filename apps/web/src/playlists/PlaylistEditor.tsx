@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError } from '../components/States.js';
 import { formatDuration } from '../components/format.js';
 import { ImagePicker } from '../pages/account/ImagePicker.js';
+import { sayOnPage } from '../components/NextPageNotice.js';
 import { navigate } from '../router.js';
 import { useSdk } from '../sdk.js';
 import { Dialog } from './Dialog.js';
@@ -445,6 +446,7 @@ function DeletePlaylist({ playlist }: { playlist: Playlist }) {
               onClick={() =>
                 void save.run(async () => {
                   await sdk.playlists.remove(playlist.user.id, playlist.id);
+                  sayOnPage('/library', `Deleted “${playlist.playlist_name}”.`);
                   navigate('/library?tab=playlists');
                   return 'Deleted.';
                 })
