@@ -2,17 +2,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type UploadRecord, contentSha256Of, signRequest } from '@coliving/protocol';
 import { statusClassOf } from '@coliving/server-kit';
 import {
-  alertRules,
   checkQueries,
-  dashboardQueries,
   scrapedMetrics,
+  shippedOperationsQueries,
 } from '@coliving/server-kit/testing';
 import { type BlobStore, openBlobStore } from '@coliving/storage';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -23,7 +21,6 @@ import { type ContentNode, createContentNode } from './node.js';
 import { everyWalletIsAUserForTests, freePort, waitForUpload } from './testing.js';
 
 const run = promisify(execFile);
-const docs = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/operations');
 const landlord = privateKeyToAccount(
   '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
 );
@@ -276,12 +273,8 @@ describe('content node metrics', () => {
         [a, b].map(async (m) => (await fetch(`${m.endpoint}/metrics`)).text()),
       )),
     );
-    const rules = alertRules(await readFile(join(docs, 'alerts.yml'), 'utf8'));
-    const dashboard = dashboardQueries(
-      await readFile(join(docs, 'grafana-dashboard.json'), 'utf8'),
-    );
-    assert.deepEqual([...rules.problems, ...dashboard.problems], []);
-    const queries = [...rules.queries, ...dashboard.queries];
+    const { queries, problems } = await shippedOperationsQueries();
+    assert.deepEqual(problems, []);
     // Each parses as PromQL; each metric, label and compared value is in the real scrape.
     assert.deepEqual(
       checkQueries(queries, scraped, {

@@ -1,25 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { createChainClient } from '@coliving/chain';
 import { type TestNetwork, startTestNetwork } from '@coliving/chain/testing';
 import { statusClassOf } from '@coliving/server-kit';
 import {
-  alertRules,
   checkQueries,
-  dashboardQueries,
   scrapedMetrics,
+  shippedOperationsQueries,
 } from '@coliving/server-kit/testing';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Database } from './db/database.js';
 import { type DiscoveryNode, createDiscoveryNode } from './server.js';
 import { openTestDatabase, submitActions } from './testing.js';
-
-const docs = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/operations');
 
 /** A scrape as series (`name{labels}`) to values. */
 async function scrape(node: DiscoveryNode): Promise<Map<string, number>> {
@@ -173,12 +169,8 @@ describe('discovery node metrics', () => {
   it('exposes every discovery-node metric, label and value the alert rules and the dashboard use', async () => {
     const res = await node.app.inject({ method: 'GET', url: '/metrics' });
     const scraped = scrapedMetrics(res.body);
-    const rules = alertRules(await readFile(join(docs, 'alerts.yml'), 'utf8'));
-    const dashboard = dashboardQueries(
-      await readFile(join(docs, 'grafana-dashboard.json'), 'utf8'),
-    );
-    assert.deepEqual([...rules.problems, ...dashboard.problems], []);
-    const queries = [...rules.queries, ...dashboard.queries];
+    const { queries, problems } = await shippedOperationsQueries();
+    assert.deepEqual(problems, []);
     // Each parses as PromQL; each metric, label and compared value is in the real scrape.
     assert.deepEqual(
       checkQueries(queries, scraped, {

@@ -1,8 +1,12 @@
 // For the nodes' metrics tests: the alert rules and the dashboard in docs/operations/ held to a
 // real scrape. Each expression is parsed by Prometheus's own PromQL grammar (the one its web UI
 // uses), and every metric, label and label value it names must be in the scrape.
+import { readFile } from 'node:fs/promises';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
+
+/** docs/operations/, where the shipped alert rules and dashboard are. */
+const OPERATIONS_DOCS = new URL('../../../docs/operations/', import.meta.url);
 
 /** What a scrape exposes: each metric name, its label names and the values seen of each. */
 export type ScrapedMetrics = Map<string, Map<string, Set<string>>>;
@@ -251,4 +255,24 @@ export function dashboardQueries(jsonText: string): {
   }
   // One problem per pair is enough.
   return { queries, problems: [...new Set(problems)] };
+}
+
+/**
+ * Every query of the shipped alert rules (docs/operations/alerts.yml) and dashboard
+ * (grafana-dashboard.json), and what is wrong with either file (alertRules, dashboardQueries).
+ */
+export async function shippedOperationsQueries(): Promise<{
+  queries: { where: string; expr: string }[];
+  problems: string[];
+}> {
+  const [rulesText, dashboardText] = await Promise.all([
+    readFile(new URL('alerts.yml', OPERATIONS_DOCS), 'utf8'),
+    readFile(new URL('grafana-dashboard.json', OPERATIONS_DOCS), 'utf8'),
+  ]);
+  const rules = alertRules(rulesText);
+  const dashboard = dashboardQueries(dashboardText);
+  return {
+    queries: [...rules.queries, ...dashboard.queries],
+    problems: [...rules.problems, ...dashboard.problems],
+  };
 }
