@@ -14,7 +14,7 @@ import { type StartNetworkReturnType, startNetwork } from '@coliving/devnet';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { runCli } from '../cli.js';
 import type { CliIo } from '../context.js';
-import type { NodeStatus } from './node.js';
+import type { NodeStatus } from './nodeStatus.js';
 
 let dir: string;
 let network: StartNetworkReturnType;
