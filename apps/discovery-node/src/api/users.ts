@@ -71,6 +71,25 @@ async function requireUser(components: ApiComponents, id: number, given: string)
     throw new NotFoundError(`User ${given} not found`, { code: 'user_not_found' });
 }
 
+/**
+ * The user `id` as `viewerId` sees it (with the owner proof `q` may carry), or a 404
+ * user_not_found saying `missing` when there is no such user (`id` undefined) or it is deactivated.
+ */
+async function presentOneUser(
+  components: ApiComponents,
+  q: { user_id?: string; user_data?: string; user_signature?: string },
+  viewerId: number | undefined,
+  id: number | undefined,
+  missing: string,
+): Promise<Record<string, unknown>> {
+  const [user] =
+    id === undefined
+      ? []
+      : await presentUsers(components, [id], viewerId, await ownerOf(components, q));
+  if (!user || user.is_deactivated) throw new NotFoundError(missing, { code: 'user_not_found' });
+  return user;
+}
+
 /** Registers the `/v1/users` routes. */
 export function registerUserRoutes(app: FastifyInstance, components: ApiComponents): void {
   const { db } = components;
@@ -215,17 +234,13 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const id = await userIdByHandle(db, handle);
-        const [user] =
-          id === undefined
-            ? []
-            : await presentUsers(
-                components,
-                [id],
-                viewerId,
-                await ownerOf(components, request.query),
-              );
-        if (!user || user.is_deactivated)
-          throw new NotFoundError(`No user with handle ${handle}`, { code: 'user_not_found' });
+        const user = await presentOneUser(
+          components,
+          request.query,
+          viewerId,
+          id,
+          `No user with handle ${handle}`,
+        );
         return components.full ? [user] : user;
       });
     },
@@ -256,18 +271,13 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
         const id = await userIdByWallet(db, wallet.toLowerCase());
-        const [user] =
-          id === undefined
-            ? []
-            : await presentUsers(
-                components,
-                [id],
-                viewerId,
-                await ownerOf(components, request.query),
-              );
-        if (!user || user.is_deactivated)
-          throw new NotFoundError(`No user with wallet ${wallet}`, { code: 'user_not_found' });
-        return user;
+        return presentOneUser(
+          components,
+          request.query,
+          viewerId,
+          id,
+          `No user with wallet ${wallet}`,
+        );
       });
     },
   );
@@ -287,16 +297,13 @@ export function registerUserRoutes(app: FastifyInstance, components: ApiComponen
       const id = decodeHashId(request.params.id);
       const viewerId = viewerOf(request.query);
       return respond(components, request, reply, async () => {
-        const [user] = await presentUsers(
+        const user = await presentOneUser(
           components,
-          [id],
+          request.query,
           viewerId,
-          await ownerOf(components, request.query),
+          id,
+          `User ${request.params.id} not found`,
         );
-        if (!user || user.is_deactivated)
-          throw new NotFoundError(`User ${request.params.id} not found`, {
-            code: 'user_not_found',
-          });
         return components.full ? [user] : user;
       });
     },
