@@ -227,6 +227,14 @@ describe('residents keep listening in a browser', { skip: missing }, () => {
 
       await on.keyboard.press('Escape');
       await full.waitFor({ state: 'detached' });
+      // The bar gives focus back on the next frame after the player closes (PlayerBar.tsx).
+      await on
+        .waitForFunction(
+          () => document.activeElement?.getAttribute('aria-label') === 'Open the full player',
+          undefined,
+          { timeout: 5_000 },
+        )
+        .catch(() => undefined);
       assert.equal(
         await on.evaluate(() => document.activeElement?.getAttribute('aria-label')),
         'Open the full player',
